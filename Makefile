@@ -1,0 +1,80 @@
+# Rollcall: the two commands a newcomer needs are `make demo` and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
+export PATH := $(CARGO_BIN):$(PATH)
+# Every cargo invocation uses the same features, so clippy, tests and the app share one build.
+FEATURES := --features custom-protocol
+APP := target/debug/rollcall
+
+.PHONY: help demo dev test e2e deps deps-build ui bindings app fmt clippy nextest check-bindings ui-checks deb clean
+
+help:
+	@echo "make demo   install what is missing, build, open Rollcall on the demo organisation"
+	@echo "make test   install what is missing, run every check (fmt, clippy, tests, bindings, UI, e2e)"
+	@echo "make e2e    the end-to-end suite alone (real app under Xvfb)"
+	@echo "make deb    build a .deb installer (target/release/bundle/deb/)"
+
+deps-build:
+	@bash .ci/deps.sh build
+
+deps:
+	@bash .ci/deps.sh test
+
+# The front end (needs the committed ui/src/bindings.ts) -> ui/dist, embedded by custom-protocol builds.
+ui:
+	cd ui && npm run build
+
+app: ui
+	cargo build $(FEATURES) --bin rollcall
+
+demo: deps-build app
+	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
+	  echo "make demo: no display (DISPLAY/WAYLAND_DISPLAY unset). Run it in a desktop session, or headless: xvfb-run -a $(APP) --demo"; exit 1; fi
+	$(APP) --demo
+
+# Live-reloading development window (Vite dev server + debug build without custom-protocol).
+dev: deps-build
+	ui/node_modules/.bin/tauri dev -- -- --demo
+
+bindings:
+	cargo test $(FEATURES) --lib export_bindings
+
+# ---- checks, in the order `make test` runs them; the first failure stops the run ----
+fmt:
+	cargo fmt --all -- --check
+
+clippy:
+	cargo clippy $(FEATURES) --workspace --all-targets -- -D warnings
+
+nextest:
+	cargo nextest run $(FEATURES) --workspace
+
+check-bindings: bindings
+	@git diff --exit-code -- ui/src/bindings.ts || { \
+	  echo "ui/src/bindings.ts is stale: the commands changed. Commit the regenerated file."; exit 1; }
+
+ui-checks:
+	cd ui && npx tsc --noEmit
+	cd ui && npx eslint --max-warnings 0 .
+	cd ui && npx prettier --check .
+	cd ui && npx vitest run
+
+e2e: deps ui
+	cargo build $(FEATURES) --bin rollcall
+	tests/e2e/run.sh $(APP)
+
+test: deps ui
+	$(MAKE) --no-print-directory fmt clippy nextest check-bindings ui-checks
+	cargo build $(FEATURES) --bin rollcall
+	tests/e2e/run.sh $(APP)
+
+deb: deps-build
+	ui/node_modules/.bin/tauri build --bundles deb
+	@ls target/release/bundle/deb/*.deb
+
+clean:
+	cargo clean
+	rm -rf ui/dist ui/node_modules

@@ -1,0 +1,1 @@
+//! jcsim: a stateful JumpCloud simulator (being built; see issue 3).

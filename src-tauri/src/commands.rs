@@ -1,0 +1,31 @@
+//! Tauri commands: each a few lines that call into a crate and map its error to `AppError`.
+
+use crate::error::AppResult;
+use crate::state::Shell;
+use serde::Serialize;
+use specta::Type;
+use tauri::State;
+use tracing::instrument;
+
+/// What the About panel shows.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    pub name: String,
+    pub version: String,
+    /// `debug` or `release`.
+    pub profile: String,
+    pub data_dir: String,
+    pub log_file: String,
+    /// True when started with `--demo`.
+    pub demo: bool,
+    /// e.g. `linux x86_64`.
+    pub platform: String,
+}
+
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(shell), err(Debug))]
+pub fn app_info(shell: State<'_, Shell>) -> AppResult<AppInfo> {
+    Ok(shell.app_info())
+}

@@ -1,0 +1,46 @@
+// Finding and answering native OS dialogs (GTK windows under Xvfb) by their title.
+// A dialog opened from Rust is a separate top-level window the WebDriver cannot see; the
+// click that opened it returns at once. Cancel has the initial focus in GTK message dialogs,
+// so plain Return answers Cancel; OK is alt+o.
+import { execFileSync } from "node:child_process";
+import { sleep } from "./webdriver.mjs";
+
+function xdotool(args) {
+  try {
+    return execFileSync("xdotool", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return "";
+  }
+}
+
+const escapeRegex = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Polls until a window titled exactly `title` is visible; returns its X window id. */
+export async function findDialog(title, timeout = 10_000) {
+  const until = Date.now() + timeout;
+  while (Date.now() < until) {
+    const ids = xdotool(["search", "--onlyvisible", "--name", `^${escapeRegex(title)}$`]);
+    if (ids) return ids.split("\n")[0];
+    await sleep(150);
+  }
+  throw new Error(`no native dialog titled "${title}" appeared within ${timeout} ms`);
+}
+
+/** True while a window titled `title` is visible. */
+export function dialogVisible(title) {
+  return xdotool(["search", "--onlyvisible", "--name", `^${escapeRegex(title)}$`]) !== "";
+}
+
+/** Answers the dialog titled `title` with "ok" or "cancel" and waits until it closes. */
+export async function answerDialog(title, answer, timeout = 10_000) {
+  const id = await findDialog(title, timeout);
+  const keys = answer === "ok" ? ["alt+o"] : ["Escape"];
+  xdotool(["windowactivate", "--sync", id]);
+  xdotool(["windowfocus", "--sync", id, "key", "--clearmodifiers", ...keys]);
+  const until = Date.now() + timeout;
+  while (Date.now() < until) {
+    if (!dialogVisible(title)) return;
+    await sleep(100);
+  }
+  throw new Error(`native dialog "${title}" did not close after answering ${answer}`);
+}

@@ -69,8 +69,10 @@ if [ "$want" = test ]; then
   fi
 fi
 
-# 3. Front-end packages (exactly the locked versions).
+# 3. Front-end packages, at the versions package-lock.json pins. `npm install --no-save` rather
+# than `npm ci`: npm 11 leaves the other platforms' optional @tauri-apps/cli-* binaries out of
+# the lock file, which `npm ci` then refuses as "out of sync".
 if [ ! -d "$root/ui/node_modules" ] || [ "$root/ui/package-lock.json" -nt "$root/ui/node_modules/.package-lock.json" ]; then
-  say "installing front-end packages (npm ci)"
-  (cd "$root/ui" && npm ci --no-audit --no-fund --loglevel=error)
+  say "installing front-end packages (npm install)"
+  (cd "$root/ui" && npm install --no-save --no-audit --no-fund --loglevel=error)
 fi

@@ -1,0 +1,141 @@
+//! `jcsim`: serve seeded JumpCloud organisations on 127.0.0.1.
+
+use clap::Parser;
+use jcsim::{Faults, SeedConfig, Sim};
+
+/// A stateful JumpCloud simulator for tests, benchmarks and demos. Prints its base URL and the
+/// API key of each seeded admin (with its role) on start, then serves until interrupted.
+#[derive(Parser, Debug)]
+#[command(name = "jcsim", version, about, long_about = None)]
+struct Args {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 8787)]
+    port: u16,
+    /// Seed: the same seed gives the same organisation.
+    #[arg(long, default_value_t = 7)]
+    seed: u64,
+    /// Number of users (20 to 50,000).
+    #[arg(long, default_value_t = 200)]
+    users: usize,
+    /// Number of devices (default: one per user).
+    #[arg(long)]
+    systems: Option<usize>,
+    /// Number of user groups (default: one per 20 users, 6 to 1,000).
+    #[arg(long)]
+    groups: Option<usize>,
+    /// Add records with HTML/JS, very long strings, emoji and right-to-left text.
+    #[arg(long)]
+    hostile: bool,
+    /// No second (MSP client) organisation and no multi-tenant key.
+    #[arg(long)]
+    single_org: bool,
+    /// Fixed "now" for the seeded history, RFC 3339 (default: the current hour).
+    #[arg(long)]
+    now: Option<String>,
+    /// Added latency per request, ms.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+    /// Up to this much more latency, ms.
+    #[arg(long, default_value_t = 0)]
+    jitter_ms: u64,
+    /// Rate limit: requests per second (0 = none); excess gets 429.
+    #[arg(long, default_value_t = 0.0)]
+    rate_limit: f64,
+    /// Send Retry-After with this many seconds on 429s.
+    #[arg(long)]
+    retry_after: Option<u64>,
+    /// Share of requests answered with a 5xx (0..1).
+    #[arg(long, default_value_t = 0.0)]
+    error_rate: f64,
+    /// Share of responses whose connection is reset mid-body (0..1).
+    #[arg(long, default_value_t = 0.0)]
+    reset_rate: f64,
+    /// Share of JSON responses truncated (0..1).
+    #[arg(long, default_value_t = 0.0)]
+    truncate_rate: f64,
+    /// Graph member listings point at deleted records (short pages mid-list).
+    #[arg(long)]
+    dangling_members: bool,
+    /// Block a key with JumpCloud's abuse 403 after this many 429s in a minute (0 = never).
+    #[arg(long, default_value_t = 0)]
+    block_after_429s: u32,
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let a = Args::parse();
+    if !(1..=50_000).contains(&a.users) {
+        eprintln!("jcsim: --users must be between 1 and 50000 (got {})", a.users);
+        std::process::exit(2);
+    }
+    let mut cfg = SeedConfig::sized(a.seed, a.users);
+    cfg.systems = a.systems.unwrap_or(a.users).min(50_000);
+    if let Some(g) = a.groups {
+        cfg.user_groups = g.clamp(6, 5_000);
+    }
+    cfg.hostile = a.hostile;
+    cfg.second_org = !a.single_org;
+    if let Some(now) = &a.now {
+        match jcsim::clock::parse_rfc3339_ms(now) {
+            Some(ms) => cfg.now_ms = ms,
+            None => {
+                eprintln!("jcsim: --now must be an RFC 3339 date-time such as 2026-01-31T12:00:00Z (got {now})");
+                std::process::exit(2);
+            }
+        }
+    }
+    let sim = Sim::seeded(cfg);
+    sim.state.set_faults(Faults {
+        latency_ms: a.latency_ms,
+        jitter_ms: a.jitter_ms,
+        rate_limit_rps: a.rate_limit,
+        retry_after_secs: a.retry_after,
+        error_5xx_rate: a.error_rate,
+        reset_rate: a.reset_rate,
+        truncate_rate: a.truncate_rate,
+        dangling_members: a.dangling_members,
+        block_after_429s: a.block_after_429s,
+        block_secs: 60,
+        ..Faults::default()
+    });
+    let handle = match sim.serve(a.port).await {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("jcsim: cannot listen on 127.0.0.1:{}: {e}", a.port);
+            std::process::exit(1);
+        }
+    };
+    {
+        let w = handle.state.world.read().expect("world lock");
+        println!("jcsim serving on {}", handle.base_url);
+        println!("  v1:                 {}/api", handle.base_url);
+        println!("  v2:                 {}/api/v2", handle.base_url);
+        println!("  Directory Insights: {}/insights/directory/v1", handle.base_url);
+        println!(
+            "  control:            {}/__sim/info, /__sim/faults, /__sim/requests",
+            handle.base_url
+        );
+        for o in &w.orgs {
+            println!(
+                "organization {} \"{}\": {} users, {} devices, {} user groups",
+                o.id(),
+                o.name(),
+                o.users.len(),
+                o.systems.len(),
+                o.user_groups.len()
+            );
+        }
+        println!("provider {}", w.provider_id);
+        println!("API keys (x-api-key):");
+        for ad in &w.admins {
+            let mt = if ad.multi_tenant {
+                format!("  multi-tenant: send x-org-id (one of {})", ad.org_ids.join(", "))
+            } else {
+                String::new()
+            };
+            println!("  {}  {:<27} {}{mt}", ad.api_key, ad.role.name(), ad.email);
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+    println!("jcsim: stopped");
+}

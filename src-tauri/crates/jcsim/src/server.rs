@@ -1,0 +1,466 @@
+//! The HTTP side: one dispatcher in front of the API handlers that applies, in order, the
+//! request log, latency, the rate limit and abuse block, authentication and org selection,
+//! injected 5xx, the handler, and the response faults (reset, truncation).
+
+use crate::api::{self, Ctx, Req, Resp};
+use crate::clock;
+use crate::faults::{Bucket, Faults};
+use crate::model::{is_object_id, Id};
+use crate::rng::Rng;
+use crate::world::World;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::Response;
+use bytes::Bytes;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Instant;
+
+/// One request as the simulator saw it (for `/__sim/requests` and tests).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LoggedRequest {
+    pub seq: u64,
+    pub method: String,
+    pub path: String,
+    pub query: String,
+    pub status: u16,
+    /// The last 4 characters of the key, never the key.
+    pub key_hint: String,
+    pub org_id: String,
+    pub body: String,
+    /// What the simulator did to the response: "", "latency", "429", "5xx", "reset", "truncated", "blocked".
+    pub fault: String,
+}
+
+#[derive(Debug, Default)]
+struct KeyAbuse {
+    recent_429s: Vec<i64>,
+    blocked_until_ms: i64,
+}
+
+/// Shared state of a running simulator.
+pub struct SimState {
+    pub world: RwLock<World>,
+    pub faults: Mutex<Faults>,
+    log: Mutex<Vec<LoggedRequest>>,
+    rng: Mutex<Rng>,
+    bucket: Mutex<Bucket>,
+    abuse: Mutex<HashMap<String, KeyAbuse>>,
+    started: Instant,
+    start_ms: i64,
+}
+
+impl SimState {
+    pub fn new(world: World, now_ms: i64, seed: u64) -> Self {
+        Self {
+            world: RwLock::new(world),
+            faults: Mutex::new(Faults::default()),
+            log: Mutex::new(Vec::new()),
+            rng: Mutex::new(Rng::new(seed ^ 0xFA17)),
+            bucket: Mutex::new(Bucket::default()),
+            abuse: Mutex::new(HashMap::new()),
+            started: Instant::now(),
+            start_ms: now_ms,
+        }
+    }
+
+    /// The simulator's clock: the seed's "now" plus real time elapsed since start.
+    pub fn now_ms(&self) -> i64 {
+        self.start_ms + self.started.elapsed().as_millis() as i64
+    }
+
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.log.lock().expect("log lock").clone()
+    }
+
+    pub fn clear_requests(&self) {
+        self.log.lock().expect("log lock").clear();
+    }
+
+    pub fn set_faults(&self, f: Faults) {
+        *self.faults.lock().expect("faults lock") = f;
+        *self.bucket.lock().expect("bucket lock") = Bucket::default();
+        self.abuse.lock().expect("abuse lock").clear();
+    }
+
+    fn roll(&self, p: f64) -> bool {
+        p > 0.0 && self.rng.lock().expect("rng lock").chance(p)
+    }
+
+    fn jitter(&self, max: u64) -> u64 {
+        if max == 0 {
+            0
+        } else {
+            self.rng.lock().expect("rng lock").below(max + 1)
+        }
+    }
+
+    /// Takes one unit of fault budget; false when it is spent.
+    fn spend_budget(&self) -> bool {
+        let mut f = self.faults.lock().expect("faults lock");
+        match f.budget.as_mut() {
+            None => true,
+            Some(0) => false,
+            Some(n) => {
+                *n -= 1;
+                true
+            }
+        }
+    }
+}
+
+/// A running simulator bound to a loopback port.
+pub struct SimHandle {
+    pub base_url: String,
+    pub addr: SocketAddr,
+    pub state: Arc<SimState>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl SimHandle {
+    /// `http://127.0.0.1:PORT/api`
+    pub fn v1_url(&self) -> String {
+        format!("{}/api", self.base_url)
+    }
+
+    pub fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+impl Drop for SimHandle {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Serves `state` on `addr` (use port 0 for any free port) until the handle is dropped.
+pub async fn serve(state: Arc<SimState>, addr: SocketAddr) -> std::io::Result<SimHandle> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let app = axum::Router::new().fallback(dispatch).with_state(state.clone());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = rx.await;
+            })
+            .await;
+    });
+    Ok(SimHandle {
+        base_url: format!("http://{addr}"),
+        addr,
+        state,
+        shutdown: Some(tx),
+    })
+}
+
+const MAX_BODY: usize = 4 * 1024 * 1024;
+
+async fn dispatch(State(state): State<Arc<SimState>>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let method = parts.method.clone();
+    let path = parts.uri.path().to_string();
+    let query = parts.uri.query().map(str::to_string);
+    let body = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => return plain(StatusCode::PAYLOAD_TOO_LARGE, "request body too large"),
+    };
+
+    if let Some(rest) = path.strip_prefix("/__sim") {
+        return control(&state, &method, rest, query.as_deref(), &body);
+    }
+
+    let faults = state.faults.lock().expect("faults lock").clone();
+    let key = parts
+        .headers
+        .get("x-api-key")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let key_hint = if key.len() >= 4 {
+        key[key.len() - 4..].to_string()
+    } else {
+        String::new()
+    };
+    let org_header = parts
+        .headers
+        .get("x-org-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let mut entry = LoggedRequest {
+        seq: 0,
+        method: method.to_string(),
+        path: path.clone(),
+        query: query.clone().unwrap_or_default(),
+        status: 0,
+        key_hint,
+        org_id: org_header.clone().unwrap_or_default(),
+        body: String::from_utf8_lossy(&body[..body.len().min(2048)]).into_owned(),
+        fault: String::new(),
+    };
+
+    if faults.latency_ms > 0 || faults.jitter_ms > 0 {
+        let ms = faults.latency_ms + state.jitter(faults.jitter_ms);
+        tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+    }
+
+    let di = path.starts_with("/insights/directory/v1");
+    let resp = handle(
+        &state,
+        &faults,
+        &method,
+        &path,
+        query,
+        &parts.headers,
+        body,
+        &key,
+        org_header.as_deref(),
+        di,
+        &mut entry,
+    );
+    entry.status = resp.status.as_u16();
+
+    // Response faults happen after the handler took effect: the change is made, the answer is lost.
+    let faultable = faults.applies_to(method.as_str(), &path) && resp.status.is_success();
+    let response = if faultable && state.roll(faults.reset_rate) && state.spend_budget() {
+        entry.fault = "reset".into();
+        reset_response(resp)
+    } else if faultable && resp.is_json && state.roll(faults.truncate_rate) && state.spend_budget() {
+        entry.fault = "truncated".into();
+        let mut r = resp;
+        let cut = r.body.len() / 2;
+        r.body.truncate(cut);
+        into_response(r)
+    } else {
+        into_response(resp)
+    };
+    let mut log = state.log.lock().expect("log lock");
+    entry.seq = log.len() as u64 + 1;
+    log.push(entry);
+    response
+}
+
+#[allow(clippy::too_many_arguments)]
+fn handle(
+    state: &SimState,
+    faults: &Faults,
+    method: &Method,
+    path: &str,
+    query: Option<String>,
+    headers: &HeaderMap,
+    body: Bytes,
+    key: &str,
+    org_header: Option<&str>,
+    di: bool,
+    entry: &mut LoggedRequest,
+) -> Resp {
+    let now = state.now_ms();
+    let err = |status: StatusCode, msg: &str| {
+        if di {
+            api::di_error(status, msg)
+        } else {
+            api::error(status, msg)
+        }
+    };
+
+    // JumpCloud's abuse protection: a key that keeps hammering past 429s is blocked.
+    if faults.block_after_429s > 0 {
+        let abuse = state.abuse.lock().expect("abuse lock");
+        if abuse.get(key).is_some_and(|a| a.blocked_until_ms > now) {
+            entry.fault = "blocked".into();
+            return api::error(StatusCode::FORBIDDEN, "Your IP has been blocked due to suspected abuse");
+        }
+    }
+    if faults.rate_limit_rps > 0.0
+        && !state
+            .bucket
+            .lock()
+            .expect("bucket lock")
+            .take(faults.rate_limit_rps, faults.rate_limit_burst, now)
+    {
+        entry.fault = "429".into();
+        if faults.block_after_429s > 0 {
+            let mut abuse = state.abuse.lock().expect("abuse lock");
+            let a = abuse.entry(key.to_string()).or_default();
+            a.recent_429s.retain(|t| now - t < 60_000);
+            a.recent_429s.push(now);
+            if a.recent_429s.len() as u32 >= faults.block_after_429s {
+                a.blocked_until_ms = now + faults.block_secs.max(1) as i64 * 1000;
+            }
+        }
+        let mut r = err(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests");
+        if let Some(s) = faults.retry_after_secs {
+            r.headers.push(("retry-after".into(), s.to_string()));
+        }
+        return r;
+    }
+
+    // Authentication and organisation selection.
+    let world = state.world.read().expect("world lock");
+    if key.is_empty() {
+        return err(StatusCode::UNAUTHORIZED, "Unauthorized");
+    }
+    let Some(admin) = world.admin_by_key(key) else {
+        return err(StatusCode::UNAUTHORIZED, "Unauthorized");
+    };
+    if admin.suspended {
+        return err(StatusCode::UNAUTHORIZED, "Unauthorized: administrator is suspended");
+    }
+    let org_id: Id = match (admin.multi_tenant, org_header) {
+        (true, None) => return err(StatusCode::UNAUTHORIZED, "ID not included for multi-tenant admin"),
+        (_, Some(h)) if !is_object_id(h) => return err(StatusCode::BAD_REQUEST, "Malformed ID"),
+        (_, Some(h)) => {
+            if !admin.org_ids.iter().any(|o| o.eq_ignore_ascii_case(h)) || world.org_index(h).is_none() {
+                return err(StatusCode::NOT_FOUND, "Organization ID Not Found");
+            }
+            h.to_ascii_lowercase()
+        }
+        (false, None) => admin.org_ids.first().cloned().unwrap_or_default(),
+    };
+    let Some(org) = world.org_index(&org_id) else {
+        return err(StatusCode::NOT_FOUND, "Organization ID Not Found");
+    };
+    let admin = admin.clone();
+    drop(world);
+    entry.org_id = org_id;
+
+    if faults.applies_to(method.as_str(), path) && state.roll(faults.error_5xx_rate) && state.spend_budget() {
+        entry.fault = "5xx".into();
+        let status = *[
+            StatusCode::INTERNAL_SERVER_ERROR,
+            StatusCode::BAD_GATEWAY,
+            StatusCode::SERVICE_UNAVAILABLE,
+        ]
+        .get(state.jitter(2) as usize)
+        .unwrap_or(&StatusCode::INTERNAL_SERVER_ERROR);
+        return err(status, "Internal Server Error");
+    }
+
+    let ctx = Ctx {
+        admin,
+        org,
+        now_ms: now,
+    };
+    let req = Req {
+        method: method.clone(),
+        path: path.to_string(),
+        query,
+        headers: headers.clone(),
+        body,
+    };
+    api::route(state, &ctx, &req, faults)
+}
+
+fn control(state: &SimState, method: &Method, rest: &str, query: Option<&str>, body: &[u8]) -> Response {
+    let json = |v: serde_json::Value| {
+        let mut r = Response::new(Body::from(v.to_string()));
+        r.headers_mut()
+            .insert("content-type", HeaderValue::from_static("application/json"));
+        r
+    };
+    match (method.as_str(), rest) {
+        ("GET", "/requests") => {
+            let filter = query.and_then(|q| {
+                form_urlencoded::parse(q.as_bytes())
+                    .find(|(k, _)| k == "path_contains")
+                    .map(|(_, v)| v.into_owned())
+            });
+            let reqs: Vec<LoggedRequest> = state
+                .requests()
+                .into_iter()
+                .filter(|r| filter.as_deref().is_none_or(|f| r.path.contains(f)))
+                .collect();
+            json(serde_json::to_value(reqs).unwrap_or_default())
+        }
+        ("DELETE", "/requests") => {
+            state.clear_requests();
+            plain(StatusCode::NO_CONTENT, "")
+        }
+        ("GET", "/faults") => {
+            json(serde_json::to_value(state.faults.lock().expect("faults lock").clone()).unwrap_or_default())
+        }
+        ("PUT", "/faults") => match serde_json::from_slice::<Faults>(body) {
+            Ok(f) => {
+                state.set_faults(f.clone());
+                json(serde_json::to_value(f).unwrap_or_default())
+            }
+            Err(e) => plain(StatusCode::BAD_REQUEST, &format!("invalid faults: {e}")),
+        },
+        ("DELETE", "/faults") => {
+            state.set_faults(Faults::default());
+            plain(StatusCode::NO_CONTENT, "")
+        }
+        ("GET", "/info") => json(crate::info(&state.world.read().expect("world lock"))),
+        _ => plain(
+            StatusCode::NOT_FOUND,
+            &format!("jcsim: no control route {method} /__sim{rest}"),
+        ),
+    }
+}
+
+fn plain(status: StatusCode, text: &str) -> Response {
+    let mut r = Response::new(Body::from(text.to_string()));
+    *r.status_mut() = status;
+    r.headers_mut()
+        .insert("content-type", HeaderValue::from_static("text/plain; charset=utf-8"));
+    r
+}
+
+fn into_response(r: Resp) -> Response {
+    let mut out = Response::new(Body::from(r.body));
+    *out.status_mut() = r.status;
+    let h = out.headers_mut();
+    if r.status != StatusCode::NO_CONTENT {
+        h.insert(
+            "content-type",
+            HeaderValue::from_static(if r.is_json {
+                "application/json; charset=utf-8"
+            } else {
+                "text/plain; charset=utf-8"
+            }),
+        );
+    }
+    for (k, v) in r.headers {
+        if let (Ok(k), Ok(v)) = (axum::http::HeaderName::try_from(k), HeaderValue::try_from(v)) {
+            h.insert(k, v);
+        }
+    }
+    out
+}
+
+/// Sends the headers and half the body, then fails the stream so the connection is reset.
+fn reset_response(r: Resp) -> Response {
+    let full = r.body.len();
+    let half = Bytes::from(r.body[..full / 2].to_vec());
+    let stream = futures_util::stream::iter(vec![
+        Ok::<Bytes, std::io::Error>(half),
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "jcsim: injected connection reset",
+        )),
+    ]);
+    let mut out = Response::new(Body::from_stream(stream));
+    *out.status_mut() = r.status;
+    out.headers_mut().insert(
+        "content-type",
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    // Announce the full length so a client cannot mistake the cut body for a complete one.
+    if let Ok(v) = HeaderValue::try_from(full.max(1).to_string()) {
+        out.headers_mut().insert("content-length", v);
+    }
+    out
+}
+
+/// RFC 3339 of the simulator's clock (for handlers).
+pub fn now_rfc3339(ctx: &Ctx) -> String {
+    clock::rfc3339_ms(ctx.now_ms)
+}

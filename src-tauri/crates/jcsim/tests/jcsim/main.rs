@@ -1,0 +1,6 @@
+//! jcsim's integration tests: one binary, modules by topic.
+
+mod common;
+mod contract;
+mod faults;
+mod routes;

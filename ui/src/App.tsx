@@ -26,8 +26,8 @@ export function App() {
       <main className="main">
         {demo && (
           <div className="banner" role="status" data-testid="demo-banner">
-            Demo organisation — fictional data. The built-in simulator that serves it is not built
-            yet, so the views below are empty.
+            Demo organisation — fictional data from the built-in JumpCloud simulator. The app does
+            not load it yet, so the views below are empty.
           </div>
         )}
         {spec && <EmptyView spec={spec} />}

@@ -7,7 +7,7 @@ export function StatusBar({ demo }: Props) {
     <footer className="statusbar" data-testid="statusbar">
       <span className="status-item" data-testid="connection-state">
         <span className="dot dot-off" aria-hidden="true" />
-        {demo ? "Demo — simulator not running yet" : "Not connected"}
+        {demo ? "Demo — not loaded yet" : "Not connected"}
       </span>
       <span className="status-item" data-testid="data-as-of">
         Data as of: never synced

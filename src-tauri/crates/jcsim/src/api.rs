@@ -145,7 +145,7 @@ pub fn route(state: &SimState, ctx: &Ctx, req: &Req, faults: &Faults) -> Resp {
         // ---- v1 users ----
         ("GET", ["api", "systemusers"]) => {
             between_pages(state, ctx, req, faults);
-            v1_list(state, ctx, req, |o| o.users.values().map(|s| s.json.clone()).collect())
+            stored_list(state, ctx, req, |o| &o.users)
         }
         ("POST", ["api", "search", "systemusers"]) => {
             v1_search(state, ctx, req, |o| o.users.values().map(|s| s.json.clone()).collect())
@@ -170,23 +170,24 @@ pub fn route(state: &SimState, ctx: &Ctx, req: &Req, faults: &Faults) -> Resp {
         ("POST", ["api", "systemusers", id, "expire"]) => user_action(state, ctx, req, id, UserAction::Expire),
         ("POST", ["api", "systemusers", id, "reactivate"]) => user_action(state, ctx, req, id, UserAction::Reactivate),
         ("POST", ["api", "systemusers", id, "password"]) => user_action(state, ctx, req, id, UserAction::SetPassword),
-        ("GET", ["api", "systemusers", id, "totpinfo"]) => {
-            read(state, ctx, |o| {
-                let u = o.users.get(*id).ok_or_else(|| not_found("user", id))?;
-                if u.rec.totp_enabled {
-                    Ok(json!({ "enrollmentDate": u.rec.password_date.clone().unwrap_or_else(|| u.rec.created.clone()) }).to_string().into_bytes())
-                } else {
-                    Err(error(StatusCode::NOT_FOUND, "TOTP not enrolled"))
-                }
-            })
-        }
+        ("GET", ["api", "systemusers", id, "totpinfo"]) => read(state, ctx, |o| {
+            let u = o.users.get(*id).ok_or_else(|| not_found("user", id))?;
+            let u = u.rec();
+            if u.totp_enabled {
+                Ok(
+                    json!({ "enrollmentDate": u.password_date.clone().unwrap_or_else(|| u.created.clone()) })
+                        .to_string()
+                        .into_bytes(),
+                )
+            } else {
+                Err(error(StatusCode::NOT_FOUND, "TOTP not enrolled"))
+            }
+        }),
 
         // ---- v1 systems ----
         ("GET", ["api", "systems"]) => {
             between_pages(state, ctx, req, faults);
-            v1_list(state, ctx, req, |o| {
-                o.systems.values().map(|s| s.json.clone()).collect()
-            })
+            stored_list(state, ctx, req, |o| &o.systems)
         }
         ("POST", ["api", "search", "systems"]) => v1_search(state, ctx, req, |o| {
             o.systems.values().map(|s| s.json.clone()).collect()
@@ -386,6 +387,50 @@ fn read_list(
     }
 }
 
+/// A v1 listing of stored records. Without filters, search or a sort other than `_id`, only
+/// the page is touched: nothing is parsed or copied beyond the records served.
+fn stored_list<T>(
+    state: &SimState,
+    ctx: &Ctx,
+    req: &Req,
+    pick: impl FnOnce(&Org) -> &std::collections::BTreeMap<Id, Stored<T>>,
+) -> Resp {
+    let q = match list(req, Flavor::V1, 100) {
+        Ok(q) => q,
+        Err(e) => return e,
+    };
+    let w = state.world.read().expect("world lock");
+    let map = pick(&w.orgs[ctx.org]);
+    if q.needs_values() {
+        let all: Vec<Bytes> = map.values().map(|s| s.json.clone()).collect();
+        drop(w);
+        let page = query::apply(all, &q);
+        return Resp::json(StatusCode::OK, query::v1_envelope(page.total, &page.items));
+    }
+    let total = map.len();
+    let page: Vec<Bytes> = if q.descending_by_id() {
+        map.values()
+            .rev()
+            .skip(q.skip)
+            .take(q.limit)
+            .map(|s| s.json.clone())
+            .collect()
+    } else {
+        map.values()
+            .skip(q.skip)
+            .take(q.limit)
+            .map(|s| s.json.clone())
+            .collect()
+    };
+    drop(w);
+    let page: Vec<Bytes> = if q.fields.is_empty() {
+        page
+    } else {
+        page.iter().map(|b| query::project(b, &q.fields)).collect()
+    };
+    Resp::json(StatusCode::OK, query::v1_envelope(total, &page))
+}
+
 fn v1_list(state: &SimState, ctx: &Ctx, req: &Req, items: impl FnOnce(&Org) -> Vec<Bytes>) -> Resp {
     match list(req, Flavor::V1, 100) {
         Ok(q) => read_list(state, ctx, &q, Flavor::V1, items),
@@ -478,19 +523,20 @@ fn between_pages(state: &SimState, ctx: &Ctx, req: &Req, faults: &Faults) {
         let id = w.next_id(ctx.now_ms);
         let o = &mut w.orgs[ctx.org];
         if users {
-            if let Some(mut u) = o.users.values().next().map(|s| s.rec.clone()) {
+            if let Some(mut u) = o.users.values().next().map(|s| s.rec()) {
                 u.id = id.clone();
                 u.username = format!("midlist.{id}");
                 u.email = format!("midlist.{id}@sim.example");
                 u.employee_identifier = format!("M{id}");
                 o.users.insert(id, Stored::new(u));
             }
-        } else if let Some(mut s) = o.systems.values().next().map(|s| s.rec.clone()) {
+        } else if let Some(mut s) = o.systems.values().next().map(|s| s.rec()) {
             s.id = id.clone();
             s.hostname = format!("midlist-{id}");
             s.display_name = s.hostname.clone();
-            s.apple_mdm = None;
             s.mdm.internal.device_id.clear();
+            let extra = SystemExtra::of(&s, Hardware::default(), None);
+            o.system_extra.insert(id.clone(), extra);
             o.systems.insert(id, Stored::new(s));
         }
     }
@@ -510,20 +556,20 @@ fn between_pages(state: &SimState, ctx: &Ctx, req: &Req, faults: &Faults) {
 
 // ---------------------------------------------------------------- events
 
-fn admin_actor(ctx: &Ctx) -> Actor {
-    Actor {
+fn admin_actor(ctx: &Ctx) -> std::sync::Arc<Actor> {
+    std::sync::Arc::new(Actor {
         id: ctx.admin.id.clone(),
         kind: "admin",
         username: None,
         email: Some(ctx.admin.email.clone()),
-    }
+    })
 }
 
 fn record_event(
     w: &mut World,
     ctx: &Ctx,
     service: &'static str,
-    event_type: &str,
+    event_type: &'static str,
     resource: Option<EventResource>,
     changes: Option<Value>,
 ) {
@@ -533,15 +579,15 @@ fn record_event(
         at_ms: ctx.now_ms,
         seq,
         service,
-        event_type: event_type.into(),
+        event_type,
         success: true,
-        client_ip: "127.0.0.1".into(),
+        client_ip: u32::from(std::net::Ipv4Addr::LOCALHOST),
         initiated_by: Some(admin_actor(ctx)),
-        resource,
+        resource: resource.map(std::sync::Arc::new),
         system: None,
-        username: None,
+        username_from_actor: false,
         application: None,
-        changes,
+        changes: changes.map(Box::new),
     });
 }
 
@@ -624,22 +670,23 @@ const USER_EDITABLE: &[&str] = &[
 
 fn check_unique(o: &Org, u: &User, except: Option<&str>) -> Result<(), Resp> {
     for other in o.users.values() {
-        if Some(other.rec.id.as_str()) == except {
+        let other = other.rec();
+        if Some(other.id.as_str()) == except {
             continue;
         }
-        if other.rec.username.eq_ignore_ascii_case(&u.username) {
+        if other.username.eq_ignore_ascii_case(&u.username) {
             return Err(error_details(&format!(
                 "User already exists: username \"{}\" is taken",
                 u.username
             )));
         }
-        if other.rec.email.eq_ignore_ascii_case(&u.email) {
+        if other.email.eq_ignore_ascii_case(&u.email) {
             return Err(error_details(&format!(
                 "User already exists: email \"{}\" is taken",
                 u.email
             )));
         }
-        if !u.employee_identifier.is_empty() && other.rec.employee_identifier == u.employee_identifier {
+        if !u.employee_identifier.is_empty() && other.employee_identifier == u.employee_identifier {
             return Err(error_details(&format!(
                 "employeeIdentifier \"{}\" is already in use",
                 u.employee_identifier
@@ -739,7 +786,7 @@ fn user_create(state: &SimState, ctx: &Ctx, req: &Req) -> Resp {
         let next = w.orgs[ctx.org]
             .users
             .values()
-            .map(|u| u.rec.unix_uid)
+            .map(|u| u.rec().unix_uid)
             .max()
             .unwrap_or(4999)
             + 1;
@@ -781,7 +828,7 @@ fn user_update(state: &SimState, ctx: &Ctx, req: &Req, id: &str) -> Resp {
         }
     }
     let mut w = state.world.write().expect("world lock");
-    let Some(cur) = w.orgs[ctx.org].users.get(id).map(|s| s.rec.clone()) else {
+    let Some(cur) = w.orgs[ctx.org].users.get(id).map(|s| s.rec()) else {
         return not_found("user", id);
     };
     let mut user = match merge(&cur, &body, USER_EDITABLE) {
@@ -830,10 +877,10 @@ fn user_delete(state: &SimState, ctx: &Ctx, req: &Req, id: &str) -> Resp {
     }
     let mut w = state.world.write().expect("world lock");
     let o = &mut w.orgs[ctx.org];
-    let Some(u) = o.users.get(id).map(|s| s.rec.clone()) else {
+    let Some(u) = o.users.get(id).map(|s| s.rec()) else {
         return not_found("user", id);
     };
-    let manages = o.users.values().any(|s| s.rec.manager.as_deref() == Some(id));
+    let manages = o.users.values().any(|s| s.rec().manager.as_deref() == Some(id));
     let cascade = query_param(req, "cascade_manager").is_some_and(|v| v == "true" || v == "null");
     if manages && !cascade {
         return error(
@@ -848,12 +895,13 @@ fn user_delete(state: &SimState, ctx: &Ctx, req: &Req, id: &str) -> Resp {
         let ids: Vec<Id> = o
             .users
             .values()
-            .filter(|s| s.rec.manager.as_deref() == Some(id))
-            .map(|s| s.rec.id.clone())
+            .map(|s| s.rec())
+            .filter(|u| u.manager.as_deref() == Some(id))
+            .map(|u| u.id)
             .collect();
         for mid in ids {
             if let Some(s) = o.users.get_mut(&mid) {
-                let mut r = s.rec.clone();
+                let mut r = s.rec();
                 r.manager = None;
                 s.set(r);
             }
@@ -862,8 +910,8 @@ fn user_delete(state: &SimState, ctx: &Ctx, req: &Req, id: &str) -> Resp {
     let stored = o.users.remove(id).expect("checked above");
     o.remove_user_edges(id);
     for s in o.systems.values_mut() {
-        if s.rec.primary_system_user.as_ref().is_some_and(|p| p.id == id) {
-            let mut r = s.rec.clone();
+        if s.rec().primary_system_user.as_ref().is_some_and(|p| p.id == id) {
+            let mut r = s.rec();
             r.primary_system_user = None;
             s.set(r);
         }
@@ -901,7 +949,7 @@ fn user_action(state: &SimState, ctx: &Ctx, req: &Req, id: &str, action: UserAct
         Err(e) => return e,
     };
     let mut w = state.world.write().expect("world lock");
-    let Some(mut u) = w.orgs[ctx.org].users.get(id).map(|s| s.rec.clone()) else {
+    let Some(mut u) = w.orgs[ctx.org].users.get(id).map(|s| s.rec()) else {
         return not_found("user", id);
     };
     let now = rfc3339_ms(ctx.now_ms);
@@ -1003,15 +1051,13 @@ fn system_update(state: &SimState, ctx: &Ctx, req: &Req, id: &str) -> Resp {
         Err(e) => return e,
     };
     let mut w = state.world.write().expect("world lock");
-    let Some(cur) = w.orgs[ctx.org].systems.get(id).map(|s| s.rec.clone()) else {
+    let Some(cur) = w.orgs[ctx.org].systems.get(id).map(|s| s.rec()) else {
         return not_found("system", id);
     };
-    let mut s: System = match merge(&cur, &body, SYSTEM_EDITABLE) {
+    let s: System = match merge(&cur, &body, SYSTEM_EDITABLE) {
         Ok(s) => s,
         Err(e) => return e,
     };
-    s.hardware = cur.hardware.clone();
-    s.apple_mdm = cur.apple_mdm.clone();
     let res = system_res(&s);
     let stored = Stored::new(s);
     let out = stored.json.to_vec();
@@ -1030,7 +1076,7 @@ fn system_delete(state: &SimState, ctx: &Ctx, id: &str) -> Resp {
         return not_found("system", id);
     };
     o.remove_system_edges(id);
-    record_event(&mut w, ctx, "systems", "system_delete", system_res(&stored.rec), None);
+    record_event(&mut w, ctx, "systems", "system_delete", system_res(&stored.rec()), None);
     Resp::json(StatusCode::OK, stored.json.to_vec())
 }
 
@@ -1045,7 +1091,7 @@ fn builtin_command(state: &SimState, ctx: &Ctx, id: &str, cmd: &str) -> Resp {
         return e;
     }
     let mut w = state.world.write().expect("world lock");
-    let Some(s) = w.orgs[ctx.org].systems.get(id).map(|s| s.rec.clone()) else {
+    let Some(s) = w.orgs[ctx.org].systems.get(id).map(|s| s.rec()) else {
         return not_found("system", id);
     };
     if !matches!(s.os_family.as_str(), "linux" | "windows") {
@@ -1078,7 +1124,12 @@ fn builtin_command(state: &SimState, ctx: &Ctx, id: &str, cmd: &str) -> Resp {
         &mut w,
         ctx,
         "systems",
-        &format!("system_{cmd}_command"),
+        match cmd {
+            "lock" => "system_lock_command",
+            "erase" => "system_erase_command",
+            "restart" => "system_restart_command",
+            _ => "system_shutdown_command",
+        },
         system_res(&s),
         None,
     );
@@ -1098,21 +1149,22 @@ fn mdm_devices(state: &SimState, ctx: &Ctx, req: &Req, mdm: &str) -> Resp {
         return not_found("Apple MDM", mdm);
     }
     let devices: Vec<Bytes> = o
-        .systems
-        .values()
-        .filter_map(|s| {
-            let link = s.rec.apple_mdm.as_ref().filter(|a| a.mdm_id == mdm)?;
+        .system_extra
+        .iter()
+        .filter_map(|(id, extra)| {
+            let link = extra.apple_mdm.as_ref().filter(|a| a.mdm_id == mdm)?;
+            let s = o.systems.get(id)?.rec();
             Some(to_bytes(&json!({
                 "id": link.device_id,
-                "serialNumber": s.rec.serial_number,
+                "serialNumber": s.serial_number,
                 "udid": link.udid,
-                "osVersion": s.rec.version,
-                "depRegistered": s.rec.mdm.dep,
+                "osVersion": s.version,
+                "depRegistered": s.mdm.dep,
                 "enrolled": true,
                 "hasActivationLockBypassCodes": false,
-                "createdAt": s.rec.created,
-                "securityInfo": { "filevaultEnabled": s.rec.fde.active, "passcodePresent": true, "isActivationLockManageable": true },
-                "deviceInformation": { "modelName": s.rec.hardware.model, "modelNumber": s.rec.hardware.model, "deviceName": s.rec.hostname, "deviceCapacity": 256.0 },
+                "createdAt": s.created,
+                "securityInfo": { "filevaultEnabled": s.fde.active, "passcodePresent": true, "isActivationLockManageable": true },
+                "deviceInformation": { "modelName": extra.hardware.model, "modelNumber": extra.hardware.model, "deviceName": s.hostname, "deviceCapacity": 256.0 },
             })))
         })
         .collect();
@@ -1148,17 +1200,12 @@ fn mdm_action(state: &SimState, ctx: &Ctx, req: &Req, mdm: &str, dev: &str, acti
     if !o.apple_mdms.iter().any(|m| m.id == mdm) {
         return di_error(StatusCode::NOT_FOUND, &format!("Apple MDM {mdm} not found"));
     }
-    let Some(s) = o
-        .systems
-        .values()
-        .find(|s| {
-            s.rec
-                .apple_mdm
-                .as_ref()
-                .is_some_and(|a| a.device_id == dev && a.mdm_id == mdm)
-        })
-        .map(|s| s.rec.clone())
-    else {
+    let found = o.system_extra.iter().find(|(_, x)| {
+        x.apple_mdm
+            .as_ref()
+            .is_some_and(|a| a.device_id == dev && a.mdm_id == mdm)
+    });
+    let Some(s) = found.and_then(|(id, _)| o.systems.get(id)).map(|s| s.rec()) else {
         return di_error(StatusCode::NOT_FOUND, &format!("device {dev} not found"));
     };
     if matches!(action, "lock" | "erase") && s.os_family == "darwin" {
@@ -1174,7 +1221,14 @@ fn mdm_action(state: &SimState, ctx: &Ctx, req: &Req, mdm: &str, dev: &str, acti
         &mut w,
         ctx,
         "mdm",
-        &format!("mdm_{}_command", action.to_lowercase()),
+        match action {
+            "lock" => "mdm_lock_command",
+            "erase" => "mdm_erase_command",
+            "restart" => "mdm_restart_command",
+            "shutdown" => "mdm_shutdown_command",
+            "clearActivationLock" => "mdm_clearactivationlock_command",
+            _ => "mdm_refreshactivationlockinformation_command",
+        },
         system_res(&s),
         None,
     );
@@ -1327,7 +1381,7 @@ fn run_command(state: &SimState, ctx: &Ctx, req: &Req) -> Resp {
     for t in &targets {
         let rid = w.next_id(ctx.now_ms);
         let org_id = w.orgs[ctx.org].id().to_string();
-        let host = w.orgs[ctx.org].systems[t].rec.hostname.clone();
+        let host = w.orgs[ctx.org].systems[t].rec().hostname.clone();
         w.orgs[ctx.org].command_results.insert(
             rid.clone(),
             CommandResult {
@@ -1637,9 +1691,9 @@ fn group_member_edit(state: &SimState, ctx: &Ctx, req: &Req, ug: bool, id: &str)
         };
     }
     let name = if ug {
-        o.users.get(&member).map(|u| u.rec.username.clone())
+        o.users.get(&member).map(|u| u.rec().username.clone())
     } else {
-        o.systems.get(&member).map(|s| s.rec.hostname.clone())
+        o.systems.get(&member).map(|s| s.rec().hostname.clone())
     };
     let res = Some(EventResource {
         id: member,
@@ -2185,29 +2239,28 @@ fn system_insights(state: &SimState, ctx: &Ctx, req: &Req, table: &str) -> Resp 
     q.filters.clear();
     let w = state.world.read().expect("world lock");
     let o = &w.orgs[ctx.org];
-    let candidates: Vec<&System> = match &only {
-        Some(ids) => ids.iter().filter_map(|i| o.systems.get(i)).map(|s| &s.rec).collect(),
-        None => o.systems.values().map(|s| &s.rec).collect(),
+    let candidates: Vec<(&Id, &SystemExtra)> = match &only {
+        Some(ids) => ids.iter().filter_map(|i| o.system_extra.get_key_value(i)).collect(),
+        None => o.system_extra.iter().collect(),
     };
-    let applies = |s: &System| {
-        s.system_insights.state == "enabled"
+    let applies = |x: &SystemExtra| {
+        x.insights_enabled
             && match table {
-                "disk_encryption" => s.os_family == "darwin" || s.os_family == "linux",
-                "bitlocker_info" => s.os_family == "windows",
+                "disk_encryption" => x.os_family == "darwin" || x.os_family == "linux",
+                "bitlocker_info" => x.os_family == "windows",
                 _ => true,
             }
     };
-    let rows_of = |s: &System| -> Vec<Value> { insight_rows(table, s) };
-    // Count without building rows; build rows only for the page.
-    let counts: Vec<(usize, &System)> = candidates
+    // Count from the small per-device facts; parse and build rows only for the page.
+    let counts: Vec<(usize, &Id, &SystemExtra)> = candidates
         .into_iter()
-        .filter(|s| applies(s))
-        .map(|s| (if table == "users" { s.user_metrics.len() + 1 } else { 1 }, s))
+        .filter(|(_, x)| applies(x))
+        .map(|(id, x)| (if table == "users" { x.local_users } else { 1 }, id, x))
         .collect();
-    let total: usize = counts.iter().map(|(n, _)| n).sum();
+    let total: usize = counts.iter().map(|(n, _, _)| n).sum();
     let mut page = Vec::with_capacity(q.limit.min(total));
     let mut skipped = 0;
-    for (n, s) in counts {
+    for (n, id, extra) in counts {
         if page.len() >= q.limit {
             break;
         }
@@ -2215,7 +2268,10 @@ fn system_insights(state: &SimState, ctx: &Ctx, req: &Req, table: &str) -> Resp 
             skipped += n;
             continue;
         }
-        for row in rows_of(s) {
+        let Some(s) = o.systems.get(id).map(|s| s.rec()) else {
+            continue;
+        };
+        for row in insight_rows(table, &s, extra) {
             if skipped < q.skip {
                 skipped += 1;
                 continue;
@@ -2229,7 +2285,7 @@ fn system_insights(state: &SimState, ctx: &Ctx, req: &Req, table: &str) -> Resp 
     Resp::json(StatusCode::OK, query::json_array(&page)).with_total(total)
 }
 
-fn insight_rows(table: &str, s: &System) -> Vec<Value> {
+fn insight_rows(table: &str, s: &System, x: &SystemExtra) -> Vec<Value> {
     let ct = s.last_contact.clone().unwrap_or_else(|| s.created.clone());
     let base = |mut v: Value| {
         v["system_id"] = json!(s.id);
@@ -2238,27 +2294,27 @@ fn insight_rows(table: &str, s: &System) -> Vec<Value> {
     };
     match table {
         "system_info" => vec![base(json!({
-            "hardware_model": s.hardware.model, "hardware_vendor": s.hw_vendor, "hardware_serial": s.serial_number,
-            "physical_memory": s.hardware.memory_bytes.to_string(), "cpu_brand": s.hardware.cpu_brand,
-            "cpu_physical_cores": s.hardware.cpu_physical_cores, "cpu_logical_cores": s.hardware.cpu_logical_cores,
-            "cpu_type": s.arch, "computer_name": s.hostname, "hostname": s.hostname, "uuid": s.hardware.uuid,
+            "hardware_model": x.hardware.model, "hardware_vendor": s.hw_vendor, "hardware_serial": s.serial_number,
+            "physical_memory": x.hardware.memory_bytes.to_string(), "cpu_brand": x.hardware.cpu_brand,
+            "cpu_physical_cores": x.hardware.cpu_physical_cores, "cpu_logical_cores": x.hardware.cpu_logical_cores,
+            "cpu_type": s.arch, "computer_name": s.hostname, "hostname": s.hostname, "uuid": x.hardware.uuid,
         }))],
         "os_version" => vec![base(json!({
             "name": s.os, "version": s.version, "major": s.os_version_detail.major.parse::<i64>().unwrap_or(0),
             "minor": s.os_version_detail.minor.parse::<i64>().unwrap_or(0), "patch": s.os_version_detail.patch.parse::<i64>().unwrap_or(0),
-            "build": s.hardware.os_build, "platform": s.os_family, "install_date": s.hardware.os_install_date,
+            "build": x.hardware.os_build, "platform": s.os_family, "install_date": x.hardware.os_install_date,
         }))],
         "disk_encryption" => vec![base(json!({
             "name": if s.os_family == "darwin" { "/dev/disk3s1" } else { "/dev/nvme0n1p3" },
             "encrypted": if s.fde.active { 1 } else { 0 },
             "encryption_status": if s.fde.active { "encrypted" } else { "not encrypted" },
-            "type": if s.fde.active { s.hardware.encryption_method.as_str() } else { "" },
+            "type": if s.fde.active { x.hardware.encryption_method.as_str() } else { "" },
             "uid": "", "user_uuid": "",
         }))],
         "bitlocker_info" => vec![base(json!({
-            "drive_letter": "C:", "device_id": format!("\\\\?\\Volume{{{}}}", s.hardware.uuid),
+            "drive_letter": "C:", "device_id": format!("\\\\?\\Volume{{{}}}", x.hardware.uuid),
             "protection_status": if s.fde.active { 1 } else { 0 }, "conversion_status": if s.fde.active { 1 } else { 0 },
-            "encryption_method": if s.fde.active { s.hardware.encryption_method.as_str() } else { "None" },
+            "encryption_method": if s.fde.active { x.hardware.encryption_method.as_str() } else { "None" },
             "percentage_encrypted": if s.fde.active { 100 } else { 0 }, "lock_status": 0, "persistent_volume_id": "",
         }))],
         "uptime" => vec![base(

@@ -3,6 +3,7 @@
 //! fields the spec marks nullable are sent as `null`.
 
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// A 24-hex-digit MongoDB-style object id, as JumpCloud uses.
 pub type Id = String;
@@ -301,12 +302,31 @@ pub struct System {
     pub tags: Vec<String>,
     pub attributes: Vec<serde_json::Value>,
     pub description: String,
-    /// Not a JumpCloud field: what System Insights would report (model, memory, CPU, disk).
-    #[serde(skip)]
+}
+
+/// What the simulator knows of a device beyond its JumpCloud record: what System Insights
+/// reports, its Apple MDM link, and the facts insights listings filter on (so a listing need
+/// not parse every record).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SystemExtra {
     pub hardware: Hardware,
-    /// Not a JumpCloud field: the Apple MDM device id and its MDM server, for MDM commands.
-    #[serde(skip)]
     pub apple_mdm: Option<AppleMdmLink>,
+    pub os_family: String,
+    pub insights_enabled: bool,
+    /// Local accounts reported by the `users` table (root + the bound users' metrics).
+    pub local_users: usize,
+}
+
+impl SystemExtra {
+    pub fn of(s: &System, hardware: Hardware, apple_mdm: Option<AppleMdmLink>) -> Self {
+        Self {
+            hardware,
+            apple_mdm,
+            os_family: s.os_family.clone(),
+            insights_enabled: s.system_insights.state == "enabled",
+            local_users: s.user_metrics.len() + 1,
+        }
+    }
 }
 
 /// Hardware facts that JumpCloud exposes only through System Insights.
@@ -527,7 +547,8 @@ pub struct AppleMdm {
     pub organization: Id,
 }
 
-/// A Directory Insights event, kept compact; serialized on demand.
+/// A Directory Insights event, kept compact (about 100 bytes, no allocation of its own: the
+/// actor, system and application are shared); serialized on demand.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     /// Milliseconds since the Unix epoch.
@@ -535,21 +556,22 @@ pub struct Event {
     /// Unique per world, also the cursor tiebreaker.
     pub seq: u64,
     pub service: &'static str,
-    pub event_type: String,
+    pub event_type: &'static str,
     pub success: bool,
-    pub client_ip: String,
+    /// IPv4, packed.
+    pub client_ip: u32,
     /// `initiated_by` (the actor: a user or an admin).
-    pub initiated_by: Option<Actor>,
+    pub initiated_by: Option<Arc<Actor>>,
     /// What was acted on.
-    pub resource: Option<EventResource>,
-    /// For `systems` events.
-    pub system: Option<(Id, String)>,
-    /// For `systems` login events.
-    pub username: Option<String>,
-    /// For `sso` events.
-    pub application: Option<(Id, String)>,
+    pub resource: Option<Arc<EventResource>>,
+    /// For `systems` events: (id, hostname).
+    pub system: Option<Arc<(Id, String)>>,
+    /// For `systems` login events: the actor's username is the login name.
+    pub username_from_actor: bool,
+    /// For `sso` events: (id, name).
+    pub application: Option<Arc<(Id, String)>>,
     /// Free-form changes (e.g. for updates).
-    pub changes: Option<serde_json::Value>,
+    pub changes: Option<Box<serde_json::Value>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -567,6 +589,11 @@ pub struct EventResource {
     pub name: String,
 }
 
+/// `a.b.c.d` from a packed IPv4.
+pub fn ip_text(ip: u32) -> String {
+    std::net::Ipv4Addr::from(ip).to_string()
+}
+
 impl Event {
     pub fn to_json(&self, org_id: &str) -> serde_json::Value {
         use serde_json::json;
@@ -575,7 +602,7 @@ impl Event {
             "service": self.service,
             "event_type": self.event_type,
             "success": self.success,
-            "client_ip": self.client_ip,
+            "client_ip": ip_text(self.client_ip),
             "timestamp": crate::clock::rfc3339_ms(self.at_ms),
             "organization": org_id,
             "version": "1",
@@ -594,17 +621,19 @@ impl Event {
         if let Some(r) = &self.resource {
             m.insert("resource".into(), json!({ "id": r.id, "type": r.kind, "name": r.name }));
         }
-        if let Some((id, host)) = &self.system {
-            m.insert("system".into(), json!({ "id": id, "hostname": host }));
+        if let Some(sys) = &self.system {
+            m.insert("system".into(), json!({ "id": sys.0, "hostname": sys.1 }));
         }
-        if let Some(u) = &self.username {
-            m.insert("username".into(), json!(u));
+        if self.username_from_actor {
+            if let Some(u) = self.initiated_by.as_ref().and_then(|a| a.username.as_ref()) {
+                m.insert("username".into(), json!(u));
+            }
         }
-        if let Some((id, name)) = &self.application {
-            m.insert("application".into(), json!({ "id": id, "name": name }));
+        if let Some(app) = &self.application {
+            m.insert("application".into(), json!({ "id": app.0, "name": app.1 }));
         }
         if let Some(c) = &self.changes {
-            m.insert("changes".into(), c.clone());
+            m.insert("changes".into(), (**c).clone());
         }
         v
     }

@@ -7,6 +7,7 @@ use crate::rng::Rng;
 use crate::world::{Org, Stored, Sudo, World};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -379,7 +380,7 @@ fn generate_org(
         ug_ids.push(id);
     }
     for (i, uid) in user_ids.iter().enumerate() {
-        let u = &org.users[uid].rec;
+        let u = &org.users[uid].rec();
         if u.state != "STAGED" {
             org.ug_members.entry(ug_ids[0].clone()).or_default().insert(uid.clone());
         }
@@ -444,8 +445,8 @@ fn generate_org(
         } else {
             Some(bindable[i % bindable.len()])
         };
-        let owner_user = owner.map(|o| org.users[&user_ids[o]].rec.clone());
-        let sys = make_system(
+        let owner_user = owner.map(|o| org.users[&user_ids[o]].rec());
+        let (sys, extra) = make_system(
             rng,
             &id,
             i,
@@ -490,6 +491,7 @@ fn generate_org(
             }
             org.bindings.insert(id.clone(), bound);
         }
+        org.system_extra.insert(id.clone(), extra);
         org.systems.insert(id, Stored::new(sys));
     }
     // Nesting: user groups bound to system groups and to systems.
@@ -615,7 +617,7 @@ fn make_system(
     created_ms: i64,
     mdm_id: &str,
     world: &mut World,
-) -> System {
+) -> (System, SystemExtra) {
     let r = rng.unit();
     let family = if r < 0.45 {
         "darwin"
@@ -751,7 +753,29 @@ fn make_system(
         parts.next().unwrap_or("0"),
         parts.next().unwrap_or("0"),
     );
-    System {
+    let hardware = Hardware {
+        model,
+        memory_bytes: memory_gb * 1024 * 1024 * 1024,
+        cpu_brand: cpu.into(),
+        cpu_physical_cores: 8,
+        cpu_logical_cores: if family == "darwin" { 8 } else { 16 },
+        uuid: format!(
+            "{}-{}-{}-{}-{}",
+            alnum(rng, 8),
+            alnum(rng, 4),
+            alnum(rng, 4),
+            alnum(rng, 4),
+            alnum(rng, 12)
+        ),
+        os_build: format!("{}{}", major, alnum(rng, 3)),
+        os_install_date: rfc3339_ms(created_ms),
+        encryption_method: match family {
+            "windows" => "XTS_AES_128".into(),
+            "darwin" => "APFS".into(),
+            _ => "aes-xts-plain64".into(),
+        },
+    };
+    let sys = System {
         id: id.into(),
         display_name: hostname.clone(),
         hostname: hostname.clone(),
@@ -844,30 +868,9 @@ fn make_system(
         tags: vec![],
         attributes: vec![],
         description: String::new(),
-        hardware: Hardware {
-            model,
-            memory_bytes: memory_gb * 1024 * 1024 * 1024,
-            cpu_brand: cpu.into(),
-            cpu_physical_cores: 8,
-            cpu_logical_cores: if family == "darwin" { 8 } else { 16 },
-            uuid: format!(
-                "{}-{}-{}-{}-{}",
-                alnum(rng, 8),
-                alnum(rng, 4),
-                alnum(rng, 4),
-                alnum(rng, 4),
-                alnum(rng, 12)
-            ),
-            os_build: format!("{}{}", major, alnum(rng, 3)),
-            os_install_date: rfc3339_ms(created_ms),
-            encryption_method: match family {
-                "windows" => "XTS_AES_128".into(),
-                "darwin" => "APFS".into(),
-                _ => "aes-xts-plain64".into(),
-            },
-        },
-        apple_mdm,
-    }
+    };
+    let extra = SystemExtra::of(&sys, hardware, apple_mdm);
+    (sys, extra)
 }
 
 fn alnum(rng: &mut Rng, n: usize) -> String {
@@ -896,7 +899,7 @@ fn add_hostile(
         ("مرحبا بالعالم", "\u{202E}txt.exe"),
         ("javascript:alert(document.cookie)", "Link"),
     ];
-    let template = org.users.values().next().map(|s| s.rec.clone());
+    let template = org.users.values().next().map(|s| s.rec());
     let Some(template) = template else { return };
     for (i, (first, last)) in nasty.iter().enumerate() {
         let id = world.next_id(now - DAY_MS);
@@ -920,20 +923,30 @@ fn add_hostile(
     let mut g = group(&gid, "<script>alert('group')</script>", "user_group", org_id, domain);
     g.description = "A".repeat(10_000);
     org.user_groups.insert(gid, g);
-    if let Some(template) = org.systems.values().next().map(|s| s.rec.clone()) {
+    let template = org
+        .systems
+        .iter()
+        .next()
+        .map(|(id, s)| (s.rec(), org.system_extra.get(id).cloned().unwrap_or_default()));
+    if let Some((template, mut extra)) = template {
         let id = world.next_id(now - DAY_MS);
         let mut s = template;
         s.id = id.clone();
         s.hostname = "<img src=x onerror=alert('host')>".into();
         s.display_name = format!("{} 🖥️ {}", "\u{05E9}\u{05DC}\u{05D5}\u{05DD}", "y".repeat(300));
         s.serial_number = "<svg/onload=alert(2)>".into();
-        s.apple_mdm = s.apple_mdm.map(|mut a| {
+        extra.apple_mdm = extra.apple_mdm.map(|mut a| {
             a.device_id = world.next_id(now);
             a.mdm_id = mdm_id.into();
             a
         });
-        s.mdm.internal.device_id = s.apple_mdm.as_ref().map(|a| a.device_id.clone()).unwrap_or_default();
+        s.mdm.internal.device_id = extra
+            .apple_mdm
+            .as_ref()
+            .map(|a| a.device_id.clone())
+            .unwrap_or_default();
         let _ = rng.next_u64();
+        org.system_extra.insert(id.clone(), extra);
         org.systems.insert(id, Stored::new(s));
     }
 }
@@ -942,25 +955,31 @@ fn add_hostile(
 fn seed_events(world: &mut World, org: &mut Org, rng: &mut Rng, now: i64) {
     let per_user = (200_000 / org.users.len().max(1)).clamp(2, 12) as u64;
     let start = now - 90 * DAY_MS;
-    let systems_of: BTreeMap<Id, (Id, String)> = org
+    let systems_of: BTreeMap<Id, Arc<(Id, String)>> = org
         .bindings
         .iter()
         .flat_map(|(sid, users)| {
-            let host = org.systems[sid].rec.hostname.clone();
-            users.keys().map(move |u| (u.clone(), (sid.clone(), host.clone())))
+            let sys = Arc::new((sid.clone(), org.systems[sid].rec().hostname.clone()));
+            users.keys().map(move |u| (u.clone(), sys.clone()))
         })
         .collect();
-    let apps: Vec<(Id, String)> = org
+    let apps: Vec<Arc<(Id, String)>> = org
         .apps
         .values()
-        .map(|a| (a.id.clone(), a.display_name.clone()))
+        .map(|a| Arc::new((a.id.clone(), a.display_name.clone())))
         .collect();
     let mut events = Vec::new();
     for u in org.users.values() {
-        let u = &u.rec;
+        let u = &u.rec();
         if u.state == "STAGED" {
             continue;
         }
+        let actor = Arc::new(Actor {
+            id: u.id.clone(),
+            kind: "user",
+            username: Some(u.username.clone()),
+            email: Some(u.email.clone()),
+        });
         // Suspended users stopped logging in some time ago.
         let end = if u.suspended {
             now - (10 + rng.below(60) as i64) * DAY_MS
@@ -969,38 +988,30 @@ fn seed_events(world: &mut World, org: &mut Org, rng: &mut Rng, now: i64) {
         };
         for _ in 0..per_user {
             let at = start + rng.below((end - start).max(1) as u64) as i64;
-            let success = !rng.chance(0.04);
-            let actor = Actor {
-                id: u.id.clone(),
-                kind: "user",
-                username: Some(u.username.clone()),
-                email: Some(u.email.clone()),
-            };
-            let kind = rng.below(3);
             let mut ev = Event {
                 at_ms: at,
                 seq: 0,
                 service: "directory",
-                event_type: "user_login_attempt".into(),
-                success,
-                client_ip: format!("198.51.100.{}", rng.below(254) + 1),
-                initiated_by: Some(actor),
+                event_type: "user_login_attempt",
+                success: !rng.chance(0.04),
+                client_ip: u32::from_be_bytes([198, 51, 100, rng.below(254) as u8 + 1]),
+                initiated_by: Some(actor.clone()),
                 resource: None,
                 system: None,
-                username: None,
+                username_from_actor: false,
                 application: None,
                 changes: None,
             };
-            match kind {
+            match rng.below(3) {
                 1 if systems_of.contains_key(&u.id) => {
                     ev.service = "systems";
-                    ev.event_type = "login_attempt".into();
+                    ev.event_type = "login_attempt";
                     ev.system = systems_of.get(&u.id).cloned();
-                    ev.username = Some(u.username.clone());
+                    ev.username_from_actor = true;
                 }
                 2 if !apps.is_empty() => {
                     ev.service = "sso";
-                    ev.event_type = "sso_auth".into();
+                    ev.event_type = "sso_auth";
                     ev.application = Some(apps[rng.index(apps.len())].clone());
                 }
                 _ => {}

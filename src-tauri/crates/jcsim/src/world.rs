@@ -7,20 +7,32 @@
 
 use crate::model::*;
 use bytes::Bytes;
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use std::marker::PhantomData;
 
-/// A record and its serialized form, kept in step by `set`.
+/// A record kept only as the JSON JumpCloud would send: listings concatenate it, and the
+/// typed form is parsed on demand (`rec`) for the rarer reads and writes. Keeping one form
+/// halves the memory of a 50,000-user org.
 #[derive(Debug, Clone)]
 pub struct Stored<T> {
-    pub rec: T,
     pub json: Bytes,
+    _kind: PhantomData<fn() -> T>,
 }
 
-impl<T: Serialize> Stored<T> {
+impl<T: Serialize + DeserializeOwned> Stored<T> {
     pub fn new(rec: T) -> Self {
         let json = Bytes::from(serde_json::to_vec(&rec).expect("records always serialize"));
-        Self { rec, json }
+        Self {
+            json,
+            _kind: PhantomData,
+        }
+    }
+
+    /// The typed record (parsed from the stored JSON, which this type wrote).
+    pub fn rec(&self) -> T {
+        serde_json::from_slice(&self.json).expect("stored JSON always parses back")
     }
 
     pub fn set(&mut self, rec: T) {
@@ -41,6 +53,8 @@ pub struct Org {
     pub org: Option<Organization>,
     pub users: BTreeMap<Id, Stored<User>>,
     pub systems: BTreeMap<Id, Stored<System>>,
+    /// Per device: insights facts and the Apple MDM link (not part of the JumpCloud record).
+    pub system_extra: BTreeMap<Id, SystemExtra>,
     pub user_groups: BTreeMap<Id, Group>,
     pub system_groups: BTreeMap<Id, Group>,
     pub apps: BTreeMap<Id, Application>,
@@ -112,6 +126,7 @@ impl Org {
             m.remove(system);
         }
         self.bindings.remove(system);
+        self.system_extra.remove(system);
         for s in self.ug_systems.values_mut() {
             s.remove(system);
         }

@@ -103,8 +103,8 @@ impl Env {
         w.orgs[0]
             .users
             .values()
-            .find(|u| f(&u.rec))
-            .map(|u| u.rec.id.clone())
+            .find(|u| f(&u.rec()))
+            .map(|u| u.rec().id.clone())
             .expect("a matching seeded user")
     }
 
@@ -113,8 +113,8 @@ impl Env {
         w.orgs[0]
             .systems
             .values()
-            .find(|s| f(&s.rec))
-            .map(|s| s.rec.id.clone())
+            .find(|s| f(&s.rec()))
+            .map(|s| s.rec().id.clone())
             .expect("a matching seeded system")
     }
 

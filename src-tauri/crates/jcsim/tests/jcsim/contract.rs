@@ -137,39 +137,24 @@ async fn every_route_answers_in_the_published_shape() {
     let (user, enrolled, mac, windows, linux, mdm, dev, app, ug, sg, cmd, provider) = {
         let w = env.sim.state.world.read().unwrap();
         let o = &w.orgs[0];
-        let user = o
-            .users
-            .values()
-            .find(|u| u.rec.state == "ACTIVATED" && o.bindings.values().any(|b| b.contains_key(&u.rec.id)))
+        let users: Vec<jcsim::model::User> = o.users.values().map(|u| u.rec()).collect();
+        let systems: Vec<jcsim::model::System> = o.systems.values().map(|s| s.rec()).collect();
+        let user = users
+            .iter()
+            .find(|u| u.state == "ACTIVATED" && o.bindings.values().any(|b| b.contains_key(&u.id)))
             .unwrap()
-            .rec
             .id
             .clone();
-        let enrolled = o.users.values().find(|u| u.rec.totp_enabled).unwrap().rec.id.clone();
-        let mac = o
-            .systems
-            .values()
-            .find(|s| s.rec.apple_mdm.is_some() && s.rec.os_family == "darwin")
-            .unwrap()
-            .rec
-            .clone();
-        let windows = o
-            .systems
-            .values()
-            .find(|s| s.rec.os_family == "windows")
-            .unwrap()
-            .rec
-            .id
-            .clone();
-        let linux = o
-            .systems
-            .values()
-            .find(|s| s.rec.os_family == "linux")
-            .unwrap()
-            .rec
-            .id
-            .clone();
-        let link = mac.apple_mdm.clone().unwrap();
+        let enrolled = users.iter().find(|u| u.totp_enabled).unwrap().id.clone();
+        let (mac_id, extra) = o
+            .system_extra
+            .iter()
+            .find(|(_, x)| x.apple_mdm.is_some() && x.os_family == "darwin")
+            .unwrap();
+        let mac = o.systems[mac_id].rec();
+        let windows = systems.iter().find(|s| s.os_family == "windows").unwrap().id.clone();
+        let linux = systems.iter().find(|s| s.os_family == "linux").unwrap().id.clone();
+        let link = extra.apple_mdm.clone().unwrap();
         (
             user,
             enrolled,

@@ -295,7 +295,7 @@ async fn user_lifecycle_and_refusals() {
 
     let manager = {
         let w = env.sim.state.world.read().unwrap();
-        w.orgs[0].users.values().find_map(|u| u.rec.manager.clone()).unwrap()
+        w.orgs[0].users.values().find_map(|u| u.rec().manager.clone()).unwrap()
     };
     let (s, _, _) = env
         .call(admin, Method::DELETE, &format!("/api/systemusers/{manager}"), None)
@@ -432,7 +432,16 @@ async fn multi_tenant_keys_need_a_valid_org_id() {
 #[tokio::test]
 async fn device_actions_follow_the_os_rules_and_are_logged() {
     let env = start(80).await;
-    let mac = env.system_where(|s| s.os_family == "darwin" && s.apple_mdm.is_some());
+    let mac = {
+        let w = env.sim.state.world.read().unwrap();
+        w.orgs[0]
+            .system_extra
+            .iter()
+            .find(|(_, x)| x.os_family == "darwin" && x.apple_mdm.is_some())
+            .unwrap()
+            .0
+            .clone()
+    };
     let windows = env.system_where(|s| s.os_family == "windows");
     let (s, _, body) = env
         .call(
@@ -465,7 +474,7 @@ async fn device_actions_follow_the_os_rules_and_are_logged() {
 
     let (mdm, dev) = {
         let w = env.sim.state.world.read().unwrap();
-        let link = w.orgs[0].systems[&mac].rec.apple_mdm.clone().unwrap();
+        let link = w.orgs[0].system_extra[&mac].apple_mdm.clone().unwrap();
         (link.mdm_id, link.device_id)
     };
     let devices = env.get(&format!("/api/v2/applemdms/{mdm}/devices?limit=100")).await;
@@ -558,9 +567,9 @@ async fn groups_members_and_graph_paths() {
         let s = w.orgs[0]
             .systems
             .values()
-            .find(|s| s.rec.primary_system_user.is_some() && s.rec.os_family != "linux")
+            .find(|s| s.rec().primary_system_user.is_some() && s.rec().os_family != "linux")
             .unwrap();
-        (s.rec.id.clone(), s.rec.primary_system_user.clone().unwrap().id)
+        (s.rec().id.clone(), s.rec().primary_system_user.clone().unwrap().id)
     };
     let users = env.get(&format!("/api/v2/systems/{bound}/users?limit=100")).await;
     let direct = users
@@ -635,7 +644,7 @@ async fn system_insights_bulk_pages_and_filters() {
         .as_array()
         .unwrap()
         .iter()
-        .all(|r| w.orgs[0].systems[r["system_id"].as_str().unwrap()].rec.os_family == "windows"));
+        .all(|r| w.orgs[0].systems[r["system_id"].as_str().unwrap()].rec().os_family == "windows"));
 }
 
 #[tokio::test]
@@ -781,7 +790,8 @@ async fn the_seeded_mix_is_realistic() {
     });
     let o = &w.orgs[0];
     let n = o.systems.len() as f64;
-    let share = |f: &dyn Fn(&jcsim::model::System) -> bool| o.systems.values().filter(|s| f(&s.rec)).count() as f64 / n;
+    let share =
+        |f: &dyn Fn(&jcsim::model::System) -> bool| o.systems.values().filter(|s| f(&s.rec())).count() as f64 / n;
     let fde = share(&|s| s.fde.active);
     let stale = share(&|s| {
         s.last_contact
@@ -796,7 +806,7 @@ async fn the_seeded_mix_is_realistic() {
     for fam in ["darwin", "windows", "linux", "ios", "android"] {
         assert!(share(&|s| s.os_family == fam) > 0.0, "some {fam}");
     }
-    let users: Vec<_> = o.users.values().map(|u| &u.rec).collect();
+    let users: Vec<_> = o.users.values().map(|u| u.rec()).collect();
     assert!(
         users.iter().any(|u| u.account_locked)
             && users.iter().any(|u| u.state == "STAGED")
@@ -806,7 +816,7 @@ async fn the_seeded_mix_is_realistic() {
         .bindings
         .values()
         .flat_map(|b| b.keys())
-        .any(|u| o.users[u].rec.suspended);
+        .any(|u| o.users[u].rec().suspended);
     assert!(suspended_bound, "some suspended users are still bound to devices");
     assert_eq!(o.apps.len(), 12);
     assert!(w.admins.len() >= 6);

@@ -1,0 +1,175 @@
+//! One limiter shared by every request of a client: a bounded number of requests in flight
+//! that adapts to JumpCloud's answers. A 429 halves the window and pauses everyone until the
+//! `Retry-After` (or a backoff) has passed; each success grows the window back by about one
+//! request per window's worth of successes (additive increase, multiplicative decrease).
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::Notify;
+
+#[derive(Debug)]
+struct State {
+    /// Allowed in flight (fractional so growth is gradual).
+    window: f64,
+    in_flight: usize,
+    /// Nobody starts a request before this.
+    paused_until: Option<Instant>,
+    /// Consecutive 429s, for the exponential backoff when no `Retry-After` is given.
+    strikes: u32,
+}
+
+#[derive(Debug)]
+pub struct Limiter {
+    max: usize,
+    state: Mutex<State>,
+    notify: Notify,
+}
+
+/// Held while a request is in flight.
+pub struct Permit {
+    limiter: Arc<Limiter>,
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        let mut s = self.limiter.state.lock().expect("limiter lock");
+        s.in_flight -= 1;
+        drop(s);
+        self.limiter.notify.notify_waiters();
+    }
+}
+
+/// A snapshot for progress reports and tests.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LimiterStats {
+    pub window: f64,
+    pub in_flight: usize,
+    pub paused: bool,
+}
+
+impl Limiter {
+    pub fn new(max_in_flight: usize) -> Arc<Self> {
+        let max = max_in_flight.max(1);
+        Arc::new(Self {
+            max,
+            state: Mutex::new(State {
+                window: max as f64,
+                in_flight: 0,
+                paused_until: None,
+                strikes: 0,
+            }),
+            notify: Notify::new(),
+        })
+    }
+
+    /// Waits for a slot (and for any pause to end).
+    pub async fn acquire(self: &Arc<Self>) -> Permit {
+        loop {
+            let notified = self.notify.notified();
+            let wait = {
+                let mut s = self.state.lock().expect("limiter lock");
+                match s.paused_until {
+                    Some(t) if t > Instant::now() => Some(t - Instant::now()),
+                    _ => {
+                        s.paused_until = None;
+                        if s.in_flight < (s.window.floor() as usize).max(1) {
+                            s.in_flight += 1;
+                            return Permit { limiter: self.clone() };
+                        }
+                        None
+                    }
+                }
+            };
+            match wait {
+                Some(d) => tokio::time::sleep(d).await,
+                None => {
+                    // Re-check at least every 50 ms so a lost wake-up cannot stall a request.
+                    let _ = tokio::time::timeout(Duration::from_millis(50), notified).await;
+                }
+            }
+        }
+    }
+
+    /// A request succeeded: grow the window by 1/window (about +1 per window of successes).
+    pub fn on_success(&self) {
+        let mut s = self.state.lock().expect("limiter lock");
+        s.strikes = 0;
+        s.window = (s.window + 1.0 / s.window.max(1.0)).min(self.max as f64);
+        drop(s);
+        self.notify.notify_waiters();
+    }
+
+    /// JumpCloud answered 429: halve the window and pause everyone. Returns how long.
+    pub fn on_rate_limited(&self, retry_after: Option<Duration>, max_backoff: Duration) -> Duration {
+        let mut s = self.state.lock().expect("limiter lock");
+        s.strikes = s.strikes.saturating_add(1);
+        s.window = (s.window / 2.0).max(1.0);
+        let wait = match retry_after {
+            Some(d) => d.min(max_backoff),
+            None => backoff(s.strikes, max_backoff),
+        };
+        let until = Instant::now() + wait;
+        if s.paused_until.is_none_or(|t| t < until) {
+            s.paused_until = Some(until);
+        }
+        wait
+    }
+
+    pub fn stats(&self) -> LimiterStats {
+        let s = self.state.lock().expect("limiter lock");
+        LimiterStats {
+            window: s.window,
+            in_flight: s.in_flight,
+            paused: s.paused_until.is_some_and(|t| t > Instant::now()),
+        }
+    }
+}
+
+/// Exponential backoff with full jitter: up to 250 ms × 2^(attempt-1), capped.
+pub fn backoff(attempt: u32, cap: Duration) -> Duration {
+    let base = Duration::from_millis(250).saturating_mul(1u32 << attempt.saturating_sub(1).min(10));
+    let ceiling = base.min(cap);
+    // Jitter from the clock's sub-second noise: good enough to spread retries, no RNG crate.
+    let noise = Instant::now().elapsed().subsec_nanos() as u64
+        ^ std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos() as u64)
+            .unwrap_or(0);
+    let frac = (noise % 1000) as f64 / 1000.0;
+    ceiling.mul_f64(0.5 + frac / 2.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn bounds_in_flight_and_backs_off_on_429() {
+        let l = Limiter::new(4);
+        let permits: Vec<Permit> = futures_util::future::join_all((0..4).map(|_| l.acquire())).await;
+        assert_eq!(l.stats().in_flight, 4);
+        let fifth = tokio::time::timeout(Duration::from_millis(100), l.acquire()).await;
+        assert!(fifth.is_err(), "a fifth request waits");
+        drop(permits);
+        let wait = l.on_rate_limited(Some(Duration::from_millis(200)), Duration::from_secs(5));
+        assert_eq!(wait, Duration::from_millis(200));
+        assert_eq!(l.stats().window, 2.0, "halved");
+        let t = Instant::now();
+        let _p = l.acquire().await;
+        assert!(
+            t.elapsed() >= Duration::from_millis(150),
+            "everyone waits out the Retry-After"
+        );
+        for _ in 0..10 {
+            l.on_success();
+        }
+        assert!(l.stats().window > 3.0, "grows back on success: {}", l.stats().window);
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert!(backoff(1, Duration::from_secs(30)) <= Duration::from_millis(250));
+        assert!(backoff(4, Duration::from_secs(30)) >= Duration::from_millis(1000));
+        assert!(backoff(20, Duration::from_secs(3)) <= Duration::from_secs(3));
+    }
+}

@@ -448,7 +448,12 @@ fn reset_response(r: Resp) -> Response {
         )),
     ]);
     let mut out = Response::new(Body::from_stream(stream));
-    *out.status_mut() = r.status;
+    // A 204 carries no body, so there would be nothing to cut: send it as a 200 whose body breaks.
+    *out.status_mut() = if r.status == StatusCode::NO_CONTENT {
+        StatusCode::OK
+    } else {
+        r.status
+    };
     out.headers_mut().insert(
         "content-type",
         HeaderValue::from_static("application/json; charset=utf-8"),

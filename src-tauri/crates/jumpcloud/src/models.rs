@@ -6,10 +6,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// v1 list envelope.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ListEnvelope<T> {
+    #[serde(default)]
     pub total_count: Option<u64>,
+    #[serde(default = "Vec::new")]
     pub results: Vec<T>,
 }
 

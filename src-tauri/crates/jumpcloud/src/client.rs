@@ -1,0 +1,464 @@
+//! The transport: one `reqwest` client, one shared limiter, and the retry rules.
+//!
+//! - A request that is safe to repeat (GET, read-only POSTs such as searches and Directory
+//!   Insights queries, and graph edits whose repetition is harmless) is retried on 429 (after the
+//!   `Retry-After` or a backoff), 5xx, dropped connections, timeouts and unreadable bodies.
+//! - A request that is not (device commands, reset MFA, expire, unlock, run command, create,
+//!   update, delete) is sent at most once. If its answer is lost it returns `OutcomeUnknown`;
+//!   if JumpCloud answered 429 it returns `RateLimited` (nothing was done).
+//! - JumpCloud's abuse block stops the client: every later call fails with `Blocked`.
+
+use crate::config::ClientConfig;
+use crate::error::{message_of, Error, Result};
+use crate::limiter::{backoff, Limiter, LimiterStats};
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Which of JumpCloud's three APIs a path belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    V1,
+    V2,
+    Insights,
+}
+
+/// Whether a request may be sent again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repeat {
+    /// Reads: repeat freely.
+    Safe,
+    /// A graph "add": a repeat that finds it already done (409) succeeded.
+    GraphAdd,
+    /// A graph "remove": a repeat that finds it already gone (404) succeeded.
+    GraphRemove,
+    /// Never sent twice.
+    Once,
+}
+
+/// One request.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub method: Method,
+    pub api: Api,
+    /// Below the API's base, e.g. `/systemusers/{id}`.
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    pub body: Option<Value>,
+    pub repeat: Repeat,
+    /// What the admin asked for, in words ("lock devices"), for Forbidden and OutcomeUnknown.
+    pub operation: String,
+}
+
+impl Call {
+    pub fn new(method: Method, api: Api, path: impl Into<String>, operation: impl Into<String>) -> Self {
+        let repeat = if method == Method::GET {
+            Repeat::Safe
+        } else {
+            Repeat::Once
+        };
+        Self {
+            method,
+            api,
+            path: path.into(),
+            query: vec![],
+            body: None,
+            repeat,
+            operation: operation.into(),
+        }
+    }
+
+    pub fn get(api: Api, path: impl Into<String>, operation: impl Into<String>) -> Self {
+        Self::new(Method::GET, api, path, operation)
+    }
+
+    pub fn query(mut self, k: &str, v: impl ToString) -> Self {
+        self.query.push((k.to_string(), v.to_string()));
+        self
+    }
+
+    pub fn body(mut self, body: Value) -> Self {
+        self.body = Some(body);
+        self
+    }
+
+    pub fn repeat(mut self, r: Repeat) -> Self {
+        self.repeat = r;
+        self
+    }
+}
+
+/// An answer with a success status.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Answer {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// `x-total-count`, v2's total.
+    pub fn total_count(&self) -> Option<u64> {
+        self.header("x-total-count").and_then(|v| v.trim().parse().ok())
+    }
+}
+
+/// Counters, for benchmarks and the sync engine's progress.
+#[derive(Debug, Default)]
+pub struct Counters {
+    pub sent: AtomicU64,
+    pub retries: AtomicU64,
+    pub rate_limited: AtomicU64,
+    pub failed: AtomicU64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CounterSnapshot {
+    pub sent: u64,
+    pub retries: u64,
+    pub rate_limited: u64,
+    pub failed: u64,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    cfg: ClientConfig,
+    limiter: Arc<Limiter>,
+    blocked: Mutex<Option<String>>,
+    counters: Counters,
+}
+
+/// The JumpCloud client. Cheap to clone; clones share the connection pool and the limiter.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("endpoints", &self.inner.cfg.endpoints)
+            .field("org_id", &self.inner.cfg.org_id)
+            .field("api_key", &self.inner.cfg.api_key)
+            .finish()
+    }
+}
+
+impl Client {
+    pub fn new(cfg: ClientConfig) -> Result<Self> {
+        if cfg.api_key.is_empty() {
+            return Err(Error::Config(
+                "The API key is empty. Paste the key from JumpCloud's admin portal (your name → My API Key).".into(),
+            ));
+        }
+        for base in [&cfg.endpoints.v1, &cfg.endpoints.v2, &cfg.endpoints.insights] {
+            url::Url::parse(base)
+                .map_err(|e| Error::Config(format!("The JumpCloud address {base} is not a valid URL: {e}")))?;
+        }
+        let http = reqwest::Client::builder()
+            .user_agent(cfg.user_agent.clone())
+            .connect_timeout(cfg.connect_timeout)
+            .timeout(cfg.timeout)
+            .pool_max_idle_per_host(cfg.max_in_flight.max(1))
+            .build()
+            .map_err(|e| Error::Config(format!("cannot set up HTTPS: {e}")))?;
+        let limiter = Limiter::new(cfg.max_in_flight);
+        Ok(Self {
+            inner: Arc::new(Inner {
+                http,
+                cfg,
+                limiter,
+                blocked: Mutex::new(None),
+                counters: Counters::default(),
+            }),
+        })
+    }
+
+    pub fn config(&self) -> &ClientConfig {
+        &self.inner.cfg
+    }
+
+    pub fn limiter_stats(&self) -> LimiterStats {
+        self.inner.limiter.stats()
+    }
+
+    pub fn counters(&self) -> CounterSnapshot {
+        let c = &self.inner.counters;
+        CounterSnapshot {
+            sent: c.sent.load(Ordering::Relaxed),
+            retries: c.retries.load(Ordering::Relaxed),
+            rate_limited: c.rate_limited.load(Ordering::Relaxed),
+            failed: c.failed.load(Ordering::Relaxed),
+        }
+    }
+
+    fn url(&self, api: Api, path: &str) -> String {
+        let e = &self.inner.cfg.endpoints;
+        let base = match api {
+            Api::V1 => &e.v1,
+            Api::V2 => &e.v2,
+            Api::Insights => &e.insights,
+        };
+        format!("{}{}", base.trim_end_matches('/'), path)
+    }
+
+    fn endpoint_name(call: &Call) -> String {
+        let prefix = match call.api {
+            Api::V1 => "",
+            Api::V2 => "/v2",
+            Api::Insights => "/insights",
+        };
+        format!("{} {prefix}{}", call.method, call.path)
+    }
+
+    /// Sends `call` under the retry rules. Returns the successful answer or the mapped error.
+    pub async fn send(&self, call: &Call) -> Result<Answer> {
+        let cfg = &self.inner.cfg;
+        let started = Instant::now();
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            if let Some(msg) = self.inner.blocked.lock().expect("blocked lock").clone() {
+                return Err(Error::Blocked { message: msg });
+            }
+            let permit = self.inner.limiter.acquire().await;
+            let result = self.send_once(call).await;
+            drop(permit);
+            let can_retry = call.repeat != Repeat::Once && attempt < cfg.max_attempts;
+            match result {
+                Ok((status, headers, body)) if status.is_success() => {
+                    self.inner.limiter.on_success();
+                    return Ok(Answer { status, headers, body });
+                }
+                Ok((status, headers, body)) => {
+                    let message = message_of(&body);
+                    if status == StatusCode::TOO_MANY_REQUESTS {
+                        self.inner.counters.rate_limited.fetch_add(1, Ordering::Relaxed);
+                        let retry_after = headers
+                            .get("retry-after")
+                            .and_then(|v| v.to_str().ok())
+                            .and_then(|v| v.trim().parse::<u64>().ok())
+                            .map(Duration::from_secs);
+                        let wait = self.inner.limiter.on_rate_limited(retry_after, cfg.max_backoff);
+                        tracing::debug!(endpoint = %Self::endpoint_name(call), ?wait, attempt, "429 from JumpCloud");
+                        // 429s cost nothing to repeat for a safe request: keep going while the
+                        // total wait stays reasonable (the limiter makes everyone wait).
+                        if call.repeat != Repeat::Once && started.elapsed() + wait < cfg.max_backoff * 8 {
+                            self.inner.counters.retries.fetch_add(1, Ordering::Relaxed);
+                            attempt = attempt.saturating_sub(1);
+                            continue;
+                        }
+                        return Err(self.failed(Error::RateLimited { retry_after }));
+                    }
+                    if status == StatusCode::FORBIDDEN && message.to_lowercase().contains("suspected abuse") {
+                        *self.inner.blocked.lock().expect("blocked lock") = Some(message.clone());
+                        tracing::error!(endpoint = %Self::endpoint_name(call), "JumpCloud blocked this client for suspected abuse; stopping all requests");
+                        return Err(self.failed(Error::Blocked { message }));
+                    }
+                    if attempt > 1 && status == StatusCode::CONFLICT && call.repeat == Repeat::GraphAdd {
+                        return Ok(Answer {
+                            status: StatusCode::NO_CONTENT,
+                            headers,
+                            body: Bytes::new(),
+                        });
+                    }
+                    if attempt > 1 && status == StatusCode::NOT_FOUND && call.repeat == Repeat::GraphRemove {
+                        return Ok(Answer {
+                            status: StatusCode::NO_CONTENT,
+                            headers,
+                            body: Bytes::new(),
+                        });
+                    }
+                    if status.is_server_error() {
+                        if can_retry {
+                            self.retry_wait(attempt).await;
+                            continue;
+                        }
+                        if call.repeat == Repeat::Once && status != StatusCode::SERVICE_UNAVAILABLE {
+                            return Err(self.failed(Error::OutcomeUnknown {
+                                operation: call.operation.clone(),
+                                detail: format!("JumpCloud answered {status}"),
+                            }));
+                        }
+                        return Err(self.failed(Error::Server {
+                            status: status.as_u16(),
+                            message,
+                        }));
+                    }
+                    return Err(self.failed(self.status_error(call, status, message)));
+                }
+                Err(e) => {
+                    let never_sent = e.is_connect();
+                    if can_retry {
+                        tracing::debug!(endpoint = %Self::endpoint_name(call), attempt, error = %e, "transport error, retrying");
+                        self.retry_wait(attempt).await;
+                        continue;
+                    }
+                    if call.repeat == Repeat::Once && !never_sent {
+                        return Err(self.failed(Error::OutcomeUnknown {
+                            operation: call.operation.clone(),
+                            detail: transport_detail(&e),
+                        }));
+                    }
+                    return Err(self.failed(transport_error(&e, cfg.timeout)));
+                }
+            }
+        }
+    }
+
+    fn failed(&self, e: Error) -> Error {
+        self.inner.counters.failed.fetch_add(1, Ordering::Relaxed);
+        e
+    }
+
+    async fn retry_wait(&self, attempt: u32) {
+        self.inner.counters.retries.fetch_add(1, Ordering::Relaxed);
+        tokio::time::sleep(backoff(attempt, self.inner.cfg.max_backoff)).await;
+    }
+
+    fn status_error(&self, call: &Call, status: StatusCode, message: String) -> Error {
+        match status {
+            StatusCode::UNAUTHORIZED => Error::Unauthorized { status: 401, message },
+            StatusCode::FORBIDDEN => Error::Forbidden {
+                operation: call.operation.clone(),
+                message,
+            },
+            StatusCode::NOT_FOUND => Error::NotFound { message },
+            StatusCode::CONFLICT => Error::Conflict { message },
+            s => Error::BadRequest {
+                status: s.as_u16(),
+                message,
+            },
+        }
+    }
+
+    /// One HTTP exchange, body read in full.
+    async fn send_once(&self, call: &Call) -> std::result::Result<(StatusCode, HeaderMap, Bytes), reqwest::Error> {
+        let cfg = &self.inner.cfg;
+        let mut rb = self
+            .inner
+            .http
+            .request(call.method.clone(), self.url(call.api, &call.path))
+            .header("accept", "application/json");
+        let mut key = HeaderValue::from_str(cfg.api_key.expose()).unwrap_or_else(|_| HeaderValue::from_static(""));
+        key.set_sensitive(true);
+        rb = rb.header("x-api-key", key);
+        if let Some(org) = &cfg.org_id {
+            rb = rb.header("x-org-id", org.as_str());
+        }
+        if !call.query.is_empty() {
+            rb = rb.query(&call.query);
+        }
+        if let Some(b) = &call.body {
+            rb = rb.json(b);
+        } else if call.method == Method::POST || call.method == Method::PUT {
+            rb = rb.header("content-type", "application/json");
+        }
+        self.inner.counters.sent.fetch_add(1, Ordering::Relaxed);
+        let resp = rb.send().await?;
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let body = resp.bytes().await?;
+        Ok((status, headers, body))
+    }
+
+    /// Sends and decodes JSON. A body that does not decode is retried like a dropped
+    /// connection for safe requests (a truncated answer), then reported with its field path.
+    pub async fn json<T: DeserializeOwned>(&self, call: &Call) -> Result<(T, Answer)> {
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let answer = self.send(call).await?;
+            match decode::<T>(&answer.body) {
+                Ok(v) => return Ok((v, answer)),
+                Err(detail) if call.repeat != Repeat::Once && tries < 3 => {
+                    tracing::debug!(endpoint = %Self::endpoint_name(call), %detail, "unreadable answer, retrying");
+                    self.retry_wait(tries).await;
+                }
+                Err(detail) => {
+                    return Err(self.failed(Error::Decode {
+                        endpoint: Self::endpoint_name(call),
+                        detail,
+                    }))
+                }
+            }
+        }
+    }
+
+    /// The "any endpoint" console: `method` on `path` (which starts with `/api/`, `/api/v2/` or
+    /// `/insights/directory/v1/`). GETs are retried like any read; anything else is sent once.
+    pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Result<(StatusCode, Value)> {
+        let (api, rest) = if let Some(r) = path.strip_prefix("/api/v2") {
+            (Api::V2, r)
+        } else if let Some(r) = path.strip_prefix("/api") {
+            (Api::V1, r)
+        } else if let Some(r) = path.strip_prefix("/insights/directory/v1") {
+            (Api::Insights, r)
+        } else {
+            return Err(Error::Config(format!(
+                "{path} is not a JumpCloud API path: start it with /api/, /api/v2/ or /insights/directory/v1/"
+            )));
+        };
+        let (rest, query) = match rest.split_once('?') {
+            Some((p, q)) => (p, url::form_urlencoded::parse(q.as_bytes()).into_owned().collect()),
+            None => (rest, vec![]),
+        };
+        let mut c = Call::new(method.clone(), api, rest, format!("{method} {path}"));
+        c.query = query;
+        c.body = body;
+        let answer = self.send(&c).await?;
+        let value = if answer.body.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&answer.body)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&answer.body).into_owned()))
+        };
+        Ok((answer.status, value))
+    }
+}
+
+/// Decodes with the failing field's path in the message (`results[12].lastContact: ...`).
+pub fn decode<T: DeserializeOwned>(body: &[u8]) -> std::result::Result<T, String> {
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if path == "." || path.is_empty() {
+            inner.to_string()
+        } else {
+            format!("{path}: {inner}")
+        }
+    })
+}
+
+fn transport_detail(e: &reqwest::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(inner) = src {
+        s.push_str(": ");
+        s.push_str(&inner.to_string());
+        src = inner.source();
+    }
+    s
+}
+
+fn transport_error(e: &reqwest::Error, timeout: Duration) -> Error {
+    let detail = transport_detail(e);
+    let lower = detail.to_lowercase();
+    if e.is_timeout() {
+        Error::Timeout { after: timeout }
+    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
+        Error::Tls { detail }
+    } else {
+        Error::Offline { detail }
+    }
+}

@@ -52,7 +52,7 @@ impl Client {
         Organizations(self)
     }
 
-    async fn value<T: serde::de::DeserializeOwned>(&self, call: Call) -> Result<T> {
+    async fn value<T: serde::de::DeserializeOwned + Send + 'static>(&self, call: Call) -> Result<T> {
         Ok(self.json::<T>(&call).await?.0)
     }
 

@@ -373,12 +373,22 @@ impl Client {
 
     /// Sends and decodes JSON. A body that does not decode is retried like a dropped
     /// connection for safe requests (a truncated answer), then reported with its field path.
-    pub async fn json<T: DeserializeOwned>(&self, call: &Call) -> Result<(T, Answer)> {
+    pub async fn json<T: DeserializeOwned + Send + 'static>(&self, call: &Call) -> Result<(T, Answer)> {
         let mut tries = 0;
         loop {
             tries += 1;
             let answer = self.send(call).await?;
-            match decode::<T>(&answer.body) {
+            // Large pages are decoded on the blocking pool so the I/O threads keep the other
+            // requests in flight moving.
+            let decoded = if answer.body.len() > 32 * 1024 {
+                let body = answer.body.clone();
+                tokio::task::spawn_blocking(move || decode::<T>(&body))
+                    .await
+                    .unwrap_or_else(|e| Err(format!("decoder stopped: {e}")))
+            } else {
+                decode::<T>(&answer.body)
+            };
+            match decoded {
                 Ok(v) => return Ok((v, answer)),
                 Err(detail) if call.repeat != Repeat::Once && tries < 3 => {
                     tracing::debug!(endpoint = %Self::endpoint_name(call), %detail, "unreadable answer, retrying");

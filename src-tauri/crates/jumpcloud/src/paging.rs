@@ -99,7 +99,7 @@ struct Page<T> {
 }
 
 impl Client {
-    async fn page<T: DeserializeOwned>(&self, list: &List, skip: usize) -> Result<Page<T>> {
+    async fn page<T: DeserializeOwned + Send + 'static>(&self, list: &List, skip: usize) -> Result<Page<T>> {
         let call = list.page_call(skip);
         match list.envelope {
             Envelope::Counted => {

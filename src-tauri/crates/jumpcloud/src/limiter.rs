@@ -2,6 +2,10 @@
 //! that adapts to JumpCloud's answers. A 429 halves the window and pauses everyone until the
 //! `Retry-After` (or a backoff) has passed; each success grows the window back by about one
 //! request per window's worth of successes (additive increase, multiplicative decrease).
+//!
+//! A window alone cannot slow down requests that answer in a millisecond, so a 429 also sets a
+//! pace (a minimum gap between request starts) that widens on each 429 and narrows by 2% on
+//! each success: the client settles just under the server's rate instead of bouncing off it.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -16,6 +20,9 @@ struct State {
     paused_until: Option<Instant>,
     /// Consecutive 429s, for the exponential backoff when no `Retry-After` is given.
     strikes: u32,
+    /// Minimum seconds between request starts (0 = no pacing).
+    pace: f64,
+    next_start: Option<Instant>,
 }
 
 #[derive(Debug)]
@@ -43,6 +50,8 @@ impl Drop for Permit {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LimiterStats {
     pub window: f64,
+    /// Minimum seconds between request starts.
+    pub pace: f64,
     pub in_flight: usize,
     pub paused: bool,
 }
@@ -57,6 +66,8 @@ impl Limiter {
                 in_flight: 0,
                 paused_until: None,
                 strikes: 0,
+                pace: 0.0,
+                next_start: None,
             }),
             notify: Notify::new(),
         })
@@ -68,12 +79,22 @@ impl Limiter {
             let notified = self.notify.notified();
             let wait = {
                 let mut s = self.state.lock().expect("limiter lock");
-                match s.paused_until {
-                    Some(t) if t > Instant::now() => Some(t - Instant::now()),
-                    _ => {
+                let now = Instant::now();
+                let gate = s
+                    .paused_until
+                    .into_iter()
+                    .chain(s.next_start)
+                    .filter(|t| *t > now)
+                    .max();
+                match gate {
+                    Some(t) => Some(t - now),
+                    None => {
                         s.paused_until = None;
                         if s.in_flight < (s.window.floor() as usize).max(1) {
                             s.in_flight += 1;
+                            if s.pace > 0.0 {
+                                s.next_start = Some(now + Duration::from_secs_f64(s.pace));
+                            }
                             return Permit { limiter: self.clone() };
                         }
                         None
@@ -95,6 +116,7 @@ impl Limiter {
         let mut s = self.state.lock().expect("limiter lock");
         s.strikes = 0;
         s.window = (s.window + 1.0 / s.window.max(1.0)).min(self.max as f64);
+        s.pace = if s.pace < 0.001 { 0.0 } else { s.pace * 0.98 };
         drop(s);
         self.notify.notify_waiters();
     }
@@ -104,6 +126,7 @@ impl Limiter {
         let mut s = self.state.lock().expect("limiter lock");
         s.strikes = s.strikes.saturating_add(1);
         s.window = (s.window / 2.0).max(1.0);
+        s.pace = if s.pace == 0.0 { 0.02 } else { (s.pace * 1.5).min(2.0) };
         let wait = match retry_after {
             Some(d) => d.min(max_backoff),
             None => backoff(s.strikes, max_backoff),
@@ -119,6 +142,7 @@ impl Limiter {
         let s = self.state.lock().expect("limiter lock");
         LimiterStats {
             window: s.window,
+            pace: s.pace,
             in_flight: s.in_flight,
             paused: s.paused_until.is_some_and(|t| t > Instant::now()),
         }
@@ -154,6 +178,7 @@ mod tests {
         let wait = l.on_rate_limited(Some(Duration::from_millis(200)), Duration::from_secs(5));
         assert_eq!(wait, Duration::from_millis(200));
         assert_eq!(l.stats().window, 2.0, "halved");
+        assert!(l.stats().pace > 0.0, "a 429 paces request starts");
         let t = Instant::now();
         let _p = l.acquire().await;
         assert!(

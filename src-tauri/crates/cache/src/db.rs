@@ -1,0 +1,116 @@
+//! Opening an org's cache file: pragmas, integrity check, migrations, and recovery from a
+//! corrupt file (moved aside with a clear message; a fresh file takes its place).
+
+use crate::error::{CacheError, Result};
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// What happened when the file was opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpenOutcome {
+    /// The file was there and sound.
+    Opened,
+    /// No file yet: a new, empty cache was created.
+    Created,
+    /// The file was corrupt: it was moved to `moved_to` and a fresh cache created. A full
+    /// sync will fill it again.
+    Recovered { moved_to: PathBuf, reason: String },
+}
+
+/// Sets the pragmas every connection needs.
+pub fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    Ok(())
+}
+
+/// `PRAGMA integrity_check`: Ok(()) or the first problems found.
+pub fn integrity_check(conn: &Connection) -> Result<()> {
+    let mut stmt = conn.prepare("PRAGMA integrity_check(5)")?;
+    let rows: Vec<String> = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<std::result::Result<_, _>>()?;
+    if rows.len() == 1 && rows[0] == "ok" {
+        Ok(())
+    } else {
+        Err(CacheError::Corrupt(rows.join("; ")))
+    }
+}
+
+fn open_checked(path: &Path) -> Result<Connection> {
+    let mut conn = Connection::open(path)?;
+    configure(&conn)?;
+    integrity_check(&conn)?;
+    crate::schema::migrations()
+        .to_latest(&mut conn)
+        .map_err(|e| CacheError::Migration(e.to_string()))?;
+    Ok(conn)
+}
+
+/// Opens (or creates) the cache at `path`. A file that fails to open, fails
+/// `integrity_check` or is not a database is moved aside to `<name>.corrupt-<n>` and replaced by
+/// a fresh one — never a crash, never a silent loss: the outcome says where the old file went.
+pub fn open(path: &Path) -> Result<(Connection, OpenOutcome)> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| CacheError::Io(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    let existed = path.exists();
+    match open_checked(path) {
+        Ok(c) => Ok((
+            c,
+            if existed {
+                OpenOutcome::Opened
+            } else {
+                OpenOutcome::Created
+            },
+        )),
+        Err(CacheError::Migration(m)) if m.contains("newer") || m.contains("DatabaseTooFarAhead") => {
+            Err(CacheError::Migration(format!(
+                "{} was written by a newer Rollcall; update Rollcall to open it ({m})",
+                path.display()
+            )))
+        }
+        Err(e) if existed => {
+            let reason = e.to_string();
+            let moved_to = move_aside(path)?;
+            tracing::warn!(file = %path.display(), moved_to = %moved_to.display(), %reason, "cache file was unreadable; moved aside, starting fresh");
+            let conn = open_checked(path)?;
+            Ok((conn, OpenOutcome::Recovered { moved_to, reason }))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn move_aside(path: &Path) -> Result<PathBuf> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "cache".into());
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut n = 1;
+    let target = loop {
+        let t = dir.join(format!("{name}.corrupt-{n}"));
+        if !t.exists() {
+            break t;
+        }
+        n += 1;
+    };
+    std::fs::rename(path, &target).map_err(|e| CacheError::Io(format!("cannot move {} aside: {e}", path.display())))?;
+    for suffix in ["-wal", "-shm"] {
+        let side = dir.join(format!("{name}{suffix}"));
+        if side.exists() {
+            let _ = std::fs::rename(
+                &side,
+                dir.join(format!(
+                    "{}{suffix}",
+                    target.file_name().unwrap_or_default().to_string_lossy()
+                )),
+            );
+        }
+    }
+    Ok(target)
+}

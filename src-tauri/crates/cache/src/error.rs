@@ -1,0 +1,35 @@
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum CacheError {
+    #[error("the cache file is damaged: {0}")]
+    Corrupt(String),
+    #[error("the cache file could not be upgraded: {0}")]
+    Migration(String),
+    #[error("{0}")]
+    Io(String),
+    #[error("cache query failed: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("a cached record could not be read: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("no sync {0} in this cache")]
+    NoSuchSync(i64),
+}
+
+impl CacheError {
+    /// True when SQLite reports the file itself is damaged or not a database.
+    pub fn is_corruption(&self) -> bool {
+        match self {
+            CacheError::Corrupt(_) => true,
+            CacheError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => {
+                matches!(
+                    e.code,
+                    rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase
+                )
+            }
+            _ => false,
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, CacheError>;

@@ -1,0 +1,66 @@
+//! rollcall-cache: the SQLite mirror of one JumpCloud organisation.
+//!
+//! One file per org in the app's data dir, opened with WAL, foreign keys and a busy timeout.
+//! A sync writes into staging tables and swaps them in only when complete (`write`), so
+//! readers always see the last complete snapshot; a corrupt file is moved aside on open
+//! (`db`). Queries for the UI (`read`) filter, sort and page in SQLite.
+
+pub mod db;
+pub mod error;
+pub mod history;
+pub mod read;
+pub mod rows;
+pub mod schema;
+pub mod search;
+pub mod write;
+
+pub use db::OpenOutcome;
+pub use error::{CacheError, Result};
+pub use read::*;
+pub use rows::*;
+pub use write::{SyncEnd, SyncWriter};
+
+use std::path::{Path, PathBuf};
+
+/// One connection to an org's cache file.
+pub struct Cache {
+    pub(crate) conn: rusqlite::Connection,
+    path: PathBuf,
+}
+
+impl Cache {
+    /// Opens (creating, migrating or recovering as needed) the cache at `path`.
+    pub fn open(path: &Path) -> Result<(Self, OpenOutcome)> {
+        let (conn, outcome) = db::open(path)?;
+        Ok((
+            Self {
+                conn,
+                path: path.to_path_buf(),
+            },
+            outcome,
+        ))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `PRAGMA integrity_check` on the open file.
+    pub fn integrity_check(&self) -> Result<()> {
+        db::integrity_check(&self.conn)
+    }
+
+    /// Direct access for crates that add their own tables (audit trail, checklists).
+    pub fn connection(&self) -> &rusqlite::Connection {
+        &self.conn
+    }
+}
+
+/// The cache file of an org inside the app's data dir.
+pub fn org_file(data_dir: &Path, org_id: &str) -> PathBuf {
+    let safe: String = org_id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    data_dir.join("orgs").join(format!("{safe}.sqlite"))
+}

@@ -1,0 +1,148 @@
+//! The rows the cache keeps, as the sync engine writes them and the UI reads them.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub id: String,
+    pub username: String,
+    pub email: String,
+    pub firstname: String,
+    pub lastname: String,
+    pub displayname: String,
+    pub department: String,
+    pub job_title: String,
+    pub employee_type: String,
+    pub employee_id: String,
+    pub location: String,
+    pub company: String,
+    pub manager_id: Option<String>,
+    /// ACTIVATED | STAGED | SUSPENDED
+    pub state: String,
+    pub locked: bool,
+    pub locked_at: Option<String>,
+    pub mfa_configured: bool,
+    /// mfaEnrollment.overallStatus
+    pub mfa_status: String,
+    pub password_expired: bool,
+    pub password_expires_at: Option<String>,
+    pub created: Option<String>,
+    /// The full JumpCloud record, for the detail panel and diffs.
+    pub json: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SystemRow {
+    pub id: String,
+    pub display_name: String,
+    pub hostname: String,
+    pub serial: String,
+    pub os: String,
+    /// darwin | windows | linux | ios | android
+    pub os_family: String,
+    pub os_version: String,
+    pub arch: String,
+    pub hw_vendor: String,
+    /// From System Insights.
+    pub model: String,
+    pub memory_bytes: Option<i64>,
+    pub cpu: String,
+    pub fde_active: bool,
+    pub fde_key_present: bool,
+    /// FileVault / BitLocker / LUKS detail from System Insights.
+    pub fde_detail: String,
+    pub mdm_vendor: String,
+    pub mdm_enrolled: bool,
+    /// Apple MDM device id (for MDM lock/erase), when enrolled.
+    pub mdm_device_id: String,
+    pub last_contact: Option<String>,
+    pub active: bool,
+    pub agent_version: String,
+    pub created: Option<String>,
+    pub json: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GroupRow {
+    pub id: String,
+    /// `user` or `system`
+    pub kind: String,
+    pub name: String,
+    pub description: String,
+    pub email: String,
+    pub json: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AppRow {
+    pub id: String,
+    pub name: String,
+    pub label: String,
+    pub sso_type: String,
+    pub active: bool,
+    pub json: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AdminRow {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role_name: String,
+    pub suspended: bool,
+    pub mfa: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RoleRow {
+    pub id: String,
+    pub name: String,
+    pub scopes: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EventRow {
+    pub id: String,
+    pub at: String,
+    pub service: String,
+    pub event_type: String,
+    pub success: bool,
+    pub user_id: String,
+    pub username: String,
+    pub system_id: String,
+    pub app_id: String,
+    pub json: String,
+}
+
+/// A membership or binding edge.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Edge {
+    pub a: String,
+    pub b: String,
+}
+
+/// Who reaches an app: directly (`via_group` empty) or through a user group.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct AppUser {
+    pub app_id: String,
+    pub user_id: String,
+    pub via_group: String,
+}
+
+/// A user↔device binding.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Binding {
+    pub system_id: String,
+    pub user_id: String,
+    pub sudo: bool,
+}
+
+/// FNV-1a, stored as i64, to tell versions of a record apart.
+pub fn hash(text: &str) -> i64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.as_bytes() {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h as i64
+}

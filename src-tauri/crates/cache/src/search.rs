@@ -1,0 +1,59 @@
+//! Full-text search (FTS5, prefix matching) over users, devices, groups and apps.
+
+use crate::error::Result;
+use rusqlite::Connection;
+
+/// Rebuilds the index from the live tables.
+pub fn rebuild(conn: &Connection) -> Result<()> {
+    conn.execute("DELETE FROM search_index", [])?;
+    conn.execute(
+        "INSERT INTO search_index (kind, ref, text)
+         SELECT 'user', id, displayname || ' ' || firstname || ' ' || lastname || ' ' || username || ' ' || email || ' ' || department || ' ' || job_title || ' ' || employee_id FROM users",
+        [],
+    )?;
+    conn.execute(
+        "INSERT INTO search_index (kind, ref, text)
+         SELECT 'system', s.id, s.hostname || ' ' || s.display_name || ' ' || s.serial || ' ' || s.os || ' ' || s.model || ' ' ||
+                COALESCE((SELECT group_concat(u.email || ' ' || u.username, ' ') FROM bindings b JOIN users u ON u.id = b.user_id WHERE b.system_id = s.id), '')
+         FROM systems s",
+        [],
+    )?;
+    conn.execute("INSERT INTO search_index (kind, ref, text) SELECT 'group', id, name || ' ' || email || ' ' || description FROM groups", [])?;
+    conn.execute(
+        "INSERT INTO search_index (kind, ref, text) SELECT 'app', id, label || ' ' || name FROM apps",
+        [],
+    )?;
+    Ok(())
+}
+
+/// Turns what the admin typed into an FTS5 query that cannot be a syntax error: every word is
+/// quoted (quotes doubled) and matched as a prefix; words are ANDed. `None` when nothing
+/// searchable was typed.
+pub fn match_expr(input: &str) -> Option<String> {
+    let terms: Vec<String> = input
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .take(12)
+        .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
+        .collect();
+    if terms.is_empty() {
+        None
+    } else {
+        Some(terms.join(" "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::match_expr;
+
+    #[test]
+    fn user_input_is_quoted() {
+        assert_eq!(match_expr("jo smi").as_deref(), Some("\"jo\"* \"smi\"*"));
+        assert_eq!(
+            match_expr("a\"b OR NEAR(").as_deref(),
+            Some("\"a\"\"b\"* \"OR\"* \"NEAR(\"*")
+        );
+        assert_eq!(match_expr("  -- ** "), None);
+    }
+}

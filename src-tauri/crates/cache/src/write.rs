@@ -1,0 +1,283 @@
+//! Writing a sync: rows land in the `s_` staging tables phase by phase; `finish` swaps them into
+//! the live tables, records history and rebuilds the search index in one transaction. A sync
+//! that fails, is cancelled or is killed never touches the live tables, so readers keep the last
+//! complete snapshot. The first import of an org has no snapshot to protect, so it is
+//! progressive: each batch also lands in the live tables at once, and users are browsable while
+//! memberships still fill in.
+
+use crate::error::Result;
+use crate::rows::*;
+use crate::schema::MIRRORED;
+use crate::Cache;
+use rusqlite::params;
+
+/// How a sync ended, for `sync_runs.status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncEnd {
+    Failed,
+    Cancelled,
+}
+
+/// An open sync.
+pub struct SyncWriter<'a> {
+    cache: &'a mut Cache,
+    pub sync_id: i64,
+    /// No complete snapshot yet: write through to the live tables.
+    pub progressive: bool,
+}
+
+impl Cache {
+    /// Starts a sync: records it as running, empties the staging tables.
+    pub fn begin_sync(&mut self, now: &str) -> Result<SyncWriter<'_>> {
+        let progressive = self.last_complete_sync()?.is_none();
+        let tx = self.conn.transaction()?;
+        // A sync left "running" by a crash is marked failed: its staging rows are discarded.
+        tx.execute("UPDATE sync_runs SET status = 'failed', error = 'interrupted (Rollcall stopped during the sync)', finished_at = ?1 WHERE status = 'running'", [now])?;
+        for t in MIRRORED {
+            tx.execute(&format!("DELETE FROM s_{t}"), [])?;
+        }
+        tx.execute(
+            "INSERT INTO sync_runs (started_at, status) VALUES (?1, 'running')",
+            [now],
+        )?;
+        let sync_id = tx.last_insert_rowid();
+        tx.commit()?;
+        Ok(SyncWriter {
+            cache: self,
+            sync_id,
+            progressive,
+        })
+    }
+}
+
+macro_rules! put_rows {
+    ($name:ident, $ty:ty, $table:literal, $cols:literal, $bind:expr) => {
+        pub fn $name(&mut self, rows: &[$ty]) -> Result<()> {
+            let progressive = self.progressive;
+            let tx = self.cache.conn.transaction()?;
+            for prefix in if progressive { &["s_", ""][..] } else { &["s_"][..] } {
+                let n = $cols.split(',').count();
+                let marks = vec!["?"; n].join(",");
+                let sql = format!(
+                    "INSERT OR REPLACE INTO {prefix}{} ({}) VALUES ({marks})",
+                    $table, $cols
+                );
+                let mut stmt = tx.prepare_cached(&sql)?;
+                for r in rows {
+                    let bind: &dyn Fn(&$ty) -> Vec<rusqlite::types::Value> = &$bind;
+                    stmt.execute(rusqlite::params_from_iter(bind(r)))?;
+                }
+            }
+            tx.commit()?;
+            Ok(())
+        }
+    };
+}
+
+fn v<T: Into<rusqlite::types::Value>>(x: T) -> rusqlite::types::Value {
+    x.into()
+}
+
+fn opt(x: &Option<String>) -> rusqlite::types::Value {
+    match x {
+        Some(s) => rusqlite::types::Value::Text(s.clone()),
+        None => rusqlite::types::Value::Null,
+    }
+}
+
+impl SyncWriter<'_> {
+    put_rows!(
+        put_users,
+        UserRow,
+        "users",
+        "id,username,email,firstname,lastname,displayname,department,job_title,employee_type,employee_id,location,company,manager_id,state,locked,locked_at,mfa_configured,mfa_status,password_expired,password_expires_at,created,hash,json",
+        |r: &UserRow| vec![
+            v(r.id.clone()), v(r.username.clone()), v(r.email.clone()), v(r.firstname.clone()), v(r.lastname.clone()), v(r.displayname.clone()),
+            v(r.department.clone()), v(r.job_title.clone()), v(r.employee_type.clone()), v(r.employee_id.clone()), v(r.location.clone()),
+            v(r.company.clone()), opt(&r.manager_id), v(r.state.clone()), v(r.locked), opt(&r.locked_at), v(r.mfa_configured),
+            v(r.mfa_status.clone()), v(r.password_expired), opt(&r.password_expires_at), opt(&r.created), v(hash(&r.json)), v(r.json.clone()),
+        ]
+    );
+    put_rows!(
+        put_systems,
+        SystemRow,
+        "systems",
+        "id,display_name,hostname,serial,os,os_family,os_version,arch,hw_vendor,model,memory_bytes,cpu,fde_active,fde_key_present,fde_detail,mdm_vendor,mdm_enrolled,mdm_device_id,last_contact,active,agent_version,created,hash,json",
+        |r: &SystemRow| vec![
+            v(r.id.clone()), v(r.display_name.clone()), v(r.hostname.clone()), v(r.serial.clone()), v(r.os.clone()), v(r.os_family.clone()),
+            v(r.os_version.clone()), v(r.arch.clone()), v(r.hw_vendor.clone()), v(r.model.clone()), v(r.memory_bytes), v(r.cpu.clone()),
+            v(r.fde_active), v(r.fde_key_present), v(r.fde_detail.clone()), v(r.mdm_vendor.clone()), v(r.mdm_enrolled), v(r.mdm_device_id.clone()),
+            opt(&r.last_contact), v(r.active), v(r.agent_version.clone()), opt(&r.created), v(hash(&r.json)), v(r.json.clone()),
+        ]
+    );
+    put_rows!(
+        put_groups,
+        GroupRow,
+        "groups",
+        "id,kind,name,description,email,hash,json",
+        |r: &GroupRow| vec![
+            v(r.id.clone()),
+            v(r.kind.clone()),
+            v(r.name.clone()),
+            v(r.description.clone()),
+            v(r.email.clone()),
+            v(hash(&r.json)),
+            v(r.json.clone()),
+        ]
+    );
+    put_rows!(
+        put_group_members,
+        Edge,
+        "group_members",
+        "group_id,member_id",
+        |r: &Edge| vec![v(r.a.clone()), v(r.b.clone())]
+    );
+    put_rows!(
+        put_bindings,
+        Binding,
+        "bindings",
+        "system_id,user_id,sudo",
+        |r: &Binding| vec![v(r.system_id.clone()), v(r.user_id.clone()), v(r.sudo)]
+    );
+    put_rows!(
+        put_apps,
+        AppRow,
+        "apps",
+        "id,name,label,sso_type,active,hash,json",
+        |r: &AppRow| vec![
+            v(r.id.clone()),
+            v(r.name.clone()),
+            v(r.label.clone()),
+            v(r.sso_type.clone()),
+            v(r.active),
+            v(hash(&r.json)),
+            v(r.json.clone()),
+        ]
+    );
+    put_rows!(
+        put_app_users,
+        AppUser,
+        "app_users",
+        "app_id,user_id,via_group",
+        |r: &AppUser| vec![v(r.app_id.clone()), v(r.user_id.clone()), v(r.via_group.clone())]
+    );
+    put_rows!(put_app_groups, Edge, "app_groups", "app_id,group_id", |r: &Edge| vec![
+        v(r.a.clone()),
+        v(r.b.clone())
+    ]);
+    put_rows!(
+        put_admins,
+        AdminRow,
+        "admins",
+        "id,email,name,role_name,suspended,mfa",
+        |r: &AdminRow| vec![
+            v(r.id.clone()),
+            v(r.email.clone()),
+            v(r.name.clone()),
+            v(r.role_name.clone()),
+            v(r.suspended),
+            v(r.mfa),
+        ]
+    );
+    put_rows!(put_roles, RoleRow, "roles", "id,name,scopes", |r: &RoleRow| vec![
+        v(r.id.clone()),
+        v(r.name.clone()),
+        v(r.scopes.clone())
+    ]);
+    put_rows!(
+        put_events,
+        EventRow,
+        "events",
+        "id,at,service,event_type,success,user_id,username,system_id,app_id,json",
+        |r: &EventRow| vec![
+            v(r.id.clone()),
+            v(r.at.clone()),
+            v(r.service.clone()),
+            v(r.event_type.clone()),
+            v(r.success),
+            v(r.user_id.clone()),
+            v(r.username.clone()),
+            v(r.system_id.clone()),
+            v(r.app_id.clone()),
+            v(r.json.clone()),
+        ]
+    );
+
+    /// Fills in hardware facts from System Insights on devices already written.
+    pub fn put_system_hardware(&mut self, rows: &[(String, String, Option<i64>, String)]) -> Result<()> {
+        let progressive = self.progressive;
+        let tx = self.cache.conn.transaction()?;
+        for prefix in if progressive { &["s_", ""][..] } else { &["s_"][..] } {
+            let mut stmt = tx.prepare_cached(&format!(
+                "UPDATE {prefix}systems SET model = ?2, memory_bytes = ?3, cpu = ?4 WHERE id = ?1"
+            ))?;
+            for (id, model, mem, cpu) in rows {
+                stmt.execute(params![id, model, mem, cpu])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Fills in disk encryption detail (FileVault / BitLocker / LUKS) from System Insights.
+    pub fn put_system_fde_detail(&mut self, rows: &[(String, String)]) -> Result<()> {
+        let progressive = self.progressive;
+        let tx = self.cache.conn.transaction()?;
+        for prefix in if progressive { &["s_", ""][..] } else { &["s_"][..] } {
+            let mut stmt = tx.prepare_cached(&format!("UPDATE {prefix}systems SET fde_detail = ?2 WHERE id = ?1"))?;
+            for (id, detail) in rows {
+                stmt.execute(params![id, detail])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Makes what has landed so far searchable during a first import.
+    pub fn refresh_search(&mut self) -> Result<()> {
+        if self.progressive {
+            let tx = self.cache.conn.transaction()?;
+            crate::search::rebuild(&tx)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Swaps the staged snapshot in, records history, rebuilds search; marks the sync complete.
+    pub fn finish(self, now: &str, requests: u64, counts: &serde_json::Value) -> Result<i64> {
+        let id = self.sync_id;
+        let prev = self.cache.last_complete_sync()?.map(|(id, _)| id);
+        let tx = self.cache.conn.transaction()?;
+        for t in MIRRORED {
+            tx.execute(&format!("DELETE FROM {t}"), [])?;
+            tx.execute(&format!("INSERT INTO {t} SELECT * FROM s_{t}"), [])?;
+            tx.execute(&format!("DELETE FROM s_{t}"), [])?;
+        }
+        crate::history::record(&tx, id, prev)?;
+        crate::search::rebuild(&tx)?;
+        tx.execute(
+            "UPDATE sync_runs SET status = 'complete', finished_at = ?2, requests = ?3, counts = ?4 WHERE id = ?1",
+            params![id, now, requests as i64, counts.to_string()],
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Ends the sync without touching the live snapshot.
+    pub fn abandon(self, end: SyncEnd, now: &str, requests: u64, error: &str) -> Result<()> {
+        let status = match end {
+            SyncEnd::Failed => "failed",
+            SyncEnd::Cancelled => "cancelled",
+        };
+        let tx = self.cache.conn.transaction()?;
+        for t in MIRRORED {
+            tx.execute(&format!("DELETE FROM s_{t}"), [])?;
+        }
+        tx.execute(
+            "UPDATE sync_runs SET status = ?2, finished_at = ?3, requests = ?4, error = ?5 WHERE id = ?1",
+            params![self.sync_id, status, now, requests as i64, error],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,138 @@
+//! JumpCloud records (kept whole as JSON) to cache rows.
+
+use jumpcloud::models;
+use rollcall_cache::*;
+use serde_json::Value;
+
+fn s(v: &Option<String>) -> String {
+    v.clone().unwrap_or_default()
+}
+
+pub fn user_row(raw: &Value) -> Option<UserRow> {
+    let u: models::User = serde_json::from_value(raw.clone()).ok()?;
+    Some(UserRow {
+        id: u.id,
+        username: u.username,
+        email: u.email,
+        firstname: s(&u.firstname),
+        lastname: s(&u.lastname),
+        displayname: u
+            .displayname
+            .filter(|d| !d.is_empty())
+            .unwrap_or_else(|| format!("{} {}", s(&u.firstname), s(&u.lastname)).trim().to_string()),
+        department: s(&u.department),
+        job_title: s(&u.job_title),
+        employee_type: s(&u.employee_type),
+        employee_id: s(&u.employee_identifier),
+        location: s(&u.location),
+        company: s(&u.company),
+        manager_id: u.manager.filter(|m| !m.is_empty()),
+        state: u.state.unwrap_or_else(|| {
+            if u.suspended {
+                "SUSPENDED".into()
+            } else {
+                "ACTIVATED".into()
+            }
+        }),
+        locked: u.account_locked,
+        locked_at: u.account_locked_date,
+        mfa_configured: u.mfa.configured || u.totp_enabled,
+        mfa_status: u.mfa_enrollment.overall_status.unwrap_or_default(),
+        password_expired: u.password_expired,
+        password_expires_at: u.password_expiration_date,
+        created: u.created,
+        json: raw.to_string(),
+    })
+}
+
+pub fn system_row(raw: &Value) -> Option<SystemRow> {
+    let m: models::System = serde_json::from_value(raw.clone()).ok()?;
+    let mdm = m.mdm.clone().unwrap_or_default();
+    let fde = m.fde.clone().unwrap_or_default();
+    Some(SystemRow {
+        id: m.id,
+        display_name: s(&m.display_name),
+        hostname: s(&m.hostname),
+        serial: s(&m.serial_number),
+        os: s(&m.os),
+        os_family: s(&m.os_family),
+        os_version: s(&m.version),
+        arch: s(&m.arch),
+        hw_vendor: s(&m.hw_vendor),
+        model: String::new(),
+        memory_bytes: None,
+        cpu: String::new(),
+        fde_active: fde.active,
+        fde_key_present: fde.key_present,
+        fde_detail: String::new(),
+        mdm_vendor: mdm.vendor.clone().unwrap_or_default(),
+        mdm_enrolled: mdm.is_jumpcloud(),
+        mdm_device_id: mdm.internal.and_then(|i| i.device_id).unwrap_or_default(),
+        last_contact: m.last_contact,
+        active: m.active,
+        agent_version: s(&m.agent_version),
+        created: m.created,
+        json: raw.to_string(),
+    })
+}
+
+pub fn group_row(raw: &Value, kind: &str) -> Option<GroupRow> {
+    let g: models::Group = serde_json::from_value(raw.clone()).ok()?;
+    Some(GroupRow {
+        id: g.id,
+        kind: kind.into(),
+        name: g.name,
+        description: s(&g.description),
+        email: s(&g.email),
+        json: raw.to_string(),
+    })
+}
+
+pub fn app_row(raw: &Value) -> Option<AppRow> {
+    let a: models::Application = serde_json::from_value(raw.clone()).ok()?;
+    Some(AppRow {
+        id: a.id.clone(),
+        name: s(&a.name),
+        label: a.label(),
+        sso_type: a.sso.and_then(|x| x.kind).unwrap_or_default(),
+        active: a.active,
+        json: raw.to_string(),
+    })
+}
+
+pub fn event_row(e: &models::Event) -> EventRow {
+    let actor = e.initiated_by.clone().unwrap_or_default();
+    let str_at = |v: &Option<Value>, k: &str| {
+        v.as_ref()
+            .and_then(|x| x.get(k))
+            .and_then(|x| x.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    EventRow {
+        id: e.id.clone().unwrap_or_else(|| {
+            format!(
+                "{}-{}",
+                e.timestamp.clone().unwrap_or_default(),
+                e.event_type.clone().unwrap_or_default()
+            )
+        }),
+        at: e.timestamp.clone().unwrap_or_default(),
+        service: e.service.clone().unwrap_or_default(),
+        event_type: e.event_type.clone().unwrap_or_default(),
+        success: e.success.unwrap_or(false),
+        user_id: if actor.get("type").and_then(|t| t.as_str()) == Some("user") {
+            actor.get("id").and_then(|x| x.as_str()).unwrap_or_default().to_string()
+        } else {
+            String::new()
+        },
+        username: e
+            .username
+            .clone()
+            .or_else(|| actor.get("username").and_then(|x| x.as_str()).map(String::from))
+            .unwrap_or_default(),
+        system_id: str_at(&e.system, "id"),
+        app_id: str_at(&e.application, "id"),
+        json: e.raw.to_string(),
+    }
+}

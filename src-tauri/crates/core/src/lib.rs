@@ -1,0 +1,7 @@
+//! rollcall-core: Rollcall's use cases on top of the API client and the cache: sync now;
+//! actions with audit, checklists and reports come in later issues. No Tauri here.
+
+pub mod convert;
+pub mod sync;
+
+pub use sync::{sync_org, CancelToken, Phase, SyncError, SyncOptions, SyncProgress, SyncReport};

@@ -1,0 +1,648 @@
+//! The sync engine: a full mirror of an org into its cache file.
+//!
+//! Strategy — the fewest requests that still give complete data:
+//! - users, devices, apps: v1 listings, 100 per page, pages fetched concurrently;
+//! - user and device groups: v2 listings; memberships from the cheaper side of the association:
+//!   one `members` listing per group (≥ 1 request per group) when there are fewer groups than
+//!   members, else one `memberof` per member;
+//! - user↔device bindings: the cheaper of one `/systems/{id}/users` per device or one
+//!   `/users/{id}/systems` per user (direct bindings are the 1-hop paths);
+//! - hardware and disk encryption: System Insights' bulk tables, 10,000 rows per request
+//!   (`system_info`, `disk_encryption`, `bitlocker_info`) instead of one call per device;
+//! - app access: one `users` and one `usergroups` listing per app;
+//! - admins and roles: one listing each; recent logins: Directory Insights, 10,000 per page.
+//!
+//! Progressive: users land first, then devices (browsable at once on a first import), then the
+//! associations. Atomic: rows go to staging and are swapped in only when the sync completes.
+//! Cancellable between batches through `CancelToken`; progress is a typed `SyncProgress`.
+
+use crate::convert;
+use futures_util::stream::{self, StreamExt};
+use jumpcloud::Client;
+use rollcall_cache::{AdminRow, AppUser, Binding, Cache, Edge, RoleRow, SyncEnd, SyncWriter};
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Rows written per transaction.
+const BATCH: usize = 1000;
+
+/// Stops a running sync at the next batch boundary.
+#[derive(Debug, Clone, Default)]
+pub struct CancelToken(Arc<AtomicBool>);
+
+impl CancelToken {
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// What to sync.
+#[derive(Debug, Clone, Default)]
+pub struct SyncOptions {
+    /// Only these user groups and their members (all when empty).
+    pub user_groups: Vec<String>,
+    /// Only these device groups and their members (all when empty).
+    pub system_groups: Vec<String>,
+    /// Days of Directory Insights login events to keep (default 30).
+    pub event_days: u32,
+    /// The MSP provider id, to list administrators (skipped when unknown).
+    pub provider_id: Option<String>,
+    /// "Now", RFC 3339 (for the event window; defaults to the clock).
+    pub now: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Users,
+    Devices,
+    Groups,
+    Memberships,
+    Bindings,
+    Insights,
+    Apps,
+    Admins,
+    Events,
+    Saving,
+}
+
+/// Progress of a sync, reported through the callback.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum SyncProgress {
+    Started {
+        sync_id: i64,
+        first_import: bool,
+    },
+    Phase {
+        phase: Phase,
+    },
+    Items {
+        phase: Phase,
+        done: u64,
+        total: u64,
+        requests: u64,
+        rate_per_s: f64,
+        eta_secs: Option<f64>,
+    },
+    /// Users and devices are in the cache and browsable (first import) — the rest fills in.
+    Browsable {
+        users: u64,
+        devices: u64,
+        after_ms: u64,
+    },
+    Finished {
+        sync_id: i64,
+        requests: u64,
+        elapsed_ms: u64,
+    },
+}
+
+/// What a finished sync did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SyncReport {
+    pub sync_id: i64,
+    pub requests: u64,
+    pub elapsed_ms: u64,
+    pub browsable_after_ms: u64,
+    pub counts: BTreeMap<String, u64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Api(#[from] jumpcloud::Error),
+    #[error(transparent)]
+    Cache(#[from] rollcall_cache::CacheError),
+    #[error("the sync was cancelled; the previous data is unchanged")]
+    Cancelled,
+}
+
+type Result<T> = std::result::Result<T, SyncError>;
+
+struct Run<'a> {
+    client: &'a Client,
+    progress: &'a (dyn Fn(SyncProgress) + Send + Sync),
+    cancel: &'a CancelToken,
+    started: Instant,
+    base_requests: u64,
+}
+
+impl Run<'_> {
+    fn requests(&self) -> u64 {
+        self.client.counters().sent - self.base_requests
+    }
+
+    fn check(&self) -> Result<()> {
+        if self.cancel.is_cancelled() {
+            Err(SyncError::Cancelled)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn items(&self, phase: Phase, done: u64, total: u64, phase_started: Instant) {
+        let secs = phase_started.elapsed().as_secs_f64().max(0.001);
+        let rate = done as f64 / secs;
+        let eta = (rate > 0.0 && total >= done).then(|| (total - done) as f64 / rate);
+        (self.progress)(SyncProgress::Items {
+            phase,
+            done,
+            total,
+            requests: self.requests(),
+            rate_per_s: rate,
+            eta_secs: eta,
+        });
+    }
+}
+
+fn now_rfc3339() -> String {
+    rollcall_cache::format_ms(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0),
+    )
+}
+
+/// Runs a full sync of the org behind `client` into the cache file at `cache_path`.
+pub async fn sync_org(
+    client: &Client,
+    cache_path: &Path,
+    opts: &SyncOptions,
+    progress: &(dyn Fn(SyncProgress) + Send + Sync),
+    cancel: &CancelToken,
+) -> Result<SyncReport> {
+    let (mut cache, _) = Cache::open(cache_path)?;
+    let run = Run {
+        client,
+        progress,
+        cancel,
+        started: Instant::now(),
+        base_requests: client.counters().sent,
+    };
+    let mut writer = cache.begin_sync(&now_rfc3339())?;
+    let sync_id = writer.sync_id;
+    progress(SyncProgress::Started {
+        sync_id,
+        first_import: writer.progressive,
+    });
+    match run_phases(&run, &mut writer, opts).await {
+        Ok((counts, browsable_after_ms)) => {
+            progress(SyncProgress::Phase { phase: Phase::Saving });
+            let counts_json = serde_json::to_value(&counts).unwrap_or_default();
+            let requests = run.requests();
+            writer.finish(&now_rfc3339(), requests, &counts_json)?;
+            let elapsed_ms = run.started.elapsed().as_millis() as u64;
+            progress(SyncProgress::Finished {
+                sync_id,
+                requests,
+                elapsed_ms,
+            });
+            Ok(SyncReport {
+                sync_id,
+                requests,
+                elapsed_ms,
+                browsable_after_ms,
+                counts,
+            })
+        }
+        Err(e) => {
+            let end = if matches!(e, SyncError::Cancelled) {
+                SyncEnd::Cancelled
+            } else {
+                SyncEnd::Failed
+            };
+            let requests = run.requests();
+            if let Err(abandon) = writer.abandon(end, &now_rfc3339(), requests, &e.to_string()) {
+                tracing::error!(error = %abandon, "could not record the end of a failed sync");
+            }
+            Err(e)
+        }
+    }
+}
+
+async fn run_phases(run: &Run<'_>, w: &mut SyncWriter<'_>, opts: &SyncOptions) -> Result<(BTreeMap<String, u64>, u64)> {
+    let c = run.client;
+    let mut counts = BTreeMap::new();
+    let width = c.config().max_in_flight.max(1);
+
+    // ---- groups first when scoping (to know who is in scope), else after devices.
+    let scoped = !opts.user_groups.is_empty() || !opts.system_groups.is_empty();
+
+    // ---- users
+    (run.progress)(SyncProgress::Phase { phase: Phase::Users });
+    let t = Instant::now();
+    let mut users: Vec<rollcall_cache::UserRow> = Vec::new();
+    let mut user_stream = c.stream::<Value>(c.users().list_spec());
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut total_users = 0u64;
+    while let Some(item) = user_stream.next().await {
+        let raw = item?;
+        if let Some(row) = convert::user_row(&raw) {
+            batch.push(row);
+        }
+        if batch.len() >= BATCH {
+            run.check()?;
+            total_users += batch.len() as u64;
+            if !scoped {
+                w.put_users(&batch)?;
+            }
+            users.append(&mut batch);
+            run.items(Phase::Users, total_users, total_users.max(users.len() as u64), t);
+        }
+    }
+    total_users += batch.len() as u64;
+    if !scoped {
+        w.put_users(&batch)?;
+    }
+    users.append(&mut batch);
+    run.items(Phase::Users, total_users, total_users, t);
+
+    // ---- devices
+    run.check()?;
+    (run.progress)(SyncProgress::Phase { phase: Phase::Devices });
+    let t = Instant::now();
+    let mut systems: Vec<rollcall_cache::SystemRow> = Vec::new();
+    let mut sys_stream = c.stream::<Value>(c.systems().list_spec());
+    let mut batch = Vec::with_capacity(BATCH);
+    while let Some(item) = sys_stream.next().await {
+        if let Some(row) = convert::system_row(&item?) {
+            batch.push(row);
+        }
+        if batch.len() >= BATCH {
+            run.check()?;
+            if !scoped {
+                w.put_systems(&batch)?;
+            }
+            systems.append(&mut batch);
+            run.items(Phase::Devices, systems.len() as u64, systems.len() as u64, t);
+        }
+    }
+    if !scoped {
+        w.put_systems(&batch)?;
+    }
+    systems.append(&mut batch);
+    run.items(Phase::Devices, systems.len() as u64, systems.len() as u64, t);
+    let browsable_after_ms = run.started.elapsed().as_millis() as u64;
+    if !scoped {
+        w.refresh_search()?;
+        (run.progress)(SyncProgress::Browsable {
+            users: users.len() as u64,
+            devices: systems.len() as u64,
+            after_ms: browsable_after_ms,
+        });
+    }
+
+    // ---- groups
+    run.check()?;
+    (run.progress)(SyncProgress::Phase { phase: Phase::Groups });
+    let ug: Vec<Value> = c.collect_all(c.user_groups().list_spec()).await?;
+    let sg: Vec<Value> = c.collect_all(c.system_groups().list_spec()).await?;
+    let mut ug_rows: Vec<_> = ug.iter().filter_map(|g| convert::group_row(g, "user")).collect();
+    let mut sg_rows: Vec<_> = sg.iter().filter_map(|g| convert::group_row(g, "system")).collect();
+    if !opts.user_groups.is_empty() || !opts.system_groups.is_empty() {
+        ug_rows.retain(|g| opts.user_groups.contains(&g.id));
+        sg_rows.retain(|g| opts.system_groups.contains(&g.id));
+    }
+
+    // ---- memberships (cheaper side; for scoped syncs always per group)
+    run.check()?;
+    (run.progress)(SyncProgress::Phase {
+        phase: Phase::Memberships,
+    });
+    let t = Instant::now();
+    let mut member_edges: Vec<Edge> = Vec::new();
+    let per_group = scoped || ug_rows.len() <= users.len();
+    let group_ids: Vec<(String, bool)> = ug_rows
+        .iter()
+        .map(|g| (g.id.clone(), true))
+        .chain(sg_rows.iter().map(|g| (g.id.clone(), false)))
+        .collect();
+    let total_groups = group_ids.len() as u64;
+    if per_group || !sg_rows.is_empty() {
+        let listed: Vec<(String, bool)> = if per_group {
+            group_ids.clone()
+        } else {
+            group_ids.iter().filter(|(_, u)| !u).cloned().collect()
+        };
+        let mut results = stream::iter(listed.into_iter().map(|(id, is_user)| async move {
+            let list = if is_user {
+                c.user_groups().members_spec(&id)
+            } else {
+                c.system_groups().members_spec(&id)
+            };
+            let members: Vec<jumpcloud::models::GraphConnection> = c.collect_all(list).await?;
+            Ok::<_, jumpcloud::Error>((id, members))
+        }))
+        .buffer_unordered(width);
+        let mut done = 0;
+        while let Some(r) = results.next().await {
+            let (gid, members) = r?;
+            member_edges.extend(members.into_iter().map(|m| Edge {
+                a: gid.clone(),
+                b: m.to.id,
+            }));
+            done += 1;
+            if done % 50 == 0 {
+                run.check()?;
+                run.items(Phase::Memberships, done, total_groups, t);
+            }
+        }
+    }
+    if !per_group {
+        // Fewer users than groups: one memberof per user.
+        let user_ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
+        let mut results = stream::iter(
+            user_ids
+                .into_iter()
+                .map(|id| async move { Ok::<_, jumpcloud::Error>((c.users().groups(&id).await?, id)) }),
+        )
+        .buffer_unordered(width);
+        while let Some(r) = results.next().await {
+            let (gs, uid) = r?;
+            member_edges.extend(
+                gs.into_iter()
+                    .filter(|g| g.kind == "user_group" && g.is_direct())
+                    .map(|g| Edge {
+                        a: g.id,
+                        b: uid.clone(),
+                    }),
+            );
+        }
+    }
+    run.items(Phase::Memberships, total_groups, total_groups, t);
+
+    // Scope: users in the chosen user groups, devices in the chosen device groups.
+    if scoped {
+        let in_groups: BTreeSet<&str> = member_edges.iter().map(|e| e.b.as_str()).collect();
+        users.retain(|u| in_groups.contains(u.id.as_str()));
+        systems.retain(|s| in_groups.contains(s.id.as_str()));
+        w.put_users(&users)?;
+        w.put_systems(&systems)?;
+        w.refresh_search()?;
+        (run.progress)(SyncProgress::Browsable {
+            users: users.len() as u64,
+            devices: systems.len() as u64,
+            after_ms: run.started.elapsed().as_millis() as u64,
+        });
+    }
+    w.put_groups(&ug_rows)?;
+    w.put_groups(&sg_rows)?;
+    for chunk in member_edges.chunks(BATCH * 10) {
+        w.put_group_members(chunk)?;
+    }
+
+    // ---- bindings (direct), from the cheaper side
+    run.check()?;
+    (run.progress)(SyncProgress::Phase { phase: Phase::Bindings });
+    let t = Instant::now();
+    let by_device = systems.len() <= users.len();
+    let ids: Vec<String> = if by_device {
+        systems.iter().map(|s| s.id.clone()).collect()
+    } else {
+        users.iter().map(|u| u.id.clone()).collect()
+    };
+    let total = ids.len() as u64;
+    let mut bindings: Vec<Binding> = Vec::new();
+    let mut results = stream::iter(ids.into_iter().map(|id| async move {
+        let r = if by_device {
+            c.systems().users(&id).await
+        } else {
+            c.users().systems(&id).await
+        };
+        Ok::<_, jumpcloud::Error>((id, r?))
+    }))
+    .buffer_unordered(width);
+    let mut done = 0u64;
+    let user_set: BTreeSet<&str> = users.iter().map(|u| u.id.as_str()).collect();
+    let system_set: BTreeSet<&str> = systems.iter().map(|s| s.id.as_str()).collect();
+    while let Some(r) = results.next().await {
+        let (id, reached) = r?;
+        for o in reached.into_iter().filter(|o| o.is_direct()) {
+            let (system_id, user_id) = if by_device {
+                (id.clone(), o.id.clone())
+            } else {
+                (o.id.clone(), id.clone())
+            };
+            if user_set.contains(user_id.as_str()) && system_set.contains(system_id.as_str()) {
+                bindings.push(Binding {
+                    system_id,
+                    user_id,
+                    sudo: o.sudo(),
+                });
+            }
+        }
+        done += 1;
+        if done % 200 == 0 {
+            run.check()?;
+            run.items(Phase::Bindings, done, total, t);
+        }
+    }
+    run.items(Phase::Bindings, total, total, t);
+    for chunk in bindings.chunks(BATCH * 10) {
+        w.put_bindings(chunk)?;
+    }
+
+    // ---- System Insights: hardware and encryption detail
+    run.check()?;
+    (run.progress)(SyncProgress::Phase { phase: Phase::Insights });
+    let ins = c.insights();
+    let (info, disk, bitlocker) = futures_util::future::join3(
+        ins.system_info(None),
+        ins.disk_encryption(None),
+        ins.bitlocker_info(None),
+    )
+    .await;
+    let hardware: Vec<(String, String, Option<i64>, String)> = info?
+        .into_iter()
+        .filter(|r| system_set.contains(r.system_id.as_str()))
+        .map(|r| {
+            (
+                r.system_id,
+                r.hardware_model.unwrap_or_default(),
+                r.physical_memory.and_then(|m| m.parse::<i64>().ok()),
+                r.cpu_brand.unwrap_or_default(),
+            )
+        })
+        .collect();
+    w.put_system_hardware(&hardware)?;
+    let mut detail: Vec<(String, String)> = disk?
+        .into_iter()
+        .filter(|r| system_set.contains(r.system_id.as_str()))
+        .map(|r| {
+            let status = r.encryption_status.unwrap_or_default();
+            let kind = r.kind.unwrap_or_default();
+            (
+                r.system_id,
+                if kind.is_empty() {
+                    status
+                } else {
+                    format!("{status} ({kind})")
+                },
+            )
+        })
+        .collect();
+    detail.extend(
+        bitlocker?
+            .into_iter()
+            .filter(|r| system_set.contains(r.system_id.as_str()))
+            .map(|r| {
+                let on = r.protection_status == Some(1);
+                (
+                    r.system_id,
+                    format!(
+                        "BitLocker {} {} ({}%, {})",
+                        r.drive_letter.unwrap_or_default(),
+                        if on { "on" } else { "off" },
+                        r.percentage_encrypted.unwrap_or(0),
+                        r.encryption_method.unwrap_or_default()
+                    ),
+                )
+            }),
+    );
+    w.put_system_fde_detail(&detail)?;
+
+    // ---- apps and who reaches them
+    run.check()?;
+    (run.progress)(SyncProgress::Phase { phase: Phase::Apps });
+    let apps: Vec<Value> = c.collect_all(c.applications().list_spec()).await?;
+    let app_rows: Vec<_> = apps.iter().filter_map(convert::app_row).collect();
+    let ug_set: BTreeSet<&str> = ug_rows.iter().map(|g| g.id.as_str()).collect();
+    let mut app_users = Vec::new();
+    let mut app_groups = Vec::new();
+    let mut results = stream::iter(app_rows.iter().map(|a| {
+        let id = a.id.clone();
+        async move {
+            let (u, g) =
+                futures_util::future::join(c.applications().users(&id), c.applications().user_groups(&id)).await;
+            Ok::<_, jumpcloud::Error>((id, u?, g?))
+        }
+    }))
+    .buffer_unordered(width);
+    while let Some(r) = results.next().await {
+        let (app, us, gs) = r?;
+        for u in us.into_iter().filter(|u| user_set.contains(u.id.as_str())) {
+            for p in &u.paths {
+                let via = if p.len() == 1 {
+                    String::new()
+                } else {
+                    p.first().map(|h| h.to.id.clone()).unwrap_or_default()
+                };
+                app_users.push(AppUser {
+                    app_id: app.clone(),
+                    user_id: u.id.clone(),
+                    via_group: via,
+                });
+            }
+        }
+        app_groups.extend(
+            gs.into_iter()
+                .filter(|g| !scoped || ug_set.contains(g.id.as_str()))
+                .map(|g| Edge {
+                    a: app.clone(),
+                    b: g.id,
+                }),
+        );
+    }
+    app_users.sort();
+    app_users.dedup();
+    w.put_apps(&app_rows)?;
+    w.put_app_users(&app_users)?;
+    w.put_app_groups(&app_groups)?;
+
+    // ---- admins and roles
+    run.check()?;
+    (run.progress)(SyncProgress::Phase { phase: Phase::Admins });
+    let roles = c.admins().roles().await.unwrap_or_else(|e| {
+        tracing::info!(error = %e, "roles not readable with this key; skipped");
+        vec![]
+    });
+    w.put_roles(
+        &roles
+            .iter()
+            .map(|r| RoleRow {
+                id: r.id.clone(),
+                name: r.name.clone(),
+                scopes: r.scopes.join(" "),
+            })
+            .collect::<Vec<_>>(),
+    )?;
+    let mut admins = vec![];
+    if let Some(p) = &opts.provider_id {
+        admins = c
+            .admins()
+            .list(p)
+            .await?
+            .into_iter()
+            .map(|a| AdminRow {
+                id: a.id,
+                email: a.email.unwrap_or_default(),
+                name: format!("{} {}", a.firstname.unwrap_or_default(), a.lastname.unwrap_or_default())
+                    .trim()
+                    .to_string(),
+                role_name: a.role_name.unwrap_or_default(),
+                suspended: a.suspended,
+                mfa: a.enable_multi_factor,
+            })
+            .collect();
+        w.put_admins(&admins)?;
+    }
+
+    // ---- recent logins from Directory Insights
+    run.check()?;
+    (run.progress)(SyncProgress::Phase { phase: Phase::Events });
+    let now_ms = opts
+        .now
+        .as_deref()
+        .and_then(rollcall_cache::parse_ms)
+        .unwrap_or_else(|| rollcall_cache::parse_ms(&now_rfc3339()).unwrap_or(0));
+    let days = if opts.event_days == 0 { 30 } else { opts.event_days };
+    let start = rollcall_cache::format_ms(now_ms - days as i64 * 86_400_000);
+    let query =
+        json!({ "service": ["directory", "systems", "sso"], "start_time": start, "limit": 10000, "sort": "ASC" });
+    let mut events_stream = c.insights().events(query);
+    let mut events = Vec::new();
+    let mut n_events = 0u64;
+    while let Some(e) = events_stream.next().await {
+        let e = match e {
+            Ok(e) => e,
+            // Directory Insights may be off for the org (402) or not allowed for the role: logins
+            // are then unknown, the rest of the mirror is still good.
+            Err(err @ (jumpcloud::Error::BadRequest { .. } | jumpcloud::Error::Forbidden { .. })) => {
+                tracing::info!(error = %err, "Directory Insights not available; last logins unknown");
+                break;
+            }
+            Err(err) => return Err(err.into()),
+        };
+        events.push(convert::event_row(&e));
+        if events.len() >= BATCH * 5 {
+            run.check()?;
+            n_events += events.len() as u64;
+            w.put_events(&events)?;
+            events.clear();
+        }
+    }
+    n_events += events.len() as u64;
+    w.put_events(&events)?;
+
+    counts.insert("users".into(), users.len() as u64);
+    counts.insert("devices".into(), systems.len() as u64);
+    counts.insert("user_groups".into(), ug_rows.len() as u64);
+    counts.insert("device_groups".into(), sg_rows.len() as u64);
+    counts.insert("memberships".into(), member_edges.len() as u64);
+    counts.insert("bindings".into(), bindings.len() as u64);
+    counts.insert("apps".into(), app_rows.len() as u64);
+    counts.insert("app_access".into(), app_users.len() as u64);
+    counts.insert("admins".into(), admins.len() as u64);
+    counts.insert("events".into(), n_events);
+    Ok((counts, browsable_after_ms))
+}

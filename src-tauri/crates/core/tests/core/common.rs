@@ -1,0 +1,67 @@
+use jcsim::model::Role;
+use jcsim::{SeedConfig, Sim, SimHandle};
+use jumpcloud::{ApiKey, Client, ClientConfig, Endpoints};
+use rollcall_core::{sync_org, CancelToken, SyncOptions, SyncReport};
+use std::path::PathBuf;
+
+pub const NOW: &str = "2026-11-01T12:00:00.000Z";
+
+pub struct Env {
+    pub sim: SimHandle,
+    pub dir: tempfile::TempDir,
+}
+
+pub async fn start(users: usize) -> Env {
+    let mut cfg = SeedConfig::sized(21, users);
+    cfg.now_ms = jcsim::clock::parse_rfc3339_ms(NOW).unwrap();
+    cfg.second_org = false;
+    Env {
+        sim: Sim::seeded(cfg).serve(0).await.unwrap(),
+        dir: tempfile::tempdir().unwrap(),
+    }
+}
+
+impl Env {
+    pub fn key(&self) -> String {
+        let w = self.sim.state.world.read().unwrap();
+        w.admins
+            .iter()
+            .find(|a| a.role == Role::Administrator)
+            .unwrap()
+            .api_key
+            .clone()
+    }
+
+    pub fn client(&self) -> Client {
+        let mut c = ClientConfig::new(Endpoints::custom(&self.sim.base_url), ApiKey::new(self.key()));
+        c.max_backoff = std::time::Duration::from_millis(300);
+        Client::new(c).unwrap()
+    }
+
+    pub fn cache_path(&self) -> PathBuf {
+        self.dir.path().join("org.sqlite")
+    }
+
+    pub fn options(&self) -> SyncOptions {
+        SyncOptions {
+            provider_id: Some(self.sim.state.world.read().unwrap().provider_id.clone()),
+            now: Some(NOW.into()),
+            ..Default::default()
+        }
+    }
+
+    pub async fn sync(&self) -> Result<SyncReport, rollcall_core::SyncError> {
+        sync_org(
+            &self.client(),
+            &self.cache_path(),
+            &self.options(),
+            &|_| {},
+            &CancelToken::default(),
+        )
+        .await
+    }
+
+    pub fn cache(&self) -> rollcall_cache::Cache {
+        rollcall_cache::Cache::open(&self.cache_path()).unwrap().0
+    }
+}

@@ -1,0 +1,4 @@
+//! The sync engine and the cache against jcsim.
+
+mod common;
+mod sync;

@@ -1,0 +1,541 @@
+use crate::common::*;
+use jcsim::Faults;
+use rollcall_cache::{Cache, SystemQuery, UserQuery};
+use rollcall_core::{sync_org, CancelToken, SyncError, SyncProgress};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
+
+fn rows(cache: &Cache, sql: &str) -> BTreeSet<(String, String)> {
+    let mut s = cache.connection().prepare(sql).unwrap();
+    s.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+        .unwrap()
+        .map(|x| x.unwrap())
+        .collect()
+}
+
+fn json_map(cache: &Cache, table: &str) -> BTreeMap<String, Value> {
+    rows(cache, &format!("SELECT id, json FROM {table}"))
+        .into_iter()
+        .map(|(id, j)| (id, serde_json::from_str(&j).unwrap()))
+        .collect()
+}
+
+/// The cache holds exactly the simulator's org: every entity, field and edge.
+fn assert_matches_ground_truth(env: &Env) {
+    let cache = env.cache();
+    cache.integrity_check().unwrap();
+    let w = env.sim.state.world.read().unwrap();
+    let o = &w.orgs[0];
+    let users: BTreeMap<String, Value> = o
+        .users
+        .iter()
+        .map(|(id, s)| (id.clone(), serde_json::from_slice(&s.json).unwrap()))
+        .collect();
+    assert_eq!(json_map(&cache, "users"), users, "users: every record and field");
+    let systems: BTreeMap<String, Value> = o
+        .systems
+        .iter()
+        .map(|(id, s)| (id.clone(), serde_json::from_slice(&s.json).unwrap()))
+        .collect();
+    assert_eq!(json_map(&cache, "systems"), systems, "devices: every record and field");
+    let hw = rows(
+        &cache,
+        "SELECT id, model || '|' || COALESCE(memory_bytes, '') || '|' || cpu FROM systems",
+    );
+    let want_hw: BTreeSet<(String, String)> = o
+        .system_extra
+        .iter()
+        .filter(|(_, x)| x.insights_enabled)
+        .map(|(id, x)| {
+            (
+                id.clone(),
+                format!(
+                    "{}|{}|{}",
+                    x.hardware.model, x.hardware.memory_bytes, x.hardware.cpu_brand
+                ),
+            )
+        })
+        .collect();
+    assert!(
+        want_hw.is_subset(&hw),
+        "System Insights hardware landed on every device that reports it"
+    );
+    let groups: BTreeSet<(String, String)> = o
+        .user_groups
+        .values()
+        .map(|g| (g.id.clone(), "user".into()))
+        .chain(o.system_groups.values().map(|g| (g.id.clone(), "system".into())))
+        .collect();
+    assert_eq!(rows(&cache, "SELECT id, kind FROM groups"), groups, "groups");
+    let members: BTreeSet<(String, String)> = o
+        .ug_members
+        .iter()
+        .chain(o.sg_members.iter())
+        .flat_map(|(g, m)| m.iter().map(move |x| (g.clone(), x.clone())))
+        .collect();
+    assert_eq!(
+        rows(&cache, "SELECT group_id, member_id FROM group_members"),
+        members,
+        "memberships"
+    );
+    let bindings: BTreeSet<(String, String)> = o
+        .bindings
+        .iter()
+        .flat_map(|(s, us)| {
+            us.iter()
+                .map(move |(u, sudo)| (format!("{s}/{u}"), (sudo.enabled as i64).to_string()))
+        })
+        .collect();
+    assert_eq!(
+        rows(
+            &cache,
+            "SELECT system_id || '/' || user_id, CAST(sudo AS TEXT) FROM bindings"
+        ),
+        bindings,
+        "bindings with sudo"
+    );
+    let apps: BTreeSet<(String, String)> = o
+        .apps
+        .values()
+        .map(|a| (a.id.clone(), a.display_name.clone()))
+        .collect();
+    assert_eq!(rows(&cache, "SELECT id, label FROM apps"), apps, "apps");
+    let mut access = BTreeSet::new();
+    for (app, us) in &o.app_users {
+        for u in us {
+            access.insert((format!("{app}/{u}"), String::new()));
+        }
+    }
+    for (app, gs) in &o.app_groups {
+        for g in gs {
+            for u in o.ug_members.get(g).into_iter().flatten() {
+                access.insert((format!("{app}/{u}"), g.clone()));
+            }
+        }
+    }
+    assert_eq!(
+        rows(&cache, "SELECT app_id || '/' || user_id, via_group FROM app_users"),
+        access,
+        "app access, direct and through groups"
+    );
+    let start = jcsim::clock::parse_rfc3339_ms(NOW).unwrap() - 30 * 86_400_000;
+    let events = o
+        .events
+        .iter()
+        .filter(|e| e.at_ms >= start && ["directory", "systems", "sso"].contains(&e.service))
+        .count();
+    let cached: i64 = cache
+        .connection()
+        .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(cached as usize, events, "30 days of Directory Insights events");
+    let admins: i64 = cache
+        .connection()
+        .query_row("SELECT count(*) FROM admins", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(admins as usize, w.admins.len(), "admins");
+}
+
+#[tokio::test]
+async fn a_full_sync_mirrors_the_org_exactly() {
+    let env = start(300).await;
+    let seen = Arc::new(Mutex::new(vec![]));
+    let sink = seen.clone();
+    let report = sync_org(
+        &env.client(),
+        &env.cache_path(),
+        &env.options(),
+        &move |p| sink.lock().unwrap().push(p),
+        &CancelToken::default(),
+    )
+    .await
+    .unwrap();
+    assert_matches_ground_truth(&env);
+    let seen = seen.lock().unwrap();
+    assert!(
+        seen.iter()
+            .any(|p| matches!(p, SyncProgress::Browsable { users: 300, .. })),
+        "users became browsable before the sync ended"
+    );
+    assert!(seen.iter().any(|p| matches!(p, SyncProgress::Items { .. })));
+    assert!(matches!(seen.last(), Some(SyncProgress::Finished { .. })));
+    assert!(
+        report.requests > 0 && report.requests < 2000,
+        "requests: {}",
+        report.requests
+    );
+    println!("300-user sync: {} requests, {} ms", report.requests, report.elapsed_ms);
+}
+
+#[tokio::test]
+async fn a_sync_under_faults_still_mirrors_the_org_exactly() {
+    let env = start(250).await;
+    env.sim.state.set_faults(Faults {
+        rate_limit_rps: 400.0,
+        rate_limit_burst: 20,
+        retry_after_secs: None,
+        error_5xx_rate: 0.05,
+        truncate_rate: 0.05,
+        method: Some("GET".into()),
+        ..Faults::default()
+    });
+    let report = env.sync().await.unwrap();
+    env.sim.state.set_faults(Faults::default());
+    assert_matches_ground_truth(&env);
+    let log = env.sim.state.requests();
+    assert!(
+        log.iter().any(|r| r.fault == "5xx") && log.iter().any(|r| r.fault == "truncated"),
+        "the faults happened"
+    );
+    assert!(report.requests as usize <= log.len());
+}
+
+#[tokio::test]
+async fn a_failed_or_cancelled_sync_keeps_the_last_complete_snapshot() {
+    let env = start(120).await;
+    let first = env.sync().await.unwrap();
+    let user = env
+        .cache()
+        .users(&UserQuery {
+            states: vec!["ACTIVATED".into()],
+            limit: 1,
+            ..Default::default()
+        })
+        .unwrap()
+        .rows[0]
+        .clone();
+    // Change the org, then fail a sync midway: the cache must still show the first snapshot.
+    let key = env.key();
+    reqwest_suspend(&env, &key, &user.id).await;
+    env.sim.state.set_faults(Faults {
+        error_5xx_rate: 1.0,
+        path_contains: Some("/applications".into()),
+        ..Faults::default()
+    });
+    let e = env.sync().await.unwrap_err();
+    assert!(matches!(e, SyncError::Api(_)), "{e}");
+    env.sim.state.set_faults(Faults::default());
+    let cache = env.cache();
+    assert_eq!(
+        cache.user_detail(&user.id).unwrap().unwrap().user.state,
+        "ACTIVATED",
+        "readers still see the last complete snapshot"
+    );
+    assert_eq!(cache.snapshot().unwrap().sync_id, Some(first.sync_id));
+    // Cancelled from the progress callback as soon as devices land.
+    let cancel = CancelToken::default();
+    let c2 = cancel.clone();
+    let e = sync_org(
+        &env.client(),
+        &env.cache_path(),
+        &env.options(),
+        &move |p| {
+            if matches!(
+                p,
+                SyncProgress::Phase {
+                    phase: rollcall_core::Phase::Groups
+                }
+            ) {
+                c2.cancel()
+            }
+        },
+        &cancel,
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(e, SyncError::Cancelled));
+    assert_eq!(
+        env.cache().user_detail(&user.id).unwrap().unwrap().user.state,
+        "ACTIVATED"
+    );
+    let runs = env.cache().sync_runs(10).unwrap();
+    assert_eq!(
+        runs.iter().map(|r| r.status.as_str()).collect::<Vec<_>>(),
+        vec!["cancelled", "failed", "complete"]
+    );
+    // A complete sync then shows the change, and the diff names it.
+    let third = env.sync().await.unwrap();
+    assert_eq!(
+        env.cache().user_detail(&user.username).unwrap().unwrap().user.state,
+        "SUSPENDED"
+    );
+    let diff = env.cache().diff(first.sync_id, third.sync_id).unwrap();
+    let changed = &diff.records["user"].changed;
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert!(
+        changed[0].fields.contains(&"state".to_string()) && changed[0].fields.contains(&"suspended".to_string()),
+        "{:?}",
+        changed[0].fields
+    );
+}
+
+async fn reqwest_suspend(env: &Env, key: &str, user: &str) {
+    let c = jumpcloud::Client::new(jumpcloud::ClientConfig::new(
+        jumpcloud::Endpoints::custom(&env.sim.base_url),
+        jumpcloud::ApiKey::new(key),
+    ))
+    .unwrap();
+    c.users().suspend(user).await.unwrap();
+}
+
+#[tokio::test]
+async fn the_diff_lists_added_removed_and_changed_records_and_edges() {
+    let env = start(80).await;
+    let a = env.sync().await.unwrap();
+    let c = env.client();
+    let new = c
+        .users()
+        .create(&serde_json::json!({"username": "diff.new", "email": "diff.new@x.example"}))
+        .await
+        .unwrap();
+    let groups = c.user_groups().list_all().await.unwrap();
+    c.user_groups().add_member(&groups[0].id, &new.id).await.unwrap();
+    let victim = env
+        .cache()
+        .users(&UserQuery {
+            limit: 1,
+            ..Default::default()
+        })
+        .unwrap()
+        .rows[0]
+        .clone();
+    c.users().delete(&victim.id).await.ok();
+    let b = env.sync().await.unwrap();
+    let d = env.cache().diff(a.sync_id, b.sync_id).unwrap();
+    assert!(d.records["user"]
+        .added
+        .iter()
+        .any(|(id, label)| id == &new.id && label == "diff.new"));
+    assert!(
+        d.records["user"].removed.iter().any(|(id, _)| id == &victim.id)
+            || env.cache().user_detail(&victim.id).unwrap().is_some()
+    );
+    assert!(
+        d.edges["member"].0.iter().any(|e| e.a == groups[0].id && e.b == new.id),
+        "the new membership is listed"
+    );
+    assert!(matches!(
+        env.cache().diff(a.sync_id, 999),
+        Err(rollcall_cache::CacheError::NoSuchSync(999))
+    ));
+}
+
+#[tokio::test]
+async fn queries_filter_facet_search_and_enrich() {
+    let env = start(400).await;
+    env.sync().await.unwrap();
+    let cache = env.cache();
+    let all = cache
+        .users(&UserQuery {
+            limit: 1000,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(all.total, 400);
+    let suspended = cache
+        .users(&UserQuery {
+            states: vec!["SUSPENDED".into()],
+            limit: 1000,
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(suspended.total > 0 && suspended.rows.iter().all(|u| u.state == "SUSPENDED"));
+    let facets = cache
+        .user_facets(&UserQuery {
+            states: vec!["SUSPENDED".into()],
+            ..Default::default()
+        })
+        .unwrap();
+    let state = facets.iter().find(|f| f.name == "state").unwrap();
+    assert_eq!(
+        state.counts.iter().map(|c| c.1).sum::<u64>(),
+        400,
+        "a facet ignores its own filter"
+    );
+    let mfa = facets.iter().find(|f| f.name == "mfa").unwrap();
+    assert_eq!(
+        mfa.counts.iter().map(|c| c.1).sum::<u64>(),
+        suspended.total,
+        "other facets apply the filter"
+    );
+    let u = &all.rows[10];
+    let hits = cache.search(&u.email[..6], 50).unwrap();
+    assert!(hits.iter().any(|h| h.id == u.id), "prefix search on email");
+    for hostile in [
+        "\"",
+        "*",
+        "OR",
+        "NEAR(a b)",
+        "a\" OR \"b",
+        "'; DROP TABLE users;--",
+        "^",
+        "(((",
+    ] {
+        cache
+            .search(hostile, 10)
+            .unwrap_or_else(|e| panic!("search for {hostile:?} failed: {e}"));
+        cache
+            .users(&UserQuery {
+                search: Some(hostile.into()),
+                ..Default::default()
+            })
+            .unwrap();
+    }
+    let by_email = cache.user_detail(&u.email.to_uppercase()).unwrap().unwrap();
+    assert_eq!(by_email.user.id, u.id, "lookup by email, case-insensitive");
+    assert_eq!(cache.user_detail(&u.username).unwrap().unwrap().user.id, u.id);
+    assert!(!by_email.groups.is_empty());
+    let stale = cache
+        .systems(&SystemQuery {
+            stale_days: Some(30),
+            now: Some(NOW.into()),
+            limit: 1000,
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(
+        stale.total > 0 && stale.total < 100,
+        "~7% of 400 devices: {}",
+        stale.total
+    );
+    let macs_unencrypted = cache
+        .systems(&SystemQuery {
+            os_families: vec!["darwin".into()],
+            fde: Some(false),
+            limit: 1000,
+            sort: Some("last_contact".into()),
+            desc: true,
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(macs_unencrypted
+        .rows
+        .iter()
+        .all(|s| s.os_family == "darwin" && !s.fde_active));
+    let unbound = cache
+        .systems(&SystemQuery {
+            unbound: Some(true),
+            limit: 1000,
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(unbound.total > 0);
+    let sys = cache
+        .systems(&SystemQuery {
+            unbound: Some(false),
+            limit: 1,
+            ..Default::default()
+        })
+        .unwrap()
+        .rows[0]
+        .clone();
+    let d = cache.system_detail(&sys.serial).unwrap().unwrap();
+    assert_eq!(d.system.id, sys.id);
+    assert!(d.owner.is_some(), "a bound device has an owner");
+    let owner_email = d.owner.unwrap().email;
+    assert!(
+        cache
+            .search(&owner_email, 50)
+            .unwrap()
+            .iter()
+            .any(|h| h.kind == "system" && h.id == sys.id),
+        "devices are found by owner email"
+    );
+    assert_eq!(cache.system_detail(&sys.hostname).unwrap().unwrap().system.id, sys.id);
+    let sf = cache
+        .system_facets(&SystemQuery {
+            now: Some(NOW.into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(sf.len(), 5);
+    assert!(
+        !cache.groups("user", None).unwrap().is_empty()
+            && cache.apps().unwrap().len() == 12
+            && !cache.admins().unwrap().is_empty()
+    );
+}
+
+#[tokio::test]
+async fn a_corrupt_cache_file_is_moved_aside_and_rebuilt() {
+    let env = start(40).await;
+    std::fs::write(
+        env.cache_path(),
+        b"this is not a database, it is a note someone saved by mistake",
+    )
+    .unwrap();
+    let (cache, outcome) = Cache::open(&env.cache_path()).unwrap();
+    match outcome {
+        rollcall_cache::OpenOutcome::Recovered { moved_to, .. } => {
+            assert!(moved_to.exists(), "the damaged file is kept for inspection")
+        }
+        o => panic!("expected recovery, got {o:?}"),
+    }
+    drop(cache);
+    env.sync().await.unwrap();
+    assert_matches_ground_truth(&env);
+}
+
+#[tokio::test]
+async fn a_sync_killed_at_random_points_always_reopens_to_the_previous_snapshot() {
+    let env = start(600).await;
+    let first = env.sync().await.unwrap();
+    let users_before = env.cache().snapshot().unwrap().users;
+    // Change the org so a completed second sync would differ.
+    reqwest_suspend(
+        &env,
+        &env.key(),
+        &env.cache()
+            .users(&UserQuery {
+                states: vec!["ACTIVATED".into()],
+                limit: 1,
+                ..Default::default()
+            })
+            .unwrap()
+            .rows[0]
+            .id,
+    )
+    .await;
+    env.sim.state.set_faults(Faults {
+        latency_ms: 3,
+        ..Faults::default()
+    });
+    let bin = env!("CARGO_BIN_EXE_rollcall-sync");
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut killed_mid_sync = 0;
+    for run in 0..20 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let delay = std::time::Duration::from_millis(50 + seed % 900);
+        let mut child = std::process::Command::new(bin)
+            .args([&env.sim.base_url, env.cache_path().to_str().unwrap()])
+            .env("ROLLCALL_API_KEY", env.key())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        tokio::time::sleep(delay).await;
+        let finished = child.try_wait().unwrap().is_some();
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let cache = env.cache();
+        cache
+            .integrity_check()
+            .unwrap_or_else(|e| panic!("run {run}: integrity_check failed after kill -9: {e}"));
+        let snap = cache.snapshot().unwrap();
+        if !finished && snap.sync_id == Some(first.sync_id) {
+            killed_mid_sync += 1;
+            assert_eq!(snap.users, users_before, "run {run}: the previous snapshot is intact");
+        }
+        assert!(snap.state == "complete", "run {run}: {snap:?}");
+    }
+    assert!(
+        killed_mid_sync >= 10,
+        "most runs were killed mid-sync ({killed_mid_sync} of 20)"
+    );
+    env.sim.state.set_faults(Faults::default());
+    env.sync().await.unwrap();
+    assert_matches_ground_truth(&env);
+}

@@ -2,6 +2,7 @@
 //! actions with audit, checklists and reports come in later issues. No Tauri here.
 
 pub mod convert;
+pub mod schedule;
 pub mod sync;
 
 pub use sync::{sync_org, CancelToken, Phase, SyncError, SyncOptions, SyncProgress, SyncReport};

@@ -5,8 +5,9 @@
 //! - user and device groups: v2 listings; memberships from the cheaper side of the association:
 //!   one `members` listing per group (≥ 1 request per group) when there are fewer groups than
 //!   members, else one `memberof` per member;
-//! - user↔device bindings: the cheaper of one `/systems/{id}/users` per device or one
-//!   `/users/{id}/systems` per user (direct bindings are the 1-hop paths);
+//! - user↔device bindings: the cheaper of one `/systems/{id}/associations?targets=user` per
+//!   device or one `/users/{id}/associations?targets=system` per user (direct bindings only:
+//!   the `/systems/{id}/users` traversal would also page through every group path);
 //! - hardware and disk encryption: System Insights' bulk tables, 10,000 rows per request
 //!   (`system_info`, `disk_encryption`, `bitlocker_info`) instead of one call per device;
 //! - app access: one `users` and one `usergroups` listing per app;
@@ -415,9 +416,9 @@ async fn run_phases(run: &Run<'_>, w: &mut SyncWriter<'_>, opts: &SyncOptions) -
     let mut bindings: Vec<Binding> = Vec::new();
     let mut results = stream::iter(ids.into_iter().map(|id| async move {
         let r = if by_device {
-            c.systems().users(&id).await
+            c.systems().user_bindings(&id).await
         } else {
-            c.users().systems(&id).await
+            c.users().system_bindings(&id).await
         };
         Ok::<_, jumpcloud::Error>((id, r?))
     }))
@@ -427,17 +428,23 @@ async fn run_phases(run: &Run<'_>, w: &mut SyncWriter<'_>, opts: &SyncOptions) -
     let system_set: BTreeSet<&str> = systems.iter().map(|s| s.id.as_str()).collect();
     while let Some(r) = results.next().await {
         let (id, reached) = r?;
-        for o in reached.into_iter().filter(|o| o.is_direct()) {
+        for edge in reached {
+            let sudo = edge
+                .attributes
+                .as_ref()
+                .and_then(|a| a.pointer("/sudo/enabled"))
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
             let (system_id, user_id) = if by_device {
-                (id.clone(), o.id.clone())
+                (id.clone(), edge.to.id)
             } else {
-                (o.id.clone(), id.clone())
+                (edge.to.id, id.clone())
             };
             if user_set.contains(user_id.as_str()) && system_set.contains(system_id.as_str()) {
                 bindings.push(Binding {
                     system_id,
                     user_id,
-                    sudo: o.sudo(),
+                    sudo,
                 });
             }
         }

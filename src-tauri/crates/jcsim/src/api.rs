@@ -1602,6 +1602,22 @@ fn graph_page(req: &Req, items: Vec<Value>) -> Resp {
         Ok(q) => q,
         Err(e) => return e,
     };
+    if !q.needs_values() && !q.descending_by_id() {
+        // The common case: serialize only the page.
+        let total = items.len();
+        let page: Vec<Bytes> = items
+            .into_iter()
+            .skip(q.skip)
+            .take(q.limit)
+            .map(|v| Bytes::from(v.to_string()))
+            .collect();
+        let page: Vec<Bytes> = if q.fields.is_empty() {
+            page
+        } else {
+            page.iter().map(|b| query::project(b, &q.fields)).collect()
+        };
+        return Resp::json(StatusCode::OK, query::json_array(&page)).with_total(total);
+    }
     let records: Vec<Bytes> = items.into_iter().map(|v| Bytes::from(v.to_string())).collect();
     let page = query::apply(records, &q);
     Resp::json(StatusCode::OK, query::json_array(&page.items)).with_total(page.total)
@@ -1907,9 +1923,27 @@ fn app_users(state: &SimState, ctx: &Ctx, req: &Req, id: &str) -> Resp {
                 .push(vec![("user_group", g.as_str()), ("application", id)]);
         }
     }
-    let items: Vec<Value> = out.into_iter().map(|(u, p)| gowp("user", u, p, Value::Null)).collect();
-    drop(w);
-    graph_page(req, items)
+    let entries: Vec<(&Id, Vec<Vec<(&str, &str)>>)> = out.into_iter().collect();
+    lazy_graph_page(req, entries, |(u, p)| gowp("user", u, p, Value::Null))
+}
+
+/// Like `graph_page`, but builds the JSON objects of the page only (for listings of thousands).
+fn lazy_graph_page<T>(req: &Req, entries: Vec<T>, build: impl Fn(T) -> Value) -> Resp {
+    let q = match list(req, Flavor::V2, 100) {
+        Ok(q) => q,
+        Err(e) => return e,
+    };
+    if q.needs_values() || q.descending_by_id() || !q.fields.is_empty() {
+        return graph_page(req, entries.into_iter().map(build).collect());
+    }
+    let total = entries.len();
+    let page: Vec<Bytes> = entries
+        .into_iter()
+        .skip(q.skip)
+        .take(q.limit)
+        .map(|e| Bytes::from(build(e).to_string()))
+        .collect();
+    Resp::json(StatusCode::OK, query::json_array(&page)).with_total(total)
 }
 
 fn app_groups(state: &SimState, ctx: &Ctx, req: &Req, id: &str) -> Resp {

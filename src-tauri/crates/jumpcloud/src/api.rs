@@ -200,6 +200,12 @@ impl Users<'_> {
             .collect_all(List::graph(format!("/users/{id}/applications"), "applications"))
             .await
     }
+    /// Devices the user is bound to directly (`associations?targets=system`).
+    pub async fn system_bindings(&self, id: &str) -> Result<Vec<GraphConnection>> {
+        self.0
+            .collect_all(List::graph(format!("/users/{id}/associations"), "bound devices").query("targets", "system"))
+            .await
+    }
 }
 
 // ---------------------------------------------------------------- groups
@@ -396,6 +402,13 @@ impl Systems<'_> {
     pub async fn groups(&self, id: &str) -> Result<Vec<GraphObjectWithPaths>> {
         self.0
             .collect_all(List::graph(format!("/systems/{id}/memberof"), "device groups"))
+            .await
+    }
+    /// Users bound directly to the device (`associations?targets=user`), with sudo in
+    /// `attributes`. Cheaper than `users`, which also walks every group path.
+    pub async fn user_bindings(&self, id: &str) -> Result<Vec<GraphConnection>> {
+        self.0
+            .collect_all(List::graph(format!("/systems/{id}/associations"), "bound users").query("targets", "user"))
             .await
     }
     /// Binds a user to the device (optionally with sudo).

@@ -76,7 +76,11 @@ impl Limiter {
     /// Waits for a slot (and for any pause to end).
     pub async fn acquire(self: &Arc<Self>) -> Permit {
         loop {
+            // Register for wake-ups *before* looking at the state, so a permit released between
+            // the look and the wait is not missed.
             let notified = self.notify.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
             let wait = {
                 let mut s = self.state.lock().expect("limiter lock");
                 let now = Instant::now();
@@ -104,8 +108,8 @@ impl Limiter {
             match wait {
                 Some(d) => tokio::time::sleep(d).await,
                 None => {
-                    // Re-check at least every 50 ms so a lost wake-up cannot stall a request.
-                    let _ = tokio::time::timeout(Duration::from_millis(50), notified).await;
+                    // A safety net only: releases wake waiters directly.
+                    let _ = tokio::time::timeout(Duration::from_millis(250), notified).await;
                 }
             }
         }

@@ -1,0 +1,132 @@
+//! The cache file on its own: opening, migrations, staging and the swap, corruption.
+
+use rollcall_cache::{Cache, CacheError, OpenOutcome, UserQuery, UserRow};
+
+fn user(id: &str, state: &str) -> UserRow {
+    UserRow {
+        id: id.into(),
+        username: format!("user{id}"),
+        email: format!("user{id}@x.example"),
+        lastname: format!("Last{id}"),
+        state: state.into(),
+        json: format!("{{\"_id\":\"{id}\",\"state\":\"{state}\"}}"),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn a_new_file_is_created_with_wal_and_foreign_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("orgs/a.sqlite");
+    let (cache, outcome) = Cache::open(&path).unwrap();
+    assert_eq!(outcome, OpenOutcome::Created);
+    let mode: String = cache
+        .connection()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    let fk: i64 = cache
+        .connection()
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .unwrap();
+    let timeout: i64 = cache
+        .connection()
+        .query_row("PRAGMA busy_timeout", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!((mode.as_str(), fk, timeout), ("wal", 1, 5000));
+    assert_eq!(cache.snapshot().unwrap().state, "empty");
+}
+
+#[test]
+fn reopening_keeps_the_data_and_the_schema_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.sqlite");
+    {
+        let (mut cache, _) = Cache::open(&path).unwrap();
+        let mut w = cache.begin_sync("2026-01-01T00:00:00.000Z").unwrap();
+        w.put_users(&[user("1", "ACTIVATED")]).unwrap();
+        w.finish("2026-01-01T00:01:00.000Z", 1, &serde_json::json!({})).unwrap();
+    }
+    let (cache, outcome) = Cache::open(&path).unwrap();
+    assert_eq!(outcome, OpenOutcome::Opened);
+    assert_eq!(cache.users(&UserQuery::default()).unwrap().total, 1);
+    let version: i64 = cache
+        .connection()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 1, "one migration so far");
+}
+
+#[test]
+fn a_file_from_a_newer_rollcall_is_refused_not_destroyed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.sqlite");
+    drop(Cache::open(&path).unwrap());
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    match Cache::open(&path) {
+        Err(CacheError::Migration(m)) => assert!(m.contains("newer Rollcall"), "{m}"),
+        Ok((_, o)) => panic!("opened a newer file: {o:?}"),
+        Err(e) => panic!("unexpected error: {e}"),
+    }
+    assert!(path.exists(), "the newer file is left where it was");
+}
+
+#[test]
+fn a_sync_that_never_finishes_leaves_the_snapshot_and_is_marked_failed_next_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.sqlite");
+    let (mut cache, _) = Cache::open(&path).unwrap();
+    let mut w = cache.begin_sync("t0").unwrap();
+    w.put_users(&[user("1", "ACTIVATED")]).unwrap();
+    w.finish("t1", 1, &serde_json::json!({})).unwrap();
+    let mut w = cache.begin_sync("t2").unwrap();
+    assert!(!w.progressive, "a re-sync stages; only a first import writes through");
+    w.put_users(&[user("1", "SUSPENDED"), user("2", "ACTIVATED")]).unwrap();
+    drop(w); // the process dies here
+    drop(cache);
+    let (mut cache, _) = Cache::open(&path).unwrap();
+    let page = cache.users(&UserQuery::default()).unwrap();
+    assert_eq!(
+        (page.total, page.rows[0].state.as_str()),
+        (1, "ACTIVATED"),
+        "readers see the last complete snapshot"
+    );
+    drop(cache.begin_sync("t3").unwrap());
+    let runs = cache.sync_runs(10).unwrap();
+    assert_eq!(
+        runs[1].status, "failed",
+        "the interrupted sync is recorded as failed: {runs:?}"
+    );
+}
+
+#[test]
+fn a_truncated_file_is_moved_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.sqlite");
+    {
+        let (mut cache, _) = Cache::open(&path).unwrap();
+        let mut w = cache.begin_sync("t0").unwrap();
+        w.put_users(&(0..2000).map(|i| user(&i.to_string(), "ACTIVATED")).collect::<Vec<_>>())
+            .unwrap();
+        w.finish("t1", 1, &serde_json::json!({})).unwrap();
+        cache
+            .connection()
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+            .unwrap();
+    }
+    let bytes = std::fs::read(&path).unwrap();
+    let mut damaged = bytes.clone();
+    for b in damaged.iter_mut().skip(4096 * 3).take(4096 * 4) {
+        *b = 0xA5;
+    }
+    std::fs::write(&path, &damaged).unwrap();
+    let (cache, outcome) = Cache::open(&path).unwrap();
+    assert!(matches!(outcome, OpenOutcome::Recovered { .. }), "{outcome:?}");
+    assert_eq!(
+        cache.snapshot().unwrap().state,
+        "empty",
+        "a fresh file, ready for a full sync"
+    );
+}

@@ -1,0 +1,242 @@
+//! Benchmark (prints figures, asserts nothing about time): a full sync of a 10,000-user /
+//! 10,000-device / 1,000-group org from jcsim at 0 ms and 40 ms added latency (requests, wall
+//! time, time until users are browsable, peak RSS of the syncing process, file size), the same
+//! requests made one after another by a sequential pager (measured on a sample, scaled to the
+//! request count) for the ratio, then search and list latency over a 50,000 / 50,000 cache.
+//!
+//! Run: `cargo bench -p rollcall-core --bench sync`
+
+use rollcall_cache::{Cache, SystemQuery, UserQuery};
+use std::time::{Duration, Instant};
+
+fn percentile(v: &mut [f64], p: f64) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    v[((v.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn field<'a>(out: &'a str, prefix: &str) -> Option<&'a str> {
+    out.lines().find_map(|l| l.strip_prefix(prefix))
+}
+
+fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = jcsim::SeedConfig::sized(3, 10_000);
+    cfg.user_groups = 1000;
+    cfg.second_org = false;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let sim = jcsim::Sim::seeded(cfg).serve(0).await.unwrap();
+            tx.send((sim.base_url.clone(), sim.state.clone())).unwrap();
+            std::future::pending::<()>().await;
+            drop(sim);
+        });
+    });
+    let (base, state) = rx.recv().unwrap();
+    let key = state.world.read().unwrap().admins[1].api_key.clone();
+    println!("rollcall sync benchmark: 10,000 users, 10,000 devices, 1,000 user groups (+250 device groups)");
+
+    let mut requests_at_40 = 0u64;
+    let mut wall_at_40 = Duration::ZERO;
+    for latency in [0u64, 40] {
+        state.set_faults(jcsim::Faults {
+            latency_ms: latency,
+            ..Default::default()
+        });
+        let file = dir.path().join(format!("org-{latency}.sqlite"));
+        let t = Instant::now();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_rollcall-sync"))
+            .args([&base, file.to_str().unwrap()])
+            .env("ROLLCALL_API_KEY", &key)
+            .output()
+            .unwrap();
+        let wall = t.elapsed();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "sync failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let requests: u64 = field(&text, "complete sync ")
+            .and_then(|s| s.split(" with ").nth(1))
+            .and_then(|s| s.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        let browsable = field(&text, "browsable after ").unwrap_or("?");
+        let peak_kb: f64 = field(&text, "peak RSS ")
+            .and_then(|s| s.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(f64::NAN);
+        let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0)
+            + std::fs::metadata(dir.path().join(format!("org-{latency}.sqlite-wal")))
+                .map(|m| m.len())
+                .unwrap_or(0);
+        println!(
+            "  {latency:>2} ms latency: {requests} requests, {:.1} s wall, users browsable after {browsable}, peak RSS {:.0} MB, file {:.1} MB",
+            wall.as_secs_f64(),
+            peak_kb / 1024.0,
+            size as f64 / 1e6
+        );
+        if let Some(c) = field(&text, "counts ") {
+            println!("        {c}");
+        }
+        if latency == 40 {
+            requests_at_40 = requests;
+            wall_at_40 = wall;
+        }
+    }
+
+    // Sequential pager: the same kinds of request one after another, timed on a sample.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let sample = 200;
+    let per_request = rt.block_on(async {
+        let http = reqwest::Client::new();
+        let ids: Vec<String> = state.world.read().unwrap().orgs[0]
+            .systems
+            .keys()
+            .take(sample)
+            .cloned()
+            .collect();
+        let t = Instant::now();
+        for (i, id) in ids.iter().enumerate() {
+            let url = if i % 2 == 0 {
+                format!("{base}/api/v2/systems/{id}/users?limit=100&skip=0")
+            } else {
+                format!("{base}/api/systemusers?limit=100&skip={}&sort=_id", (i % 100) * 100)
+            };
+            http.get(url)
+                .header("x-api-key", &key)
+                .send()
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap();
+        }
+        t.elapsed() / sample as u32
+    });
+    let sequential = per_request * requests_at_40 as u32;
+    println!(
+        "  sequential pager at 40 ms: {:.0} ms per request (measured over {sample}) x {requests_at_40} requests = {:.0} s; speed-up {:.1}x (goal >= 8x: {})",
+        per_request.as_secs_f64() * 1000.0,
+        sequential.as_secs_f64(),
+        sequential.as_secs_f64() / wall_at_40.as_secs_f64(),
+        if sequential.as_secs_f64() / wall_at_40.as_secs_f64() >= 8.0 { "met" } else { "NOT met" }
+    );
+    state.set_faults(jcsim::Faults::default());
+
+    // Search and list latency over a 50,000-user / 50,000-device cache, built from a seeded
+    // org without HTTP (the rows are what a sync writes).
+    let mut big = jcsim::SeedConfig::sized(4, 50_000);
+    big.systems = 50_000;
+    big.second_org = false;
+    let world = jcsim::seed::generate(&big);
+    let file = dir.path().join("big.sqlite");
+    let (mut cache, _) = Cache::open(&file).unwrap();
+    let t = Instant::now();
+    {
+        let o = &world.orgs[0];
+        let mut w = cache.begin_sync("2026-11-01T00:00:00.000Z").unwrap();
+        let users: Vec<_> = o
+            .users
+            .values()
+            .filter_map(|s| rollcall_core::convert::user_row(&serde_json::from_slice(&s.json).unwrap()))
+            .collect();
+        w.put_users(&users).unwrap();
+        let systems: Vec<_> = o
+            .systems
+            .values()
+            .filter_map(|s| rollcall_core::convert::system_row(&serde_json::from_slice(&s.json).unwrap()))
+            .collect();
+        w.put_systems(&systems).unwrap();
+        let bindings: Vec<_> = o
+            .bindings
+            .iter()
+            .flat_map(|(s, us)| {
+                us.keys().map(move |u| rollcall_cache::Binding {
+                    system_id: s.clone(),
+                    user_id: u.clone(),
+                    sudo: false,
+                })
+            })
+            .collect();
+        w.put_bindings(&bindings).unwrap();
+        w.finish("2026-11-01T00:10:00.000Z", 0, &serde_json::json!({})).unwrap();
+    }
+    println!(
+        "  50,000 / 50,000 cache written in {:.1} s ({:.0} MB)",
+        t.elapsed().as_secs_f64(),
+        std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0) as f64 / 1e6
+    );
+    let (cache, _) = Cache::open(&file).unwrap();
+    let names: Vec<String> = world.orgs[0]
+        .users
+        .values()
+        .take(400)
+        .map(|u| {
+            serde_json::from_slice::<serde_json::Value>(&u.json).unwrap()["lastname"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let mut search_ms = vec![];
+    for (i, n) in names.iter().enumerate() {
+        let q = &n[..(2 + i % 3).min(n.len())];
+        let t = Instant::now();
+        let _ = cache.search(q, 50).unwrap();
+        search_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    let mut list_ms = vec![];
+    let sorts = ["hostname", "last_contact", "os_version", "model"];
+    for i in 0..200 {
+        let q = SystemQuery {
+            os_families: vec![["darwin", "windows", "linux"][i % 3].into()],
+            fde: Some(i % 2 == 0),
+            sort: Some(sorts[i % 4].into()),
+            desc: i % 3 == 0,
+            offset: (i as u32 % 20) * 100,
+            limit: 100,
+            ..Default::default()
+        };
+        let t = Instant::now();
+        let _ = cache.systems(&q).unwrap();
+        list_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    let mut user_ms = vec![];
+    for i in 0..100 {
+        let t = Instant::now();
+        let _ = cache
+            .users(&UserQuery {
+                states: vec!["ACTIVATED".into()],
+                sort: Some("email".into()),
+                offset: i * 100,
+                limit: 100,
+                ..Default::default()
+            })
+            .unwrap();
+        user_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    let (s50, s95) = (
+        percentile(&mut search_ms.clone(), 0.5),
+        percentile(&mut search_ms, 0.95),
+    );
+    let (l50, l95) = (percentile(&mut list_ms.clone(), 0.5), percentile(&mut list_ms, 0.95));
+    let (u50, u95) = (percentile(&mut user_ms.clone(), 0.5), percentile(&mut user_ms, 0.95));
+    println!(
+        "  search-as-you-type (400 prefixes): p50 {s50:.2} ms, p95 {s95:.2} ms (goal p95 < 5 ms: {})",
+        if s95 < 5.0 { "met" } else { "NOT met" }
+    );
+    println!(
+        "  sorted, filtered page of 100 devices (200 queries): p50 {l50:.2} ms, p95 {l95:.2} ms (goal p95 < 20 ms: {})",
+        if l95 < 20.0 { "met" } else { "NOT met" }
+    );
+    println!("  page of 100 active users sorted by email: p50 {u50:.2} ms, p95 {u95:.2} ms");
+}

@@ -1923,8 +1923,7 @@ fn app_users(state: &SimState, ctx: &Ctx, req: &Req, id: &str) -> Resp {
                 .push(vec![("user_group", g.as_str()), ("application", id)]);
         }
     }
-    let entries: Vec<(&Id, Vec<Vec<(&str, &str)>>)> = out.into_iter().collect();
-    lazy_graph_page(req, entries, |(u, p)| gowp("user", u, p, Value::Null))
+    lazy_graph_page(req, out.into_iter().collect(), |(u, p)| gowp("user", u, p, Value::Null))
 }
 
 /// Like `graph_page`, but builds the JSON objects of the page only (for listings of thousands).

@@ -21,6 +21,9 @@ pub enum OpenOutcome {
 /// Sets the pragmas every connection needs.
 pub fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(Duration::from_secs(5))?;
+    // Takes effect on a new file only (before the first table): lets a finished sync hand the
+    // staging tables' pages back to the file system.
+    conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;

@@ -260,6 +260,8 @@ impl SyncWriter<'_> {
             params![id, now, requests as i64, counts.to_string()],
         )?;
         tx.commit()?;
+        // Give back the pages the emptied staging tables held (files created by this version).
+        self.cache.conn.execute_batch("PRAGMA incremental_vacuum")?;
         Ok(id)
     }
 

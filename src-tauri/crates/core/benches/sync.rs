@@ -189,7 +189,8 @@ fn main() {
         .collect();
     let mut search_ms = vec![];
     for (i, n) in names.iter().enumerate() {
-        let q = &n[..(2 + i % 3).min(n.len())];
+        let q: String = n.chars().take(2 + i % 3).collect();
+        let q = q.as_str();
         let t = Instant::now();
         let _ = cache.search(q, 50).unwrap();
         search_ms.push(t.elapsed().as_secs_f64() * 1000.0);

@@ -32,6 +32,11 @@ use std::time::Instant;
 /// Rows written per transaction.
 const BATCH: usize = 1000;
 
+/// Requests in flight for a sync's client. Most of a large sync is one small graph request per
+/// device, so a sync runs wider than interactive use (8); the adaptive limiter still halves
+/// the window at the first 429 and paces requests after it.
+pub const SYNC_IN_FLIGHT: usize = 16;
+
 /// Stops a running sync at the next batch boundary.
 #[derive(Debug, Clone, Default)]
 pub struct CancelToken(Arc<AtomicBool>);

@@ -17,7 +17,9 @@ async fn main() {
         eprintln!("rollcall-sync: set ROLLCALL_API_KEY to the admin API key");
         std::process::exit(2);
     };
-    let client = match Client::new(ClientConfig::new(Endpoints::custom(base), ApiKey::new(key))) {
+    let mut cfg = ClientConfig::new(Endpoints::custom(base), ApiKey::new(key));
+    cfg.max_in_flight = rollcall_core::sync::SYNC_IN_FLIGHT;
+    let client = match Client::new(cfg) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("rollcall-sync: {e}");
@@ -38,10 +40,21 @@ async fn main() {
     )
     .await
     {
-        Ok(r) => println!(
-            "complete sync {} with {} requests in {} ms",
-            r.sync_id, r.requests, r.elapsed_ms
-        ),
+        Ok(r) => {
+            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let peak_kb = status
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .unwrap_or("0");
+            println!(
+                "complete sync {} with {} requests in {} ms",
+                r.sync_id, r.requests, r.elapsed_ms
+            );
+            println!("browsable after {} ms", r.browsable_after_ms);
+            println!("peak RSS {peak_kb} kB");
+            println!("counts {}", serde_json::to_string(&r.counts).unwrap_or_default());
+        }
         Err(e) => {
             eprintln!("rollcall-sync: {e}");
             std::process::exit(1);

@@ -5,13 +5,8 @@
 use crate::error::Result;
 use rusqlite::{params, Transaction};
 
-/// (history kind, live table)
-pub const RECORD_KINDS: &[(&str, &str)] = &[
-    ("user", "users"),
-    ("system", "systems"),
-    ("group", "groups"),
-    ("app", "apps"),
-];
+/// Kinds of record kept whole in the `records` table.
+pub const RECORD_KINDS: &[&str] = &["user", "system", "group", "app"];
 /// (history kind, live table, column a, column b)
 pub const EDGE_KINDS: &[(&str, &str, &str, &str)] = &[
     ("member", "group_members", "group_id", "member_id"),
@@ -22,22 +17,18 @@ pub const EDGE_KINDS: &[(&str, &str, &str, &str)] = &[
 
 /// Records the live tables (just swapped in) as the state of sync `new`.
 pub fn record(tx: &Transaction<'_>, new: i64, prev: Option<i64>) -> Result<()> {
-    for (kind, table) in RECORD_KINDS {
+    for kind in RECORD_KINDS {
         if let Some(prev) = prev {
             tx.execute(
-                &format!(
-                    "UPDATE history_records SET last_sync = ?1 WHERE kind = ?2 AND last_sync = ?3
-                     AND EXISTS (SELECT 1 FROM {table} s WHERE s.id = history_records.id AND s.hash = history_records.hash)"
-                ),
+                "UPDATE history_records SET last_sync = ?1 WHERE kind = ?2 AND last_sync = ?3
+                 AND EXISTS (SELECT 1 FROM records s WHERE s.kind = ?2 AND s.id = history_records.id AND s.hash = history_records.hash)",
                 params![new, kind, prev],
             )?;
         }
         tx.execute(
-            &format!(
-                "INSERT INTO history_records (kind, id, hash, json, first_sync, last_sync)
-                 SELECT ?2, id, hash, json, ?1, ?1 FROM {table} s
-                 WHERE NOT EXISTS (SELECT 1 FROM history_records h WHERE h.kind = ?2 AND h.id = s.id AND h.last_sync = ?1)"
-            ),
+            "INSERT INTO history_records (kind, id, hash, json, first_sync, last_sync)
+             SELECT ?2, id, hash, json, ?1, ?1 FROM records s
+             WHERE s.kind = ?2 AND NOT EXISTS (SELECT 1 FROM history_records h WHERE h.kind = ?2 AND h.id = s.id AND h.last_sync = ?1)",
             params![new, kind],
         )?;
     }

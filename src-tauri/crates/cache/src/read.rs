@@ -178,7 +178,7 @@ pub(crate) fn user_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
         password_expired: r.get("password_expired")?,
         password_expires_at: r.get("password_expires_at")?,
         created: r.get("created")?,
-        json: r.get("json")?,
+        json: r.get("json").unwrap_or_default(),
     })
 }
 
@@ -206,7 +206,7 @@ pub(crate) fn system_row(r: &Row<'_>) -> rusqlite::Result<SystemRow> {
         active: r.get("active")?,
         agent_version: r.get("agent_version")?,
         created: r.get("created")?,
-        json: r.get("json")?,
+        json: r.get("json").unwrap_or_default(),
     })
 }
 
@@ -217,7 +217,7 @@ fn group_row(r: &Row<'_>) -> rusqlite::Result<GroupRow> {
         name: r.get("name")?,
         description: r.get("description")?,
         email: r.get("email")?,
-        json: r.get("json")?,
+        json: r.get("json").unwrap_or_default(),
     })
 }
 
@@ -228,7 +228,7 @@ fn app_row(r: &Row<'_>) -> rusqlite::Result<AppRow> {
         label: r.get("label")?,
         sso_type: r.get("sso_type")?,
         active: r.get("active")?,
-        json: r.get("json")?,
+        json: r.get("json").unwrap_or_default(),
     })
 }
 
@@ -647,7 +647,7 @@ impl Cache {
     pub fn user_detail(&self, key: &str) -> Result<Option<UserDetail>> {
         let user = self
             .conn
-            .query_row("SELECT * FROM users WHERE id = ?1 OR email = ?1 COLLATE NOCASE OR username = ?1 COLLATE NOCASE LIMIT 1", [key], user_row)
+            .query_row("SELECT u.*, (SELECT json FROM records r WHERE r.kind = 'user' AND r.id = u.id) AS json FROM users u WHERE u.id = ?1 OR u.email = ?1 COLLATE NOCASE OR u.username = ?1 COLLATE NOCASE LIMIT 1", [key], user_row)
             .optional()?;
         let Some(user) = user else { return Ok(None) };
         let id = user.id.clone();
@@ -708,7 +708,7 @@ impl Cache {
     pub fn system_detail(&self, key: &str) -> Result<Option<SystemDetail>> {
         let system = self
             .conn
-            .query_row("SELECT * FROM systems WHERE id = ?1 OR hostname = ?1 COLLATE NOCASE OR serial = ?1 COLLATE NOCASE LIMIT 1", [key], system_row)
+            .query_row("SELECT s.*, (SELECT json FROM records r WHERE r.kind = 'system' AND r.id = s.id) AS json FROM systems s WHERE s.id = ?1 OR s.hostname = ?1 COLLATE NOCASE OR s.serial = ?1 COLLATE NOCASE LIMIT 1", [key], system_row)
             .optional()?;
         let Some(system) = system else { return Ok(None) };
         let mut s = self.conn.prepare_cached(
@@ -764,7 +764,7 @@ impl Cache {
             to,
             ..Default::default()
         };
-        for (kind, _) in crate::history::RECORD_KINDS {
+        for kind in crate::history::RECORD_KINDS {
             let at = |sync: i64| -> Result<BTreeMap<String, (i64, String)>> {
                 let mut s = self.conn.prepare_cached("SELECT id, hash, json FROM history_records WHERE kind = ?1 AND first_sync <= ?2 AND last_sync >= ?2")?;
                 let rows = s.query_map(params![kind, sync], |r| {

@@ -10,6 +10,7 @@ use rusqlite_migration::{Migrations, M};
 
 /// Tables that mirror JumpCloud (live and `s_` staging twins have the same columns).
 pub const MIRRORED: &[&str] = &[
+    "records",
     "users",
     "groups",
     "group_members",
@@ -45,9 +46,7 @@ CREATE TABLE {p}users (
     mfa_status TEXT NOT NULL DEFAULT '',
     password_expired INTEGER NOT NULL DEFAULT 0,
     password_expires_at TEXT,
-    created TEXT,
-    hash INTEGER NOT NULL DEFAULT 0,
-    json TEXT NOT NULL
+    created TEXT
 ) WITHOUT ROWID;
 CREATE INDEX {p}users_state ON {p}users(state);
 CREATE INDEX {p}users_email ON {p}users(email COLLATE NOCASE);
@@ -59,10 +58,18 @@ CREATE TABLE {p}groups (
     kind TEXT NOT NULL CHECK (kind IN ('user', 'system')),
     name TEXT NOT NULL,
     description TEXT NOT NULL DEFAULT '',
-    email TEXT NOT NULL DEFAULT '',
-    hash INTEGER NOT NULL DEFAULT 0,
-    json TEXT NOT NULL
+    email TEXT NOT NULL DEFAULT ''
 ) WITHOUT ROWID;
+
+-- The whole JumpCloud record of each user, device, group and app, kept apart from the narrow
+-- tables above so that filtering and sorting never read it.
+CREATE TABLE {p}records (
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    hash INTEGER NOT NULL,
+    json TEXT NOT NULL,
+    PRIMARY KEY (kind, id)
+);
 
 CREATE TABLE {p}group_members (
     group_id TEXT NOT NULL,
@@ -93,9 +100,7 @@ CREATE TABLE {p}systems (
     last_contact TEXT,
     active INTEGER NOT NULL DEFAULT 0,
     agent_version TEXT NOT NULL DEFAULT '',
-    created TEXT,
-    hash INTEGER NOT NULL DEFAULT 0,
-    json TEXT NOT NULL
+    created TEXT
 ) WITHOUT ROWID;
 CREATE INDEX {p}systems_hostname ON {p}systems(hostname COLLATE NOCASE);
 CREATE INDEX {p}systems_serial ON {p}systems(serial COLLATE NOCASE);
@@ -115,9 +120,7 @@ CREATE TABLE {p}apps (
     name TEXT NOT NULL DEFAULT '',
     label TEXT NOT NULL DEFAULT '',
     sso_type TEXT NOT NULL DEFAULT '',
-    active INTEGER NOT NULL DEFAULT 0,
-    hash INTEGER NOT NULL DEFAULT 0,
-    json TEXT NOT NULL
+    active INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 
 -- Who reaches an app: directly (via_group '') or through a user group.

@@ -18,6 +18,13 @@ pub enum SyncEnd {
     Cancelled,
 }
 
+/// The whole record of a user, device, group or app (the `records` table).
+struct RecordRow {
+    kind: &'static str,
+    id: String,
+    json: String,
+}
+
 /// An open sync.
 pub struct SyncWriter<'a> {
     cache: &'a mut Cache,
@@ -87,44 +94,111 @@ fn opt(x: &Option<String>) -> rusqlite::types::Value {
 
 impl SyncWriter<'_> {
     put_rows!(
-        put_users,
+        put_user_rows,
         UserRow,
         "users",
-        "id,username,email,firstname,lastname,displayname,department,job_title,employee_type,employee_id,location,company,manager_id,state,locked,locked_at,mfa_configured,mfa_status,password_expired,password_expires_at,created,hash,json",
+        "id,username,email,firstname,lastname,displayname,department,job_title,employee_type,employee_id,location,company,manager_id,state,locked,locked_at,mfa_configured,mfa_status,password_expired,password_expires_at,created",
         |r: &UserRow| vec![
             v(r.id.clone()), v(r.username.clone()), v(r.email.clone()), v(r.firstname.clone()), v(r.lastname.clone()), v(r.displayname.clone()),
             v(r.department.clone()), v(r.job_title.clone()), v(r.employee_type.clone()), v(r.employee_id.clone()), v(r.location.clone()),
             v(r.company.clone()), opt(&r.manager_id), v(r.state.clone()), v(r.locked), opt(&r.locked_at), v(r.mfa_configured),
-            v(r.mfa_status.clone()), v(r.password_expired), opt(&r.password_expires_at), opt(&r.created), v(hash(&r.json)), v(r.json.clone()),
+            v(r.mfa_status.clone()), v(r.password_expired), opt(&r.password_expires_at), opt(&r.created),
         ]
     );
     put_rows!(
-        put_systems,
+        put_system_rows,
         SystemRow,
         "systems",
-        "id,display_name,hostname,serial,os,os_family,os_version,arch,hw_vendor,model,memory_bytes,cpu,fde_active,fde_key_present,fde_detail,mdm_vendor,mdm_enrolled,mdm_device_id,last_contact,active,agent_version,created,hash,json",
+        "id,display_name,hostname,serial,os,os_family,os_version,arch,hw_vendor,model,memory_bytes,cpu,fde_active,fde_key_present,fde_detail,mdm_vendor,mdm_enrolled,mdm_device_id,last_contact,active,agent_version,created",
         |r: &SystemRow| vec![
             v(r.id.clone()), v(r.display_name.clone()), v(r.hostname.clone()), v(r.serial.clone()), v(r.os.clone()), v(r.os_family.clone()),
             v(r.os_version.clone()), v(r.arch.clone()), v(r.hw_vendor.clone()), v(r.model.clone()), v(r.memory_bytes), v(r.cpu.clone()),
             v(r.fde_active), v(r.fde_key_present), v(r.fde_detail.clone()), v(r.mdm_vendor.clone()), v(r.mdm_enrolled), v(r.mdm_device_id.clone()),
-            opt(&r.last_contact), v(r.active), v(r.agent_version.clone()), opt(&r.created), v(hash(&r.json)), v(r.json.clone()),
+            opt(&r.last_contact), v(r.active), v(r.agent_version.clone()), opt(&r.created),
         ]
     );
     put_rows!(
-        put_groups,
+        put_group_rows,
         GroupRow,
         "groups",
-        "id,kind,name,description,email,hash,json",
+        "id,kind,name,description,email",
         |r: &GroupRow| vec![
             v(r.id.clone()),
             v(r.kind.clone()),
             v(r.name.clone()),
             v(r.description.clone()),
-            v(r.email.clone()),
-            v(hash(&r.json)),
-            v(r.json.clone()),
+            v(r.email.clone())
         ]
     );
+    put_rows!(
+        put_records,
+        RecordRow,
+        "records",
+        "kind,id,hash,json",
+        |r: &RecordRow| vec![
+            v(r.kind.to_string()),
+            v(r.id.clone()),
+            v(hash(&r.json)),
+            v(r.json.clone())
+        ]
+    );
+
+    pub fn put_users(&mut self, rows: &[UserRow]) -> Result<()> {
+        self.put_user_rows(rows)?;
+        self.put_records(
+            &rows
+                .iter()
+                .map(|r| RecordRow {
+                    kind: "user",
+                    id: r.id.clone(),
+                    json: r.json.clone(),
+                })
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    pub fn put_systems(&mut self, rows: &[SystemRow]) -> Result<()> {
+        self.put_system_rows(rows)?;
+        self.put_records(
+            &rows
+                .iter()
+                .map(|r| RecordRow {
+                    kind: "system",
+                    id: r.id.clone(),
+                    json: r.json.clone(),
+                })
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    pub fn put_groups(&mut self, rows: &[GroupRow]) -> Result<()> {
+        self.put_group_rows(rows)?;
+        self.put_records(
+            &rows
+                .iter()
+                .map(|r| RecordRow {
+                    kind: "group",
+                    id: r.id.clone(),
+                    json: r.json.clone(),
+                })
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    pub fn put_apps(&mut self, rows: &[AppRow]) -> Result<()> {
+        self.put_app_rows(rows)?;
+        self.put_records(
+            &rows
+                .iter()
+                .map(|r| RecordRow {
+                    kind: "app",
+                    id: r.id.clone(),
+                    json: r.json.clone(),
+                })
+                .collect::<Vec<_>>(),
+        )
+    }
+
     put_rows!(
         put_group_members,
         Edge,
@@ -140,18 +214,16 @@ impl SyncWriter<'_> {
         |r: &Binding| vec![v(r.system_id.clone()), v(r.user_id.clone()), v(r.sudo)]
     );
     put_rows!(
-        put_apps,
+        put_app_rows,
         AppRow,
         "apps",
-        "id,name,label,sso_type,active,hash,json",
+        "id,name,label,sso_type,active",
         |r: &AppRow| vec![
             v(r.id.clone()),
             v(r.name.clone()),
             v(r.label.clone()),
             v(r.sso_type.clone()),
-            v(r.active),
-            v(hash(&r.json)),
-            v(r.json.clone()),
+            v(r.active)
         ]
     );
     put_rows!(

@@ -99,7 +99,8 @@ pub enum SyncProgress {
         rate_per_s: f64,
         eta_secs: Option<f64>,
     },
-    /// Users and devices are in the cache and browsable (first import) — the rest fills in.
+    /// Users and devices are in the cache, listable and searchable (first import) — the rest
+    /// fills in.
     Browsable {
         users: u64,
         devices: u64,
@@ -118,6 +119,7 @@ pub struct SyncReport {
     pub sync_id: i64,
     pub requests: u64,
     pub elapsed_ms: u64,
+    /// When every user was in the cache (first import: listable from then on).
     pub browsable_after_ms: u64,
     pub counts: BTreeMap<String, u64>,
 }
@@ -272,6 +274,8 @@ async fn run_phases(run: &Run<'_>, w: &mut SyncWriter<'_>, opts: &SyncOptions) -
     }
     users.append(&mut batch);
     run.items(Phase::Users, total_users, total_users, t);
+    // On a first import the users are in the live table (and listable) from here on.
+    let users_browsable_ms = run.started.elapsed().as_millis() as u64;
 
     // ---- devices
     run.check()?;
@@ -298,13 +302,13 @@ async fn run_phases(run: &Run<'_>, w: &mut SyncWriter<'_>, opts: &SyncOptions) -
     }
     systems.append(&mut batch);
     run.items(Phase::Devices, systems.len() as u64, systems.len() as u64, t);
-    let browsable_after_ms = run.started.elapsed().as_millis() as u64;
+    let browsable_after_ms = users_browsable_ms;
     if !scoped {
         w.refresh_search()?;
         (run.progress)(SyncProgress::Browsable {
             users: users.len() as u64,
             devices: systems.len() as u64,
-            after_ms: browsable_after_ms,
+            after_ms: run.started.elapsed().as_millis() as u64,
         });
     }
 

@@ -15,7 +15,7 @@ fn rows(cache: &Cache, sql: &str) -> BTreeSet<(String, String)> {
 }
 
 fn json_map(cache: &Cache, table: &str) -> BTreeMap<String, Value> {
-    rows(cache, &format!("SELECT id, json FROM {table}"))
+    rows(cache, &format!("SELECT id, json FROM records WHERE kind = '{table}'"))
         .into_iter()
         .map(|(id, j)| (id, serde_json::from_str(&j).unwrap()))
         .collect()
@@ -32,13 +32,13 @@ fn assert_matches_ground_truth(env: &Env) {
         .iter()
         .map(|(id, s)| (id.clone(), serde_json::from_slice(&s.json).unwrap()))
         .collect();
-    assert_eq!(json_map(&cache, "users"), users, "users: every record and field");
+    assert_eq!(json_map(&cache, "user"), users, "users: every record and field");
     let systems: BTreeMap<String, Value> = o
         .systems
         .iter()
         .map(|(id, s)| (id.clone(), serde_json::from_slice(&s.json).unwrap()))
         .collect();
-    assert_eq!(json_map(&cache, "systems"), systems, "devices: every record and field");
+    assert_eq!(json_map(&cache, "system"), systems, "devices: every record and field");
     let hw = rows(
         &cache,
         "SELECT id, model || '|' || COALESCE(memory_bytes, '') || '|' || cpu FROM systems",
@@ -498,7 +498,7 @@ async fn a_sync_killed_at_random_points_always_reopens_to_the_previous_snapshot(
     )
     .await;
     env.sim.state.set_faults(Faults {
-        latency_ms: 3,
+        latency_ms: 15,
         ..Faults::default()
     });
     let bin = env!("CARGO_BIN_EXE_rollcall-sync");

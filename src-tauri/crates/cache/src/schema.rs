@@ -52,6 +52,7 @@ CREATE INDEX {p}users_state ON {p}users(state);
 CREATE INDEX {p}users_email ON {p}users(email COLLATE NOCASE);
 CREATE INDEX {p}users_username ON {p}users(username COLLATE NOCASE);
 CREATE INDEX {p}users_name ON {p}users(lastname COLLATE NOCASE, firstname COLLATE NOCASE);
+CREATE INDEX {p}users_state_name ON {p}users(state, lastname COLLATE NOCASE, firstname COLLATE NOCASE);
 
 CREATE TABLE {p}groups (
     id TEXT PRIMARY KEY,
@@ -105,6 +106,7 @@ CREATE TABLE {p}systems (
 CREATE INDEX {p}systems_hostname ON {p}systems(hostname COLLATE NOCASE);
 CREATE INDEX {p}systems_serial ON {p}systems(serial COLLATE NOCASE);
 CREATE INDEX {p}systems_os ON {p}systems(os_family, os_version);
+CREATE INDEX {p}systems_os_fde ON {p}systems(os_family, fde_active, hostname COLLATE NOCASE);
 CREATE INDEX {p}systems_contact ON {p}systems(last_contact);
 
 CREATE TABLE {p}bindings (

@@ -19,10 +19,10 @@ pub enum SyncEnd {
 }
 
 /// The whole record of a user, device, group or app (the `records` table).
-struct RecordRow {
-    kind: &'static str,
-    id: String,
-    json: String,
+pub struct RecordRow {
+    pub kind: &'static str,
+    pub id: String,
+    pub json: String,
 }
 
 /// An open sync.

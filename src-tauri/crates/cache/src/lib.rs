@@ -45,6 +45,14 @@ impl Cache {
         &self.path
     }
 
+    /// For a connection that streams through the file once (a sync): no memory map and an
+    /// 8 MB page cache instead of the readers' 64 MB.
+    pub fn use_little_memory(&self) -> Result<()> {
+        self.conn.pragma_update(None, "mmap_size", 0)?;
+        self.conn.pragma_update(None, "cache_size", -8192)?;
+        Ok(())
+    }
+
     /// Runs `PRAGMA integrity_check` on the open file.
     pub fn integrity_check(&self) -> Result<()> {
         db::integrity_check(&self.conn)

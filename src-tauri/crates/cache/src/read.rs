@@ -613,12 +613,17 @@ impl Cache {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// One search box across everything: best matches first, at most `limit`.
+    /// One search box across everything: best matches first, at most `limit`. A one- or
+    /// two-letter prefix matches thousands of rows, and ranking them all costs more than the
+    /// ranking is worth while the admin is still typing: such short queries come back in index
+    /// order.
     pub fn search(&self, input: &str, limit: u32) -> Result<Vec<SearchHit>> {
         let Some(m) = crate::search::match_expr(input) else {
             return Ok(vec![]);
         };
-        let mut stmt = self.conn.prepare_cached(
+        let ranked = input.chars().filter(|c| c.is_alphanumeric()).count() >= 3;
+        let order = if ranked { "ORDER BY rank" } else { "" };
+        let sql = format!(
             "SELECT s.kind, s.ref,
                 CASE s.kind
                   WHEN 'user' THEN (SELECT displayname FROM users WHERE id = s.ref)
@@ -630,8 +635,9 @@ impl Cache {
                   WHEN 'system' THEN (SELECT os || ' · ' || serial FROM systems WHERE id = s.ref)
                   WHEN 'group' THEN (SELECT kind || ' group' FROM groups WHERE id = s.ref)
                   ELSE 'application' END
-             FROM search_index s WHERE search_index MATCH ?1 ORDER BY rank LIMIT ?2",
-        )?;
+             FROM search_index s WHERE search_index MATCH ?1 {order} LIMIT ?2"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params![m, limit], |r| {
             Ok(SearchHit {
                 kind: r.get(0)?,

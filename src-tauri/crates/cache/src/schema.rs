@@ -52,6 +52,7 @@ CREATE INDEX {p}users_state ON {p}users(state);
 CREATE INDEX {p}users_email ON {p}users(email COLLATE NOCASE);
 CREATE INDEX {p}users_username ON {p}users(username COLLATE NOCASE);
 CREATE INDEX {p}users_name ON {p}users(lastname COLLATE NOCASE, firstname COLLATE NOCASE);
+CREATE INDEX {p}users_state_email ON {p}users(state, email COLLATE NOCASE);
 CREATE INDEX {p}users_state_name ON {p}users(state, lastname COLLATE NOCASE, firstname COLLATE NOCASE);
 
 CREATE TABLE {p}groups (

@@ -23,20 +23,7 @@ fn main() {
     let mut cfg = jcsim::SeedConfig::sized(3, 10_000);
     cfg.user_groups = 1000;
     cfg.second_org = false;
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let sim = jcsim::Sim::seeded(cfg).serve(0).await.unwrap();
-            tx.send((sim.base_url.clone(), sim.state.clone())).unwrap();
-            std::future::pending::<()>().await;
-            drop(sim);
-        });
-    });
-    let (base, state) = rx.recv().unwrap();
+    let (base, state) = jcsim::serve_on_own_thread(cfg).unwrap();
     let key = state.world.read().unwrap().admins[1].api_key.clone();
     println!("rollcall sync benchmark: 10,000 users, 10,000 devices, 1,000 user groups (+250 device groups)");
 

@@ -190,6 +190,9 @@ pub async fn sync_org(
     cancel: &CancelToken,
 ) -> Result<SyncReport> {
     let (mut cache, _) = Cache::open(cache_path)?;
+    // The writer streams through the file once: a small page cache and no memory map keep
+    // the sync's memory low (readers keep the large cache for browsing).
+    cache.use_little_memory()?;
     let run = Run {
         client,
         progress,

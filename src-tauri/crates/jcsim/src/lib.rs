@@ -51,6 +51,31 @@ impl Sim {
     }
 }
 
+/// Serves a seeded org on its own thread and runtime, as a remote service would be (for
+/// benchmarks that must not share a runtime with the client they measure). Returns the base
+/// URL and the state; the simulator runs until the process ends.
+pub fn serve_on_own_thread(cfg: SeedConfig) -> std::io::Result<(String, Arc<SimState>)> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+            Ok(rt) => rt,
+            Err(e) => return drop(tx.send(Err(e))),
+        };
+        rt.block_on(async move {
+            match Sim::seeded(cfg).serve(0).await {
+                Ok(handle) => {
+                    let _ = tx.send(Ok((handle.base_url.clone(), handle.state.clone())));
+                    std::future::pending::<()>().await;
+                    drop(handle);
+                }
+                Err(e) => drop(tx.send(Err(e))),
+            }
+        });
+    });
+    rx.recv()
+        .map_err(|_| std::io::Error::other("the simulator thread stopped before it served"))?
+}
+
 /// What a person or a script needs to use a running simulator: orgs and the admins' keys.
 pub fn info(w: &World) -> serde_json::Value {
     serde_json::json!({

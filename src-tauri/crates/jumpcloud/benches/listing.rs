@@ -16,20 +16,7 @@ fn main() {
     // The simulator runs on its own thread and runtime, as a remote service would.
     let mut cfg = jcsim::SeedConfig::sized(9, USERS);
     cfg.second_org = false;
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let sim = jcsim::Sim::seeded(cfg).serve(0).await.unwrap();
-            tx.send((sim.base_url.clone(), sim.state.clone())).unwrap();
-            std::future::pending::<()>().await;
-            drop(sim);
-        });
-    });
-    let (base_url, state) = rx.recv().unwrap();
+    let (base_url, state) = jcsim::serve_on_own_thread(cfg).unwrap();
     struct Sim {
         base_url: String,
         state: std::sync::Arc<jcsim::SimState>,

@@ -2152,7 +2152,6 @@ fn associations_post(state: &SimState, ctx: &Ctx, req: &Req, kind: &str, id: &st
         return not_found(&target, &tid);
     }
     let add = op != "remove";
-    let _ = &add;
     // Returns Some(changed) for a supported pair.
     let changed: Option<bool> = match (kind, target.as_str()) {
         ("systems", "user") | ("users", "system") => {
@@ -2214,7 +2213,7 @@ fn associations_post(state: &SimState, ctx: &Ctx, req: &Req, kind: &str, id: &st
             "Bad Request: type \"{target}\" cannot be associated with {kind}"
         )),
         Some(false) if op == "add" => error(StatusCode::CONFLICT, "Already Exists"),
-        Some(false) => not_found("association with", &tid),
+        Some(false) if op == "remove" => not_found("association with", &tid),
         Some(_) => {
             record_event(
                 &mut w,

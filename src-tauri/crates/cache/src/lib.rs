@@ -5,15 +5,18 @@
 //! readers always see the last complete snapshot; a corrupt file is moved aside on open
 //! (`db`). Queries for the UI (`read`) filter, sort and page in SQLite.
 
+pub mod audit;
 pub mod db;
 pub mod error;
 pub mod history;
+pub mod live;
 pub mod read;
 pub mod rows;
 pub mod schema;
 pub mod search;
 pub mod write;
 
+pub use audit::{AuditEntry, AuditIntent, AuditQuery};
 pub use db::OpenOutcome;
 pub use error::{CacheError, Result};
 pub use read::*;

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 /// One page of a list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Page<T> {
     /// Rows matching the filters (all pages).
     pub total: u64,
@@ -20,12 +21,14 @@ pub struct Page<T> {
 
 /// Counts per value of one filter dimension, computed with every other filter applied.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Facet {
     pub name: String,
     pub counts: Vec<(String, u64)>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct UserQuery {
     pub search: Option<String>,
     pub states: Vec<String>,
@@ -41,6 +44,7 @@ pub struct UserQuery {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SystemQuery {
     pub search: Option<String>,
     pub os_families: Vec<String>,
@@ -62,6 +66,7 @@ pub struct SystemQuery {
 
 /// State of the mirror.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SnapshotInfo {
     /// `complete` (a full sync finished), `partial` (the first import has not finished), `empty`.
     pub state: String,
@@ -75,6 +80,7 @@ pub struct SnapshotInfo {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SyncRun {
     pub id: i64,
     pub started_at: String,
@@ -86,6 +92,7 @@ pub struct SyncRun {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SearchHit {
     pub kind: String,
     pub id: String,
@@ -94,12 +101,14 @@ pub struct SearchHit {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GroupSummary {
     pub group: GroupRow,
     pub members: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AppSummary {
     pub app: AppRow,
     pub users: u64,
@@ -108,6 +117,7 @@ pub struct AppSummary {
 
 /// A user with everything around them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct UserDetail {
     pub user: UserRow,
     pub groups: Vec<GroupRow>,
@@ -122,6 +132,7 @@ pub struct UserDetail {
 
 /// A device with its owner and surroundings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SystemDetail {
     pub system: SystemRow,
     /// Bound users (the owner is the one whose email matches the device's primary user, else the first).
@@ -133,6 +144,7 @@ pub struct SystemDetail {
 
 /// One record that changed between two syncs, with the fields that changed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Changed {
     pub id: String,
     pub label: String,
@@ -140,6 +152,7 @@ pub struct Changed {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct KindDiff {
     pub added: Vec<(String, String)>,
     pub removed: Vec<(String, String)>,
@@ -147,6 +160,7 @@ pub struct KindDiff {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SyncDiff {
     pub from: i64,
     pub to: i64,

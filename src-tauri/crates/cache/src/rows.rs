@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct UserRow {
     pub id: String,
     pub username: String,
@@ -32,6 +33,7 @@ pub struct UserRow {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SystemRow {
     pub id: String,
     pub display_name: String,
@@ -63,6 +65,7 @@ pub struct SystemRow {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GroupRow {
     pub id: String,
     /// `user` or `system`
@@ -74,6 +77,7 @@ pub struct GroupRow {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AppRow {
     pub id: String,
     pub name: String,
@@ -84,6 +88,7 @@ pub struct AppRow {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AdminRow {
     pub id: String,
     pub email: String,
@@ -94,6 +99,7 @@ pub struct AdminRow {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RoleRow {
     pub id: String,
     pub name: String,
@@ -101,6 +107,7 @@ pub struct RoleRow {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct EventRow {
     pub id: String,
     pub at: String,
@@ -116,6 +123,7 @@ pub struct EventRow {
 
 /// A membership or binding edge.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Edge {
     pub a: String,
     pub b: String,
@@ -123,6 +131,7 @@ pub struct Edge {
 
 /// Who reaches an app: directly (`via_group` empty) or through a user group.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AppUser {
     pub app_id: String,
     pub user_id: String,
@@ -131,6 +140,7 @@ pub struct AppUser {
 
 /// A user↔device binding.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Binding {
     pub system_id: String,
     pub user_id: String,

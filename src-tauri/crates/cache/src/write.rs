@@ -58,17 +58,12 @@ impl Cache {
 }
 
 macro_rules! put_rows {
-    ($name:ident, $ty:ty, $table:literal, $cols:literal, $bind:expr) => {
+    ($name:ident, $ty:ty, $table:literal, $cols:expr, $bind:expr) => {
         pub fn $name(&mut self, rows: &[$ty]) -> Result<()> {
             let progressive = self.progressive;
             let tx = self.cache.conn.transaction()?;
             for prefix in if progressive { &["s_", ""][..] } else { &["s_"][..] } {
-                let n = $cols.split(',').count();
-                let marks = vec!["?"; n].join(",");
-                let sql = format!(
-                    "INSERT OR REPLACE INTO {prefix}{} ({}) VALUES ({marks})",
-                    $table, $cols
-                );
+                let sql = upsert_sql(&format!("{prefix}{}", $table), $cols);
                 let mut stmt = tx.prepare_cached(&sql)?;
                 for r in rows {
                     let bind: &dyn Fn(&$ty) -> Vec<rusqlite::types::Value> = &$bind;
@@ -92,19 +87,65 @@ fn opt(x: &Option<String>) -> rusqlite::types::Value {
     }
 }
 
+pub(crate) const USER_COLS: &str = "id,username,email,firstname,lastname,displayname,department,job_title,employee_type,employee_id,location,company,manager_id,state,locked,locked_at,mfa_configured,mfa_status,password_expired,password_expires_at,created";
+
+pub(crate) fn user_values(r: &UserRow) -> Vec<rusqlite::types::Value> {
+    vec![
+        v(r.id.clone()),
+        v(r.username.clone()),
+        v(r.email.clone()),
+        v(r.firstname.clone()),
+        v(r.lastname.clone()),
+        v(r.displayname.clone()),
+        v(r.department.clone()),
+        v(r.job_title.clone()),
+        v(r.employee_type.clone()),
+        v(r.employee_id.clone()),
+        v(r.location.clone()),
+        v(r.company.clone()),
+        opt(&r.manager_id),
+        v(r.state.clone()),
+        v(r.locked),
+        opt(&r.locked_at),
+        v(r.mfa_configured),
+        v(r.mfa_status.clone()),
+        v(r.password_expired),
+        opt(&r.password_expires_at),
+        opt(&r.created),
+    ]
+}
+
+pub(crate) const GROUP_COLS: &str = "id,kind,name,description,email";
+
+pub(crate) fn group_values(r: &GroupRow) -> Vec<rusqlite::types::Value> {
+    vec![
+        v(r.id.clone()),
+        v(r.kind.clone()),
+        v(r.name.clone()),
+        v(r.description.clone()),
+        v(r.email.clone()),
+    ]
+}
+
+pub(crate) const RECORD_COLS: &str = "kind,id,hash,json";
+
+pub(crate) fn record_values(r: &RecordRow) -> Vec<rusqlite::types::Value> {
+    vec![
+        v(r.kind.to_string()),
+        v(r.id.clone()),
+        v(hash(&r.json)),
+        v(r.json.clone()),
+    ]
+}
+
+/// `INSERT OR REPLACE INTO <table> (<cols>) VALUES (?, …)`.
+pub(crate) fn upsert_sql(table: &str, cols: &str) -> String {
+    let marks = vec!["?"; cols.split(',').count()].join(",");
+    format!("INSERT OR REPLACE INTO {table} ({cols}) VALUES ({marks})")
+}
+
 impl SyncWriter<'_> {
-    put_rows!(
-        put_user_rows,
-        UserRow,
-        "users",
-        "id,username,email,firstname,lastname,displayname,department,job_title,employee_type,employee_id,location,company,manager_id,state,locked,locked_at,mfa_configured,mfa_status,password_expired,password_expires_at,created",
-        |r: &UserRow| vec![
-            v(r.id.clone()), v(r.username.clone()), v(r.email.clone()), v(r.firstname.clone()), v(r.lastname.clone()), v(r.displayname.clone()),
-            v(r.department.clone()), v(r.job_title.clone()), v(r.employee_type.clone()), v(r.employee_id.clone()), v(r.location.clone()),
-            v(r.company.clone()), opt(&r.manager_id), v(r.state.clone()), v(r.locked), opt(&r.locked_at), v(r.mfa_configured),
-            v(r.mfa_status.clone()), v(r.password_expired), opt(&r.password_expires_at), opt(&r.created),
-        ]
-    );
+    put_rows!(put_user_rows, UserRow, "users", USER_COLS, user_values);
     put_rows!(
         put_system_rows,
         SystemRow,
@@ -117,31 +158,8 @@ impl SyncWriter<'_> {
             opt(&r.last_contact), v(r.active), v(r.agent_version.clone()), opt(&r.created),
         ]
     );
-    put_rows!(
-        put_group_rows,
-        GroupRow,
-        "groups",
-        "id,kind,name,description,email",
-        |r: &GroupRow| vec![
-            v(r.id.clone()),
-            v(r.kind.clone()),
-            v(r.name.clone()),
-            v(r.description.clone()),
-            v(r.email.clone())
-        ]
-    );
-    put_rows!(
-        put_records,
-        RecordRow,
-        "records",
-        "kind,id,hash,json",
-        |r: &RecordRow| vec![
-            v(r.kind.to_string()),
-            v(r.id.clone()),
-            v(hash(&r.json)),
-            v(r.json.clone())
-        ]
-    );
+    put_rows!(put_group_rows, GroupRow, "groups", GROUP_COLS, group_values);
+    put_rows!(put_records, RecordRow, "records", RECORD_COLS, record_values);
 
     pub fn put_users(&mut self, rows: &[UserRow]) -> Result<()> {
         self.put_user_rows(rows)?;

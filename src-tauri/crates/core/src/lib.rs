@@ -1,6 +1,9 @@
 //! rollcall-core: Rollcall's use cases on top of the API client and the cache: sync now;
 //! actions with audit, checklists and reports come in later issues. No Tauri here.
 
+pub mod access;
+pub mod actions;
+pub mod connect;
 pub mod convert;
 pub mod schedule;
 pub mod sync;

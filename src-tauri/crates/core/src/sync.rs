@@ -172,7 +172,7 @@ impl Run<'_> {
     }
 }
 
-fn now_rfc3339() -> String {
+pub fn now_rfc3339() -> String {
     rollcall_cache::format_ms(
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)

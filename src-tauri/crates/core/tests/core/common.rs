@@ -23,17 +23,25 @@ pub async fn start(users: usize) -> Env {
 
 impl Env {
     pub fn key(&self) -> String {
+        self.key_of(Role::Administrator)
+    }
+
+    pub fn key_of(&self, role: Role) -> String {
         let w = self.sim.state.world.read().unwrap();
         w.admins
             .iter()
-            .find(|a| a.role == Role::Administrator)
+            .find(|a| a.role == role && !a.multi_tenant)
             .unwrap()
             .api_key
             .clone()
     }
 
     pub fn client(&self) -> Client {
-        let mut c = ClientConfig::new(Endpoints::custom(&self.sim.base_url), ApiKey::new(self.key()));
+        self.client_with(&self.key())
+    }
+
+    pub fn client_with(&self, key: &str) -> Client {
+        let mut c = ClientConfig::new(Endpoints::custom(&self.sim.base_url), ApiKey::new(key.to_string()));
         c.max_backoff = std::time::Duration::from_millis(300);
         Client::new(c).unwrap()
     }

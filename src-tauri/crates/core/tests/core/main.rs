@@ -1,4 +1,5 @@
 //! The sync engine and the cache against jcsim.
 
+mod actions;
 mod common;
 mod sync;

@@ -1,0 +1,121 @@
+//! "Test connection": checks a key against an organisation and tells apart what can go wrong
+//! (a wrong or revoked key, a multi-tenant key without an org ID, a wrong org ID, a role too
+//! weak to read what Rollcall mirrors, no network, TLS) before anything is stored.
+
+use crate::access::{probe, role_in_message, Access};
+use jumpcloud::{Client, Error, Method};
+use serde::{Deserialize, Serialize};
+
+/// An organisation the key reaches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct OrgChoice {
+    pub id: String,
+    pub name: String,
+}
+
+/// What a successful test found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ConnectionCheck {
+    pub org: OrgChoice,
+    /// Every organisation this key reaches (more than one for a multi-tenant key).
+    pub orgs: Vec<OrgChoice>,
+    pub access: Access,
+    pub users: u32,
+    pub systems: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ConnectError {
+    #[error("This API key belongs to a multi-tenant (MSP) administrator, so JumpCloud needs the organisation's ID. Enter it under \"Organisation ID\" (Admin Portal → Settings → Organization Profile) and test again.")]
+    NeedsOrgId,
+    #[error("No organisation with ID {id} is reachable with this key ({message}). Check the ID (24 hexadecimal characters) or leave it empty for a single-organisation key.")]
+    WrongOrgId { id: String, message: String },
+    #[error("{}", role_too_weak(role, what))]
+    RoleTooWeak { role: String, what: String },
+    #[error(transparent)]
+    Api(#[from] Error),
+}
+
+fn role_too_weak(role: &str, what: &str) -> String {
+    let who = if role.is_empty() {
+        "Your JumpCloud role".to_string()
+    } else {
+        format!("Your JumpCloud role ({role})")
+    };
+    format!("{who} may not read {what}, which Rollcall needs to mirror the organisation. Use the key of an administrator with at least Read Only access to users and devices.")
+}
+
+fn count(v: &serde_json::Value) -> u32 {
+    v.get("totalCount").and_then(|t| t.as_u64()).unwrap_or(0) as u32
+}
+
+/// Tests `client` (already carrying the key, region and optional org ID).
+pub async fn check(client: &Client, org_id: Option<&str>) -> Result<ConnectionCheck, ConnectError> {
+    let orgs = match client.call(Method::GET, "/api/organizations?limit=100", None).await {
+        Ok((_, v)) => v,
+        Err(Error::Unauthorized { message, .. }) if message.contains("multi-tenant") => {
+            return Err(ConnectError::NeedsOrgId)
+        }
+        Err(Error::NotFound { message } | Error::BadRequest { message, .. }) if org_id.is_some() => {
+            return Err(ConnectError::WrongOrgId {
+                id: org_id.unwrap_or_default().into(),
+                message,
+            })
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let orgs: Vec<OrgChoice> = orgs
+        .get("results")
+        .and_then(|r| r.as_array())
+        .map(|a| {
+            a.iter()
+                .map(|o| OrgChoice {
+                    id: o.get("_id").and_then(|v| v.as_str()).unwrap_or_default().to_string(),
+                    name: o
+                        .get("displayName")
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("(unnamed organisation)")
+                        .to_string(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let org = match org_id {
+        Some(id) => orgs.iter().find(|o| o.id.eq_ignore_ascii_case(id)).cloned(),
+        None => orgs.first().cloned(),
+    }
+    .ok_or_else(|| ConnectError::WrongOrgId {
+        id: org_id.unwrap_or_default().into(),
+        message: "JumpCloud listed no such organisation for this key".into(),
+    })?;
+
+    let mut totals = [0u32; 2];
+    for (i, (path, what)) in [
+        ("/api/systemusers?limit=1&fields=username", "users"),
+        ("/api/systems?limit=1&fields=hostname", "devices"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        match client.call(Method::GET, path, None).await {
+            Ok((_, v)) => totals[i] = count(&v),
+            Err(Error::Forbidden { message, .. }) => {
+                return Err(ConnectError::RoleTooWeak {
+                    role: role_in_message(&message).unwrap_or_default(),
+                    what: what.into(),
+                })
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let access = probe(client).await?;
+    Ok(ConnectionCheck {
+        org,
+        orgs,
+        access,
+        users: totals[0],
+        systems: totals[1],
+    })
+}

@@ -100,22 +100,23 @@ async fn suspend_and_reset_mfa_are_audited_and_land_in_the_cache() {
     assert!(p.confirm.is_none(), "suspending needs no native dialog");
     let out = execute(&client, &cache, &p, &actor()).await.unwrap();
     assert!(out.message.starts_with("Suspended"), "{}", out.message);
-    let c = cache.lock().unwrap();
-    assert_eq!(
-        c.user_detail(&user.id).unwrap().unwrap().user.state,
-        "SUSPENDED",
-        "the cache shows the change at once"
-    );
-    let again = plan(
-        &c,
-        &access,
-        ActionRequest::UserSuspend {
-            user_id: user.id.clone(),
-        },
-    )
-    .unwrap_err();
-    assert!(again.to_string().contains("already suspended"), "{again}");
-    drop(c);
+    {
+        let c = cache.lock().unwrap();
+        assert_eq!(
+            c.user_detail(&user.id).unwrap().unwrap().user.state,
+            "SUSPENDED",
+            "the cache shows the change at once"
+        );
+        let again = plan(
+            &c,
+            &access,
+            ActionRequest::UserSuspend {
+                user_id: user.id.clone(),
+            },
+        )
+        .unwrap_err();
+        assert!(again.to_string().contains("already suspended"), "{again}");
+    }
 
     let p = plan(
         &cache.lock().unwrap(),

@@ -72,6 +72,82 @@ impl AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+impl From<&jumpcloud::Error> for ErrorCode {
+    fn from(e: &jumpcloud::Error) -> Self {
+        use jumpcloud::Error as E;
+        match e {
+            E::Unauthorized { .. } => ErrorCode::Unauthorized,
+            E::Forbidden { .. } => ErrorCode::Forbidden,
+            E::Blocked { .. } => ErrorCode::Blocked,
+            E::BadRequest { .. } | E::Config(_) => ErrorCode::Invalid,
+            E::NotFound { .. } => ErrorCode::NotFound,
+            E::Conflict { .. } => ErrorCode::Conflict,
+            E::RateLimited { .. } => ErrorCode::RateLimited,
+            E::Server { .. } => ErrorCode::Server,
+            E::Offline { .. } => ErrorCode::Offline,
+            E::Timeout { .. } => ErrorCode::Timeout,
+            E::Tls { .. } => ErrorCode::Tls,
+            E::Decode { .. } => ErrorCode::Decode,
+            E::OutcomeUnknown { .. } => ErrorCode::OutcomeUnknown,
+            E::ListingChanged { .. } => ErrorCode::Conflict,
+        }
+    }
+}
+
+impl From<jumpcloud::Error> for AppError {
+    fn from(e: jumpcloud::Error) -> Self {
+        AppError::new((&e).into(), e.to_string())
+    }
+}
+
+impl From<rollcall_cache::CacheError> for AppError {
+    fn from(e: rollcall_cache::CacheError) -> Self {
+        AppError::new(
+            ErrorCode::Cache,
+            format!("The local copy of the organisation could not be read or written: {e}. Sync again; if it persists, remove and re-add the organisation."),
+        )
+    }
+}
+
+impl From<rollcall_core::connect::ConnectError> for AppError {
+    fn from(e: rollcall_core::connect::ConnectError) -> Self {
+        use rollcall_core::connect::ConnectError as C;
+        let code = match &e {
+            C::NeedsOrgId | C::WrongOrgId { .. } => ErrorCode::Invalid,
+            C::RoleTooWeak { .. } => ErrorCode::Forbidden,
+            C::Api(a) => a.into(),
+        };
+        AppError::new(code, e.to_string())
+    }
+}
+
+impl From<rollcall_core::actions::ActionError> for AppError {
+    fn from(e: rollcall_core::actions::ActionError) -> Self {
+        use rollcall_core::actions::ActionError as A;
+        match e {
+            A::Api(a) => a.into(),
+            A::Cache(c) => c.into(),
+            A::Unavailable(m) => AppError::new(ErrorCode::Forbidden, m),
+            A::Invalid(m) => AppError::new(ErrorCode::Invalid, m),
+            e @ A::UnknownTarget(_) => AppError::new(ErrorCode::NotFound, e.to_string()),
+        }
+    }
+}
+
+impl From<rollcall_core::SyncError> for AppError {
+    fn from(e: rollcall_core::SyncError) -> Self {
+        use rollcall_core::SyncError as S;
+        match e {
+            S::Api(a) => AppError::new(
+                (&a).into(),
+                format!("The sync stopped: {a} The previous data is unchanged."),
+            ),
+            S::Cache(c) => c.into(),
+            S::Cancelled => AppError::new(ErrorCode::Cancelled, e.to_string()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

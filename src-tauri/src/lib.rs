@@ -4,9 +4,14 @@
 //! this crate only wires state, dialogs, keyring and events.
 
 pub mod commands;
+pub mod dialogs;
 pub mod error;
+pub mod events;
+pub mod keys;
 pub mod logs;
+pub mod orgs;
 pub mod paths;
+pub mod session;
 pub mod state;
 
 use state::{LaunchOptions, Shell};
@@ -56,7 +61,37 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<CliRequest,
 /// TypeScript bindings cannot drift from the commands.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new()
-        .commands(tauri_specta::collect_commands![commands::app_info])
+        .commands(tauri_specta::collect_commands![
+            commands::app_info,
+            commands::org::org_status,
+            commands::org::org_test,
+            commands::org::org_connect,
+            commands::org::org_open_demo,
+            commands::org::org_switch,
+            commands::org::org_remove,
+            commands::org::sync_start,
+            commands::org::sync_cancel,
+            commands::browse::users_page,
+            commands::browse::user_facets,
+            commands::browse::systems_page,
+            commands::browse::system_facets,
+            commands::browse::groups_list,
+            commands::browse::group_members,
+            commands::browse::apps_list,
+            commands::browse::admins_list,
+            commands::browse::search_all,
+            commands::browse::user_detail,
+            commands::browse::system_detail,
+            commands::browse::audit_list,
+            commands::browse::export_csv,
+            commands::act::action_options,
+            commands::act::action_run,
+            commands::act::open_in_jumpcloud,
+        ])
+        .events(tauri_specta::collect_events![
+            events::CacheChanged,
+            events::StatusChanged
+        ])
         .typ::<error::AppError>()
 }
 
@@ -109,10 +144,13 @@ pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
+        .manage(session::Session::new(paths.clone()))
         .manage(Shell::new(paths, launch, log_guard))
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
+            commands::org::open_at_launch(app.handle(), launch.demo);
+            commands::org::spawn_reconnect_loop(app.handle().clone());
             Ok(())
         })
         .run(tauri::generate_context!("tauri.conf.json"));

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Page<T> {
     /// Rows matching the filters (all pages).
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub total: u64,
     pub rows: Vec<T>,
 }
@@ -24,6 +25,7 @@ pub struct Page<T> {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Facet {
     pub name: String,
+    #[cfg_attr(feature = "specta", specta(type = Vec<(String, f64)>))]
     pub counts: Vec<(String, u64)>,
 }
 
@@ -70,22 +72,29 @@ pub struct SystemQuery {
 pub struct SnapshotInfo {
     /// `complete` (a full sync finished), `partial` (the first import has not finished), `empty`.
     pub state: String,
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
     pub sync_id: Option<i64>,
     /// When the last complete sync finished.
     pub as_of: Option<String>,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub users: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub systems: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub groups: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub apps: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SyncRun {
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub id: i64,
     pub started_at: String,
     pub finished_at: Option<String>,
     pub status: String,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub requests: i64,
     pub counts: String,
     pub error: Option<String>,
@@ -104,6 +113,7 @@ pub struct SearchHit {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GroupSummary {
     pub group: GroupRow,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub members: u64,
 }
 
@@ -111,7 +121,9 @@ pub struct GroupSummary {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AppSummary {
     pub app: AppRow,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub users: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub groups: u64,
 }
 
@@ -162,7 +174,9 @@ pub struct KindDiff {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SyncDiff {
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub from: i64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub to: i64,
     pub records: BTreeMap<String, KindDiff>,
     /// kind → (added edges, removed edges)

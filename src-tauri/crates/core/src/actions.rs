@@ -622,6 +622,78 @@ async fn send(client: &Client, plan: &ActionPlan, member: Option<&str>) -> Resul
     Ok(None)
 }
 
+/// One action a panel offers, enabled or with the reason it is not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ActionOption {
+    /// The request to send (for a wipe, the UI replaces `typed_hostname` with what was typed).
+    pub request: ActionRequest,
+    pub label: String,
+    /// Why it is disabled; None when it is available.
+    pub reason: Option<String>,
+    /// Opens a native confirmation.
+    pub confirm: bool,
+}
+
+/// The actions offered on a user (`target_kind` "user") or device ("system"), each enabled or
+/// disabled with its reason. `blocked` (offline, role not known yet) disables all of them.
+pub fn options_for(
+    cache: &Cache,
+    access: &Access,
+    blocked: Option<&str>,
+    target_kind: &str,
+    id: &str,
+) -> Result<Vec<ActionOption>, ActionError> {
+    use ActionRequest as R;
+    let id = id.to_string();
+    let candidates: Vec<(R, &str)> = if target_kind == "system" {
+        let hostname = must(cache.system_detail(&id)?, &format!("Device {id}"))?
+            .system
+            .hostname;
+        vec![
+            (R::DeviceLock { system_id: id.clone() }, "Lock"),
+            (R::DeviceRestart { system_id: id.clone() }, "Restart"),
+            (R::DeviceShutdown { system_id: id.clone() }, "Shut down"),
+            (
+                R::DeviceWipe {
+                    system_id: id.clone(),
+                    typed_hostname: hostname,
+                },
+                "Wipe…",
+            ),
+        ]
+    } else {
+        vec![
+            (R::UserSuspend { user_id: id.clone() }, "Suspend"),
+            (R::UserActivate { user_id: id.clone() }, "Activate"),
+            (R::UserUnlock { user_id: id.clone() }, "Unlock"),
+            (R::UserResetMfa { user_id: id.clone() }, "Reset MFA"),
+            (R::UserExpirePassword { user_id: id.clone() }, "Expire password"),
+            (R::UserResendEmail { user_id: id.clone() }, "Send reset email"),
+            (R::UserDelete { user_id: id.clone() }, "Delete…"),
+        ]
+    };
+    let mut out = vec![];
+    for (request, label) in candidates {
+        let (reason, confirm) = match plan(cache, access, request.clone()) {
+            Ok(p) => (None, p.confirm.is_some()),
+            Err(ActionError::Unavailable(r) | ActionError::Invalid(r)) => (Some(r), false),
+            Err(e) => return Err(e),
+        };
+        let mut request = request;
+        if let R::DeviceWipe { typed_hostname, .. } = &mut request {
+            typed_hostname.clear();
+        }
+        out.push(ActionOption {
+            request,
+            label: label.into(),
+            reason: blocked.map(String::from).or(reason),
+            confirm,
+        });
+    }
+    Ok(out)
+}
+
 fn status_of(e: &Error) -> &'static str {
     match e {
         Error::OutcomeUnknown { .. } => "unknown",

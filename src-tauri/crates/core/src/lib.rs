@@ -5,6 +5,7 @@ pub mod access;
 pub mod actions;
 pub mod connect;
 pub mod convert;
+pub mod export;
 pub mod schedule;
 pub mod sync;
 

@@ -66,6 +66,7 @@ pub struct SyncOptions {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     Users,
@@ -82,9 +83,11 @@ pub enum Phase {
 
 /// Progress of a sync, reported through the callback.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum SyncProgress {
     Started {
+        #[cfg_attr(feature = "specta", specta(type = f64))]
         sync_id: i64,
         first_import: bool,
     },
@@ -93,8 +96,11 @@ pub enum SyncProgress {
     },
     Items {
         phase: Phase,
+        #[cfg_attr(feature = "specta", specta(type = f64))]
         done: u64,
+        #[cfg_attr(feature = "specta", specta(type = f64))]
         total: u64,
+        #[cfg_attr(feature = "specta", specta(type = f64))]
         requests: u64,
         rate_per_s: f64,
         eta_secs: Option<f64>,
@@ -102,25 +108,37 @@ pub enum SyncProgress {
     /// Users and devices are in the cache, listable and searchable (first import) — the rest
     /// fills in.
     Browsable {
+        #[cfg_attr(feature = "specta", specta(type = f64))]
         users: u64,
+        #[cfg_attr(feature = "specta", specta(type = f64))]
         devices: u64,
+        #[cfg_attr(feature = "specta", specta(type = f64))]
         after_ms: u64,
     },
     Finished {
+        #[cfg_attr(feature = "specta", specta(type = f64))]
         sync_id: i64,
+        #[cfg_attr(feature = "specta", specta(type = f64))]
         requests: u64,
+        #[cfg_attr(feature = "specta", specta(type = f64))]
         elapsed_ms: u64,
     },
 }
 
 /// What a finished sync did.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SyncReport {
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub sync_id: i64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub requests: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub elapsed_ms: u64,
     /// When every user was in the cache (first import: listable from then on).
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub browsable_after_ms: u64,
+    #[cfg_attr(feature = "specta", specta(type = BTreeMap<String, f64>))]
     pub counts: BTreeMap<String, u64>,
 }
 
@@ -538,13 +556,12 @@ async fn run_phases(run: &Run<'_>, w: &mut SyncWriter<'_>, opts: &SyncOptions) -
     let ug_set: BTreeSet<&str> = ug_rows.iter().map(|g| g.id.as_str()).collect();
     let mut app_users = Vec::new();
     let mut app_groups = Vec::new();
-    let mut results = stream::iter(app_rows.iter().map(|a| {
-        let id = a.id.clone();
-        async move {
-            let (u, g) =
-                futures_util::future::join(c.applications().users(&id), c.applications().user_groups(&id)).await;
-            Ok::<_, jumpcloud::Error>((id, u?, g?))
-        }
+    // Owned ids: a closure over borrowed rows makes this future not `Send` for every lifetime,
+    // which the app's commands (spawned on a multi-threaded runtime) need.
+    let app_ids: Vec<String> = app_rows.iter().map(|a| a.id.clone()).collect();
+    let mut results = stream::iter(app_ids.into_iter().map(|id| async move {
+        let (u, g) = futures_util::future::join(c.applications().users(&id), c.applications().user_groups(&id)).await;
+        Ok::<_, jumpcloud::Error>((id, u?, g?))
     }))
     .buffer_unordered(width);
     while let Some(r) = results.next().await {

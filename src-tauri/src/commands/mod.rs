@@ -1,5 +1,9 @@
 //! Tauri commands: each a few lines that call into a crate and map its error to `AppError`.
 
+pub mod act;
+pub mod browse;
+pub mod org;
+
 use crate::error::AppResult;
 use crate::state::Shell;
 use serde::Serialize;

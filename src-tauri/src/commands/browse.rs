@@ -1,0 +1,182 @@
+//! Reads from the open org's cache: paged, sorted, filtered lists with facet counts, search,
+//! detail panels, the activity trail, CSV export. Nothing here touches the network.
+
+use crate::error::{AppError, AppResult, ErrorCode};
+use crate::session::Session;
+use rollcall_cache::*;
+use serde::Serialize;
+use specta::Type;
+use tauri::{AppHandle, State};
+use tauri_plugin_dialog::DialogExt;
+use tracing::instrument;
+
+/// Runs a read on the cache connection off the async runtime's threads.
+async fn read<T: Send + 'static>(
+    session: &Session,
+    f: impl FnOnce(&Cache) -> rollcall_cache::Result<T> + Send + 'static,
+) -> AppResult<T> {
+    let org = session.active()?;
+    tauri::async_runtime::spawn_blocking(move || {
+        let cache = org.cache();
+        f(&cache).map_err(AppError::from)
+    })
+    .await
+    .map_err(|e| AppError::internal(format!("a cache read stopped: {e}")))?
+}
+
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(session), err(Debug))]
+pub async fn users_page(session: State<'_, Session>, query: UserQuery) -> AppResult<Page<UserRow>> {
+    read(&session, move |c| c.users(&query)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(session), err(Debug))]
+pub async fn user_facets(session: State<'_, Session>, query: UserQuery) -> AppResult<Vec<Facet>> {
+    read(&session, move |c| c.user_facets(&query)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(session), err(Debug))]
+pub async fn systems_page(session: State<'_, Session>, query: SystemQuery) -> AppResult<Page<SystemRow>> {
+    read(&session, move |c| c.systems(&query)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(session), err(Debug))]
+pub async fn system_facets(session: State<'_, Session>, query: SystemQuery) -> AppResult<Vec<Facet>> {
+    read(&session, move |c| c.system_facets(&query)).await
+}
+
+/// `kind`: `user`, `system`, or empty for both.
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(session), err(Debug))]
+pub async fn groups_list(
+    session: State<'_, Session>,
+    kind: String,
+    search: Option<String>,
+) -> AppResult<Vec<GroupSummary>> {
+    read(&session, move |c| c.groups(&kind, search.as_deref())).await
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct GroupMembers {
+    pub users: Vec<UserRow>,
+    pub systems: Vec<SystemRow>,
+}
+
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(session), err(Debug))]
+pub async fn group_members(session: State<'_, Session>, group_id: String) -> AppResult<GroupMembers> {
+    read(&session, move |c| {
+        c.group_members(&group_id)
+            .map(|(users, systems)| GroupMembers { users, systems })
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(session), err(Debug))]
+pub async fn apps_list(session: State<'_, Session>) -> AppResult<Vec<AppSummary>> {
+    read(&session, |c| c.apps()).await
+}
+
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(session), err(Debug))]
+pub async fn admins_list(session: State<'_, Session>) -> AppResult<Vec<AdminRow>> {
+    read(&session, |c| c.admins()).await
+}
+
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(session), err(Debug))]
+pub async fn search_all(session: State<'_, Session>, text: String, limit: u32) -> AppResult<Vec<SearchHit>> {
+    read(&session, move |c| c.search(&text, limit.clamp(1, 200))).await
+}
+
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(session), err(Debug))]
+pub async fn user_detail(session: State<'_, Session>, id: String) -> AppResult<Option<UserDetail>> {
+    read(&session, move |c| c.user_detail(&id)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(session), err(Debug))]
+pub async fn system_detail(session: State<'_, Session>, id: String) -> AppResult<Option<SystemDetail>> {
+    read(&session, move |c| c.system_detail(&id)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(session), err(Debug))]
+pub async fn audit_list(session: State<'_, Session>, query: AuditQuery) -> AppResult<Vec<AuditEntry>> {
+    read(&session, move |c| c.audit(&query)).await
+}
+
+/// Which view to export, with its filters.
+#[derive(Debug, Clone, serde::Deserialize, Type)]
+#[serde(tag = "view")]
+pub enum ExportRequest {
+    Users { query: UserQuery },
+    Systems { query: SystemQuery },
+}
+
+/// Asks where to save (native dialog), writes every row of the filtered view as CSV. Returns
+/// the path and the row count, or None when the admin cancelled.
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(app, session), err(Debug))]
+pub async fn export_csv(
+    app: AppHandle,
+    session: State<'_, Session>,
+    request: ExportRequest,
+) -> AppResult<Option<(String, u32)>> {
+    let org = session.active()?;
+    let name = match &request {
+        ExportRequest::Users { .. } => "users",
+        ExportRequest::Systems { .. } => "devices",
+    };
+    let date = rollcall_core::sync::now_rfc3339();
+    let file_name = format!("{}-{name}-{}.csv", safe_name(&org.entry.name), &date[..10]);
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_title(format!("Export {name} as CSV"))
+        .set_file_name(file_name)
+        .add_filter("CSV", &["csv"])
+        .save_file(move |p| {
+            let _ = tx.send(p);
+        });
+    let Some(path) = rx.await.ok().flatten() else {
+        return Ok(None);
+    };
+    let path = path
+        .into_path()
+        .map_err(|e| AppError::new(ErrorCode::Invalid, format!("That location cannot be written: {e}")))?;
+    let (text, rows) = read(&session, move |c| match &request {
+        ExportRequest::Users { query } => rollcall_core::export::users_csv(c, query),
+        ExportRequest::Systems { query } => rollcall_core::export::systems_csv(c, query),
+    })
+    .await?;
+    std::fs::write(&path, text)
+        .map_err(|e| AppError::new(ErrorCode::Invalid, format!("Could not write {}: {e}", path.display())))?;
+    Ok(Some((path.display().to_string(), rows as u32)))
+}
+
+fn safe_name(s: &str) -> String {
+    let n: String = s
+        .chars()
+        .map(|c| if c.is_alphanumeric() || c == '-' { c } else { '-' })
+        .collect();
+    n.trim_matches('-').chars().take(40).collect()
+}

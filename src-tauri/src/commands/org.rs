@@ -1,0 +1,327 @@
+//! Connecting, switching, removing organisations; status; sync.
+
+use crate::error::{AppError, AppResult, ErrorCode};
+use crate::events;
+use crate::keys;
+use crate::orgs::{OrgEntry, RegionName};
+use crate::session::{Connectivity, OrgStatus, Session};
+use jumpcloud::{ApiKey, Client, ClientConfig, Endpoints};
+use rollcall_core::connect::{check, ConnectionCheck};
+use rollcall_core::{CancelToken, SyncOptions, SyncProgress, SyncReport};
+use serde::Deserialize;
+use specta::Type;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
+use tracing::instrument;
+
+/// What the connect form sends. The key crosses IPC this once, into the keyring.
+#[derive(Deserialize, Type)]
+pub struct ConnectInput {
+    pub api_key: String,
+    /// Empty for a single-organisation key.
+    pub org_id: String,
+    pub region: RegionName,
+    /// Empty, or a custom API base URL (a proxy; the simulator).
+    pub base_url: String,
+}
+
+impl std::fmt::Debug for ConnectInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectInput")
+            .field("api_key", &"<redacted>")
+            .field("org_id", &self.org_id)
+            .field("region", &self.region)
+            .field("base_url", &self.base_url)
+            .finish()
+    }
+}
+
+impl ConnectInput {
+    fn validate(&self) -> AppResult<()> {
+        if self.api_key.trim().is_empty() {
+            return Err(AppError::new(
+                ErrorCode::Invalid,
+                "Enter the API key (Admin Portal → your name, top right → My API Key).",
+            ));
+        }
+        let org = self.org_id.trim();
+        let well_formed = org.len() == 24 && org.chars().all(|c| c.is_ascii_hexdigit());
+        if !org.is_empty() && !well_formed {
+            return Err(AppError::new(
+                ErrorCode::Invalid,
+                format!("\"{org}\" is not an organisation ID: it has 24 hexadecimal characters (0-9, a-f)."),
+            ));
+        }
+        let base = self.base_url.trim();
+        if !base.is_empty() {
+            let u = url::Url::parse(base).map_err(|e| {
+                AppError::new(
+                    ErrorCode::Invalid,
+                    format!("The API URL \"{base}\" is not a URL ({e})."),
+                )
+            })?;
+            if !matches!(u.scheme(), "https" | "http") {
+                return Err(AppError::new(
+                    ErrorCode::Invalid,
+                    "The API URL must start with https://.",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn client(&self) -> AppResult<Client> {
+        let endpoints = match self.base_url.trim() {
+            "" => Endpoints::region(self.region.region()),
+            b => Endpoints::custom(b),
+        };
+        let mut cfg = ClientConfig::new(endpoints, ApiKey::new(self.api_key.clone()));
+        if !self.org_id.trim().is_empty() {
+            cfg = cfg.with_org(self.org_id.trim().to_lowercase());
+        }
+        Ok(Client::new(cfg)?)
+    }
+
+    async fn check(&self) -> AppResult<ConnectionCheck> {
+        self.validate()?;
+        let org = self.org_id.trim();
+        Ok(check(&self.client()?, (!org.is_empty()).then_some(org)).await?)
+    }
+}
+
+/// Spawns the access probe of the newly opened org; announces the result.
+fn probe_in_background(app: &AppHandle, session: &Session) {
+    let Some(org) = session.try_active() else { return };
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let session: State<'_, Session> = tauri::Manager::state(&app);
+        if let Err(e) = session.refresh_access(&org).await {
+            tracing::warn!(error = %e, "could not confirm the admin's access");
+        }
+        events::status_changed(&app);
+    });
+}
+
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(session), err(Debug))]
+pub fn org_status(session: State<'_, Session>) -> AppResult<OrgStatus> {
+    Ok(session.status())
+}
+
+/// "Test connection": nothing is stored.
+#[tauri::command]
+#[specta::specta]
+#[instrument(err(Debug))]
+pub async fn org_test(input: ConnectInput) -> AppResult<ConnectionCheck> {
+    input.check().await
+}
+
+/// Tests, stores the key in the OS keyring, opens the org. The UI then starts the first sync.
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(app, session), err(Debug))]
+pub async fn org_connect(app: AppHandle, session: State<'_, Session>, input: ConnectInput) -> AppResult<OrgStatus> {
+    let found = input.check().await?;
+    let entry = OrgEntry {
+        id: found.org.id.clone(),
+        name: found.org.name.clone(),
+        region: input.region,
+        base_url: Some(input.base_url.trim().to_string()).filter(|b| !b.is_empty()),
+        send_org_id: !input.org_id.trim().is_empty(),
+        demo: false,
+    };
+    keys::store(&entry.id, &input.api_key)?;
+    let org = session.activate(entry)?;
+    *org.access.lock().unwrap_or_else(|p| p.into_inner()) = Some(found.access);
+    session.set_connectivity(Connectivity::Online);
+    events::status_changed(&app);
+    Ok(session.status())
+}
+
+/// Opens the built-in demo organisation (jcsim in-process).
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(app, session), err(Debug))]
+pub async fn org_open_demo(app: AppHandle, session: State<'_, Session>) -> AppResult<OrgStatus> {
+    let entry = session.demo_entry()?;
+    session.activate(entry)?;
+    probe_in_background(&app, &session);
+    Ok(session.status())
+}
+
+/// Switches to another connected org.
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(app, session), err(Debug))]
+pub async fn org_switch(app: AppHandle, session: State<'_, Session>, org_id: String) -> AppResult<OrgStatus> {
+    let entry = session
+        .registry
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(&org_id)
+        .cloned()
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound, "That organisation is not in the list any more."))?;
+    let entry = if entry.demo { session.demo_entry()? } else { entry };
+    session.activate(entry)?;
+    probe_in_background(&app, &session);
+    events::status_changed(&app);
+    Ok(session.status())
+}
+
+/// "Remove organisation": after a native confirmation, deletes its keyring entry and cache file.
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(app, session), err(Debug))]
+pub async fn org_remove(app: AppHandle, session: State<'_, Session>, org_id: String) -> AppResult<OrgStatus> {
+    let name = session
+        .registry
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(&org_id)
+        .map(|o| o.name.clone())
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound, "That organisation is not in the list any more."))?;
+    let confirmed = crate::dialogs::confirm(
+        &app,
+        &rollcall_core::actions::Confirmation {
+            title: "Remove organisation".into(),
+            message: format!(
+                "Remove {name} from Rollcall?\n\nIts API key is deleted from the system credential store and its local copy (cached data and Rollcall's activity log for it) is deleted from this computer.\n\nNothing changes in JumpCloud."
+            ),
+            ok_label: "Remove".into(),
+        },
+    )
+    .await;
+    if !confirmed {
+        return Err(AppError::new(ErrorCode::Cancelled, "Nothing was removed."));
+    }
+    session.remove(&org_id)?;
+    events::status_changed(&app);
+    Ok(session.status())
+}
+
+/// Runs a full sync of the open org, reporting progress on `on_progress`.
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(app, session, on_progress), err(Debug))]
+pub async fn sync_start(
+    app: AppHandle,
+    session: State<'_, Session>,
+    on_progress: Channel<SyncProgress>,
+) -> AppResult<SyncReport> {
+    let org = session.active()?;
+    let token = CancelToken::default();
+    {
+        let mut running = session.sync_cancel.lock().unwrap_or_else(|p| p.into_inner());
+        if running.is_some() {
+            return Err(AppError::new(ErrorCode::Conflict, "A sync is already running."));
+        }
+        *running = Some(token.clone());
+    }
+    events::status_changed(&app);
+    let opts = SyncOptions {
+        provider_id: session.provider_id(&org.entry),
+        ..Default::default()
+    };
+    let last_sent = Mutex::new(Instant::now() - Duration::from_secs(1));
+    let org_id = org.entry.id.clone();
+    let app2 = app.clone();
+    let progress = move |p: SyncProgress| {
+        if matches!(p, SyncProgress::Items { .. }) {
+            let mut last = last_sent.lock().unwrap_or_else(|e| e.into_inner());
+            if last.elapsed() < Duration::from_millis(100) {
+                return;
+            }
+            *last = Instant::now();
+        }
+        if matches!(p, SyncProgress::Browsable { .. }) {
+            events::cache_changed(&app2, &org_id, &["all"]);
+        }
+        let _ = on_progress.send(p);
+    };
+    let result = rollcall_core::sync_org(&org.client, &org.cache_path, &opts, &progress, &token).await;
+    *session.sync_cancel.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    let api_error = match &result {
+        Err(rollcall_core::SyncError::Api(e)) => Some(e),
+        _ => None,
+    };
+    session.observe(match api_error {
+        Some(e) => Err(e),
+        None => Ok(()),
+    });
+    *session.sync_error.lock().unwrap_or_else(|p| p.into_inner()) =
+        result.as_ref().err().map(|e| format!("The last sync stopped: {e}"));
+    if result.is_ok() && org.access().is_none() {
+        let _ = session.refresh_access(&org).await;
+    }
+    events::cache_changed(&app, &org.entry.id, &["all"]);
+    events::status_changed(&app);
+    Ok(result?)
+}
+
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(session), err(Debug))]
+pub fn sync_cancel(session: State<'_, Session>) -> AppResult<()> {
+    if let Some(t) = session.sync_cancel.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+        t.cancel();
+    }
+    Ok(())
+}
+
+/// Watches connectivity: while offline, tries JumpCloud every 10 s and announces recovery.
+pub fn spawn_reconnect_loop(app: AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(10)).await;
+            let session: State<'_, Session> = tauri::Manager::state(&app);
+            let Some(org) = session.try_active() else { continue };
+            let changed = match session.connectivity() {
+                Connectivity::Offline(_) => {
+                    let back = session.ping(&org).await;
+                    if back && org.access().is_none() {
+                        let _ = session.refresh_access(&org).await;
+                    }
+                    back
+                }
+                Connectivity::Unknown => {
+                    session.refresh_access(&org).await.is_ok()
+                        || matches!(session.connectivity(), Connectivity::Offline(_))
+                }
+                Connectivity::Online => false,
+            };
+            if changed {
+                events::status_changed(&app);
+            }
+        }
+    });
+}
+
+/// Used by setup: opens the org of the last session (or the demo), without blocking the window.
+pub fn open_at_launch(app: &AppHandle, demo: bool) {
+    let session: State<'_, Session> = tauri::Manager::state(app);
+    let entry = if demo {
+        session.demo_entry()
+    } else {
+        match session
+            .registry
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .last_active()
+            .cloned()
+        {
+            Some(e) if e.demo => session.demo_entry(),
+            Some(e) => Ok(e),
+            None => return,
+        }
+    };
+    match entry.and_then(|e| session.activate(e)) {
+        Ok(_) => probe_in_background(app, &session),
+        Err(e) => {
+            tracing::error!(error = %e, "could not open the last organisation");
+            *session.sync_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e.message);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! API keys in the OS credential store (Keychain, Credential Manager, Secret Service), one
+//! entry per organisation under the service `app.rollcall.desktop`. Nothing else ever holds a
+//! key: not the registry, not SQLite, not a log line.
+
+use crate::error::{AppError, ErrorCode};
+use jumpcloud::ApiKey;
+
+pub const SERVICE: &str = "app.rollcall.desktop";
+
+fn entry(org_id: &str) -> Result<keyring::Entry, AppError> {
+    keyring::Entry::new(SERVICE, org_id).map_err(|e| keyring_error("open the credential store entry", e))
+}
+
+fn keyring_error(what: &str, e: keyring::Error) -> AppError {
+    let hint = match &e {
+        keyring::Error::NoStorageAccess(_) | keyring::Error::PlatformFailure(_) => {
+            " Is the system keyring (GNOME Keyring, KWallet, Keychain) running and unlocked?"
+        }
+        _ => "",
+    };
+    AppError::new(
+        ErrorCode::Keyring,
+        format!("Rollcall could not {what} in the system credential store: {e}.{hint}"),
+    )
+}
+
+/// Stores (or replaces) an org's key.
+pub fn store(org_id: &str, key: &str) -> Result<(), AppError> {
+    entry(org_id)?
+        .set_password(key.trim())
+        .map_err(|e| keyring_error("save the API key", e))
+}
+
+/// Reads an org's key.
+pub fn read(org_id: &str) -> Result<ApiKey, AppError> {
+    match entry(org_id)?.get_password() {
+        Ok(k) => Ok(ApiKey::new(k)),
+        Err(keyring::Error::NoEntry) => Err(AppError::new(
+            ErrorCode::Keyring,
+            "The API key of this organisation is not in the system credential store any more. Connect it again with its key.",
+        )),
+        Err(e) => Err(keyring_error("read the API key", e)),
+    }
+}
+
+/// Deletes an org's key; a key already gone is fine.
+pub fn delete(org_id: &str) -> Result<(), AppError> {
+    match entry(org_id)?.delete_credential() {
+        Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+        Err(e) => Err(keyring_error("delete the API key", e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Against keyring's in-memory mock (the E2E suite covers the real Secret Service).
+    #[test]
+    fn store_read_delete() {
+        keyring::set_default_credential_builder(keyring::mock::default_credential_builder());
+        // The mock keeps nothing between entries, so this checks the error paths and messages.
+        let missing = read("org-x").unwrap_err();
+        assert_eq!(missing.code, ErrorCode::Keyring);
+        assert!(missing.message.contains("Connect it again"), "{}", missing.message);
+        store("org-x", "secret").unwrap();
+        delete("org-x").unwrap();
+    }
+}

@@ -1,0 +1,182 @@
+//! The organisations the admin has connected, kept in `orgs.json` in the config dir. Holds no
+//! secret: each org's API key is in the OS credential store under the org's id.
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use std::path::{Path, PathBuf};
+
+/// JumpCloud region of an organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, Default)]
+pub enum RegionName {
+    #[default]
+    US,
+    EU,
+    IN,
+}
+
+impl RegionName {
+    pub fn region(self) -> jumpcloud::Region {
+        match self {
+            RegionName::US => jumpcloud::Region::Us,
+            RegionName::EU => jumpcloud::Region::Eu,
+            RegionName::IN => jumpcloud::Region::In,
+        }
+    }
+
+    /// The Admin Portal host ("Open in JumpCloud" goes only there).
+    pub fn console_host(self) -> &'static str {
+        match self {
+            RegionName::US => "console.jumpcloud.com",
+            RegionName::EU => "console.eu.jumpcloud.com",
+            RegionName::IN => "console.in.jumpcloud.com",
+        }
+    }
+}
+
+/// One connected organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct OrgEntry {
+    pub id: String,
+    pub name: String,
+    pub region: RegionName,
+    /// A custom API base URL (a proxy, or a simulator) instead of the region's hosts.
+    pub base_url: Option<String>,
+    /// Sent as `x-org-id` (multi-tenant keys).
+    pub send_org_id: bool,
+    /// The built-in demo organisation (served by jcsim in-process; its key is not stored).
+    pub demo: bool,
+}
+
+impl OrgEntry {
+    pub fn endpoints(&self) -> jumpcloud::Endpoints {
+        match &self.base_url {
+            Some(b) => jumpcloud::Endpoints::custom(b),
+            None => jumpcloud::Endpoints::region(self.region.region()),
+        }
+    }
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct RegistryFile {
+    orgs: Vec<OrgEntry>,
+    last_active: Option<String>,
+}
+
+/// The list of orgs and which one was open last.
+#[derive(Debug)]
+pub struct Registry {
+    path: PathBuf,
+    file: RegistryFile,
+}
+
+impl Registry {
+    /// Loads `orgs.json`; a missing file is an empty list; an unreadable one is kept aside as
+    /// `orgs.json.unreadable` (so nothing is lost) and the list starts empty.
+    pub fn load(config_dir: &Path) -> Self {
+        let path = config_dir.join("orgs.json");
+        let file = match std::fs::read(&path) {
+            Ok(bytes) => match serde_json::from_slice(&bytes) {
+                Ok(f) => f,
+                Err(e) => {
+                    tracing::error!(error = %e, "orgs.json is unreadable; keeping it aside and starting with no organisations");
+                    let _ = std::fs::rename(&path, config_dir.join("orgs.json.unreadable"));
+                    RegistryFile::default()
+                }
+            },
+            Err(_) => RegistryFile::default(),
+        };
+        Self { path, file }
+    }
+
+    fn save(&self) -> std::io::Result<()> {
+        let tmp = self.path.with_extension("json.tmp");
+        std::fs::write(&tmp, serde_json::to_vec_pretty(&self.file)?)?;
+        std::fs::rename(tmp, &self.path)
+    }
+
+    pub fn orgs(&self) -> &[OrgEntry] {
+        &self.file.orgs
+    }
+
+    pub fn get(&self, id: &str) -> Option<&OrgEntry> {
+        self.file.orgs.iter().find(|o| o.id == id)
+    }
+
+    pub fn last_active(&self) -> Option<&OrgEntry> {
+        self.file.last_active.as_deref().and_then(|id| self.get(id))
+    }
+
+    /// Adds or replaces an org and makes it the last active one.
+    pub fn upsert(&mut self, org: OrgEntry) -> std::io::Result<()> {
+        self.file.last_active = Some(org.id.clone());
+        match self.file.orgs.iter_mut().find(|o| o.id == org.id) {
+            Some(o) => *o = org,
+            None => self.file.orgs.push(org),
+        }
+        self.save()
+    }
+
+    pub fn set_active(&mut self, id: &str) -> std::io::Result<()> {
+        self.file.last_active = Some(id.to_string());
+        self.save()
+    }
+
+    pub fn remove(&mut self, id: &str) -> std::io::Result<()> {
+        self.file.orgs.retain(|o| o.id != id);
+        if self.file.last_active.as_deref() == Some(id) {
+            self.file.last_active = self.file.orgs.first().map(|o| o.id.clone());
+        }
+        self.save()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn org(id: &str) -> OrgEntry {
+        OrgEntry {
+            id: id.into(),
+            name: format!("Org {id}"),
+            region: RegionName::EU,
+            base_url: None,
+            send_org_id: false,
+            demo: false,
+        }
+    }
+
+    #[test]
+    fn registry_round_trips_and_survives_a_corrupt_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut r = Registry::load(dir.path());
+        r.upsert(org("a")).unwrap();
+        r.upsert(org("b")).unwrap();
+        r.set_active("a").unwrap();
+        let r2 = Registry::load(dir.path());
+        assert_eq!(r2.orgs().len(), 2);
+        assert_eq!(r2.last_active().unwrap().id, "a");
+        let text = std::fs::read_to_string(dir.path().join("orgs.json")).unwrap();
+        assert!(
+            !text.to_lowercase().contains("key"),
+            "no key material in orgs.json: {text}"
+        );
+
+        std::fs::write(dir.path().join("orgs.json"), b"{ not json").unwrap();
+        let r3 = Registry::load(dir.path());
+        assert!(r3.orgs().is_empty());
+        assert!(
+            dir.path().join("orgs.json.unreadable").exists(),
+            "the unreadable file is kept"
+        );
+    }
+
+    #[test]
+    fn removing_the_active_org_moves_to_another() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut r = Registry::load(dir.path());
+        r.upsert(org("a")).unwrap();
+        r.upsert(org("b")).unwrap();
+        r.remove("b").unwrap();
+        assert_eq!(r.last_active().unwrap().id, "a");
+    }
+}

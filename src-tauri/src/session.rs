@@ -1,0 +1,358 @@
+//! The open organisation: its client, its cache connection, what the admin may do, and whether
+//! JumpCloud is reachable. Also the demo organisation (jcsim in-process) and the background
+//! reconnect loop.
+
+use crate::error::{AppError, AppResult, ErrorCode};
+use crate::keys;
+use crate::orgs::{OrgEntry, RegionName, Registry};
+use crate::paths::AppPaths;
+use jumpcloud::{ApiKey, Client, ClientConfig, Method};
+use rollcall_cache::{Cache, OpenOutcome, SnapshotInfo};
+use rollcall_core::access::Access;
+use rollcall_core::CancelToken;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+
+/// Size of the demo organisation (users; devices and groups follow from it).
+pub const DEMO_USERS: usize = 400;
+
+/// One open organisation.
+pub struct ActiveOrg {
+    pub entry: OrgEntry,
+    pub client: Client,
+    pub cache_path: PathBuf,
+    /// The readers' connection; also takes the live updates of actions.
+    pub cache: Mutex<Cache>,
+    /// What the admin may do; None until JumpCloud has been reached once this session.
+    pub access: Mutex<Option<Access>>,
+    /// A problem found when the cache was opened (a corrupt file moved aside).
+    pub open_note: Option<String>,
+}
+
+impl ActiveOrg {
+    pub fn cache(&self) -> MutexGuard<'_, Cache> {
+        self.cache.lock().unwrap_or_else(|p| p.into_inner())
+    }
+    pub fn access(&self) -> Option<Access> {
+        self.access.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+/// The demo simulator, started on first use.
+pub struct DemoSim {
+    pub base_url: String,
+    pub org_id: String,
+    pub org_name: String,
+    pub provider_id: String,
+    key: String,
+}
+
+/// Reachability of JumpCloud for the open org.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub enum Connectivity {
+    /// Not tried yet.
+    Unknown,
+    Online,
+    /// With the reason, an admin-readable sentence.
+    Offline(String),
+}
+
+/// Everything the status bar, the org switcher and the action buttons need.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct OrgStatus {
+    pub org: Option<OrgEntry>,
+    pub orgs: Vec<OrgEntry>,
+    pub snapshot: Option<SnapshotInfo>,
+    pub connectivity: Connectivity,
+    pub access: Option<Access>,
+    pub syncing: bool,
+    /// The last sync's error, if it failed.
+    pub sync_error: Option<String>,
+    /// A full sync is due (never synced, or the last one is older than the re-sync interval).
+    pub sync_due: bool,
+    /// A note to show once (for example: the cache file was damaged and rebuilt).
+    pub note: Option<String>,
+}
+
+/// Tauri-managed state.
+pub struct Session {
+    pub paths: AppPaths,
+    pub registry: Mutex<Registry>,
+    active: RwLock<Option<Arc<ActiveOrg>>>,
+    demo: Mutex<Option<DemoSim>>,
+    pub sync_cancel: Mutex<Option<CancelToken>>,
+    connectivity: Mutex<Connectivity>,
+    pub sync_error: Mutex<Option<String>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Errors that mean "JumpCloud is not reachable" rather than "JumpCloud said no".
+pub fn is_network(e: &jumpcloud::Error) -> bool {
+    matches!(
+        e,
+        jumpcloud::Error::Offline { .. } | jumpcloud::Error::Timeout { .. } | jumpcloud::Error::Tls { .. }
+    )
+}
+
+impl Session {
+    pub fn new(paths: AppPaths) -> Self {
+        let registry = Registry::load(&paths.config_dir);
+        Self {
+            paths,
+            registry: Mutex::new(registry),
+            active: RwLock::new(None),
+            demo: Mutex::new(None),
+            sync_cancel: Mutex::new(None),
+            connectivity: Mutex::new(Connectivity::Unknown),
+            sync_error: Mutex::new(None),
+        }
+    }
+
+    /// The open org, or an error telling the admin to connect one.
+    pub fn active(&self) -> AppResult<Arc<ActiveOrg>> {
+        self.active
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .ok_or_else(|| {
+                AppError::new(
+                    ErrorCode::Invalid,
+                    "No organisation is open. Connect one, or try the demo.",
+                )
+            })
+    }
+
+    pub fn try_active(&self) -> Option<Arc<ActiveOrg>> {
+        self.active.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub fn connectivity(&self) -> Connectivity {
+        lock(&self.connectivity).clone()
+    }
+
+    pub fn set_connectivity(&self, c: Connectivity) -> bool {
+        let mut cur = lock(&self.connectivity);
+        let changed = *cur != c;
+        *cur = c;
+        changed
+    }
+
+    /// Notes the outcome of any request to JumpCloud: network errors mean offline.
+    pub fn observe(&self, result: Result<(), &jumpcloud::Error>) -> bool {
+        match result {
+            Ok(()) => self.set_connectivity(Connectivity::Online),
+            Err(e) if is_network(e) => self.set_connectivity(Connectivity::Offline(e.to_string())),
+            Err(_) => false,
+        }
+    }
+
+    /// Refuses writes while offline, with the reason.
+    pub fn write_block_reason(&self) -> Option<String> {
+        match self.connectivity() {
+            Connectivity::Offline(_) => Some(
+                "Offline — actions need a connection to JumpCloud. The cached data stays available; Rollcall reconnects by itself.".into(),
+            ),
+            Connectivity::Unknown => Some("Rollcall is still reaching JumpCloud to confirm your role; try again in a moment.".into()),
+            Connectivity::Online => None,
+        }
+    }
+
+    /// Starts the demo simulator (once) and returns its org id, name, base URL and key.
+    pub fn demo_sim(&self) -> AppResult<(String, String, String, ApiKey)> {
+        let mut demo = lock(&self.demo);
+        if demo.is_none() {
+            let mut cfg = jcsim::SeedConfig::sized(2026, DEMO_USERS);
+            cfg.hostile = true;
+            cfg.second_org = false;
+            cfg.org_name = "Northwind Demo Co.".into();
+            let (base_url, state) = jcsim::serve_on_own_thread(cfg)
+                .map_err(|e| AppError::internal(format!("The demo organisation could not start: {e}")))?;
+            let w = state.world.read().unwrap_or_else(|p| p.into_inner());
+            let org = &w.orgs[0];
+            let key = w
+                .admins
+                .iter()
+                .find(|a| a.role == jcsim::model::Role::Administrator && !a.multi_tenant)
+                .map(|a| a.api_key.clone())
+                .ok_or_else(|| AppError::internal("the demo organisation has no administrator"))?;
+            tracing::info!(%base_url, "demo organisation started");
+            let provider_id = w.provider_id.clone();
+            *demo = Some(DemoSim {
+                provider_id,
+                base_url,
+                org_id: org.id().to_string(),
+                org_name: org.name().to_string(),
+                key,
+            });
+        }
+        let d = demo.as_ref().ok_or_else(|| AppError::internal("demo not started"))?;
+        Ok((
+            d.org_id.clone(),
+            d.org_name.clone(),
+            d.base_url.clone(),
+            ApiKey::new(d.key.clone()),
+        ))
+    }
+
+    /// The MSP provider id, when known (the demo's; real orgs do not expose it).
+    pub fn provider_id(&self, entry: &OrgEntry) -> Option<String> {
+        if entry.demo {
+            lock(&self.demo).as_ref().map(|d| d.provider_id.clone())
+        } else {
+            None
+        }
+    }
+
+    /// The demo's entry in the org list.
+    pub fn demo_entry(&self) -> AppResult<OrgEntry> {
+        let (id, name, _, _) = self.demo_sim()?;
+        Ok(OrgEntry {
+            id,
+            name,
+            region: RegionName::US,
+            base_url: None,
+            send_org_id: false,
+            demo: true,
+        })
+    }
+
+    /// A client for an org entry with the given key.
+    pub fn client_for(&self, entry: &OrgEntry, key: ApiKey) -> AppResult<Client> {
+        let endpoints = if entry.demo {
+            jumpcloud::Endpoints::custom(&self.demo_sim()?.2)
+        } else {
+            entry.endpoints()
+        };
+        let mut cfg = ClientConfig::new(endpoints, key);
+        if entry.send_org_id {
+            cfg = cfg.with_org(entry.id.clone());
+        }
+        Ok(Client::new(cfg)?)
+    }
+
+    /// Opens an org: its key (keyring, or the demo's), client and cache. Does not touch the
+    /// network; `refresh_access` does.
+    pub fn activate(&self, entry: OrgEntry) -> AppResult<Arc<ActiveOrg>> {
+        let key = if entry.demo {
+            self.demo_sim()?.3
+        } else {
+            keys::read(&entry.id)?
+        };
+        let client = self.client_for(&entry, key)?;
+        let cache_path = rollcall_cache::org_file(&self.paths.data_dir, &entry.id);
+        if let Some(dir) = cache_path.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| AppError::new(ErrorCode::Cache, format!("Cannot create {}: {e}", dir.display())))?;
+        }
+        let (cache, outcome) = Cache::open(&cache_path)?;
+        let open_note = match outcome {
+            OpenOutcome::Recovered { moved_to, reason } => Some(format!(
+                "The local copy of {} was damaged ({reason}). It was moved to {} and a fresh copy is being built by a full sync.",
+                entry.name,
+                moved_to.display()
+            )),
+            _ => None,
+        };
+        let settled = cache.audit_settle_interrupted(&rollcall_core::sync::now_rfc3339())?;
+        if settled > 0 {
+            tracing::warn!(
+                settled,
+                "actions left pending by a previous run are now 'outcome unknown'"
+            );
+        }
+        let org = Arc::new(ActiveOrg {
+            entry: entry.clone(),
+            client,
+            cache_path,
+            cache: Mutex::new(cache),
+            access: Mutex::new(None),
+            open_note,
+        });
+        if let Some(t) = lock(&self.sync_cancel).take() {
+            t.cancel();
+        }
+        *self.active.write().unwrap_or_else(|p| p.into_inner()) = Some(org.clone());
+        self.set_connectivity(Connectivity::Unknown);
+        *lock(&self.sync_error) = None;
+        if let Err(e) = lock(&self.registry).upsert(entry) {
+            tracing::warn!(error = %e, "could not save the organisation list");
+        }
+        Ok(org)
+    }
+
+    /// Learns the admin's access (4 probe requests); sets connectivity.
+    pub async fn refresh_access(&self, org: &ActiveOrg) -> Result<Access, jumpcloud::Error> {
+        let result = rollcall_core::access::probe(&org.client).await;
+        self.observe(result.as_ref().map(|_| ()));
+        if let Ok(a) = &result {
+            *lock(&org.access) = Some(a.clone());
+        }
+        result
+    }
+
+    /// One cheap request to see whether JumpCloud answers again.
+    pub async fn ping(&self, org: &ActiveOrg) -> bool {
+        let r = org.client.call(Method::GET, "/api/organizations?limit=1", None).await;
+        self.observe(r.as_ref().map(|_| ()));
+        r.is_ok()
+    }
+
+    pub fn status(&self) -> OrgStatus {
+        let org = self.try_active();
+        let registry = lock(&self.registry);
+        let snapshot = org.as_ref().and_then(|o| o.cache().snapshot().ok());
+        let sync_due = match &snapshot {
+            Some(s) if s.state == "complete" => {
+                let last = s.as_of.as_deref().and_then(rollcall_cache::parse_ms);
+                let now = rollcall_cache::parse_ms(&rollcall_core::sync::now_rfc3339()).unwrap_or(0);
+                rollcall_core::schedule::next_sync_in(last, now, rollcall_core::schedule::DEFAULT_RESYNC_EVERY)
+                    .is_zero()
+            }
+            Some(_) => true,
+            None => false,
+        };
+        OrgStatus {
+            org: org.as_ref().map(|o| o.entry.clone()),
+            orgs: registry.orgs().to_vec(),
+            snapshot,
+            connectivity: self.connectivity(),
+            access: org.as_ref().and_then(|o| o.access()),
+            syncing: lock(&self.sync_cancel).is_some(),
+            sync_error: lock(&self.sync_error).clone(),
+            sync_due,
+            note: org.as_ref().and_then(|o| o.open_note.clone()),
+        }
+    }
+
+    /// Forgets an org: keyring entry, cache file (and its WAL), registry entry.
+    pub fn remove(&self, id: &str) -> AppResult<()> {
+        let is_active = self.try_active().is_some_and(|o| o.entry.id == id);
+        if is_active {
+            if let Some(t) = lock(&self.sync_cancel).take() {
+                t.cancel();
+            }
+            *self.active.write().unwrap_or_else(|p| p.into_inner()) = None;
+        }
+        let demo = lock(&self.registry).get(id).is_some_and(|o| o.demo);
+        if !demo {
+            keys::delete(id)?;
+        }
+        let path = rollcall_cache::org_file(&self.paths.data_dir, id);
+        for suffix in ["", "-wal", "-shm"] {
+            let p = PathBuf::from(format!("{}{suffix}", path.display()));
+            if p.exists() {
+                std::fs::remove_file(&p)
+                    .map_err(|e| AppError::new(ErrorCode::Cache, format!("Could not delete {}: {e}", p.display())))?;
+            }
+        }
+        lock(&self.registry)
+            .remove(id)
+            .map_err(|e| AppError::internal(format!("Could not save the organisation list: {e}")))?;
+        Ok(())
+    }
+}

@@ -1,39 +1,170 @@
-import { useState } from "react";
-import { useQuery } from "@tanstack/react-query";
-import { queries } from "./api";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { events } from "./bindings";
+import { invalidateData, queries } from "./api";
+import { UiContext, type Notice, type PanelRef, type Ui } from "./context";
 import { VIEWS, type ViewId } from "./views";
+import { useSync } from "./sync";
 import { Sidebar } from "./components/Sidebar";
 import { StatusBar } from "./components/StatusBar";
 import { AboutPanel } from "./components/AboutPanel";
+import { ConnectScreen } from "./components/ConnectScreen";
+import { GlobalSearch } from "./components/GlobalSearch";
 import { EmptyView } from "./views/EmptyView";
+import { UsersView } from "./views/UsersView";
+import { DevicesView } from "./views/DevicesView";
+import { GroupsView } from "./views/GroupsView";
+import { AppsView } from "./views/AppsView";
+import { AdminsView } from "./views/AdminsView";
+import { ActivityView } from "./views/ActivityView";
+import { UserPanel } from "./panels/UserPanel";
+import { DevicePanel } from "./panels/DevicePanel";
+import { GroupPanel } from "./panels/GroupPanel";
+
+function View({ id }: { id: ViewId }) {
+  switch (id) {
+    case "users":
+      return <UsersView />;
+    case "devices":
+      return <DevicesView />;
+    case "groups":
+      return <GroupsView />;
+    case "apps":
+      return <AppsView />;
+    case "admins":
+      return <AdminsView />;
+    case "activity":
+      return <ActivityView />;
+    default: {
+      const spec = VIEWS.find((v) => v.id === id);
+      return spec ? <EmptyView spec={spec} /> : null;
+    }
+  }
+}
 
 export function App() {
+  const qc = useQueryClient();
   const [view, setView] = useState<ViewId>("users");
   const [aboutOpen, setAboutOpen] = useState(false);
-  const info = useQuery(queries.appInfo);
-  const demo = info.data?.demo ?? false;
-  const spec = VIEWS.find((v) => v.id === view) ?? VIEWS[0];
+  const [connecting, setConnecting] = useState(false);
+  // The open panel belongs to the org it was opened in; switching orgs closes it.
+  const [opened, setOpened] = useState<{ org: string | undefined; ref: PanelRef } | null>(null);
+  const [notices, setNotices] = useState<Notice[]>([]);
+  const nextId = useRef(1);
+  const status = useQuery(queries.status);
+
+  const notify = useCallback((kind: Notice["kind"], text: string) => {
+    const id = nextId.current++;
+    setNotices((n) => [...n.slice(-3), { id, kind, text }]);
+    if (kind === "ok") setTimeout(() => setNotices((n) => n.filter((x) => x.id !== id)), 6000);
+  }, []);
+  const sync = useSync(status.data, notify);
+
+  useEffect(() => {
+    const un1 = events.cacheChanged.listen(() => void invalidateData(qc));
+    const un2 = events.statusChanged.listen(
+      () => void qc.invalidateQueries({ queryKey: ["status"] }),
+    );
+    return () => {
+      // The listeners may already be gone when the window closes; nothing to undo then.
+      for (const un of [un1, un2]) un.then((f) => f()).catch(() => undefined);
+    };
+  }, [qc]);
+
+  const orgId = status.data?.org?.id;
+  const panel = opened && opened.org === orgId ? opened.ref : null;
+  const setPanel = useCallback(
+    (ref: PanelRef | null) => setOpened(ref ? { org: orgId, ref } : null),
+    [orgId],
+  );
+
+  const ui: Ui = useMemo(
+    () => ({ panel, open: setPanel, close: () => setPanel(null), notify, status: status.data }),
+    [panel, setPanel, notify, status.data],
+  );
+
+  const org = status.data?.org;
+  const showConnect = connecting || (status.isSuccess && !org);
+  const snapshot = status.data?.snapshot;
 
   return (
-    <div className="app">
-      <Sidebar
-        current={view}
-        onSelect={setView}
-        onAbout={() => setAboutOpen(true)}
-        demo={demo}
-        loading={info.isPending}
-      />
-      <main className="main">
-        {demo && (
-          <div className="banner" role="status" data-testid="demo-banner">
-            Demo organisation — fictional data from the built-in JumpCloud simulator. The app does
-            not load it yet, so the views below are empty.
-          </div>
-        )}
-        {spec && <EmptyView spec={spec} />}
-      </main>
-      <StatusBar demo={demo} />
-      {aboutOpen && <AboutPanel onClose={() => setAboutOpen(false)} />}
-    </div>
+    <UiContext.Provider value={ui}>
+      <div className="app">
+        <Sidebar
+          current={view}
+          onSelect={(v) => {
+            setConnecting(false);
+            setView(v);
+          }}
+          onAbout={() => setAboutOpen(true)}
+          onConnect={() => setConnecting(true)}
+          status={status.data}
+          notify={notify}
+        />
+        <main className="main">
+          {showConnect ? (
+            <ConnectScreen
+              onCancel={org ? () => setConnecting(false) : undefined}
+              notify={notify}
+            />
+          ) : (
+            <>
+              <div className="topbar">
+                <GlobalSearch />
+              </div>
+              {org?.demo && (
+                <div className="banner" role="status" data-testid="demo-banner">
+                  Demo organisation — fictional people and devices served by the JumpCloud simulator
+                  built into Rollcall. Actions change only the simulator, which starts afresh each
+                  time Rollcall opens.
+                </div>
+              )}
+              {status.data?.note && <div className="banner warn">{status.data.note}</div>}
+              {snapshot?.state === "empty" && (
+                <div className="banner" data-testid="first-import">
+                  The first import of {org?.name} is running; lists fill in as it goes.
+                </div>
+              )}
+              <div className={panel ? "content with-panel" : "content"}>
+                <View id={view} />
+                {panel && (
+                  <aside className="panel" data-testid="detail-panel" aria-label="Details">
+                    <button
+                      type="button"
+                      className="btn ghost panel-close"
+                      aria-label="Close details"
+                      data-testid="panel-close"
+                      onClick={() => setPanel(null)}
+                    >
+                      ✕
+                    </button>
+                    {panel.kind === "user" && <UserPanel id={panel.id} />}
+                    {panel.kind === "system" && <DevicePanel id={panel.id} />}
+                    {panel.kind === "group" && <GroupPanel id={panel.id} />}
+                  </aside>
+                )}
+              </div>
+            </>
+          )}
+        </main>
+        <StatusBar status={status.data} sync={sync} />
+        {aboutOpen && <AboutPanel onClose={() => setAboutOpen(false)} />}
+        <div className="notices" aria-live="polite">
+          {notices.map((n) => (
+            <div key={n.id} className={`notice ${n.kind}`} data-testid={`notice-${n.kind}`}>
+              <span>{n.text}</span>
+              <button
+                type="button"
+                className="btn ghost small"
+                aria-label="Dismiss"
+                onClick={() => setNotices((x) => x.filter((y) => y.id !== n.id))}
+              >
+                ✕
+              </button>
+            </div>
+          ))}
+        </div>
+      </div>
+    </UiContext.Provider>
   );
 }

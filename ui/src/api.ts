@@ -1,6 +1,38 @@
 // Thin helpers over the generated bindings: commands return Result<T, AppError>; queries want
 // a promise that rejects with the AppError, so the UI can switch on its `code`.
-import { commands, type AppError, type AppInfo } from "./bindings";
+import type { QueryClient } from "@tanstack/react-query";
+import {
+  commands,
+  type AppError,
+  type AppInfo,
+  type OrgStatus_Serialize,
+  type UserRow_Serialize,
+  type SystemRow_Serialize,
+  type UserQuery_Deserialize,
+  type SystemQuery_Deserialize,
+  type UserDetail_Serialize,
+  type SystemDetail_Serialize,
+  type AuditEntry_Serialize,
+  type ActionOption_Serialize,
+  type ActionOutcome_Serialize,
+  type GroupMembers_Serialize,
+  type OrgEntry_Serialize,
+  type SnapshotInfo_Serialize,
+} from "./bindings";
+
+export type OrgStatus = OrgStatus_Serialize;
+export type OrgEntry = OrgEntry_Serialize;
+export type Snapshot = SnapshotInfo_Serialize;
+export type UserRow = UserRow_Serialize;
+export type SystemRow = SystemRow_Serialize;
+export type UserQuery = UserQuery_Deserialize;
+export type SystemQuery = SystemQuery_Deserialize;
+export type UserDetail = UserDetail_Serialize;
+export type SystemDetail = SystemDetail_Serialize;
+export type AuditEntry = AuditEntry_Serialize;
+export type ActionOption = ActionOption_Serialize;
+export type ActionOutcome = ActionOutcome_Serialize;
+export type GroupMembers = GroupMembers_Serialize;
 
 type Result<T, E> = { status: "ok"; data: T } | { status: "error"; error: E };
 
@@ -18,9 +50,26 @@ export async function unwrap<T>(result: Promise<Result<T, AppError>>): Promise<T
   return r.data;
 }
 
+/** The message of any error, for display. */
+export function errorText(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
 export const queries = {
   appInfo: {
     queryKey: ["appInfo"] as const,
     queryFn: (): Promise<AppInfo> => unwrap(commands.appInfo()),
   },
+  status: {
+    queryKey: ["status"] as const,
+    queryFn: (): Promise<OrgStatus> => unwrap(commands.orgStatus()),
+  },
 };
+
+/** After the cache changed: refetch every cached-data query (only visible ones run). */
+export function invalidateData(qc: QueryClient) {
+  return qc.invalidateQueries({
+    predicate: (q) => q.queryKey[0] !== "appInfo" && q.queryKey[0] !== "status",
+  });
+}

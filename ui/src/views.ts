@@ -1,6 +1,6 @@
 // The sidebar's views and what each will hold. A view that is not built yet says so plainly.
 export type ViewId =
-  "users" | "groups" | "devices" | "apps" | "checklists" | "reports" | "activity";
+  "users" | "groups" | "devices" | "apps" | "admins" | "checklists" | "reports" | "activity";
 
 export interface ViewSpec {
   id: ViewId;
@@ -43,6 +43,12 @@ export const VIEWS: ViewSpec[] = [
     label: "Apps",
     purpose: "SSO applications and who can reach them.",
     willShow: ["Each app's users and groups", "Who gained or lost access since the last sync"],
+  },
+  {
+    id: "admins",
+    label: "Admins",
+    purpose: "Console administrators and their roles.",
+    willShow: ["Each admin's role, MFA and suspension"],
   },
   {
     id: "checklists",

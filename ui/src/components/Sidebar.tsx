@@ -1,24 +1,89 @@
+import { useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { commands } from "../bindings";
+import { CommandError, unwrap, type OrgStatus } from "../api";
 import { VIEWS, type ViewId } from "../views";
 
 interface Props {
   current: ViewId;
   onSelect: (view: ViewId) => void;
   onAbout: () => void;
-  demo: boolean;
-  loading: boolean;
+  onConnect: () => void;
+  status: OrgStatus | undefined;
+  notify: (k: "ok" | "warn" | "error", t: string) => void;
 }
 
-export function Sidebar({ current, onSelect, onAbout, demo, loading }: Props) {
+export function Sidebar({ current, onSelect, onAbout, onConnect, status, notify }: Props) {
+  const qc = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const org = status?.org;
+  const after = (p: Promise<unknown>) =>
+    p.then(
+      () => qc.invalidateQueries(),
+      (e: unknown) => {
+        if (!(e instanceof CommandError && e.code === "Cancelled"))
+          notify("error", e instanceof Error ? e.message : String(e));
+      },
+    );
   return (
     <nav className="sidebar" aria-label="Main">
       <div className="brand">Rollcall</div>
       <div className="org-switcher" data-testid="org-switcher">
         <div className="org-label">Organisation</div>
-        <div className="org-name" data-testid="org-name">
-          {loading ? "…" : demo ? "Demo organisation" : "No organisation connected"}
-        </div>
-        {!loading && !demo && (
-          <div className="org-hint">Connecting an organisation is not built yet.</div>
+        <button
+          type="button"
+          className="org-name"
+          data-testid="org-name"
+          onClick={() => setOpen(!open)}
+          aria-expanded={open}
+        >
+          {status === undefined ? "…" : org ? org.name : "No organisation"}{" "}
+          <span aria-hidden="true">▾</span>
+        </button>
+        {org?.demo && <div className="org-hint">Demo organisation</div>}
+        {open && (
+          <div className="org-menu" data-testid="org-menu">
+            {status?.orgs.map((o) => (
+              <div key={o.id} className="org-menu-row">
+                <button
+                  type="button"
+                  className={o.id === org?.id ? "org-choice on" : "org-choice"}
+                  data-testid={`org-choice-${o.id}`}
+                  onClick={() => {
+                    setOpen(false);
+                    void after(unwrap(commands.orgSwitch(o.id)));
+                  }}
+                >
+                  {o.name}
+                  {o.demo ? " (demo)" : ""}
+                </button>
+                <button
+                  type="button"
+                  className="org-remove"
+                  title={`Remove ${o.name}`}
+                  aria-label={`Remove ${o.name}`}
+                  data-testid={`org-remove-${o.id}`}
+                  onClick={() => {
+                    setOpen(false);
+                    void after(unwrap(commands.orgRemove(o.id)));
+                  }}
+                >
+                  ✕
+                </button>
+              </div>
+            ))}
+            <button
+              type="button"
+              className="org-choice add"
+              data-testid="org-add"
+              onClick={() => {
+                setOpen(false);
+                onConnect();
+              }}
+            >
+              + Connect an organisation
+            </button>
+          </div>
         )}
       </div>
       <ul className="nav">

@@ -1,17 +1,79 @@
+import type { OrgStatus } from "../api";
+import { ago, when } from "../format";
+import { describe, type Progress } from "../sync";
+
 interface Props {
-  demo: boolean;
+  status: OrgStatus | undefined;
+  sync: { progress: Progress | null; running: boolean; start: () => void; cancel: () => void };
 }
 
-export function StatusBar({ demo }: Props) {
+export function StatusBar({ status, sync }: Props) {
+  const c = status?.connectivity;
+  const offline = c !== undefined && typeof c === "object" ? c.Offline : null;
+  const asOf = status?.snapshot?.as_of;
+  const d = describe(sync.progress);
   return (
     <footer className="statusbar" data-testid="statusbar">
-      <span className="status-item" data-testid="connection-state">
-        <span className="dot dot-off" aria-hidden="true" />
-        {demo ? "Demo — not loaded yet" : "Not connected"}
+      <span className="status-item" data-testid="connection-state" title={offline ?? undefined}>
+        <span
+          className={offline ? "dot dot-off" : c === "Online" ? "dot dot-on" : "dot"}
+          aria-hidden="true"
+        />
+        {!status?.org
+          ? "Not connected"
+          : offline
+            ? `Offline — data as of ${when(asOf)}`
+            : c === "Online"
+              ? status.org.demo
+                ? "Online (demo simulator)"
+                : "Online"
+              : "Connecting…"}
       </span>
       <span className="status-item" data-testid="data-as-of">
-        Data as of: never synced
+        {asOf
+          ? `Data as of ${when(asOf)} (${ago(asOf)})`
+          : status?.org
+            ? "Not synced yet"
+            : "Data as of: never synced"}
       </span>
+      {status?.access && status.org && (
+        <span className="status-item muted" data-testid="access">
+          {status.access.role ? `Role: ${status.access.role}` : "Write access confirmed"}
+        </span>
+      )}
+      {status?.sync_error && !sync.running && (
+        <span className="status-item error-text" data-testid="sync-error" title={status.sync_error}>
+          {status.sync_error}
+        </span>
+      )}
+      <span className="status-spacer" />
+      {sync.running ? (
+        <span className="status-item sync-progress" data-testid="sync-progress">
+          <progress value={d.fraction ?? undefined} max={1} />
+          {d.text}
+          <button
+            type="button"
+            className="btn small"
+            data-testid="sync-cancel"
+            onClick={sync.cancel}
+          >
+            Cancel
+          </button>
+        </span>
+      ) : (
+        status?.org && (
+          <button
+            type="button"
+            className="btn small"
+            data-testid="sync-now"
+            disabled={!!offline}
+            title={offline ? "Offline" : undefined}
+            onClick={sync.start}
+          >
+            Sync now
+          </button>
+        )
+      )}
     </footer>
   );
 }

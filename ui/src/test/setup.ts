@@ -6,3 +6,13 @@ afterEach(() => {
   cleanup();
   clearMocks();
 });
+
+// jsdom lays nothing out; give elements a size so virtualized tables render their rows.
+for (const [prop, value] of [
+  ["offsetHeight", 800],
+  ["offsetWidth", 1000],
+  ["clientHeight", 800],
+  ["clientWidth", 1000],
+] as const) {
+  Object.defineProperty(HTMLElement.prototype, prop, { configurable: true, get: () => value });
+}

@@ -1,0 +1,165 @@
+// A virtualized table over a list paged in SQLite: only the rows on screen are rendered and
+// only the pages they fall in are fetched, so 50,000 rows scroll like 50.
+import { useMemo, useRef, useState, type ReactNode } from "react";
+import { keepPreviousData, useQueries } from "@tanstack/react-query";
+import { useVirtualizer } from "@tanstack/react-virtual";
+
+export const PAGE = 200;
+const ROW_HEIGHT = 32;
+
+export interface Column<T> {
+  id: string;
+  label: string;
+  /** CSS grid track, e.g. "2fr" or "120px". */
+  width: string;
+  render: (row: T) => ReactNode;
+  /** The server-side sort key, when the column sorts. */
+  sort?: string;
+}
+
+export interface Sort {
+  key: string;
+  desc: boolean;
+}
+
+interface Props<T> {
+  /** Query key prefix that identifies the filtered list; the page index is appended. */
+  queryKey: readonly unknown[];
+  fetchPage: (offset: number, limit: number) => Promise<{ total: number | null; rows: T[] }>;
+  columns: Column<T>[];
+  rowId: (row: T) => string;
+  sort: Sort;
+  onSort: (s: Sort) => void;
+  onOpen: (row: T) => void;
+  openId?: string | null;
+  selected?: Set<string>;
+  onToggle?: (id: string) => void;
+  testId: string;
+  empty: string;
+}
+
+export function DataTable<T>(p: Props<T>) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const [range, setRange] = useState({ start: 0, end: 60 });
+  const pages = useMemo(() => {
+    const first = Math.floor(range.start / PAGE);
+    const last = Math.floor(range.end / PAGE);
+    const out = [0];
+    for (let i = Math.max(first, 1); i <= last; i++) out.push(i);
+    return out;
+  }, [range.start, range.end]);
+
+  const results = useQueries({
+    queries: pages.map((page) => ({
+      queryKey: [...p.queryKey, "page", page],
+      queryFn: () => p.fetchPage(page * PAGE, PAGE),
+      placeholderData: page === 0 ? keepPreviousData : undefined,
+    })),
+  });
+  const byPage = new Map<number, T[]>();
+  pages.forEach((page, i) => {
+    const rows = results[i]?.data?.rows;
+    if (rows) byPage.set(page, rows);
+  });
+  const total = results[0]?.data?.total ?? 0;
+  const error = results.find((r) => r.error)?.error;
+
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer re-renders this component itself; nothing memoizes its functions
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 20,
+    // Before the first measurement (and in tests, where nothing has a size).
+    initialRect: { width: 1000, height: 800 },
+    onChange: (v) => {
+      const items = v.getVirtualItems();
+      if (items.length === 0) return;
+      const start = items[0]?.index ?? 0;
+      const end = items[items.length - 1]?.index ?? 0;
+      if (start !== range.start || end !== range.end) setRange({ start, end });
+    },
+  });
+
+  const selectable = p.onToggle !== undefined;
+  const template = (selectable ? "34px " : "") + p.columns.map((c) => c.width).join(" ");
+
+  return (
+    <div className="table" data-testid={p.testId} role="grid" aria-rowcount={total}>
+      <div className="table-head" style={{ gridTemplateColumns: template }} role="row">
+        {selectable && <span className="cell" />}
+        {p.columns.map((c) => (
+          <button
+            key={c.id}
+            type="button"
+            className={c.sort ? "cell head sortable" : "cell head"}
+            disabled={!c.sort}
+            data-testid={`col-${c.id}`}
+            onClick={() =>
+              c.sort &&
+              p.onSort({ key: c.sort, desc: p.sort.key === c.sort ? !p.sort.desc : false })
+            }
+            aria-sort={
+              p.sort.key === c.sort ? (p.sort.desc ? "descending" : "ascending") : undefined
+            }
+          >
+            {c.label}
+            {p.sort.key === c.sort && <span aria-hidden="true">{p.sort.desc ? " ▾" : " ▴"}</span>}
+          </button>
+        ))}
+      </div>
+      {error ? (
+        <div className="table-empty error-text">{String((error as Error).message ?? error)}</div>
+      ) : total === 0 && results[0]?.isSuccess ? (
+        <div className="table-empty" data-testid={`${p.testId}-empty`}>
+          {p.empty}
+        </div>
+      ) : null}
+      <div className="table-body" ref={scroller}>
+        <div className="table-canvas" style={{ height: virtualizer.getTotalSize() }}>
+          {virtualizer.getVirtualItems().map((v) => {
+            const row = byPage.get(Math.floor(v.index / PAGE))?.[v.index % PAGE];
+            const id = row ? p.rowId(row) : null;
+            return (
+              <div
+                key={v.key}
+                role="row"
+                className={
+                  "table-row" + (id && id === p.openId ? " open" : "") + (v.index % 2 ? " odd" : "")
+                }
+                style={{ gridTemplateColumns: template, transform: `translateY(${v.start}px)` }}
+                data-testid={row ? `row-${id}` : undefined}
+                onClick={() => row && p.onOpen(row)}
+              >
+                {selectable && (
+                  <span className="cell">
+                    {id && (
+                      <input
+                        type="checkbox"
+                        aria-label="Select"
+                        checked={p.selected?.has(id) ?? false}
+                        onClick={(e) => e.stopPropagation()}
+                        onChange={() => p.onToggle?.(id)}
+                      />
+                    )}
+                  </span>
+                )}
+                {row
+                  ? p.columns.map((c) => (
+                      <span key={c.id} className="cell">
+                        {c.render(row)}
+                      </span>
+                    ))
+                  : p.columns.map((c) => (
+                      <span key={c.id} className="cell loading-cell">
+                        …
+                      </span>
+                    ))}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

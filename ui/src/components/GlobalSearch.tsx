@@ -1,0 +1,69 @@
+// One search box across users, devices, groups and apps (FTS5 in the cache).
+import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { commands } from "../bindings";
+import { unwrap } from "../api";
+import { useUi } from "../context";
+import { useDebounced } from "./useDebounced";
+
+const KIND_LABEL: Record<string, string> = {
+  user: "User",
+  system: "Device",
+  group: "Group",
+  app: "App",
+};
+
+export function GlobalSearch() {
+  const ui = useUi();
+  const [text, setText] = useState("");
+  const [focused, setFocused] = useState(false);
+  const q = useDebounced(text, 60);
+  const hits = useQuery({
+    queryKey: ["search", q],
+    queryFn: () => unwrap(commands.searchAll(q, 20)),
+    enabled: q.trim().length > 0,
+    placeholderData: (p) => p,
+  });
+  const show = focused && text.trim().length > 0;
+  return (
+    <div className="global-search">
+      <input
+        className="input"
+        type="search"
+        placeholder="Search everything: people, devices, serials, groups, apps"
+        aria-label="Search everything"
+        data-testid="global-search"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onFocus={() => setFocused(true)}
+        onBlur={() => setTimeout(() => setFocused(false), 200)}
+        onKeyDown={(e) => {
+          if (e.key === "Escape") setText("");
+        }}
+      />
+      {show && (
+        <ul className="search-results" data-testid="search-results">
+          {hits.data?.map((h) => (
+            <li key={h.kind + h.id}>
+              <button
+                type="button"
+                data-testid={`hit-${h.id}`}
+                onMouseDown={(e) => e.preventDefault()}
+                onClick={() => {
+                  if (h.kind === "user" || h.kind === "system" || h.kind === "group")
+                    ui.open({ kind: h.kind, id: h.id });
+                  setFocused(false);
+                }}
+              >
+                <span className="hit-kind">{KIND_LABEL[h.kind] ?? h.kind}</span>
+                <span className="hit-label">{h.label}</span>
+                <span className="hit-detail muted">{h.detail}</span>
+              </button>
+            </li>
+          ))}
+          {hits.data?.length === 0 && <li className="muted pad">Nothing matches “{q}”.</li>}
+        </ul>
+      )}
+    </div>
+  );
+}

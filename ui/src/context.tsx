@@ -1,0 +1,27 @@
+// App-wide UI state: which detail panel is open, notices, and the org status.
+import { createContext, useContext } from "react";
+import type { OrgStatus } from "./api";
+
+export type PanelRef = { kind: "user" | "system" | "group"; id: string };
+
+export interface Notice {
+  id: number;
+  kind: "ok" | "warn" | "error";
+  text: string;
+}
+
+export interface Ui {
+  panel: PanelRef | null;
+  open: (p: PanelRef) => void;
+  close: () => void;
+  notify: (kind: Notice["kind"], text: string) => void;
+  status: OrgStatus | undefined;
+}
+
+export const UiContext = createContext<Ui | null>(null);
+
+export function useUi(): Ui {
+  const ui = useContext(UiContext);
+  if (!ui) throw new Error("useUi outside UiContext");
+  return ui;
+}

@@ -1,0 +1,115 @@
+import { useQuery } from "@tanstack/react-query";
+import { commands } from "../bindings";
+import { unwrap } from "../api";
+import { useUi } from "../context";
+import { ago, bytes, osLabel, userName, when } from "../format";
+import { ActionBar } from "./ActionBar";
+import { History } from "./History";
+import { OpenInJumpCloud } from "./OpenInJumpCloud";
+
+export function DevicePanel({ id }: { id: string }) {
+  const ui = useUi();
+  const q = useQuery({
+    queryKey: ["system", id],
+    queryFn: () => unwrap(commands.systemDetail(id)),
+  });
+  if (q.error) return <p className="error-text">{(q.error as Error).message}</p>;
+  if (!q.data)
+    return (
+      <p className="muted">{q.isPending ? "Loading…" : "This device is not in the local copy."}</p>
+    );
+  const d = q.data;
+  const s = d.system;
+  const owner = d.owner;
+  return (
+    <div data-testid="device-panel">
+      <h2 className="panel-title" data-testid="panel-title">
+        {s.hostname || s.display_name}
+      </h2>
+      <div className="panel-sub">
+        {osLabel(s.os_family)} {s.os_version} · serial {s.serial || "unknown"}
+      </div>
+      <div className="badges">
+        <span className={s.fde_active ? "badge ok" : "badge warn"}>
+          {s.fde_active ? "Encrypted" : "Not encrypted"}
+        </span>
+        <span className={s.mdm_enrolled ? "badge ok" : "badge"}>
+          {s.mdm_enrolled ? `MDM: ${s.mdm_vendor || "JumpCloud"}` : "No MDM"}
+        </span>
+        {d.users.length === 0 && <span className="badge warn">Unbound</span>}
+        {!s.active && <span className="badge">Agent offline</span>}
+      </div>
+      <ActionBar targetKind="system" id={s.id} hostname={s.hostname} />
+      <div className="panel-buttons">
+        <OpenInJumpCloud kind="system" id={s.id} />
+      </div>
+      <dl className="facts">
+        <dt>Owner</dt>
+        <dd data-testid="device-owner">
+          {owner ? (
+            <button
+              type="button"
+              className="link"
+              onClick={() => ui.open({ kind: "user", id: owner.id })}
+            >
+              {userName(owner)} ({owner.email})
+            </button>
+          ) : (
+            "no bound user"
+          )}
+        </dd>
+        <dt>Model</dt>
+        <dd>{s.model || s.hw_vendor || "—"}</dd>
+        <dt>Memory</dt>
+        <dd>{bytes(s.memory_bytes)}</dd>
+        <dt>CPU</dt>
+        <dd>{s.cpu || "—"}</dd>
+        <dt>OS</dt>
+        <dd>
+          {s.os} {s.os_version} ({s.arch})
+        </dd>
+        <dt>Encryption</dt>
+        <dd>{s.fde_detail || (s.fde_active ? "on" : "off")}</dd>
+        <dt>Last contact</dt>
+        <dd>
+          {when(s.last_contact)} ({ago(s.last_contact)})
+        </dd>
+        <dt>Agent</dt>
+        <dd>{s.agent_version || "—"}</dd>
+        <dt>Added</dt>
+        <dd>{when(s.created)}</dd>
+      </dl>
+      <h3>Bound users ({d.users.length})</h3>
+      <ul className="list">
+        {d.users.map((u) => (
+          <li key={u.id}>
+            <button
+              type="button"
+              className="link"
+              onClick={() => ui.open({ kind: "user", id: u.id })}
+            >
+              {userName(u)}
+            </button>{" "}
+            <span className="muted">{u.email}</span>
+          </li>
+        ))}
+      </ul>
+      <h3>Groups ({d.groups.length})</h3>
+      <ul className="list">
+        {d.groups.map((g) => (
+          <li key={g.id}>
+            <button
+              type="button"
+              className="link"
+              onClick={() => ui.open({ kind: "group", id: g.id })}
+            >
+              {g.name}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <h3>Rollcall activity</h3>
+      <History targetId={s.id} />
+    </div>
+  );
+}

@@ -1,0 +1,161 @@
+import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { commands } from "../bindings";
+import { unwrap } from "../api";
+import { useUi } from "../context";
+import { ago, osLabel, userName, when } from "../format";
+import { ActionBar } from "./ActionBar";
+import { History } from "./History";
+import { UserForm } from "./UserForm";
+import { GroupPicker } from "./GroupPicker";
+import { OpenInJumpCloud } from "./OpenInJumpCloud";
+
+export function UserPanel({ id }: { id: string }) {
+  const ui = useUi();
+  const [editing, setEditing] = useState(false);
+  const [adding, setAdding] = useState(false);
+  const q = useQuery({ queryKey: ["user", id], queryFn: () => unwrap(commands.userDetail(id)) });
+  if (q.error) return <p className="error-text">{(q.error as Error).message}</p>;
+  if (!q.data)
+    return (
+      <p className="muted">
+        {q.isPending ? "Loading…" : "This user is not in the local copy (deleted?)."}
+      </p>
+    );
+  const d = q.data;
+  const u = d.user;
+  const manager = d.manager;
+  return (
+    <div data-testid="user-panel">
+      <h2 className="panel-title" data-testid="panel-title">
+        {userName(u)}
+      </h2>
+      <div className="panel-sub">
+        {u.email} · {u.username}
+      </div>
+      <div className="badges">
+        <span className={`badge state-${u.state.toLowerCase()}`} data-testid="user-state">
+          {u.state}
+        </span>
+        {u.locked && <span className="badge warn">Locked out</span>}
+        <span className={u.mfa_configured ? "badge ok" : "badge warn"}>
+          {u.mfa_configured ? "MFA enrolled" : "No MFA"}
+        </span>
+        {u.password_expired && <span className="badge warn">Password expired</span>}
+        {d.admin_role && <span className="badge">Admin: {d.admin_role}</span>}
+      </div>
+      <ActionBar targetKind="user" id={u.id} />
+      <div className="panel-buttons">
+        <button
+          type="button"
+          className="btn"
+          data-testid="edit-user"
+          onClick={() => setEditing(true)}
+        >
+          Edit profile
+        </button>
+        <button
+          type="button"
+          className="btn"
+          data-testid="add-user-to-group"
+          onClick={() => setAdding(true)}
+        >
+          Add to group…
+        </button>
+        <OpenInJumpCloud kind="user" id={u.id} />
+      </div>
+      <dl className="facts">
+        <dt>Department</dt>
+        <dd>{u.department || "—"}</dd>
+        <dt>Job title</dt>
+        <dd>{u.job_title || "—"}</dd>
+        <dt>Employee ID</dt>
+        <dd>{u.employee_id || "—"}</dd>
+        <dt>Location</dt>
+        <dd>{u.location || "—"}</dd>
+        <dt>Manager</dt>
+        <dd>
+          {manager ? (
+            <button
+              type="button"
+              className="link"
+              onClick={() => ui.open({ kind: "user", id: manager.id })}
+            >
+              {userName(manager)}
+            </button>
+          ) : (
+            "—"
+          )}
+        </dd>
+        <dt>Last login</dt>
+        <dd data-testid="last-login">
+          {d.last_login
+            ? `${when(d.last_login)} (${ago(d.last_login)})`
+            : "none in the last 30 days"}
+        </dd>
+        <dt>Created</dt>
+        <dd>{when(u.created)}</dd>
+      </dl>
+      <h3>Devices ({d.devices.length})</h3>
+      {d.devices.length === 0 ? (
+        <p className="muted">No bound devices.</p>
+      ) : (
+        <ul className="list">
+          {d.devices.map((s) => (
+            <li key={s.id}>
+              <button
+                type="button"
+                className="link"
+                data-testid={`user-device-${s.id}`}
+                onClick={() => ui.open({ kind: "system", id: s.id })}
+              >
+                {s.hostname || s.display_name}
+              </button>{" "}
+              <span className="muted">
+                {osLabel(s.os_family)} {s.os_version} ·{" "}
+                {s.fde_active ? "encrypted" : "NOT encrypted"} · {s.mdm_enrolled ? "MDM" : "no MDM"}{" "}
+                · seen {ago(s.last_contact)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <h3>Groups ({d.groups.length})</h3>
+      <ul className="list">
+        {d.groups.map((g) => (
+          <li key={g.id}>
+            <button
+              type="button"
+              className="link"
+              onClick={() => ui.open({ kind: "group", id: g.id })}
+            >
+              {g.name}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <h3>Apps ({d.apps.length})</h3>
+      <ul className="list">
+        {d.apps.map(([a, via]) => (
+          <li key={a.id + via}>
+            {a.label || a.name}{" "}
+            <span className="muted">{via === "direct" ? "direct" : `via ${via}`}</span>
+          </li>
+        ))}
+      </ul>
+      <h3>Recent logins and events</h3>
+      <ul className="list small">
+        {d.recent_events.slice(0, 10).map((e) => (
+          <li key={e.id}>
+            <span className="muted">{when(e.at)}</span> {e.event_type} {e.success ? "" : "(failed)"}
+          </li>
+        ))}
+        {d.recent_events.length === 0 && <li className="muted">None in the last 30 days.</li>}
+      </ul>
+      <h3>Rollcall activity</h3>
+      <History targetId={u.id} />
+      {editing && <UserForm user={u} onClose={() => setEditing(false)} />}
+      {adding && <GroupPicker kind="user" memberIds={[u.id]} onClose={() => setAdding(false)} />}
+    </div>
+  );
+}

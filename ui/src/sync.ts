@@ -1,0 +1,79 @@
+// Running a sync from the UI: progress arrives on a Channel; the first import of an org (or a
+// due re-sync) starts by itself once per org per session.
+import { useCallback, useEffect, useRef, useState } from "react";
+import { Channel } from "@tauri-apps/api/core";
+import { useQueryClient } from "@tanstack/react-query";
+import { commands, type SyncProgress_Deserialize } from "./bindings";
+import { CommandError, unwrap, type OrgStatus } from "./api";
+
+export type Progress = SyncProgress_Deserialize;
+
+export function useSync(
+  status: OrgStatus | undefined,
+  notify: (k: "ok" | "warn" | "error", t: string) => void,
+) {
+  const qc = useQueryClient();
+  const [progress, setProgress] = useState<Progress | null>(null);
+  const [running, setRunning] = useState(false);
+  const tried = useRef(new Set<string>());
+
+  const start = useCallback(async () => {
+    setRunning(true);
+    setProgress(null);
+    const ch = new Channel<Progress>();
+    ch.onmessage = (p) => setProgress(p);
+    try {
+      const r = await unwrap(commands.syncStart(ch));
+      notify(
+        "ok",
+        `Sync finished: ${(r.requests ?? 0).toLocaleString()} requests in ${((r.elapsed_ms ?? 0) / 1000).toFixed(1)} s.`,
+      );
+    } catch (e) {
+      if (e instanceof CommandError && e.code === "Cancelled") notify("warn", e.message);
+      else if (!(e instanceof CommandError && e.code === "Conflict"))
+        notify("error", e instanceof Error ? e.message : String(e));
+    } finally {
+      setRunning(false);
+      setProgress(null);
+      void qc.invalidateQueries({ queryKey: ["status"] });
+    }
+  }, [notify, qc]);
+
+  const orgId = status?.org?.id;
+  const due = status?.sync_due ?? false;
+  const offline = status?.connectivity !== undefined && typeof status.connectivity === "object";
+  const busy = status?.syncing ?? false;
+  useEffect(() => {
+    if (!orgId || !due || offline || busy || running || tried.current.has(orgId)) return;
+    tried.current.add(orgId);
+    void start();
+  }, [orgId, due, offline, busy, running, start]);
+
+  const cancel = () => void commands.syncCancel();
+  return { progress, running: running || busy, start, cancel };
+}
+
+/** One line for the progress bar, and the fraction done when known. */
+export function describe(p: Progress | null): { text: string; fraction: number | null } {
+  if (!p) return { text: "Starting…", fraction: null };
+  switch (p.type) {
+    case "started":
+      return { text: p.first_import ? "First import…" : "Syncing…", fraction: null };
+    case "phase":
+      return { text: `Reading ${p.phase}…`, fraction: null };
+    case "items": {
+      const done = p.done ?? 0;
+      const total = p.total ?? 0;
+      const eta =
+        p.eta_secs != null && p.eta_secs > 1 ? `, about ${Math.ceil(p.eta_secs)} s left` : "";
+      return {
+        text: `Reading ${p.phase}: ${done.toLocaleString()} of ${total.toLocaleString()}${eta}`,
+        fraction: total > 0 ? done / total : null,
+      };
+    }
+    case "browsable":
+      return { text: `Users and devices are browsable; reading the rest…`, fraction: null };
+    case "finished":
+      return { text: "Saving…", fraction: 1 };
+  }
+}

@@ -1,0 +1,106 @@
+import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { commands } from "../bindings";
+import { unwrap } from "../api";
+import { useUi } from "../context";
+import { when } from "../format";
+import { useDebounced } from "../components/useDebounced";
+
+const STATUSES = ["", "done", "failed", "unknown", "pending"];
+
+export function ActivityView() {
+  const ui = useUi();
+  const [text, setText] = useState("");
+  const [status, setStatus] = useState("");
+  const debounced = useDebounced(text, 150);
+  const q = useQuery({
+    queryKey: ["audit", { text: debounced, status }],
+    queryFn: () =>
+      unwrap(
+        commands.auditList({
+          target_id: null,
+          action: null,
+          status: status || null,
+          text: debounced || null,
+          limit: 1000,
+        }),
+      ),
+    placeholderData: (p) => p,
+  });
+  return (
+    <section className="view" data-testid="view-activity">
+      <div className="toolbar">
+        <h1>Activity</h1>
+        <input
+          className="input search"
+          type="search"
+          placeholder="Filter by target, action or message"
+          aria-label="Filter activity"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
+        <select
+          className="input"
+          aria-label="Outcome"
+          value={status}
+          data-testid="activity-status"
+          onChange={(e) => setStatus(e.target.value)}
+        >
+          {STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {s === "" ? "Any outcome" : s}
+            </option>
+          ))}
+        </select>
+      </div>
+      <p className="muted">
+        Every action sent from Rollcall for this organisation: intent recorded before the request,
+        outcome after it.
+      </p>
+      <div className="simple-table activity" data-testid="activity-table">
+        <div className="simple-row head">
+          <span>When</span>
+          <span>Action</span>
+          <span>Target</span>
+          <span>Outcome</span>
+          <span>JumpCloud said</span>
+          <span>By</span>
+        </div>
+        {q.data?.map((a) => (
+          <div key={a.id} className="simple-row" data-testid="activity-row">
+            <span>{when(a.started_at)}</span>
+            <span>{a.action}</span>
+            <span>
+              {a.target_kind === "user" || a.target_kind === "system" ? (
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() =>
+                    ui.open({ kind: a.target_kind as "user" | "system", id: a.target_id })
+                  }
+                >
+                  {a.target_label}
+                </button>
+              ) : (
+                a.target_label
+              )}
+            </span>
+            <span>
+              <span className={`badge st-${a.status}`}>
+                {a.status === "unknown" ? "outcome unknown" : a.status}
+              </span>
+              {a.http_status ? <span className="muted"> {a.http_status}</span> : null}
+            </span>
+            <span className="muted">{a.message}</span>
+            <span className="muted">{a.operator}</span>
+          </div>
+        ))}
+        {q.data?.length === 0 && (
+          <p className="muted pad">
+            No actions yet. Actions you take from a user&apos;s or device&apos;s panel appear here.
+          </p>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,222 @@
+import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { commands } from "../bindings";
+import { unwrap, type SystemQuery, type SystemRow } from "../api";
+import { useUi } from "../context";
+import { ago, osLabel } from "../format";
+import { DataTable, type Column, type Sort } from "../components/DataTable";
+import { FacetChips, type ChipSpec } from "../components/FacetChips";
+import { ColumnChooser, useColumns } from "../components/ColumnChooser";
+import { ExportButton } from "../components/ExportButton";
+import { GroupPicker } from "../panels/GroupPicker";
+import { useDebounced } from "../components/useDebounced";
+
+const COLUMNS: Column<SystemRow>[] = [
+  {
+    id: "hostname",
+    label: "Hostname",
+    width: "minmax(150px, 2fr)",
+    render: (s) => s.hostname || s.display_name,
+    sort: "hostname",
+  },
+  { id: "os", label: "OS", width: "90px", render: (s) => osLabel(s.os_family), sort: "os" },
+  {
+    id: "os_version",
+    label: "Version",
+    width: "minmax(80px, 1fr)",
+    render: (s) => s.os_version,
+    sort: "os_version",
+  },
+  {
+    id: "model",
+    label: "Model",
+    width: "minmax(120px, 1.5fr)",
+    render: (s) => s.model,
+    sort: "model",
+  },
+  {
+    id: "serial",
+    label: "Serial",
+    width: "minmax(110px, 1fr)",
+    render: (s) => s.serial,
+    sort: "serial",
+  },
+  {
+    id: "fde",
+    label: "Encrypted",
+    width: "90px",
+    render: (s) => (s.fde_active ? "yes" : <span className="warn-text">no</span>),
+  },
+  { id: "mdm", label: "MDM", width: "70px", render: (s) => (s.mdm_enrolled ? "yes" : "no") },
+  {
+    id: "last_contact",
+    label: "Last contact",
+    width: "120px",
+    render: (s) => ago(s.last_contact),
+    sort: "last_contact",
+  },
+  { id: "agent", label: "Agent", width: "90px", render: (s) => s.agent_version },
+];
+
+const CHIPS: ChipSpec[] = [
+  { facet: "os", value: "darwin", label: "macOS" },
+  { facet: "os", value: "windows", label: "Windows" },
+  { facet: "os", value: "linux", label: "Linux" },
+  { facet: "os", value: "ios", label: "iOS" },
+  { facet: "os", value: "android", label: "Android" },
+  { facet: "fde", value: "not encrypted", label: "Not encrypted" },
+  { facet: "mdm", value: "not enrolled", label: "No MDM" },
+  { facet: "stale", value: "stale", label: "Stale" },
+  { facet: "unbound", value: "unbound", label: "Unbound" },
+];
+
+export function DevicesView() {
+  const ui = useUi();
+  const [search, setSearch] = useState("");
+  const debounced = useDebounced(search, 120);
+  const [os, setOs] = useState<string[]>([]);
+  const [fde, setFde] = useState<boolean | null>(null);
+  const [mdm, setMdm] = useState<boolean | null>(null);
+  const [stale, setStale] = useState(false);
+  const [staleDays, setStaleDays] = useState(30);
+  const [unbound, setUnbound] = useState<boolean | null>(null);
+  const [group, setGroup] = useState("");
+  const [sort, setSort] = useState<Sort>({ key: "hostname", desc: false });
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [adding, setAdding] = useState(false);
+  const cols = useColumns(
+    "devices",
+    COLUMNS.map((c) => c.id),
+    ["hostname", "os", "os_version", "model", "fde", "mdm", "last_contact"],
+  );
+  const groups = useQuery({
+    queryKey: ["groups", "system", null],
+    queryFn: () => unwrap(commands.groupsList("system", null)),
+  });
+
+  const query: SystemQuery = {
+    search: debounced.trim() || null,
+    os_families: os,
+    os_version: null,
+    fde,
+    mdm,
+    stale_days: stale ? staleDays : null,
+    unbound,
+    group_id: group || null,
+    sort: sort.key,
+    desc: sort.desc,
+    offset: 0,
+    limit: 200,
+    now: null,
+  };
+  const facetQuery = { ...query, stale_days: staleDays };
+  const facets = useQuery({
+    queryKey: ["systemFacets", facetQuery, stale],
+    queryFn: () =>
+      unwrap(commands.systemFacets({ ...facetQuery, stale_days: stale ? staleDays : null })),
+    placeholderData: (prev) => prev,
+  });
+  const active = (c: ChipSpec) =>
+    c.facet === "os"
+      ? os.includes(c.value)
+      : c.facet === "fde"
+        ? fde === false
+        : c.facet === "mdm"
+          ? mdm === false
+          : c.facet === "stale"
+            ? stale
+            : unbound === true;
+  const toggle = (c: ChipSpec) => {
+    if (c.facet === "os")
+      setOs(os.includes(c.value) ? os.filter((s) => s !== c.value) : [...os, c.value]);
+    else if (c.facet === "fde") setFde(fde === false ? null : false);
+    else if (c.facet === "mdm") setMdm(mdm === false ? null : false);
+    else if (c.facet === "stale") setStale(!stale);
+    else setUnbound(unbound ? null : true);
+  };
+  return (
+    <section className="view" data-testid="view-devices">
+      <div className="toolbar">
+        <h1>Devices</h1>
+        <input
+          className="input search"
+          type="search"
+          placeholder="Filter by hostname, serial, model, owner…"
+          aria-label="Filter devices"
+          data-testid="devices-filter"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+        />
+        <select
+          className="input"
+          aria-label="In group"
+          value={group}
+          onChange={(e) => setGroup(e.target.value)}
+        >
+          <option value="">Any group</option>
+          {groups.data?.map((g) => (
+            <option key={g.group.id} value={g.group.id}>
+              {g.group.name}
+            </option>
+          ))}
+        </select>
+        <label className="inline">
+          Stale after
+          <input
+            className="input days"
+            type="number"
+            min={1}
+            max={3650}
+            value={staleDays}
+            aria-label="Stale after days"
+            onChange={(e) => setStaleDays(Math.max(1, Number(e.target.value) || 30))}
+          />
+          days
+        </label>
+        <ColumnChooser columns={COLUMNS} shown={cols.shown} onToggle={cols.toggle} />
+        <ExportButton request={{ view: "Systems", query }} />
+      </div>
+      <FacetChips facets={facets.data} chips={CHIPS} active={active} onToggle={toggle} />
+      {selected.size > 0 && (
+        <div className="selection-bar">
+          {selected.size} selected
+          <button type="button" className="btn" onClick={() => setAdding(true)}>
+            Add to group…
+          </button>
+          <button type="button" className="btn ghost" onClick={() => setSelected(new Set())}>
+            Clear
+          </button>
+        </div>
+      )}
+      <DataTable<SystemRow>
+        testId="devices-table"
+        queryKey={["systems", query]}
+        fetchPage={(offset, limit) => unwrap(commands.systemsPage({ ...query, offset, limit }))}
+        columns={COLUMNS.filter((c) => cols.shown.includes(c.id))}
+        rowId={(s) => s.id}
+        sort={sort}
+        onSort={setSort}
+        onOpen={(s) => ui.open({ kind: "system", id: s.id })}
+        openId={ui.panel?.kind === "system" ? ui.panel.id : null}
+        selected={selected}
+        onToggle={(id) => {
+          const n = new Set(selected);
+          if (n.has(id)) n.delete(id);
+          else n.add(id);
+          setSelected(n);
+        }}
+        empty="No devices match these filters."
+      />
+      {adding && (
+        <GroupPicker
+          kind="system"
+          memberIds={[...selected]}
+          onClose={() => {
+            setAdding(false);
+            setSelected(new Set());
+          }}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,211 @@
+import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { commands } from "../bindings";
+import { unwrap, type UserQuery, type UserRow } from "../api";
+import { useUi } from "../context";
+import { when, userName } from "../format";
+import { DataTable, type Column, type Sort } from "../components/DataTable";
+import { FacetChips, type ChipSpec } from "../components/FacetChips";
+import { ColumnChooser, useColumns } from "../components/ColumnChooser";
+import { ExportButton } from "../components/ExportButton";
+import { UserForm } from "../panels/UserForm";
+import { GroupPicker } from "../panels/GroupPicker";
+import { useDebounced } from "../components/useDebounced";
+
+const COLUMNS: Column<UserRow>[] = [
+  {
+    id: "name",
+    label: "Name",
+    width: "minmax(140px, 2fr)",
+    render: (u) => userName(u),
+    sort: "name",
+  },
+  {
+    id: "email",
+    label: "Email",
+    width: "minmax(160px, 2fr)",
+    render: (u) => u.email,
+    sort: "email",
+  },
+  {
+    id: "username",
+    label: "Username",
+    width: "minmax(100px, 1fr)",
+    render: (u) => u.username,
+    sort: "username",
+  },
+  {
+    id: "department",
+    label: "Department",
+    width: "minmax(90px, 1fr)",
+    render: (u) => u.department,
+    sort: "department",
+  },
+  { id: "job_title", label: "Job title", width: "minmax(90px, 1fr)", render: (u) => u.job_title },
+  {
+    id: "state",
+    label: "State",
+    width: "100px",
+    render: (u) => <span className={`badge state-${u.state.toLowerCase()}`}>{u.state}</span>,
+    sort: "state",
+  },
+  { id: "locked", label: "Locked", width: "70px", render: (u) => (u.locked ? "locked" : "") },
+  { id: "mfa", label: "MFA", width: "70px", render: (u) => (u.mfa_configured ? "yes" : "no") },
+  {
+    id: "created",
+    label: "Created",
+    width: "130px",
+    render: (u) => when(u.created),
+    sort: "created",
+  },
+];
+
+const CHIPS: ChipSpec[] = [
+  { facet: "state", value: "ACTIVATED", label: "Active" },
+  { facet: "state", value: "STAGED", label: "Staged" },
+  { facet: "state", value: "SUSPENDED", label: "Suspended" },
+  { facet: "locked", value: "locked", label: "Locked out" },
+  { facet: "mfa", value: "not enrolled", label: "No MFA" },
+];
+
+export function UsersView() {
+  const ui = useUi();
+  const [search, setSearch] = useState("");
+  const debounced = useDebounced(search, 120);
+  const [states, setStates] = useState<string[]>([]);
+  const [locked, setLocked] = useState<boolean | null>(null);
+  const [mfa, setMfa] = useState<boolean | null>(null);
+  const [group, setGroup] = useState<string>("");
+  const [sort, setSort] = useState<Sort>({ key: "name", desc: false });
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [creating, setCreating] = useState(false);
+  const [adding, setAdding] = useState(false);
+  const cols = useColumns(
+    "users",
+    COLUMNS.map((c) => c.id),
+    ["name", "email", "department", "state", "locked", "mfa"],
+  );
+  const groups = useQuery({
+    queryKey: ["groups", "user", null],
+    queryFn: () => unwrap(commands.groupsList("user", null)),
+  });
+
+  const query: UserQuery = {
+    search: debounced.trim() || null,
+    states,
+    locked,
+    mfa,
+    group_id: group || null,
+    department: null,
+    sort: sort.key,
+    desc: sort.desc,
+    offset: 0,
+    limit: 200,
+  };
+  const facets = useQuery({
+    queryKey: ["userFacets", query],
+    queryFn: () => unwrap(commands.userFacets(query)),
+    placeholderData: (prev) => prev,
+  });
+  const active = (c: ChipSpec) =>
+    c.facet === "state"
+      ? states.includes(c.value)
+      : c.facet === "locked"
+        ? locked === true
+        : mfa === false;
+  const toggle = (c: ChipSpec) => {
+    if (c.facet === "state")
+      setStates(
+        states.includes(c.value) ? states.filter((s) => s !== c.value) : [...states, c.value],
+      );
+    else if (c.facet === "locked") setLocked(locked ? null : true);
+    else setMfa(mfa === false ? null : false);
+  };
+  return (
+    <section className="view" data-testid="view-users">
+      <div className="toolbar">
+        <h1>Users</h1>
+        <input
+          className="input search"
+          type="search"
+          placeholder="Filter by name, email, username, department…"
+          aria-label="Filter users"
+          data-testid="users-filter"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+        />
+        <select
+          className="input"
+          aria-label="In group"
+          value={group}
+          data-testid="users-group"
+          onChange={(e) => setGroup(e.target.value)}
+        >
+          <option value="">Any group</option>
+          {groups.data?.map((g) => (
+            <option key={g.group.id} value={g.group.id}>
+              {g.group.name}
+            </option>
+          ))}
+        </select>
+        <ColumnChooser columns={COLUMNS} shown={cols.shown} onToggle={cols.toggle} />
+        <ExportButton request={{ view: "Users", query }} />
+        <button
+          type="button"
+          className="btn primary"
+          data-testid="new-user"
+          onClick={() => setCreating(true)}
+        >
+          New user
+        </button>
+      </div>
+      <FacetChips facets={facets.data} chips={CHIPS} active={active} onToggle={toggle} />
+      {selected.size > 0 && (
+        <div className="selection-bar" data-testid="selection-bar">
+          {selected.size} selected
+          <button
+            type="button"
+            className="btn"
+            data-testid="bulk-add-to-group"
+            onClick={() => setAdding(true)}
+          >
+            Add to group…
+          </button>
+          <button type="button" className="btn ghost" onClick={() => setSelected(new Set())}>
+            Clear
+          </button>
+        </div>
+      )}
+      <DataTable<UserRow>
+        testId="users-table"
+        queryKey={["users", { ...query, offset: 0 }]}
+        fetchPage={(offset, limit) => unwrap(commands.usersPage({ ...query, offset, limit }))}
+        columns={COLUMNS.filter((c) => cols.shown.includes(c.id))}
+        rowId={(u) => u.id}
+        sort={sort}
+        onSort={setSort}
+        onOpen={(u) => ui.open({ kind: "user", id: u.id })}
+        openId={ui.panel?.kind === "user" ? ui.panel.id : null}
+        selected={selected}
+        onToggle={(id) => {
+          const n = new Set(selected);
+          if (n.has(id)) n.delete(id);
+          else n.add(id);
+          setSelected(n);
+        }}
+        empty="No users match these filters."
+      />
+      {creating && <UserForm onClose={() => setCreating(false)} />}
+      {adding && (
+        <GroupPicker
+          kind="user"
+          memberIds={[...selected]}
+          onClose={() => {
+            setAdding(false);
+            setSelected(new Set());
+          }}
+        />
+      )}
+    </section>
+  );
+}

@@ -64,11 +64,13 @@ ui-checks:
 
 e2e: deps ui
 	cargo build $(FEATURES) --bin rollcall
+	cargo build -p jcsim --bin jcsim
 	tests/e2e/run.sh $(APP)
 
 test: deps ui
 	$(MAKE) --no-print-directory fmt clippy nextest check-bindings ui-checks
 	cargo build $(FEATURES) --bin rollcall
+	cargo build -p jcsim --bin jcsim
 	tests/e2e/run.sh $(APP)
 
 deb: deps-build

@@ -6,10 +6,12 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 bin=$(readlink -f "${1:-$root/target/debug/rollcall}")
 [ -x "$bin" ] || { echo "e2e: no app binary at $bin; run 'make e2e' to build it" >&2; exit 1; }
+jcsim="$(dirname "$bin")/jcsim"
+[ -x "$jcsim" ] || { echo "e2e: no jcsim binary at $jcsim; run 'make e2e' to build it" >&2; exit 1; }
 
 driver=$(command -v tauri-driver || echo "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver")
 [ -x "$driver" ] || { echo "e2e: tauri-driver is missing; run 'make deps'" >&2; exit 1; }
-for tool in xvfb-run dbus-run-session gnome-keyring-daemon xdotool zenity /usr/bin/WebKitWebDriver node; do
+for tool in xvfb-run dbus-run-session gnome-keyring-daemon xdotool zenity secret-tool /usr/bin/WebKitWebDriver node; do
   command -v "$tool" >/dev/null || { echo "e2e: $tool is missing; run 'make deps'" >&2; exit 1; }
 done
 
@@ -23,9 +25,9 @@ read -r port nport < <(node -e '
   const get = () => new Promise(r => { const s = net.createServer(); s.listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => r(p)); }); });
   (async () => { ps.push(await get(), await get()); console.log(ps.join(" ")); })();')
 
-export HOME="$tmp" XDG_DATA_HOME="$tmp/data" XDG_CACHE_HOME="$tmp/cache" XDG_CONFIG_HOME="$tmp/config" XDG_RUNTIME_DIR="$tmp/run"
+export USER="${USER:-$(id -un)}" HOME="$tmp" XDG_DATA_HOME="$tmp/data" XDG_CACHE_HOME="$tmp/cache" XDG_CONFIG_HOME="$tmp/config" XDG_RUNTIME_DIR="$tmp/run"
 export ROLLCALL_HOME="$tmp/rollcall" ROLLCALL_LOG="${ROLLCALL_LOG:-info}"
-export ROLLCALL_E2E_BIN="$bin" ROLLCALL_E2E_DRIVER="http://127.0.0.1:$port"
+export ROLLCALL_E2E_BIN="$bin" ROLLCALL_E2E_JCSIM="$jcsim" ROLLCALL_E2E_DRIVER="http://127.0.0.1:$port"
 export NO_AT_BRIDGE=1
 
 dbus-run-session -- xvfb-run -a -s '-screen 0 1440x900x24' bash -c '
@@ -35,5 +37,5 @@ dbus-run-session -- xvfb-run -a -s '-screen 0 1440x900x24' bash -c '
   "$0" --port "$1" --native-port "$2" --native-driver /usr/bin/WebKitWebDriver >"$HOME/tauri-driver.log" 2>&1 &
   drv=$!
   trap "kill $drv 2>/dev/null || true" EXIT
-  node "$3/tests/e2e/suite.mjs"
+  node "$3/tests/e2e/suite.mjs" || { cp "$HOME/tauri-driver.log" "$3/target/e2e-tauri-driver.log" 2>/dev/null; exit 1; }
 ' "$driver" "$port" "$nport" "$root"

@@ -1,7 +1,14 @@
 // End-to-end tests on the real app: tauri-driver + WebKitWebDriver, started by run.sh under
 // dbus-run-session + xvfb-run with a throwaway HOME and an unlocked gnome-keyring.
-// Prints one line per test and closes with "N passed, M failed".
-import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from "node:fs";
+// Prints one line per test and closes with "N passed, M failed". Tests run in order and share
+// ROLLCALL_HOME, like one admin's computer: first launch, the demo, then a connected org.
+import {
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+  existsSync,
+} from "node:fs";
 import { execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
 import { Session, waitForDriver, sleep } from "./webdriver.mjs";
@@ -9,18 +16,38 @@ import { answerDialog, dialogVisible } from "./dialogs.mjs";
 
 const root = new URL("../..", import.meta.url).pathname;
 const app = process.env.ROLLCALL_E2E_BIN;
+const jcsimBin = process.env.ROLLCALL_E2E_JCSIM;
 const driver = process.env.ROLLCALL_E2E_DRIVER;
+const home = process.env.ROLLCALL_HOME;
 const screens = join(root, "target/e2e-screens");
 const only = process.env.ROLLCALL_E2E_ONLY ?? "";
 mkdirSync(screens, { recursive: true });
 
-const cargoVersion = /^version\s*=\s*"([^"]+)"/m.exec(readFileSync(join(root, "Cargo.toml"), "utf8"))[1];
-const VIEWS = ["users", "groups", "devices", "apps", "checklists", "reports", "activity"];
+const cargoVersion = /^version\s*=\s*"([^"]+)"/m.exec(
+  readFileSync(join(root, "Cargo.toml"), "utf8"),
+)[1];
+const VIEWS = [
+  "users",
+  "groups",
+  "devices",
+  "apps",
+  "admins",
+  "checklists",
+  "reports",
+  "activity",
+];
 
-async function launch(args = []) {
-  const s = await Session.start(driver, app, args);
-  // The first paint of the frame: the sidebar is rendered from the bundled UI.
-  await s.find('[data-testid="nav-users"]', 20_000);
+async function launch(args = [], ready = '[data-testid="nav-users"]') {
+  let s;
+  try {
+    s = await Session.start(driver, app, args);
+  } catch (e) {
+    // WebKitWebDriver sometimes misses a window that closed a moment before; one more try.
+    console.log(`     (session start failed: ${e.message}; retrying once)`);
+    await sleep(2000);
+    s = await Session.start(driver, app, args);
+  }
+  await s.find(ready, 30_000);
   return s;
 }
 
@@ -32,36 +59,159 @@ function assert(cond, msg) {
   if (!cond) throw new Error(msg);
 }
 
+const $ = (id) => `[data-testid="${id}"]`;
+
+async function click(s, css, timeout) {
+  await (await s.find(css, timeout)).click();
+}
+
+async function type(s, css, text) {
+  await (await s.find(css)).type(text);
+}
+
+/** The base URL of the demo simulator the app started most recently (from its log). */
+function demoBase() {
+  const logs = join(home, "logs");
+  const text = readdirSync(logs)
+    .filter((f) => f.startsWith("rollcall."))
+    .map((f) => readFileSync(join(logs, f), "utf8"))
+    .join("");
+  const all = [
+    ...text.matchAll(
+      /demo organisation started base_url=(http:\/\/127\.0\.0\.1:\d+)/g,
+    ),
+  ];
+  assert(
+    all.length > 0,
+    "the log does not say where the demo simulator listens",
+  );
+  return all[all.length - 1][1];
+}
+
+async function sim(base, path, init) {
+  const r = await fetch(base + path, init);
+  assert(r.ok, `${path}: HTTP ${r.status}`);
+  return r.json();
+}
+
+async function simApi(base, key, path) {
+  return sim(base, path, { headers: { "x-api-key": key } });
+}
+
+/** Requests the simulator saw whose path contains `part`, by method. */
+async function simRequests(base, method, part) {
+  const all = await sim(
+    base,
+    `/__sim/requests?path=${encodeURIComponent(part)}`,
+  );
+  return all.filter((r) => r.method === method && r.path.includes(part));
+}
+
+function adminKey(info) {
+  return info.admins.find((a) => a.role === "Administrator" && !a.multiTenant)
+    .apiKey;
+}
+
+/** A Windows device with MDM and BitLocker (lock and wipe both offered) and its one user. */
+async function pickTarget(base) {
+  const key = adminKey(await sim(base, "/__sim/info"));
+  for (let skip = 0; ; skip += 100) {
+    const page = await simApi(base, key, `/api/systems?limit=100&skip=${skip}`);
+    for (const s of page.results) {
+      if (
+        s.osFamily !== "windows" ||
+        !s.fde?.active ||
+        s.mdm?.vendor !== "internal" ||
+        /[<>]/.test(s.hostname)
+      )
+        continue;
+      const users = await simApi(base, key, `/api/v2/systems/${s._id}/users`);
+      if (users.length !== 1) continue;
+      const u = await simApi(base, key, `/api/systemusers/${users[0].id}`);
+      if (u.state === "ACTIVATED" && !/[<>]/.test(u.email))
+        return { system: s, user: u };
+    }
+    if (skip + 100 >= page.totalCount)
+      throw new Error(
+        "the demo has no Windows device with MDM and BitLocker bound to one active user",
+      );
+  }
+}
+
+function freePort() {
+  return Number(
+    execFileSync(
+      "node",
+      [
+        "-e",
+        'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})',
+      ],
+      {
+        encoding: "utf8",
+      },
+    ).trim(),
+  );
+}
+
+/** Starts the jcsim binary on `port`; resolves with its info once it answers. */
+async function startJcsim(port) {
+  const child = spawn(
+    jcsimBin,
+    ["--port", String(port), "--users", "60", "--single-org", "--seed", "11"],
+    { stdio: "ignore" },
+  );
+  const base = `http://127.0.0.1:${port}`;
+  const until = Date.now() + 20_000;
+  while (Date.now() < until) {
+    try {
+      return { child, base, info: await sim(base, "/__sim/info") };
+    } catch {
+      await sleep(150);
+    }
+  }
+  child.kill();
+  throw new Error("jcsim did not start");
+}
+
+function secretToolSearch() {
+  try {
+    return execFileSync(
+      "secret-tool",
+      ["search", "--all", "service", "app.rollcall.desktop"],
+      { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+    );
+  } catch (e) {
+    return String(e.stdout ?? "");
+  }
+}
+
 const tests = [
   [
-    "the window is titled Rollcall and the frame renders",
+    "first launch: the window is titled Rollcall and asks to connect an organisation",
     async () => {
-      const s = await launch();
+      const s = await launch([], $("connect-screen"));
       try {
-        assert((await s.title()) === "Rollcall", `document title is "${await s.title()}"`);
-        const native = execFileSync("xdotool", ["search", "--onlyvisible", "--name", "^Rollcall$"], { encoding: "utf8" });
-        assert(native.trim() !== "", "no visible native window titled Rollcall");
-        for (const id of ["org-switcher", "statusbar", "connection-state", "data-as-of"]) {
-          await s.find(`[data-testid="${id}"]`);
-        }
-        await s.waitForText('[data-testid="org-name"]', "No organisation connected");
-        await s.waitForText('[data-testid="data-as-of"]', "Data as of");
-      } finally {
-        await s.quit();
-      }
-    },
-  ],
-  [
-    "each sidebar view opens and says what it will hold",
-    async () => {
-      const s = await launch();
-      try {
-        for (const v of VIEWS) {
-          await (await s.find(`[data-testid="nav-${v}"]`)).click();
-          const text = await s.waitForText(`[data-testid="view-${v}"]`, "Not built yet");
-          assert(text.length > 40, `view ${v} says too little: "${text}"`);
-          await shot(s, `view-${v}`);
-        }
+        assert(
+          (await s.title()) === "Rollcall",
+          `document title is "${await s.title()}"`,
+        );
+        const native = execFileSync(
+          "xdotool",
+          ["search", "--onlyvisible", "--name", "^Rollcall$"],
+          { encoding: "utf8" },
+        );
+        assert(
+          native.trim() !== "",
+          "no visible native window titled Rollcall",
+        );
+        await s.waitForText($("org-name"), "No organisation");
+        await s.waitForText($("connection-state"), "Not connected");
+        assert(
+          (await (await s.find($("connect-key"))).attribute("type")) ===
+            "password",
+          "the API key field is not masked",
+        );
+        await shot(s, "connect");
       } finally {
         await s.quit();
       }
@@ -72,25 +222,207 @@ const tests = [
     async () => {
       const s = await launch();
       try {
-        await (await s.find('[data-testid="nav-about"]')).click();
-        const version = await s.waitForText('[data-testid="about-version"]', cargoVersion);
-        assert(version === cargoVersion, `About shows "${version}", Cargo.toml says ${cargoVersion}`);
-        const dataDir = await (await s.find('[data-testid="about-data-dir"]')).text();
-        assert(dataDir.startsWith(process.env.ROLLCALL_HOME), `data dir ${dataDir} is outside ROLLCALL_HOME`);
+        await click(s, $("nav-about"));
+        const version = await s.waitForText($("about-version"), cargoVersion);
+        assert(
+          version === cargoVersion,
+          `About shows "${version}", Cargo.toml says ${cargoVersion}`,
+        );
+        const dataDir = await (await s.find($("about-data-dir"))).text();
+        assert(
+          dataDir.startsWith(home),
+          `data dir ${dataDir} is outside ROLLCALL_HOME`,
+        );
         await shot(s, "about");
-        await (await s.find('[data-testid="about-close"]')).click();
+        await click(s, $("about-close"));
       } finally {
         await s.quit();
       }
     },
   ],
   [
-    "rollcall --demo shows the demo organisation label",
+    "demo: search, suspend, reset MFA, lock (Cancel, then OK), wipe with the typed hostname, Activity",
     async () => {
-      const s = await launch(["--demo"]);
+      const s = await launch([], $("try-demo"));
       try {
-        await s.waitForText('[data-testid="org-name"]', "Demo organisation");
-        await s.find('[data-testid="demo-banner"]');
+        await click(s, $("try-demo"));
+        await s.find($("demo-banner"), 20_000);
+        await s.waitForText($("data-as-of"), "Data as of", 60_000);
+        await s.waitForText($("connection-state"), "Online", 20_000);
+        const base = demoBase();
+        const { system, user } = await pickTarget(base);
+
+        // Search the user and open their panel.
+        await type(s, $("global-search"), user.email);
+        await click(s, $(`hit-${user._id}`), 10_000);
+        await s.waitForText($("panel-title"), user.lastname);
+        await shot(s, "user-panel");
+
+        await click(s, $("action-suspend"));
+        await s.waitForText($("user-state"), "SUSPENDED", 15_000);
+        await click(s, $("action-resetmfa"));
+        await s.waitForText($("notice-ok"), "Reset MFA", 15_000);
+        assert(
+          (
+            await simRequests(
+              base,
+              "POST",
+              `/systemusers/${user._id}/state/suspend`,
+            )
+          ).length === 1,
+          "jcsim did not see exactly one suspend",
+        );
+        assert(
+          (await simRequests(base, "POST", `/systemusers/${user._id}/resetmfa`))
+            .length === 1,
+          "jcsim did not see exactly one MFA reset",
+        );
+
+        // Their Windows device: lock, answered Cancel then OK.
+        await click(s, $(`user-device-${system._id}`));
+        await s.waitForText($("panel-title"), system.hostname);
+        const lockPath = `/systems/${system._id}/command/builtin/lock`;
+        await click(s, $("action-lock"));
+        await answerDialog("Lock device", "cancel");
+        await s.waitForText($("notice-warn"), "nothing was sent", 10_000);
+        assert(
+          (await simRequests(base, "POST", lockPath)).length === 0,
+          "Cancel still sent a lock",
+        );
+        await click(s, $("action-lock"));
+        await answerDialog("Lock device", "ok", 10_000, "alt+l");
+        await s.waitForText($("notice-ok"), "Lock sent", 15_000);
+        assert(
+          (await simRequests(base, "POST", lockPath)).length === 1,
+          "OK did not send exactly one lock",
+        );
+
+        // Wipe: the hostname must be typed first, then the native dialog.
+        await click(s, $("action-wipe"));
+        await s.find($("wipe-modal"));
+        const cont = await s.find($("wipe-continue"));
+        assert(
+          (await cont.attribute("disabled")) !== null,
+          "Wipe is enabled before the hostname is typed",
+        );
+        await type(s, $("wipe-hostname"), system.hostname);
+        await shot(s, "wipe-typed");
+        await click(s, $("wipe-continue"));
+        await answerDialog(
+          "Wipe device — erase all data",
+          "ok",
+          10_000,
+          "alt+w",
+        );
+        await s.waitForText($("notice-ok"), "Wipe sent", 15_000);
+        assert(
+          (
+            await simRequests(
+              base,
+              "POST",
+              `/systems/${system._id}/command/builtin/erase`,
+            )
+          ).length === 1,
+          "jcsim did not see exactly one erase",
+        );
+
+        // Activity lists the four actions; the device's panel shows its own.
+        await s.waitForText($("panel-history"), "device.wipe", 10_000);
+        await click(s, $("nav-activity"));
+        const activity = await s.waitForText(
+          $("activity-table"),
+          "device.wipe",
+          10_000,
+        );
+        for (const a of [
+          "user.suspend",
+          "user.reset_mfa",
+          "device.lock",
+          "device.wipe",
+        ]) {
+          assert(
+            activity.includes(a),
+            `Activity lacks ${a}: ${activity.slice(0, 400)}`,
+          );
+        }
+        await shot(s, "view-activity");
+      } finally {
+        await s.quit();
+      }
+    },
+  ],
+  [
+    "demo: hostile names render as text and run nothing",
+    async () => {
+      const s = await launch();
+      try {
+        await s.find($("demo-banner"), 20_000);
+        await s.waitForText($("data-as-of"), "Data as of", 60_000);
+        await type(s, $("users-filter"), "hostile");
+        await s.waitForText(
+          $("users-table"),
+          "<script>alert('xss')</script>",
+          10_000,
+        );
+        const row = await s.execute(
+          "const r = document.querySelector('[data-testid=users-table] [data-testid^=row-]'); r.click(); return r.textContent;",
+        );
+        assert(row.length > 0, "no hostile row");
+        await s.find($("user-panel"));
+        await type(s, $("global-search"), "hostile");
+        await s.find($("search-results"));
+        await sleep(500);
+        const report = await s.execute(`return {
+          title: document.title,
+          markup: document.querySelectorAll('main script, main img, main svg, main marquee, main b, main i').length,
+          alerts: typeof window.__rollcallAlerts,
+          text: document.querySelector('main').textContent,
+        };`);
+        assert(
+          report.title === "Rollcall",
+          `the page title changed to "${report.title}"`,
+        );
+        assert(
+          report.markup === 0,
+          `${report.markup} elements from JumpCloud data were parsed as markup`,
+        );
+        assert(
+          report.text.includes("<img src=x onerror"),
+          "the hostile text is not shown as text",
+        );
+        await shot(s, "hostile");
+      } finally {
+        await s.quit();
+      }
+    },
+  ],
+  [
+    "demo: a screenshot of every view",
+    async () => {
+      const s = await launch();
+      try {
+        await s.find($("demo-banner"), 20_000);
+        await s.waitForText($("data-as-of"), "Data as of", 60_000);
+        for (const v of VIEWS) {
+          await click(s, $(`nav-${v}`));
+          await s.find($(`view-${v}`));
+          await sleep(400);
+          await shot(s, `view-${v}`);
+        }
+        await click(s, $("nav-devices"));
+        await click(s, $("chip-os-linux"));
+        await sleep(300);
+        await s.execute(
+          "document.querySelector('[data-testid=devices-table] [data-testid^=row-]').click()",
+        );
+        await s.waitForText(
+          $("action-reasons"),
+          "Linux systems have no managed wipe",
+          10_000,
+        );
+        await shot(s, "device-panel-linux");
+        await click(s, $("nav-users"));
+        await sleep(400);
         await shot(s, "demo");
       } finally {
         await s.quit();
@@ -98,33 +430,143 @@ const tests = [
     },
   ],
   [
+    "a connected org: key in the Secret Service, read back after a relaunch; offline, then recovery",
+    async () => {
+      const port = freePort();
+      let js = await startJcsim(port);
+      const key = adminKey(js.info);
+      const org = js.info.organizations[0];
+      const s = await launch();
+      try {
+        await click(s, $("org-name"));
+        await click(s, $("org-add"));
+        await click(s, $("connect-advanced"));
+        await type(s, $("connect-base"), js.base);
+        await type(s, $("connect-key"), "not-a-key");
+        await click(s, $("connect-test"));
+        await s.waitForText($("connect-error"), "refused the API key", 15_000);
+        await shot(s, "connect-wrong-key");
+        await s.execute(
+          "const e = document.querySelector('[data-testid=connect-key]'); e.select();",
+        );
+        await (await s.find($("connect-key"))).type("\uE003".repeat(20) + key);
+        await click(s, $("connect-test"));
+        await s.waitForText($("connect-result"), org.name, 15_000);
+        await click(s, $("connect-submit"));
+        await s.waitForText($("org-name"), org.name, 15_000);
+        await s.waitForText($("data-as-of"), "Data as of", 60_000);
+      } finally {
+        await s.quit();
+      }
+      const stored = secretToolSearch();
+      assert(
+        stored.includes(org.id),
+        `the Secret Service has no Rollcall entry for ${org.id}: ${stored}`,
+      );
+      assert(stored.includes(key), "the stored secret is not the key");
+      const orgsJson = readFileSync(join(home, "config", "orgs.json"), "utf8");
+      assert(!orgsJson.includes(key), "orgs.json holds the key");
+      const dbFile = join(home, "data", "orgs", `${org.id}.sqlite`);
+      assert(existsSync(dbFile), `no cache file at ${dbFile}`);
+      assert(
+        !readFileSync(dbFile).includes(Buffer.from(key)),
+        "the cache file holds the key",
+      );
+      const logs = readdirSync(join(home, "logs"))
+        .map((f) => readFileSync(join(home, "logs", f), "utf8"))
+        .join("");
+      assert(!logs.includes(key), "a log line holds the key");
+
+      // JumpCloud unreachable: the app opens from the cache and says so.
+      js.child.kill();
+      await sleep(300);
+      const s2 = await launch();
+      try {
+        await s2.waitForText($("org-name"), org.name, 15_000);
+        await s2.waitForText(
+          $("connection-state"),
+          "Offline — data as of",
+          30_000,
+        );
+        await s2.find(
+          '[data-testid="users-table"] [data-testid^="row-"]',
+          10_000,
+        );
+        await shot(s2, "offline");
+        // The network returns: the key read back from the keyring works again, by itself.
+        js = await startJcsim(port);
+        await s2.waitForText($("connection-state"), "Online", 40_000);
+        // Remove the organisation: native confirmation, then the key and the file are gone.
+        await click(s2, $("org-name"));
+        await click(s2, $(`org-remove-${org.id}`));
+        await answerDialog("Remove organisation", "ok", 10_000, "alt+r");
+        await sleep(1000);
+      } finally {
+        await s2.quit();
+        js.child.kill();
+      }
+      assert(
+        !secretToolSearch().includes(org.id),
+        "the keyring entry survived Remove organisation",
+      );
+      assert(
+        !existsSync(dbFile),
+        "the cache file survived Remove organisation",
+      );
+    },
+  ],
+  [
     "the app writes its log file below ROLLCALL_HOME",
     async () => {
-      const logs = join(process.env.ROLLCALL_HOME, "logs");
+      const logs = join(home, "logs");
       assert(existsSync(logs), `${logs} does not exist`);
-      const files = readdirSync(logs).filter((f) => /^rollcall\.\d{4}-\d{2}-\d{2}\.log$/.test(f));
-      assert(files.length > 0, `no rollcall.YYYY-MM-DD.log in ${logs}: ${readdirSync(logs)}`);
-      const text = files.map((f) => readFileSync(join(logs, f), "utf8")).join("");
-      assert(text.includes("starting Rollcall"), "the log file lacks the start-up line");
+      const files = readdirSync(logs).filter((f) =>
+        /^rollcall\.\d{4}-\d{2}-\d{2}\.log$/.test(f),
+      );
+      assert(
+        files.length > 0,
+        `no rollcall.YYYY-MM-DD.log in ${logs}: ${readdirSync(logs)}`,
+      );
+      const text = files
+        .map((f) => readFileSync(join(logs, f), "utf8"))
+        .join("");
+      assert(
+        text.includes("starting Rollcall"),
+        "the log file lacks the start-up line",
+      );
     },
   ],
   [
     "the dialog helper finds a native GTK dialog by title and answers it",
     async () => {
-      // A stand-in GTK dialog (zenity) until the app opens its own; later issues answer the
-      // app's confirmations with the same helper.
       const title = "Rollcall e2e check?";
       for (const [answer, code] of [
         ["cancel", 1],
         ["ok", 0],
       ]) {
-        const child = spawn("zenity", ["--question", `--title=${title}`, "--text=Answer me", "--ok-label=_OK", "--cancel-label=_Cancel"], {
-          stdio: "ignore",
-        });
+        const child = spawn(
+          "zenity",
+          [
+            "--question",
+            `--title=${title}`,
+            "--text=Answer me",
+            "--ok-label=_OK",
+            "--cancel-label=_Cancel",
+          ],
+          {
+            stdio: "ignore",
+          },
+        );
         const exited = new Promise((r) => child.on("exit", (c) => r(c)));
         await answerDialog(title, answer);
-        const got = await Promise.race([exited, sleep(5000).then(() => "timeout")]);
-        assert(got === code, `answering ${answer}: zenity exited ${got}, expected ${code}`);
+        const got = await Promise.race([
+          exited,
+          sleep(5000).then(() => "timeout"),
+        ]);
+        assert(
+          got === code,
+          `answering ${answer}: zenity exited ${got}, expected ${code}`,
+        );
         assert(!dialogVisible(title), "the dialog is still visible");
       }
     },
@@ -143,7 +585,11 @@ for (const [name, fn] of tests) {
     console.log(`ok   ${name} (${Date.now() - t0} ms)`);
   } catch (e) {
     failed++;
-    console.log(`FAIL ${name} (${Date.now() - t0} ms)\n     ${String(e?.stack ?? e).split("\n").join("\n     ")}`);
+    console.log(
+      `FAIL ${name} (${Date.now() - t0} ms)\n     ${String(e?.stack ?? e)
+        .split("\n")
+        .join("\n     ")}`,
+    );
   }
 }
 console.log(`screenshots: ${screens}`);

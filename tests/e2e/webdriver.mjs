@@ -25,7 +25,9 @@ export class Session {
   }
 
   cmd(method, path, body) {
-    return request(this.base, method, `/session/${this.id}${path}`, body).then((r) => r.value);
+    return request(this.base, method, `/session/${this.id}${path}`, body).then(
+      (r) => r.value,
+    );
   }
 
   async quit() {
@@ -42,14 +44,28 @@ export class Session {
     let last;
     while (Date.now() < until) {
       try {
-        const v = await this.cmd("POST", "/element", { using: "css selector", value: css });
+        const v = await this.cmd("POST", "/element", {
+          using: "css selector",
+          value: css,
+        });
         return new Element(this, v[ELEMENT]);
       } catch (e) {
         last = e;
         await sleep(100);
       }
     }
-    throw new WebDriverError(`no element matches ${css} after ${timeout} ms: ${last?.message}`);
+    throw new WebDriverError(
+      `no element matches ${css} after ${timeout} ms: ${last?.message}`,
+    );
+  }
+
+  /** The textContent of the first element matching `css` (null when none). WebKit's
+   * "visible text" skips cells clipped by `overflow: hidden`, so checks read textContent. */
+  async textOf(css) {
+    return this.execute(
+      "const e = document.querySelector(arguments[0]); return e ? e.textContent : null;",
+      [css],
+    );
   }
 
   /** Waits until `css` matches an element whose text contains `text`. */
@@ -58,14 +74,16 @@ export class Session {
     let seen = "";
     while (Date.now() < until) {
       try {
-        seen = await (await this.find(css, 1000)).text();
+        seen = (await this.textOf(css)) ?? "";
         if (seen.includes(text)) return seen;
       } catch {
         // not there yet
       }
       await sleep(100);
     }
-    throw new WebDriverError(`${css} never showed "${text}" (last seen: "${seen}")`);
+    throw new WebDriverError(
+      `${css} never showed "${text}" (last seen: "${seen}")`,
+    );
   }
 
   async title() {
@@ -103,9 +121,14 @@ export class Element {
 const debug = !!process.env.ROLLCALL_E2E_DEBUG;
 
 async function request(base, method, path, body) {
-  if (debug) console.error(`> ${method} ${path} ${body === undefined ? "" : JSON.stringify(body).slice(0, 200)}`);
+  if (debug)
+    console.error(
+      `> ${method} ${path} ${body === undefined ? "" : JSON.stringify(body).slice(0, 200)}`,
+    );
   const res = await fetch(base + path, {
     method,
+    // A session start that hangs must fail the test, not the whole CI run.
+    signal: AbortSignal.timeout(path === "/session" ? 60_000 : 30_000),
     headers: { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
@@ -114,11 +137,15 @@ async function request(base, method, path, body) {
   try {
     json = JSON.parse(text);
   } catch {
-    throw new WebDriverError(`${method} ${path}: HTTP ${res.status}, not JSON: ${text.slice(0, 300)}`);
+    throw new WebDriverError(
+      `${method} ${path}: HTTP ${res.status}, not JSON: ${text.slice(0, 300)}`,
+    );
   }
   if (!res.ok || json.value?.error) {
     const v = json.value ?? {};
-    throw new WebDriverError(`${method} ${path}: ${v.error ?? res.status}: ${v.message ?? text.slice(0, 300)}`);
+    throw new WebDriverError(
+      `${method} ${path}: ${v.error ?? res.status}: ${v.message ?? text.slice(0, 300)}`,
+    );
   }
   return json;
 }
@@ -134,7 +161,9 @@ export async function waitForDriver(base, timeout = 30_000) {
     }
     await sleep(200);
   }
-  throw new WebDriverError(`tauri-driver did not answer on ${base} within ${timeout} ms`);
+  throw new WebDriverError(
+    `tauri-driver did not answer on ${base} within ${timeout} ms`,
+  );
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -33,9 +33,10 @@ pub async fn action_options(
 }
 
 fn operator() -> String {
-    std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .unwrap_or_else(|_| "unknown".into())
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| "local admin".into())
 }
 
 /// Plans, confirms natively where needed, sends once, records the audit trail.

@@ -38,7 +38,7 @@ export function StatusBar({ status, sync }: Props) {
       </span>
       {status?.access && status.org && (
         <span className="status-item muted" data-testid="access">
-          {status.access.role ? `Role: ${status.access.role}` : "Write access confirmed"}
+          {status.access.role ? `Role: ${status.access.role}` : "Full write access"}
         </span>
       )}
       {status?.sync_error && !sync.running && (

@@ -9,12 +9,13 @@ export PATH := $(CARGO_BIN):$(PATH)
 FEATURES := --features custom-protocol
 APP := target/debug/rollcall
 
-.PHONY: help demo dev test e2e deps deps-build ui bindings app fmt clippy nextest check-bindings ui-checks deb clean
+.PHONY: help demo dev test e2e bench-app deps deps-build ui bindings app fmt clippy nextest check-bindings ui-checks deb clean
 
 help:
 	@echo "make demo   install what is missing, build, open Rollcall on the demo organisation"
 	@echo "make test   install what is missing, run every check (fmt, clippy, tests, bindings, UI, e2e)"
 	@echo "make e2e    the end-to-end suite alone (real app under Xvfb)"
+	@echo "make bench-app  benchmark the app over a cached 50,000 / 50,000 org (prints figures)"
 	@echo "make deb    build a .deb installer (target/release/bundle/deb/)"
 
 deps-build:
@@ -72,6 +73,13 @@ test: deps ui
 	cargo build $(FEATURES) --bin rollcall
 	cargo build -p jcsim --bin jcsim
 	tests/e2e/run.sh $(APP)
+
+# The desktop app over a cached 50,000 / 50,000 org (release build; prints figures).
+bench-app: deps ui
+	cargo build --release $(FEATURES) --bin rollcall
+	cargo build --release -p jcsim --bin jcsim
+	cargo build --release -p rollcall-core --bin rollcall-sync
+	ROLLCALL_E2E_SCRIPT=bench.mjs tests/e2e/run.sh target/release/rollcall
 
 deb: deps-build
 	ui/node_modules/.bin/tauri build --bundles deb

@@ -27,8 +27,11 @@ pub struct ActiveOrg {
     pub cache: Mutex<Cache>,
     /// What the admin may do; None until JumpCloud has been reached once this session.
     pub access: Mutex<Option<Access>>,
-    /// A problem found when the cache was opened (a corrupt file moved aside).
+    /// A problem found when the org was opened (a corrupt file moved aside, a key missing
+    /// from the credential store).
     pub open_note: Option<String>,
+    /// The key could not be read: the cache is browsable, nothing is sent.
+    pub key_problem: Option<String>,
 }
 
 impl ActiveOrg {
@@ -238,10 +241,14 @@ impl Session {
     /// Opens an org: its key (keyring, or the demo's), client and cache. Does not touch the
     /// network; `refresh_access` does.
     pub fn activate(&self, entry: OrgEntry) -> AppResult<Arc<ActiveOrg>> {
-        let key = if entry.demo {
-            self.demo_sim()?.3
+        let (key, key_problem) = if entry.demo {
+            (self.demo_sim()?.3, None)
         } else {
-            keys::read(&entry.id)?
+            match keys::read(&entry.id) {
+                Ok(k) => (k, None),
+                // A placeholder the client accepts; nothing is sent while `key_problem` is set.
+                Err(e) => (ApiKey::new("unavailable"), Some(e.message)),
+            }
         };
         let client = self.client_for(&entry, key)?;
         let cache_path = rollcall_cache::org_file(&self.paths.data_dir, &entry.id);
@@ -257,7 +264,8 @@ impl Session {
                 moved_to.display()
             )),
             _ => None,
-        };
+        }
+        .or_else(|| key_problem.clone().map(|p| format!("{p} Until then the local copy can be browsed, searched and exported, but nothing is sent to JumpCloud.")));
         let settled = cache.audit_settle_interrupted(&rollcall_core::sync::now_rfc3339())?;
         if settled > 0 {
             tracing::warn!(
@@ -272,12 +280,16 @@ impl Session {
             cache: Mutex::new(cache),
             access: Mutex::new(None),
             open_note,
+            key_problem: key_problem.clone(),
         });
         if let Some(t) = lock(&self.sync_cancel).take() {
             t.cancel();
         }
         *self.active.write().unwrap_or_else(|p| p.into_inner()) = Some(org.clone());
-        self.set_connectivity(Connectivity::Unknown);
+        self.set_connectivity(match key_problem {
+            Some(p) => Connectivity::Offline(p),
+            None => Connectivity::Unknown,
+        });
         *lock(&self.sync_error) = None;
         if let Err(e) = lock(&self.registry).upsert(entry) {
             tracing::warn!(error = %e, "could not save the organisation list");
@@ -287,6 +299,9 @@ impl Session {
 
     /// Learns the admin's access (4 probe requests); sets connectivity.
     pub async fn refresh_access(&self, org: &ActiveOrg) -> Result<Access, jumpcloud::Error> {
+        if let Some(p) = &org.key_problem {
+            return Err(jumpcloud::Error::Config(p.clone()));
+        }
         let result = rollcall_core::access::probe(&org.client).await;
         self.observe(result.as_ref().map(|_| ()));
         if let Ok(a) = &result {
@@ -297,6 +312,9 @@ impl Session {
 
     /// One cheap request to see whether JumpCloud answers again.
     pub async fn ping(&self, org: &ActiveOrg) -> bool {
+        if org.key_problem.is_some() {
+            return false;
+        }
         let r = org.client.call(Method::GET, "/api/organizations?limit=1", None).await;
         self.observe(r.as_ref().map(|_| ()));
         r.is_ok()

@@ -37,5 +37,5 @@ dbus-run-session -- xvfb-run -a -s '-screen 0 1440x900x24' bash -c '
   "$0" --port "$1" --native-port "$2" --native-driver /usr/bin/WebKitWebDriver >"$HOME/tauri-driver.log" 2>&1 &
   drv=$!
   trap "kill $drv 2>/dev/null || true" EXIT
-  node "$3/tests/e2e/suite.mjs" || { cp "$HOME/tauri-driver.log" "$3/target/e2e-tauri-driver.log" 2>/dev/null; exit 1; }
+  node "$3/tests/e2e/${ROLLCALL_E2E_SCRIPT:-suite.mjs}" || { cp "$HOME/tauri-driver.log" "$3/target/e2e-tauri-driver.log" 2>/dev/null; exit 1; }
 ' "$driver" "$port" "$nport" "$root"

@@ -94,6 +94,10 @@ export class Session {
     return this.cmd("POST", "/execute/sync", { script, args });
   }
 
+  async executeAsync(script, args = []) {
+    return this.cmd("POST", "/execute/async", { script, args });
+  }
+
   async screenshot() {
     return Buffer.from(await this.cmd("GET", "/screenshot"), "base64");
   }

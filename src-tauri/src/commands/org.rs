@@ -212,6 +212,9 @@ pub async fn sync_start(
     on_progress: Channel<SyncProgress>,
 ) -> AppResult<SyncReport> {
     let org = session.active()?;
+    if let Some(p) = &org.key_problem {
+        return Err(AppError::new(ErrorCode::Keyring, p.clone()));
+    }
     let token = CancelToken::default();
     {
         let mut running = session.sync_cancel.lock().unwrap_or_else(|p| p.into_inner());

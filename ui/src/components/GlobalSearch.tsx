@@ -4,7 +4,6 @@ import { useQuery } from "@tanstack/react-query";
 import { commands } from "../bindings";
 import { unwrap } from "../api";
 import { useUi } from "../context";
-import { useDebounced } from "./useDebounced";
 
 const KIND_LABEL: Record<string, string> = {
   user: "User",
@@ -17,7 +16,8 @@ export function GlobalSearch() {
   const ui = useUi();
   const [text, setText] = useState("");
   const [focused, setFocused] = useState(false);
-  const q = useDebounced(text, 60);
+  // No debounce: a search is a few milliseconds of SQLite; stale answers are replaced.
+  const q = text;
   const hits = useQuery({
     queryKey: ["search", q],
     queryFn: () => unwrap(commands.searchAll(q, 20)),
@@ -42,7 +42,11 @@ export function GlobalSearch() {
         }}
       />
       {show && (
-        <ul className="search-results" data-testid="search-results">
+        <ul
+          className="search-results"
+          data-testid="search-results"
+          data-query={hits.isPlaceholderData || hits.isPending ? "" : q}
+        >
           {hits.data?.map((h) => (
             <li key={h.kind + h.id}>
               <button

@@ -32,6 +32,8 @@ pub struct ActiveOrg {
     pub open_note: Option<String>,
     /// The key could not be read: the cache is browsable, nothing is sent.
     pub key_problem: Option<String>,
+    /// Found after opening (the background integrity check).
+    pub later_note: Mutex<Option<String>>,
 }
 
 impl ActiveOrg {
@@ -256,7 +258,9 @@ impl Session {
             std::fs::create_dir_all(dir)
                 .map_err(|e| AppError::new(ErrorCode::Cache, format!("Cannot create {}: {e}", dir.display())))?;
         }
-        let (cache, outcome) = Cache::open(&cache_path)?;
+        let started = std::time::Instant::now();
+        let (cache, outcome) = Cache::open_for_browsing(&cache_path)?;
+        tracing::info!(ms = started.elapsed().as_millis() as u64, file = %cache_path.display(), "cache opened");
         let open_note = match outcome {
             OpenOutcome::Recovered { moved_to, reason } => Some(format!(
                 "The local copy of {} was damaged ({reason}). It was moved to {} and a fresh copy is being built by a full sync.",
@@ -281,6 +285,7 @@ impl Session {
             access: Mutex::new(None),
             open_note,
             key_problem: key_problem.clone(),
+            later_note: Mutex::new(None),
         });
         if let Some(t) = lock(&self.sync_cancel).take() {
             t.cancel();
@@ -343,8 +348,42 @@ impl Session {
             syncing: lock(&self.sync_cancel).is_some(),
             sync_error: lock(&self.sync_error).clone(),
             sync_due,
-            note: org.as_ref().and_then(|o| o.open_note.clone()),
+            // The most recent finding first: damage found after opening, then what opening found.
+            note: org.as_ref().and_then(|o| {
+                let notes: Vec<String> = [lock(&o.later_note).clone(), o.open_note.clone()]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                (!notes.is_empty()).then(|| notes.join(" "))
+            }),
         }
+    }
+
+    /// The background check found the open org's file damaged: it is moved aside and the org
+    /// reopened on a fresh file, which the next sync fills. Returns the note shown to the admin.
+    pub fn recover_damaged(&self, org: &ActiveOrg, reason: &str) -> String {
+        if self.try_active().map(|a| a.entry.id.clone()) != Some(org.entry.id.clone()) {
+            // The admin has moved on to another org; its next opening checks it again.
+            return format!("The local copy of {} is damaged ({reason}).", org.entry.name);
+        }
+        let note = match rollcall_cache::db::move_aside(&org.cache_path) {
+            Ok(moved_to) => match self.activate(org.entry.clone()) {
+                Ok(_) => format!(
+                    "The local copy of {} was damaged ({reason}). It was moved to {} and Rollcall started a fresh one: press Sync now to fill it.",
+                    org.entry.name,
+                    moved_to.display()
+                ),
+                Err(e) => format!("The local copy of {} was damaged ({reason}) and could not be replaced: {}", org.entry.name, e.message),
+            },
+            Err(e) => format!(
+                "The local copy of {} is damaged ({reason}) and could not be moved aside ({e}). Remove the organisation and connect it again.",
+                org.entry.name
+            ),
+        };
+        if let Some(now) = self.try_active() {
+            *lock(&now.later_note) = Some(note.clone());
+        }
+        note
     }
 
     /// Forgets an org: keyring entry, cache file (and its WAL), registry entry.
@@ -372,5 +411,64 @@ impl Session {
             .remove(id)
             .map_err(|e| AppError::internal(format!("Could not save the organisation list: {e}")))?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Seek, SeekFrom, Write};
+
+    #[test]
+    fn a_damaged_cache_found_after_opening_is_moved_aside_and_replaced() {
+        keyring::set_default_credential_builder(keyring::mock::default_credential_builder());
+        let dir = tempfile::tempdir().unwrap();
+        let paths = AppPaths::under(dir.path());
+        paths.create_all().unwrap();
+        let entry = OrgEntry {
+            id: "5f00000000000000000000aa".into(),
+            name: "Acme".into(),
+            region: RegionName::US,
+            base_url: Some("http://127.0.0.1:9".into()),
+            send_org_id: false,
+            demo: false,
+        };
+        // A cache with enough pages that damage in the middle leaves the header readable.
+        let file = rollcall_cache::org_file(&paths.data_dir, &entry.id);
+        {
+            let (c, _) = Cache::open(&file).unwrap();
+            c.connection()
+                .execute_batch("CREATE TABLE filler(x); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 20000) INSERT INTO filler SELECT hex(randomblob(64)) FROM n;")
+                .unwrap();
+        }
+        let len = std::fs::metadata(&file).unwrap().len();
+        let mut f = std::fs::OpenOptions::new().write(true).open(&file).unwrap();
+        f.seek(SeekFrom::Start(len / 2)).unwrap();
+        f.write_all(&[0xA5; 8192]).unwrap();
+        drop(f);
+
+        let session = Session::new(paths);
+        let org = session
+            .activate(entry)
+            .expect("a damaged file still opens for browsing");
+        assert!(org.key_problem.is_some(), "no key in the (mock) keyring: browsing only");
+        let err = rollcall_cache::db::quick_check_file(&org.cache_path).expect_err("the damage is found");
+        assert!(err.is_corruption(), "{err}");
+        let note = session.recover_damaged(&org, &err.to_string());
+        assert!(note.contains("moved to") && note.contains("Sync now"), "{note}");
+        assert!(
+            rollcall_cache::db::quick_check_file(&file).is_ok(),
+            "a fresh file took its place"
+        );
+        let moved = std::fs::read_dir(file.parent().unwrap())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .any(|e| e.file_name().to_string_lossy().contains(".corrupt-"));
+        assert!(moved, "the damaged file was kept aside");
+        let shown = session.status().note.unwrap_or_default();
+        assert!(
+            shown.starts_with(&note),
+            "the damage is the first thing the banner says: {shown}"
+        );
     }
 }

@@ -4,7 +4,7 @@
 // Measures: launch to the first rows of the Users view, keystroke to search results, scrolling
 // the Devices table (frame times and rows not yet loaded), and the app's RSS.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, writeFileSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync, readFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { Session, waitForDriver, sleep } from "./webdriver.mjs";
 
@@ -67,8 +67,15 @@ const key = sim.info.admins.find((a) => a.role === "Administrator" && !a.multiTe
 const file = join(home, "data", "orgs", `${org.id}.sqlite`);
 mkdirSync(dirname(file), { recursive: true });
 const t0 = Date.now();
-execFileSync(join(bins, "rollcall-sync"), [sim.base, file], { env: { ...process.env, ROLLCALL_API_KEY: key }, stdio: ["ignore", "ignore", "inherit"] });
-console.log(`cache built by rollcall-sync in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+const reuse = process.env.ROLLCALL_BENCH_CACHE;
+if (reuse) {
+  // A file synced earlier from the same seed (same org id): saves the sync when iterating.
+  copyFileSync(reuse, file);
+  console.log(`cache copied from ${reuse}`);
+} else {
+  execFileSync(join(bins, "rollcall-sync"), [sim.base, file], { env: { ...process.env, ROLLCALL_API_KEY: key }, stdio: ["ignore", "ignore", "inherit"] });
+  console.log(`cache built by rollcall-sync in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
 mkdirSync(join(home, "config"), { recursive: true });
 writeFileSync(
   join(home, "config", "orgs.json"),
@@ -88,18 +95,41 @@ for (let i = 0; i < 5; i++) {
   const start = Date.now();
   s = await Session.start(driver, app, []);
   let inPage = null;
+  let seenAt = 0;
   for (;;) {
     inPage = await s.execute(`return document.querySelector('${ROW}') ? performance.now() : null`);
-    if (inPage !== null) break;
+    if (inPage !== null) {
+      seenAt = Date.now();
+      break;
+    }
     if (Date.now() - start > 60_000) throw new Error("no rows within 60 s");
     await sleep(10);
   }
-  launches.push({ wall: Date.now() - start, inPage });
+  // Process start → first row, from the kernel's start time of the app process.
+  const pid = Number(execFileSync("bash", ["-c", `pgrep -n -f '^${app}'`], { encoding: "utf8" }).trim());
+  const ticks = Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")[19]);
+  const hz = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
+  const uptime = Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]);
+  const sinceProcess = (uptime - ticks / hz) * 1000 - (Date.now() - seenAt);
+  launches.push({ wall: seenAt - start, inPage, sinceProcess });
 }
 console.log(
   `launch → first rows of Users (wall, incl. WebDriver session start): ${launches.map((l) => `${l.wall} ms`).join(", ")}; median ${pct(launches.map((l) => l.wall), 50)} ms`,
 );
+console.log(
+  `app process start → first rows of Users: ${launches.map((l) => `${Math.round(l.sinceProcess)} ms`).join(", ")}; median ${Math.round(pct(launches.map((l) => l.sinceProcess), 50))} ms (goal < 1 s)`,
+);
 console.log(`  of which in the page (navigation start → first row): median ${ms(pct(launches.map((l) => l.inPage), 50))}`);
+const rssLaunch = rss(Number(execFileSync("bash", ["-c", `pgrep -n -f '^${app}'`], { encoding: "utf8" }).trim()));
+console.log(`RSS after launch (Users view shown): app process ${rssLaunch.main.toFixed(0)} MB; WebKit processes ${rssLaunch.webkit.toFixed(0)} MB`);
+
+// What this display can do at all: frame intervals of an idle page (Xvfb, software rendering).
+const idle = await s.executeAsync(
+  `const done = arguments[arguments.length - 1]; const f = []; let last = performance.now();
+   const step = () => { const now = performance.now(); f.push(now - last); last = now; if (f.length < 61) requestAnimationFrame(step); else done(f.slice(1)); };
+   requestAnimationFrame(step);`,
+);
+console.log(`idle page frame interval (this display's baseline): p50 ${ms(pct(idle, 50))}, p95 ${ms(pct(idle, 95))}`);
 
 // Keystroke to results: type words letter by letter into the global search.
 const words = ["martinez", "garcia", "desktop", "macbook", "sales"];
@@ -112,24 +142,46 @@ for (const w of words) {
        const input = document.querySelector('[data-testid=global-search]');
        input.focus();
        const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+       const matches = () => { const ul = document.querySelector('[data-testid=search-results]'); return ul && ul.getAttribute('data-query') === text; };
+       let dom = -1;
+       const obs = new MutationObserver(() => { if (dom < 0 && matches()) dom = performance.now() - t0; });
+       obs.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
        const t0 = performance.now();
        set.call(input, text);
        input.dispatchEvent(new Event('input', { bubbles: true }));
        const until = t0 + 5000;
        const check = () => {
-         const ul = document.querySelector('[data-testid=search-results]');
-         if (ul && ul.getAttribute('data-query') === text) done(performance.now() - t0);
-         else if (performance.now() > until) done(-1);
+         if (dom >= 0) { const painted = performance.now() - t0; obs.disconnect(); done([dom, painted]); }
+         else if (performance.now() > until) { obs.disconnect(); done([-1, -1]); }
          else requestAnimationFrame(check);
        };
-       check();`,
+       requestAnimationFrame(check);`,
       [text],
     );
     lat.push(t);
   }
 }
-const ok = lat.filter((x) => x >= 0);
-console.log(`search keystroke → results shown (${ok.length} keystrokes, ${lat.length - ok.length} timed out): p50 ${ms(pct(ok, 50))}, p95 ${ms(pct(ok, 95))}, max ${ms(Math.max(...ok))}`);
+const ok = lat.filter(([d]) => d >= 0);
+const dom = ok.map(([d]) => d);
+const painted = ok.map(([, p]) => p);
+console.log(
+  `search keystroke → results in the page (${ok.length} keystrokes, ${lat.length - ok.length} timed out): p50 ${ms(pct(dom, 50))}, p95 ${ms(pct(dom, 95))}, max ${ms(Math.max(...dom))} (goal < 50 ms)`,
+);
+console.log(`  → next frame after the results: p50 ${ms(pct(painted, 50))}, p95 ${ms(pct(painted, 95))}`);
+
+// The display's scrolling floor: the same scroll over 2,000 static rows of plain text.
+const floor = await s.executeAsync(
+  `const done = arguments[arguments.length - 1];
+   const box = document.createElement('div');
+   box.style.cssText = 'position:fixed;inset:60px 40px 40px 260px;overflow:auto;background:#fff;z-index:99';
+   for (let i = 0; i < 2000; i++) { const r = document.createElement('div'); r.style.cssText = 'height:32px;white-space:nowrap'; r.textContent = 'host-' + i + '   Windows 11   Latitude 7440   SERIAL' + i + '   yes   yes   3 days ago'; box.appendChild(r); }
+   document.body.appendChild(box);
+   const f = []; let last = performance.now();
+   const step = () => { const now = performance.now(); f.push(now - last); last = now; box.scrollTop += 128;
+     if (f.length < 121) requestAnimationFrame(step); else { box.remove(); done(f.slice(1)); } };
+   requestAnimationFrame(step);`,
+);
+console.log(`static page scroll, same speed (this display's floor): frame p50 ${ms(pct(floor, 50))}, p95 ${ms(pct(floor, 95))}`);
 
 // Scrolling the Devices table: 4 rows per frame for 300 frames, then a jump to the middle.
 await s.execute("document.querySelector('[data-testid=global-search]').blur(); document.querySelector('[data-testid=nav-devices]').click();");
@@ -169,3 +221,9 @@ const m = rss(pid);
 console.log(`RSS: app process ${m.main.toFixed(0)} MB; its WebKit web and network processes ${m.webkit.toFixed(0)} MB; together ${(m.main + m.webkit).toFixed(0)} MB`);
 await s.quit();
 sim.child.kill();
+const slow = readdirSync(join(home, "logs"))
+  .map((f) => readFileSync(join(home, "logs", f), "utf8"))
+  .join("")
+  .split("\n")
+  .filter((l) => l.includes("slow cache read") || l.includes("cache opened") || l.includes("background check"));
+console.log(`from the app's log (reads over 50 ms, cache open, background check):\n  ${slow.slice(-30).join("\n  ")}`);

@@ -13,12 +13,20 @@ use tracing::instrument;
 /// Runs a read on the cache connection off the async runtime's threads.
 async fn read<T: Send + 'static>(
     session: &Session,
+    what: &'static str,
     f: impl FnOnce(&Cache) -> rollcall_cache::Result<T> + Send + 'static,
 ) -> AppResult<T> {
     let org = session.active()?;
     tauri::async_runtime::spawn_blocking(move || {
+        let started = std::time::Instant::now();
         let cache = org.cache();
-        f(&cache).map_err(AppError::from)
+        let waited = started.elapsed();
+        let out = f(&cache).map_err(AppError::from);
+        let ms = started.elapsed().as_millis() as u64;
+        if ms >= 50 {
+            tracing::info!(what, ms, waited_ms = waited.as_millis() as u64, "slow cache read");
+        }
+        out
     })
     .await
     .map_err(|e| AppError::internal(format!("a cache read stopped: {e}")))?
@@ -28,28 +36,28 @@ async fn read<T: Send + 'static>(
 #[specta::specta]
 #[instrument(skip(session), err(Debug))]
 pub async fn users_page(session: State<'_, Session>, query: UserQuery) -> AppResult<Page<UserRow>> {
-    read(&session, move |c| c.users(&query)).await
+    read(&session, "users page", move |c| c.users(&query)).await
 }
 
 #[tauri::command]
 #[specta::specta]
 #[instrument(skip(session), err(Debug))]
 pub async fn user_facets(session: State<'_, Session>, query: UserQuery) -> AppResult<Vec<Facet>> {
-    read(&session, move |c| c.user_facets(&query)).await
+    read(&session, "user facets", move |c| c.user_facets(&query)).await
 }
 
 #[tauri::command]
 #[specta::specta]
 #[instrument(skip(session), err(Debug))]
 pub async fn systems_page(session: State<'_, Session>, query: SystemQuery) -> AppResult<Page<SystemRow>> {
-    read(&session, move |c| c.systems(&query)).await
+    read(&session, "devices page", move |c| c.systems(&query)).await
 }
 
 #[tauri::command]
 #[specta::specta]
 #[instrument(skip(session), err(Debug))]
 pub async fn system_facets(session: State<'_, Session>, query: SystemQuery) -> AppResult<Vec<Facet>> {
-    read(&session, move |c| c.system_facets(&query)).await
+    read(&session, "device facets", move |c| c.system_facets(&query)).await
 }
 
 /// `kind`: `user`, `system`, or empty for both.
@@ -61,7 +69,7 @@ pub async fn groups_list(
     kind: String,
     search: Option<String>,
 ) -> AppResult<Vec<GroupSummary>> {
-    read(&session, move |c| c.groups(&kind, search.as_deref())).await
+    read(&session, "groups", move |c| c.groups(&kind, search.as_deref())).await
 }
 
 #[derive(Debug, Clone, Serialize, Type)]
@@ -74,7 +82,7 @@ pub struct GroupMembers {
 #[specta::specta]
 #[instrument(skip(session), err(Debug))]
 pub async fn group_members(session: State<'_, Session>, group_id: String) -> AppResult<GroupMembers> {
-    read(&session, move |c| {
+    read(&session, "group members", move |c| {
         c.group_members(&group_id)
             .map(|(users, systems)| GroupMembers { users, systems })
     })
@@ -85,42 +93,42 @@ pub async fn group_members(session: State<'_, Session>, group_id: String) -> App
 #[specta::specta]
 #[instrument(skip(session), err(Debug))]
 pub async fn apps_list(session: State<'_, Session>) -> AppResult<Vec<AppSummary>> {
-    read(&session, |c| c.apps()).await
+    read(&session, "apps", |c| c.apps()).await
 }
 
 #[tauri::command]
 #[specta::specta]
 #[instrument(skip(session), err(Debug))]
 pub async fn admins_list(session: State<'_, Session>) -> AppResult<Vec<AdminRow>> {
-    read(&session, |c| c.admins()).await
+    read(&session, "admins", |c| c.admins()).await
 }
 
 #[tauri::command]
 #[specta::specta]
 #[instrument(skip(session), err(Debug))]
 pub async fn search_all(session: State<'_, Session>, text: String, limit: u32) -> AppResult<Vec<SearchHit>> {
-    read(&session, move |c| c.search(&text, limit.clamp(1, 200))).await
+    read(&session, "search", move |c| c.search(&text, limit.clamp(1, 200))).await
 }
 
 #[tauri::command]
 #[specta::specta]
 #[instrument(skip(session), err(Debug))]
 pub async fn user_detail(session: State<'_, Session>, id: String) -> AppResult<Option<UserDetail>> {
-    read(&session, move |c| c.user_detail(&id)).await
+    read(&session, "user detail", move |c| c.user_detail(&id)).await
 }
 
 #[tauri::command]
 #[specta::specta]
 #[instrument(skip(session), err(Debug))]
 pub async fn system_detail(session: State<'_, Session>, id: String) -> AppResult<Option<SystemDetail>> {
-    read(&session, move |c| c.system_detail(&id)).await
+    read(&session, "device detail", move |c| c.system_detail(&id)).await
 }
 
 #[tauri::command]
 #[specta::specta]
 #[instrument(skip(session), err(Debug))]
 pub async fn audit_list(session: State<'_, Session>, query: AuditQuery) -> AppResult<Vec<AuditEntry>> {
-    read(&session, move |c| c.audit(&query)).await
+    read(&session, "audit", move |c| c.audit(&query)).await
 }
 
 /// Which view to export, with its filters.
@@ -163,7 +171,7 @@ pub async fn export_csv(
     let path = path
         .into_path()
         .map_err(|e| AppError::new(ErrorCode::Invalid, format!("That location cannot be written: {e}")))?;
-    let (text, rows) = read(&session, move |c| match &request {
+    let (text, rows) = read(&session, "csv export", move |c| match &request {
         ExportRequest::Users { query } => rollcall_core::export::users_csv(c, query),
         ExportRequest::Systems { query } => rollcall_core::export::systems_csv(c, query),
     })

@@ -91,9 +91,28 @@ impl ConnectInput {
     }
 }
 
-/// Spawns the access probe of the newly opened org; announces the result.
+/// After an org is opened: checks its cache file in the background (a damaged file is moved
+/// aside and replaced by an empty one the next sync fills) and learns the admin's access.
 fn probe_in_background(app: &AppHandle, session: &Session) {
     let Some(org) = session.try_active() else { return };
+    let app2 = app.clone();
+    let checked = org.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let started = Instant::now();
+        let result = rollcall_cache::db::quick_check_file(&checked.cache_path);
+        tracing::info!(
+            ms = started.elapsed().as_millis() as u64,
+            ok = result.is_ok(),
+            "background check of the cache file"
+        );
+        if let Some(e) = result.err().filter(|e| e.is_corruption()) {
+            let session: State<'_, Session> = tauri::Manager::state(&app2);
+            let note = session.recover_damaged(&checked, &e.to_string());
+            tracing::error!(%note, "cache file damaged");
+            events::cache_changed(&app2, &checked.entry.id, &["all"]);
+            events::status_changed(&app2);
+        }
+    });
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         let session: State<'_, Session> = tauri::Manager::state(&app);

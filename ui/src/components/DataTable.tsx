@@ -1,6 +1,6 @@
 // A virtualized table over a list paged in SQLite: only the rows on screen are rendered and
 // only the pages they fall in are fetched, so 50,000 rows scroll like 50.
-import { useMemo, useRef, useState, type ReactNode } from "react";
+import { memo, useCallback, useMemo, useRef, useState, type ReactNode } from "react";
 import { keepPreviousData, useQueries } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 
@@ -69,7 +69,7 @@ export function DataTable<T>(p: Props<T>) {
     count: total,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 20,
+    overscan: 8,
     // Before the first measurement (and in tests, where nothing has a size).
     initialRect: { width: 1000, height: 800 },
     onChange: (v) => {
@@ -80,6 +80,12 @@ export function DataTable<T>(p: Props<T>) {
       if (start !== range.start || end !== range.end) setRange({ start, end });
     },
   });
+
+  // Stable callbacks for the memoized rows: a row re-renders only when its own data changes.
+  const latest = useRef(p);
+  latest.current = p;
+  const open = useCallback((row: T) => latest.current.onOpen(row), []);
+  const toggle = useCallback((id: string) => latest.current.onToggle?.(id), []);
 
   const selectable = p.onToggle !== undefined;
   const template = (selectable ? "34px " : "") + p.columns.map((c) => c.width).join(" ");
@@ -121,41 +127,20 @@ export function DataTable<T>(p: Props<T>) {
             const row = byPage.get(Math.floor(v.index / PAGE))?.[v.index % PAGE];
             const id = row ? p.rowId(row) : null;
             return (
-              <div
+              <Row<T>
                 key={v.key}
-                role="row"
-                className={
-                  "table-row" + (id && id === p.openId ? " open" : "") + (v.index % 2 ? " odd" : "")
-                }
-                style={{ gridTemplateColumns: template, transform: `translateY(${v.start}px)` }}
-                data-testid={row ? `row-${id}` : undefined}
-                onClick={() => row && p.onOpen(row)}
-              >
-                {selectable && (
-                  <span className="cell">
-                    {id && (
-                      <input
-                        type="checkbox"
-                        aria-label="Select"
-                        checked={p.selected?.has(id) ?? false}
-                        onClick={(e) => e.stopPropagation()}
-                        onChange={() => p.onToggle?.(id)}
-                      />
-                    )}
-                  </span>
-                )}
-                {row
-                  ? p.columns.map((c) => (
-                      <span key={c.id} className="cell">
-                        {c.render(row)}
-                      </span>
-                    ))
-                  : p.columns.map((c) => (
-                      <span key={c.id} className="cell loading-cell">
-                        …
-                      </span>
-                    ))}
-              </div>
+                row={row}
+                id={id}
+                odd={v.index % 2 === 1}
+                start={v.start}
+                template={template}
+                columns={p.columns}
+                isOpen={!!id && id === p.openId}
+                isSelected={!!id && (p.selected?.has(id) ?? false)}
+                selectable={selectable}
+                onOpen={open}
+                onToggle={toggle}
+              />
             );
           })}
         </div>
@@ -163,3 +148,50 @@ export function DataTable<T>(p: Props<T>) {
     </div>
   );
 }
+
+interface RowProps<T> {
+  row: T | undefined;
+  id: string | null;
+  odd: boolean;
+  start: number;
+  template: string;
+  columns: Column<T>[];
+  isOpen: boolean;
+  isSelected: boolean;
+  selectable: boolean;
+  onOpen: (row: T) => void;
+  onToggle: (id: string) => void;
+}
+
+function RowImpl<T>(r: RowProps<T>) {
+  return (
+    <div
+      role="row"
+      className={"table-row" + (r.isOpen ? " open" : "") + (r.odd ? " odd" : "")}
+      style={{ gridTemplateColumns: r.template, transform: `translateY(${r.start}px)` }}
+      data-testid={r.row ? `row-${r.id}` : undefined}
+      onClick={() => r.row && r.onOpen(r.row)}
+    >
+      {r.selectable && (
+        <span className="cell">
+          {r.id && (
+            <input
+              type="checkbox"
+              aria-label="Select"
+              checked={r.isSelected}
+              onClick={(e) => e.stopPropagation()}
+              onChange={() => r.id && r.onToggle(r.id)}
+            />
+          )}
+        </span>
+      )}
+      {r.columns.map((c) => (
+        <span key={c.id} className={r.row ? "cell" : "cell loading-cell"}>
+          {r.row ? c.render(r.row) : "…"}
+        </span>
+      ))}
+    </div>
+  );
+}
+
+const Row = memo(RowImpl) as typeof RowImpl;

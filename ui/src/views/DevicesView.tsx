@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { commands } from "../bindings";
 import { unwrap, type SystemQuery, type SystemRow } from "../api";
@@ -88,6 +88,10 @@ export function DevicesView() {
     "devices",
     COLUMNS.map((c) => c.id),
     ["hostname", "os", "os_version", "model", "fde", "mdm", "last_contact"],
+  );
+  const shownColumns = useMemo(
+    () => COLUMNS.filter((c) => cols.shown.includes(c.id)),
+    [cols.shown],
   );
   const groups = useQuery({
     queryKey: ["groups", "system", null],
@@ -192,7 +196,7 @@ export function DevicesView() {
         testId="devices-table"
         queryKey={["systems", query]}
         fetchPage={(offset, limit) => unwrap(commands.systemsPage({ ...query, offset, limit }))}
-        columns={COLUMNS.filter((c) => cols.shown.includes(c.id))}
+        columns={shownColumns}
         rowId={(s) => s.id}
         sort={sort}
         onSort={setSort}

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { commands } from "../bindings";
 import { unwrap, type UserQuery, type UserRow } from "../api";
@@ -84,6 +84,10 @@ export function UsersView() {
     "users",
     COLUMNS.map((c) => c.id),
     ["name", "email", "department", "state", "locked", "mfa"],
+  );
+  const shownColumns = useMemo(
+    () => COLUMNS.filter((c) => cols.shown.includes(c.id)),
+    [cols.shown],
   );
   const groups = useQuery({
     queryKey: ["groups", "user", null],
@@ -180,7 +184,7 @@ export function UsersView() {
         testId="users-table"
         queryKey={["users", { ...query, offset: 0 }]}
         fetchPage={(offset, limit) => unwrap(commands.usersPage({ ...query, offset, limit }))}
-        columns={COLUMNS.filter((c) => cols.shown.includes(c.id))}
+        columns={shownColumns}
         rowId={(u) => u.id}
         sort={sort}
         onSort={setSort}

@@ -48,10 +48,41 @@ pub fn integrity_check(conn: &Connection) -> Result<()> {
     }
 }
 
-fn open_checked(path: &Path) -> Result<Connection> {
+/// How much of the file to check on open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// `PRAGMA integrity_check` over the whole file (seconds for a large org): for syncs and
+    /// tests.
+    Full,
+    /// Only what opening and migrating reads (a file that is not a database fails here): for
+    /// the app's launch, which then runs `quick_check_file` in the background.
+    Header,
+}
+
+/// `PRAGMA quick_check` on a separate, low-memory connection (for a background check).
+pub fn quick_check_file(path: &Path) -> Result<()> {
+    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    conn.busy_timeout(Duration::from_secs(30))?;
+    conn.pragma_update(None, "cache_size", -2048)?;
+    let mut stmt = conn.prepare("PRAGMA quick_check(5)")?;
+    let rows: Vec<String> = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<std::result::Result<_, _>>()?;
+    if rows.len() == 1 && rows[0] == "ok" {
+        Ok(())
+    } else {
+        Err(CacheError::Corrupt(rows.join("; ")))
+    }
+}
+
+fn open_checked(path: &Path, check: Check) -> Result<Connection> {
     let mut conn = Connection::open(path)?;
     configure(&conn)?;
-    integrity_check(&conn)?;
+    if check == Check::Full {
+        integrity_check(&conn)?;
+    } else {
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
+    }
     crate::schema::migrations()
         .to_latest(&mut conn)
         .map_err(|e| CacheError::Migration(e.to_string()))?;
@@ -61,12 +92,12 @@ fn open_checked(path: &Path) -> Result<Connection> {
 /// Opens (or creates) the cache at `path`. A file that fails to open, fails
 /// `integrity_check` or is not a database is moved aside to `<name>.corrupt-<n>` and replaced by
 /// a fresh one — never a crash, never a silent loss: the outcome says where the old file went.
-pub fn open(path: &Path) -> Result<(Connection, OpenOutcome)> {
+pub fn open(path: &Path, check: Check) -> Result<(Connection, OpenOutcome)> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| CacheError::Io(format!("cannot create {}: {e}", dir.display())))?;
     }
     let existed = path.exists();
-    match open_checked(path) {
+    match open_checked(path, check) {
         Ok(c) => Ok((
             c,
             if existed {
@@ -85,14 +116,15 @@ pub fn open(path: &Path) -> Result<(Connection, OpenOutcome)> {
             let reason = e.to_string();
             let moved_to = move_aside(path)?;
             tracing::warn!(file = %path.display(), moved_to = %moved_to.display(), %reason, "cache file was unreadable; moved aside, starting fresh");
-            let conn = open_checked(path)?;
+            let conn = open_checked(path, Check::Full)?;
             Ok((conn, OpenOutcome::Recovered { moved_to, reason }))
         }
         Err(e) => Err(e),
     }
 }
 
-fn move_aside(path: &Path) -> Result<PathBuf> {
+/// Moves a damaged file (and its WAL) to `<name>.corrupt-<n>`; returns where it went.
+pub fn move_aside(path: &Path) -> Result<PathBuf> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

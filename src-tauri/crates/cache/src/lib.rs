@@ -32,9 +32,25 @@ pub struct Cache {
 }
 
 impl Cache {
-    /// Opens (creating, migrating or recovering as needed) the cache at `path`.
+    /// Opens (creating, migrating or recovering as needed) the cache at `path`, after a full
+    /// integrity check.
     pub fn open(path: &Path) -> Result<(Self, OpenOutcome)> {
-        let (conn, outcome) = db::open(path)?;
+        let (conn, outcome) = db::open(path, db::Check::Full)?;
+        Ok((
+            Self {
+                conn,
+                path: path.to_path_buf(),
+            },
+            outcome,
+        ))
+    }
+
+    /// Opens the cache for the app's lists and panels: no whole-file check at launch (the
+    /// caller runs `db::quick_check_file` in the background), no memory map (so resident memory
+    /// stays the 64 MB page cache, not the file).
+    pub fn open_for_browsing(path: &Path) -> Result<(Self, OpenOutcome)> {
+        let (conn, outcome) = db::open(path, db::Check::Header)?;
+        conn.pragma_update(None, "mmap_size", 0)?;
         Ok((
             Self {
                 conn,

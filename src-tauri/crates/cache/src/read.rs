@@ -649,7 +649,17 @@ impl Cache {
         let Some(m) = crate::search::match_expr(input) else {
             return Ok(vec![]);
         };
-        let ranked = input.chars().filter(|c| c.is_alphanumeric()).count() >= 3;
+        // Ranking (bm25) costs time per match: skip it for one- or two-letter prefixes and for
+        // words so common that thousands match (where no order is meaningful anyway).
+        let ranked = input.chars().filter(|c| c.is_alphanumeric()).count() >= 3 && {
+            let many: i64 = self
+                .conn
+                .prepare_cached(
+                    "SELECT count(*) FROM (SELECT 1 FROM search_index WHERE search_index MATCH ?1 LIMIT 3000)",
+                )?
+                .query_row([&m], |r| r.get(0))?;
+            many < 3000
+        };
         let order = if ranked { "ORDER BY rank" } else { "" };
         let sql = format!(
             "SELECT s.kind, s.ref,

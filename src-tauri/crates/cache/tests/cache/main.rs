@@ -53,7 +53,56 @@ fn reopening_keeps_the_data_and_the_schema_version() {
         .connection()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 1, "one migration so far");
+    assert_eq!(version, 2, "two migrations so far (mirror, audit trail)");
+}
+
+#[test]
+fn a_file_from_the_previous_version_is_upgraded_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.sqlite");
+    {
+        // A file as the first release wrote it: schema version 1, one synced user.
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        rollcall_cache::schema::migrations().to_version(&mut conn, 1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO users (id, username, email, state) VALUES ('u1', 'ada', 'ada@example.com', 'ACTIVATED');
+             INSERT INTO sync_runs (started_at, finished_at, status) VALUES ('2026-01-01T00:00:00.000Z', '2026-01-01T00:01:00.000Z', 'complete');",
+        )
+        .unwrap();
+    }
+    let (cache, outcome) = Cache::open(&path).unwrap();
+    assert_eq!(outcome, OpenOutcome::Opened);
+    let version: i64 = cache
+        .connection()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 2, "upgraded to the audit trail's schema");
+    assert_eq!(
+        cache.users(&UserQuery::default()).unwrap().total,
+        1,
+        "the synced data survived"
+    );
+    assert_eq!(cache.snapshot().unwrap().state, "complete");
+    let id = cache
+        .audit_intent(
+            "2026-01-02T00:00:00.000Z",
+            &rollcall_cache::AuditIntent {
+                org_id: "o".into(),
+                operator: "me".into(),
+                action: "user.suspend".into(),
+                target_kind: "user".into(),
+                target_id: "u1".into(),
+                target_label: "Ada".into(),
+                params: "{}".into(),
+                run_id: None,
+            },
+        )
+        .unwrap();
+    cache
+        .audit_outcome(id, "2026-01-02T00:00:01.000Z", "done", Some(200), "ok")
+        .unwrap();
+    let trail = cache.audit(&rollcall_cache::AuditQuery::default()).unwrap();
+    assert_eq!((trail.len(), trail[0].status.as_str()), (1, "done"));
 }
 
 #[test]

@@ -90,6 +90,8 @@ pub struct Session {
     pub sync_cancel: Mutex<Option<CancelToken>>,
     connectivity: Mutex<Connectivity>,
     pub sync_error: Mutex<Option<String>>,
+    /// The demo simulator starts afresh with each launch: its copy is re-synced once per run.
+    pub demo_synced: std::sync::atomic::AtomicBool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -115,6 +117,7 @@ impl Session {
             sync_cancel: Mutex::new(None),
             connectivity: Mutex::new(Connectivity::Unknown),
             sync_error: Mutex::new(None),
+            demo_synced: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -329,16 +332,20 @@ impl Session {
         let org = self.try_active();
         let registry = lock(&self.registry);
         let snapshot = org.as_ref().and_then(|o| o.cache().snapshot().ok());
-        let sync_due = match &snapshot {
-            Some(s) if s.state == "complete" => {
-                let last = s.as_of.as_deref().and_then(rollcall_cache::parse_ms);
-                let now = rollcall_cache::parse_ms(&rollcall_core::sync::now_rfc3339()).unwrap_or(0);
-                rollcall_core::schedule::next_sync_in(last, now, rollcall_core::schedule::DEFAULT_RESYNC_EVERY)
-                    .is_zero()
-            }
-            Some(_) => true,
-            None => false,
-        };
+        let demo_fresh = org
+            .as_ref()
+            .is_some_and(|o| o.entry.demo && !self.demo_synced.load(std::sync::atomic::Ordering::SeqCst));
+        let sync_due = demo_fresh
+            || match &snapshot {
+                Some(s) if s.state == "complete" => {
+                    let last = s.as_of.as_deref().and_then(rollcall_cache::parse_ms);
+                    let now = rollcall_cache::parse_ms(&rollcall_core::sync::now_rfc3339()).unwrap_or(0);
+                    rollcall_core::schedule::next_sync_in(last, now, rollcall_core::schedule::DEFAULT_RESYNC_EVERY)
+                        .is_zero()
+                }
+                Some(_) => true,
+                None => false,
+            };
         OrgStatus {
             org: org.as_ref().map(|o| o.entry.clone()),
             orgs: registry.orgs().to_vec(),

@@ -70,3 +70,19 @@ export async function answerDialog(
     `native dialog "${title}" did not close after answering ${answer}`,
   );
 }
+
+/** Answers a native "save file" dialog titled `title` by typing the full `path` and Return. */
+export async function answerSaveDialog(title, path, timeout = 10_000) {
+  const id = await findDialog(title, timeout);
+  xdotool(["windowactivate", "--sync", id]);
+  await sleep(300);
+  xdotool(["windowfocus", "--sync", id, "key", "--clearmodifiers", "ctrl+a"]);
+  xdotool(["type", "--delay", "5", path]);
+  xdotool(["key", "--clearmodifiers", "Return"]);
+  const until = Date.now() + timeout;
+  while (Date.now() < until) {
+    if (!dialogVisible(title)) return;
+    await sleep(100);
+  }
+  throw new Error(`save dialog "${title}" did not close`);
+}

@@ -12,7 +12,7 @@ import {
 import { execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
 import { Session, waitForDriver, sleep } from "./webdriver.mjs";
-import { answerDialog, dialogVisible } from "./dialogs.mjs";
+import { answerDialog, answerSaveDialog, dialogVisible } from "./dialogs.mjs";
 
 const root = new URL("../..", import.meta.url).pathname;
 const app = process.env.ROLLCALL_E2E_BIN;
@@ -424,6 +424,18 @@ const tests = [
         await click(s, $("nav-users"));
         await sleep(400);
         await shot(s, "demo");
+
+        // CSV export of the filtered view, through the native save dialog.
+        await click(s, $("chip-state-SUSPENDED"));
+        const suspended = Number((await s.textOf($("chip-state-SUSPENDED"))).replace(/\D+/g, ""));
+        const out = join(home, "suspended-users.csv");
+        await click(s, $("export-csv"));
+        await answerSaveDialog("Export users as CSV", out);
+        await s.waitForText($("notice-ok"), "Exported", 10_000);
+        const csv = readFileSync(out, "utf8").trim().split("\r\n");
+        assert(csv[0].startsWith("id,username,email"), `unexpected CSV header: ${csv[0]}`);
+        assert(csv.length - 1 === suspended, `the CSV has ${csv.length - 1} rows, the Suspended chip says ${suspended}`);
+        assert(csv.slice(1).every((l) => l.includes("SUSPENDED")), "the CSV holds users outside the filter");
       } finally {
         await s.quit();
       }

@@ -275,6 +275,9 @@ pub async fn sync_start(
     });
     *session.sync_error.lock().unwrap_or_else(|p| p.into_inner()) =
         result.as_ref().err().map(|e| format!("The last sync stopped: {e}"));
+    if result.is_ok() && org.entry.demo {
+        session.demo_synced.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
     if result.is_ok() && org.access().is_none() {
         let _ = session.refresh_access(&org).await;
     }

@@ -734,7 +734,8 @@ async fn audited(
     let audit_id = lock(cache).audit_intent(&now_rfc3339(), &intent)?;
     let result = send(client, plan, member.as_ref().map(|(id, _)| *id)).await;
     let (status, http, message) = match &result {
-        Ok(_) => ("done", Some(200), "JumpCloud accepted the request".to_string()),
+        // The client reports success without the exact 2xx code (200, 201 or 204).
+        Ok(_) => ("done", None, "JumpCloud accepted the request (2xx)".to_string()),
         Err(e) => (status_of(e), e.status(), e.to_string()),
     };
     let c = lock(cache);

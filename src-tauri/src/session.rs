@@ -23,8 +23,12 @@ pub struct ActiveOrg {
     pub entry: OrgEntry,
     pub client: Client,
     pub cache_path: PathBuf,
-    /// The readers' connection; also takes the live updates of actions.
+    /// The readers' connection for what a click waits on (pages, search, panels); also takes
+    /// the live updates of actions.
     pub cache: Mutex<Cache>,
+    /// A second reader for aggregates (facet counts, group sizes) so that a first page never
+    /// queues behind them.
+    pub stats: Mutex<Cache>,
     /// What the admin may do; None until JumpCloud has been reached once this session.
     pub access: Mutex<Option<Access>>,
     /// A problem found when the org was opened (a corrupt file moved aside, a key missing
@@ -39,6 +43,9 @@ pub struct ActiveOrg {
 impl ActiveOrg {
     pub fn cache(&self) -> MutexGuard<'_, Cache> {
         self.cache.lock().unwrap_or_else(|p| p.into_inner())
+    }
+    pub fn stats(&self) -> MutexGuard<'_, Cache> {
+        self.stats.lock().unwrap_or_else(|p| p.into_inner())
     }
     pub fn access(&self) -> Option<Access> {
         self.access.lock().unwrap_or_else(|p| p.into_inner()).clone()
@@ -273,6 +280,12 @@ impl Session {
             _ => None,
         }
         .or_else(|| key_problem.clone().map(|p| format!("{p} Until then the local copy can be browsed, searched and exported, but nothing is sent to JumpCloud.")));
+        let (stats, _) = Cache::open_for_browsing(&cache_path)?;
+        // Aggregates scan narrow tables once; a 16 MB page cache is plenty and keeps memory down.
+        stats
+            .connection()
+            .pragma_update(None, "cache_size", -16_384)
+            .map_err(rollcall_cache::CacheError::from)?;
         let settled = cache.audit_settle_interrupted(&rollcall_core::sync::now_rfc3339())?;
         if settled > 0 {
             tracing::warn!(
@@ -285,6 +298,7 @@ impl Session {
             client,
             cache_path,
             cache: Mutex::new(cache),
+            stats: Mutex::new(stats),
             access: Mutex::new(None),
             open_note,
             key_problem: key_problem.clone(),

@@ -10,16 +10,37 @@ use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 use tracing::instrument;
 
+/// Which reader connection a query uses.
+#[derive(Clone, Copy)]
+enum Reader {
+    /// Pages, search, panels: what a click waits on.
+    Interactive,
+    /// Facet counts and group sizes (hundreds of ms on a large org).
+    Aggregates,
+}
+
 /// Runs a read on the cache connection off the async runtime's threads.
 async fn read<T: Send + 'static>(
     session: &Session,
     what: &'static str,
     f: impl FnOnce(&Cache) -> rollcall_cache::Result<T> + Send + 'static,
 ) -> AppResult<T> {
+    read_on(session, Reader::Interactive, what, f).await
+}
+
+async fn read_on<T: Send + 'static>(
+    session: &Session,
+    reader: Reader,
+    what: &'static str,
+    f: impl FnOnce(&Cache) -> rollcall_cache::Result<T> + Send + 'static,
+) -> AppResult<T> {
     let org = session.active()?;
     tauri::async_runtime::spawn_blocking(move || {
         let started = std::time::Instant::now();
-        let cache = org.cache();
+        let cache = match reader {
+            Reader::Interactive => org.cache(),
+            Reader::Aggregates => org.stats(),
+        };
         let waited = started.elapsed();
         let out = f(&cache).map_err(AppError::from);
         let ms = started.elapsed().as_millis() as u64;
@@ -43,7 +64,10 @@ pub async fn users_page(session: State<'_, Session>, query: UserQuery) -> AppRes
 #[specta::specta]
 #[instrument(skip(session), err(Debug))]
 pub async fn user_facets(session: State<'_, Session>, query: UserQuery) -> AppResult<Vec<Facet>> {
-    read(&session, "user facets", move |c| c.user_facets(&query)).await
+    read_on(&session, Reader::Aggregates, "user facets", move |c| {
+        c.user_facets(&query)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -57,7 +81,10 @@ pub async fn systems_page(session: State<'_, Session>, query: SystemQuery) -> Ap
 #[specta::specta]
 #[instrument(skip(session), err(Debug))]
 pub async fn system_facets(session: State<'_, Session>, query: SystemQuery) -> AppResult<Vec<Facet>> {
-    read(&session, "device facets", move |c| c.system_facets(&query)).await
+    read_on(&session, Reader::Aggregates, "device facets", move |c| {
+        c.system_facets(&query)
+    })
+    .await
 }
 
 /// `kind`: `user`, `system`, or empty for both.
@@ -69,7 +96,10 @@ pub async fn groups_list(
     kind: String,
     search: Option<String>,
 ) -> AppResult<Vec<GroupSummary>> {
-    read(&session, "groups", move |c| c.groups(&kind, search.as_deref())).await
+    read_on(&session, Reader::Aggregates, "groups", move |c| {
+        c.groups(&kind, search.as_deref())
+    })
+    .await
 }
 
 #[derive(Debug, Clone, Serialize, Type)]
@@ -93,7 +123,7 @@ pub async fn group_members(session: State<'_, Session>, group_id: String) -> App
 #[specta::specta]
 #[instrument(skip(session), err(Debug))]
 pub async fn apps_list(session: State<'_, Session>) -> AppResult<Vec<AppSummary>> {
-    read(&session, "apps", |c| c.apps()).await
+    read_on(&session, Reader::Aggregates, "apps", |c| c.apps()).await
 }
 
 #[tauri::command]

@@ -5,6 +5,7 @@ import { useUi } from "../context";
 import { ago, bytes, osLabel, userName, when } from "../format";
 import { ActionBar } from "./ActionBar";
 import { History } from "./History";
+import { GroupLinks } from "./GroupLinks";
 import { OpenInJumpCloud } from "./OpenInJumpCloud";
 
 export function DevicePanel({ id }: { id: string }) {
@@ -94,20 +95,7 @@ export function DevicePanel({ id }: { id: string }) {
           </li>
         ))}
       </ul>
-      <h3>Groups ({d.groups.length})</h3>
-      <ul className="list">
-        {d.groups.map((g) => (
-          <li key={g.id}>
-            <button
-              type="button"
-              className="link"
-              onClick={() => ui.open({ kind: "group", id: g.id })}
-            >
-              {g.name}
-            </button>
-          </li>
-        ))}
-      </ul>
+      <GroupLinks groups={d.groups} />
       <h3>Rollcall activity</h3>
       <History targetId={s.id} />
     </div>

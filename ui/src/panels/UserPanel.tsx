@@ -6,6 +6,7 @@ import { useUi } from "../context";
 import { ago, osLabel, userName, when } from "../format";
 import { ActionBar } from "./ActionBar";
 import { History } from "./History";
+import { GroupLinks } from "./GroupLinks";
 import { UserForm } from "./UserForm";
 import { GroupPicker } from "./GroupPicker";
 import { OpenInJumpCloud } from "./OpenInJumpCloud";
@@ -120,20 +121,7 @@ export function UserPanel({ id }: { id: string }) {
           ))}
         </ul>
       )}
-      <h3>Groups ({d.groups.length})</h3>
-      <ul className="list">
-        {d.groups.map((g) => (
-          <li key={g.id}>
-            <button
-              type="button"
-              className="link"
-              onClick={() => ui.open({ kind: "group", id: g.id })}
-            >
-              {g.name}
-            </button>
-          </li>
-        ))}
-      </ul>
+      <GroupLinks groups={d.groups} />
       <h3>Apps ({d.apps.length})</h3>
       <ul className="list">
         {d.apps.map(([a, via]) => (

@@ -10,6 +10,7 @@ import { ColumnChooser, useColumns } from "../components/ColumnChooser";
 import { ExportButton } from "../components/ExportButton";
 import { GroupPicker } from "../panels/GroupPicker";
 import { useDebounced } from "../components/useDebounced";
+import { useSelection } from "../components/useSelection";
 
 const COLUMNS: Column<SystemRow>[] = [
   {
@@ -82,7 +83,7 @@ export function DevicesView() {
   const [unbound, setUnbound] = useState<boolean | null>(null);
   const [group, setGroup] = useState("");
   const [sort, setSort] = useState<Sort>({ key: "hostname", desc: false });
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const { selected, toggle: toggleRow, clear } = useSelection();
   const [adding, setAdding] = useState(false);
   const cols = useColumns(
     "devices",
@@ -187,7 +188,7 @@ export function DevicesView() {
           <button type="button" className="btn" onClick={() => setAdding(true)}>
             Add to group…
           </button>
-          <button type="button" className="btn ghost" onClick={() => setSelected(new Set())}>
+          <button type="button" className="btn ghost" onClick={clear}>
             Clear
           </button>
         </div>
@@ -203,12 +204,7 @@ export function DevicesView() {
         onOpen={(s) => ui.open({ kind: "system", id: s.id })}
         openId={ui.panel?.kind === "system" ? ui.panel.id : null}
         selected={selected}
-        onToggle={(id) => {
-          const n = new Set(selected);
-          if (n.has(id)) n.delete(id);
-          else n.add(id);
-          setSelected(n);
-        }}
+        onToggle={toggleRow}
         empty="No devices match these filters."
       />
       {adding && (
@@ -217,7 +213,7 @@ export function DevicesView() {
           memberIds={[...selected]}
           onClose={() => {
             setAdding(false);
-            setSelected(new Set());
+            clear();
           }}
         />
       )}

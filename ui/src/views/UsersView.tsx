@@ -11,6 +11,7 @@ import { ExportButton } from "../components/ExportButton";
 import { UserForm } from "../panels/UserForm";
 import { GroupPicker } from "../panels/GroupPicker";
 import { useDebounced } from "../components/useDebounced";
+import { useSelection } from "../components/useSelection";
 
 const COLUMNS: Column<UserRow>[] = [
   {
@@ -77,7 +78,7 @@ export function UsersView() {
   const [mfa, setMfa] = useState<boolean | null>(null);
   const [group, setGroup] = useState<string>("");
   const [sort, setSort] = useState<Sort>({ key: "name", desc: false });
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const { selected, toggle: toggleRow, clear } = useSelection();
   const [creating, setCreating] = useState(false);
   const [adding, setAdding] = useState(false);
   const cols = useColumns(
@@ -175,7 +176,7 @@ export function UsersView() {
           >
             Add to group…
           </button>
-          <button type="button" className="btn ghost" onClick={() => setSelected(new Set())}>
+          <button type="button" className="btn ghost" onClick={clear}>
             Clear
           </button>
         </div>
@@ -191,12 +192,7 @@ export function UsersView() {
         onOpen={(u) => ui.open({ kind: "user", id: u.id })}
         openId={ui.panel?.kind === "user" ? ui.panel.id : null}
         selected={selected}
-        onToggle={(id) => {
-          const n = new Set(selected);
-          if (n.has(id)) n.delete(id);
-          else n.add(id);
-          setSelected(n);
-        }}
+        onToggle={toggleRow}
         empty="No users match these filters."
       />
       {creating && <UserForm onClose={() => setCreating(false)} />}
@@ -206,7 +202,7 @@ export function UsersView() {
           memberIds={[...selected]}
           onClose={() => {
             setAdding(false);
-            setSelected(new Set());
+            clear();
           }}
         />
       )}

@@ -37,7 +37,12 @@ pub fn configure(conn: &Connection) -> Result<()> {
 
 /// `PRAGMA integrity_check`: Ok(()) or the first problems found.
 pub fn integrity_check(conn: &Connection) -> Result<()> {
-    let mut stmt = conn.prepare("PRAGMA integrity_check(5)")?;
+    run_check(conn, "PRAGMA integrity_check(5)")
+}
+
+/// Runs a check pragma: "ok", or its first problems as a `Corrupt` error.
+fn run_check(conn: &Connection, pragma: &str) -> Result<()> {
+    let mut stmt = conn.prepare(pragma)?;
     let rows: Vec<String> = stmt
         .query_map([], |r| r.get::<_, String>(0))?
         .collect::<std::result::Result<_, _>>()?;
@@ -64,15 +69,7 @@ pub fn quick_check_file(path: &Path) -> Result<()> {
     let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     conn.busy_timeout(Duration::from_secs(30))?;
     conn.pragma_update(None, "cache_size", -2048)?;
-    let mut stmt = conn.prepare("PRAGMA quick_check(5)")?;
-    let rows: Vec<String> = stmt
-        .query_map([], |r| r.get::<_, String>(0))?
-        .collect::<std::result::Result<_, _>>()?;
-    if rows.len() == 1 && rows[0] == "ok" {
-        Ok(())
-    } else {
-        Err(CacheError::Corrupt(rows.join("; ")))
-    }
+    run_check(&conn, "PRAGMA quick_check(5)")
 }
 
 fn open_checked(path: &Path, check: Check) -> Result<Connection> {

@@ -13,41 +13,19 @@ use rusqlite::params;
 impl Cache {
     /// Inserts or replaces a user (after create, edit, suspend, unlock, …).
     pub fn apply_user(&mut self, row: &UserRow) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        tx.execute(
-            &upsert_sql("users", USER_COLS),
-            rusqlite::params_from_iter(user_values(row)),
-        )?;
-        let rec = RecordRow {
-            kind: "user",
-            id: row.id.clone(),
-            json: row.json.clone(),
-        };
-        tx.execute(
-            &upsert_sql("records", RECORD_COLS),
-            rusqlite::params_from_iter(record_values(&rec)),
-        )?;
-        tx.execute("DELETE FROM search_index WHERE kind = 'user' AND ref = ?1", [&row.id])?;
-        tx.execute(
-            "INSERT INTO search_index (kind, ref, text) VALUES ('user', ?1, ?2)",
-            params![
-                row.id,
-                [
-                    &row.displayname,
-                    &row.firstname,
-                    &row.lastname,
-                    &row.username,
-                    &row.email,
-                    &row.department,
-                    &row.job_title,
-                    &row.employee_id
-                ]
-                .map(|s| s.as_str())
-                .join(" ")
-            ],
-        )?;
-        tx.commit()?;
-        Ok(())
+        let text = [
+            &row.displayname,
+            &row.firstname,
+            &row.lastname,
+            &row.username,
+            &row.email,
+            &row.department,
+            &row.job_title,
+            &row.employee_id,
+        ]
+        .map(|s| s.as_str())
+        .join(" ");
+        self.apply_record("users", USER_COLS, user_values(row), "user", &row.id, &row.json, &text)
     }
 
     /// Removes a deleted user and every edge that pointed at them.
@@ -69,24 +47,49 @@ impl Cache {
 
     /// Inserts or replaces a group (after create or edit).
     pub fn apply_group(&mut self, row: &GroupRow) -> Result<()> {
+        let text = format!("{} {} {}", row.name, row.email, row.description);
+        self.apply_record(
+            "groups",
+            GROUP_COLS,
+            group_values(row),
+            "group",
+            &row.id,
+            &row.json,
+            &text,
+        )
+    }
+
+    /// One record into its narrow table, the `records` table and the search index, in one
+    /// transaction.
+    #[allow(clippy::too_many_arguments)]
+    fn apply_record(
+        &mut self,
+        table: &str,
+        cols: &str,
+        values: Vec<rusqlite::types::Value>,
+        kind: &'static str,
+        id: &str,
+        json: &str,
+        search_text: &str,
+    ) -> Result<()> {
         let tx = self.conn.transaction()?;
-        tx.execute(
-            &upsert_sql("groups", GROUP_COLS),
-            rusqlite::params_from_iter(group_values(row)),
-        )?;
+        tx.execute(&upsert_sql(table, cols), rusqlite::params_from_iter(values))?;
         let rec = RecordRow {
-            kind: "group",
-            id: row.id.clone(),
-            json: row.json.clone(),
+            kind,
+            id: id.to_string(),
+            json: json.to_string(),
         };
         tx.execute(
             &upsert_sql("records", RECORD_COLS),
             rusqlite::params_from_iter(record_values(&rec)),
         )?;
-        tx.execute("DELETE FROM search_index WHERE kind = 'group' AND ref = ?1", [&row.id])?;
         tx.execute(
-            "INSERT INTO search_index (kind, ref, text) VALUES ('group', ?1, ?2)",
-            params![row.id, format!("{} {} {}", row.name, row.email, row.description)],
+            "DELETE FROM search_index WHERE kind = ?1 AND ref = ?2",
+            params![kind, id],
+        )?;
+        tx.execute(
+            "INSERT INTO search_index (kind, ref, text) VALUES (?1, ?2, ?3)",
+            params![kind, id, search_text],
         )?;
         tx.commit()?;
         Ok(())

@@ -26,104 +26,114 @@ fn line(fields: &[String]) -> String {
 
 const PAGE: u32 = 2000;
 
-/// All users matching `q` (its paging ignored).
-pub fn users_csv(cache: &Cache, q: &UserQuery) -> Result<(String, usize)> {
-    let mut out = line(
-        &[
-            "id",
-            "username",
-            "email",
-            "first name",
-            "last name",
-            "department",
-            "job title",
-            "state",
-            "locked",
-            "MFA",
-            "password expired",
-            "created",
-        ]
-        .map(String::from),
-    );
-    let mut q = q.clone();
-    q.offset = 0;
-    q.limit = PAGE;
+/// Writes `header`, then every row `page(offset)` returns, page by page, until a short page.
+fn paged<R>(
+    header: &[&str],
+    mut page: impl FnMut(u32) -> Result<Vec<R>>,
+    fields: impl Fn(&R) -> Vec<String>,
+) -> Result<(String, usize)> {
+    let mut out = line(&header.iter().map(|h| h.to_string()).collect::<Vec<_>>());
     let mut n = 0;
+    let mut offset = 0;
     loop {
-        let page = cache.users(&q)?;
-        for u in &page.rows {
-            out.push_str(&line(&[
-                u.id.clone(),
-                u.username.clone(),
-                u.email.clone(),
-                u.firstname.clone(),
-                u.lastname.clone(),
-                u.department.clone(),
-                u.job_title.clone(),
-                u.state.clone(),
-                u.locked.to_string(),
-                u.mfa_configured.to_string(),
-                u.password_expired.to_string(),
-                u.created.clone().unwrap_or_default(),
-            ]));
+        let rows = page(offset)?;
+        for r in &rows {
+            out.push_str(&line(&fields(r)));
         }
-        n += page.rows.len();
-        if page.rows.len() < PAGE as usize {
+        n += rows.len();
+        if rows.len() < PAGE as usize {
             return Ok((out, n));
         }
-        q.offset += PAGE;
+        offset += PAGE;
     }
+}
+
+/// All users matching `q` (its paging ignored).
+pub fn users_csv(cache: &Cache, q: &UserQuery) -> Result<(String, usize)> {
+    let header = [
+        "id",
+        "username",
+        "email",
+        "first name",
+        "last name",
+        "department",
+        "job title",
+        "state",
+        "locked",
+        "MFA",
+        "password expired",
+        "created",
+    ];
+    let page = |offset| {
+        cache
+            .users(&UserQuery {
+                offset,
+                limit: PAGE,
+                ..q.clone()
+            })
+            .map(|p| p.rows)
+    };
+    paged(&header, page, |u| {
+        vec![
+            u.id.clone(),
+            u.username.clone(),
+            u.email.clone(),
+            u.firstname.clone(),
+            u.lastname.clone(),
+            u.department.clone(),
+            u.job_title.clone(),
+            u.state.clone(),
+            u.locked.to_string(),
+            u.mfa_configured.to_string(),
+            u.password_expired.to_string(),
+            u.created.clone().unwrap_or_default(),
+        ]
+    })
 }
 
 /// All devices matching `q` (its paging ignored).
 pub fn systems_csv(cache: &Cache, q: &SystemQuery) -> Result<(String, usize)> {
-    let mut out = line(
-        &[
-            "id",
-            "hostname",
-            "serial",
-            "OS",
-            "OS version",
-            "model",
-            "encrypted",
-            "encryption detail",
-            "MDM",
-            "last contact",
-            "agent version",
+    let header = [
+        "id",
+        "hostname",
+        "serial",
+        "OS",
+        "OS version",
+        "model",
+        "encrypted",
+        "encryption detail",
+        "MDM",
+        "last contact",
+        "agent version",
+    ];
+    let page = |offset| {
+        cache
+            .systems(&SystemQuery {
+                offset,
+                limit: PAGE,
+                ..q.clone()
+            })
+            .map(|p| p.rows)
+    };
+    paged(&header, page, |s| {
+        vec![
+            s.id.clone(),
+            s.hostname.clone(),
+            s.serial.clone(),
+            s.os.clone(),
+            s.os_version.clone(),
+            s.model.clone(),
+            s.fde_active.to_string(),
+            s.fde_detail.clone(),
+            if s.mdm_enrolled {
+                s.mdm_vendor.clone()
+            } else {
+                String::new()
+            },
+            s.last_contact.clone().unwrap_or_default(),
+            s.agent_version.clone(),
         ]
-        .map(String::from),
-    );
-    let mut q = q.clone();
-    q.offset = 0;
-    q.limit = PAGE;
-    let mut n = 0;
-    loop {
-        let page = cache.systems(&q)?;
-        for s in &page.rows {
-            out.push_str(&line(&[
-                s.id.clone(),
-                s.hostname.clone(),
-                s.serial.clone(),
-                s.os.clone(),
-                s.os_version.clone(),
-                s.model.clone(),
-                s.fde_active.to_string(),
-                s.fde_detail.clone(),
-                if s.mdm_enrolled {
-                    s.mdm_vendor.clone()
-                } else {
-                    String::new()
-                },
-                s.last_contact.clone().unwrap_or_default(),
-                s.agent_version.clone(),
-            ]));
-        }
-        n += page.rows.len();
-        if page.rows.len() < PAGE as usize {
-            return Ok((out, n));
-        }
-        q.offset += PAGE;
-    }
+    })
 }
 
 #[cfg(test)]

@@ -421,6 +421,7 @@ const tests = [
           10_000,
         );
         await shot(s, "device-panel-linux");
+        await click(s, $("panel-close"));
         await click(s, $("nav-users"));
         await sleep(400);
         await shot(s, "demo");

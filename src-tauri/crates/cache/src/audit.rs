@@ -76,6 +76,8 @@ pub struct AuditQuery {
     pub status: Option<String>,
     /// Matches target label, action or message.
     pub text: Option<String>,
+    /// Only the actions of this checklist run.
+    pub run_id: Option<String>,
     pub limit: u32,
 }
 
@@ -155,6 +157,10 @@ impl Cache {
         if let Some(a) = q.action.as_ref().filter(|s| !s.is_empty()) {
             args.push(a.clone());
             sql.push_str(&format!(" AND action = ?{}", args.len()));
+        }
+        if let Some(r) = q.run_id.as_ref().filter(|s| !s.is_empty()) {
+            args.push(r.clone());
+            sql.push_str(&format!(" AND run_id = ?{}", args.len()));
         }
         if let Some(s) = q.status.as_ref().filter(|s| !s.is_empty()) {
             args.push(s.clone());

@@ -6,6 +6,7 @@
 //! (`db`). Queries for the UI (`read`) filter, sort and page in SQLite.
 
 pub mod audit;
+pub mod checklists;
 pub mod db;
 pub mod error;
 pub mod history;
@@ -17,6 +18,7 @@ pub mod search;
 pub mod write;
 
 pub use audit::{AuditEntry, AuditIntent, AuditQuery};
+pub use checklists::{RunRow, StepRow};
 pub use db::OpenOutcome;
 pub use error::{CacheError, Result};
 pub use read::*;

@@ -95,6 +95,22 @@ impl Cache {
         Ok(())
     }
 
+    /// Records a user's direct access to an app given or taken away.
+    pub fn apply_app_access(&mut self, app_id: &str, user_id: &str, present: bool) -> Result<()> {
+        if present {
+            self.conn.execute(
+                "INSERT OR IGNORE INTO app_users (app_id, user_id, via_group) VALUES (?1, ?2, '')",
+                [app_id, user_id],
+            )?;
+        } else {
+            self.conn.execute(
+                "DELETE FROM app_users WHERE app_id = ?1 AND user_id = ?2 AND via_group = ''",
+                [app_id, user_id],
+            )?;
+        }
+        Ok(())
+    }
+
     /// Records a membership added (`present`) or removed.
     pub fn apply_membership(&mut self, group_id: &str, member_id: &str, present: bool) -> Result<()> {
         if present {

@@ -580,7 +580,10 @@ impl Cache {
 
     pub fn groups(&self, kind: &str, search: Option<&str>) -> Result<Vec<GroupSummary>> {
         let mut w = Where::default();
-        w.push("g.kind = ?", [text(kind)]);
+        // `user`, `system`, or empty for both.
+        if !kind.is_empty() {
+            w.push("g.kind = ?", [text(kind)]);
+        }
         if let Some(m) = search.and_then(crate::search::match_expr) {
             w.push(
                 "g.id IN (SELECT ref FROM search_index WHERE search_index MATCH ? AND kind = 'group')",

@@ -97,6 +97,12 @@ pub enum ActionRequest {
         member_ids: Vec<String>,
         add: bool,
     },
+    /// Removes (or gives back) a user's direct access to an SSO application.
+    AppAccess {
+        app_id: String,
+        user_id: String,
+        grant: bool,
+    },
     DeviceLock {
         system_id: String,
     },
@@ -420,6 +426,25 @@ pub fn plan(cache: &Cache, access: &Access, request: ActionRequest) -> Result<Ac
             p.group_kind = g.group.kind;
             p
         }
+        R::AppAccess { app_id, user_id, grant } => {
+            refuse(access.groups, "change application access")?;
+            let app = must(
+                cache.apps()?.into_iter().find(|a| &a.app.id == app_id),
+                &format!("App {app_id}"),
+            )?;
+            let u = user(user_id)?;
+            let name = if app.app.label.is_empty() {
+                app.app.name
+            } else {
+                app.app.label
+            };
+            simple(
+                if *grant { "app.grant" } else { "app.revoke" },
+                "user",
+                user_id,
+                format!("{} ↔ {name}", user_label(&u)),
+            )
+        }
         R::DeviceLock { system_id }
         | R::DeviceRestart { system_id }
         | R::DeviceShutdown { system_id }
@@ -558,6 +583,14 @@ async fn send(client: &Client, plan: &ActionPlan, member: Option<&str>) -> Resul
         }
         R::UserDelete { user_id } => {
             users.delete(user_id).await?;
+        }
+        R::AppAccess { app_id, user_id, grant } => {
+            let apps = client.applications();
+            if *grant {
+                apps.assign_user(app_id, user_id).await?;
+            } else {
+                apps.unassign_user(app_id, user_id).await?;
+            }
         }
         R::GroupCreate {
             group_kind,
@@ -808,6 +841,12 @@ pub async fn execute(
                 lock(cache).apply_group(&row)?;
             }
             Ok(done(format!("Created group {}.", plan.target_label), Some(id)))
+        }
+        R::AppAccess { app_id, user_id, grant } => {
+            audited(client, cache, plan, actor, None).await?;
+            lock(cache).apply_app_access(app_id, user_id, *grant)?;
+            let verb = if *grant { "Gave access" } else { "Removed access" };
+            Ok(done(format!("{verb}: {}.", plan.target_label), None))
         }
         R::UserDelete { user_id } => {
             audited(client, cache, plan, actor, None).await?;

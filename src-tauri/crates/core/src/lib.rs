@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod actions;
+pub mod checklists;
 pub mod connect;
 pub mod convert;
 pub mod export;

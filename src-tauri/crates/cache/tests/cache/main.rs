@@ -53,7 +53,7 @@ fn reopening_keeps_the_data_and_the_schema_version() {
         .connection()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 2, "two migrations so far (mirror, audit trail)");
+    assert_eq!(version, 3, "three migrations so far (mirror, audit trail, checklists)");
 }
 
 #[test]
@@ -76,7 +76,7 @@ fn a_file_from_the_previous_version_is_upgraded_in_place() {
         .connection()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 2, "upgraded to the audit trail's schema");
+    assert_eq!(version, 3, "upgraded to the latest schema");
     assert_eq!(
         cache.users(&UserQuery::default()).unwrap().total,
         1,

@@ -224,3 +224,68 @@ async fn device_rules_wipe_hostname_and_lost_answers() {
     .unwrap_err();
     assert!(no.to_string().contains("(Read Only) may not"), "{no}");
 }
+
+#[tokio::test]
+async fn bulk_membership_changes_one_request_and_one_audit_row_per_member() {
+    let env = start(40).await;
+    env.sync().await.unwrap();
+    let cache = Mutex::new(env.cache());
+    let access = Access::full("Administrator");
+    let (group, users) = {
+        let c = cache.lock().unwrap();
+        let g = c
+            .groups("", None)
+            .unwrap()
+            .into_iter()
+            .find(|g| g.group.kind == "user")
+            .expect("a user group");
+        let (members, _) = c.group_members(&g.group.id).unwrap();
+        let outside: Vec<String> = c
+            .users(&UserQuery {
+                limit: 100,
+                ..Default::default()
+            })
+            .unwrap()
+            .rows
+            .into_iter()
+            .filter(|u| !members.iter().any(|m| m.id == u.id))
+            .take(3)
+            .map(|u| u.id)
+            .collect();
+        (g.group, outside)
+    };
+    assert_eq!(users.len(), 3);
+    let req = ActionRequest::GroupMembers {
+        group_id: group.id.clone(),
+        member_ids: users.clone(),
+        add: true,
+    };
+    let p = plan(&cache.lock().unwrap(), &access, req).unwrap();
+    let out = execute(&env.client(), &cache, &p, &actor()).await.unwrap();
+    assert_eq!(out.status, "done", "{}", out.message);
+    assert!(out.message.starts_with("Added 3 of 3"), "{}", out.message);
+    let (members, _) = cache.lock().unwrap().group_members(&group.id).unwrap();
+    assert!(
+        users.iter().all(|u| members.iter().any(|m| &m.id == u)),
+        "the cache shows the new members"
+    );
+    assert_eq!(requests(&env, "POST", &format!("/usergroups/{}/members", group.id)), 3);
+    let trail = cache.lock().unwrap().audit(&AuditQuery::default()).unwrap();
+    assert_eq!(
+        trail
+            .iter()
+            .filter(|a| a.action == "group.add_members" && a.status == "done")
+            .count(),
+        3
+    );
+
+    let req = ActionRequest::GroupMembers {
+        group_id: group.id.clone(),
+        member_ids: users[..1].to_vec(),
+        add: false,
+    };
+    let p = plan(&cache.lock().unwrap(), &access, req).unwrap();
+    execute(&env.client(), &cache, &p, &actor()).await.unwrap();
+    let (members, _) = cache.lock().unwrap().group_members(&group.id).unwrap();
+    assert!(!members.iter().any(|m| m.id == users[0]), "removed from the cache too");
+}

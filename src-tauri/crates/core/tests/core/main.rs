@@ -1,5 +1,6 @@
 //! The sync engine and the cache against jcsim.
 
 mod actions;
+mod checklists;
 mod common;
 mod sync;

@@ -1,0 +1,195 @@
+//! Checklist runs (offboarding and the like), persisted step by step in the org's own file so
+//! a run survives a crash or a restart and resumes where it stopped. The engine that fills and
+//! drives them lives in `rollcall-core::checklists`; here are the tables and their typed reads
+//! and writes.
+
+use crate::error::Result;
+use crate::Cache;
+use rusqlite::{params, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+
+/// Added by migration 3.
+pub(crate) const DDL: &str = "
+CREATE TABLE checklist_runs (
+    id TEXT PRIMARY KEY,
+    org_id TEXT NOT NULL,
+    template TEXT NOT NULL,
+    title TEXT NOT NULL,
+    subject_id TEXT NOT NULL,
+    subject_label TEXT NOT NULL,
+    operator TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL CHECK (status IN ('active', 'finished', 'abandoned')),
+    capture TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE checklist_steps (
+    run_id TEXT NOT NULL REFERENCES checklist_runs(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    title TEXT NOT NULL,
+    -- What the step will do, fixed when the run starts: [{key, label, request?, note?}].
+    items TEXT NOT NULL DEFAULT '[]',
+    state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'done', 'failed', 'skipped', 'unknown')),
+    -- Keys of the items already sent and accepted: never sent again.
+    items_done TEXT NOT NULL DEFAULT '[]',
+    started_at TEXT,
+    finished_at TEXT,
+    message TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    optional INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (run_id, idx)
+) WITHOUT ROWID;
+";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RunRow {
+    pub id: String,
+    pub org_id: String,
+    pub template: String,
+    pub title: String,
+    pub subject_id: String,
+    pub subject_label: String,
+    pub operator: String,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    /// active | finished | abandoned
+    pub status: String,
+    /// What the capture step recorded (JSON).
+    pub capture: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct StepRow {
+    pub run_id: String,
+    pub idx: u32,
+    pub kind: String,
+    pub title: String,
+    /// JSON array of the step's items.
+    pub items: String,
+    /// pending | running | done | failed | skipped | unknown
+    pub state: String,
+    /// JSON array of item keys already done.
+    pub items_done: String,
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+    pub message: String,
+    pub note: String,
+    pub optional: bool,
+}
+
+fn run_row(r: &Row<'_>) -> rusqlite::Result<RunRow> {
+    Ok(RunRow {
+        id: r.get("id")?,
+        org_id: r.get("org_id")?,
+        template: r.get("template")?,
+        title: r.get("title")?,
+        subject_id: r.get("subject_id")?,
+        subject_label: r.get("subject_label")?,
+        operator: r.get("operator")?,
+        started_at: r.get("started_at")?,
+        finished_at: r.get("finished_at")?,
+        status: r.get("status")?,
+        capture: r.get("capture")?,
+    })
+}
+
+fn step_row(r: &Row<'_>) -> rusqlite::Result<StepRow> {
+    Ok(StepRow {
+        run_id: r.get("run_id")?,
+        idx: r.get("idx")?,
+        kind: r.get("kind")?,
+        title: r.get("title")?,
+        items: r.get("items")?,
+        state: r.get("state")?,
+        items_done: r.get("items_done")?,
+        started_at: r.get("started_at")?,
+        finished_at: r.get("finished_at")?,
+        message: r.get("message")?,
+        note: r.get("note")?,
+        optional: r.get("optional")?,
+    })
+}
+
+impl Cache {
+    /// Stores a new run with its steps, in one transaction.
+    pub fn insert_run(&mut self, run: &RunRow, steps: &[StepRow]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO checklist_runs (id, org_id, template, title, subject_id, subject_label, operator, started_at, status, capture)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![run.id, run.org_id, run.template, run.title, run.subject_id, run.subject_label, run.operator, run.started_at, run.status, run.capture],
+        )?;
+        for s in steps {
+            tx.execute(
+                "INSERT INTO checklist_steps (run_id, idx, kind, title, items, state, optional) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![run.id, s.idx, s.kind, s.title, s.items, s.state, s.optional],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Runs, newest first.
+    pub fn runs(&self) -> Result<Vec<RunRow>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT * FROM checklist_runs ORDER BY started_at DESC, id")?;
+        let rows = stmt.query_map([], run_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One run with its steps in order.
+    pub fn run(&self, id: &str) -> Result<Option<(RunRow, Vec<StepRow>)>> {
+        let Some(run) = self
+            .conn
+            .query_row("SELECT * FROM checklist_runs WHERE id = ?1", [id], run_row)
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        let mut stmt = self
+            .conn
+            .prepare("SELECT * FROM checklist_steps WHERE run_id = ?1 ORDER BY idx")?;
+        let steps = stmt.query_map([id], step_row)?.collect::<rusqlite::Result<_>>()?;
+        Ok(Some((run, steps)))
+    }
+
+    /// Writes a step's state, progress and texts.
+    pub fn save_step(&self, s: &StepRow) -> Result<()> {
+        self.conn.execute(
+            "UPDATE checklist_steps SET state = ?3, items_done = ?4, started_at = ?5, finished_at = ?6, message = ?7, note = ?8
+             WHERE run_id = ?1 AND idx = ?2",
+            params![s.run_id, s.idx, s.state, s.items_done, s.started_at, s.finished_at, s.message, s.note],
+        )?;
+        Ok(())
+    }
+
+    pub fn save_capture(&self, run_id: &str, capture: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE checklist_runs SET capture = ?2 WHERE id = ?1",
+            params![run_id, capture],
+        )?;
+        Ok(())
+    }
+
+    pub fn set_run_status(&self, run_id: &str, status: &str, at: Option<&str>) -> Result<()> {
+        self.conn.execute(
+            "UPDATE checklist_runs SET status = ?2, finished_at = ?3 WHERE id = ?1",
+            params![run_id, status, at],
+        )?;
+        Ok(())
+    }
+
+    /// Steps a previous run of the app left `running`: what was in flight is unknown.
+    pub fn settle_interrupted_steps(&self, at: &str) -> Result<usize> {
+        Ok(self.conn.execute(
+            "UPDATE checklist_steps SET state = 'unknown', finished_at = ?1,
+                message = 'Rollcall stopped during this step. Items already done are kept and will not be sent again; check the rest in JumpCloud, then retry or skip.'
+             WHERE state = 'running'",
+            [at],
+        )?)
+    }
+}

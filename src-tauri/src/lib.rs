@@ -87,6 +87,12 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::act::action_options,
             commands::act::action_run,
             commands::act::open_in_jumpcloud,
+            commands::checklists::checklist_start,
+            commands::checklists::checklist_runs,
+            commands::checklists::checklist_run,
+            commands::checklists::checklist_step_run,
+            commands::checklists::checklist_step_skip,
+            commands::checklists::checklist_export,
         ])
         .events(tauri_specta::collect_events![
             events::CacheChanged,

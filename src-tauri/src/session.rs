@@ -286,7 +286,8 @@ impl Session {
             .connection()
             .pragma_update(None, "cache_size", -16_384)
             .map_err(rollcall_cache::CacheError::from)?;
-        let settled = cache.audit_settle_interrupted(&rollcall_core::sync::now_rfc3339())?;
+        let settled = cache.audit_settle_interrupted(&rollcall_core::sync::now_rfc3339())?
+            + cache.settle_interrupted_steps(&rollcall_core::sync::now_rfc3339())?;
         if settled > 0 {
             tracing::warn!(
                 settled,

@@ -4,7 +4,13 @@
 // Measures: launch to the first rows of the Users view, keystroke to search results, scrolling
 // the Devices table (frame times and rows not yet loaded), and the app's RSS.
 import { execFileSync, spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, readdirSync, writeFileSync, readFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  readdirSync,
+  writeFileSync,
+  readFileSync,
+} from "node:fs";
 import { join, dirname } from "node:path";
 import { Session, waitForDriver, sleep } from "./webdriver.mjs";
 
@@ -22,17 +28,38 @@ const ms = (x) => `${x.toFixed(1)} ms`;
 
 function freePort() {
   return Number(
-    execFileSync("node", ["-e", 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'], {
-      encoding: "utf8",
-    }).trim(),
+    execFileSync(
+      "node",
+      [
+        "-e",
+        'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})',
+      ],
+      {
+        encoding: "utf8",
+      },
+    ).trim(),
   );
 }
 
 async function startJcsim() {
   const port = freePort();
-  const child = spawn(join(bins, "jcsim"), ["--port", String(port), "--users", String(USERS), "--systems", String(USERS), "--single-org", "--seed", "5"], {
-    stdio: "ignore",
-  });
+  const child = spawn(
+    join(bins, "jcsim"),
+    [
+      "--port",
+      String(port),
+      "--users",
+      String(USERS),
+      "--systems",
+      String(USERS),
+      "--single-org",
+      "--seed",
+      "5",
+    ],
+    {
+      stdio: "ignore",
+    },
+  );
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 600; i++) {
     try {
@@ -49,19 +76,32 @@ async function startJcsim() {
 function rss(pid) {
   const kb = (p) => {
     try {
-      return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, "utf8"))[1]);
+      return Number(
+        /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, "utf8"))[1],
+      );
     } catch {
       return 0;
     }
   };
-  const children = execFileSync("bash", ["-c", `pgrep -P ${pid} || true`], { encoding: "utf8" }).split("\n").filter(Boolean);
-  return { main: kb(pid) / 1024, webkit: children.reduce((a, c) => a + kb(Number(c)), 0) / 1024 };
+  const children = execFileSync("bash", ["-c", `pgrep -P ${pid} || true`], {
+    encoding: "utf8",
+  })
+    .split("\n")
+    .filter(Boolean);
+  return {
+    main: kb(pid) / 1024,
+    webkit: children.reduce((a, c) => a + kb(Number(c)), 0) / 1024,
+  };
 }
 
-console.log(`# Rollcall app benchmark: ${USERS.toLocaleString()} users / ${USERS.toLocaleString()} devices, ${app}`);
+console.log(
+  `# Rollcall app benchmark: ${USERS.toLocaleString()} users / ${USERS.toLocaleString()} devices, ${app}`,
+);
 const sim = await startJcsim();
 const org = sim.info.organizations[0];
-const key = sim.info.admins.find((a) => a.role === "Administrator" && !a.multiTenant).apiKey;
+const key = sim.info.admins.find(
+  (a) => a.role === "Administrator" && !a.multiTenant,
+).apiKey;
 
 // The cache, filled by the same sync engine the app uses (the `rollcall-sync` CLI).
 const file = join(home, "data", "orgs", `${org.id}.sqlite`);
@@ -73,17 +113,49 @@ if (reuse) {
   copyFileSync(reuse, file);
   console.log(`cache copied from ${reuse}`);
 } else {
-  execFileSync(join(bins, "rollcall-sync"), [sim.base, file], { env: { ...process.env, ROLLCALL_API_KEY: key }, stdio: ["ignore", "ignore", "inherit"] });
-  console.log(`cache built by rollcall-sync in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  execFileSync(join(bins, "rollcall-sync"), [sim.base, file], {
+    env: { ...process.env, ROLLCALL_API_KEY: key },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  console.log(
+    `cache built by rollcall-sync in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
 }
 mkdirSync(join(home, "config"), { recursive: true });
 writeFileSync(
   join(home, "config", "orgs.json"),
-  JSON.stringify({ orgs: [{ id: org.id, name: org.name, region: "US", base_url: sim.base, send_org_id: false, demo: false }], last_active: org.id }),
+  JSON.stringify({
+    orgs: [
+      {
+        id: org.id,
+        name: org.name,
+        region: "US",
+        base_url: sim.base,
+        send_org_id: false,
+        demo: false,
+      },
+    ],
+    last_active: org.id,
+  }),
 );
-execFileSync("secret-tool", ["store", "--label=Rollcall bench", "service", "app.rollcall.desktop", "username", org.id, "target", "default", "application", "rust-keyring"], {
-  input: key,
-});
+execFileSync(
+  "secret-tool",
+  [
+    "store",
+    "--label=Rollcall bench",
+    "service",
+    "app.rollcall.desktop",
+    "username",
+    org.id,
+    "target",
+    "default",
+    "application",
+    "rust-keyring",
+  ],
+  {
+    input: key,
+  },
+);
 
 await waitForDriver(driver);
 const ROW = '[data-testid="users-table"] [data-testid^="row-"]';
@@ -97,7 +169,9 @@ for (let i = 0; i < 5; i++) {
   let inPage = null;
   let seenAt = 0;
   for (;;) {
-    inPage = await s.execute(`return document.querySelector('${ROW}') ? performance.now() : null`);
+    inPage = await s.execute(
+      `return document.querySelector('${ROW}') ? performance.now() : null`,
+    );
     if (inPage !== null) {
       seenAt = Date.now();
       break;
@@ -106,22 +180,53 @@ for (let i = 0; i < 5; i++) {
     await sleep(10);
   }
   // Process start → first row, from the kernel's start time of the app process.
-  const pid = Number(execFileSync("bash", ["-c", `pgrep -n -f '^${app}'`], { encoding: "utf8" }).trim());
-  const ticks = Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")[19]);
-  const hz = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
+  const pid = Number(
+    execFileSync("bash", ["-c", `pgrep -n -f '^${app}'`], {
+      encoding: "utf8",
+    }).trim(),
+  );
+  const ticks = Number(
+    readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")[19],
+  );
+  const hz = Number(
+    execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim(),
+  );
   const uptime = Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]);
   const sinceProcess = (uptime - ticks / hz) * 1000 - (Date.now() - seenAt);
   launches.push({ wall: seenAt - start, inPage, sinceProcess });
 }
 console.log(
-  `launch → first rows of Users (wall, incl. WebDriver session start): ${launches.map((l) => `${l.wall} ms`).join(", ")}; median ${pct(launches.map((l) => l.wall), 50)} ms`,
+  `launch → first rows of Users (wall, incl. WebDriver session start): ${launches.map((l) => `${l.wall} ms`).join(", ")}; median ${pct(
+    launches.map((l) => l.wall),
+    50,
+  )} ms`,
 );
 console.log(
-  `app process start → first rows of Users: ${launches.map((l) => `${Math.round(l.sinceProcess)} ms`).join(", ")}; median ${Math.round(pct(launches.map((l) => l.sinceProcess), 50))} ms (goal < 1 s)`,
+  `app process start → first rows of Users: ${launches.map((l) => `${Math.round(l.sinceProcess)} ms`).join(", ")}; median ${Math.round(
+    pct(
+      launches.map((l) => l.sinceProcess),
+      50,
+    ),
+  )} ms (goal < 1 s)`,
 );
-console.log(`  of which in the page (navigation start → first row): median ${ms(pct(launches.map((l) => l.inPage), 50))}`);
-const rssLaunch = rss(Number(execFileSync("bash", ["-c", `pgrep -n -f '^${app}'`], { encoding: "utf8" }).trim()));
-console.log(`RSS after launch (Users view shown): app process ${rssLaunch.main.toFixed(0)} MB; WebKit processes ${rssLaunch.webkit.toFixed(0)} MB`);
+console.log(
+  `  of which in the page (navigation start → first row): median ${ms(
+    pct(
+      launches.map((l) => l.inPage),
+      50,
+    ),
+  )}`,
+);
+const rssLaunch = rss(
+  Number(
+    execFileSync("bash", ["-c", `pgrep -n -f '^${app}'`], {
+      encoding: "utf8",
+    }).trim(),
+  ),
+);
+console.log(
+  `RSS after launch (Users view shown): app process ${rssLaunch.main.toFixed(0)} MB; WebKit processes ${rssLaunch.webkit.toFixed(0)} MB`,
+);
 
 // What this display can do at all: frame intervals of an idle page (Xvfb, software rendering).
 const idle = await s.executeAsync(
@@ -129,7 +234,9 @@ const idle = await s.executeAsync(
    const step = () => { const now = performance.now(); f.push(now - last); last = now; if (f.length < 61) requestAnimationFrame(step); else done(f.slice(1)); };
    requestAnimationFrame(step);`,
 );
-console.log(`idle page frame interval (this display's baseline): p50 ${ms(pct(idle, 50))}, p95 ${ms(pct(idle, 95))}`);
+console.log(
+  `idle page frame interval (this display's baseline): p50 ${ms(pct(idle, 50))}, p95 ${ms(pct(idle, 95))}`,
+);
 
 // Keystroke to results: type words letter by letter into the global search.
 const words = ["martinez", "garcia", "desktop", "macbook", "sales"];
@@ -167,7 +274,9 @@ const painted = ok.map(([, p]) => p);
 console.log(
   `search keystroke → results in the page (${ok.length} keystrokes, ${lat.length - ok.length} timed out): p50 ${ms(pct(dom, 50))}, p95 ${ms(pct(dom, 95))}, max ${ms(Math.max(...dom))} (goal < 50 ms)`,
 );
-console.log(`  → next frame after the results: p50 ${ms(pct(painted, 50))}, p95 ${ms(pct(painted, 95))}`);
+console.log(
+  `  → next frame after the results: p50 ${ms(pct(painted, 50))}, p95 ${ms(pct(painted, 95))}`,
+);
 
 // The display's scrolling floor: the same scroll over 2,000 static rows of plain text.
 const floor = await s.executeAsync(
@@ -181,10 +290,14 @@ const floor = await s.executeAsync(
      if (f.length < 121) requestAnimationFrame(step); else { box.remove(); done(f.slice(1)); } };
    requestAnimationFrame(step);`,
 );
-console.log(`static page scroll, same speed (this display's floor): frame p50 ${ms(pct(floor, 50))}, p95 ${ms(pct(floor, 95))}`);
+console.log(
+  `static page scroll, same speed (this display's floor): frame p50 ${ms(pct(floor, 50))}, p95 ${ms(pct(floor, 95))}`,
+);
 
 // Scrolling the Devices table: 4 rows per frame for 300 frames, then a jump to the middle.
-await s.execute("document.querySelector('[data-testid=global-search]').blur(); document.querySelector('[data-testid=nav-devices]').click();");
+await s.execute(
+  "document.querySelector('[data-testid=global-search]').blur(); document.querySelector('[data-testid=nav-devices]').click();",
+);
 await sleep(1000);
 const scroll = await s.executeAsync(
   `const done = arguments[arguments.length - 1];
@@ -214,16 +327,31 @@ const f = scroll.frames.slice(1);
 console.log(
   `devices scroll (300 frames, 4 rows/frame): frame p50 ${ms(pct(f, 50))}, p95 ${ms(pct(f, 95))}, max ${ms(Math.max(...f))}; frames over 33 ms: ${f.filter((x) => x > 33).length}; frames showing not-yet-loaded rows: ${scroll.blank}`,
 );
-console.log(`devices jump to the middle (row ~${Math.round(scroll.height / 64).toLocaleString()}) → rows loaded: ${ms(scroll.jump)}`);
+console.log(
+  `devices jump to the middle (row ~${Math.round(scroll.height / 64).toLocaleString()}) → rows loaded: ${ms(scroll.jump)}`,
+);
 
-const pid = Number(execFileSync("bash", ["-c", `pgrep -n -f '^${app}'`], { encoding: "utf8" }).trim());
+const pid = Number(
+  execFileSync("bash", ["-c", `pgrep -n -f '^${app}'`], {
+    encoding: "utf8",
+  }).trim(),
+);
 const m = rss(pid);
-console.log(`RSS: app process ${m.main.toFixed(0)} MB; its WebKit web and network processes ${m.webkit.toFixed(0)} MB; together ${(m.main + m.webkit).toFixed(0)} MB`);
+console.log(
+  `RSS: app process ${m.main.toFixed(0)} MB; its WebKit web and network processes ${m.webkit.toFixed(0)} MB; together ${(m.main + m.webkit).toFixed(0)} MB`,
+);
 await s.quit();
 sim.child.kill();
 const slow = readdirSync(join(home, "logs"))
   .map((f) => readFileSync(join(home, "logs", f), "utf8"))
   .join("")
   .split("\n")
-  .filter((l) => l.includes("slow cache read") || l.includes("cache opened") || l.includes("background check"));
-console.log(`from the app's log (reads over 50 ms, cache open, background check):\n  ${slow.slice(-30).join("\n  ")}`);
+  .filter(
+    (l) =>
+      l.includes("slow cache read") ||
+      l.includes("cache opened") ||
+      l.includes("background check"),
+  );
+console.log(
+  `from the app's log (reads over 50 ms, cache open, background check):\n  ${slow.slice(-30).join("\n  ")}`,
+);

@@ -65,6 +65,15 @@ async function click(s, css, timeout) {
   await (await s.find(css, timeout)).click();
 }
 
+/** Clicks through the DOM (for buttons a notice toast may be covering). */
+async function jsClick(s, css) {
+  await s.find(css);
+  await s.execute(
+    "const e = document.querySelector(arguments[0]); e.scrollIntoView({block: 'center'}); e.click();",
+    [css],
+  );
+}
+
 async function type(s, css, text) {
   await (await s.find(css)).type(text);
 }
@@ -428,15 +437,131 @@ const tests = [
 
         // CSV export of the filtered view, through the native save dialog.
         await click(s, $("chip-state-SUSPENDED"));
-        const suspended = Number((await s.textOf($("chip-state-SUSPENDED"))).replace(/\D+/g, ""));
+        const suspended = Number(
+          (await s.textOf($("chip-state-SUSPENDED"))).replace(/\D+/g, ""),
+        );
         const out = join(home, "suspended-users.csv");
         await click(s, $("export-csv"));
         await answerSaveDialog("Export users as CSV", out);
         await s.waitForText($("notice-ok"), "Exported", 10_000);
         const csv = readFileSync(out, "utf8").trim().split("\r\n");
-        assert(csv[0].startsWith("id,username,email"), `unexpected CSV header: ${csv[0]}`);
-        assert(csv.length - 1 === suspended, `the CSV has ${csv.length - 1} rows, the Suspended chip says ${suspended}`);
-        assert(csv.slice(1).every((l) => l.includes("SUSPENDED")), "the CSV holds users outside the filter");
+        assert(
+          csv[0].startsWith("id,username,email"),
+          `unexpected CSV header: ${csv[0]}`,
+        );
+        assert(
+          csv.length - 1 === suspended,
+          `the CSV has ${csv.length - 1} rows, the Suspended chip says ${suspended}`,
+        );
+        assert(
+          csv.slice(1).every((l) => l.includes("SUSPENDED")),
+          "the CSV holds users outside the filter",
+        );
+      } finally {
+        await s.quit();
+      }
+    },
+  ],
+  [
+    "demo: offboard a user click by click; quit mid-run, relaunch, resume without repeating a request; evidence",
+    async () => {
+      let s = await launch();
+      let base;
+      let target;
+      try {
+        await s.find($("demo-banner"), 20_000);
+        await s.waitForText($("notice-ok"), "Sync finished", 60_000);
+        base = demoBase();
+        target = await pickTarget(base);
+        const { user } = target;
+        await type(s, $("global-search"), user.email);
+        await click(s, $(`hit-${user._id}`), 10_000);
+        await click(s, $("offboard-user"));
+        await sleep(1000);
+        await shot(s, "checklist-started");
+        await s.find($("run-detail"), 10_000);
+        const preview = await s.textOf($("step-6"));
+        assert(
+          preview.includes(target.system.hostname),
+          `the lock step does not name ${target.system.hostname}: ${preview}`,
+        );
+        for (let i = 0; i <= 5; i++) {
+          await jsClick(s, $(`step-${i}-run`));
+          await s.waitForText($(`step-${i}-state`), "done", 20_000);
+        }
+        await shot(s, "checklist-midway");
+      } finally {
+        await s.quit(); // mid-run: the lock step and after are still to do
+      }
+
+      s = await launch();
+      try {
+        await s.find($("demo-banner"), 20_000);
+        await s.waitForText($("notice-ok"), "Sync finished", 60_000);
+        base = demoBase(); // a new simulator: its log starts empty
+        await click(s, $("nav-checklists"));
+        await s.execute(
+          "document.querySelector('[data-testid=run-list] [data-testid^=run-]').click()",
+        );
+        await s.waitForText($("step-5-state"), "done", 10_000);
+        await s.waitForText($("step-6-state"), "pending");
+        await jsClick(s, $("step-6-run"));
+        await answerDialog("Lock device", "ok", 10_000, "alt+l");
+        await s.waitForText($("step-6-state"), "done", 20_000);
+        const uid = target.user._id;
+        for (const part of [
+          `/systemusers/${uid}/state/suspend`,
+          `/systemusers/${uid}/resetmfa`,
+          `/systemusers/${uid}/expire`,
+        ]) {
+          assert(
+            (await simRequests(base, "POST", part)).length === 0,
+            `resuming repeated ${part}`,
+          );
+        }
+        const members = (await sim(base, "/__sim/requests")).filter(
+          (r) => r.path.endsWith("/members") && r.body.includes(uid),
+        );
+        assert(
+          members.length === 0,
+          `resuming repeated ${members.length} group removals`,
+        );
+        const locks = await simRequests(
+          base,
+          "POST",
+          `/systems/${target.system._id}/command/builtin/lock`,
+        );
+        assert(
+          locks.length === 1,
+          `expected exactly one lock, jcsim saw ${locks.length}`,
+        );
+
+        await type(s, $("step-7-note"), "devices not returned yet");
+        await jsClick(s, $("step-7-skip"));
+        await s.waitForText($("step-7-state"), "skipped", 10_000);
+        await type(s, $("step-8-note"), "Laptop collected at the front desk");
+        await jsClick(s, $("step-8-run"));
+        await s.waitForText($("step-8-state"), "done", 10_000);
+        await jsClick(s, $("step-9-run"));
+        await s.waitForText($("run-status"), "finished", 10_000);
+        await shot(s, "checklist-finished");
+        const out = join(home, "offboarding-evidence.csv");
+        await jsClick(s, $("run-export"));
+        await answerSaveDialog("Export checklist evidence as CSV", out);
+        await s.waitForText($("notice-ok"), "Saved the evidence", 10_000);
+        const csv = readFileSync(out, "utf8");
+        for (const t of [
+          "Capture current access",
+          "Remove from all groups",
+          "Reset MFA",
+          "Suspend the account",
+          "Lock each bound device",
+          "front desk",
+          "device.lock",
+          "user.suspend",
+        ]) {
+          assert(csv.includes(t), `the evidence lacks "${t}"`);
+        }
       } finally {
         await s.quit();
       }

@@ -17,12 +17,23 @@ import { GroupsView } from "./views/GroupsView";
 import { AppsView } from "./views/AppsView";
 import { AdminsView } from "./views/AdminsView";
 import { ActivityView } from "./views/ActivityView";
+import { ChecklistsView } from "./views/ChecklistsView";
 import { UserPanel } from "./panels/UserPanel";
 import { DevicePanel } from "./panels/DevicePanel";
 import { GroupPanel } from "./panels/GroupPanel";
 
-function View({ id }: { id: ViewId }) {
+function View({
+  id,
+  runId,
+  onRun,
+}: {
+  id: ViewId;
+  runId: string | null;
+  onRun: (id: string | null) => void;
+}) {
   switch (id) {
+    case "checklists":
+      return <ChecklistsView runId={runId} onRun={onRun} />;
     case "users":
       return <UsersView />;
     case "devices":
@@ -49,6 +60,12 @@ export function App() {
   const [connecting, setConnecting] = useState(false);
   // The open panel belongs to the org it was opened in; switching orgs closes it.
   const [opened, setOpened] = useState<{ org: string | undefined; ref: PanelRef } | null>(null);
+  const [runId, setRunId] = useState<string | null>(null);
+  const openRun = useCallback((id: string | null) => {
+    setRunId(id);
+    setView("checklists");
+    setOpened(null);
+  }, []);
   const [notices, setNotices] = useState<Notice[]>([]);
   const nextId = useRef(1);
   const status = useQuery(queries.status);
@@ -79,8 +96,15 @@ export function App() {
   );
 
   const ui: Ui = useMemo(
-    () => ({ panel, open: setPanel, close: () => setPanel(null), notify, status: status.data }),
-    [panel, setPanel, notify, status.data],
+    () => ({
+      panel,
+      open: setPanel,
+      close: () => setPanel(null),
+      notify,
+      status: status.data,
+      openRun,
+    }),
+    [panel, setPanel, notify, status.data, openRun],
   );
 
   const org = status.data?.org;
@@ -126,7 +150,7 @@ export function App() {
                 </div>
               )}
               <div className={panel ? "content with-panel" : "content"}>
-                <View id={view} />
+                <View id={view} runId={runId} onRun={openRun} />
                 {panel && (
                   <aside className="panel" data-testid="detail-panel" aria-label="Details">
                     <button

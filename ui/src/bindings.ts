@@ -50,6 +50,15 @@ export const commands = {
 	actionRun: (request: ActionRequest) => typedError<ActionOutcome_Serialize, AppError>(__TAURI_INVOKE("action_run", { request })),
 	/**  Opens the record in the JumpCloud Admin Portal in the default browser. */
 	openInJumpcloud: (kind: string, id: string) => typedError<string, AppError>(__TAURI_INVOKE("open_in_jumpcloud", { kind, id })),
+	/**  Starts an offboarding run for a user; returns its id. */
+	checklistStart: (userId: string) => typedError<string, AppError>(__TAURI_INVOKE("checklist_start", { userId })),
+	checklistRuns: () => typedError<RunRow_Serialize[], AppError>(__TAURI_INVOKE("checklist_runs")),
+	checklistRun: (runId: string) => typedError<RunView_Serialize, AppError>(__TAURI_INVOKE("checklist_run", { runId })),
+	/**  Runs one step (its remaining items), confirming device items natively. */
+	checklistStepRun: (runId: string, idx: number, input: StepInput) => typedError<StepRow_Serialize, AppError>(__TAURI_INVOKE("checklist_step_run", { runId, idx, input })),
+	checklistStepSkip: (runId: string, idx: number, reason: string) => typedError<StepRow_Serialize, AppError>(__TAURI_INVOKE("checklist_step_skip", { runId, idx, reason })),
+	/**  Saves the run's evidence report as CSV (native save dialog); None when cancelled. */
+	checklistExport: (runId: string) => typedError<string | null, AppError>(__TAURI_INVOKE("checklist_export", { runId })),
 };
 
 /** Events */
@@ -129,7 +138,9 @@ export type ActionRequest = { kind: "UserCreate"; profile: UserProfile } | { kin
 /**  `group_kind`: `user` or `system`. */
 { kind: "GroupCreate"; group_kind: string; name: string; description: string } | 
 /**  Adds (or removes) each member; one request and one audit row per member. */
-{ kind: "GroupMembers"; group_id: string; member_ids: string[]; add: boolean } | { kind: "DeviceLock"; system_id: string } | 
+{ kind: "GroupMembers"; group_id: string; member_ids: string[]; add: boolean } | 
+/**  Removes (or gives back) a user's direct access to an SSO application. */
+{ kind: "AppAccess"; app_id: string; user_id: string; grant: boolean } | { kind: "DeviceLock"; system_id: string } | 
 /**  `typed_hostname` must equal the device's hostname. */
 { kind: "DeviceWipe"; system_id: string; typed_hostname: string } | { kind: "DeviceRestart"; system_id: string } | { kind: "DeviceShutdown"; system_id: string };
 
@@ -228,6 +239,8 @@ export type AuditQuery_Deserialize = {
 	status?: string | null,
 	/**  Matches target label, action or message. */
 	text?: string | null,
+	/**  Only the actions of this checklist run. */
+	run_id?: string | null,
 	limit: number,
 };
 
@@ -238,6 +251,8 @@ export type AuditQuery_Serialize = {
 	status: string | null,
 	/**  Matches target label, action or message. */
 	text: string | null,
+	/**  Only the actions of this checklist run. */
+	run_id: string | null,
 	limit: number,
 };
 
@@ -454,6 +469,52 @@ export type Phase = "users" | "devices" | "groups" | "memberships" | "bindings" 
 /**  JumpCloud region of an organisation. */
 export type RegionName = "US" | "EU" | "IN";
 
+export type RunRow = RunRow_Serialize | RunRow_Deserialize;
+
+export type RunRow_Deserialize = {
+	id: string,
+	org_id: string,
+	template: string,
+	title: string,
+	subject_id: string,
+	subject_label: string,
+	operator: string,
+	started_at: string,
+	finished_at?: string | null,
+	/**  active | finished | abandoned */
+	status: string,
+	/**  What the capture step recorded (JSON). */
+	capture: string,
+};
+
+export type RunRow_Serialize = {
+	id: string,
+	org_id: string,
+	template: string,
+	title: string,
+	subject_id: string,
+	subject_label: string,
+	operator: string,
+	started_at: string,
+	finished_at: string | null,
+	/**  active | finished | abandoned */
+	status: string,
+	/**  What the capture step recorded (JSON). */
+	capture: string,
+};
+
+export type RunView = RunView_Serialize | RunView_Deserialize;
+
+export type RunView_Deserialize = {
+	run: RunRow_Deserialize,
+	steps: StepView_Deserialize[],
+};
+
+export type RunView_Serialize = {
+	run: RunRow_Serialize,
+	steps: StepView_Serialize[],
+};
+
 export type SearchHit = {
 	kind: string,
 	id: string,
@@ -492,6 +553,90 @@ export type SnapshotInfo_Serialize = {
 
 /**  Connectivity, access, sync state or the org list changed: refetch the status. */
 export type StatusChanged = null;
+
+/**  What the admin typed for a step. */
+export type StepInput = {
+	/**  For wipes: device id → the hostname as typed. */
+	typed_hostnames: ([string, string])[],
+	/**  For manual steps: who did what, where. */
+	note: string,
+};
+
+/**  One thing a step does: one request (or, without one, something it will not do and why). */
+export type StepItem = StepItem_Serialize | StepItem_Deserialize;
+
+/**  One thing a step does: one request (or, without one, something it will not do and why). */
+export type StepItem_Deserialize = {
+	key: string,
+	label: string,
+	request?: ActionRequest | null,
+	/**  Why this item is not sent (not offered for the device, reached through a group, …). */
+	note?: string | null,
+};
+
+/**  One thing a step does: one request (or, without one, something it will not do and why). */
+export type StepItem_Serialize = {
+	key: string,
+	label: string,
+	request: ActionRequest | null,
+	/**  Why this item is not sent (not offered for the device, reached through a group, …). */
+	note: string | null,
+};
+
+export type StepRow = StepRow_Serialize | StepRow_Deserialize;
+
+export type StepRow_Deserialize = {
+	run_id: string,
+	idx: number,
+	kind: string,
+	title: string,
+	/**  JSON array of the step's items. */
+	items: string,
+	/**  pending | running | done | failed | skipped | unknown */
+	state: string,
+	/**  JSON array of item keys already done. */
+	items_done: string,
+	started_at?: string | null,
+	finished_at?: string | null,
+	message: string,
+	note: string,
+	optional: boolean,
+};
+
+export type StepRow_Serialize = {
+	run_id: string,
+	idx: number,
+	kind: string,
+	title: string,
+	/**  JSON array of the step's items. */
+	items: string,
+	/**  pending | running | done | failed | skipped | unknown */
+	state: string,
+	/**  JSON array of item keys already done. */
+	items_done: string,
+	started_at: string | null,
+	finished_at: string | null,
+	message: string,
+	note: string,
+	optional: boolean,
+};
+
+/**  A step with its items decoded. */
+export type StepView = StepView_Serialize | StepView_Deserialize;
+
+/**  A step with its items decoded. */
+export type StepView_Deserialize = {
+	step: StepRow_Deserialize,
+	items: StepItem_Deserialize[],
+	done: string[],
+};
+
+/**  A step with its items decoded. */
+export type StepView_Serialize = {
+	step: StepRow_Serialize,
+	items: StepItem_Serialize[],
+	done: string[],
+};
 
 /**  Progress of a sync, reported through the callback. */
 export type SyncProgress = SyncProgress_Serialize | SyncProgress_Deserialize;

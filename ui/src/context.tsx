@@ -16,6 +16,8 @@ export interface Ui {
   close: () => void;
   notify: (kind: Notice["kind"], text: string) => void;
   status: OrgStatus | undefined;
+  /** Shows a checklist run in the Checklists view. */
+  openRun: (runId: string) => void;
 }
 
 export const UiContext = createContext<Ui | null>(null);

@@ -32,7 +32,8 @@ pub async fn action_options(
     )?)
 }
 
-fn operator() -> String {
+/// Who is acting, for the audit trail: the OS account running Rollcall.
+pub fn operator() -> String {
     ["USER", "LOGNAME", "USERNAME"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))

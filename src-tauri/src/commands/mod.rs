@@ -2,6 +2,7 @@
 
 pub mod act;
 pub mod browse;
+pub mod checklists;
 pub mod org;
 
 use crate::error::AppResult;

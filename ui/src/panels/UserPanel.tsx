@@ -63,6 +63,18 @@ export function UserPanel({ id }: { id: string }) {
         >
           Add to group…
         </button>
+        <button
+          type="button"
+          className="btn"
+          data-testid="offboard-user"
+          onClick={() =>
+            unwrap(commands.checklistStart(u.id)).then(ui.openRun, (e: Error) =>
+              ui.notify("error", e.message),
+            )
+          }
+        >
+          Offboard…
+        </button>
         <OpenInJumpCloud kind="user" id={u.id} />
       </div>
       <dl className="facts">

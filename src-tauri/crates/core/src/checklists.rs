@@ -349,7 +349,7 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
                 n("devices")
             ));
         }
-        "manual" => notes.push(format!("Note: {}", note.trim())),
+        "manual" => notes.push("Recorded.".into()),
         "evidence" => {
             lock(cache).set_run_status(run_id, "finished", Some(&now_rfc3339()))?;
             notes.push("Run finished; export the evidence report.".into());

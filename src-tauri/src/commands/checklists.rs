@@ -1,0 +1,181 @@
+//! Checklist runs: start one for a person, run or skip its steps one by one (device steps ask
+//! the same native confirmation as a device's panel), export the evidence.
+
+use crate::error::{AppError, AppResult, ErrorCode};
+use crate::events;
+use crate::session::Session;
+use rollcall_cache::{RunRow, StepRow};
+use rollcall_core::actions::{Actor, Confirmation};
+use rollcall_core::checklists::{self, ChecklistError, StepContext, StepInput, StepItem};
+use serde::Serialize;
+use specta::Type;
+use std::future::Future;
+use std::pin::Pin;
+use tauri::{AppHandle, State};
+use tauri_plugin_dialog::DialogExt;
+use tracing::instrument;
+
+impl From<ChecklistError> for AppError {
+    fn from(e: ChecklistError) -> Self {
+        match e {
+            ChecklistError::Invalid(m) => AppError::new(ErrorCode::Invalid, m),
+            ChecklistError::Cache(c) => c.into(),
+            ChecklistError::Json(j) => AppError::internal(format!("a checklist record could not be read: {j}")),
+            ChecklistError::Action(a) => a.into(),
+        }
+    }
+}
+
+/// A step with its items decoded.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct StepView {
+    pub step: StepRow,
+    pub items: Vec<StepItem>,
+    pub done: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct RunView {
+    pub run: RunRow,
+    pub steps: Vec<StepView>,
+}
+
+fn view(run: RunRow, steps: Vec<StepRow>) -> AppResult<RunView> {
+    let steps = steps
+        .into_iter()
+        .map(|s| {
+            let items = serde_json::from_str(&s.items).map_err(|e| AppError::internal(e.to_string()))?;
+            let done = serde_json::from_str(&s.items_done).map_err(|e| AppError::internal(e.to_string()))?;
+            Ok(StepView { step: s, items, done })
+        })
+        .collect::<AppResult<_>>()?;
+    Ok(RunView { run, steps })
+}
+
+/// Starts an offboarding run for a user; returns its id.
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(app, session), err(Debug))]
+pub fn checklist_start(app: AppHandle, session: State<'_, Session>, user_id: String) -> AppResult<String> {
+    let org = session.active()?;
+    let id = checklists::start_offboarding(
+        &mut org.cache(),
+        &org.entry.id,
+        &crate::commands::act::operator(),
+        &user_id,
+    )?;
+    events::cache_changed(&app, &org.entry.id, &["checklists"]);
+    Ok(id)
+}
+
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(session), err(Debug))]
+pub fn checklist_runs(session: State<'_, Session>) -> AppResult<Vec<RunRow>> {
+    Ok(session.active()?.cache().runs()?)
+}
+
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(session), err(Debug))]
+pub fn checklist_run(session: State<'_, Session>, run_id: String) -> AppResult<RunView> {
+    let org = session.active()?;
+    let found = org.cache().run(&run_id)?;
+    let (run, steps) =
+        found.ok_or_else(|| AppError::new(ErrorCode::NotFound, "That checklist run is not in this organisation."))?;
+    view(run, steps)
+}
+
+/// Runs one step (its remaining items), confirming device items natively.
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(app, session), err(Debug))]
+pub async fn checklist_step_run(
+    app: AppHandle,
+    session: State<'_, Session>,
+    run_id: String,
+    idx: u32,
+    input: StepInput,
+) -> AppResult<StepRow> {
+    let org = session.active()?;
+    if let Some(reason) = session.write_block_reason() {
+        return Err(AppError::new(ErrorCode::Offline, reason));
+    }
+    let access = org.access().ok_or_else(|| {
+        AppError::new(
+            ErrorCode::Offline,
+            "Rollcall has not confirmed your role with JumpCloud yet.",
+        )
+    })?;
+    let actor = Actor {
+        org_id: org.entry.id.clone(),
+        operator: crate::commands::act::operator(),
+        run_id: Some(run_id.clone()),
+    };
+    let app2 = app.clone();
+    let confirm = move |c: Confirmation| -> Pin<Box<dyn Future<Output = bool> + Send>> {
+        let app = app2.clone();
+        Box::pin(async move { crate::dialogs::confirm(&app, &c).await })
+    };
+    let ctx = StepContext {
+        client: &org.client,
+        cache: &org.cache,
+        access: &access,
+        actor: &actor,
+        confirm: &confirm,
+    };
+    let result = checklists::run_step(&ctx, &run_id, idx, &input).await;
+    events::cache_changed(
+        &app,
+        &org.entry.id,
+        &["users", "groups", "systems", "audit", "checklists"],
+    );
+    Ok(result?)
+}
+
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(app, session), err(Debug))]
+pub fn checklist_step_skip(
+    app: AppHandle,
+    session: State<'_, Session>,
+    run_id: String,
+    idx: u32,
+    reason: String,
+) -> AppResult<StepRow> {
+    let org = session.active()?;
+    let s = checklists::skip_step(&org.cache(), &run_id, idx, &reason)?;
+    events::cache_changed(&app, &org.entry.id, &["checklists"]);
+    Ok(s)
+}
+
+/// Saves the run's evidence report as CSV (native save dialog); None when cancelled.
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(app, session), err(Debug))]
+pub async fn checklist_export(
+    app: AppHandle,
+    session: State<'_, Session>,
+    run_id: String,
+) -> AppResult<Option<String>> {
+    let org = session.active()?;
+    let csv = checklists::evidence_csv(&org.cache(), &run_id)?;
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_title("Export checklist evidence as CSV")
+        .set_file_name(format!("{run_id}-evidence.csv"))
+        .add_filter("CSV", &["csv"])
+        .save_file(move |p| {
+            let _ = tx.send(p);
+        });
+    let Some(path) = rx.await.ok().flatten() else {
+        return Ok(None);
+    };
+    let path = path
+        .into_path()
+        .map_err(|e| AppError::new(ErrorCode::Invalid, format!("That location cannot be written: {e}")))?;
+    std::fs::write(&path, csv)
+        .map_err(|e| AppError::new(ErrorCode::Invalid, format!("Could not write {}: {e}", path.display())))?;
+    Ok(Some(path.display().to_string()))
+}

@@ -92,6 +92,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::checklists::checklist_run,
             commands::checklists::checklist_step_run,
             commands::checklists::checklist_step_skip,
+            commands::checklists::checklist_restore,
             commands::checklists::checklist_export,
         ])
         .events(tauri_specta::collect_events![

@@ -500,6 +500,7 @@ const tests = [
         await s.waitForText($("notice-ok"), "Sync finished", 60_000);
         base = demoBase(); // a new simulator: its log starts empty
         await click(s, $("nav-checklists"));
+        await s.find('[data-testid="run-list"] [data-testid^="run-"]', 10_000);
         await s.execute(
           "document.querySelector('[data-testid=run-list] [data-testid^=run-]').click()",
         );
@@ -562,6 +563,21 @@ const tests = [
         ]) {
           assert(csv.includes(t), `the evidence lacks "${t}"`);
         }
+
+        // A mistake: "Restore access" re-adds the captured groups, each request tied to the run.
+        await jsClick(s, $("run-restore"));
+        await s.waitForText(".notices", "Restored", 15_000);
+        const uid2 = target.user._id;
+        const adds = (await sim(base, "/__sim/requests")).filter(
+          (r) =>
+            r.method === "POST" &&
+            r.path.endsWith("/members") &&
+            r.body.includes(uid2) &&
+            r.body.includes('"add"'),
+        );
+        assert(adds.length > 0, "Restore access sent no group re-add");
+        await click(s, $("nav-activity"));
+        await s.find($("activity-run"), 10_000);
       } finally {
         await s.quit();
       }

@@ -57,6 +57,8 @@ export const commands = {
 	/**  Runs one step (its remaining items), confirming device items natively. */
 	checklistStepRun: (runId: string, idx: number, input: StepInput) => typedError<StepRow_Serialize, AppError>(__TAURI_INVOKE("checklist_step_run", { runId, idx, input })),
 	checklistStepSkip: (runId: string, idx: number, reason: string) => typedError<StepRow_Serialize, AppError>(__TAURI_INVOKE("checklist_step_skip", { runId, idx, reason })),
+	/**  "Restore access": re-adds what the run's capture step recorded (groups, direct app access). */
+	checklistRestore: (runId: string) => typedError<string, AppError>(__TAURI_INVOKE("checklist_restore", { runId })),
 	/**  Saves the run's evidence report as CSV (native save dialog); None when cancelled. */
 	checklistExport: (runId: string) => typedError<string | null, AppError>(__TAURI_INVOKE("checklist_export", { runId })),
 };

@@ -133,6 +133,39 @@ pub async fn checklist_step_run(
     Ok(result?)
 }
 
+/// "Restore access": re-adds what the run's capture step recorded (groups, direct app access).
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(app, session), err(Debug))]
+pub async fn checklist_restore(app: AppHandle, session: State<'_, Session>, run_id: String) -> AppResult<String> {
+    let org = session.active()?;
+    if let Some(reason) = session.write_block_reason() {
+        return Err(AppError::new(ErrorCode::Offline, reason));
+    }
+    let access = org.access().ok_or_else(|| {
+        AppError::new(
+            ErrorCode::Offline,
+            "Rollcall has not confirmed your role with JumpCloud yet.",
+        )
+    })?;
+    let actor = Actor {
+        org_id: org.entry.id.clone(),
+        operator: crate::commands::act::operator(),
+        run_id: Some(run_id.clone()),
+    };
+    let no_dialog = |_c: Confirmation| -> Pin<Box<dyn Future<Output = bool> + Send>> { Box::pin(async { false }) };
+    let ctx = StepContext {
+        client: &org.client,
+        cache: &org.cache,
+        access: &access,
+        actor: &actor,
+        confirm: &no_dialog,
+    };
+    let summary = checklists::restore_access(&ctx, &run_id).await;
+    events::cache_changed(&app, &org.entry.id, &["users", "groups", "audit", "checklists"]);
+    Ok(summary?)
+}
+
 #[tauri::command]
 #[specta::specta]
 #[instrument(skip(app, session), err(Debug))]

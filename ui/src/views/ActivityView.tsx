@@ -92,7 +92,22 @@ export function ActivityView() {
               {a.http_status ? <span className="muted"> {a.http_status}</span> : null}
             </span>
             <span className="muted">{a.message}</span>
-            <span className="muted">{a.operator}</span>
+            <span className="muted">
+              {a.operator}
+              {a.run_id && (
+                <>
+                  {" · "}
+                  <button
+                    type="button"
+                    className="link"
+                    data-testid="activity-run"
+                    onClick={() => ui.openRun(a.run_id ?? "")}
+                  >
+                    checklist
+                  </button>
+                </>
+              )}
+            </span>
           </div>
         ))}
         {q.data?.length === 0 && (

@@ -36,9 +36,9 @@ export function ChecklistsView({
       </div>
       <p className="muted">
         Offboarding runs click by click and can be resumed after a restart; a step that is done is
-        never sent again. Not built yet: onboarding, access requests, password/MFA reset with
-        identity check, editing templates, several people at once, restoring captured access, and
-        the PDF report (the evidence exports as CSV).
+        never sent again. “Restore access” re-adds the captured groups and app access. Not built
+        yet: onboarding, access requests, password/MFA reset with identity check, approval steps,
+        editing templates, several people at once, and the PDF report (the evidence exports as CSV).
       </p>
       {picking && <PersonPicker onPicked={(id) => (setPicking(false), onRun(id))} />}
       <div className="checklists">
@@ -185,6 +185,25 @@ function RunDetail({ runId }: { runId: string }) {
           }
         >
           Export evidence (CSV)
+        </button>
+        <button
+          type="button"
+          className="btn"
+          data-testid="run-restore"
+          disabled={!run.capture.includes('"groups"')}
+          title={
+            run.capture.includes('"groups"')
+              ? "Re-add the captured groups and direct app access"
+              : "Nothing captured yet"
+          }
+          onClick={() =>
+            unwrap(commands.checklistRestore(runId)).then(
+              (m) => ui.notify("ok", m),
+              (e: Error) => ui.notify("error", e.message),
+            )
+          }
+        >
+          Restore access
         </button>
       </div>
       <div className="muted small">

@@ -445,6 +445,79 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
     Ok(s)
 }
 
+/// "Restore access" (a rehire, or a mistake): re-adds the captured groups and direct app
+/// access, each one request with its audit row tied to the run. The account itself is not
+/// reactivated here: that stays an explicit action in the person's panel. Returns a summary.
+pub async fn restore_access(ctx: &StepContext<'_>, run_id: &str) -> Result<String> {
+    let StepContext {
+        client,
+        cache,
+        access,
+        actor,
+        ..
+    } = *ctx;
+    let (run, _) = lock(cache)
+        .run(run_id)?
+        .ok_or_else(|| ChecklistError::Invalid(format!("No checklist run {run_id}.")))?;
+    let capture: serde_json::Value = serde_json::from_str(&run.capture)?;
+    let Some(groups) = capture.get("groups").and_then(|g| g.as_array()) else {
+        return Err(ChecklistError::Invalid(
+            "Nothing was captured in this run, so there is nothing to restore.".into(),
+        ));
+    };
+    let actor = Actor {
+        run_id: Some(run_id.to_string()),
+        ..actor.clone()
+    };
+    let uid = run.subject_id.clone();
+    let mut requests: Vec<ActionRequest> = groups
+        .iter()
+        .filter_map(|g| g.get("id").and_then(|v| v.as_str()))
+        .map(|g| ActionRequest::GroupMembers {
+            group_id: g.to_string(),
+            member_ids: vec![uid.clone()],
+            add: true,
+        })
+        .collect();
+    requests.extend(
+        capture
+            .get("apps")
+            .and_then(|a| a.as_array())
+            .into_iter()
+            .flatten()
+            .filter(|a| a.get("how").and_then(|h| h.as_str()) == Some("direct"))
+            .filter_map(|a| a.get("id").and_then(|v| v.as_str()))
+            .map(|a| ActionRequest::AppAccess {
+                app_id: a.to_string(),
+                user_id: uid.clone(),
+                grant: true,
+            }),
+    );
+    let (mut ok, mut failed) = (0, vec![]);
+    for r in requests {
+        let plan = match actions::plan(&lock(cache), access, r) {
+            Ok(p) => p,
+            Err(e) => {
+                failed.push(e.to_string());
+                continue;
+            }
+        };
+        match actions::execute(client, cache, &plan, &actor).await {
+            Ok(_) => ok += 1,
+            Err(e) => failed.push(format!("{}: {e}", plan.target_label)),
+        }
+    }
+    let mut summary = format!(
+        "Restored {ok} of {} captured accesses for {}.",
+        ok + failed.len(),
+        run.subject_label
+    );
+    if !failed.is_empty() {
+        summary.push_str(&format!(" Not restored: {}", failed.join("; ")));
+    }
+    Ok(summary)
+}
+
 /// Skips a step with the admin's reason (never a step already done).
 pub fn skip_step(cache: &Cache, run_id: &str, idx: u32, reason: &str) -> Result<StepRow> {
     let (_, mut s) = load_step(cache, run_id, idx)?;
@@ -519,6 +592,20 @@ pub fn evidence_csv(cache: &Cache, run_id: &str) -> Result<String> {
             &a.message,
             &a.operator,
         ]);
+    }
+    // Directory Insights events about the person since the run started, as far as the last
+    // sync brought them in.
+    line(&[
+        "Directory Insights event (as of the last sync)",
+        "time",
+        "type",
+        "service",
+        "success",
+    ]);
+    if let Some(d) = cache.user_detail(&run.subject_id)? {
+        for e in d.recent_events.iter().filter(|e| e.at >= run.started_at) {
+            line(&[&e.id, &e.at, &e.event_type, &e.service, &e.success.to_string()]);
+        }
     }
     line(&["capture", &run.capture]);
     Ok(out)

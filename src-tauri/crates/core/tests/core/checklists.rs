@@ -204,3 +204,61 @@ async fn offboarding_runs_step_by_step_and_never_resends_what_is_done() {
         assert!(csv.contains(needle), "the evidence lacks {needle}:\n{csv}");
     }
 }
+
+#[tokio::test]
+async fn restore_access_re_adds_the_captured_groups() {
+    let env = start(60).await;
+    env.sync().await.unwrap();
+    let cache = Mutex::new(env.cache());
+    let (user, _) = subject(&cache.lock().unwrap());
+    let before = cache.lock().unwrap().user_detail(&user).unwrap().unwrap().groups.len();
+    let run = start_offboarding(&mut cache.lock().unwrap(), "org", "tester", &user).unwrap();
+    let client = env.client();
+    let yes: Confirm<'_> = &|_| Box::pin(async { true });
+    for idx in 0..2 {
+        step(&client, &cache, &run, idx, "", yes).await.unwrap();
+    }
+    assert!(cache
+        .lock()
+        .unwrap()
+        .user_detail(&user)
+        .unwrap()
+        .unwrap()
+        .groups
+        .is_empty());
+    let access = Access::full("Administrator");
+    let actor = Actor {
+        org_id: "org".into(),
+        operator: "tester".into(),
+        run_id: None,
+    };
+    let ctx = StepContext {
+        client: &client,
+        cache: &cache,
+        access: &access,
+        actor: &actor,
+        confirm: yes,
+    };
+    let summary = rollcall_core::checklists::restore_access(&ctx, &run).await.unwrap();
+    assert!(
+        summary.starts_with(&format!("Restored {before} of {before}")),
+        "{summary}"
+    );
+    assert_eq!(
+        cache.lock().unwrap().user_detail(&user).unwrap().unwrap().groups.len(),
+        before
+    );
+    let trail = cache
+        .lock()
+        .unwrap()
+        .audit(&rollcall_cache::AuditQuery {
+            run_id: Some(run.clone()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        trail.iter().filter(|a| a.action == "group.add_members").count(),
+        before,
+        "each re-add is audited with the run"
+    );
+}

@@ -169,9 +169,9 @@ impl Session {
     /// Refuses writes while offline, with the reason.
     pub fn write_block_reason(&self) -> Option<String> {
         match self.connectivity() {
-            Connectivity::Offline(_) => Some(
-                "Offline — actions need a connection to JumpCloud. The cached data stays available; Rollcall reconnects by itself.".into(),
-            ),
+            Connectivity::Offline(reason) => Some(format!(
+                "Actions need JumpCloud, which is not available: {reason} The cached data stays available; Rollcall reconnects by itself."
+            )),
             Connectivity::Unknown => Some("Rollcall is still reaching JumpCloud to confirm your role; try again in a moment.".into()),
             Connectivity::Online => None,
         }
@@ -327,8 +327,15 @@ impl Session {
         }
         let result = rollcall_core::access::probe(&org.client).await;
         self.observe(result.as_ref().map(|_| ()));
-        if let Ok(a) = &result {
-            *lock(&org.access) = Some(a.clone());
+        match &result {
+            Ok(a) => *lock(&org.access) = Some(a.clone()),
+            // JumpCloud answered but refused the key (revoked, suspended admin, abuse block):
+            // nothing can be sent until the admin acts, and the status bar says why.
+            Err(e @ (jumpcloud::Error::Unauthorized { .. } | jumpcloud::Error::Blocked { .. })) => {
+                self.set_connectivity(Connectivity::Offline(e.to_string()));
+                *lock(&self.sync_error) = Some(e.to_string());
+            }
+            Err(_) => {}
         }
         result
     }

@@ -88,6 +88,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::act::action_run,
             commands::act::open_in_jumpcloud,
             commands::checklists::checklist_start,
+            commands::checklists::checklist_start_bulk,
             commands::checklists::checklist_runs,
             commands::checklists::checklist_run,
             commands::checklists::checklist_step_run,

@@ -584,6 +584,67 @@ const tests = [
     },
   ],
   [
+    "demo: an MFA reset waits for the identity check; a checklist for several people at once",
+    async () => {
+      const s = await launch();
+      try {
+        await s.find($("demo-banner"), 20_000);
+        await s.waitForText($("notice-ok"), "Sync finished", 60_000);
+        const base = demoBase();
+        const key = adminKey(await sim(base, "/__sim/info"));
+        const page = await simApi(
+          base,
+          key,
+          "/api/systemusers?limit=20&filter=state:$eq:ACTIVATED",
+        );
+        const [a, b, c] = page.results.filter((u) => !/[<>]/.test(u.email));
+        await click(s, $("nav-checklists"));
+        await s.execute(
+          "const e = document.querySelector('[data-testid=template]'); Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, 'value').set.call(e, 'mfa_reset'); e.dispatchEvent(new Event('change', { bubbles: true }));",
+        );
+        await click(s, $("new-offboarding"));
+        await type(s, $("person-search"), a.email);
+        await click(s, $(`pick-person-${a._id}`), 10_000);
+        await s.waitForText(".run-head", "MFA reset for", 10_000);
+        await jsClick(s, $("step-1-run"));
+        await s.waitForText(".notices", "comes first", 10_000);
+        assert(
+          (await simRequests(base, "POST", `/systemusers/${a._id}/resetmfa`))
+            .length === 0,
+          "an MFA reset went out before the identity check",
+        );
+        await type(
+          s,
+          $("step-0-note"),
+          "Called back on the number HR holds; verified by the e2e admin",
+        );
+        await jsClick(s, $("step-0-run"));
+        await s.waitForText($("step-0-state"), "done", 10_000);
+        await jsClick(s, $("step-1-run"));
+        await s.waitForText($("step-1-state"), "done", 15_000);
+        assert(
+          (await simRequests(base, "POST", `/systemusers/${a._id}/resetmfa`))
+            .length === 1,
+          "expected exactly one MFA reset",
+        );
+        await shot(s, "checklist-mfa-reset");
+
+        await click(s, $("new-bulk"));
+        await type(
+          s,
+          $("bulk-people"),
+          // WebDriver types a line break as the Enter key (U+E007).
+          `${b.email}\uE007${c.username}\uE007nobody@nowhere.example`,
+        );
+        await click(s, $("bulk-start"));
+        await s.waitForText(".notices", "Started 2 runs", 10_000);
+        await s.waitForText(".notices", "nobody@nowhere.example", 10_000);
+      } finally {
+        await s.quit();
+      }
+    },
+  ],
+  [
     "a connected org: key in the Secret Service, read back after a relaunch; offline, then recovery",
     async () => {
       const port = freePort();

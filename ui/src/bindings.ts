@@ -50,8 +50,10 @@ export const commands = {
 	actionRun: (request: ActionRequest) => typedError<ActionOutcome_Serialize, AppError>(__TAURI_INVOKE("action_run", { request })),
 	/**  Opens the record in the JumpCloud Admin Portal in the default browser. */
 	openInJumpcloud: (kind: string, id: string) => typedError<string, AppError>(__TAURI_INVOKE("open_in_jumpcloud", { kind, id })),
-	/**  Starts an offboarding run for a user; returns its id. */
-	checklistStart: (userId: string) => typedError<string, AppError>(__TAURI_INVOKE("checklist_start", { userId })),
+	/**  Starts a run of `template` (offboarding, password_reset, mfa_reset) for a user; returns its id. */
+	checklistStart: (template: string, userId: string) => typedError<string, AppError>(__TAURI_INVOKE("checklist_start", { template, userId })),
+	/**  Starts `template` for each person in `people` (emails, usernames or ids; one per line). */
+	checklistStartBulk: (template: string, people: string) => typedError<BulkStart, AppError>(__TAURI_INVOKE("checklist_start_bulk", { template, people })),
 	checklistRuns: () => typedError<RunRow_Serialize[], AppError>(__TAURI_INVOKE("checklist_runs")),
 	checklistRun: (runId: string) => typedError<RunView_Serialize, AppError>(__TAURI_INVOKE("checklist_run", { runId })),
 	/**  Runs one step (its remaining items), confirming device items natively. */
@@ -256,6 +258,13 @@ export type AuditQuery_Serialize = {
 	/**  Only the actions of this checklist run. */
 	run_id: string | null,
 	limit: number,
+};
+
+/**  Runs started for several people at once. */
+export type BulkStart = {
+	started: string[],
+	/**  Lines that matched nobody in the local copy. */
+	unknown: string[],
 };
 
 /**  The cache of the open org changed (a sync finished or became browsable, an action landed). */

@@ -52,20 +52,46 @@ fn view(run: RunRow, steps: Vec<StepRow>) -> AppResult<RunView> {
     Ok(RunView { run, steps })
 }
 
-/// Starts an offboarding run for a user; returns its id.
+/// Starts a run of `template` (offboarding, password_reset, mfa_reset) for a user; returns its id.
 #[tauri::command]
 #[specta::specta]
 #[instrument(skip(app, session), err(Debug))]
-pub fn checklist_start(app: AppHandle, session: State<'_, Session>, user_id: String) -> AppResult<String> {
+pub fn checklist_start(
+    app: AppHandle,
+    session: State<'_, Session>,
+    template: String,
+    user_id: String,
+) -> AppResult<String> {
     let org = session.active()?;
-    let id = checklists::start_offboarding(
-        &mut org.cache(),
-        &org.entry.id,
-        &crate::commands::act::operator(),
-        &user_id,
-    )?;
+    let operator = crate::commands::act::operator();
+    let id = checklists::start_run(&mut org.cache(), &org.entry.id, &operator, &template, &user_id)?;
     events::cache_changed(&app, &org.entry.id, &["checklists"]);
     Ok(id)
+}
+
+/// Runs started for several people at once.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct BulkStart {
+    pub started: Vec<String>,
+    /// Lines that matched nobody in the local copy.
+    pub unknown: Vec<String>,
+}
+
+/// Starts `template` for each person in `people` (emails, usernames or ids; one per line).
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(app, session), err(Debug))]
+pub fn checklist_start_bulk(
+    app: AppHandle,
+    session: State<'_, Session>,
+    template: String,
+    people: String,
+) -> AppResult<BulkStart> {
+    let org = session.active()?;
+    let operator = crate::commands::act::operator();
+    let (started, unknown) = checklists::start_bulk(&mut org.cache(), &org.entry.id, &operator, &template, &people)?;
+    events::cache_changed(&app, &org.entry.id, &["checklists"]);
+    Ok(BulkStart { started, unknown })
 }
 
 #[tauri::command]

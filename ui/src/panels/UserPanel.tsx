@@ -68,7 +68,7 @@ export function UserPanel({ id }: { id: string }) {
           className="btn"
           data-testid="offboard-user"
           onClick={() =>
-            unwrap(commands.checklistStart(u.id)).then(ui.openRun, (e: Error) =>
+            unwrap(commands.checklistStart("offboarding", u.id)).then(ui.openRun, (e: Error) =>
               ui.notify("error", e.message),
             )
           }

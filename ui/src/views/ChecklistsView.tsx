@@ -20,27 +20,56 @@ export function ChecklistsView({
     queryKey: ["checklistRuns"],
     queryFn: () => unwrap(commands.checklistRuns()),
   });
-  const [picking, setPicking] = useState(false);
+  const [picking, setPicking] = useState<"" | "one" | "many">("");
+  const [template, setTemplate] = useState("offboarding");
   return (
     <section className="view" data-testid="view-checklists">
       <div className="toolbar">
         <h1>Checklists</h1>
+        <select
+          className="input"
+          aria-label="Checklist"
+          value={template}
+          data-testid="template"
+          onChange={(e) => setTemplate(e.target.value)}
+        >
+          <option value="offboarding">Offboarding</option>
+          <option value="password_reset">Password reset</option>
+          <option value="mfa_reset">MFA reset</option>
+        </select>
         <button
           type="button"
           className="btn primary"
           data-testid="new-offboarding"
-          onClick={() => setPicking(!picking)}
+          onClick={() => setPicking(picking === "one" ? "" : "one")}
         >
-          Offboard someone…
+          Start for a person…
+        </button>
+        <button
+          type="button"
+          className="btn"
+          data-testid="new-bulk"
+          onClick={() => setPicking(picking === "many" ? "" : "many")}
+        >
+          Start for several…
         </button>
       </div>
       <p className="muted">
-        Offboarding runs click by click and can be resumed after a restart; a step that is done is
-        never sent again. “Restore access” re-adds the captured groups and app access. Not built
-        yet: onboarding, access requests, password/MFA reset with identity check, approval steps,
-        editing templates, several people at once, and the PDF report (the evidence exports as CSV).
+        Checklists run click by click and resume after a restart; a step that is done is never sent
+        again. Resets wait for the identity check; “Restore access” re-adds what offboarding
+        captured. Not built yet: onboarding, access requests with approver and expiry, editing,
+        exporting and importing templates, and the PDF report (the evidence exports as CSV).
       </p>
-      {picking && <PersonPicker onPicked={(id) => (setPicking(false), onRun(id))} />}
+      {picking === "one" && (
+        <PersonPicker
+          template={template}
+          onPicked={(id) => {
+            setPicking("");
+            onRun(id);
+          }}
+        />
+      )}
+      {picking === "many" && <BulkStarter template={template} onDone={() => setPicking("")} />}
       <div className="checklists">
         <ul className="run-list" data-testid="run-list">
           {runs.data?.map((r) => (
@@ -70,7 +99,53 @@ export function ChecklistsView({
   );
 }
 
-function PersonPicker({ onPicked }: { onPicked: (runId: string) => void }) {
+function BulkStarter({ template, onDone }: { template: string; onDone: () => void }) {
+  const ui = useUi();
+  const [people, setPeople] = useState("");
+  return (
+    <div className="picker" data-testid="bulk-starter">
+      <textarea
+        className="input"
+        rows={5}
+        placeholder="One person per line: email or username (paste a column from a spreadsheet)"
+        value={people}
+        data-testid="bulk-people"
+        onChange={(e) => setPeople(e.target.value)}
+      />
+      <button
+        type="button"
+        className="btn primary"
+        data-testid="bulk-start"
+        disabled={!people.trim()}
+        onClick={() =>
+          unwrap(commands.checklistStartBulk(template, people)).then(
+            (r) => {
+              ui.notify(
+                r.unknown.length ? "warn" : "ok",
+                `Started ${r.started.length} runs.` +
+                  (r.unknown.length
+                    ? ` Not found in the local copy: ${r.unknown.join(", ")}.`
+                    : ""),
+              );
+              onDone();
+            },
+            (e: Error) => ui.notify("error", e.message),
+          )
+        }
+      >
+        Start
+      </button>
+    </div>
+  );
+}
+
+function PersonPicker({
+  template,
+  onPicked,
+}: {
+  template: string;
+  onPicked: (runId: string) => void;
+}) {
   const ui = useUi();
   const [text, setText] = useState("");
   const hits = useQuery({
@@ -98,7 +173,7 @@ function PersonPicker({ onPicked }: { onPicked: (runId: string) => void }) {
                 className="link"
                 data-testid={`pick-person-${h.id}`}
                 onClick={() =>
-                  unwrap(commands.checklistStart(h.id)).then(onPicked, (e: Error) =>
+                  unwrap(commands.checklistStart(template, h.id)).then(onPicked, (e: Error) =>
                     ui.notify("error", e.message),
                   )
                 }
@@ -270,13 +345,15 @@ function RunDetail({ runId }: { runId: string }) {
               {s.note && <div className="muted small">Note: {s.note}</div>}
               {open && !finished && (
                 <div className="step-actions">
-                  {(s.kind === "manual" || isNext) && (
+                  {(s.kind === "manual" || s.kind === "verify" || isNext) && (
                     <input
                       className="input inline-input"
                       placeholder={
-                        s.kind === "manual"
-                          ? "Note (required): who collected what, where"
-                          : "Reason, if you skip"
+                        s.kind === "verify"
+                          ? "Required: who verified the person, and how (call-back, video, in person)"
+                          : s.kind === "manual"
+                            ? "Note (required): who collected what, where"
+                            : "Reason, if you skip"
                       }
                       value={notes[s.idx] ?? ""}
                       data-testid={`step-${s.idx}-note`}

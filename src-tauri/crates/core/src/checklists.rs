@@ -72,6 +72,136 @@ fn step(idx: u32, kind: &str, title: &str, items: &[StepItem], optional: bool) -
     })
 }
 
+/// The built-in templates.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("offboarding", "Offboarding"),
+    ("password_reset", "Password reset"),
+    ("mfa_reset", "MFA reset"),
+];
+
+/// Starts a run of `template` for `user_id`; returns the run id.
+pub fn start_run(cache: &mut Cache, org_id: &str, operator: &str, template: &str, user_id: &str) -> Result<String> {
+    match template {
+        "offboarding" => start_offboarding(cache, org_id, operator, user_id),
+        "password_reset" | "mfa_reset" => start_reset(cache, org_id, operator, template, user_id),
+        other => Err(ChecklistError::Invalid(format!(
+            "There is no checklist template \"{other}\"."
+        ))),
+    }
+}
+
+/// Starts the same template for several people (one per line: email, username or id). Returns
+/// the runs started and the lines that matched nobody.
+pub fn start_bulk(
+    cache: &mut Cache,
+    org_id: &str,
+    operator: &str,
+    template: &str,
+    people: &str,
+) -> Result<(Vec<String>, Vec<String>)> {
+    let (mut started, mut unknown) = (vec![], vec![]);
+    for who in people.split(['\n', ',', ';']).map(str::trim).filter(|w| !w.is_empty()) {
+        match cache.user_detail(who)? {
+            Some(d) => started.push(start_run(cache, org_id, operator, template, &d.user.id)?),
+            None => unknown.push(who.to_string()),
+        }
+    }
+    Ok((started, unknown))
+}
+
+/// Password reset and MFA reset: identity verified (who, how) → the reset → instructions to
+/// send the person → evidence. The reset is refused until the identity check is recorded.
+fn start_reset(cache: &mut Cache, org_id: &str, operator: &str, template: &str, user_id: &str) -> Result<String> {
+    let d = cache.user_detail(user_id)?.ok_or_else(|| {
+        ChecklistError::Invalid(format!("User {user_id} is not in the local copy; sync and try again."))
+    })?;
+    let u = &d.user;
+    let label = format!(
+        "{} <{}>",
+        if u.displayname.is_empty() {
+            &u.username
+        } else {
+            &u.displayname
+        },
+        u.email
+    );
+    let uid = u.id.clone();
+    let (name, action, instructions) = if template == "mfa_reset" {
+        (
+            "MFA reset",
+            vec![item("mfa".into(), "Reset MFA factors".into(), Some(ActionRequest::UserResetMfa { user_id: uid.clone() }), None)],
+            format!("Tell {}: at your next sign-in JumpCloud asks you to enrol your authenticator again; have your phone ready. If you did not ask for this, call IT at once.", u.email),
+        )
+    } else {
+        (
+            "Password reset",
+            vec![
+                item("expire".into(), "Expire the password".into(), Some(ActionRequest::UserExpirePassword { user_id: uid.clone() }), None),
+                item("email".into(), "Send the reset email".into(), Some(ActionRequest::UserResendEmail { user_id: uid.clone() }), None),
+            ],
+            format!("Tell {}: a password reset email is on its way; follow its link to set a new password. Your old password no longer works. If you did not ask for this, call IT at once.", u.email),
+        )
+    };
+    let steps = vec![
+        step(0, "verify", "Identity verified (who verified, and how)", &[], false)?,
+        step(1, "reset", name, &action, false)?,
+        step(
+            2,
+            "instructions",
+            "Instructions to send the person",
+            &[item("text".into(), instructions, None, None)],
+            false,
+        )?,
+        step(3, "evidence", "Evidence report", &[], false)?,
+    ];
+    insert(
+        cache,
+        org_id,
+        operator,
+        template,
+        &format!("{name} for {label}"),
+        &uid,
+        &label,
+        steps,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn insert(
+    cache: &mut Cache,
+    org_id: &str,
+    operator: &str,
+    template: &str,
+    title: &str,
+    subject_id: &str,
+    subject_label: &str,
+    steps: Vec<StepRow>,
+) -> Result<String> {
+    let id = run_id();
+    let run = RunRow {
+        id: id.clone(),
+        org_id: org_id.into(),
+        template: template.into(),
+        title: title.into(),
+        subject_id: subject_id.into(),
+        subject_label: subject_label.into(),
+        operator: operator.into(),
+        started_at: now_rfc3339(),
+        finished_at: None,
+        status: "active".into(),
+        capture: "{}".into(),
+    };
+    let steps: Vec<StepRow> = steps
+        .into_iter()
+        .map(|s| StepRow {
+            run_id: id.clone(),
+            ..s
+        })
+        .collect();
+    cache.insert_run(&run, &steps)?;
+    Ok(id)
+}
+
 /// A new run id: time-ordered and unique enough for one org's file.
 fn run_id() -> String {
     let now = std::time::SystemTime::now()
@@ -228,29 +358,16 @@ pub fn start_offboarding(cache: &mut Cache, org_id: &str, operator: &str, user_i
         step(8, "manual", "Laptop collected (note who and where)", &[], false)?,
         step(9, "evidence", "Evidence report", &[], false)?,
     ];
-    let id = run_id();
-    let run = RunRow {
-        id: id.clone(),
-        org_id: org_id.into(),
-        template: "offboarding".into(),
-        title: format!("Offboarding {label}"),
-        subject_id: uid,
-        subject_label: label,
-        operator: operator.into(),
-        started_at: now_rfc3339(),
-        finished_at: None,
-        status: "active".into(),
-        capture: "{}".into(),
-    };
-    let steps: Vec<StepRow> = steps
-        .into_iter()
-        .map(|s| StepRow {
-            run_id: id.clone(),
-            ..s
-        })
-        .collect();
-    cache.insert_run(&run, &steps)?;
-    Ok(id)
+    insert(
+        cache,
+        org_id,
+        operator,
+        "offboarding",
+        &format!("Offboarding {label}"),
+        &uid,
+        &label,
+        steps,
+    )
 }
 
 fn load_step(cache: &Cache, run_id: &str, idx: u32) -> Result<(RunRow, StepRow)> {
@@ -313,6 +430,22 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
             "Write a note for this step (who collected what, where).".into(),
         ));
     }
+    if s.kind == "verify" && note.trim().is_empty() {
+        return Err(ChecklistError::Invalid(
+            "Record who verified the person's identity, and how (call-back to a known number, video, in person)."
+                .into(),
+        ));
+    }
+    let all = lock(cache).run(run_id)?.map(|(_, steps)| steps).unwrap_or_default();
+    if let Some(gate) = all
+        .iter()
+        .find(|g| g.kind == "verify" && g.idx < idx && g.state != "done")
+    {
+        return Err(ChecklistError::Invalid(format!(
+            "\"{}\" comes first: record it before this step.",
+            gate.title
+        )));
+    }
     s.state = "running".into();
     s.started_at.get_or_insert_with(now_rfc3339);
     s.message.clear();
@@ -349,7 +482,8 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
                 n("devices")
             ));
         }
-        "manual" => notes.push("Recorded.".into()),
+        "manual" | "verify" => notes.push("Recorded.".into()),
+        "instructions" => notes.push(items.first().map(|i| i.label.clone()).unwrap_or_default()),
         "evidence" => {
             lock(cache).set_run_status(run_id, "finished", Some(&now_rfc3339()))?;
             notes.push("Run finished; export the evidence report.".into());
@@ -438,7 +572,7 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
                 .join(" ");
         }
     }
-    if s.kind == "manual" {
+    if matches!(s.kind.as_str(), "manual" | "verify") {
         s.note = note.trim().to_string();
     }
     lock(cache).save_step(&s)?;

@@ -262,3 +262,60 @@ async fn restore_access_re_adds_the_captured_groups() {
         "each re-add is audited with the run"
     );
 }
+
+#[tokio::test]
+async fn a_reset_waits_for_the_identity_check_and_bulk_starts_one_run_per_person() {
+    let env = start(40).await;
+    env.sync().await.unwrap();
+    let cache = Mutex::new(env.cache());
+    let users = cache
+        .lock()
+        .unwrap()
+        .users(&UserQuery {
+            states: vec!["ACTIVATED".into()],
+            limit: 3,
+            ..Default::default()
+        })
+        .unwrap()
+        .rows;
+    let run =
+        rollcall_core::checklists::start_run(&mut cache.lock().unwrap(), "org", "tester", "mfa_reset", &users[0].id)
+            .unwrap();
+    let client = env.client();
+    let yes: Confirm<'_> = &|_| Box::pin(async { true });
+    let gated = step(&client, &cache, &run, 1, "", yes).await.unwrap_err();
+    assert!(gated.to_string().contains("comes first"), "{gated}");
+    assert_eq!(
+        count(&env, "POST", "/resetmfa"),
+        0,
+        "nothing sent before the identity check"
+    );
+    let unverified = step(&client, &cache, &run, 0, " ", yes).await.unwrap_err();
+    assert!(unverified.to_string().contains("who verified"), "{unverified}");
+    step(
+        &client,
+        &cache,
+        &run,
+        0,
+        "Called back on the HR number; verified by Sam",
+        yes,
+    )
+    .await
+    .unwrap();
+    assert_eq!(step(&client, &cache, &run, 1, "", yes).await.unwrap().state, "done");
+    assert_eq!(
+        count(&env, "POST", &format!("/systemusers/{}/resetmfa", users[0].id)),
+        1
+    );
+    let told = step(&client, &cache, &run, 2, "", yes).await.unwrap();
+    assert!(told.message.contains("enrol your authenticator"), "{}", told.message);
+
+    let people = format!("{}\n{}\nnobody@nowhere.example", users[1].email, users[2].username);
+    let (started, unknown) =
+        rollcall_core::checklists::start_bulk(&mut cache.lock().unwrap(), "org", "tester", "offboarding", &people)
+            .unwrap();
+    assert_eq!(started.len(), 2);
+    assert_eq!(unknown, vec!["nobody@nowhere.example".to_string()]);
+    let runs = cache.lock().unwrap().runs().unwrap();
+    assert_eq!(runs.iter().filter(|r| r.template == "offboarding").count(), 2);
+}

@@ -9,6 +9,7 @@ use crate::paths::AppPaths;
 use jumpcloud::{ApiKey, Client, ClientConfig, Method};
 use rollcall_cache::{Cache, OpenOutcome, SnapshotInfo};
 use rollcall_core::access::Access;
+use rollcall_core::actions::Actor;
 use rollcall_core::CancelToken;
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -105,6 +106,14 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// Who is acting, for the audit trail: the OS account running Rollcall.
+pub fn operator() -> String {
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| "local admin".into())
+}
+
 /// Errors that mean "JumpCloud is not reachable" rather than "JumpCloud said no".
 pub fn is_network(e: &jumpcloud::Error) -> bool {
     matches!(
@@ -175,6 +184,27 @@ impl Session {
             Connectivity::Unknown => Some("Rollcall is still reaching JumpCloud to confirm your role; try again in a moment.".into()),
             Connectivity::Online => None,
         }
+    }
+
+    /// The open org, the admin's access and the audit actor, for a command that writes to
+    /// JumpCloud: refused with the reason while offline or before the role is known.
+    pub fn for_writes(&self, run_id: Option<String>) -> AppResult<(Arc<ActiveOrg>, Access, Actor)> {
+        let org = self.active()?;
+        if let Some(reason) = self.write_block_reason() {
+            return Err(AppError::new(ErrorCode::Offline, reason));
+        }
+        let access = org.access().ok_or_else(|| {
+            AppError::new(
+                ErrorCode::Offline,
+                "Rollcall has not confirmed your role with JumpCloud yet.",
+            )
+        })?;
+        let actor = Actor {
+            org_id: org.entry.id.clone(),
+            operator: operator(),
+            run_id,
+        };
+        Ok((org, access, actor))
     }
 
     /// Starts the demo simulator (once) and returns its org id, name, base URL and key.

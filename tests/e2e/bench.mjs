@@ -12,7 +12,7 @@ import {
   readFileSync,
 } from "node:fs";
 import { join, dirname } from "node:path";
-import { Session, waitForDriver, sleep } from "./webdriver.mjs";
+import { Session, waitForDriver, sleep, freePort } from "./webdriver.mjs";
 
 const app = process.env.ROLLCALL_E2E_BIN;
 const bins = dirname(app);
@@ -25,21 +25,6 @@ const pct = (xs, p) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 const ms = (x) => `${x.toFixed(1)} ms`;
-
-function freePort() {
-  return Number(
-    execFileSync(
-      "node",
-      [
-        "-e",
-        'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})',
-      ],
-      {
-        encoding: "utf8",
-      },
-    ).trim(),
-  );
-}
 
 async function startJcsim() {
   const port = freePort();

@@ -11,7 +11,7 @@ import {
 } from "node:fs";
 import { execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
-import { Session, waitForDriver, sleep } from "./webdriver.mjs";
+import { Session, waitForDriver, sleep, freePort } from "./webdriver.mjs";
 import { answerDialog, answerSaveDialog, dialogVisible } from "./dialogs.mjs";
 
 const root = new URL("../..", import.meta.url).pathname;
@@ -145,21 +145,6 @@ async function pickTarget(base) {
         "the demo has no Windows device with MDM and BitLocker bound to one active user",
       );
   }
-}
-
-function freePort() {
-  return Number(
-    execFileSync(
-      "node",
-      [
-        "-e",
-        'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})',
-      ],
-      {
-        encoding: "utf8",
-      },
-    ).trim(),
-  );
 }
 
 /** Starts the jcsim binary on `port`; resolves with its info once it answers. */

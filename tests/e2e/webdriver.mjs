@@ -1,6 +1,8 @@
 // A minimal W3C WebDriver client over fetch (Node 20+), enough to drive the real app through
 // tauri-driver + WebKitWebDriver. No npm packages: the E2E suite needs nothing but Node.
 
+import { execFileSync } from "node:child_process";
+
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 
 export class WebDriverError extends Error {}
@@ -171,3 +173,17 @@ export async function waitForDriver(base, timeout = 30_000) {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** A free TCP port on 127.0.0.1 (for a simulator the tests start). */
+export function freePort() {
+  return Number(
+    execFileSync(
+      "node",
+      [
+        "-e",
+        'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})',
+      ],
+      { encoding: "utf8" },
+    ).trim(),
+  );
+}

@@ -4,7 +4,7 @@
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::events;
 use crate::session::Session;
-use rollcall_core::actions::{self, ActionOption, ActionOutcome, ActionRequest, Actor};
+use rollcall_core::actions::{self, ActionOption, ActionOutcome, ActionRequest};
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 use tracing::instrument;
@@ -32,14 +32,6 @@ pub async fn action_options(
     )?)
 }
 
-/// Who is acting, for the audit trail: the OS account running Rollcall.
-pub fn operator() -> String {
-    ["USER", "LOGNAME", "USERNAME"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
-        .unwrap_or_else(|| "local admin".into())
-}
-
 /// Plans, confirms natively where needed, sends once, records the audit trail.
 #[tauri::command]
 #[specta::specta]
@@ -49,16 +41,7 @@ pub async fn action_run(
     session: State<'_, Session>,
     request: ActionRequest,
 ) -> AppResult<ActionOutcome> {
-    let org = session.active()?;
-    if let Some(reason) = session.write_block_reason() {
-        return Err(AppError::new(ErrorCode::Offline, reason));
-    }
-    let access = org.access().ok_or_else(|| {
-        AppError::new(
-            ErrorCode::Offline,
-            "Rollcall has not confirmed your role with JumpCloud yet.",
-        )
-    })?;
+    let (org, access, actor) = session.for_writes(None)?;
     let plan = actions::plan(&org.cache(), &access, request)?;
     if let Some(c) = &plan.confirm {
         if !crate::dialogs::confirm(&app, c).await {
@@ -68,11 +51,6 @@ pub async fn action_run(
             ));
         }
     }
-    let actor = Actor {
-        org_id: org.entry.id.clone(),
-        operator: operator(),
-        run_id: None,
-    };
     let result = actions::execute(&org.client, &org.cache, &plan, &actor).await;
     if let Err(actions::ActionError::Api(e)) = &result {
         if session.observe(Err(e)) {

@@ -1,13 +1,12 @@
 //! Reads from the open org's cache: paged, sorted, filtered lists with facet counts, search,
 //! detail panels, the activity trail, CSV export. Nothing here touches the network.
 
-use crate::error::{AppError, AppResult, ErrorCode};
+use crate::error::{AppError, AppResult};
 use crate::session::Session;
 use rollcall_cache::*;
 use serde::Serialize;
 use specta::Type;
 use tauri::{AppHandle, State};
-use tauri_plugin_dialog::DialogExt;
 use tracing::instrument;
 
 /// Which reader connection a query uses.
@@ -186,28 +185,16 @@ pub async fn export_csv(
     };
     let date = rollcall_core::sync::now_rfc3339();
     let file_name = format!("{}-{name}-{}.csv", safe_name(&org.entry.name), &date[..10]);
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog()
-        .file()
-        .set_title(format!("Export {name} as CSV"))
-        .set_file_name(file_name)
-        .add_filter("CSV", &["csv"])
-        .save_file(move |p| {
-            let _ = tx.send(p);
-        });
-    let Some(path) = rx.await.ok().flatten() else {
+    let title = format!("Export {name} as CSV");
+    let Some(path) = crate::dialogs::ask_save_path(&app, &title, &file_name).await? else {
         return Ok(None);
     };
-    let path = path
-        .into_path()
-        .map_err(|e| AppError::new(ErrorCode::Invalid, format!("That location cannot be written: {e}")))?;
     let (text, rows) = read(&session, "csv export", move |c| match &request {
         ExportRequest::Users { query } => rollcall_core::export::users_csv(c, query),
         ExportRequest::Systems { query } => rollcall_core::export::systems_csv(c, query),
     })
     .await?;
-    std::fs::write(&path, text)
-        .map_err(|e| AppError::new(ErrorCode::Invalid, format!("Could not write {}: {e}", path.display())))?;
+    crate::dialogs::write_file(&path, &text)?;
     Ok(Some((path.display().to_string(), rows as u32)))
 }
 

@@ -5,14 +5,13 @@ use crate::error::{AppError, AppResult, ErrorCode};
 use crate::events;
 use crate::session::Session;
 use rollcall_cache::{RunRow, StepRow};
-use rollcall_core::actions::{Actor, Confirmation};
+use rollcall_core::actions::Confirmation;
 use rollcall_core::checklists::{self, ChecklistError, StepContext, StepInput, StepItem};
 use serde::Serialize;
 use specta::Type;
 use std::future::Future;
 use std::pin::Pin;
 use tauri::{AppHandle, State};
-use tauri_plugin_dialog::DialogExt;
 use tracing::instrument;
 
 impl From<ChecklistError> for AppError {
@@ -63,7 +62,7 @@ pub fn checklist_start(
     user_id: String,
 ) -> AppResult<String> {
     let org = session.active()?;
-    let operator = crate::commands::act::operator();
+    let operator = crate::session::operator();
     let id = checklists::start_run(&mut org.cache(), &org.entry.id, &operator, &template, &user_id)?;
     events::cache_changed(&app, &org.entry.id, &["checklists"]);
     Ok(id)
@@ -88,7 +87,7 @@ pub fn checklist_start_bulk(
     people: String,
 ) -> AppResult<BulkStart> {
     let org = session.active()?;
-    let operator = crate::commands::act::operator();
+    let operator = crate::session::operator();
     let (started, unknown) = checklists::start_bulk(&mut org.cache(), &org.entry.id, &operator, &template, &people)?;
     events::cache_changed(&app, &org.entry.id, &["checklists"]);
     Ok(BulkStart { started, unknown })
@@ -123,21 +122,7 @@ pub async fn checklist_step_run(
     idx: u32,
     input: StepInput,
 ) -> AppResult<StepRow> {
-    let org = session.active()?;
-    if let Some(reason) = session.write_block_reason() {
-        return Err(AppError::new(ErrorCode::Offline, reason));
-    }
-    let access = org.access().ok_or_else(|| {
-        AppError::new(
-            ErrorCode::Offline,
-            "Rollcall has not confirmed your role with JumpCloud yet.",
-        )
-    })?;
-    let actor = Actor {
-        org_id: org.entry.id.clone(),
-        operator: crate::commands::act::operator(),
-        run_id: Some(run_id.clone()),
-    };
+    let (org, access, actor) = session.for_writes(Some(run_id.clone()))?;
     let app2 = app.clone();
     let confirm = move |c: Confirmation| -> Pin<Box<dyn Future<Output = bool> + Send>> {
         let app = app2.clone();
@@ -164,21 +149,7 @@ pub async fn checklist_step_run(
 #[specta::specta]
 #[instrument(skip(app, session), err(Debug))]
 pub async fn checklist_restore(app: AppHandle, session: State<'_, Session>, run_id: String) -> AppResult<String> {
-    let org = session.active()?;
-    if let Some(reason) = session.write_block_reason() {
-        return Err(AppError::new(ErrorCode::Offline, reason));
-    }
-    let access = org.access().ok_or_else(|| {
-        AppError::new(
-            ErrorCode::Offline,
-            "Rollcall has not confirmed your role with JumpCloud yet.",
-        )
-    })?;
-    let actor = Actor {
-        org_id: org.entry.id.clone(),
-        operator: crate::commands::act::operator(),
-        run_id: Some(run_id.clone()),
-    };
+    let (org, access, actor) = session.for_writes(Some(run_id.clone()))?;
     let no_dialog = |_c: Confirmation| -> Pin<Box<dyn Future<Output = bool> + Send>> { Box::pin(async { false }) };
     let ctx = StepContext {
         client: &org.client,
@@ -219,22 +190,10 @@ pub async fn checklist_export(
 ) -> AppResult<Option<String>> {
     let org = session.active()?;
     let csv = checklists::evidence_csv(&org.cache(), &run_id)?;
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog()
-        .file()
-        .set_title("Export checklist evidence as CSV")
-        .set_file_name(format!("{run_id}-evidence.csv"))
-        .add_filter("CSV", &["csv"])
-        .save_file(move |p| {
-            let _ = tx.send(p);
-        });
-    let Some(path) = rx.await.ok().flatten() else {
+    let title = "Export checklist evidence as CSV";
+    let Some(path) = crate::dialogs::ask_save_path(&app, title, &format!("{run_id}-evidence.csv")).await? else {
         return Ok(None);
     };
-    let path = path
-        .into_path()
-        .map_err(|e| AppError::new(ErrorCode::Invalid, format!("That location cannot be written: {e}")))?;
-    std::fs::write(&path, csv)
-        .map_err(|e| AppError::new(ErrorCode::Invalid, format!("Could not write {}: {e}", path.display())))?;
+    crate::dialogs::write_file(&path, &csv)?;
     Ok(Some(path.display().to_string()))
 }

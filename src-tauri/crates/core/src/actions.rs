@@ -251,7 +251,8 @@ pub enum ActionError {
     Cache(#[from] CacheError),
 }
 
-fn user_label(u: &UserRow) -> String {
+/// "Name <email>" (the username when there is no display name), as targets are labelled.
+pub(crate) fn user_label(u: &UserRow) -> String {
     let name = u.displayname.trim();
     if name.is_empty() {
         format!("{} <{}>", u.username, u.email)

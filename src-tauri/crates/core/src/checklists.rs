@@ -12,7 +12,7 @@ use crate::actions::{self, ActionError, ActionRequest, Actor, Confirmation};
 use crate::sync::now_rfc3339;
 use futures_util::future::BoxFuture;
 use jumpcloud::Client;
-use rollcall_cache::{AuditQuery, Cache, CacheError, RunRow, StepRow};
+use rollcall_cache::{AuditQuery, Cache, CacheError, RunRow, StepRow, UserDetail};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::sync::Mutex;
@@ -72,6 +72,15 @@ fn step(idx: u32, kind: &str, title: &str, items: &[StepItem], optional: bool) -
     })
 }
 
+/// The person a run is about, with the label the run shows.
+fn subject(cache: &Cache, user_id: &str) -> Result<(UserDetail, String)> {
+    let d = cache.user_detail(user_id)?.ok_or_else(|| {
+        ChecklistError::Invalid(format!("User {user_id} is not in the local copy; sync and try again."))
+    })?;
+    let label = actions::user_label(&d.user);
+    Ok((d, label))
+}
+
 /// The built-in templates.
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("offboarding", "Offboarding"),
@@ -112,19 +121,8 @@ pub fn start_bulk(
 /// Password reset and MFA reset: identity verified (who, how) → the reset → instructions to
 /// send the person → evidence. The reset is refused until the identity check is recorded.
 fn start_reset(cache: &mut Cache, org_id: &str, operator: &str, template: &str, user_id: &str) -> Result<String> {
-    let d = cache.user_detail(user_id)?.ok_or_else(|| {
-        ChecklistError::Invalid(format!("User {user_id} is not in the local copy; sync and try again."))
-    })?;
+    let (d, label) = subject(cache, user_id)?;
     let u = &d.user;
-    let label = format!(
-        "{} <{}>",
-        if u.displayname.is_empty() {
-            &u.username
-        } else {
-            &u.displayname
-        },
-        u.email
-    );
     let uid = u.id.clone();
     let (name, action, instructions) = if template == "mfa_reset" {
         (
@@ -215,19 +213,8 @@ fn run_id() -> String {
 /// app access → reset MFA → expire password → suspend → lock each bound device → (optional)
 /// wipe → laptop collected → evidence. Returns the run id.
 pub fn start_offboarding(cache: &mut Cache, org_id: &str, operator: &str, user_id: &str) -> Result<String> {
-    let d = cache.user_detail(user_id)?.ok_or_else(|| {
-        ChecklistError::Invalid(format!("User {user_id} is not in the local copy; sync and try again."))
-    })?;
+    let (d, label) = subject(cache, user_id)?;
     let u = &d.user;
-    let label = format!(
-        "{} <{}>",
-        if u.displayname.is_empty() {
-            &u.username
-        } else {
-            &u.displayname
-        },
-        u.email
-    );
     let uid = u.id.clone();
 
     let groups: Vec<StepItem> = d

@@ -42,6 +42,16 @@ CREATE TABLE checklist_steps (
 ) WITHOUT ROWID;
 ";
 
+/// Added by migration 4: the org's own versions of the checklist templates (JSON bodies; a
+/// built-in template with no row here is used as shipped).
+pub(crate) const TEMPLATES_DDL: &str = "
+CREATE TABLE checklist_templates (
+    id TEXT PRIMARY KEY,
+    body TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) WITHOUT ROWID;
+";
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RunRow {
@@ -181,6 +191,41 @@ impl Cache {
             params![run_id, status, at],
         )?;
         Ok(())
+    }
+
+    /// Names the person a run is about once it exists (onboarding creates them).
+    pub fn set_run_subject(&self, run_id: &str, subject_id: &str, label: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE checklist_runs SET subject_id = ?2, subject_label = ?3 WHERE id = ?1",
+            params![run_id, subject_id, label],
+        )?;
+        Ok(())
+    }
+
+    /// The org's stored templates: (id, JSON body).
+    pub fn stored_templates(&self) -> Result<Vec<(String, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, body FROM checklist_templates ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn save_template(&self, id: &str, body: &str, at: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO checklist_templates (id, body, updated_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT(id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+            params![id, body, at],
+        )?;
+        Ok(())
+    }
+
+    /// Drops the org's version of a template (a built-in one goes back to as shipped).
+    pub fn delete_template(&self, id: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .execute("DELETE FROM checklist_templates WHERE id = ?1", [id])?
+            > 0)
     }
 
     /// Steps a previous run of the app left `running`: what was in flight is unknown.

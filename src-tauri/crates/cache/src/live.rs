@@ -95,35 +95,42 @@ impl Cache {
         Ok(())
     }
 
+    /// Adds (`present`) or deletes one edge row keyed by two ids.
+    fn apply_edge(&mut self, present: bool, insert: &str, delete: &str, a: &str, b: &str) -> Result<()> {
+        self.conn.execute(if present { insert } else { delete }, [a, b])?;
+        Ok(())
+    }
+
     /// Records a user's direct access to an app given or taken away.
     pub fn apply_app_access(&mut self, app_id: &str, user_id: &str, present: bool) -> Result<()> {
-        if present {
-            self.conn.execute(
-                "INSERT OR IGNORE INTO app_users (app_id, user_id, via_group) VALUES (?1, ?2, '')",
-                [app_id, user_id],
-            )?;
-        } else {
-            self.conn.execute(
-                "DELETE FROM app_users WHERE app_id = ?1 AND user_id = ?2 AND via_group = ''",
-                [app_id, user_id],
-            )?;
-        }
-        Ok(())
+        self.apply_edge(
+            present,
+            "INSERT OR IGNORE INTO app_users (app_id, user_id, via_group) VALUES (?1, ?2, '')",
+            "DELETE FROM app_users WHERE app_id = ?1 AND user_id = ?2 AND via_group = ''",
+            app_id,
+            user_id,
+        )
+    }
+
+    /// Records a user bound to (or unbound from) a device.
+    pub fn apply_binding(&mut self, system_id: &str, user_id: &str, present: bool) -> Result<()> {
+        self.apply_edge(
+            present,
+            "INSERT OR IGNORE INTO bindings (system_id, user_id, sudo) VALUES (?1, ?2, 0)",
+            "DELETE FROM bindings WHERE system_id = ?1 AND user_id = ?2",
+            system_id,
+            user_id,
+        )
     }
 
     /// Records a membership added (`present`) or removed.
     pub fn apply_membership(&mut self, group_id: &str, member_id: &str, present: bool) -> Result<()> {
-        if present {
-            self.conn.execute(
-                "INSERT OR IGNORE INTO group_members (group_id, member_id) VALUES (?1, ?2)",
-                [group_id, member_id],
-            )?;
-        } else {
-            self.conn.execute(
-                "DELETE FROM group_members WHERE group_id = ?1 AND member_id = ?2",
-                [group_id, member_id],
-            )?;
-        }
-        Ok(())
+        self.apply_edge(
+            present,
+            "INSERT OR IGNORE INTO group_members (group_id, member_id) VALUES (?1, ?2)",
+            "DELETE FROM group_members WHERE group_id = ?1 AND member_id = ?2",
+            group_id,
+            member_id,
+        )
     }
 }

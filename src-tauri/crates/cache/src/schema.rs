@@ -223,7 +223,12 @@ CREATE VIRTUAL TABLE search_index USING fts5(
 pub fn migrations() -> Migrations<'static> {
     static V1: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let v1 = V1.get_or_init(|| format!("{}{}{}", mirror(""), mirror("s_"), V1_SHARED));
-    Migrations::new(vec![M::up(v1), M::up(crate::audit::DDL), M::up(crate::checklists::DDL)])
+    Migrations::new(vec![
+        M::up(v1),
+        M::up(crate::audit::DDL),
+        M::up(crate::checklists::DDL),
+        M::up(crate::checklists::TEMPLATES_DDL),
+    ])
 }
 
 #[cfg(test)]

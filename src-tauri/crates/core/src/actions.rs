@@ -103,6 +103,12 @@ pub enum ActionRequest {
         user_id: String,
         grant: bool,
     },
+    /// Binds a user to a device (or unbinds them): their account on that machine.
+    DeviceBind {
+        system_id: String,
+        user_id: String,
+        bind: bool,
+    },
     DeviceLock {
         system_id: String,
     },
@@ -446,6 +452,25 @@ pub fn plan(cache: &Cache, access: &Access, request: ActionRequest) -> Result<Ac
                 format!("{} ↔ {name}", user_label(&u)),
             )
         }
+        R::DeviceBind {
+            system_id,
+            user_id,
+            bind,
+        } => {
+            refuse(access.groups, "bind users to devices")?;
+            let d = must(cache.system_detail(system_id)?, &format!("Device {system_id}"))?;
+            let u = user(user_id)?;
+            simple(
+                if *bind {
+                    "device.bind_user"
+                } else {
+                    "device.unbind_user"
+                },
+                "system",
+                system_id,
+                format!("{} ↔ {}", d.system.hostname, user_label(&u)),
+            )
+        }
         R::DeviceLock { system_id }
         | R::DeviceRestart { system_id }
         | R::DeviceShutdown { system_id }
@@ -616,6 +641,17 @@ async fn send(client: &Client, plan: &ActionPlan, member: Option<&str>) -> Resul
                 groups.add_member(group_id, member).await?;
             } else {
                 groups.remove_member(group_id, member).await?;
+            }
+        }
+        R::DeviceBind {
+            system_id,
+            user_id,
+            bind,
+        } => {
+            if *bind {
+                client.systems().bind_user(system_id, user_id, false).await?;
+            } else {
+                client.systems().unbind_user(system_id, user_id).await?;
             }
         }
         R::DeviceLock { system_id }
@@ -867,6 +903,16 @@ pub async fn execute(
                 tracing::warn!(error = %e, "could not refresh the user after an action");
             }
             Ok(done(success_text(&plan.action, &plan.target_label), None))
+        }
+        R::DeviceBind {
+            system_id,
+            user_id,
+            bind,
+        } => {
+            audited(client, cache, plan, actor, None).await?;
+            lock(cache).apply_binding(system_id, user_id, *bind)?;
+            let verb = if *bind { "Bound" } else { "Unbound" };
+            Ok(done(format!("{verb}: {}.", plan.target_label), None))
         }
         R::DeviceLock { .. } | R::DeviceWipe { .. } | R::DeviceRestart { .. } | R::DeviceShutdown { .. } => {
             audited(client, cache, plan, actor, None).await?;

@@ -8,11 +8,12 @@
 //! a click in a device's panel (the caller supplies it).
 
 use crate::access::Access;
-use crate::actions::{self, ActionError, ActionRequest, Actor, Confirmation};
+use crate::actions::{self, ActionError, ActionRequest, Actor, Confirmation, UserProfile};
 use crate::sync::now_rfc3339;
+use crate::templates;
 use futures_util::future::BoxFuture;
 use jumpcloud::Client;
-use rollcall_cache::{AuditQuery, Cache, CacheError, RunRow, StepRow, UserDetail};
+use rollcall_cache::{Cache, CacheError, RunRow, StepRow, UserDetail};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::sync::Mutex;
@@ -81,87 +82,377 @@ fn subject(cache: &Cache, user_id: &str) -> Result<(UserDetail, String)> {
     Ok((d, label))
 }
 
-/// The built-in templates.
-pub const TEMPLATES: &[(&str, &str)] = &[
-    ("offboarding", "Offboarding"),
-    ("password_reset", "Password reset"),
-    ("mfa_reset", "MFA reset"),
-];
+/// What the admin gives when starting a run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct StartInput {
+    /// The person (every checklist but onboarding).
+    pub user_id: String,
+    /// Onboarding: the new person.
+    pub new_user: Option<UserProfile>,
+    /// Onboarding: the groups to join (the template's baseline unless changed); access
+    /// request: the one group asked for.
+    pub group_ids: Vec<String>,
+    /// Onboarding: the device to bind, if one is ready.
+    pub device_id: Option<String>,
+    /// Access request: the last day of the grant (YYYY-MM-DD, UTC).
+    pub expires_on: Option<String>,
+}
 
-/// Starts a run of `template` for `user_id`; returns the run id.
-pub fn start_run(cache: &mut Cache, org_id: &str, operator: &str, template: &str, user_id: &str) -> Result<String> {
-    match template {
-        "offboarding" => start_offboarding(cache, org_id, operator, user_id),
-        "password_reset" | "mfa_reset" => start_reset(cache, org_id, operator, template, user_id),
-        other => Err(ChecklistError::Invalid(format!(
-            "There is no checklist template \"{other}\"."
-        ))),
+/// Today's date (UTC), YYYY-MM-DD.
+pub fn today() -> String {
+    now_rfc3339().chars().take(10).collect()
+}
+
+/// Starts a run of the template `template_id` (built-in or the org's own); returns the run id.
+pub fn start_run(
+    cache: &mut Cache,
+    org_id: &str,
+    operator: &str,
+    template_id: &str,
+    input: &StartInput,
+) -> Result<String> {
+    let t = templates::get(cache, template_id).map_err(|e| ChecklistError::Invalid(e.to_string()))?;
+    templates::validate(&t).map_err(|e| ChecklistError::Invalid(e.to_string()))?;
+    let mut capture = json!({});
+    // The person: someone in the local copy, or (onboarding) someone about to be created.
+    let (detail, subject_id, label, name, email) = if t.base == "onboarding" {
+        let p = input
+            .new_user
+            .clone()
+            .ok_or_else(|| ChecklistError::Invalid("Fill in the new person's username and email.".into()))?;
+        if p.username.trim().is_empty() || !p.email.contains('@') {
+            return Err(ChecklistError::Invalid(
+                "The new person needs a username and a valid email address.".into(),
+            ));
+        }
+        if cache.user_detail(p.username.trim())?.is_some() || cache.user_detail(p.email.trim())?.is_some() {
+            return Err(ChecklistError::Invalid(format!(
+                "{} is already in JumpCloud; start an access request or edit them instead.",
+                p.email.trim()
+            )));
+        }
+        let name = format!("{} {}", p.firstname.trim(), p.lastname.trim())
+            .trim()
+            .to_string();
+        let label = format!("{} <{}>", p.username.trim(), p.email.trim());
+        let name = if name.is_empty() {
+            p.username.trim().to_string()
+        } else {
+            name
+        };
+        (None, String::new(), label, name, p.email.trim().to_string())
+    } else {
+        let (d, label) = subject(cache, &input.user_id)?;
+        let name = if d.user.displayname.trim().is_empty() {
+            d.user.username.clone()
+        } else {
+            d.user.displayname.clone()
+        };
+        let (id, email) = (d.user.id.clone(), d.user.email.clone());
+        (Some(d), id, label, name, email)
+    };
+    let groups_named = |ids: &[String]| -> Result<Vec<(String, String)>> {
+        let all = cache.groups("", None)?;
+        ids.iter()
+            .map(|id| {
+                all.iter()
+                    .find(|g| &g.group.id == id)
+                    .map(|g| (g.group.id.clone(), g.group.name.clone()))
+                    .ok_or_else(|| {
+                        ChecklistError::Invalid(format!("Group {id} is not in the local copy; sync and try again."))
+                    })
+            })
+            .collect()
+    };
+    if t.base == "access_request" {
+        let [gid] = input.group_ids.as_slice() else {
+            return Err(ChecklistError::Invalid(
+                "Choose the one group the access is for.".into(),
+            ));
+        };
+        let expires = input.expires_on.clone().unwrap_or_default();
+        let valid_date = expires.len() == 10
+            && expires
+                .chars()
+                .enumerate()
+                .all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
+        if !valid_date {
+            return Err(ChecklistError::Invalid(
+                "Give the last day of the access as a date (YYYY-MM-DD).".into(),
+            ));
+        }
+        if expires < today() {
+            return Err(ChecklistError::Invalid(format!(
+                "The expiry date {expires} is already past; pick today or a later day."
+            )));
+        }
+        let (gid, gname) = groups_named(std::slice::from_ref(gid))?.remove(0);
+        if detail.as_ref().is_some_and(|d| d.groups.iter().any(|g| g.id == gid)) {
+            return Err(ChecklistError::Invalid(format!("{label} is already in {gname}.")));
+        }
+        capture = json!({"grant": {"group_id": gid, "group_name": gname, "expires_on": expires}});
+    }
+    let group_ids: Vec<String> = if t.base == "onboarding" && input.group_ids.is_empty() {
+        t.defaults.groups.iter().map(|g| g.id.clone()).collect()
+    } else {
+        input.group_ids.clone()
+    };
+    let chosen_groups = groups_named(&group_ids)?;
+
+    let mut steps = vec![];
+    for (idx, ts) in t.steps.iter().enumerate() {
+        let items = items_for(&ts.kind, detail.as_ref(), &subject_id, input, &chosen_groups, cache)?;
+        let mut row = step(idx as u32, &ts.kind, &ts.title, &items, ts.optional)?;
+        if ts.kind == "instructions" || (ts.kind == "manual" && !ts.text.is_empty()) {
+            let text = ts.text.replace("{name}", &name).replace("{email}", &email);
+            row.items = serde_json::to_string(&[item("text".into(), text, None, None)])?;
+        }
+        steps.push(row);
+    }
+    let title = if t.base == "onboarding" {
+        format!("{} for {name}", t.name)
+    } else {
+        format!("{} for {label}", t.name)
+    };
+    let id = insert(cache, org_id, operator, &t.id, &title, &subject_id, &label, steps)?;
+    if capture != json!({}) {
+        cache.save_capture(&id, &capture.to_string())?;
+    }
+    Ok(id)
+}
+
+/// What a step of `kind` will do for this person, fixed when the run starts. Requests about a
+/// person still to be created carry an empty user id, filled in when the step runs.
+fn items_for(
+    kind: &str,
+    d: Option<&UserDetail>,
+    uid: &str,
+    input: &StartInput,
+    groups: &[(String, String)],
+    cache: &Cache,
+) -> Result<Vec<StepItem>> {
+    let uid = uid.to_string();
+    let one = |key: &str, label: &str, r: ActionRequest| vec![item(key.into(), label.into(), Some(r), None)];
+    let device = |cmd: actions::DeviceCommand| -> Vec<StepItem> {
+        d.map(|d| d.devices.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .map(|s| {
+                let request = match cmd {
+                    actions::DeviceCommand::Wipe => ActionRequest::DeviceWipe {
+                        system_id: s.id.clone(),
+                        typed_hostname: String::new(),
+                    },
+                    _ => ActionRequest::DeviceLock {
+                        system_id: s.id.clone(),
+                    },
+                };
+                let label = format!("{} ({} {})", s.hostname, s.os, s.os_version);
+                match actions::device_route(cmd, s) {
+                    Ok(_) => item(format!("device:{}", s.id), label, Some(request), None),
+                    Err(why) => item(format!("device:{}", s.id), label, None, Some(why)),
+                }
+            })
+            .collect()
+    };
+    let membership = |(id, name): &(String, String), add: bool| {
+        item(
+            format!("group:{id}"),
+            name.clone(),
+            Some(ActionRequest::GroupMembers {
+                group_id: id.clone(),
+                member_ids: vec![uid.clone()],
+                add,
+            }),
+            None,
+        )
+    };
+    Ok(match kind {
+        "remove_groups" => d
+            .map(|d| {
+                d.groups
+                    .iter()
+                    .map(|g| membership(&(g.id.clone(), g.name.clone()), false))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        "remove_apps" => d
+            .map(|d| {
+                d.apps
+                    .iter()
+                    .map(|(a, how)| {
+                        let name = if a.label.is_empty() {
+                            a.name.clone()
+                        } else {
+                            a.label.clone()
+                        };
+                        if how == "direct" {
+                            item(
+                                format!("app:{}", a.id),
+                                name,
+                                Some(ActionRequest::AppAccess {
+                                    app_id: a.id.clone(),
+                                    user_id: uid.clone(),
+                                    grant: false,
+                                }),
+                                None,
+                            )
+                        } else {
+                            item(
+                                format!("app:{}:{how}", a.id),
+                                name,
+                                None,
+                                Some(format!("through the group {how}: removed with the groups")),
+                            )
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        "reset_mfa" => one("mfa", "Reset MFA factors", ActionRequest::UserResetMfa { user_id: uid }),
+        "expire_password" => one(
+            "password",
+            "Expire the password",
+            ActionRequest::UserExpirePassword { user_id: uid },
+        ),
+        "reset_password" => vec![
+            item(
+                "expire".into(),
+                "Expire the password".into(),
+                Some(ActionRequest::UserExpirePassword { user_id: uid.clone() }),
+                None,
+            ),
+            item(
+                "email".into(),
+                "Send the reset email".into(),
+                Some(ActionRequest::UserResendEmail { user_id: uid }),
+                None,
+            ),
+        ],
+        "suspend" => one("suspend", "Suspend", ActionRequest::UserSuspend { user_id: uid }),
+        "lock_devices" => device(actions::DeviceCommand::Lock),
+        "wipe_devices" => device(actions::DeviceCommand::Wipe),
+        "create_user" => {
+            let p = input.new_user.clone().unwrap_or_default();
+            let label = format!(
+                "{} <{}> (staged: no email until the activation step)",
+                p.username.trim(),
+                p.email.trim()
+            );
+            one("create", &label, ActionRequest::UserCreate { profile: p })
+        }
+        "add_groups" | "grant_group" => groups.iter().map(|g| membership(g, true)).collect(),
+        "activation_email" => one(
+            "activate",
+            "Activate the account and send the activation email",
+            ActionRequest::UserActivate { user_id: uid },
+        ),
+        "bind_device" => match input.device_id.as_deref().filter(|s| !s.is_empty()) {
+            Some(sid) => {
+                let s = cache.system_detail(sid)?.ok_or_else(|| {
+                    ChecklistError::Invalid(format!("Device {sid} is not in the local copy; sync and try again."))
+                })?;
+                vec![item(
+                    format!("device:{sid}"),
+                    format!(
+                        "{} ({} {}, serial {})",
+                        s.system.hostname, s.system.os, s.system.os_version, s.system.serial
+                    ),
+                    Some(ActionRequest::DeviceBind {
+                        system_id: sid.into(),
+                        user_id: uid,
+                        bind: true,
+                    }),
+                    None,
+                )]
+            }
+            None => vec![item(
+                "device:none".into(),
+                "No device".into(),
+                None,
+                Some(
+                    "no device was chosen when the run started; bind one from the device's panel when it arrives"
+                        .into(),
+                ),
+            )],
+        },
+        _ => vec![],
+    })
+}
+
+/// Fills in the person a request is about when it was not known at the start (onboarding).
+fn fill_subject(request: &mut ActionRequest, uid: &str) {
+    use ActionRequest as R;
+    match request {
+        R::UserSuspend { user_id }
+        | R::UserActivate { user_id }
+        | R::UserUnlock { user_id }
+        | R::UserResetMfa { user_id }
+        | R::UserExpirePassword { user_id }
+        | R::UserResendEmail { user_id }
+        | R::AppAccess { user_id, .. }
+        | R::DeviceBind { user_id, .. }
+            if user_id.is_empty() =>
+        {
+            *user_id = uid.to_string()
+        }
+        R::GroupMembers { member_ids, .. } => {
+            for m in member_ids.iter_mut().filter(|m| m.is_empty()) {
+                *m = uid.to_string();
+            }
+        }
+        _ => {}
     }
 }
 
-/// Starts the same template for several people (one per line: email, username or id). Returns
-/// the runs started and the lines that matched nobody.
+/// Starts the same template for several people: one per line (email, username or id), or a
+/// CSV whose header names an `email` or `username` column. Returns the runs started and the
+/// entries that matched nobody.
 pub fn start_bulk(
     cache: &mut Cache,
     org_id: &str,
     operator: &str,
     template: &str,
     people: &str,
+    input: &StartInput,
 ) -> Result<(Vec<String>, Vec<String>)> {
     let (mut started, mut unknown) = (vec![], vec![]);
-    for who in people.split(['\n', ',', ';']).map(str::trim).filter(|w| !w.is_empty()) {
-        match cache.user_detail(who)? {
-            Some(d) => started.push(start_run(cache, org_id, operator, template, &d.user.id)?),
-            None => unknown.push(who.to_string()),
+    for who in people_in(people) {
+        match cache.user_detail(&who)? {
+            Some(d) => {
+                let one = StartInput {
+                    user_id: d.user.id.clone(),
+                    ..input.clone()
+                };
+                started.push(start_run(cache, org_id, operator, template, &one)?)
+            }
+            None => unknown.push(who),
         }
     }
     Ok((started, unknown))
 }
 
-/// Password reset and MFA reset: identity verified (who, how) → the reset → instructions to
-/// send the person → evidence. The reset is refused until the identity check is recorded.
-fn start_reset(cache: &mut Cache, org_id: &str, operator: &str, template: &str, user_id: &str) -> Result<String> {
-    let (d, label) = subject(cache, user_id)?;
-    let u = &d.user;
-    let uid = u.id.clone();
-    let (name, action, instructions) = if template == "mfa_reset" {
-        (
-            "MFA reset",
-            vec![item("mfa".into(), "Reset MFA factors".into(), Some(ActionRequest::UserResetMfa { user_id: uid.clone() }), None)],
-            format!("Tell {}: at your next sign-in JumpCloud asks you to enrol your authenticator again; have your phone ready. If you did not ask for this, call IT at once.", u.email),
-        )
-    } else {
-        (
-            "Password reset",
-            vec![
-                item("expire".into(), "Expire the password".into(), Some(ActionRequest::UserExpirePassword { user_id: uid.clone() }), None),
-                item("email".into(), "Send the reset email".into(), Some(ActionRequest::UserResendEmail { user_id: uid.clone() }), None),
-            ],
-            format!("Tell {}: a password reset email is on its way; follow its link to set a new password. Your old password no longer works. If you did not ask for this, call IT at once.", u.email),
-        )
+/// The people named in a pasted list or a CSV export (Rollcall's own, JumpCloud's, HR's).
+pub fn people_in(text: &str) -> Vec<String> {
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty()).peekable();
+    let split = |l: &str| -> Vec<String> {
+        l.split([',', ';', '\t'])
+            .map(|c| c.trim().trim_matches('"').trim().to_string())
+            .collect()
     };
-    let steps = vec![
-        step(0, "verify", "Identity verified (who verified, and how)", &[], false)?,
-        step(1, "reset", name, &action, false)?,
-        step(
-            2,
-            "instructions",
-            "Instructions to send the person",
-            &[item("text".into(), instructions, None, None)],
-            false,
-        )?,
-        step(3, "evidence", "Evidence report", &[], false)?,
-    ];
-    insert(
-        cache,
-        org_id,
-        operator,
-        template,
-        &format!("{name} for {label}"),
-        &uid,
-        &label,
-        steps,
-    )
+    let header = lines.peek().map(|l| split(l)).unwrap_or_default();
+    let column = ["email", "username", "id", "_id"]
+        .iter()
+        .find_map(|want| header.iter().position(|h| h.eq_ignore_ascii_case(want)));
+    match column {
+        Some(c) => lines
+            .skip(1)
+            .filter_map(|l| split(l).get(c).cloned())
+            .filter(|c| !c.is_empty())
+            .collect(),
+        None => lines.flat_map(split).filter(|c| !c.is_empty()).collect(),
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -209,154 +500,6 @@ fn run_id() -> String {
     format!("run-{now:x}")
 }
 
-/// Starts an offboarding run for `user_id`: capture → remove from all groups → remove direct
-/// app access → reset MFA → expire password → suspend → lock each bound device → (optional)
-/// wipe → laptop collected → evidence. Returns the run id.
-pub fn start_offboarding(cache: &mut Cache, org_id: &str, operator: &str, user_id: &str) -> Result<String> {
-    let (d, label) = subject(cache, user_id)?;
-    let u = &d.user;
-    let uid = u.id.clone();
-
-    let groups: Vec<StepItem> = d
-        .groups
-        .iter()
-        .map(|g| {
-            item(
-                format!("group:{}", g.id),
-                g.name.clone(),
-                Some(ActionRequest::GroupMembers {
-                    group_id: g.id.clone(),
-                    member_ids: vec![uid.clone()],
-                    add: false,
-                }),
-                None,
-            )
-        })
-        .collect();
-    let apps: Vec<StepItem> = d
-        .apps
-        .iter()
-        .map(|(a, how)| {
-            let name = if a.label.is_empty() {
-                a.name.clone()
-            } else {
-                a.label.clone()
-            };
-            if how == "direct" {
-                item(
-                    format!("app:{}", a.id),
-                    name,
-                    Some(ActionRequest::AppAccess {
-                        app_id: a.id.clone(),
-                        user_id: uid.clone(),
-                        grant: false,
-                    }),
-                    None,
-                )
-            } else {
-                item(
-                    format!("app:{}:{how}", a.id),
-                    name,
-                    None,
-                    Some(format!("through the group {how}: removed with the groups")),
-                )
-            }
-        })
-        .collect();
-    let device = |cmd: actions::DeviceCommand| -> Vec<StepItem> {
-        d.devices
-            .iter()
-            .map(|s| {
-                let request = match cmd {
-                    actions::DeviceCommand::Wipe => ActionRequest::DeviceWipe {
-                        system_id: s.id.clone(),
-                        typed_hostname: String::new(),
-                    },
-                    _ => ActionRequest::DeviceLock {
-                        system_id: s.id.clone(),
-                    },
-                };
-                let label = format!("{} ({} {})", s.hostname, s.os, s.os_version);
-                match actions::device_route(cmd, s) {
-                    Ok(_) => item(format!("device:{}", s.id), label, Some(request), None),
-                    Err(why) => item(format!("device:{}", s.id), label, None, Some(why)),
-                }
-            })
-            .collect()
-    };
-    let one = |key: &str, label: &str, r: ActionRequest| vec![item(key.into(), label.into(), Some(r), None)];
-    let steps = vec![
-        step(
-            0,
-            "capture",
-            "Capture current access (groups, apps, devices)",
-            &[],
-            false,
-        )?,
-        step(1, "remove_groups", "Remove from all groups", &groups, false)?,
-        step(2, "remove_apps", "Remove direct app access", &apps, false)?,
-        step(
-            3,
-            "reset_mfa",
-            "Reset MFA",
-            &one(
-                "mfa",
-                "Reset MFA factors",
-                ActionRequest::UserResetMfa { user_id: uid.clone() },
-            ),
-            false,
-        )?,
-        step(
-            4,
-            "expire_password",
-            "Expire password",
-            &one(
-                "password",
-                "Expire the password",
-                ActionRequest::UserExpirePassword { user_id: uid.clone() },
-            ),
-            false,
-        )?,
-        step(
-            5,
-            "suspend",
-            "Suspend the account",
-            &one(
-                "suspend",
-                "Suspend",
-                ActionRequest::UserSuspend { user_id: uid.clone() },
-            ),
-            false,
-        )?,
-        step(
-            6,
-            "lock_devices",
-            "Lock each bound device",
-            &device(actions::DeviceCommand::Lock),
-            false,
-        )?,
-        step(
-            7,
-            "wipe_devices",
-            "Wipe returned devices (optional)",
-            &device(actions::DeviceCommand::Wipe),
-            true,
-        )?,
-        step(8, "manual", "Laptop collected (note who and where)", &[], false)?,
-        step(9, "evidence", "Evidence report", &[], false)?,
-    ];
-    insert(
-        cache,
-        org_id,
-        operator,
-        "offboarding",
-        &format!("Offboarding {label}"),
-        &uid,
-        &label,
-        steps,
-    )
-}
-
 fn load_step(cache: &Cache, run_id: &str, idx: u32) -> Result<(RunRow, StepRow)> {
     let (run, steps) = cache
         .run(run_id)?
@@ -386,8 +529,13 @@ pub struct StepContext<'a> {
 pub struct StepInput {
     /// For wipes: device id → the hostname as typed.
     pub typed_hostnames: Vec<(String, String)>,
-    /// For manual steps: who did what, where.
+    /// For manual steps: who did what, where. For identity checks: who verified, how.
     pub note: String,
+    /// For approval steps: who approved, and the ticket it was asked in.
+    #[serde(default)]
+    pub approver: String,
+    #[serde(default)]
+    pub ticket: String,
 }
 
 /// Runs one step: sends its remaining items (never one already done), records each at once.
@@ -423,10 +571,15 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
                 .into(),
         ));
     }
+    if s.kind == "approval" && (input.approver.trim().is_empty() || input.ticket.trim().is_empty()) {
+        return Err(ChecklistError::Invalid(
+            "Record who approved this, and the ticket or request it was approved in.".into(),
+        ));
+    }
     let all = lock(cache).run(run_id)?.map(|(_, steps)| steps).unwrap_or_default();
     if let Some(gate) = all
         .iter()
-        .find(|g| g.kind == "verify" && g.idx < idx && g.state != "done")
+        .find(|g| templates::GATES.contains(&g.kind.as_str()) && g.idx < idx && g.state != "done")
     {
         return Err(ChecklistError::Invalid(format!(
             "\"{}\" comes first: record it before this step.",
@@ -469,7 +622,7 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
                 n("devices")
             ));
         }
-        "manual" | "verify" => notes.push("Recorded.".into()),
+        "manual" | "verify" | "approval" => notes.push("Recorded.".into()),
         "instructions" => notes.push(items.first().map(|i| i.label.clone()).unwrap_or_default()),
         "evidence" => {
             lock(cache).set_run_status(run_id, "finished", Some(&now_rfc3339()))?;
@@ -484,6 +637,18 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
                     }
                     continue;
                 };
+                let creates = matches!(request, ActionRequest::UserCreate { .. });
+                if !creates {
+                    let subject_id = lock(cache).run(run_id)?.map(|(r, _)| r.subject_id).unwrap_or_default();
+                    if subject_id.is_empty() {
+                        outcome = Err((
+                            "pending".into(),
+                            "The person is not created yet: run \"Create the user\" first.".into(),
+                        ));
+                        break;
+                    }
+                    fill_subject(&mut request, &subject_id);
+                }
                 if let ActionRequest::DeviceWipe {
                     system_id,
                     typed_hostname,
@@ -519,6 +684,9 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
                 }
                 match actions::execute(client, cache, &plan, &actor).await {
                     Ok(out) => {
+                        if let (true, Some(id)) = (creates, &out.created_id) {
+                            lock(cache).set_run_subject(run_id, id, &plan.target_label)?;
+                        }
                         done.push(it.key.clone());
                         notes.push(out.message);
                         s.items_done = serde_json::to_string(&done)?;
@@ -561,6 +729,16 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
     }
     if matches!(s.kind.as_str(), "manual" | "verify") {
         s.note = note.trim().to_string();
+    }
+    if s.kind == "approval" {
+        s.note = format!(
+            "Approved by {}; ticket {}. {}",
+            input.approver.trim(),
+            input.ticket.trim(),
+            note.trim()
+        )
+        .trim()
+        .to_string();
     }
     lock(cache).save_step(&s)?;
     Ok(s)
@@ -655,79 +833,105 @@ pub fn skip_step(cache: &Cache, run_id: &str, idx: u32, reason: &str) -> Result<
     Ok(s)
 }
 
-/// The evidence report as CSV: each step (time, outcome, what JumpCloud said, notes), then
-/// every audited request of the run.
-pub fn evidence_csv(cache: &Cache, run_id: &str) -> Result<String> {
-    use crate::export::field;
-    let (run, steps) = cache
+/// Access given by an access request, until its expiry date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Grant {
+    pub run_id: String,
+    pub user_id: String,
+    pub user_label: String,
+    pub group_id: String,
+    pub group_name: String,
+    /// The last day of the access (YYYY-MM-DD).
+    pub expires_on: String,
+    /// Who approved it, and the ticket.
+    pub approval: String,
+    /// The grant step has run (the person is in the group).
+    pub granted: bool,
+    /// The expiry date is today or past: remove it.
+    pub due: bool,
+}
+
+/// Grants from access requests that are still in place (granted and not yet removed), soonest
+/// expiry first.
+pub fn grants(cache: &Cache) -> Result<Vec<Grant>> {
+    let today = today();
+    let mut out = vec![];
+    for run in cache.runs()? {
+        let capture: serde_json::Value = serde_json::from_str(&run.capture).unwrap_or_default();
+        let Some(g) = capture.get("grant") else { continue };
+        if g.get("removed_at").is_some() || run.status == "abandoned" {
+            continue;
+        }
+        let steps = cache.run(&run.id)?.map(|(_, s)| s).unwrap_or_default();
+        let granted = steps.iter().any(|s| s.kind == "grant_group" && s.state == "done");
+        let text = |k: &str| g.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+        let expires_on = text("expires_on");
+        out.push(Grant {
+            due: granted && expires_on <= today,
+            run_id: run.id.clone(),
+            user_id: run.subject_id.clone(),
+            user_label: run.subject_label.clone(),
+            group_id: text("group_id"),
+            group_name: text("group_name"),
+            approval: steps
+                .iter()
+                .filter(|s| s.kind == "approval" && s.state == "done")
+                .map(|s| s.note.clone())
+                .collect::<Vec<_>>()
+                .join(" | "),
+            expires_on,
+            granted,
+        });
+    }
+    out.retain(|g| g.granted);
+    out.sort_by(|a, b| a.expires_on.cmp(&b.expires_on).then(a.run_id.cmp(&b.run_id)));
+    Ok(out)
+}
+
+/// Removes the access an access request gave (one request, audited with the run) and notes
+/// it in the run, so it no longer shows as due. Returns what was done.
+pub async fn remove_grant(ctx: &StepContext<'_>, run_id: &str) -> Result<String> {
+    let StepContext {
+        client,
+        cache,
+        access,
+        actor,
+        ..
+    } = *ctx;
+    let (run, _) = lock(cache)
         .run(run_id)?
         .ok_or_else(|| ChecklistError::Invalid(format!("No checklist run {run_id}.")))?;
-    let mut out = String::new();
-    let mut line = |cells: &[&str]| {
-        out.push_str(&cells.iter().map(|c| field(c)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
+    let mut capture: serde_json::Value = serde_json::from_str(&run.capture)?;
+    let Some(g) = capture.get_mut("grant") else {
+        return Err(ChecklistError::Invalid("This run gave no time-limited access.".into()));
     };
-    line(&[
-        "run",
-        &run.title,
-        "operator",
-        &run.operator,
-        "started",
-        &run.started_at,
-        "finished",
-        run.finished_at.as_deref().unwrap_or(""),
-    ]);
-    line(&["step", "title", "state", "started", "finished", "outcome", "note"]);
-    for s in &steps {
-        line(&[
-            &(s.idx + 1).to_string(),
-            &s.title,
-            &s.state,
-            s.started_at.as_deref().unwrap_or(""),
-            s.finished_at.as_deref().unwrap_or(""),
-            &s.message,
-            &s.note,
-        ]);
+    if g.get("removed_at").is_some() {
+        return Err(ChecklistError::Invalid(
+            "This access was already removed; nothing is sent again.".into(),
+        ));
     }
-    line(&[
-        "request",
-        "time",
-        "action",
-        "target",
-        "status",
-        "JumpCloud said",
-        "operator",
-    ]);
-    let audit = cache.audit(&AuditQuery {
-        run_id: Some(run_id.into()),
-        limit: 10_000,
-        ..Default::default()
-    })?;
-    for a in audit.iter().rev() {
-        line(&[
-            &a.id.to_string(),
-            &a.started_at,
-            &a.action,
-            &a.target_label,
-            &a.status,
-            &a.message,
-            &a.operator,
-        ]);
+    let group_id = g
+        .get("group_id")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string();
+    let actor = Actor {
+        run_id: Some(run_id.to_string()),
+        ..actor.clone()
+    };
+    let request = ActionRequest::GroupMembers {
+        group_id,
+        member_ids: vec![run.subject_id.clone()],
+        add: false,
+    };
+    let plan = actions::plan(&lock(cache), access, request)?;
+    let out = actions::execute(client, cache, &plan, &actor).await?;
+    if out.status != "done" {
+        return Err(ChecklistError::Invalid(out.message));
     }
-    // Directory Insights events about the person since the run started, as far as the last
-    // sync brought them in.
-    line(&[
-        "Directory Insights event (as of the last sync)",
-        "time",
-        "type",
-        "service",
-        "success",
-    ]);
-    if let Some(d) = cache.user_detail(&run.subject_id)? {
-        for e in d.recent_events.iter().filter(|e| e.at >= run.started_at) {
-            line(&[&e.id, &e.at, &e.event_type, &e.service, &e.success.to_string()]);
-        }
-    }
-    line(&["capture", &run.capture]);
-    Ok(out)
+    g["removed_at"] = json!(now_rfc3339());
+    g["removed_by"] = json!(actor.operator);
+    lock(cache).save_capture(run_id, &capture.to_string())?;
+    Ok(out.message)
 }

@@ -8,8 +8,9 @@ use rollcall_cache::{Cache, StepRow, UserQuery};
 use rollcall_core::access::Access;
 use rollcall_core::actions::{Actor, Confirmation};
 use rollcall_core::checklists::{
-    evidence_csv, run_step, skip_step, start_offboarding, ChecklistError, Confirm, StepContext, StepInput, StepItem,
+    run_step, skip_step, start_run, ChecklistError, Confirm, StartInput, StepContext, StepInput, StepItem,
 };
+use rollcall_core::evidence;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -22,7 +23,20 @@ fn count(env: &Env, method: &str, part: &str) -> usize {
         .count()
 }
 
-/// Runs step `idx` as an Administrator.
+fn offboard(cache: &mut Cache, user: &str) -> Result<String, ChecklistError> {
+    start_run(
+        cache,
+        "org",
+        "tester",
+        "offboarding",
+        &StartInput {
+            user_id: user.into(),
+            ..Default::default()
+        },
+    )
+}
+
+/// Runs step `idx` as an Administrator with a note.
 async fn step(
     client: &Client,
     cache: &Mutex<Cache>,
@@ -31,29 +45,45 @@ async fn step(
     note: &str,
     confirm: Confirm<'_>,
 ) -> Result<StepRow, ChecklistError> {
+    let input = StepInput {
+        note: note.into(),
+        ..Default::default()
+    };
+    step_with(client, cache, run, idx, &input, confirm).await
+}
+
+/// The Administrator's context for steps, restores and grant removals.
+fn with_ctx<'a>(
+    client: &'a Client,
+    cache: &'a Mutex<Cache>,
+    access: &'a Access,
+    actor: &'a Actor,
+    confirm: Confirm<'a>,
+) -> StepContext<'a> {
+    StepContext {
+        client,
+        cache,
+        access,
+        actor,
+        confirm,
+    }
+}
+
+async fn step_with(
+    client: &Client,
+    cache: &Mutex<Cache>,
+    run: &str,
+    idx: u32,
+    input: &StepInput,
+    confirm: Confirm<'_>,
+) -> Result<StepRow, ChecklistError> {
     let access = Access::full("Administrator");
     let actor = Actor {
         org_id: "org".into(),
         operator: "tester".into(),
         run_id: None,
     };
-    let ctx = StepContext {
-        client,
-        cache,
-        access: &access,
-        actor: &actor,
-        confirm,
-    };
-    run_step(
-        &ctx,
-        run,
-        idx,
-        &StepInput {
-            note: note.into(),
-            ..Default::default()
-        },
-    )
-    .await
+    run_step(&with_ctx(client, cache, &access, &actor, confirm), run, idx, input).await
 }
 
 /// A user with lockable (agent) devices and at least one group.
@@ -87,7 +117,7 @@ async fn offboarding_runs_step_by_step_and_never_resends_what_is_done() {
     env.sync().await.unwrap();
     let cache = Mutex::new(env.cache());
     let (user, devices) = subject(&cache.lock().unwrap());
-    let run = start_offboarding(&mut cache.lock().unwrap(), "org", "tester", &user).unwrap();
+    let run = offboard(&mut cache.lock().unwrap(), &user).unwrap();
     let (_, steps) = cache.lock().unwrap().run(&run).unwrap().unwrap();
     let kinds: Vec<&str> = steps.iter().map(|s| s.kind.as_str()).collect();
     assert_eq!(
@@ -191,7 +221,18 @@ async fn offboarding_runs_step_by_step_and_never_resends_what_is_done() {
     assert_eq!(r.status, "finished");
     assert!(r.capture.contains("\"groups\""), "the capture was kept: {}", r.capture);
 
-    let csv = evidence_csv(&cache.lock().unwrap(), &run).unwrap();
+    let report = evidence::gather(&cache.lock().unwrap(), &run).unwrap();
+    let csv = evidence::csv(&report);
+    let pdf = String::from_utf8_lossy(&evidence::pdf(&report)).to_string();
+    assert!(pdf.starts_with("%PDF-1.4") && pdf.trim_end().ends_with("%%EOF"));
+    for needle in [
+        "Remove from all groups",
+        "Suspend the account",
+        "device.lock",
+        "front desk",
+    ] {
+        assert!(pdf.contains(needle), "the PDF lacks {needle}");
+    }
     for needle in [
         "Remove from all groups",
         "Suspend the account",
@@ -212,7 +253,7 @@ async fn restore_access_re_adds_the_captured_groups() {
     let cache = Mutex::new(env.cache());
     let (user, _) = subject(&cache.lock().unwrap());
     let before = cache.lock().unwrap().user_detail(&user).unwrap().unwrap().groups.len();
-    let run = start_offboarding(&mut cache.lock().unwrap(), "org", "tester", &user).unwrap();
+    let run = offboard(&mut cache.lock().unwrap(), &user).unwrap();
     let client = env.client();
     let yes: Confirm<'_> = &|_| Box::pin(async { true });
     for idx in 0..2 {
@@ -232,13 +273,7 @@ async fn restore_access_re_adds_the_captured_groups() {
         operator: "tester".into(),
         run_id: None,
     };
-    let ctx = StepContext {
-        client: &client,
-        cache: &cache,
-        access: &access,
-        actor: &actor,
-        confirm: yes,
-    };
+    let ctx = with_ctx(&client, &cache, &access, &actor, yes);
     let summary = rollcall_core::checklists::restore_access(&ctx, &run).await.unwrap();
     assert!(
         summary.starts_with(&format!("Restored {before} of {before}")),
@@ -278,9 +313,11 @@ async fn a_reset_waits_for_the_identity_check_and_bulk_starts_one_run_per_person
         })
         .unwrap()
         .rows;
-    let run =
-        rollcall_core::checklists::start_run(&mut cache.lock().unwrap(), "org", "tester", "mfa_reset", &users[0].id)
-            .unwrap();
+    let input = StartInput {
+        user_id: users[0].id.clone(),
+        ..Default::default()
+    };
+    let run = start_run(&mut cache.lock().unwrap(), "org", "tester", "mfa_reset", &input).unwrap();
     let client = env.client();
     let yes: Confirm<'_> = &|_| Box::pin(async { true });
     let gated = step(&client, &cache, &run, 1, "", yes).await.unwrap_err();
@@ -311,11 +348,331 @@ async fn a_reset_waits_for_the_identity_check_and_bulk_starts_one_run_per_person
     assert!(told.message.contains("enrol your authenticator"), "{}", told.message);
 
     let people = format!("{}\n{}\nnobody@nowhere.example", users[1].email, users[2].username);
-    let (started, unknown) =
-        rollcall_core::checklists::start_bulk(&mut cache.lock().unwrap(), "org", "tester", "offboarding", &people)
-            .unwrap();
+    let (started, unknown) = rollcall_core::checklists::start_bulk(
+        &mut cache.lock().unwrap(),
+        "org",
+        "tester",
+        "offboarding",
+        &people,
+        &StartInput::default(),
+    )
+    .unwrap();
     assert_eq!(started.len(), 2);
     assert_eq!(unknown, vec!["nobody@nowhere.example".to_string()]);
     let runs = cache.lock().unwrap().runs().unwrap();
     assert_eq!(runs.iter().filter(|r| r.template == "offboarding").count(), 2);
+}
+
+fn admin() -> (Access, Actor) {
+    (
+        Access::full("Administrator"),
+        Actor {
+            org_id: "org".into(),
+            operator: "tester".into(),
+            run_id: None,
+        },
+    )
+}
+
+#[tokio::test]
+async fn onboarding_creates_the_person_then_groups_activation_and_device_from_an_edited_template() {
+    use rollcall_core::templates::{self, GroupRef, TemplateStep};
+    let env = start(40).await;
+    env.sync().await.unwrap();
+    let cache = Mutex::new(env.cache());
+    let (groups, device) = {
+        let c = cache.lock().unwrap();
+        let groups: Vec<GroupRef> = c
+            .groups("", None)
+            .unwrap()
+            .into_iter()
+            .filter(|g| g.group.kind == "user")
+            .take(2)
+            .map(|g| GroupRef {
+                id: g.group.id,
+                name: g.group.name,
+            })
+            .collect();
+        let device = c
+            .systems(&Default::default())
+            .unwrap()
+            .rows
+            .into_iter()
+            .next()
+            .unwrap()
+            .id;
+        (groups, device)
+    };
+    // The org's own onboarding: baseline groups and a manual step before the evidence.
+    let mut t = templates::get(&cache.lock().unwrap(), "onboarding").unwrap();
+    t.defaults.groups = groups.clone();
+    let at = t.steps.len() - 1;
+    t.steps.insert(
+        at,
+        TemplateStep {
+            kind: "manual".into(),
+            title: "Welcome call done".into(),
+            optional: false,
+            text: String::new(),
+        },
+    );
+    templates::save(&cache.lock().unwrap(), &t).unwrap();
+
+    let input = StartInput {
+        new_user: Some(rollcall_core::actions::UserProfile {
+            username: "new.starter".into(),
+            email: "new.starter@example.com".into(),
+            firstname: "New".into(),
+            lastname: "Starter".into(),
+            ..Default::default()
+        }),
+        device_id: Some(device.clone()),
+        ..Default::default()
+    };
+    let run = start_run(&mut cache.lock().unwrap(), "org", "tester", "onboarding", &input).unwrap();
+    let (r, steps) = cache.lock().unwrap().run(&run).unwrap().unwrap();
+    assert_eq!(r.title, "Onboarding for New Starter");
+    let kinds: Vec<&str> = steps.iter().map(|s| s.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "create_user",
+            "add_groups",
+            "activation_email",
+            "bind_device",
+            "manual",
+            "evidence"
+        ]
+    );
+    let previewed: Vec<StepItem> = serde_json::from_str(&steps[1].items).unwrap();
+    assert_eq!(
+        previewed.iter().map(|i| i.label.clone()).collect::<Vec<_>>(),
+        groups.iter().map(|g| g.name.clone()).collect::<Vec<_>>(),
+        "the preview names the baseline groups"
+    );
+
+    let client = env.client();
+    let yes: Confirm<'_> = &|_| Box::pin(async { true });
+    // Nothing about the person can be sent before they exist.
+    let early = step(&client, &cache, &run, 1, "", yes).await.unwrap();
+    assert_eq!(early.state, "pending", "{}", early.message);
+    assert_eq!(count(&env, "POST", "/members"), 0);
+
+    for idx in 0..4 {
+        let s = step(&client, &cache, &run, idx, "", yes).await.unwrap();
+        assert_eq!(s.state, "done", "step {idx} ({}): {}", s.title, s.message);
+    }
+    let (r, _) = cache.lock().unwrap().run(&run).unwrap().unwrap();
+    assert!(!r.subject_id.is_empty(), "the run now names the created person");
+    let uid = r.subject_id.clone();
+    let creates = |env: &Env| {
+        env.sim
+            .state
+            .requests()
+            .iter()
+            .filter(|q| q.method == "POST" && q.path.trim_end_matches('/') == "/api/systemusers")
+            .count()
+    };
+    assert_eq!(creates(&env), 1, "created once");
+    assert_eq!(count(&env, "POST", &format!("/systemusers/{uid}/state/activate")), 1);
+    let binds = env
+        .sim
+        .state
+        .requests()
+        .iter()
+        .filter(|q| q.path.ends_with(&format!("/systems/{device}/associations")) && q.body.contains(&uid))
+        .count();
+    assert_eq!(binds, 1, "bound once");
+    let d = cache.lock().unwrap().user_detail(&uid).unwrap().unwrap();
+    assert_eq!(d.user.state, "ACTIVATED");
+    assert_eq!(d.groups.len(), groups.len());
+    assert!(
+        d.devices.iter().any(|s| s.id == device),
+        "the binding is in the local copy"
+    );
+    let again = step(&client, &cache, &run, 0, "", yes).await.unwrap_err();
+    assert!(again.to_string().contains("not sent again"), "{again}");
+    assert_eq!(creates(&env), 1);
+
+    // Starting again for the same person is refused: they exist now.
+    let dup = start_run(&mut cache.lock().unwrap(), "org", "tester", "onboarding", &input).unwrap_err();
+    assert!(dup.to_string().contains("already in JumpCloud"), "{dup}");
+}
+
+#[tokio::test]
+async fn an_access_request_needs_approval_and_expired_grants_are_removed_in_one_click() {
+    use rollcall_core::checklists::{grants, remove_grant, today};
+    let env = start(40).await;
+    env.sync().await.unwrap();
+    let cache = Mutex::new(env.cache());
+    let (user, group) = {
+        let c = cache.lock().unwrap();
+        let d = c
+            .users(&UserQuery {
+                states: vec!["ACTIVATED".into()],
+                limit: 1,
+                ..Default::default()
+            })
+            .unwrap()
+            .rows
+            .remove(0);
+        let mine: Vec<String> = c
+            .user_detail(&d.id)
+            .unwrap()
+            .unwrap()
+            .groups
+            .iter()
+            .map(|g| g.id.clone())
+            .collect();
+        let g = c
+            .groups("", None)
+            .unwrap()
+            .into_iter()
+            .find(|g| g.group.kind == "user" && !mine.contains(&g.group.id))
+            .unwrap();
+        (d.id, g.group.id)
+    };
+    let mut input = StartInput {
+        user_id: user.clone(),
+        group_ids: vec![group.clone()],
+        expires_on: Some("2020-01-01".into()),
+        ..Default::default()
+    };
+    let past = start_run(&mut cache.lock().unwrap(), "org", "tester", "access_request", &input).unwrap_err();
+    assert!(past.to_string().contains("already past"), "{past}");
+    input.expires_on = Some(today());
+    let run = start_run(&mut cache.lock().unwrap(), "org", "tester", "access_request", &input).unwrap();
+
+    let client = env.client();
+    let yes: Confirm<'_> = &|_| Box::pin(async { true });
+    let gated = step(&client, &cache, &run, 1, "", yes).await.unwrap_err();
+    assert!(gated.to_string().contains("comes first"), "{gated}");
+    let no_ticket = StepInput {
+        approver: "Dana (IT lead)".into(),
+        ..Default::default()
+    };
+    let refused = step_with(&client, &cache, &run, 0, &no_ticket, yes).await.unwrap_err();
+    assert!(refused.to_string().contains("ticket"), "{refused}");
+    assert_eq!(count(&env, "POST", "/members"), 0, "nothing sent before approval");
+    let approved = StepInput {
+        approver: "Dana (IT lead)".into(),
+        ticket: "HELP-1234".into(),
+        ..Default::default()
+    };
+    step_with(&client, &cache, &run, 0, &approved, yes).await.unwrap();
+    assert_eq!(step(&client, &cache, &run, 1, "", yes).await.unwrap().state, "done");
+    assert_eq!(count(&env, "POST", &format!("/usergroups/{group}/members")), 1);
+
+    let due = grants(&cache.lock().unwrap()).unwrap();
+    assert_eq!(due.len(), 1);
+    assert!(due[0].due, "expires today: due for removal");
+    assert!(due[0].approval.contains("HELP-1234"), "{}", due[0].approval);
+
+    let (access, actor) = admin();
+    let ctx = with_ctx(&client, &cache, &access, &actor, yes);
+    let msg = remove_grant(&ctx, &run).await.unwrap();
+    assert!(msg.starts_with("Removed 1 of 1"), "{msg}");
+    assert_eq!(count(&env, "POST", &format!("/usergroups/{group}/members")), 2);
+    assert!(grants(&cache.lock().unwrap()).unwrap().is_empty(), "no longer due");
+    let twice = remove_grant(&ctx, &run).await.unwrap_err();
+    assert!(twice.to_string().contains("already removed"), "{twice}");
+    assert_eq!(count(&env, "POST", &format!("/usergroups/{group}/members")), 2);
+
+    step(&client, &cache, &run, 2, "", yes).await.unwrap();
+    let report = evidence::gather(&cache.lock().unwrap(), &run).unwrap();
+    let csv = evidence::csv(&report);
+    assert!(csv.contains("Approved by Dana (IT lead); ticket HELP-1234"), "{csv}");
+    assert!(
+        csv.contains("group.remove_members"),
+        "the removal is in the run's evidence"
+    );
+}
+
+#[tokio::test]
+async fn templates_are_checked_exported_and_imported_with_groups_matched_by_name() {
+    use rollcall_core::templates::{self, GroupRef, TemplateStep};
+    let env = start(20).await;
+    env.sync().await.unwrap();
+    let cache = env.cache();
+    let g = cache
+        .groups("", None)
+        .unwrap()
+        .into_iter()
+        .find(|g| g.group.kind == "user")
+        .unwrap()
+        .group;
+
+    let mut bad = templates::get(&cache, "onboarding").unwrap();
+    bad.steps.insert(
+        1,
+        TemplateStep {
+            kind: "wipe_devices".into(),
+            title: "Wipe".into(),
+            optional: true,
+            text: String::new(),
+        },
+    );
+    let e = templates::save(&cache, &bad).unwrap_err();
+    assert!(
+        e.to_string().contains("does not belong in a onboarding checklist"),
+        "{e}"
+    );
+    let mut bad = templates::get(&cache, "offboarding").unwrap();
+    bad.steps.swap(0, 9);
+    let e = templates::save(&cache, &bad).unwrap_err();
+    assert!(e.to_string().contains("keep it last"), "{e}");
+
+    // Reorder and drop steps of offboarding; it is this org's version from now on.
+    let mut off = templates::get(&cache, "offboarding").unwrap();
+    off.steps.retain(|s| s.kind != "wipe_devices");
+    off.steps.swap(3, 4);
+    templates::save(&cache, &off).unwrap();
+    let stored = templates::get(&cache, "offboarding").unwrap();
+    assert!(stored.customised);
+    assert_eq!(stored.steps.len(), 9);
+    assert_eq!(stored.steps[3].kind, "expire_password");
+
+    // Export a template naming a group by an id another org would not have: the import finds
+    // the group by name, and names what it could not match.
+    let mut on = templates::get(&cache, "onboarding").unwrap();
+    on.id = "onboarding-sales".into();
+    on.name = "Onboarding (sales)".into();
+    on.defaults.groups = vec![
+        GroupRef {
+            id: "000000000000000000000000".into(),
+            name: g.name.clone(),
+        },
+        GroupRef {
+            id: "111111111111111111111111".into(),
+            name: "No such group".into(),
+        },
+    ];
+    let file = templates::export(&on);
+    let (imported, unmatched) = templates::import(&cache, &file).unwrap();
+    assert_eq!(imported.defaults.groups.len(), 1);
+    assert_eq!(imported.defaults.groups[0].id, g.id);
+    assert_eq!(unmatched.len(), 1, "{unmatched:?}");
+    assert!(unmatched[0].contains("No such group"));
+    let names: Vec<String> = templates::list(&cache).unwrap().into_iter().map(|t| t.name).collect();
+    assert!(names.contains(&"Onboarding (sales)".to_string()), "{names:?}");
+
+    for (text, want) in [
+        ("not json", "not JSON"),
+        ("{\"name\": 1}", "no \"rollcall_template\": 1 marker"),
+        ("{\"rollcall_template\": 1, \"template\": {\"id\": \"x\"}}", "damaged"),
+    ] {
+        let e = templates::import(&cache, text).unwrap_err();
+        assert!(e.to_string().contains(want), "{text}: {e}");
+    }
+
+    templates::reset(&cache, "offboarding").unwrap();
+    assert!(!templates::get(&cache, "offboarding").unwrap().customised);
+}
+
+#[test]
+fn people_come_from_a_pasted_list_or_a_csv_column() {
+    use rollcall_core::checklists::people_in;
+    assert_eq!(people_in("a@x.io\n\n b@x.io ,c\n"), ["a@x.io", "b@x.io", "c"]);
+    let csv = "name,Email,department\n\"Ann Lee\",ann@x.io,Sales\nBob,bob@x.io,\n";
+    assert_eq!(people_in(csv), ["ann@x.io", "bob@x.io"]);
 }

@@ -34,27 +34,68 @@ pub async fn confirm(app: &AppHandle, c: &Confirmation) -> bool {
     rx.await.unwrap_or(false)
 }
 
-/// Asks where to save a CSV file (native dialog); None when the admin cancelled.
-pub async fn ask_save_path(app: &AppHandle, title: &str, file_name: &str) -> AppResult<Option<PathBuf>> {
+/// A file type offered in a file dialog: its name and extension (no dot), e.g. ("CSV", "csv").
+pub type Filter<'a> = (&'a str, &'a str);
+
+/// Asks where to save a file (native dialog); None when the admin cancelled.
+pub async fn ask_save_path(
+    app: &AppHandle,
+    title: &str,
+    file_name: &str,
+    filter: Filter<'_>,
+) -> AppResult<Option<PathBuf>> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     app.dialog()
         .file()
         .set_title(title)
         .set_file_name(file_name)
-        .add_filter("CSV", &["csv"])
+        .add_filter(filter.0, &[filter.1])
         .save_file(move |p| {
             let _ = tx.send(p);
         });
-    let Some(path) = rx.await.ok().flatten() else {
+    chosen(rx.await.ok().flatten(), "written")
+}
+
+/// Asks which file to open (native dialog); None when the admin cancelled.
+pub async fn ask_open_path(app: &AppHandle, title: &str, filter: Filter<'_>) -> AppResult<Option<PathBuf>> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_title(title)
+        .add_filter(filter.0, &[filter.1])
+        .add_filter("All files", &["*"])
+        .pick_file(move |p| {
+            let _ = tx.send(p);
+        });
+    chosen(rx.await.ok().flatten(), "read")
+}
+
+fn chosen(path: Option<tauri_plugin_dialog::FilePath>, verb: &str) -> AppResult<Option<PathBuf>> {
+    let Some(path) = path else {
         return Ok(None);
     };
     path.into_path()
         .map(Some)
-        .map_err(|e| AppError::new(ErrorCode::Invalid, format!("That location cannot be written: {e}")))
+        .map_err(|e| AppError::new(ErrorCode::Invalid, format!("That location cannot be {verb}: {e}")))
 }
 
 /// Writes an exported file, with a message naming the path when it fails.
-pub fn write_file(path: &Path, text: &str) -> AppResult<()> {
-    std::fs::write(path, text)
+pub fn write_file(path: &Path, bytes: &[u8]) -> AppResult<()> {
+    std::fs::write(path, bytes)
         .map_err(|e| AppError::new(ErrorCode::Invalid, format!("Could not write {}: {e}", path.display())))
+}
+
+/// Reads a text file the admin chose, with a message naming the path when it fails.
+pub fn read_text(path: &Path) -> AppResult<String> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| AppError::new(ErrorCode::Invalid, format!("Could not read {}: {e}", path.display())))?;
+    String::from_utf8(bytes).map_err(|_| {
+        AppError::new(
+            ErrorCode::Invalid,
+            format!(
+                "{} is not a text file (UTF-8); save it as CSV or JSON and try again.",
+                path.display()
+            ),
+        )
+    })
 }

@@ -95,6 +95,14 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::checklists::checklist_step_skip,
             commands::checklists::checklist_restore,
             commands::checklists::checklist_export,
+            commands::checklists::checklist_grants,
+            commands::checklists::checklist_grant_remove,
+            commands::checklists::checklist_templates,
+            commands::checklists::checklist_template_save,
+            commands::checklists::checklist_template_reset,
+            commands::checklists::checklist_template_export,
+            commands::checklists::checklist_template_import,
+            commands::checklists::checklist_people_file,
         ])
         .events(tauri_specta::collect_events![
             events::CacheChanged,

@@ -73,10 +73,27 @@ export async function answerDialog(
 
 /** Answers a native "save file" dialog titled `title` by typing the full `path` and Return. */
 export async function answerSaveDialog(title, path, timeout = 10_000) {
+  await typePath(title, path, "ctrl+a", timeout);
+}
+
+/** Answers a native "open file" dialog: typing a "/" opens GTK's location field, then the path. */
+export async function answerOpenDialog(title, path, timeout = 10_000) {
+  await typePath(title, path, "", timeout);
+}
+
+async function typePath(title, path, firstKey, timeout) {
   const id = await findDialog(title, timeout);
   xdotool(["windowactivate", "--sync", id]);
   await sleep(300);
-  xdotool(["windowfocus", "--sync", id, "key", "--clearmodifiers", "ctrl+a"]);
+  if (firstKey)
+    xdotool(["windowfocus", "--sync", id, "key", "--clearmodifiers", firstKey]);
+  else {
+    // The first "/" opens the location field; give it a moment before the rest.
+    xdotool(["windowfocus", "--sync", id, "type", path.slice(0, 1)]);
+    path = path.slice(1);
+    await sleep(400);
+  }
+  await sleep(200);
   xdotool(["type", "--delay", "5", path]);
   xdotool(["key", "--clearmodifiers", "Return"]);
   const until = Date.now() + timeout;

@@ -12,7 +12,12 @@ import {
 import { execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
 import { Session, waitForDriver, sleep, freePort } from "./webdriver.mjs";
-import { answerDialog, answerSaveDialog, dialogVisible } from "./dialogs.mjs";
+import {
+  answerDialog,
+  answerOpenDialog,
+  answerSaveDialog,
+  dialogVisible,
+} from "./dialogs.mjs";
 
 const root = new URL("../..", import.meta.url).pathname;
 const app = process.env.ROLLCALL_E2E_BIN;
@@ -76,6 +81,19 @@ async function jsClick(s, css) {
 
 async function type(s, css, text) {
   await (await s.find(css)).type(text);
+}
+
+/** Sets a React-controlled <select> or <input> (date pickers included) as a user would. */
+async function setValue(s, css, value) {
+  await s.find(css);
+  await s.execute(
+    `const e = document.querySelector(arguments[0]);
+     const proto = e.tagName === "SELECT" ? HTMLSelectElement.prototype : HTMLInputElement.prototype;
+     Object.getOwnPropertyDescriptor(proto, "value").set.call(e, arguments[1]);
+     e.dispatchEvent(new Event("input", { bubbles: true }));
+     e.dispatchEvent(new Event("change", { bubbles: true }));`,
+    [css, value],
+  );
 }
 
 /** The base URL of the demo simulator the app started most recently (from its log). */
@@ -533,7 +551,7 @@ const tests = [
         await shot(s, "checklist-finished");
         const out = join(home, "offboarding-evidence.csv");
         await jsClick(s, $("run-export"));
-        await answerSaveDialog("Export checklist evidence as CSV", out);
+        await answerSaveDialog("Export the evidence report as CSV", out);
         await s.waitForText($("notice-ok"), "Saved the evidence", 10_000);
         const csv = readFileSync(out, "utf8");
         for (const t of [
@@ -547,6 +565,28 @@ const tests = [
           "user.suspend",
         ]) {
           assert(csv.includes(t), `the evidence lacks "${t}"`);
+        }
+
+        const pdfOut = join(home, "offboarding-evidence.pdf");
+        await jsClick(s, $("run-export-pdf"));
+        await answerSaveDialog("Export the evidence report as PDF", pdfOut);
+        await s.waitForText($("notice-ok"), "evidence.pdf", 10_000);
+        const pdf = readFileSync(pdfOut, "latin1");
+        assert(pdf.startsWith("%PDF-"), "the PDF report is not a PDF");
+        for (const t of [
+          "Capture current access",
+          "Remove from all groups",
+          "Remove direct app access",
+          "Reset MFA",
+          "Expire password",
+          "Suspend the account",
+          "Lock each bound device",
+          "Wipe returned devices",
+          "Laptop collected",
+          "Evidence report",
+          "device.lock",
+        ]) {
+          assert(pdf.includes(t), `the PDF report lacks "${t}"`);
         }
 
         // A mistake: "Restore access" re-adds the captured groups, each request tied to the run.
@@ -584,9 +624,7 @@ const tests = [
         );
         const [a, b, c] = page.results.filter((u) => !/[<>]/.test(u.email));
         await click(s, $("nav-checklists"));
-        await s.execute(
-          "const e = document.querySelector('[data-testid=template]'); Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, 'value').set.call(e, 'mfa_reset'); e.dispatchEvent(new Event('change', { bubbles: true }));",
-        );
+        await setValue(s, $("template"), "mfa_reset");
         await click(s, $("new-offboarding"));
         await type(s, $("person-search"), a.email);
         await click(s, $(`pick-person-${a._id}`), 10_000);
@@ -624,6 +662,179 @@ const tests = [
         await click(s, $("bulk-start"));
         await s.waitForText(".notices", "Started 2 runs", 10_000);
         await s.waitForText(".notices", "nobody@nowhere.example", 10_000);
+      } finally {
+        await s.quit();
+      }
+    },
+  ],
+  [
+    "demo: templates edited, exported and imported; onboarding a new starter; an access request due for removal",
+    async () => {
+      const s = await launch(["--demo"]);
+      try {
+        await s.find($("demo-banner"), 20_000);
+        await s.waitForText($("notice-ok"), "Sync finished", 60_000);
+        const base = demoBase();
+        const key = adminKey(await sim(base, "/__sim/info"));
+        await click(s, $("nav-checklists"));
+
+        // The org's own onboarding: a manual step and a baseline group, saved, then exported.
+        await click(s, $("edit-templates"));
+        await setValue(s, $("edit-template"), "onboarding");
+        await s.waitForText($("template-steps"), "create user", 5_000);
+        await setValue(s, $("tstep-kind"), "manual");
+        await jsClick(s, $("tstep-add"));
+        await s.find($("tstep-5"));
+        await jsClick(s, `${$("baseline-groups")} input[type=checkbox]`);
+        await jsClick(s, $("template-save"));
+        await s.waitForText(".notices", "Saved “Onboarding”", 10_000);
+        await shot(s, "checklist-template-editor");
+        const file = join(home, "onboarding.rollcall-template.json");
+        await jsClick(s, $("template-export"));
+        await answerSaveDialog('Export the template "Onboarding"', file);
+        await s.waitForText(".notices", "Exported", 10_000);
+        const exported = JSON.parse(readFileSync(file, "utf8"));
+        assert(
+          exported.template.steps.length === 6 &&
+            exported.template.defaults.groups.length === 1,
+          `the exported template lacks the edits: ${JSON.stringify(exported)}`,
+        );
+        // Put it back as shipped, then import the file: the edits return.
+        await jsClick(s, $("template-reset"));
+        await s.waitForText(".notices", "back as shipped", 10_000);
+        await jsClick(s, $("template-import"));
+        await answerOpenDialog("Import a checklist template", file);
+        await s.waitForText(".notices", "Imported “Onboarding”", 10_000);
+        await click(s, $("edit-templates")); // close the editor
+
+        // Onboarding: create (staged) → baseline group → activation → bind a device.
+        const devices = await simApi(base, key, "/api/systems?limit=50");
+        const device = devices.results.find(
+          (d) => !/[<>]/.test(d.hostname) && d.hostname.length > 3,
+        );
+        await setValue(s, $("template"), "onboarding");
+        await click(s, $("new-offboarding"));
+        await type(s, $("new-username"), "e2e.starter");
+        await type(s, $("new-email"), "e2e.starter@example.com");
+        await type(s, $("new-firstname"), "Erin");
+        await type(s, $("new-lastname"), "Starter");
+        await type(s, $("device-search"), device.hostname);
+        await jsClick(s, $(`pick-device-${device._id}`));
+        await shot(s, "checklist-onboarding-form");
+        await jsClick(s, $("onboarding-start"));
+        await s.waitForText(".run-head", "Onboarding for Erin Starter", 10_000);
+        for (let i = 0; i <= 3; i++) {
+          await jsClick(s, $(`step-${i}-run`));
+          await s.waitForText($(`step-${i}-state`), "done", 20_000);
+        }
+        await type(s, $("step-4-note"), "Welcome call done by the e2e admin");
+        await jsClick(s, $("step-4-run"));
+        await s.waitForText($("step-4-state"), "done", 10_000);
+        await shot(s, "checklist-onboarding-done");
+        const created = (await sim(base, "/__sim/requests")).filter(
+          (r) => r.method === "POST" && r.path === "/api/systemusers",
+        );
+        assert(
+          created.length === 1,
+          `expected one create, saw ${created.length}`,
+        );
+        const found = await simApi(
+          base,
+          key,
+          "/api/systemusers?filter=username:$eq:e2e.starter",
+        );
+        const newId = found.results[0]?._id;
+        assert(
+          newId && found.results[0].state === "ACTIVATED",
+          "the new starter is not active in JumpCloud",
+        );
+        const bound = await simApi(
+          base,
+          key,
+          `/api/v2/systems/${device._id}/users`,
+        );
+        assert(
+          bound.some((u) => u.id === newId),
+          "the device is not bound to the new starter",
+        );
+        const groups = await simApi(
+          base,
+          key,
+          `/api/v2/users/${newId}/memberof`,
+        );
+        assert(
+          groups.length === 1,
+          `expected 1 baseline group, got ${groups.length}`,
+        );
+
+        // Access request: approval first, then the grant; it expires today, so it is due.
+        const users = await simApi(
+          base,
+          key,
+          "/api/systemusers?limit=20&filter=state:$eq:ACTIVATED",
+        );
+        const who = users.results.find((u) => !/[<>]/.test(u.email));
+        const memberOf = (
+          await simApi(base, key, `/api/v2/users/${who._id}/memberof`)
+        ).map((g) => g.id);
+        const allGroups = await simApi(
+          base,
+          key,
+          "/api/v2/usergroups?limit=100",
+        );
+        const group = allGroups.find(
+          (g) => !memberOf.includes(g.id) && !/[<>]/.test(g.name),
+        );
+        await setValue(s, $("template"), "access_request");
+        await click(s, $("new-offboarding"));
+        await type(s, $("person-search"), who.email);
+        await jsClick(s, $(`pick-person-${who._id}`));
+        await setValue(s, $("access-group"), group.id);
+        const today = new Date().toISOString().slice(0, 10);
+        await setValue(s, $("access-expiry"), today);
+        await shot(s, "checklist-access-form");
+        await jsClick(s, $("access-start"));
+        await s.waitForText(".run-head", "Access request for", 10_000);
+        await jsClick(s, $("step-1-run"));
+        await s.waitForText(".notices", "comes first", 10_000);
+        const adds = async () =>
+          (await simRequests(base, "POST", `/usergroups/${group.id}/members`))
+            .length;
+        assert((await adds()) === 0, "a grant went out before the approval");
+        await type(s, $("step-0-approver"), "Dana Lee (IT lead)");
+        await type(s, $("step-0-ticket"), "HELP-4321");
+        await jsClick(s, $("step-0-run"));
+        await s.waitForText($("step-0-state"), "done", 10_000);
+        await jsClick(s, $("step-1-run"));
+        await s.waitForText($("step-1-state"), "done", 15_000);
+        assert((await adds()) === 1, "expected exactly one grant");
+        await s.waitForText($("grants-due"), "1 due for removal", 10_000);
+        await shot(s, "checklist-access-due");
+        const runRow = await s.find('[data-testid^="grant-run-"]');
+        const runId = (await runRow.attribute("data-testid")).slice(
+          "grant-".length,
+        );
+        await jsClick(s, $(`grant-${runId}-remove`));
+        await s.waitForText(".notices", "Removed 1 of 1", 15_000);
+        assert(
+          (await adds()) === 2,
+          "the one-click removal did not send exactly one request",
+        );
+        await jsClick(s, $("step-2-run"));
+        await s.waitForText($("run-status"), "finished", 10_000);
+        const pdfOut = join(home, "access-evidence.pdf");
+        await jsClick(s, $("run-export-pdf"));
+        await answerSaveDialog("Export the evidence report as PDF", pdfOut);
+        await s.waitForText(".notices", "access-evidence.pdf", 10_000);
+        const pdf = readFileSync(pdfOut, "latin1");
+        for (const t of [
+          "Approved by Dana Lee",
+          "HELP-4321",
+          "group.remove_members",
+          "access granted",
+        ]) {
+          assert(pdf.includes(t), `the access request's PDF lacks "${t}"`);
+        }
       } finally {
         await s.quit();
       }

@@ -50,19 +50,47 @@ export const commands = {
 	actionRun: (request: ActionRequest) => typedError<ActionOutcome_Serialize, AppError>(__TAURI_INVOKE("action_run", { request })),
 	/**  Opens the record in the JumpCloud Admin Portal in the default browser. */
 	openInJumpcloud: (kind: string, id: string) => typedError<string, AppError>(__TAURI_INVOKE("open_in_jumpcloud", { kind, id })),
-	/**  Starts a run of `template` (offboarding, password_reset, mfa_reset) for a user; returns its id. */
-	checklistStart: (template: string, userId: string) => typedError<string, AppError>(__TAURI_INVOKE("checklist_start", { template, userId })),
-	/**  Starts `template` for each person in `people` (emails, usernames or ids; one per line). */
-	checklistStartBulk: (template: string, people: string) => typedError<BulkStart, AppError>(__TAURI_INVOKE("checklist_start_bulk", { template, people })),
+	/**
+	 *  Starts a run of the template `template` (built-in or the org's own) for a person, or for a
+	 *  new starter (onboarding); returns its id.
+	 */
+	checklistStart: (template: string, input: StartInput_Deserialize) => typedError<string, AppError>(__TAURI_INVOKE("checklist_start", { template, input })),
+	/**
+	 *  Starts `template` for each person in `people` (emails, usernames or ids one per line, or a
+	 *  CSV with an email or username column), with the same choices (`input`) for each.
+	 */
+	checklistStartBulk: (template: string, people: string, input: StartInput_Deserialize) => typedError<BulkStart, AppError>(__TAURI_INVOKE("checklist_start_bulk", { template, people, input })),
 	checklistRuns: () => typedError<RunRow_Serialize[], AppError>(__TAURI_INVOKE("checklist_runs")),
 	checklistRun: (runId: string) => typedError<RunView_Serialize, AppError>(__TAURI_INVOKE("checklist_run", { runId })),
 	/**  Runs one step (its remaining items), confirming device items natively. */
-	checklistStepRun: (runId: string, idx: number, input: StepInput) => typedError<StepRow_Serialize, AppError>(__TAURI_INVOKE("checklist_step_run", { runId, idx, input })),
+	checklistStepRun: (runId: string, idx: number, input: StepInput_Deserialize) => typedError<StepRow_Serialize, AppError>(__TAURI_INVOKE("checklist_step_run", { runId, idx, input })),
 	checklistStepSkip: (runId: string, idx: number, reason: string) => typedError<StepRow_Serialize, AppError>(__TAURI_INVOKE("checklist_step_skip", { runId, idx, reason })),
 	/**  "Restore access": re-adds what the run's capture step recorded (groups, direct app access). */
 	checklistRestore: (runId: string) => typedError<string, AppError>(__TAURI_INVOKE("checklist_restore", { runId })),
-	/**  Saves the run's evidence report as CSV (native save dialog); None when cancelled. */
-	checklistExport: (runId: string) => typedError<string | null, AppError>(__TAURI_INVOKE("checklist_export", { runId })),
+	/**
+	 *  Saves the run's evidence report as `format` (`pdf` or `csv`) through the native save
+	 *  dialog; returns the path, None when cancelled.
+	 */
+	checklistExport: (runId: string, format: string) => typedError<string | null, AppError>(__TAURI_INVOKE("checklist_export", { runId, format })),
+	/**
+	 *  Access given by access requests and still in place, soonest expiry first (`due` when the
+	 *  expiry date has come).
+	 */
+	checklistGrants: () => typedError<Grant[], AppError>(__TAURI_INVOKE("checklist_grants")),
+	/**  Removes an access request's grant now (one request, audited with its run). */
+	checklistGrantRemove: (runId: string) => typedError<string, AppError>(__TAURI_INVOKE("checklist_grant_remove", { runId })),
+	/**  The org's templates (its own versions where it has them) and the step kinds they may hold. */
+	checklistTemplates: () => typedError<TemplateCatalog_Serialize, AppError>(__TAURI_INVOKE("checklist_templates")),
+	/**  Saves the org's version of a template (checked first; the message names what is wrong). */
+	checklistTemplateSave: (template: Template_Deserialize) => typedError<null, AppError>(__TAURI_INVOKE("checklist_template_save", { template })),
+	/**  Puts a built-in template back as shipped, or deletes one of the org's own. */
+	checklistTemplateReset: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("checklist_template_reset", { id })),
+	/**  Saves a template as a JSON file (native save dialog); returns the path, None when cancelled. */
+	checklistTemplateExport: (id: string) => typedError<string | null, AppError>(__TAURI_INVOKE("checklist_template_export", { id })),
+	/**  Imports a template file (native open dialog); None when cancelled. */
+	checklistTemplateImport: () => typedError<TemplateImport_Serialize | null, AppError>(__TAURI_INVOKE("checklist_template_import")),
+	/**  Reads a CSV of people for a bulk start (native open dialog); None when cancelled. */
+	checklistPeopleFile: () => typedError<string | null, AppError>(__TAURI_INVOKE("checklist_people_file")),
 };
 
 /** Events */
@@ -144,7 +172,9 @@ export type ActionRequest = { kind: "UserCreate"; profile: UserProfile } | { kin
 /**  Adds (or removes) each member; one request and one audit row per member. */
 { kind: "GroupMembers"; group_id: string; member_ids: string[]; add: boolean } | 
 /**  Removes (or gives back) a user's direct access to an SSO application. */
-{ kind: "AppAccess"; app_id: string; user_id: string; grant: boolean } | { kind: "DeviceLock"; system_id: string } | 
+{ kind: "AppAccess"; app_id: string; user_id: string; grant: boolean } | 
+/**  Binds a user to a device (or unbinds them): their account on that machine. */
+{ kind: "DeviceBind"; system_id: string; user_id: string; bind: boolean } | { kind: "DeviceLock"; system_id: string } | 
 /**  `typed_hostname` must equal the device's hostname. */
 { kind: "DeviceWipe"; system_id: string; typed_hostname: string } | { kind: "DeviceRestart"; system_id: string } | { kind: "DeviceShutdown"; system_id: string };
 
@@ -371,6 +401,23 @@ export type Facet = {
 	counts: ([string, number | null])[],
 };
 
+/**  Access given by an access request, until its expiry date. */
+export type Grant = {
+	run_id: string,
+	user_id: string,
+	user_label: string,
+	group_id: string,
+	group_name: string,
+	/**  The last day of the access (YYYY-MM-DD). */
+	expires_on: string,
+	/**  Who approved it, and the ticket. */
+	approval: string,
+	/**  The grant step has run (the person is in the group). */
+	granted: boolean,
+	/**  The expiry date is today or past: remove it. */
+	due: boolean,
+};
+
 export type GroupMembers = GroupMembers_Serialize | GroupMembers_Deserialize;
 
 export type GroupMembers_Deserialize = {
@@ -381,6 +428,15 @@ export type GroupMembers_Deserialize = {
 export type GroupMembers_Serialize = {
 	users: UserRow_Serialize[],
 	systems: SystemRow_Serialize[],
+};
+
+/**
+ *  A group a template names, by id with its name (so a file moved to another org can find the
+ *  same group by name).
+ */
+export type GroupRef = {
+	id: string,
+	name: string,
 };
 
 export type GroupRow = {
@@ -562,15 +618,69 @@ export type SnapshotInfo_Serialize = {
 	apps: number | null,
 };
 
+/**  What the admin gives when starting a run. */
+export type StartInput = StartInput_Serialize | StartInput_Deserialize;
+
+/**  What the admin gives when starting a run. */
+export type StartInput_Deserialize = {
+	/**  The person (every checklist but onboarding). */
+	user_id: string,
+	/**  Onboarding: the new person. */
+	new_user?: UserProfile | null,
+	/**
+	 *  Onboarding: the groups to join (the template's baseline unless changed); access
+	 *  request: the one group asked for.
+	 */
+	group_ids: string[],
+	/**  Onboarding: the device to bind, if one is ready. */
+	device_id?: string | null,
+	/**  Access request: the last day of the grant (YYYY-MM-DD, UTC). */
+	expires_on?: string | null,
+};
+
+/**  What the admin gives when starting a run. */
+export type StartInput_Serialize = {
+	/**  The person (every checklist but onboarding). */
+	user_id: string,
+	/**  Onboarding: the new person. */
+	new_user: UserProfile | null,
+	/**
+	 *  Onboarding: the groups to join (the template's baseline unless changed); access
+	 *  request: the one group asked for.
+	 */
+	group_ids: string[],
+	/**  Onboarding: the device to bind, if one is ready. */
+	device_id: string | null,
+	/**  Access request: the last day of the grant (YYYY-MM-DD, UTC). */
+	expires_on: string | null,
+};
+
 /**  Connectivity, access, sync state or the org list changed: refetch the status. */
 export type StatusChanged = null;
 
 /**  What the admin typed for a step. */
-export type StepInput = {
+export type StepInput = StepInput_Serialize | StepInput_Deserialize;
+
+/**  What the admin typed for a step. */
+export type StepInput_Deserialize = {
 	/**  For wipes: device id → the hostname as typed. */
 	typed_hostnames: ([string, string])[],
-	/**  For manual steps: who did what, where. */
+	/**  For manual steps: who did what, where. For identity checks: who verified, how. */
 	note: string,
+	/**  For approval steps: who approved, and the ticket it was asked in. */
+	approver?: string,
+	ticket?: string,
+};
+
+/**  What the admin typed for a step. */
+export type StepInput_Serialize = {
+	/**  For wipes: device id → the hostname as typed. */
+	typed_hostnames: ([string, string])[],
+	/**  For manual steps: who did what, where. For identity checks: who verified, how. */
+	note: string,
+	/**  For approval steps: who approved, and the ticket it was asked in. */
+	approver: string,
+	ticket: string,
 };
 
 /**  One thing a step does: one request (or, without one, something it will not do and why). */
@@ -592,6 +702,13 @@ export type StepItem_Serialize = {
 	request: ActionRequest | null,
 	/**  Why this item is not sent (not offered for the device, reached through a group, …). */
 	note: string | null,
+};
+
+/**  A step kind templates can hold: its default title and the checklists it belongs in. */
+export type StepKind = {
+	kind: string,
+	title: string,
+	bases: string[],
 };
 
 export type StepRow = StepRow_Serialize | StepRow_Deserialize;
@@ -801,6 +918,101 @@ export type SystemRow_Serialize = {
 	agent_version: string,
 	created: string | null,
 	json: string,
+};
+
+export type Template = Template_Serialize | Template_Deserialize;
+
+export type TemplateCatalog = TemplateCatalog_Serialize | TemplateCatalog_Deserialize;
+
+export type TemplateCatalog_Deserialize = {
+	templates: Template_Deserialize[],
+	kinds: StepKind[],
+};
+
+export type TemplateCatalog_Serialize = {
+	templates: Template_Serialize[],
+	kinds: StepKind[],
+};
+
+/**  Defaults a run starts with; the admin can change them when starting. */
+export type TemplateDefaults = TemplateDefaults_Serialize | TemplateDefaults_Deserialize;
+
+/**  Defaults a run starts with; the admin can change them when starting. */
+export type TemplateDefaults_Deserialize = {
+	/**  Onboarding: the baseline groups every new person joins. */
+	groups?: GroupRef[],
+	/**  Access request: how long a grant lasts unless the admin picks another date. */
+	expiry_days?: number,
+};
+
+/**  Defaults a run starts with; the admin can change them when starting. */
+export type TemplateDefaults_Serialize = {
+	/**  Onboarding: the baseline groups every new person joins. */
+	groups: GroupRef[],
+	/**  Access request: how long a grant lasts unless the admin picks another date. */
+	expiry_days: number,
+};
+
+/**  What an import brought in. */
+export type TemplateImport = TemplateImport_Serialize | TemplateImport_Deserialize;
+
+/**  What an import brought in. */
+export type TemplateImport_Deserialize = {
+	template: Template_Deserialize,
+	/**  What could not be matched in this org (groups), and was left out. */
+	unmatched: string[],
+};
+
+/**  What an import brought in. */
+export type TemplateImport_Serialize = {
+	template: Template_Serialize,
+	/**  What could not be matched in this org (groups), and was left out. */
+	unmatched: string[],
+};
+
+/**  One step of a template. */
+export type TemplateStep = TemplateStep_Serialize | TemplateStep_Deserialize;
+
+/**  One step of a template. */
+export type TemplateStep_Deserialize = {
+	kind: string,
+	title: string,
+	/**  Optional steps may be skipped without a reason (a wipe of returned devices). */
+	optional?: boolean,
+	/**  Instructions text ({name} and {email} are filled in), or a manual step's hint. */
+	text?: string,
+};
+
+/**  One step of a template. */
+export type TemplateStep_Serialize = {
+	kind: string,
+	title: string,
+	/**  Optional steps may be skipped without a reason (a wipe of returned devices). */
+	optional: boolean,
+	/**  Instructions text ({name} and {email} are filled in), or a manual step's hint. */
+	text: string,
+};
+
+export type Template_Deserialize = {
+	id: string,
+	name: string,
+	/**  offboarding | onboarding | access_request | password_reset | mfa_reset */
+	base: string,
+	steps: TemplateStep_Deserialize[],
+	defaults?: TemplateDefaults_Deserialize,
+	/**  True when the org has its own version (edited or imported). */
+	customised?: boolean,
+};
+
+export type Template_Serialize = {
+	id: string,
+	name: string,
+	/**  offboarding | onboarding | access_request | password_reset | mfa_reset */
+	base: string,
+	steps: TemplateStep_Serialize[],
+	defaults: TemplateDefaults_Serialize,
+	/**  True when the org has its own version (edited or imported). */
+	customised: boolean,
 };
 
 /**  A user with everything around them. */

@@ -186,7 +186,7 @@ pub async fn export_csv(
     let date = rollcall_core::sync::now_rfc3339();
     let file_name = format!("{}-{name}-{}.csv", safe_name(&org.entry.name), &date[..10]);
     let title = format!("Export {name} as CSV");
-    let Some(path) = crate::dialogs::ask_save_path(&app, &title, &file_name).await? else {
+    let Some(path) = crate::dialogs::ask_save_path(&app, &title, &file_name, ("CSV", "csv")).await? else {
         return Ok(None);
     };
     let (text, rows) = read(&session, "csv export", move |c| match &request {
@@ -194,7 +194,7 @@ pub async fn export_csv(
         ExportRequest::Systems { query } => rollcall_core::export::systems_csv(c, query),
     })
     .await?;
-    crate::dialogs::write_file(&path, &text)?;
+    crate::dialogs::write_file(&path, text.as_bytes())?;
     Ok(Some((path.display().to_string(), rows as u32)))
 }
 

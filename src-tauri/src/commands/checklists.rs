@@ -1,12 +1,15 @@
-//! Checklist runs: start one for a person, run or skip its steps one by one (device steps ask
-//! the same native confirmation as a device's panel), export the evidence.
+//! Checklist runs: start one for a person (or a new starter), run or skip its steps one by one
+//! (device steps ask the same native confirmation as a device's panel), export the evidence;
+//! the org's templates (edit, reset, export, import); access grants due for removal.
 
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::events;
 use crate::session::Session;
 use rollcall_cache::{RunRow, StepRow};
 use rollcall_core::actions::Confirmation;
-use rollcall_core::checklists::{self, ChecklistError, StepContext, StepInput, StepItem};
+use rollcall_core::checklists::{self, ChecklistError, Grant, StartInput, StepContext, StepInput, StepItem};
+use rollcall_core::evidence;
+use rollcall_core::templates::{self, Template, TemplateError};
 use serde::Serialize;
 use specta::Type;
 use std::future::Future;
@@ -51,7 +54,17 @@ fn view(run: RunRow, steps: Vec<StepRow>) -> AppResult<RunView> {
     Ok(RunView { run, steps })
 }
 
-/// Starts a run of `template` (offboarding, password_reset, mfa_reset) for a user; returns its id.
+impl From<TemplateError> for AppError {
+    fn from(e: TemplateError) -> Self {
+        match e {
+            TemplateError::Invalid(m) => AppError::new(ErrorCode::Invalid, m),
+            TemplateError::Cache(c) => c.into(),
+        }
+    }
+}
+
+/// Starts a run of the template `template` (built-in or the org's own) for a person, or for a
+/// new starter (onboarding); returns its id.
 #[tauri::command]
 #[specta::specta]
 #[instrument(skip(app, session), err(Debug))]
@@ -59,11 +72,11 @@ pub fn checklist_start(
     app: AppHandle,
     session: State<'_, Session>,
     template: String,
-    user_id: String,
+    input: StartInput,
 ) -> AppResult<String> {
     let org = session.active()?;
     let operator = crate::session::operator();
-    let id = checklists::start_run(&mut org.cache(), &org.entry.id, &operator, &template, &user_id)?;
+    let id = checklists::start_run(&mut org.cache(), &org.entry.id, &operator, &template, &input)?;
     events::cache_changed(&app, &org.entry.id, &["checklists"]);
     Ok(id)
 }
@@ -76,19 +89,22 @@ pub struct BulkStart {
     pub unknown: Vec<String>,
 }
 
-/// Starts `template` for each person in `people` (emails, usernames or ids; one per line).
+/// Starts `template` for each person in `people` (emails, usernames or ids one per line, or a
+/// CSV with an email or username column), with the same choices (`input`) for each.
 #[tauri::command]
 #[specta::specta]
-#[instrument(skip(app, session), err(Debug))]
+#[instrument(skip(app, session, people), err(Debug))]
 pub fn checklist_start_bulk(
     app: AppHandle,
     session: State<'_, Session>,
     template: String,
     people: String,
+    input: StartInput,
 ) -> AppResult<BulkStart> {
     let org = session.active()?;
     let operator = crate::session::operator();
-    let (started, unknown) = checklists::start_bulk(&mut org.cache(), &org.entry.id, &operator, &template, &people)?;
+    let (started, unknown) =
+        checklists::start_bulk(&mut org.cache(), &org.entry.id, &operator, &template, &people, &input)?;
     events::cache_changed(&app, &org.entry.id, &["checklists"]);
     Ok(BulkStart { started, unknown })
 }
@@ -144,12 +160,14 @@ pub async fn checklist_step_run(
     Ok(result?)
 }
 
-/// "Restore access": re-adds what the run's capture step recorded (groups, direct app access).
-#[tauri::command]
-#[specta::specta]
-#[instrument(skip(app, session), err(Debug))]
-pub async fn checklist_restore(app: AppHandle, session: State<'_, Session>, run_id: String) -> AppResult<String> {
-    let (org, access, actor) = session.for_writes(Some(run_id.clone()))?;
+/// The two run-level writes that send group and app changes without a dialog.
+enum RunWrite {
+    Restore,
+    RemoveGrant,
+}
+
+async fn run_write(app: &AppHandle, session: &Session, run_id: &str, what: RunWrite) -> AppResult<String> {
+    let (org, access, actor) = session.for_writes(Some(run_id.to_string()))?;
     let no_dialog = |_c: Confirmation| -> Pin<Box<dyn Future<Output = bool> + Send>> { Box::pin(async { false }) };
     let ctx = StepContext {
         client: &org.client,
@@ -158,9 +176,37 @@ pub async fn checklist_restore(app: AppHandle, session: State<'_, Session>, run_
         actor: &actor,
         confirm: &no_dialog,
     };
-    let summary = checklists::restore_access(&ctx, &run_id).await;
-    events::cache_changed(&app, &org.entry.id, &["users", "groups", "audit", "checklists"]);
+    let summary = match what {
+        RunWrite::Restore => checklists::restore_access(&ctx, run_id).await,
+        RunWrite::RemoveGrant => checklists::remove_grant(&ctx, run_id).await,
+    };
+    events::cache_changed(app, &org.entry.id, &["users", "groups", "audit", "checklists"]);
     Ok(summary?)
+}
+
+/// "Restore access": re-adds what the run's capture step recorded (groups, direct app access).
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(app, session), err(Debug))]
+pub async fn checklist_restore(app: AppHandle, session: State<'_, Session>, run_id: String) -> AppResult<String> {
+    run_write(&app, &session, &run_id, RunWrite::Restore).await
+}
+
+/// Access given by access requests and still in place, soonest expiry first (`due` when the
+/// expiry date has come).
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(session), err(Debug))]
+pub fn checklist_grants(session: State<'_, Session>) -> AppResult<Vec<Grant>> {
+    Ok(checklists::grants(&session.active()?.cache())?)
+}
+
+/// Removes an access request's grant now (one request, audited with its run).
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(app, session), err(Debug))]
+pub async fn checklist_grant_remove(app: AppHandle, session: State<'_, Session>, run_id: String) -> AppResult<String> {
+    run_write(&app, &session, &run_id, RunWrite::RemoveGrant).await
 }
 
 #[tauri::command]
@@ -179,7 +225,8 @@ pub fn checklist_step_skip(
     Ok(s)
 }
 
-/// Saves the run's evidence report as CSV (native save dialog); None when cancelled.
+/// Saves the run's evidence report as `format` (`pdf` or `csv`) through the native save
+/// dialog; returns the path, None when cancelled.
 #[tauri::command]
 #[specta::specta]
 #[instrument(skip(app, session), err(Debug))]
@@ -187,13 +234,136 @@ pub async fn checklist_export(
     app: AppHandle,
     session: State<'_, Session>,
     run_id: String,
+    format: String,
 ) -> AppResult<Option<String>> {
     let org = session.active()?;
-    let csv = checklists::evidence_csv(&org.cache(), &run_id)?;
-    let title = "Export checklist evidence as CSV";
-    let Some(path) = crate::dialogs::ask_save_path(&app, title, &format!("{run_id}-evidence.csv")).await? else {
+    let report = evidence::gather(&org.cache(), &run_id)?;
+    let (bytes, filter) = match format.as_str() {
+        "pdf" => (evidence::pdf(&report), ("PDF", "pdf")),
+        "csv" => (evidence::csv(&report).into_bytes(), ("CSV", "csv")),
+        other => {
+            return Err(AppError::new(
+                ErrorCode::Invalid,
+                format!("Reports are PDF or CSV, not \"{other}\"."),
+            ))
+        }
+    };
+    let title = format!("Export the evidence report as {}", filter.0);
+    let name = format!("{run_id}-evidence.{}", filter.1);
+    let Some(path) = crate::dialogs::ask_save_path(&app, &title, &name, filter).await? else {
         return Ok(None);
     };
-    crate::dialogs::write_file(&path, &csv)?;
+    crate::dialogs::write_file(&path, &bytes)?;
     Ok(Some(path.display().to_string()))
+}
+
+/// A step kind templates can hold: its default title and the checklists it belongs in.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct StepKind {
+    pub kind: String,
+    pub title: String,
+    pub bases: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct TemplateCatalog {
+    pub templates: Vec<Template>,
+    pub kinds: Vec<StepKind>,
+}
+
+/// The org's templates (its own versions where it has them) and the step kinds they may hold.
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(session), err(Debug))]
+pub fn checklist_templates(session: State<'_, Session>) -> AppResult<TemplateCatalog> {
+    let templates = templates::list(&session.active()?.cache())?;
+    let kinds = templates::KINDS
+        .iter()
+        .map(|(k, t, b)| StepKind {
+            kind: k.to_string(),
+            title: t.to_string(),
+            bases: b.iter().map(|s| s.to_string()).collect(),
+        })
+        .collect();
+    Ok(TemplateCatalog { templates, kinds })
+}
+
+/// Saves the org's version of a template (checked first; the message names what is wrong).
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(app, session), err(Debug))]
+pub fn checklist_template_save(app: AppHandle, session: State<'_, Session>, template: Template) -> AppResult<()> {
+    let org = session.active()?;
+    templates::save(&org.cache(), &template)?;
+    events::cache_changed(&app, &org.entry.id, &["checklists"]);
+    Ok(())
+}
+
+/// Puts a built-in template back as shipped, or deletes one of the org's own.
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(app, session), err(Debug))]
+pub fn checklist_template_reset(app: AppHandle, session: State<'_, Session>, id: String) -> AppResult<()> {
+    let org = session.active()?;
+    templates::reset(&org.cache(), &id)?;
+    events::cache_changed(&app, &org.entry.id, &["checklists"]);
+    Ok(())
+}
+
+/// Saves a template as a JSON file (native save dialog); returns the path, None when cancelled.
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(app, session), err(Debug))]
+pub async fn checklist_template_export(
+    app: AppHandle,
+    session: State<'_, Session>,
+    id: String,
+) -> AppResult<Option<String>> {
+    let t = templates::get(&session.active()?.cache(), &id)?;
+    let title = format!("Export the template \"{}\"", t.name);
+    let Some(path) =
+        crate::dialogs::ask_save_path(&app, &title, &format!("{id}.rollcall-template.json"), ("JSON", "json")).await?
+    else {
+        return Ok(None);
+    };
+    crate::dialogs::write_file(&path, templates::export(&t).as_bytes())?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// What an import brought in.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct TemplateImport {
+    pub template: Template,
+    /// What could not be matched in this org (groups), and was left out.
+    pub unmatched: Vec<String>,
+}
+
+/// Imports a template file (native open dialog); None when cancelled.
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(app, session), err(Debug))]
+pub async fn checklist_template_import(
+    app: AppHandle,
+    session: State<'_, Session>,
+) -> AppResult<Option<TemplateImport>> {
+    let org = session.active()?;
+    let Some(path) = crate::dialogs::ask_open_path(&app, "Import a checklist template", ("JSON", "json")).await? else {
+        return Ok(None);
+    };
+    let text = crate::dialogs::read_text(&path)?;
+    let (template, unmatched) = templates::import(&org.cache(), &text)?;
+    events::cache_changed(&app, &org.entry.id, &["checklists"]);
+    Ok(Some(TemplateImport { template, unmatched }))
+}
+
+/// Reads a CSV of people for a bulk start (native open dialog); None when cancelled.
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(app), err(Debug))]
+pub async fn checklist_people_file(app: AppHandle) -> AppResult<Option<String>> {
+    let Some(path) = crate::dialogs::ask_open_path(&app, "Choose a CSV of people", ("CSV", "csv")).await? else {
+        return Ok(None);
+    };
+    let text = crate::dialogs::read_text(&path)?;
+    Ok(Some(checklists::people_in(&text).join("\n")))
 }

@@ -10,6 +10,7 @@ import { GroupLinks } from "./GroupLinks";
 import { UserForm } from "./UserForm";
 import { GroupPicker } from "./GroupPicker";
 import { OpenInJumpCloud } from "./OpenInJumpCloud";
+import { emptyStart } from "../views/ChecklistStart";
 
 export function UserPanel({ id }: { id: string }) {
   const ui = useUi();
@@ -68,8 +69,9 @@ export function UserPanel({ id }: { id: string }) {
           className="btn"
           data-testid="offboard-user"
           onClick={() =>
-            unwrap(commands.checklistStart("offboarding", u.id)).then(ui.openRun, (e: Error) =>
-              ui.notify("error", e.message),
+            unwrap(commands.checklistStart("offboarding", { ...emptyStart, user_id: u.id })).then(
+              ui.openRun,
+              (e: Error) => ui.notify("error", e.message),
             )
           }
         >

@@ -1,13 +1,15 @@
-// Checklists: offboarding runs, step by step. Each step shows exactly what it will do before
-// it runs, has its own button, and keeps its state across restarts (the run lives in the org's
-// file). Onboarding, access requests, template editing, bulk runs and PDF evidence are not
-// built yet; the view says so.
+// Checklists: offboarding, onboarding, access requests and resets, run step by step. Each step
+// shows exactly what it will do before it runs, has its own button, and keeps its state across
+// restarts (the run lives in the org's file). Templates are the org's own (edit, export,
+// import); time-limited access shows when it is due for removal.
 import { useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { commands, type StepInput } from "../bindings";
 import { CommandError, unwrap } from "../api";
 import { useUi } from "../context";
 import { when } from "../format";
+import { BulkStarter, Starter } from "./ChecklistStart";
+import { Grants, TemplateEditor, useTemplates } from "./ChecklistTemplates";
 
 export function ChecklistsView({
   runId,
@@ -20,8 +22,12 @@ export function ChecklistsView({
     queryKey: ["checklistRuns"],
     queryFn: () => unwrap(commands.checklistRuns()),
   });
-  const [picking, setPicking] = useState<"" | "one" | "many">("");
-  const [template, setTemplate] = useState("offboarding");
+  const catalog = useTemplates();
+  const [picking, setPicking] = useState<"" | "one" | "many" | "edit">("");
+  const [templateId, setTemplateId] = useState("offboarding");
+  const template = catalog.data?.templates.find((t) => t.id === templateId);
+  const bulkable = template && template.base !== "onboarding" && template.base !== "access_request";
+  const toggle = (p: typeof picking) => setPicking(picking === p ? "" : p);
   return (
     <section className="view" data-testid="view-checklists">
       <div className="toolbar">
@@ -29,47 +35,70 @@ export function ChecklistsView({
         <select
           className="input"
           aria-label="Checklist"
-          value={template}
+          value={templateId}
           data-testid="template"
-          onChange={(e) => setTemplate(e.target.value)}
+          onChange={(e) => {
+            setTemplateId(e.target.value);
+            if (picking === "many") setPicking("");
+          }}
         >
-          <option value="offboarding">Offboarding</option>
-          <option value="password_reset">Password reset</option>
-          <option value="mfa_reset">MFA reset</option>
+          {catalog.data?.templates.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.name}
+              {t.customised ? " (edited)" : ""}
+            </option>
+          ))}
         </select>
         <button
           type="button"
           className="btn primary"
           data-testid="new-offboarding"
-          onClick={() => setPicking(picking === "one" ? "" : "one")}
+          disabled={!template}
+          onClick={() => toggle("one")}
         >
-          Start for a person…
+          {template?.base === "onboarding" ? "New starter…" : "Start for a person…"}
         </button>
         <button
           type="button"
           className="btn"
           data-testid="new-bulk"
-          onClick={() => setPicking(picking === "many" ? "" : "many")}
+          disabled={!bulkable}
+          title={bulkable ? "" : "Onboarding and access requests start one person at a time"}
+          onClick={() => toggle("many")}
         >
           Start for several…
+        </button>
+        <button
+          type="button"
+          className="btn"
+          data-testid="edit-templates"
+          onClick={() => toggle("edit")}
+        >
+          Templates…
         </button>
       </div>
       <p className="muted">
         Checklists run click by click and resume after a restart; a step that is done is never sent
-        again. Resets wait for the identity check; “Restore access” re-adds what offboarding
-        captured. Not built yet: onboarding, access requests with approver and expiry, editing,
-        exporting and importing templates, and the PDF report (the evidence exports as CSV).
+        again. Resets wait for the identity check and access requests for the approval; “Restore
+        access” re-adds what offboarding captured. The evidence report exports as PDF or CSV.
       </p>
-      {picking === "one" && (
-        <PersonPicker
+      {picking === "one" && template && (
+        <Starter
+          key={template.id}
           template={template}
-          onPicked={(id) => {
+          onStarted={(id) => {
             setPicking("");
             onRun(id);
           }}
         />
       )}
-      {picking === "many" && <BulkStarter template={template} onDone={() => setPicking("")} />}
+      {picking === "many" && template && (
+        <BulkStarter template={template} onDone={() => setPicking("")} />
+      )}
+      {picking === "edit" && catalog.data && (
+        <TemplateEditor catalog={catalog.data} initial={templateId} />
+      )}
+      <Grants onRun={onRun} />
       <div className="checklists">
         <ul className="run-list" data-testid="run-list">
           {runs.data?.map((r) => (
@@ -99,95 +128,6 @@ export function ChecklistsView({
   );
 }
 
-function BulkStarter({ template, onDone }: { template: string; onDone: () => void }) {
-  const ui = useUi();
-  const [people, setPeople] = useState("");
-  return (
-    <div className="picker" data-testid="bulk-starter">
-      <textarea
-        className="input"
-        rows={5}
-        placeholder="One person per line: email or username (paste a column from a spreadsheet)"
-        value={people}
-        data-testid="bulk-people"
-        onChange={(e) => setPeople(e.target.value)}
-      />
-      <button
-        type="button"
-        className="btn primary"
-        data-testid="bulk-start"
-        disabled={!people.trim()}
-        onClick={() =>
-          unwrap(commands.checklistStartBulk(template, people)).then(
-            (r) => {
-              ui.notify(
-                r.unknown.length ? "warn" : "ok",
-                `Started ${r.started.length} runs.` +
-                  (r.unknown.length
-                    ? ` Not found in the local copy: ${r.unknown.join(", ")}.`
-                    : ""),
-              );
-              onDone();
-            },
-            (e: Error) => ui.notify("error", e.message),
-          )
-        }
-      >
-        Start
-      </button>
-    </div>
-  );
-}
-
-function PersonPicker({
-  template,
-  onPicked,
-}: {
-  template: string;
-  onPicked: (runId: string) => void;
-}) {
-  const ui = useUi();
-  const [text, setText] = useState("");
-  const hits = useQuery({
-    queryKey: ["search", text],
-    queryFn: () => unwrap(commands.searchAll(text, 20)),
-    enabled: text.trim().length > 0,
-  });
-  return (
-    <div className="picker" data-testid="person-picker">
-      <input
-        className="input"
-        autoFocus
-        placeholder="Who is leaving? Name or email"
-        value={text}
-        data-testid="person-search"
-        onChange={(e) => setText(e.target.value)}
-      />
-      <ul className="pick-list">
-        {hits.data
-          ?.filter((h) => h.kind === "user")
-          .map((h) => (
-            <li key={h.id}>
-              <button
-                type="button"
-                className="link"
-                data-testid={`pick-person-${h.id}`}
-                onClick={() =>
-                  unwrap(commands.checklistStart(template, h.id)).then(onPicked, (e: Error) =>
-                    ui.notify("error", e.message),
-                  )
-                }
-              >
-                {h.label}
-              </button>{" "}
-              <span className="muted">{h.detail}</span>
-            </li>
-          ))}
-      </ul>
-    </div>
-  );
-}
-
 function RunDetail({ runId }: { runId: string }) {
   const ui = useUi();
   const qc = useQueryClient();
@@ -197,6 +137,9 @@ function RunDetail({ runId }: { runId: string }) {
   });
   const [busy, setBusy] = useState<number | null>(null);
   const [notes, setNotes] = useState<Record<number, string>>({});
+  const [approvals, setApprovals] = useState<Record<number, { approver: string; ticket: string }>>(
+    {},
+  );
   const [typed, setTyped] = useState<Record<string, string>>({});
   if (q.error) return <p className="error-text">{(q.error as Error).message}</p>;
   if (!q.data) return null;
@@ -209,6 +152,8 @@ function RunDetail({ runId }: { runId: string }) {
     setBusy(idx);
     const input: StepInput = {
       note: notes[idx] ?? "",
+      approver: approvals[idx]?.approver ?? "",
+      ticket: approvals[idx]?.ticket ?? "",
       typed_hostnames: Object.entries(typed).map(([id, h]) => [id, h] as [string, string]),
     };
     try {
@@ -248,38 +193,38 @@ function RunDetail({ runId }: { runId: string }) {
         >
           {run.status}
         </span>
-        <button
-          type="button"
-          className="btn"
-          data-testid="run-export"
-          onClick={() =>
-            unwrap(commands.checklistExport(runId)).then(
-              (p) => p && ui.notify("ok", `Saved the evidence to ${p}.`),
-              (e: Error) => ui.notify("error", e.message),
-            )
-          }
-        >
-          Export evidence (CSV)
-        </button>
-        <button
-          type="button"
-          className="btn"
-          data-testid="run-restore"
-          disabled={!run.capture.includes('"groups"')}
-          title={
-            run.capture.includes('"groups"')
-              ? "Re-add the captured groups and direct app access"
-              : "Nothing captured yet"
-          }
-          onClick={() =>
-            unwrap(commands.checklistRestore(runId)).then(
-              (m) => ui.notify("ok", m),
-              (e: Error) => ui.notify("error", e.message),
-            )
-          }
-        >
-          Restore access
-        </button>
+        {(["pdf", "csv"] as const).map((format) => (
+          <button
+            key={format}
+            type="button"
+            className="btn"
+            data-testid={`run-export${format === "csv" ? "" : "-pdf"}`}
+            onClick={() =>
+              unwrap(commands.checklistExport(runId, format)).then(
+                (p) => p && ui.notify("ok", `Saved the evidence to ${p}.`),
+                (e: Error) => ui.notify("error", e.message),
+              )
+            }
+          >
+            Evidence ({format.toUpperCase()})
+          </button>
+        ))}
+        {run.capture.includes('"groups"') && (
+          <button
+            type="button"
+            className="btn"
+            data-testid="run-restore"
+            title="Re-add the captured groups and direct app access"
+            onClick={() =>
+              unwrap(commands.checklistRestore(runId)).then(
+                (m) => ui.notify("ok", m),
+                (e: Error) => ui.notify("error", e.message),
+              )
+            }
+          >
+            Restore access
+          </button>
+        )}
       </div>
       <div className="muted small">
         Started {when(run.started_at)} by {run.operator}
@@ -343,6 +288,33 @@ function RunDetail({ runId }: { runId: string }) {
                 </div>
               )}
               {s.note && <div className="muted small">Note: {s.note}</div>}
+              {open && !finished && s.kind === "approval" && (
+                <div className="step-actions">
+                  {(["approver", "ticket"] as const).map((f) => (
+                    <input
+                      key={f}
+                      className="input inline-input"
+                      placeholder={
+                        f === "approver"
+                          ? "Approved by (name, role)"
+                          : "Ticket or request reference"
+                      }
+                      value={approvals[s.idx]?.[f] ?? ""}
+                      data-testid={`step-${s.idx}-${f}`}
+                      onChange={(e) =>
+                        setApprovals({
+                          ...approvals,
+                          [s.idx]: {
+                            approver: approvals[s.idx]?.approver ?? "",
+                            ticket: approvals[s.idx]?.ticket ?? "",
+                            [f]: e.target.value,
+                          },
+                        })
+                      }
+                    />
+                  ))}
+                </div>
+              )}
               {open && !finished && (
                 <div className="step-actions">
                   {(s.kind === "manual" || s.kind === "verify" || isNext) && (

@@ -23,6 +23,18 @@ pub struct Evidence {
     pub sections: Vec<Section>,
 }
 
+/// "2026-11-23T09:15:02.123Z" → "2026-11-23 09:15:02 UTC" (wraps at the space in the PDF).
+fn at(s: &str) -> String {
+    match s.split_once('T') {
+        Some((day, time)) => format!("{day} {} UTC", time.split(['.', 'Z']).next().unwrap_or(time)),
+        None => s.to_string(),
+    }
+}
+
+fn at_opt(s: &Option<String>) -> String {
+    s.as_deref().map(at).unwrap_or_default()
+}
+
 pub fn gather(cache: &Cache, run_id: &str) -> Result<Evidence, ChecklistError> {
     let (run, steps) = cache
         .run(run_id)?
@@ -41,8 +53,8 @@ pub fn gather(cache: &Cache, run_id: &str) -> Result<Evidence, ChecklistError> {
         ("Organisation".into(), run.org_id.clone()),
         ("Person".into(), run.subject_label.clone()),
         ("Operator".into(), run.operator.clone()),
-        ("Started".into(), run.started_at.clone()),
-        ("Finished".into(), run.finished_at.clone().unwrap_or_default()),
+        ("Started".into(), at(&run.started_at)),
+        ("Finished".into(), at_opt(&run.finished_at)),
         ("Status".into(), status),
     ];
     if !approvals.is_empty() {
@@ -55,8 +67,8 @@ pub fn gather(cache: &Cache, run_id: &str) -> Result<Evidence, ChecklistError> {
                 (s.idx + 1).to_string(),
                 s.title.clone(),
                 s.state.clone(),
-                s.started_at.clone().unwrap_or_default(),
-                s.finished_at.clone().unwrap_or_default(),
+                at_opt(&s.started_at),
+                at_opt(&s.finished_at),
                 s.message.clone(),
                 s.note.clone(),
             ]
@@ -80,7 +92,7 @@ pub fn gather(cache: &Cache, run_id: &str) -> Result<Evidence, ChecklistError> {
             });
             vec![
                 a.id.to_string(),
-                a.started_at.clone(),
+                at(&a.started_at),
                 a.action.clone(),
                 a.target_label.clone(),
                 format!("{} {code}", a.status).trim().to_string(),
@@ -96,7 +108,7 @@ pub fn gather(cache: &Cache, run_id: &str) -> Result<Evidence, ChecklistError> {
             .filter(|e| e.at >= run.started_at)
             .map(|e| {
                 vec![
-                    e.at.clone(),
+                    at(&e.at),
                     e.event_type.clone(),
                     e.service.clone(),
                     if e.success { "yes" } else { "no" }.into(),
@@ -113,29 +125,78 @@ pub fn gather(cache: &Cache, run_id: &str) -> Result<Evidence, ChecklistError> {
             Section {
                 title: "Steps".into(),
                 columns: vec!["#", "step", "state", "started", "finished", "outcome", "note"],
-                widths: vec![0.4, 3.0, 1.1, 2.2, 2.2, 5.0, 3.0],
+                widths: vec![0.5, 3.0, 1.3, 1.6, 1.6, 5.0, 3.0],
                 rows: step_rows,
             },
             Section {
                 title: "Requests sent to JumpCloud".into(),
                 columns: vec!["#", "time", "action", "target", "result", "JumpCloud said", "operator"],
-                widths: vec![0.6, 2.2, 2.0, 3.4, 1.3, 4.0, 2.0],
+                widths: vec![0.5, 1.6, 3.0, 3.4, 1.1, 3.8, 1.6],
                 rows: requests,
             },
             Section {
                 title: "Directory Insights events since the run began (as of the last sync)".into(),
                 columns: vec!["time", "event", "service", "success", "event id"],
-                widths: vec![2.2, 3.0, 2.0, 1.0, 3.0],
+                widths: vec![1.6, 3.0, 2.0, 1.0, 3.0],
                 rows: events,
             },
             Section {
                 title: "Captured before any change".into(),
-                columns: vec!["capture (JSON)"],
-                widths: vec![1.0],
-                rows: vec![vec![run.capture.clone()]],
+                columns: vec!["what", "recorded"],
+                widths: vec![1.0, 6.0],
+                rows: capture_rows(&run.capture),
             },
         ],
     })
+}
+
+/// The capture in words: groups, apps (and how), devices, state; an access grant.
+fn capture_rows(capture: &str) -> Vec<Vec<String>> {
+    let v: serde_json::Value = serde_json::from_str(capture).unwrap_or_default();
+    let text = |x: &serde_json::Value, k: &str| x.get(k).and_then(|s| s.as_str()).unwrap_or_default().to_string();
+    let list = |k: &str, f: &dyn Fn(&serde_json::Value) -> String| -> Option<Vec<String>> {
+        let items = v.get(k)?.as_array()?;
+        let shown: Vec<String> = items.iter().map(f).collect();
+        Some(vec![
+            format!("{k} ({})", items.len()),
+            if shown.is_empty() {
+                "none".into()
+            } else {
+                shown.join("; ")
+            },
+        ])
+    };
+    let mut rows: Vec<Vec<String>> = [
+        list("groups", &|g| text(g, "name")),
+        list("apps", &|a| {
+            let how = text(a, "how");
+            if how == "direct" {
+                format!("{} (direct)", text(a, "name"))
+            } else {
+                format!("{} (through {how})", text(a, "name"))
+            }
+        }),
+        list("devices", &|d| {
+            format!("{} (serial {})", text(d, "hostname"), text(d, "serial"))
+        }),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if let Some(s) = v.get("state").and_then(|s| s.as_str()) {
+        rows.push(vec!["account state".into(), s.into()]);
+    }
+    if let Some(at) = v.get("captured_at").and_then(|s| s.as_str()) {
+        rows.push(vec!["captured at".into(), self::at(at)]);
+    }
+    if let Some(g) = v.get("grant") {
+        let mut s = format!("{} until {} (last day)", text(g, "group_name"), text(g, "expires_on"));
+        if let Some(r) = g.get("removed_at").and_then(|r| r.as_str()) {
+            s.push_str(&format!("; removed {} by {}", self::at(r), text(g, "removed_by")));
+        }
+        rows.push(vec!["access granted".into(), s]);
+    }
+    rows
 }
 
 /// The report as CSV (formula-safe cells).

@@ -75,6 +75,10 @@ fn literal(s: &str) -> Vec<u8> {
     let mut out = vec![b'('];
     for c in s.chars() {
         let b: u8 = match c {
+            '↔' | '→' => {
+                out.extend_from_slice(if c == '↔' { b"<->" } else { b"->" });
+                continue;
+            }
             '\\' | '(' | ')' => {
                 out.push(b'\\');
                 c as u8

@@ -223,7 +223,12 @@ async fn offboarding_runs_step_by_step_and_never_resends_what_is_done() {
 
     let report = evidence::gather(&cache.lock().unwrap(), &run).unwrap();
     let csv = evidence::csv(&report);
-    let pdf = String::from_utf8_lossy(&evidence::pdf(&report)).to_string();
+    let bytes = evidence::pdf(&report);
+    if let Ok(out) = std::env::var("ROLLCALL_PDF_OUT") {
+        // To look at the report: ROLLCALL_PDF_OUT=/tmp/e.pdf cargo test … offboarding_runs
+        std::fs::write(out, &bytes).unwrap();
+    }
+    let pdf = String::from_utf8_lossy(&bytes).to_string();
     assert!(pdf.starts_with("%PDF-1.4") && pdf.trim_end().ends_with("%%EOF"));
     for needle in [
         "Remove from all groups",

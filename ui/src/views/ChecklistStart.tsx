@@ -1,0 +1,362 @@
+// Starting a checklist run: a person found by search (offboarding, resets, access requests), a
+// new starter's form (onboarding), or several people from a pasted list or a CSV file.
+import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import {
+  commands,
+  type SearchHit,
+  type StartInput_Deserialize,
+  type Template_Serialize as Template,
+} from "../bindings";
+import { unwrap } from "../api";
+import { useUi } from "../context";
+
+export const emptyStart: StartInput_Deserialize = {
+  user_id: "",
+  group_ids: [],
+  new_user: null,
+  device_id: null,
+  expires_on: null,
+};
+
+/** YYYY-MM-DD, `days` from today (UTC, as the engine counts). */
+export function dayFromToday(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** A search box listing users (or devices) to pick one. */
+export function SearchPick({
+  kind,
+  placeholder,
+  testid,
+  onPick,
+}: {
+  kind: "user" | "system";
+  placeholder: string;
+  testid: string;
+  onPick: (hit: SearchHit) => void;
+}) {
+  const [text, setText] = useState("");
+  const hits = useQuery({
+    queryKey: ["search", text],
+    queryFn: () => unwrap(commands.searchAll(text, 20)),
+    enabled: text.trim().length > 0,
+  });
+  return (
+    <div>
+      <input
+        className="input"
+        autoFocus
+        placeholder={placeholder}
+        value={text}
+        data-testid={testid}
+        onChange={(e) => setText(e.target.value)}
+      />
+      <ul className="pick-list">
+        {hits.data
+          ?.filter((h) => h.kind === kind)
+          .map((h) => (
+            <li key={h.id}>
+              <button
+                type="button"
+                className="link"
+                data-testid={`pick-${kind === "user" ? "person" : "device"}-${h.id}`}
+                onClick={() => {
+                  onPick(h);
+                  setText("");
+                }}
+              >
+                {h.label}
+              </button>{" "}
+              <span className="muted">{h.detail}</span>
+            </li>
+          ))}
+      </ul>
+    </div>
+  );
+}
+
+function useUserGroups() {
+  return useQuery({
+    queryKey: ["groupsList", "user", ""],
+    queryFn: () => unwrap(commands.groupsList("user", null)),
+  });
+}
+
+/** The form for one run of `template`; `onStarted` gets the new run's id. */
+export function Starter({
+  template,
+  onStarted,
+}: {
+  template: Template;
+  onStarted: (runId: string) => void;
+}) {
+  const ui = useUi();
+  const start = (input: StartInput_Deserialize) =>
+    unwrap(commands.checklistStart(template.id, input)).then(onStarted, (e: Error) =>
+      ui.notify("error", e.message),
+    );
+  if (template.base === "onboarding") return <OnboardingForm template={template} start={start} />;
+  if (template.base === "access_request")
+    return <AccessRequestForm template={template} start={start} />;
+  return (
+    <div className="picker" data-testid="person-picker">
+      <SearchPick
+        kind="user"
+        testid="person-search"
+        placeholder={
+          template.base === "offboarding" ? "Who is leaving? Name or email" : "Who? Name or email"
+        }
+        onPick={(h) => void start({ ...emptyStart, user_id: h.id })}
+      />
+    </div>
+  );
+}
+
+function AccessRequestForm({
+  template,
+  start,
+}: {
+  template: Template;
+  start: (i: StartInput_Deserialize) => Promise<void>;
+}) {
+  const groups = useUserGroups();
+  const [who, setWho] = useState<SearchHit | null>(null);
+  const [group, setGroup] = useState("");
+  const [expires, setExpires] = useState(dayFromToday(template.defaults.expiry_days || 30));
+  return (
+    <div className="picker form-grid" data-testid="access-form">
+      <label>Person</label>
+      {who ? (
+        <span>
+          <b>{who.label}</b>{" "}
+          <button type="button" className="link" onClick={() => setWho(null)}>
+            change
+          </button>
+        </span>
+      ) : (
+        <SearchPick
+          kind="user"
+          testid="person-search"
+          placeholder="Who needs access?"
+          onPick={setWho}
+        />
+      )}
+      <label htmlFor="access-group">Group</label>
+      <select
+        id="access-group"
+        className="input"
+        value={group}
+        data-testid="access-group"
+        onChange={(e) => setGroup(e.target.value)}
+      >
+        <option value="">Choose the group…</option>
+        {groups.data?.map((g) => (
+          <option key={g.group.id} value={g.group.id}>
+            {g.group.name}
+          </option>
+        ))}
+      </select>
+      <label htmlFor="access-expiry">Access until (last day)</label>
+      <input
+        id="access-expiry"
+        type="date"
+        className="input"
+        value={expires}
+        min={dayFromToday(0)}
+        data-testid="access-expiry"
+        onChange={(e) => setExpires(e.target.value)}
+      />
+      <span />
+      <div>
+        <button
+          type="button"
+          className="btn primary"
+          disabled={!who || !group || !expires}
+          data-testid="access-start"
+          onClick={() =>
+            who &&
+            void start({ ...emptyStart, user_id: who.id, group_ids: [group], expires_on: expires })
+          }
+        >
+          Start access request
+        </button>
+        <span className="muted small">
+          {" "}
+          The approval step records the approver and ticket before anything is sent.
+        </span>
+      </div>
+    </div>
+  );
+}
+
+const PROFILE_FIELDS = [
+  ["username", "Username", true],
+  ["email", "Email", true],
+  ["firstname", "First name", false],
+  ["lastname", "Last name", false],
+  ["department", "Department", false],
+  ["job_title", "Job title", false],
+] as const;
+
+function OnboardingForm({
+  template,
+  start,
+}: {
+  template: Template;
+  start: (i: StartInput_Deserialize) => Promise<void>;
+}) {
+  const groups = useUserGroups();
+  const [profile, setProfile] = useState({
+    username: "",
+    email: "",
+    firstname: "",
+    lastname: "",
+    department: "",
+    job_title: "",
+    employee_id: "",
+    location: "",
+  });
+  const [chosen, setChosen] = useState<string[]>((template.defaults.groups ?? []).map((g) => g.id));
+  const [device, setDevice] = useState<SearchHit | null>(null);
+  const ready = profile.username.trim() !== "" && profile.email.includes("@");
+  return (
+    <div className="picker form-grid" data-testid="onboarding-form">
+      {PROFILE_FIELDS.map(([k, label, required]) => (
+        <Field key={k} label={label + (required ? " *" : "")}>
+          <input
+            className="input"
+            value={profile[k]}
+            data-testid={`new-${k}`}
+            onChange={(e) => setProfile({ ...profile, [k]: e.target.value })}
+          />
+        </Field>
+      ))}
+      <Field label="Groups">
+        <div className="check-list" data-testid="onboarding-groups">
+          {groups.data?.map((g) => (
+            <label key={g.group.id}>
+              <input
+                type="checkbox"
+                checked={chosen.includes(g.group.id)}
+                onChange={(e) =>
+                  setChosen(
+                    e.target.checked
+                      ? [...chosen, g.group.id]
+                      : chosen.filter((x) => x !== g.group.id),
+                  )
+                }
+              />{" "}
+              {g.group.name}
+            </label>
+          ))}
+        </div>
+      </Field>
+      <Field label="Device to bind">
+        {device ? (
+          <span>
+            <b>{device.label}</b>{" "}
+            <button type="button" className="link" onClick={() => setDevice(null)}>
+              change
+            </button>
+          </span>
+        ) : (
+          <SearchPick
+            kind="system"
+            testid="device-search"
+            placeholder="Optional: hostname or serial of their laptop"
+            onPick={setDevice}
+          />
+        )}
+      </Field>
+      <span />
+      <div>
+        <button
+          type="button"
+          className="btn primary"
+          disabled={!ready}
+          data-testid="onboarding-start"
+          onClick={() =>
+            void start({
+              ...emptyStart,
+              new_user: profile,
+              group_ids: chosen,
+              device_id: device?.id ?? null,
+            })
+          }
+        >
+          Start onboarding
+        </button>
+        <span className="muted small">
+          {" "}
+          Nothing is sent until you run the first step; the user is created staged.
+        </span>
+      </div>
+    </div>
+  );
+}
+
+function Field({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <>
+      <label>{label}</label>
+      {children}
+    </>
+  );
+}
+
+/** The same checklist for several people: a pasted list, or the email column of a CSV file. */
+export function BulkStarter({ template, onDone }: { template: Template; onDone: () => void }) {
+  const ui = useUi();
+  const [people, setPeople] = useState("");
+  return (
+    <div className="picker" data-testid="bulk-starter">
+      <textarea
+        className="input"
+        rows={5}
+        placeholder="One person per line: email or username (paste a column from a spreadsheet, or load a CSV with an email or username column)"
+        value={people}
+        data-testid="bulk-people"
+        onChange={(e) => setPeople(e.target.value)}
+      />
+      <div className="row-gap">
+        <button
+          type="button"
+          className="btn"
+          data-testid="bulk-csv"
+          onClick={() =>
+            unwrap(commands.checklistPeopleFile()).then(
+              (t) => t !== null && setPeople(t),
+              (e: Error) => ui.notify("error", e.message),
+            )
+          }
+        >
+          Load CSV…
+        </button>
+        <button
+          type="button"
+          className="btn primary"
+          data-testid="bulk-start"
+          disabled={!people.trim()}
+          onClick={() =>
+            unwrap(commands.checklistStartBulk(template.id, people, emptyStart)).then(
+              (r) => {
+                ui.notify(
+                  r.unknown.length ? "warn" : "ok",
+                  `Started ${r.started.length} runs of ${template.name}.` +
+                    (r.unknown.length
+                      ? ` Not found in the local copy: ${r.unknown.join(", ")}.`
+                      : ""),
+                );
+                onDone();
+              },
+              (e: Error) => ui.notify("error", e.message),
+            )
+          }
+        >
+          Start {template.name} for each
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -89,7 +89,10 @@ export const commands = {
 	checklistTemplateExport: (id: string) => typedError<string | null, AppError>(__TAURI_INVOKE("checklist_template_export", { id })),
 	/**  Imports a template file (native open dialog); None when cancelled. */
 	checklistTemplateImport: () => typedError<TemplateImport_Serialize | null, AppError>(__TAURI_INVOKE("checklist_template_import")),
-	/**  Reads a CSV of people for a bulk start (native open dialog); None when cancelled. */
+	/**
+	 *  Reads a CSV of people for a bulk start (native open dialog), as it is (the start reads its
+	 *  email or username column, or an onboarding's new-starter columns); None when cancelled.
+	 */
 	checklistPeopleFile: () => typedError<string | null, AppError>(__TAURI_INVOKE("checklist_people_file")),
 };
 
@@ -293,7 +296,7 @@ export type AuditQuery_Serialize = {
 /**  Runs started for several people at once. */
 export type BulkStart = {
 	started: string[],
-	/**  Lines that matched nobody in the local copy. */
+	/**  Entries not started, each with why (matched nobody, already in the group, …). */
 	unknown: string[],
 };
 

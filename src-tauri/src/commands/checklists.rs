@@ -85,7 +85,7 @@ pub fn checklist_start(
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct BulkStart {
     pub started: Vec<String>,
-    /// Lines that matched nobody in the local copy.
+    /// Entries not started, each with why (matched nobody, already in the group, …).
     pub unknown: Vec<String>,
 }
 
@@ -237,7 +237,12 @@ pub async fn checklist_export(
     format: String,
 ) -> AppResult<Option<String>> {
     let org = session.active()?;
-    let report = evidence::gather(&org.cache(), &run_id)?;
+    // Online, the Directory Insights events come from JumpCloud now; offline, from the last sync.
+    let report = if session.connectivity() == crate::session::Connectivity::Online {
+        evidence::gather_live(&org.client, &org.cache, &run_id).await?
+    } else {
+        evidence::gather(&org.cache(), &run_id)?
+    };
     let (bytes, filter) = match format.as_str() {
         "pdf" => (evidence::pdf(&report), ("PDF", "pdf")),
         "csv" => (evidence::csv(&report).into_bytes(), ("CSV", "csv")),
@@ -356,7 +361,8 @@ pub async fn checklist_template_import(
     Ok(Some(TemplateImport { template, unmatched }))
 }
 
-/// Reads a CSV of people for a bulk start (native open dialog); None when cancelled.
+/// Reads a CSV of people for a bulk start (native open dialog), as it is (the start reads its
+/// email or username column, or an onboarding's new-starter columns); None when cancelled.
 #[tauri::command]
 #[specta::specta]
 #[instrument(skip(app), err(Debug))]
@@ -364,6 +370,5 @@ pub async fn checklist_people_file(app: AppHandle) -> AppResult<Option<String>> 
     let Some(path) = crate::dialogs::ask_open_path(&app, "Choose a CSV of people", ("CSV", "csv")).await? else {
         return Ok(None);
     };
-    let text = crate::dialogs::read_text(&path)?;
-    Ok(Some(checklists::people_in(&text).join("\n")))
+    Ok(Some(crate::dialogs::read_text(&path)?))
 }

@@ -305,20 +305,59 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
   );
 }
 
-/** The same checklist for several people: a pasted list, or the email column of a CSV file. */
+/** The same checklist for several people: a pasted list, or a CSV file (for an onboarding,
+ * a CSV of new starters). An access request's group and last day apply to each person. */
 export function BulkStarter({ template, onDone }: { template: Template; onDone: () => void }) {
   const ui = useUi();
+  const groups = useUserGroups();
   const [people, setPeople] = useState("");
+  const [group, setGroup] = useState("");
+  const [expires, setExpires] = useState(dayFromToday(template.defaults.expiry_days || 30));
+  const access = template.base === "access_request";
+  const onboarding = template.base === "onboarding";
+  const input: StartInput_Deserialize = access
+    ? { ...emptyStart, group_ids: group ? [group] : [], expires_on: expires }
+    : emptyStart;
   return (
     <div className="picker" data-testid="bulk-starter">
       <textarea
         className="input"
         rows={5}
-        placeholder="One person per line: email or username (paste a column from a spreadsheet, or load a CSV with an email or username column)"
+        placeholder={
+          onboarding
+            ? "New starters as CSV, first line naming the columns:\nusername,email,firstname,lastname,department,jobtitle"
+            : "One person per line: email or username (paste a column from a spreadsheet, or load a CSV with an email or username column)"
+        }
         value={people}
         data-testid="bulk-people"
         onChange={(e) => setPeople(e.target.value)}
       />
+      {access && (
+        <div className="row-gap">
+          <select
+            className="input"
+            aria-label="Group"
+            value={group}
+            data-testid="bulk-group"
+            onChange={(e) => setGroup(e.target.value)}
+          >
+            <option value="">Choose the group…</option>
+            {groups.data?.map((g) => (
+              <option key={g.group.id} value={g.group.id}>
+                {g.group.name}
+              </option>
+            ))}
+          </select>
+          <input
+            type="date"
+            className="input"
+            aria-label="Access until (last day)"
+            value={expires}
+            min={dayFromToday(0)}
+            onChange={(e) => setExpires(e.target.value)}
+          />
+        </div>
+      )}
       <div className="row-gap">
         <button
           type="button"
@@ -337,16 +376,14 @@ export function BulkStarter({ template, onDone }: { template: Template; onDone: 
           type="button"
           className="btn primary"
           data-testid="bulk-start"
-          disabled={!people.trim()}
+          disabled={!people.trim() || (access && !group)}
           onClick={() =>
-            unwrap(commands.checklistStartBulk(template.id, people, emptyStart)).then(
+            unwrap(commands.checklistStartBulk(template.id, people, input)).then(
               (r) => {
                 ui.notify(
                   r.unknown.length ? "warn" : "ok",
                   `Started ${r.started.length} runs of ${template.name}.` +
-                    (r.unknown.length
-                      ? ` Not found in the local copy: ${r.unknown.join(", ")}.`
-                      : ""),
+                    (r.unknown.length ? ` Not started: ${r.unknown.join("; ")}.` : ""),
                 );
                 onDone();
               },

@@ -26,7 +26,6 @@ export function ChecklistsView({
   const [picking, setPicking] = useState<"" | "one" | "many" | "edit">("");
   const [templateId, setTemplateId] = useState("offboarding");
   const template = catalog.data?.templates.find((t) => t.id === templateId);
-  const bulkable = template && template.base !== "onboarding" && template.base !== "access_request";
   const toggle = (p: typeof picking) => setPicking(picking === p ? "" : p);
   return (
     <section className="view" data-testid="view-checklists">
@@ -62,8 +61,7 @@ export function ChecklistsView({
           type="button"
           className="btn"
           data-testid="new-bulk"
-          disabled={!bulkable}
-          title={bulkable ? "" : "Onboarding and access requests start one person at a time"}
+          disabled={!template}
           onClick={() => toggle("many")}
         >
           Start for several…

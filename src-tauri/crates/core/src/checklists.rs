@@ -407,8 +407,10 @@ fn fill_subject(request: &mut ActionRequest, uid: &str) {
 }
 
 /// Starts the same template for several people: one per line (email, username or id), or a
-/// CSV whose header names an `email` or `username` column. Returns the runs started and the
-/// entries that matched nobody.
+/// CSV whose header names an `email` or `username` column; for an onboarding, a CSV of new
+/// starters (username, email, firstname, lastname, department, job title). `input` holds the
+/// choices shared by all (the group and last day of an access request, onboarding groups).
+/// Returns the runs started and, for each entry not started, why.
 pub fn start_bulk(
     cache: &mut Cache,
     org_id: &str,
@@ -417,20 +419,101 @@ pub fn start_bulk(
     people: &str,
     input: &StartInput,
 ) -> Result<(Vec<String>, Vec<String>)> {
-    let (mut started, mut unknown) = (vec![], vec![]);
-    for who in people_in(people) {
-        match cache.user_detail(&who)? {
-            Some(d) => {
-                let one = StartInput {
+    let t = templates::get(cache, template).map_err(|e| ChecklistError::Invalid(e.to_string()))?;
+    // Who, and what to start for them (or why not).
+    let mut todo: Vec<(String, std::result::Result<StartInput, String>)> = vec![];
+    if t.base == "onboarding" {
+        for p in new_starters(people)? {
+            let who = if p.email.is_empty() {
+                p.username.clone()
+            } else {
+                p.email.clone()
+            };
+            let one = StartInput {
+                new_user: Some(p),
+                ..input.clone()
+            };
+            todo.push((who, Ok(one)));
+        }
+    } else {
+        for who in people_in(people) {
+            let found = match cache.user_detail(&who)? {
+                Some(d) => Ok(StartInput {
                     user_id: d.user.id.clone(),
                     ..input.clone()
-                };
-                started.push(start_run(cache, org_id, operator, template, &one)?)
-            }
-            None => unknown.push(who),
+                }),
+                None => Err("not in the local copy".to_string()),
+            };
+            todo.push((who, found));
         }
     }
-    Ok((started, unknown))
+    let (mut started, mut not_started) = (vec![], vec![]);
+    for (who, one) in todo {
+        match one.map(|i| start_run(cache, org_id, operator, template, &i)) {
+            Ok(Ok(id)) => started.push(id),
+            Ok(Err(ChecklistError::Invalid(why))) | Err(why) => not_started.push(format!("{who}: {why}")),
+            Ok(Err(e)) => return Err(e),
+        }
+    }
+    Ok((started, not_started))
+}
+
+/// Splits one CSV line (quotes allowed, "" for a quote inside).
+fn csv_cells(line: &str) -> Vec<String> {
+    let (mut cells, mut cur, mut quoted) = (vec![], String::new(), false);
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',' | ';' | '\t', false) => cells.push(std::mem::take(&mut cur).trim().to_string()),
+            _ => cur.push(c),
+        }
+    }
+    cells.push(cur.trim().to_string());
+    cells
+}
+
+/// New starters from a CSV with a header row naming at least `username` and `email`.
+pub fn new_starters(text: &str) -> Result<Vec<UserProfile>> {
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let header: Vec<String> = lines
+        .next()
+        .map(csv_cells)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|h| h.to_lowercase().replace([' ', '_'], ""))
+        .collect();
+    let col = |names: &[&str]| header.iter().position(|h| names.contains(&h.as_str()));
+    let (Some(u), Some(e)) = (col(&["username"]), col(&["email"])) else {
+        return Err(ChecklistError::Invalid(
+            "For several new starters, give a CSV whose first line names the columns: username, email (and firstname, lastname, department, jobtitle if you have them).".into(),
+        ));
+    };
+    let (f, l, d, j) = (
+        col(&["firstname", "givenname"]),
+        col(&["lastname", "surname", "familyname"]),
+        col(&["department"]),
+        col(&["jobtitle", "title"]),
+    );
+    Ok(lines
+        .map(|line| {
+            let cells = csv_cells(line);
+            let get = |i: Option<usize>| i.and_then(|i| cells.get(i)).cloned().unwrap_or_default();
+            UserProfile {
+                username: get(Some(u)),
+                email: get(Some(e)),
+                firstname: get(f),
+                lastname: get(l),
+                department: get(d),
+                job_title: get(j),
+                ..Default::default()
+            }
+        })
+        .collect())
 }
 
 /// The people named in a pasted list or a CSV export (Rollcall's own, JumpCloud's, HR's).

@@ -112,7 +112,8 @@ pub fn gather(cache: &Cache, run_id: &str) -> Result<Evidence, ChecklistError> {
                     e.event_type.clone(),
                     e.service.clone(),
                     if e.success { "yes" } else { "no" }.into(),
-                    e.id.clone(),
+                    e.username.clone(),
+                    String::new(),
                 ]
             })
             .collect(),
@@ -125,7 +126,7 @@ pub fn gather(cache: &Cache, run_id: &str) -> Result<Evidence, ChecklistError> {
             Section {
                 title: "Steps".into(),
                 columns: vec!["#", "step", "state", "started", "finished", "outcome", "note"],
-                widths: vec![0.5, 3.0, 1.3, 1.6, 1.6, 5.0, 3.0],
+                widths: vec![0.5, 3.6, 1.3, 1.6, 1.6, 4.8, 2.8],
                 rows: step_rows,
             },
             Section {
@@ -135,9 +136,9 @@ pub fn gather(cache: &Cache, run_id: &str) -> Result<Evidence, ChecklistError> {
                 rows: requests,
             },
             Section {
-                title: "Directory Insights events since the run began (as of the last sync)".into(),
-                columns: vec!["time", "event", "service", "success", "event id"],
-                widths: vec![1.6, 3.0, 2.0, 1.0, 3.0],
+                title: format!("{EVENTS_TITLE} (as of the last sync)"),
+                columns: EVENT_COLUMNS.to_vec(),
+                widths: vec![1.6, 2.6, 1.2, 0.9, 3.0, 2.6],
                 rows: events,
             },
             Section {
@@ -148,6 +149,99 @@ pub fn gather(cache: &Cache, run_id: &str) -> Result<Evidence, ChecklistError> {
             },
         ],
     })
+}
+
+const CLOCK_ALLOWANCE_MS: i64 = 5 * 60 * 1000;
+const EVENTS_TITLE: &str = "Directory Insights events about the person since the run began";
+const EVENT_COLUMNS: &[&str] = &["time", "event", "service", "success", "initiated by", "about"];
+
+/// The report with the Directory Insights events asked of JumpCloud now (about the person, or
+/// initiated by them, since the run began), so the report made right after a run shows what
+/// JumpCloud logged. When JumpCloud cannot be asked, the events of the last sync stay, and the
+/// section says why.
+pub async fn gather_live(
+    client: &jumpcloud::Client,
+    cache: &std::sync::Mutex<Cache>,
+    run_id: &str,
+) -> Result<Evidence, ChecklistError> {
+    use futures_util::StreamExt;
+    let (mut report, run) = {
+        let c = cache.lock().unwrap_or_else(|p| p.into_inner());
+        let run = c
+            .run(run_id)?
+            .map(|(r, _)| r)
+            .ok_or_else(|| ChecklistError::Invalid(format!("No checklist run {run_id}.")))?;
+        (gather(&c, run_id)?, run)
+    };
+    if run.subject_id.is_empty() {
+        return Ok(report);
+    }
+    // JumpCloud's clock and this computer's may differ a little: ask from a few minutes
+    // before the run began.
+    let since = rollcall_cache::parse_ms(&run.started_at)
+        .map(|ms| rollcall_cache::format_ms(ms - CLOCK_ALLOWANCE_MS))
+        .unwrap_or_else(|| run.started_at.clone());
+    let query = serde_json::json!({
+        "service": ["all"],
+        "start_time": since,
+        "sort": "ASC",
+        "limit": 1000,
+        "search_term": { "or": [
+            { "resource.id": run.subject_id },
+            { "initiated_by.id": run.subject_id },
+        ] },
+    });
+    let fetch = async {
+        let mut rows = vec![];
+        let mut stream = client.insights().events(query);
+        while let Some(e) = stream.next().await {
+            let e = e?;
+            let name = |v: &Option<serde_json::Value>| {
+                v.as_ref()
+                    .map(|x| {
+                        ["email", "username", "name", "hostname", "id"]
+                            .iter()
+                            .find_map(|k| x.get(*k).and_then(|s| s.as_str()).filter(|s| !s.is_empty()))
+                            .unwrap_or_default()
+                            .to_string()
+                    })
+                    .unwrap_or_default()
+            };
+            rows.push(vec![
+                at(e.timestamp.as_deref().unwrap_or_default()),
+                e.event_type.clone().unwrap_or_default(),
+                e.service.clone().unwrap_or_default(),
+                if e.success.unwrap_or(false) { "yes" } else { "no" }.into(),
+                name(&e.initiated_by),
+                name(&e.resource),
+            ]);
+            if rows.len() >= 2000 {
+                break;
+            }
+        }
+        Ok::<_, jumpcloud::Error>(rows)
+    };
+    let section = report
+        .sections
+        .iter_mut()
+        .find(|s| s.title.starts_with(EVENTS_TITLE))
+        .expect("the events section");
+    match tokio::time::timeout(std::time::Duration::from_secs(20), fetch).await {
+        Ok(Ok(rows)) => {
+            section.title = format!(
+                "{EVENTS_TITLE} (asked of JumpCloud at {}; from 5 minutes before the start, for clock differences)",
+                at(&crate::sync::now_rfc3339())
+            );
+            section.rows = rows;
+        }
+        Ok(Err(e)) => {
+            section.title = format!("{EVENTS_TITLE} (as of the last sync: JumpCloud could not be asked now: {e})");
+        }
+        Err(_) => {
+            section.title = format!("{EVENTS_TITLE} (as of the last sync: JumpCloud did not answer within 20 s)");
+        }
+    }
+    Ok(report)
 }
 
 /// The capture in words: groups, apps (and how), devices, state; an access grant.

@@ -363,7 +363,50 @@ async fn a_reset_waits_for_the_identity_check_and_bulk_starts_one_run_per_person
     )
     .unwrap();
     assert_eq!(started.len(), 2);
-    assert_eq!(unknown, vec!["nobody@nowhere.example".to_string()]);
+    assert_eq!(
+        unknown,
+        vec!["nobody@nowhere.example: not in the local copy".to_string()]
+    );
+
+    // Several new starters from HR's CSV: one run each; a row without an email is not started.
+    let csv = "Username,Email,First name,Last name,Job title\n\
+               ana.new,ana.new@example.com,Ana,\"New, Jr.\",Engineer\n\
+               ben.new,ben.new@example.com,Ben,New,\n\
+               no.mail,,No,Mail,\n";
+    let (started, not_started) = rollcall_core::checklists::start_bulk(
+        &mut cache.lock().unwrap(),
+        "org",
+        "tester",
+        "onboarding",
+        csv,
+        &StartInput::default(),
+    )
+    .unwrap();
+    assert_eq!(started.len(), 2, "{not_started:?}");
+    assert_eq!(not_started.len(), 1);
+    assert!(not_started[0].starts_with("no.mail: "), "{not_started:?}");
+    let titles: Vec<String> = cache
+        .lock()
+        .unwrap()
+        .runs()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.title)
+        .collect();
+    assert!(
+        titles.contains(&"Onboarding for Ana New, Jr.".to_string()),
+        "{titles:?}"
+    );
+    let bad = rollcall_core::checklists::start_bulk(
+        &mut cache.lock().unwrap(),
+        "org",
+        "tester",
+        "onboarding",
+        "ana@example.com\nben@example.com",
+        &StartInput::default(),
+    )
+    .unwrap_err();
+    assert!(bad.to_string().contains("first line names the columns"), "{bad}");
     let runs = cache.lock().unwrap().runs().unwrap();
     assert_eq!(runs.iter().filter(|r| r.template == "offboarding").count(), 2);
 }
@@ -680,4 +723,64 @@ fn people_come_from_a_pasted_list_or_a_csv_column() {
     assert_eq!(people_in("a@x.io\n\n b@x.io ,c\n"), ["a@x.io", "b@x.io", "c"]);
     let csv = "name,Email,department\n\"Ann Lee\",ann@x.io,Sales\nBob,bob@x.io,\n";
     assert_eq!(people_in(csv), ["ann@x.io", "bob@x.io"]);
+}
+
+#[tokio::test]
+async fn the_evidence_asks_jumpcloud_for_the_events_of_the_run() {
+    // A simulator whose clock is the real one: the run's start time and JumpCloud's event
+    // times are on the same clock, as in production.
+    let env = start_now(30).await;
+    env.sync().await.unwrap();
+    let cache = Mutex::new(env.cache());
+    let user = cache
+        .lock()
+        .unwrap()
+        .users(&UserQuery {
+            states: vec!["ACTIVATED".into()],
+            limit: 1,
+            ..Default::default()
+        })
+        .unwrap()
+        .rows
+        .remove(0);
+    let input = StartInput {
+        user_id: user.id.clone(),
+        ..Default::default()
+    };
+    let run = start_run(&mut cache.lock().unwrap(), "org", "tester", "mfa_reset", &input).unwrap();
+    let client = env.client();
+    let yes: Confirm<'_> = &|_| Box::pin(async { true });
+    step(&client, &cache, &run, 0, "Verified in person by Sam", yes)
+        .await
+        .unwrap();
+    step(&client, &cache, &run, 1, "", yes).await.unwrap();
+
+    let report = evidence::gather_live(&client, &cache, &run).await.unwrap();
+    let events = report
+        .sections
+        .iter()
+        .find(|s| s.title.starts_with("Directory Insights"))
+        .unwrap();
+    assert!(events.title.contains("asked of JumpCloud"), "{}", events.title);
+    let types: Vec<&str> = events.rows.iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(
+        types,
+        ["user_mfa_reset"],
+        "only the events about this person since the run began"
+    );
+    assert_eq!(events.rows[0][5], user.username, "names who the event is about");
+
+    // JumpCloud unreachable: the events of the last sync stay, and the section says why.
+    env.sim.state.set_faults(jcsim::faults::Faults {
+        error_5xx_rate: 1.0,
+        path_contains: Some("/events".into()),
+        ..Default::default()
+    });
+    let offline = evidence::gather_live(&client, &cache, &run).await.unwrap();
+    let events = offline
+        .sections
+        .iter()
+        .find(|s| s.title.starts_with("Directory Insights"))
+        .unwrap();
+    assert!(events.title.contains("as of the last sync"), "{}", events.title);
 }

@@ -21,6 +21,20 @@ pub async fn start(users: usize) -> Env {
     }
 }
 
+/// A simulator on the real clock (for what compares its times with Rollcall's own).
+pub async fn start_now(users: usize) -> Env {
+    let mut cfg = SeedConfig::sized(21, users);
+    cfg.now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    cfg.second_org = false;
+    Env {
+        sim: Sim::seeded(cfg).serve(0).await.unwrap(),
+        dir: tempfile::tempdir().unwrap(),
+    }
+}
+
 impl Env {
     pub fn key(&self) -> String {
         self.key_of(Role::Administrator)

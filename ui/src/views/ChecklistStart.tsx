@@ -76,6 +76,29 @@ export function SearchPick({
   );
 }
 
+/** The one picked (with "change"), or the search to pick it. */
+function PickOne({
+  value,
+  onChange,
+  ...search
+}: {
+  kind: "user" | "system";
+  testid: string;
+  placeholder: string;
+  value: SearchHit | null;
+  onChange: (h: SearchHit | null) => void;
+}) {
+  if (!value) return <SearchPick {...search} onPick={onChange} />;
+  return (
+    <span>
+      <b>{value.label}</b>{" "}
+      <button type="button" className="link" onClick={() => onChange(null)}>
+        change
+      </button>
+    </span>
+  );
+}
+
 function useUserGroups() {
   return useQuery({
     queryKey: ["groupsList", "user", ""],
@@ -113,6 +136,60 @@ export function Starter({
   );
 }
 
+/** A user group to choose (access requests). */
+function GroupSelect({
+  id,
+  value,
+  onChange,
+}: {
+  id: string;
+  value: string;
+  onChange: (v: string) => void;
+}) {
+  const groups = useUserGroups();
+  return (
+    <select
+      id={id}
+      className="input"
+      aria-label="Group"
+      value={value}
+      data-testid={id}
+      onChange={(e) => onChange(e.target.value)}
+    >
+      <option value="">Choose the group…</option>
+      {groups.data?.map((g) => (
+        <option key={g.group.id} value={g.group.id}>
+          {g.group.name}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** The last day of an access grant: today or later. */
+function LastDay({
+  id,
+  value,
+  onChange,
+}: {
+  id: string;
+  value: string;
+  onChange: (v: string) => void;
+}) {
+  return (
+    <input
+      id={id}
+      type="date"
+      className="input"
+      aria-label="Access until (last day)"
+      value={value}
+      min={dayFromToday(0)}
+      data-testid={id}
+      onChange={(e) => onChange(e.target.value)}
+    />
+  );
+}
+
 function AccessRequestForm({
   template,
   start,
@@ -120,53 +197,23 @@ function AccessRequestForm({
   template: Template;
   start: (i: StartInput_Deserialize) => Promise<void>;
 }) {
-  const groups = useUserGroups();
   const [who, setWho] = useState<SearchHit | null>(null);
   const [group, setGroup] = useState("");
   const [expires, setExpires] = useState(dayFromToday(template.defaults.expiry_days || 30));
   return (
     <div className="picker form-grid" data-testid="access-form">
       <label>Person</label>
-      {who ? (
-        <span>
-          <b>{who.label}</b>{" "}
-          <button type="button" className="link" onClick={() => setWho(null)}>
-            change
-          </button>
-        </span>
-      ) : (
-        <SearchPick
-          kind="user"
-          testid="person-search"
-          placeholder="Who needs access?"
-          onPick={setWho}
-        />
-      )}
-      <label htmlFor="access-group">Group</label>
-      <select
-        id="access-group"
-        className="input"
-        value={group}
-        data-testid="access-group"
-        onChange={(e) => setGroup(e.target.value)}
-      >
-        <option value="">Choose the group…</option>
-        {groups.data?.map((g) => (
-          <option key={g.group.id} value={g.group.id}>
-            {g.group.name}
-          </option>
-        ))}
-      </select>
-      <label htmlFor="access-expiry">Access until (last day)</label>
-      <input
-        id="access-expiry"
-        type="date"
-        className="input"
-        value={expires}
-        min={dayFromToday(0)}
-        data-testid="access-expiry"
-        onChange={(e) => setExpires(e.target.value)}
+      <PickOne
+        kind="user"
+        testid="person-search"
+        placeholder="Who needs access?"
+        value={who}
+        onChange={setWho}
       />
+      <label htmlFor="access-group">Group</label>
+      <GroupSelect id="access-group" value={group} onChange={setGroup} />
+      <label htmlFor="access-expiry">Access until (last day)</label>
+      <LastDay id="access-expiry" value={expires} onChange={setExpires} />
       <span />
       <div>
         <button
@@ -253,21 +300,13 @@ function OnboardingForm({
         </div>
       </Field>
       <Field label="Device to bind">
-        {device ? (
-          <span>
-            <b>{device.label}</b>{" "}
-            <button type="button" className="link" onClick={() => setDevice(null)}>
-              change
-            </button>
-          </span>
-        ) : (
-          <SearchPick
-            kind="system"
-            testid="device-search"
-            placeholder="Optional: hostname or serial of their laptop"
-            onPick={setDevice}
-          />
-        )}
+        <PickOne
+          kind="system"
+          testid="device-search"
+          placeholder="Optional: hostname or serial of their laptop"
+          value={device}
+          onChange={setDevice}
+        />
       </Field>
       <span />
       <div>
@@ -309,7 +348,6 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
  * a CSV of new starters). An access request's group and last day apply to each person. */
 export function BulkStarter({ template, onDone }: { template: Template; onDone: () => void }) {
   const ui = useUi();
-  const groups = useUserGroups();
   const [people, setPeople] = useState("");
   const [group, setGroup] = useState("");
   const [expires, setExpires] = useState(dayFromToday(template.defaults.expiry_days || 30));
@@ -334,28 +372,8 @@ export function BulkStarter({ template, onDone }: { template: Template; onDone: 
       />
       {access && (
         <div className="row-gap">
-          <select
-            className="input"
-            aria-label="Group"
-            value={group}
-            data-testid="bulk-group"
-            onChange={(e) => setGroup(e.target.value)}
-          >
-            <option value="">Choose the group…</option>
-            {groups.data?.map((g) => (
-              <option key={g.group.id} value={g.group.id}>
-                {g.group.name}
-              </option>
-            ))}
-          </select>
-          <input
-            type="date"
-            className="input"
-            aria-label="Access until (last day)"
-            value={expires}
-            min={dayFromToday(0)}
-            onChange={(e) => setExpires(e.target.value)}
-          />
+          <GroupSelect id="bulk-group" value={group} onChange={setGroup} />
+          <LastDay id="bulk-expiry" value={expires} onChange={setExpires} />
         </div>
       )}
       <div className="row-gap">

@@ -827,29 +827,31 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
     Ok(s)
 }
 
+/// The run, its capture and the audit actor tied to it, for a write made on the whole run.
+fn run_write(ctx: &StepContext<'_>, run_id: &str) -> Result<(RunRow, serde_json::Value, Actor)> {
+    let (run, _) = lock(ctx.cache)
+        .run(run_id)?
+        .ok_or_else(|| ChecklistError::Invalid(format!("No checklist run {run_id}.")))?;
+    let capture = serde_json::from_str(&run.capture)?;
+    let actor = Actor {
+        run_id: Some(run_id.to_string()),
+        ..ctx.actor.clone()
+    };
+    Ok((run, capture, actor))
+}
+
 /// "Restore access" (a rehire, or a mistake): re-adds the captured groups and direct app
 /// access, each one request with its audit row tied to the run. The account itself is not
 /// reactivated here: that stays an explicit action in the person's panel. Returns a summary.
 pub async fn restore_access(ctx: &StepContext<'_>, run_id: &str) -> Result<String> {
+    let (run, capture, actor) = run_write(ctx, run_id)?;
     let StepContext {
-        client,
-        cache,
-        access,
-        actor,
-        ..
+        client, cache, access, ..
     } = *ctx;
-    let (run, _) = lock(cache)
-        .run(run_id)?
-        .ok_or_else(|| ChecklistError::Invalid(format!("No checklist run {run_id}.")))?;
-    let capture: serde_json::Value = serde_json::from_str(&run.capture)?;
     let Some(groups) = capture.get("groups").and_then(|g| g.as_array()) else {
         return Err(ChecklistError::Invalid(
             "Nothing was captured in this run, so there is nothing to restore.".into(),
         ));
-    };
-    let actor = Actor {
-        run_id: Some(run_id.to_string()),
-        ..actor.clone()
     };
     let uid = run.subject_id.clone();
     let mut requests: Vec<ActionRequest> = groups
@@ -975,17 +977,10 @@ pub fn grants(cache: &Cache) -> Result<Vec<Grant>> {
 /// Removes the access an access request gave (one request, audited with the run) and notes
 /// it in the run, so it no longer shows as due. Returns what was done.
 pub async fn remove_grant(ctx: &StepContext<'_>, run_id: &str) -> Result<String> {
+    let (run, mut capture, actor) = run_write(ctx, run_id)?;
     let StepContext {
-        client,
-        cache,
-        access,
-        actor,
-        ..
+        client, cache, access, ..
     } = *ctx;
-    let (run, _) = lock(cache)
-        .run(run_id)?
-        .ok_or_else(|| ChecklistError::Invalid(format!("No checklist run {run_id}.")))?;
-    let mut capture: serde_json::Value = serde_json::from_str(&run.capture)?;
     let Some(g) = capture.get_mut("grant") else {
         return Err(ChecklistError::Invalid("This run gave no time-limited access.".into()));
     };
@@ -999,10 +994,6 @@ pub async fn remove_grant(ctx: &StepContext<'_>, run_id: &str) -> Result<String>
         .and_then(|v| v.as_str())
         .unwrap_or_default()
         .to_string();
-    let actor = Actor {
-        run_id: Some(run_id.to_string()),
-        ..actor.clone()
-    };
     let request = ActionRequest::GroupMembers {
         group_id,
         member_ids: vec![run.subject_id.clone()],

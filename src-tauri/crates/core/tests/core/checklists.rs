@@ -308,16 +308,7 @@ async fn a_reset_waits_for_the_identity_check_and_bulk_starts_one_run_per_person
     let env = start(40).await;
     env.sync().await.unwrap();
     let cache = Mutex::new(env.cache());
-    let users = cache
-        .lock()
-        .unwrap()
-        .users(&UserQuery {
-            states: vec!["ACTIVATED".into()],
-            limit: 3,
-            ..Default::default()
-        })
-        .unwrap()
-        .rows;
+    let users = active_users(&cache.lock().unwrap(), 3);
     let input = StartInput {
         user_id: users[0].id.clone(),
         ..Default::default()
@@ -409,6 +400,18 @@ async fn a_reset_waits_for_the_identity_check_and_bulk_starts_one_run_per_person
     assert!(bad.to_string().contains("first line names the columns"), "{bad}");
     let runs = cache.lock().unwrap().runs().unwrap();
     assert_eq!(runs.iter().filter(|r| r.template == "offboarding").count(), 2);
+}
+
+/// The first `n` active users in the local copy.
+fn active_users(cache: &Cache, n: u32) -> Vec<rollcall_cache::UserRow> {
+    cache
+        .users(&UserQuery {
+            states: vec!["ACTIVATED".into()],
+            limit: n,
+            ..Default::default()
+        })
+        .unwrap()
+        .rows
 }
 
 fn admin() -> (Access, Actor) {
@@ -555,15 +558,7 @@ async fn an_access_request_needs_approval_and_expired_grants_are_removed_in_one_
     let cache = Mutex::new(env.cache());
     let (user, group) = {
         let c = cache.lock().unwrap();
-        let d = c
-            .users(&UserQuery {
-                states: vec!["ACTIVATED".into()],
-                limit: 1,
-                ..Default::default()
-            })
-            .unwrap()
-            .rows
-            .remove(0);
+        let d = active_users(&c, 1).remove(0);
         let mine: Vec<String> = c
             .user_detail(&d.id)
             .unwrap()
@@ -732,17 +727,7 @@ async fn the_evidence_asks_jumpcloud_for_the_events_of_the_run() {
     let env = start_now(30).await;
     env.sync().await.unwrap();
     let cache = Mutex::new(env.cache());
-    let user = cache
-        .lock()
-        .unwrap()
-        .users(&UserQuery {
-            states: vec!["ACTIVATED".into()],
-            limit: 1,
-            ..Default::default()
-        })
-        .unwrap()
-        .rows
-        .remove(0);
+    let user = active_users(&cache.lock().unwrap(), 1).remove(0);
     let input = StartInput {
         user_id: user.id.clone(),
         ..Default::default()

@@ -38,7 +38,7 @@ pub async fn confirm(app: &AppHandle, c: &Confirmation) -> bool {
 pub type Filter<'a> = (&'a str, &'a str);
 
 /// Asks where to save a file (native dialog); None when the admin cancelled.
-pub async fn ask_save_path(
+async fn ask_save_path(
     app: &AppHandle,
     title: &str,
     file_name: &str,
@@ -54,6 +54,27 @@ pub async fn ask_save_path(
             let _ = tx.send(p);
         });
     chosen(rx.await.ok().flatten(), "written")
+}
+
+/// Asks where to save (native dialog); only once the admin has chosen a place does `make`
+/// build the file (so nothing is read or fetched for a cancelled export), which is then
+/// written. Returns the path and what `make` returned beside the bytes; None when cancelled.
+pub async fn save_as<T, Fut>(
+    app: &AppHandle,
+    title: &str,
+    file_name: &str,
+    filter: Filter<'_>,
+    make: impl FnOnce() -> Fut,
+) -> AppResult<Option<(String, T)>>
+where
+    Fut: std::future::Future<Output = AppResult<(Vec<u8>, T)>>,
+{
+    let Some(path) = ask_save_path(app, title, file_name, filter).await? else {
+        return Ok(None);
+    };
+    let (bytes, extra) = make().await?;
+    write_file(&path, &bytes)?;
+    Ok(Some((path.display().to_string(), extra)))
 }
 
 /// Asks which file to open (native dialog); None when the admin cancelled.
@@ -80,7 +101,7 @@ fn chosen(path: Option<tauri_plugin_dialog::FilePath>, verb: &str) -> AppResult<
 }
 
 /// Writes an exported file, with a message naming the path when it fails.
-pub fn write_file(path: &Path, bytes: &[u8]) -> AppResult<()> {
+fn write_file(path: &Path, bytes: &[u8]) -> AppResult<()> {
     std::fs::write(path, bytes)
         .map_err(|e| AppError::new(ErrorCode::Invalid, format!("Could not write {}: {e}", path.display())))
 }

@@ -1,6 +1,6 @@
 // Thin helpers over the generated bindings: commands return Result<T, AppError>; queries want
 // a promise that rejects with the AppError, so the UI can switch on its `code`.
-import type { QueryClient } from "@tanstack/react-query";
+import { useQuery, type QueryClient } from "@tanstack/react-query";
 import {
   commands,
   type AppError,
@@ -66,6 +66,17 @@ export const queries = {
     queryFn: (): Promise<OrgStatus> => unwrap(commands.orgStatus()),
   },
 };
+
+/** The groups of `kind` ("user", "system", or "" for both) whose name matches `filter`; one
+ * cache entry per kind and filter, shared by every view, panel and form that lists them. */
+export function useGroups(kind: string, filter = "") {
+  const f = filter.trim();
+  return useQuery({
+    queryKey: ["groups", kind, f],
+    queryFn: () => unwrap(commands.groupsList(kind, f || null)),
+    placeholderData: (prev) => prev,
+  });
+}
 
 /** After the cache changed: refetch every cached-data query (only visible ones run). */
 export function invalidateData(qc: QueryClient) {

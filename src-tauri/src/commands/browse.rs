@@ -186,16 +186,15 @@ pub async fn export_csv(
     let date = rollcall_core::sync::now_rfc3339();
     let file_name = format!("{}-{name}-{}.csv", safe_name(&org.entry.name), &date[..10]);
     let title = format!("Export {name} as CSV");
-    let Some(path) = crate::dialogs::ask_save_path(&app, &title, &file_name, ("CSV", "csv")).await? else {
-        return Ok(None);
-    };
-    let (text, rows) = read(&session, "csv export", move |c| match &request {
-        ExportRequest::Users { query } => rollcall_core::export::users_csv(c, query),
-        ExportRequest::Systems { query } => rollcall_core::export::systems_csv(c, query),
+    crate::dialogs::save_as(&app, &title, &file_name, ("CSV", "csv"), || async {
+        let (text, rows) = read(&session, "csv export", move |c| match &request {
+            ExportRequest::Users { query } => rollcall_core::export::users_csv(c, query),
+            ExportRequest::Systems { query } => rollcall_core::export::systems_csv(c, query),
+        })
+        .await?;
+        Ok((text.into_bytes(), rows as u32))
     })
-    .await?;
-    crate::dialogs::write_file(&path, text.as_bytes())?;
-    Ok(Some((path.display().to_string(), rows as u32)))
+    .await
 }
 
 fn safe_name(s: &str) -> String {

@@ -63,6 +63,19 @@ impl From<TemplateError> for AppError {
     }
 }
 
+/// A change to the open org's checklist records (runs, steps, templates), made in its file
+/// (`f` gets the cache and the org id), then announced so the views refresh.
+fn change_checklists<T>(
+    app: &AppHandle,
+    session: &Session,
+    f: impl FnOnce(&mut rollcall_cache::Cache, &str) -> Result<T, AppError>,
+) -> AppResult<T> {
+    let org = session.active()?;
+    let out = f(&mut org.cache(), &org.entry.id)?;
+    events::cache_changed(app, &org.entry.id, &["checklists"]);
+    Ok(out)
+}
+
 /// Starts a run of the template `template` (built-in or the org's own) for a person, or for a
 /// new starter (onboarding); returns its id.
 #[tauri::command]
@@ -74,11 +87,10 @@ pub fn checklist_start(
     template: String,
     input: StartInput,
 ) -> AppResult<String> {
-    let org = session.active()?;
     let operator = crate::session::operator();
-    let id = checklists::start_run(&mut org.cache(), &org.entry.id, &operator, &template, &input)?;
-    events::cache_changed(&app, &org.entry.id, &["checklists"]);
-    Ok(id)
+    change_checklists(&app, &session, |cache, org_id| {
+        Ok(checklists::start_run(cache, org_id, &operator, &template, &input)?)
+    })
 }
 
 /// Runs started for several people at once.
@@ -101,12 +113,11 @@ pub fn checklist_start_bulk(
     people: String,
     input: StartInput,
 ) -> AppResult<BulkStart> {
-    let org = session.active()?;
     let operator = crate::session::operator();
-    let (started, unknown) =
-        checklists::start_bulk(&mut org.cache(), &org.entry.id, &operator, &template, &people, &input)?;
-    events::cache_changed(&app, &org.entry.id, &["checklists"]);
-    Ok(BulkStart { started, unknown })
+    change_checklists(&app, &session, |cache, org_id| {
+        let (started, unknown) = checklists::start_bulk(cache, org_id, &operator, &template, &people, &input)?;
+        Ok(BulkStart { started, unknown })
+    })
 }
 
 #[tauri::command]
@@ -219,10 +230,9 @@ pub fn checklist_step_skip(
     idx: u32,
     reason: String,
 ) -> AppResult<StepRow> {
-    let org = session.active()?;
-    let s = checklists::skip_step(&org.cache(), &run_id, idx, &reason)?;
-    events::cache_changed(&app, &org.entry.id, &["checklists"]);
-    Ok(s)
+    change_checklists(&app, &session, |cache, _| {
+        Ok(checklists::skip_step(cache, &run_id, idx, &reason)?)
+    })
 }
 
 /// Saves the run's evidence report as `format` (`pdf` or `csv`) through the native save
@@ -237,15 +247,9 @@ pub async fn checklist_export(
     format: String,
 ) -> AppResult<Option<String>> {
     let org = session.active()?;
-    // Online, the Directory Insights events come from JumpCloud now; offline, from the last sync.
-    let report = if session.connectivity() == crate::session::Connectivity::Online {
-        evidence::gather_live(&org.client, &org.cache, &run_id).await?
-    } else {
-        evidence::gather(&org.cache(), &run_id)?
-    };
-    let (bytes, filter) = match format.as_str() {
-        "pdf" => (evidence::pdf(&report), ("PDF", "pdf")),
-        "csv" => (evidence::csv(&report).into_bytes(), ("CSV", "csv")),
+    let filter = match format.as_str() {
+        "pdf" => ("PDF", "pdf"),
+        "csv" => ("CSV", "csv"),
         other => {
             return Err(AppError::new(
                 ErrorCode::Invalid,
@@ -255,11 +259,22 @@ pub async fn checklist_export(
     };
     let title = format!("Export the evidence report as {}", filter.0);
     let name = format!("{run_id}-evidence.{}", filter.1);
-    let Some(path) = crate::dialogs::ask_save_path(&app, &title, &name, filter).await? else {
-        return Ok(None);
-    };
-    crate::dialogs::write_file(&path, &bytes)?;
-    Ok(Some(path.display().to_string()))
+    let saved = crate::dialogs::save_as(&app, &title, &name, filter, || async {
+        // Online, the Directory Insights events come from JumpCloud now; offline, from the last sync.
+        let report = if session.connectivity() == crate::session::Connectivity::Online {
+            evidence::gather_live(&org.client, &org.cache, &run_id).await?
+        } else {
+            evidence::gather(&org.cache(), &run_id)?
+        };
+        let bytes = if filter.1 == "pdf" {
+            evidence::pdf(&report)
+        } else {
+            evidence::csv(&report).into_bytes()
+        };
+        Ok((bytes, ()))
+    })
+    .await?;
+    Ok(saved.map(|(path, ())| path))
 }
 
 /// A step kind templates can hold: its default title and the checklists it belongs in.
@@ -298,10 +313,7 @@ pub fn checklist_templates(session: State<'_, Session>) -> AppResult<TemplateCat
 #[specta::specta]
 #[instrument(skip(app, session), err(Debug))]
 pub fn checklist_template_save(app: AppHandle, session: State<'_, Session>, template: Template) -> AppResult<()> {
-    let org = session.active()?;
-    templates::save(&org.cache(), &template)?;
-    events::cache_changed(&app, &org.entry.id, &["checklists"]);
-    Ok(())
+    change_checklists(&app, &session, |cache, _| Ok(templates::save(cache, &template)?))
 }
 
 /// Puts a built-in template back as shipped, or deletes one of the org's own.
@@ -309,10 +321,7 @@ pub fn checklist_template_save(app: AppHandle, session: State<'_, Session>, temp
 #[specta::specta]
 #[instrument(skip(app, session), err(Debug))]
 pub fn checklist_template_reset(app: AppHandle, session: State<'_, Session>, id: String) -> AppResult<()> {
-    let org = session.active()?;
-    templates::reset(&org.cache(), &id)?;
-    events::cache_changed(&app, &org.entry.id, &["checklists"]);
-    Ok(())
+    change_checklists(&app, &session, |cache, _| Ok(templates::reset(cache, &id)?))
 }
 
 /// Saves a template as a JSON file (native save dialog); returns the path, None when cancelled.
@@ -326,13 +335,12 @@ pub async fn checklist_template_export(
 ) -> AppResult<Option<String>> {
     let t = templates::get(&session.active()?.cache(), &id)?;
     let title = format!("Export the template \"{}\"", t.name);
-    let Some(path) =
-        crate::dialogs::ask_save_path(&app, &title, &format!("{id}.rollcall-template.json"), ("JSON", "json")).await?
-    else {
-        return Ok(None);
-    };
-    crate::dialogs::write_file(&path, templates::export(&t).as_bytes())?;
-    Ok(Some(path.display().to_string()))
+    let name = format!("{id}.rollcall-template.json");
+    let saved = crate::dialogs::save_as(&app, &title, &name, ("JSON", "json"), || async {
+        Ok((templates::export(&t).into_bytes(), ()))
+    })
+    .await?;
+    Ok(saved.map(|(path, ())| path))
 }
 
 /// What an import brought in.
@@ -351,13 +359,12 @@ pub async fn checklist_template_import(
     app: AppHandle,
     session: State<'_, Session>,
 ) -> AppResult<Option<TemplateImport>> {
-    let org = session.active()?;
+    session.active()?; // with no organisation open, refuse before the dialog
     let Some(path) = crate::dialogs::ask_open_path(&app, "Import a checklist template", ("JSON", "json")).await? else {
         return Ok(None);
     };
     let text = crate::dialogs::read_text(&path)?;
-    let (template, unmatched) = templates::import(&org.cache(), &text)?;
-    events::cache_changed(&app, &org.entry.id, &["checklists"]);
+    let (template, unmatched) = change_checklists(&app, &session, |cache, _| Ok(templates::import(cache, &text)?))?;
     Ok(Some(TemplateImport { template, unmatched }))
 }
 

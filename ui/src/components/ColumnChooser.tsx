@@ -1,8 +1,14 @@
 // Which columns a table shows; remembered per table on this computer.
-import { useState } from "react";
+import { useMemo, useState } from "react";
 
-export function useColumns(table: string, all: string[], initial: string[]) {
+/** Which of `columns` are shown (remembered per table); `visible` is them in table order. */
+export function useColumns<C extends { id: string }>(
+  table: string,
+  columns: C[],
+  initial: string[],
+) {
   const key = `rollcall.columns.${table}`;
+  const all = columns.map((c) => c.id);
   const [shown, setShown] = useState<string[]>(() => {
     try {
       const saved = JSON.parse(localStorage.getItem(key) ?? "null") as string[] | null;
@@ -19,7 +25,8 @@ export function useColumns(table: string, all: string[], initial: string[]) {
     setShown(next);
     localStorage.setItem(key, JSON.stringify(next));
   };
-  return { shown, toggle };
+  const visible = useMemo(() => columns.filter((c) => shown.includes(c.id)), [columns, shown]);
+  return { shown, toggle, visible };
 }
 
 interface Props {

@@ -1,15 +1,13 @@
 import { useQuery } from "@tanstack/react-query";
 import { commands } from "../bindings";
 import { unwrap } from "../api";
-import { useUi } from "../context";
 import { ago, bytes, osLabel, userName, when } from "../format";
 import { ActionBar } from "./ActionBar";
 import { History } from "./History";
-import { GroupLinks } from "./GroupLinks";
+import { GroupLinks, UserLink } from "./GroupLinks";
 import { OpenInJumpCloud } from "./OpenInJumpCloud";
 
 export function DevicePanel({ id }: { id: string }) {
-  const ui = useUi();
   const q = useQuery({
     queryKey: ["system", id],
     queryFn: () => unwrap(commands.systemDetail(id)),
@@ -48,13 +46,9 @@ export function DevicePanel({ id }: { id: string }) {
         <dt>Owner</dt>
         <dd data-testid="device-owner">
           {owner ? (
-            <button
-              type="button"
-              className="link"
-              onClick={() => ui.open({ kind: "user", id: owner.id })}
-            >
+            <UserLink user={owner}>
               {userName(owner)} ({owner.email})
-            </button>
+            </UserLink>
           ) : (
             "no bound user"
           )}
@@ -84,14 +78,7 @@ export function DevicePanel({ id }: { id: string }) {
       <ul className="list">
         {d.users.map((u) => (
           <li key={u.id}>
-            <button
-              type="button"
-              className="link"
-              onClick={() => ui.open({ kind: "user", id: u.id })}
-            >
-              {userName(u)}
-            </button>{" "}
-            <span className="muted">{u.email}</span>
+            <UserLink user={u} /> <span className="muted">{u.email}</span>
           </li>
         ))}
       </ul>

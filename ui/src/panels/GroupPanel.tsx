@@ -1,17 +1,15 @@
 import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { commands } from "../bindings";
-import { unwrap } from "../api";
+import { unwrap, useGroups } from "../api";
 import { useUi } from "../context";
-import { osLabel, userName } from "../format";
+import { osLabel } from "../format";
+import { UserLink } from "./GroupLinks";
 import { useRunAction } from "./ActionBar";
 
 export function GroupPanel({ id }: { id: string }) {
   const ui = useUi();
-  const groups = useQuery({
-    queryKey: ["groups", "", null],
-    queryFn: () => unwrap(commands.groupsList("", null)),
-  });
+  const groups = useGroups("");
   const members = useQuery({
     queryKey: ["groupMembers", id],
     queryFn: () => unwrap(commands.groupMembers(id)),
@@ -66,14 +64,7 @@ export function GroupPanel({ id }: { id: string }) {
               checked={picked.has(u.id)}
               onChange={() => toggle(u.id)}
             />{" "}
-            <button
-              type="button"
-              className="link"
-              onClick={() => ui.open({ kind: "user", id: u.id })}
-            >
-              {userName(u)}
-            </button>{" "}
-            <span className="muted">{u.email}</span>
+            <UserLink user={u} /> <span className="muted">{u.email}</span>
           </li>
         ))}
         {m?.systems.map((s) => (

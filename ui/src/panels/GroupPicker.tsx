@@ -1,10 +1,51 @@
 // Add one or more users (or devices) to a group picked from the cached list.
 import { useState } from "react";
-import { useQuery } from "@tanstack/react-query";
-import { commands } from "../bindings";
-import { unwrap } from "../api";
+import { useGroups } from "../api";
 import { Modal } from "../components/Modal";
 import { useRunAction } from "./ActionBar";
+
+/** Under a table: how many rows are selected, "Add to group…" for them, and Clear. */
+export function SelectionBar({
+  kind,
+  selected,
+  clear,
+}: {
+  kind: "user" | "system";
+  selected: Set<string>;
+  clear: () => void;
+}) {
+  const [adding, setAdding] = useState(false);
+  return (
+    <>
+      {selected.size > 0 && (
+        <div className="selection-bar" data-testid="selection-bar">
+          {selected.size} selected
+          <button
+            type="button"
+            className="btn"
+            data-testid="bulk-add-to-group"
+            onClick={() => setAdding(true)}
+          >
+            Add to group…
+          </button>
+          <button type="button" className="btn ghost" onClick={clear}>
+            Clear
+          </button>
+        </div>
+      )}
+      {adding && (
+        <GroupPicker
+          kind={kind}
+          memberIds={[...selected]}
+          onClose={() => {
+            setAdding(false);
+            clear();
+          }}
+        />
+      )}
+    </>
+  );
+}
 
 export function GroupPicker({
   kind,
@@ -16,10 +57,7 @@ export function GroupPicker({
   onClose: () => void;
 }) {
   const [filter, setFilter] = useState("");
-  const groups = useQuery({
-    queryKey: ["groups", kind, filter],
-    queryFn: () => unwrap(commands.groupsList(kind, filter.trim() || null)),
-  });
+  const groups = useGroups(kind, filter);
   const { run, busy } = useRunAction();
   return (
     <Modal

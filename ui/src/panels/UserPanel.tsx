@@ -6,7 +6,7 @@ import { useUi } from "../context";
 import { ago, osLabel, userName, when } from "../format";
 import { ActionBar } from "./ActionBar";
 import { History } from "./History";
-import { GroupLinks } from "./GroupLinks";
+import { GroupLinks, UserLink } from "./GroupLinks";
 import { UserForm } from "./UserForm";
 import { GroupPicker } from "./GroupPicker";
 import { OpenInJumpCloud } from "./OpenInJumpCloud";
@@ -89,19 +89,7 @@ export function UserPanel({ id }: { id: string }) {
         <dt>Location</dt>
         <dd>{u.location || "—"}</dd>
         <dt>Manager</dt>
-        <dd>
-          {manager ? (
-            <button
-              type="button"
-              className="link"
-              onClick={() => ui.open({ kind: "user", id: manager.id })}
-            >
-              {userName(manager)}
-            </button>
-          ) : (
-            "—"
-          )}
-        </dd>
+        <dd>{manager ? <UserLink user={manager} /> : "—"}</dd>
         <dt>Last login</dt>
         <dd data-testid="last-login">
           {d.last_login

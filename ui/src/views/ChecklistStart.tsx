@@ -8,7 +8,8 @@ import {
   type StartInput_Deserialize,
   type Template_Serialize as Template,
 } from "../bindings";
-import { unwrap } from "../api";
+import { unwrap, useGroups } from "../api";
+import { GroupSelect } from "../components/GroupSelect";
 import { useUi } from "../context";
 
 export const emptyStart: StartInput_Deserialize = {
@@ -99,13 +100,6 @@ function PickOne({
   );
 }
 
-function useUserGroups() {
-  return useQuery({
-    queryKey: ["groupsList", "user", ""],
-    queryFn: () => unwrap(commands.groupsList("user", null)),
-  });
-}
-
 /** The form for one run of `template`; `onStarted` gets the new run's id. */
 export function Starter({
   template,
@@ -136,34 +130,9 @@ export function Starter({
   );
 }
 
-/** A user group to choose (access requests). */
-function GroupSelect({
-  id,
-  value,
-  onChange,
-}: {
-  id: string;
-  value: string;
-  onChange: (v: string) => void;
-}) {
-  const groups = useUserGroups();
-  return (
-    <select
-      id={id}
-      className="input"
-      aria-label="Group"
-      value={value}
-      data-testid={id}
-      onChange={(e) => onChange(e.target.value)}
-    >
-      <option value="">Choose the group…</option>
-      {groups.data?.map((g) => (
-        <option key={g.group.id} value={g.group.id}>
-          {g.group.name}
-        </option>
-      ))}
-    </select>
-  );
+/** The user group an access request is for. */
+function AccessGroup(props: { id: string; value: string; onChange: (v: string) => void }) {
+  return <GroupSelect kind="user" label="Group" empty="Choose the group…" {...props} />;
 }
 
 /** The last day of an access grant: today or later. */
@@ -211,7 +180,7 @@ function AccessRequestForm({
         onChange={setWho}
       />
       <label htmlFor="access-group">Group</label>
-      <GroupSelect id="access-group" value={group} onChange={setGroup} />
+      <AccessGroup id="access-group" value={group} onChange={setGroup} />
       <label htmlFor="access-expiry">Access until (last day)</label>
       <LastDay id="access-expiry" value={expires} onChange={setExpires} />
       <span />
@@ -253,7 +222,7 @@ function OnboardingForm({
   template: Template;
   start: (i: StartInput_Deserialize) => Promise<void>;
 }) {
-  const groups = useUserGroups();
+  const groups = useGroups("user");
   const [profile, setProfile] = useState({
     username: "",
     email: "",
@@ -372,7 +341,7 @@ export function BulkStarter({ template, onDone }: { template: Template; onDone: 
       />
       {access && (
         <div className="row-gap">
-          <GroupSelect id="bulk-group" value={group} onChange={setGroup} />
+          <AccessGroup id="bulk-group" value={group} onChange={setGroup} />
           <LastDay id="bulk-expiry" value={expires} onChange={setExpires} />
         </div>
       )}

@@ -10,7 +10,7 @@ import {
   type Template_Serialize,
   type TemplateCatalog_Serialize,
 } from "../bindings";
-import { unwrap } from "../api";
+import { unwrap, useGroups } from "../api";
 import { useUi } from "../context";
 
 export function useTemplates() {
@@ -20,7 +20,8 @@ export function useTemplates() {
   });
 }
 
-function useRefreshChecklists() {
+/** Refetches every checklist query (runs, a run, templates, grants). */
+export function useRefreshChecklists() {
   const qc = useQueryClient();
   return () =>
     qc.invalidateQueries({ predicate: (x) => String(x.queryKey[0]).startsWith("checklist") });
@@ -46,10 +47,7 @@ function Editor({
   const source = catalog.templates.find((t) => t.id === id) ?? first;
   const [draft, setDraft] = useState<Template_Deserialize>(structuredClone(source));
   const [adding, setAdding] = useState("");
-  const groups = useQuery({
-    queryKey: ["groupsList", "user", ""],
-    queryFn: () => unwrap(commands.groupsList("user", null)),
-  });
+  const groups = useGroups("user");
   const pick = (tid: string) => {
     setId(tid);
     const t = catalog.templates.find((x) => x.id === tid);

@@ -3,13 +3,13 @@
 // restarts (the run lives in the org's file). Templates are the org's own (edit, export,
 // import); time-limited access shows when it is due for removal.
 import { useState } from "react";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { commands, type StepInput } from "../bindings";
 import { CommandError, unwrap } from "../api";
 import { useUi } from "../context";
 import { when } from "../format";
 import { BulkStarter, Starter } from "./ChecklistStart";
-import { Grants, TemplateEditor, useTemplates } from "./ChecklistTemplates";
+import { Grants, TemplateEditor, useRefreshChecklists, useTemplates } from "./ChecklistTemplates";
 
 export function ChecklistsView({
   runId,
@@ -128,7 +128,7 @@ export function ChecklistsView({
 
 function RunDetail({ runId }: { runId: string }) {
   const ui = useUi();
-  const qc = useQueryClient();
+  const refresh = useRefreshChecklists();
   const q = useQuery({
     queryKey: ["checklistRun", runId],
     queryFn: () => unwrap(commands.checklistRun(runId)),
@@ -143,8 +143,6 @@ function RunDetail({ runId }: { runId: string }) {
   if (!q.data) return null;
   const { run, steps } = q.data;
   const finished = run.status !== "active";
-  const refresh = () =>
-    qc.invalidateQueries({ predicate: (x) => String(x.queryKey[0]).startsWith("checklist") });
 
   const runStep = async (idx: number) => {
     setBusy(idx);

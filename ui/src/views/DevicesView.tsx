@@ -1,4 +1,4 @@
-import { useMemo, useState } from "react";
+import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { commands } from "../bindings";
 import { unwrap, type SystemQuery, type SystemRow } from "../api";
@@ -8,7 +8,8 @@ import { DataTable, type Column, type Sort } from "../components/DataTable";
 import { FacetChips, type ChipSpec } from "../components/FacetChips";
 import { ColumnChooser, useColumns } from "../components/ColumnChooser";
 import { ExportButton } from "../components/ExportButton";
-import { GroupPicker } from "../panels/GroupPicker";
+import { SelectionBar } from "../panels/GroupPicker";
+import { GroupSelect } from "../components/GroupSelect";
 import { useDebounced } from "../components/useDebounced";
 import { useSelection } from "../components/useSelection";
 
@@ -84,20 +85,15 @@ export function DevicesView() {
   const [group, setGroup] = useState("");
   const [sort, setSort] = useState<Sort>({ key: "hostname", desc: false });
   const { selected, toggle: toggleRow, clear } = useSelection();
-  const [adding, setAdding] = useState(false);
-  const cols = useColumns(
-    "devices",
-    COLUMNS.map((c) => c.id),
-    ["hostname", "os", "os_version", "model", "fde", "mdm", "last_contact"],
-  );
-  const shownColumns = useMemo(
-    () => COLUMNS.filter((c) => cols.shown.includes(c.id)),
-    [cols.shown],
-  );
-  const groups = useQuery({
-    queryKey: ["groups", "system", null],
-    queryFn: () => unwrap(commands.groupsList("system", null)),
-  });
+  const cols = useColumns("devices", COLUMNS, [
+    "hostname",
+    "os",
+    "os_version",
+    "model",
+    "fde",
+    "mdm",
+    "last_contact",
+  ]);
 
   const query: SystemQuery = {
     search: debounced.trim() || null,
@@ -152,19 +148,13 @@ export function DevicesView() {
           value={search}
           onChange={(e) => setSearch(e.target.value)}
         />
-        <select
-          className="input"
-          aria-label="In group"
+        <GroupSelect
+          kind="system"
+          label="In group"
+          empty="Any group"
           value={group}
-          onChange={(e) => setGroup(e.target.value)}
-        >
-          <option value="">Any group</option>
-          {groups.data?.map((g) => (
-            <option key={g.group.id} value={g.group.id}>
-              {g.group.name}
-            </option>
-          ))}
-        </select>
+          onChange={setGroup}
+        />
         <label className="inline">
           Stale after
           <input
@@ -182,22 +172,12 @@ export function DevicesView() {
         <ExportButton request={{ view: "Systems", query }} />
       </div>
       <FacetChips facets={facets.data} chips={CHIPS} active={active} onToggle={toggle} />
-      {selected.size > 0 && (
-        <div className="selection-bar">
-          {selected.size} selected
-          <button type="button" className="btn" onClick={() => setAdding(true)}>
-            Add to group…
-          </button>
-          <button type="button" className="btn ghost" onClick={clear}>
-            Clear
-          </button>
-        </div>
-      )}
+      <SelectionBar kind="system" selected={selected} clear={clear} />
       <DataTable<SystemRow>
         testId="devices-table"
         queryKey={["systems", query]}
         fetchPage={(offset, limit) => unwrap(commands.systemsPage({ ...query, offset, limit }))}
-        columns={shownColumns}
+        columns={cols.visible}
         rowId={(s) => s.id}
         sort={sort}
         onSort={setSort}
@@ -207,16 +187,6 @@ export function DevicesView() {
         onToggle={toggleRow}
         empty="No devices match these filters."
       />
-      {adding && (
-        <GroupPicker
-          kind="system"
-          memberIds={[...selected]}
-          onClose={() => {
-            setAdding(false);
-            clear();
-          }}
-        />
-      )}
     </section>
   );
 }

@@ -1,7 +1,5 @@
 import { useState } from "react";
-import { useQuery } from "@tanstack/react-query";
-import { commands } from "../bindings";
-import { unwrap } from "../api";
+import { useGroups } from "../api";
 import { useUi } from "../context";
 import { Modal } from "../components/Modal";
 import { useRunAction } from "../panels/ActionBar";
@@ -11,11 +9,7 @@ export function GroupsView() {
   const [kind, setKind] = useState<"user" | "system">("user");
   const [filter, setFilter] = useState("");
   const [creating, setCreating] = useState(false);
-  const groups = useQuery({
-    queryKey: ["groups", kind, filter],
-    queryFn: () => unwrap(commands.groupsList(kind, filter.trim() || null)),
-    placeholderData: (p) => p,
-  });
+  const groups = useGroups(kind, filter);
   return (
     <section className="view" data-testid="view-groups">
       <div className="toolbar">

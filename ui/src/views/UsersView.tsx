@@ -1,4 +1,4 @@
-import { useMemo, useState } from "react";
+import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { commands } from "../bindings";
 import { unwrap, type UserQuery, type UserRow } from "../api";
@@ -9,7 +9,8 @@ import { FacetChips, type ChipSpec } from "../components/FacetChips";
 import { ColumnChooser, useColumns } from "../components/ColumnChooser";
 import { ExportButton } from "../components/ExportButton";
 import { UserForm } from "../panels/UserForm";
-import { GroupPicker } from "../panels/GroupPicker";
+import { SelectionBar } from "../panels/GroupPicker";
+import { GroupSelect } from "../components/GroupSelect";
 import { useDebounced } from "../components/useDebounced";
 import { useSelection } from "../components/useSelection";
 
@@ -80,20 +81,14 @@ export function UsersView() {
   const [sort, setSort] = useState<Sort>({ key: "name", desc: false });
   const { selected, toggle: toggleRow, clear } = useSelection();
   const [creating, setCreating] = useState(false);
-  const [adding, setAdding] = useState(false);
-  const cols = useColumns(
-    "users",
-    COLUMNS.map((c) => c.id),
-    ["name", "email", "department", "state", "locked", "mfa"],
-  );
-  const shownColumns = useMemo(
-    () => COLUMNS.filter((c) => cols.shown.includes(c.id)),
-    [cols.shown],
-  );
-  const groups = useQuery({
-    queryKey: ["groups", "user", null],
-    queryFn: () => unwrap(commands.groupsList("user", null)),
-  });
+  const cols = useColumns("users", COLUMNS, [
+    "name",
+    "email",
+    "department",
+    "state",
+    "locked",
+    "mfa",
+  ]);
 
   const query: UserQuery = {
     search: debounced.trim() || null,
@@ -139,20 +134,14 @@ export function UsersView() {
           value={search}
           onChange={(e) => setSearch(e.target.value)}
         />
-        <select
-          className="input"
-          aria-label="In group"
+        <GroupSelect
+          kind="user"
+          id="users-group"
+          label="In group"
+          empty="Any group"
           value={group}
-          data-testid="users-group"
-          onChange={(e) => setGroup(e.target.value)}
-        >
-          <option value="">Any group</option>
-          {groups.data?.map((g) => (
-            <option key={g.group.id} value={g.group.id}>
-              {g.group.name}
-            </option>
-          ))}
-        </select>
+          onChange={setGroup}
+        />
         <ColumnChooser columns={COLUMNS} shown={cols.shown} onToggle={cols.toggle} />
         <ExportButton request={{ view: "Users", query }} />
         <button
@@ -165,27 +154,12 @@ export function UsersView() {
         </button>
       </div>
       <FacetChips facets={facets.data} chips={CHIPS} active={active} onToggle={toggle} />
-      {selected.size > 0 && (
-        <div className="selection-bar" data-testid="selection-bar">
-          {selected.size} selected
-          <button
-            type="button"
-            className="btn"
-            data-testid="bulk-add-to-group"
-            onClick={() => setAdding(true)}
-          >
-            Add to group…
-          </button>
-          <button type="button" className="btn ghost" onClick={clear}>
-            Clear
-          </button>
-        </div>
-      )}
+      <SelectionBar kind="user" selected={selected} clear={clear} />
       <DataTable<UserRow>
         testId="users-table"
         queryKey={["users", { ...query, offset: 0 }]}
         fetchPage={(offset, limit) => unwrap(commands.usersPage({ ...query, offset, limit }))}
-        columns={shownColumns}
+        columns={cols.visible}
         rowId={(u) => u.id}
         sort={sort}
         onSort={setSort}
@@ -196,16 +170,6 @@ export function UsersView() {
         empty="No users match these filters."
       />
       {creating && <UserForm onClose={() => setCreating(false)} />}
-      {adding && (
-        <GroupPicker
-          kind="user"
-          memberIds={[...selected]}
-          onClose={() => {
-            setAdding(false);
-            clear();
-          }}
-        />
-      )}
     </section>
   );
 }

@@ -583,15 +583,17 @@ fn run_id() -> String {
     format!("run-{now:x}")
 }
 
-fn load_step(cache: &Cache, run_id: &str, idx: u32) -> Result<(RunRow, StepRow)> {
+/// The run, step `idx`, and all the run's steps.
+fn load_step(cache: &Cache, run_id: &str, idx: u32) -> Result<(RunRow, StepRow, Vec<StepRow>)> {
     let (run, steps) = cache
         .run(run_id)?
         .ok_or_else(|| ChecklistError::Invalid(format!("No checklist run {run_id} in this organisation.")))?;
     let s = steps
-        .into_iter()
+        .iter()
         .find(|s| s.idx == idx)
+        .cloned()
         .ok_or_else(|| ChecklistError::Invalid(format!("The run has no step {idx}.")))?;
-    Ok((run, s))
+    Ok((run, s, steps))
 }
 
 /// Asks the admin to confirm (a native dialog in the app).
@@ -633,7 +635,7 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
         confirm,
     } = *ctx;
     let (typed_hostnames, note) = (&input.typed_hostnames, input.note.as_str());
-    let (run, mut s) = load_step(&lock(cache), run_id, idx)?;
+    let (run, mut s, all) = load_step(&lock(cache), run_id, idx)?;
     if run.status != "active" {
         return Err(ChecklistError::Invalid("This run is finished.".into()));
     }
@@ -659,7 +661,6 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
             "Record who approved this, and the ticket or request it was approved in.".into(),
         ));
     }
-    let all = lock(cache).run(run_id)?.map(|(_, steps)| steps).unwrap_or_default();
     if let Some(gate) = all
         .iter()
         .find(|g| templates::GATES.contains(&g.kind.as_str()) && g.idx < idx && g.state != "done")
@@ -712,6 +713,8 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
             notes.push("Run finished; export the evidence report.".into());
         }
         _ => {
+            // The person the requests are about; empty until an onboarding creates them.
+            let mut subject_id = run.subject_id.clone();
             let remaining: Vec<&StepItem> = items.iter().filter(|it| !done.contains(&it.key)).collect();
             for it in remaining {
                 let Some(mut request) = it.request.clone() else {
@@ -722,7 +725,6 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
                 };
                 let creates = matches!(request, ActionRequest::UserCreate { .. });
                 if !creates {
-                    let subject_id = lock(cache).run(run_id)?.map(|(r, _)| r.subject_id).unwrap_or_default();
                     if subject_id.is_empty() {
                         outcome = Err((
                             "pending".into(),
@@ -769,6 +771,7 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
                     Ok(out) => {
                         if let (true, Some(id)) = (creates, &out.created_id) {
                             lock(cache).set_run_subject(run_id, id, &plan.target_label)?;
+                            subject_id.clone_from(id);
                         }
                         done.push(it.key.clone());
                         notes.push(out.message);
@@ -904,7 +907,7 @@ pub async fn restore_access(ctx: &StepContext<'_>, run_id: &str) -> Result<Strin
 
 /// Skips a step with the admin's reason (never a step already done).
 pub fn skip_step(cache: &Cache, run_id: &str, idx: u32, reason: &str) -> Result<StepRow> {
-    let (_, mut s) = load_step(cache, run_id, idx)?;
+    let (_, mut s, _) = load_step(cache, run_id, idx)?;
     if s.state == "done" {
         return Err(ChecklistError::Invalid("A finished step cannot be skipped.".into()));
     }

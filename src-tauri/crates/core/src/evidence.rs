@@ -6,7 +6,7 @@
 use crate::checklists::ChecklistError;
 use crate::export::field;
 use crate::pdf::{self, Block};
-use rollcall_cache::{AuditQuery, Cache};
+use rollcall_cache::{AuditQuery, Cache, RunRow};
 
 /// A titled table.
 pub struct Section {
@@ -18,7 +18,8 @@ pub struct Section {
 }
 
 pub struct Evidence {
-    pub title: String,
+    /// The run the report is about.
+    pub run: RunRow,
     pub facts: Vec<(String, String)>,
     pub sections: Vec<Section>,
 }
@@ -120,7 +121,6 @@ pub fn gather(cache: &Cache, run_id: &str) -> Result<Evidence, ChecklistError> {
         None => vec![],
     };
     Ok(Evidence {
-        title: run.title.clone(),
         facts,
         sections: vec![
             Section {
@@ -148,6 +148,7 @@ pub fn gather(cache: &Cache, run_id: &str) -> Result<Evidence, ChecklistError> {
                 rows: capture_rows(&run.capture),
             },
         ],
+        run,
     })
 }
 
@@ -165,14 +166,8 @@ pub async fn gather_live(
     run_id: &str,
 ) -> Result<Evidence, ChecklistError> {
     use futures_util::StreamExt;
-    let (mut report, run) = {
-        let c = cache.lock().unwrap_or_else(|p| p.into_inner());
-        let run = c
-            .run(run_id)?
-            .map(|(r, _)| r)
-            .ok_or_else(|| ChecklistError::Invalid(format!("No checklist run {run_id}.")))?;
-        (gather(&c, run_id)?, run)
-    };
+    let mut report = gather(&cache.lock().unwrap_or_else(|p| p.into_inner()), run_id)?;
+    let run = report.run.clone();
     if run.subject_id.is_empty() {
         return Ok(report);
     }
@@ -300,7 +295,7 @@ pub fn csv(e: &Evidence) -> String {
         out.push_str(&cells.iter().map(|c| field(c)).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");
     };
-    line(&["report", &e.title]);
+    line(&["report", &e.run.title]);
     for (k, v) in &e.facts {
         line(&[k, v]);
     }
@@ -318,7 +313,7 @@ pub fn csv(e: &Evidence) -> String {
 /// The report as PDF.
 pub fn pdf(e: &Evidence) -> Vec<u8> {
     let mut blocks = vec![
-        Block::Title(format!("Evidence: {}", e.title)),
+        Block::Title(format!("Evidence: {}", e.run.title)),
         Block::Table(
             vec!["".into(), "".into()],
             vec![1.0, 5.0],
@@ -337,6 +332,5 @@ pub fn pdf(e: &Evidence) -> Vec<u8> {
             ));
         }
     }
-    let run = e.facts.first().map(|(_, v)| v.as_str()).unwrap_or("");
-    pdf::render(&blocks, &format!("Rollcall evidence report · {run}"))
+    pdf::render(&blocks, &format!("Rollcall evidence report · {}", e.run.id))
 }

@@ -23,6 +23,13 @@ fn count(env: &Env, method: &str, part: &str) -> usize {
         .count()
 }
 
+/// A synced simulator and its local copy, shared as the app shares it.
+async fn synced(env: Env) -> (Env, Mutex<Cache>) {
+    env.sync().await.unwrap();
+    let cache = Mutex::new(env.cache());
+    (env, cache)
+}
+
 fn offboard(cache: &mut Cache, user: &str) -> Result<String, ChecklistError> {
     start_run(
         cache,
@@ -113,9 +120,7 @@ fn subject(cache: &Cache) -> (String, Vec<String>) {
 
 #[tokio::test]
 async fn offboarding_runs_step_by_step_and_never_resends_what_is_done() {
-    let env = start(120).await;
-    env.sync().await.unwrap();
-    let cache = Mutex::new(env.cache());
+    let (env, cache) = synced(start(120).await).await;
     let (user, devices) = subject(&cache.lock().unwrap());
     let run = offboard(&mut cache.lock().unwrap(), &user).unwrap();
     let (_, steps) = cache.lock().unwrap().run(&run).unwrap().unwrap();
@@ -253,9 +258,7 @@ async fn offboarding_runs_step_by_step_and_never_resends_what_is_done() {
 
 #[tokio::test]
 async fn restore_access_re_adds_the_captured_groups() {
-    let env = start(60).await;
-    env.sync().await.unwrap();
-    let cache = Mutex::new(env.cache());
+    let (env, cache) = synced(start(60).await).await;
     let (user, _) = subject(&cache.lock().unwrap());
     let before = cache.lock().unwrap().user_detail(&user).unwrap().unwrap().groups.len();
     let run = offboard(&mut cache.lock().unwrap(), &user).unwrap();
@@ -305,9 +308,7 @@ async fn restore_access_re_adds_the_captured_groups() {
 
 #[tokio::test]
 async fn a_reset_waits_for_the_identity_check_and_bulk_starts_one_run_per_person() {
-    let env = start(40).await;
-    env.sync().await.unwrap();
-    let cache = Mutex::new(env.cache());
+    let (env, cache) = synced(start(40).await).await;
     let users = active_users(&cache.lock().unwrap(), 3);
     let input = StartInput {
         user_id: users[0].id.clone(),
@@ -428,9 +429,7 @@ fn admin() -> (Access, Actor) {
 #[tokio::test]
 async fn onboarding_creates_the_person_then_groups_activation_and_device_from_an_edited_template() {
     use rollcall_core::templates::{self, GroupRef, TemplateStep};
-    let env = start(40).await;
-    env.sync().await.unwrap();
-    let cache = Mutex::new(env.cache());
+    let (env, cache) = synced(start(40).await).await;
     let (groups, device) = {
         let c = cache.lock().unwrap();
         let groups: Vec<GroupRef> = c
@@ -553,9 +552,7 @@ async fn onboarding_creates_the_person_then_groups_activation_and_device_from_an
 #[tokio::test]
 async fn an_access_request_needs_approval_and_expired_grants_are_removed_in_one_click() {
     use rollcall_core::checklists::{grants, remove_grant, today};
-    let env = start(40).await;
-    env.sync().await.unwrap();
-    let cache = Mutex::new(env.cache());
+    let (env, cache) = synced(start(40).await).await;
     let (user, group) = {
         let c = cache.lock().unwrap();
         let d = active_users(&c, 1).remove(0);
@@ -724,9 +721,7 @@ fn people_come_from_a_pasted_list_or_a_csv_column() {
 async fn the_evidence_asks_jumpcloud_for_the_events_of_the_run() {
     // A simulator whose clock is the real one: the run's start time and JumpCloud's event
     // times are on the same clock, as in production.
-    let env = start_now(30).await;
-    env.sync().await.unwrap();
-    let cache = Mutex::new(env.cache());
+    let (env, cache) = synced(start_now(30).await).await;
     let user = active_users(&cache.lock().unwrap(), 1).remove(0);
     let input = StartInput {
         user_id: user.id.clone(),

@@ -84,12 +84,7 @@ async fn step_with(
     input: &StepInput,
     confirm: Confirm<'_>,
 ) -> Result<StepRow, ChecklistError> {
-    let access = Access::full("Administrator");
-    let actor = Actor {
-        org_id: "org".into(),
-        operator: "tester".into(),
-        run_id: None,
-    };
+    let (access, actor) = admin();
     run_step(&with_ctx(client, cache, &access, &actor, confirm), run, idx, input).await
 }
 
@@ -275,12 +270,7 @@ async fn restore_access_re_adds_the_captured_groups() {
         .unwrap()
         .groups
         .is_empty());
-    let access = Access::full("Administrator");
-    let actor = Actor {
-        org_id: "org".into(),
-        operator: "tester".into(),
-        run_id: None,
-    };
+    let (access, actor) = admin();
     let ctx = with_ctx(&client, &cache, &access, &actor, yes);
     let summary = rollcall_core::checklists::restore_access(&ctx, &run).await.unwrap();
     assert!(

@@ -130,6 +130,7 @@ impl From<rollcall_core::actions::ActionError> for AppError {
             A::Unavailable(m) => AppError::new(ErrorCode::Forbidden, m),
             A::Invalid(m) => AppError::new(ErrorCode::Invalid, m),
             e @ A::UnknownTarget(_) => AppError::new(ErrorCode::NotFound, e.to_string()),
+            A::LiveRead { ref source, .. } => AppError::new(source.into(), e.to_string()),
         }
     }
 }

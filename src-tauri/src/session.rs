@@ -89,6 +89,15 @@ pub struct OrgStatus {
     pub note: Option<String>,
 }
 
+/// Whether to send the permission probes again or reuse what this key already told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relearn {
+    /// Reuse what was learned with this key (probe only when nothing was).
+    IfUnknown,
+    /// Probe now (the admin asked; JumpCloud refused something for the role).
+    Now,
+}
+
 /// Tauri-managed state.
 pub struct Session {
     pub paths: AppPaths,
@@ -350,12 +359,34 @@ impl Session {
         Ok(org)
     }
 
-    /// Learns the admin's access (4 probe requests); sets connectivity.
-    pub async fn refresh_access(&self, org: &ActiveOrg) -> Result<Access, jumpcloud::Error> {
+    /// Learns the admin's access and sets connectivity. What was learned with this key before
+    /// is reused (one cheap request confirms JumpCloud answers); otherwise, or when `how` is
+    /// `Relearn` (the admin asked, or JumpCloud refused something for the role), the 4 probe
+    /// requests are sent and what they find is kept.
+    pub async fn refresh_access(&self, org: &ActiveOrg, how: Relearn) -> Result<Access, jumpcloud::Error> {
         if let Some(p) = &org.key_problem {
             return Err(jumpcloud::Error::Config(p.clone()));
         }
-        let result = rollcall_core::access::probe(&org.client).await;
+        let kept = match how {
+            Relearn::IfUnknown => rollcall_core::access::kept(&org.cache(), &org.client),
+            Relearn::Now => None,
+        };
+        let result = match kept {
+            Some(a) => org
+                .client
+                .call(Method::GET, "/api/organizations?limit=1", None)
+                .await
+                .map(|_| a),
+            None => {
+                let probed = rollcall_core::access::probe(&org.client).await;
+                if let Ok(a) = &probed {
+                    if let Err(e) = rollcall_core::access::keep(&org.cache(), &org.client, a) {
+                        tracing::warn!(error = %e, "could not keep the admin's access");
+                    }
+                }
+                probed
+            }
+        };
         self.observe(result.as_ref().map(|_| ()));
         match &result {
             Ok(a) => *lock(&org.access) = Some(a.clone()),

@@ -611,6 +611,99 @@ const tests = [
     },
   ],
   [
+    "demo: a group added in JumpCloud after the sync is captured, removed once and verified gone",
+    async () => {
+      const s = await launch();
+      try {
+        await s.find($("demo-banner"), 20_000);
+        await s.waitForText($("notice-ok"), "Sync finished", 60_000);
+        const base = demoBase();
+        const key = adminKey(await sim(base, "/__sim/info"));
+        const headers = { "x-api-key": key, "content-type": "application/json" };
+        // An active person in at least two groups (names without markup, to search by).
+        let user;
+        let before = [];
+        const page = await simApi(
+          base,
+          key,
+          "/api/systemusers?limit=100&filter=state:$eq:ACTIVATED",
+        );
+        for (const u of page.results.filter((x) => !/[<>]/.test(x.email))) {
+          before = await simApi(base, key, `/api/v2/users/${u._id}/memberof`);
+          if (before.length >= 2) {
+            user = u;
+            break;
+          }
+        }
+        assert(user, "the demo has no active person in two groups");
+        await type(s, $("global-search"), user.email);
+        await click(s, $(`hit-${user._id}`), 10_000);
+        await click(s, $("offboard-user"));
+        await s.find($("run-detail"), 10_000);
+        await s.find($("step-1-live"), 10_000);
+
+        // Behind the mirror's back: HR's integration creates a group and adds the person.
+        const created = await fetch(`${base}/api/v2/usergroups`, {
+          method: "POST",
+          headers,
+          body: JSON.stringify({ name: "Late group (added by HR)" }),
+        });
+        assert(created.ok, `creating the late group: HTTP ${created.status}`);
+        const late = await created.json();
+        const added = await fetch(`${base}/api/v2/usergroups/${late.id}/members`, {
+          method: "POST",
+          headers,
+          body: JSON.stringify({ op: "add", type: "user", id: user._id }),
+        });
+        assert(added.ok, `adding to the late group: HTTP ${added.status}`);
+        const preview = await s.textOf($("step-1"));
+        assert(
+          !preview.includes("Late group"),
+          "the preview comes from the last sync",
+        );
+
+        await jsClick(s, $("step-0-run"));
+        await s.waitForText($("step-0-state"), "done", 20_000);
+        const captured = await s.textOf($("step-0"));
+        assert(
+          captured.includes("added since the last sync: Late group"),
+          `capture does not name the late group: ${captured}`,
+        );
+        await jsClick(s, $("step-1-run"));
+        await s.waitForText($("step-1-state"), "done", 30_000);
+        const removed = await s.textOf($("step-1"));
+        for (const t of ["added since the preview: Late group", "Verified at"]) {
+          assert(removed.includes(t), `step 2 lacks "${t}": ${removed}`);
+        }
+        await shot(s, "checklist-live-read");
+
+        const left = await simApi(base, key, `/api/v2/users/${user._id}/memberof`);
+        assert(
+          left.length === 0,
+          `JumpCloud still lists ${left.length} groups for the person`,
+        );
+        const sent = (await sim(base, "/__sim/requests")).filter(
+          (r) =>
+            r.method === "POST" &&
+            r.path.endsWith("/members") &&
+            r.body.includes(user._id) &&
+            r.body.includes('"remove"'),
+        );
+        const paths = new Set(sent.map((r) => r.path));
+        assert(
+          sent.length === before.length + 1 && paths.size === sent.length,
+          `expected ${before.length + 1} removals, one per group; jcsim saw ${sent.length} to ${paths.size} groups`,
+        );
+        assert(
+          [...paths].some((p) => p.includes(late.id)),
+          "no removal from the late group",
+        );
+      } finally {
+        await s.quit();
+      }
+    },
+  ],
+  [
     "demo: an MFA reset waits for the identity check; a checklist for several people at once",
     async () => {
       const s = await launch();

@@ -10,6 +10,11 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 export const commands = {
 	appInfo: () => typedError<AppInfo, AppError>(__TAURI_INVOKE("app_info")),
 	orgStatus: () => typedError<OrgStatus_Serialize, AppError>(__TAURI_INVOKE("org_status")),
+	/**
+	 *  "Check my role again": sends the permission probes now (nothing can change in JumpCloud:
+	 *  each aims at an ID no record has) and keeps what they find.
+	 */
+	accessRefresh: () => typedError<OrgStatus_Serialize, AppError>(__TAURI_INVOKE("access_refresh")),
 	/**  "Test connection": nothing is stored. */
 	orgTest: (input: ConnectInput) => typedError<ConnectionCheck, AppError>(__TAURI_INVOKE("org_test", { input })),
 	/**  Tests, stores the key in the OS keyring, opens the org. The UI then starts the first sync. */
@@ -714,6 +719,25 @@ export type StepKind = {
 	bases: string[],
 };
 
+/**  What a step's preview should tell the admin beside its items. */
+export type StepPreview = StepPreview_Serialize | StepPreview_Deserialize;
+
+/**  What a step's preview should tell the admin beside its items. */
+export type StepPreview_Deserialize = {
+	/**  The step reads what the person holds from JumpCloud when it runs (and acts on that). */
+	reads_live: boolean,
+	/**  The local copy is still being filled: the preview may be missing what is loading. */
+	loading?: string | null,
+};
+
+/**  What a step's preview should tell the admin beside its items. */
+export type StepPreview_Serialize = {
+	/**  The step reads what the person holds from JumpCloud when it runs (and acts on that). */
+	reads_live: boolean,
+	/**  The local copy is still being filled: the preview may be missing what is loading. */
+	loading: string | null,
+};
+
 export type StepRow = StepRow_Serialize | StepRow_Deserialize;
 
 export type StepRow_Deserialize = {
@@ -760,6 +784,8 @@ export type StepView_Deserialize = {
 	step: StepRow_Deserialize,
 	items: StepItem_Deserialize[],
 	done: string[],
+	/**  Whether it reads JumpCloud when it runs, and what the preview may be missing. */
+	preview: StepPreview_Deserialize,
 };
 
 /**  A step with its items decoded. */
@@ -767,6 +793,8 @@ export type StepView_Serialize = {
 	step: StepRow_Serialize,
 	items: StepItem_Serialize[],
 	done: string[],
+	/**  Whether it reads JumpCloud when it runs, and what the preview may be missing. */
+	preview: StepPreview_Serialize,
 };
 
 /**  Progress of a sync, reported through the callback. */

@@ -51,10 +51,13 @@ pub async fn action_run(
             ));
         }
     }
-    let result = actions::execute(&org.client, &org.cache, &plan, &actor).await;
-    if let Err(actions::ActionError::Api(e)) = &result {
+    let result = actions::perform(&org.client, &org.cache, &plan, &actor).await;
+    if let Err(actions::ActionError::Api(e) | actions::ActionError::LiveRead { source: e, .. }) = &result {
         if session.observe(Err(e)) {
             events::status_changed(&app);
+        }
+        if matches!(e, jumpcloud::Error::Forbidden { .. }) {
+            crate::commands::org::relearn_access_in_background(&app);
         }
     }
     let kinds: &[&str] = match plan.target_kind.as_str() {

@@ -7,7 +7,9 @@ use crate::events;
 use crate::session::Session;
 use rollcall_cache::{RunRow, StepRow};
 use rollcall_core::actions::Confirmation;
-use rollcall_core::checklists::{self, ChecklistError, Grant, StartInput, StepContext, StepInput, StepItem};
+use rollcall_core::checklists::{
+    self, ChecklistError, Grant, StartInput, StepContext, StepInput, StepItem, StepPreview,
+};
 use rollcall_core::evidence;
 use rollcall_core::templates::{self, Template, TemplateError};
 use serde::Serialize;
@@ -24,6 +26,7 @@ impl From<ChecklistError> for AppError {
             ChecklistError::Cache(c) => c.into(),
             ChecklistError::Json(j) => AppError::internal(format!("a checklist record could not be read: {j}")),
             ChecklistError::Action(a) => a.into(),
+            ChecklistError::Live(ref l) => AppError::new((&l.source).into(), e.to_string()),
         }
     }
 }
@@ -34,6 +37,8 @@ pub struct StepView {
     pub step: StepRow,
     pub items: Vec<StepItem>,
     pub done: Vec<String>,
+    /// Whether it reads JumpCloud when it runs, and what the preview may be missing.
+    pub preview: StepPreview,
 }
 
 #[derive(Debug, Clone, Serialize, Type)]
@@ -42,13 +47,20 @@ pub struct RunView {
     pub steps: Vec<StepView>,
 }
 
-fn view(run: RunRow, steps: Vec<StepRow>) -> AppResult<RunView> {
+/// The run for the screen; `snapshot_state` is the local copy's (`complete`, `partial`, `empty`).
+fn view(run: RunRow, steps: Vec<StepRow>, snapshot_state: &str) -> AppResult<RunView> {
     let steps = steps
         .into_iter()
         .map(|s| {
             let items = serde_json::from_str(&s.items).map_err(|e| AppError::internal(e.to_string()))?;
             let done = serde_json::from_str(&s.items_done).map_err(|e| AppError::internal(e.to_string()))?;
-            Ok(StepView { step: s, items, done })
+            let preview = checklists::step_preview(&s.kind, snapshot_state);
+            Ok(StepView {
+                step: s,
+                items,
+                done,
+                preview,
+            })
         })
         .collect::<AppResult<_>>()?;
     Ok(RunView { run, steps })
@@ -132,10 +144,12 @@ pub fn checklist_runs(session: State<'_, Session>) -> AppResult<Vec<RunRow>> {
 #[instrument(skip(session), err(Debug))]
 pub fn checklist_run(session: State<'_, Session>, run_id: String) -> AppResult<RunView> {
     let org = session.active()?;
-    let found = org.cache().run(&run_id)?;
+    let cache = org.cache();
+    let found = cache.run(&run_id)?;
     let (run, steps) =
         found.ok_or_else(|| AppError::new(ErrorCode::NotFound, "That checklist run is not in this organisation."))?;
-    view(run, steps)
+    let state = cache.snapshot()?.state;
+    view(run, steps, &state)
 }
 
 /// Runs one step (its remaining items), confirming device items natively.
@@ -163,12 +177,22 @@ pub async fn checklist_step_run(
         confirm: &confirm,
     };
     let result = checklists::run_step(&ctx, &run_id, idx, &input).await;
+    relearn_if_refused(&app, &org);
     events::cache_changed(
         &app,
         &org.entry.id,
         &["users", "groups", "systems", "audit", "checklists"],
     );
     Ok(result?)
+}
+
+/// JumpCloud refused a request of the run for the role (the audited actions then forget what
+/// was learned of it): learn it again in the background, so the buttons say what is allowed.
+fn relearn_if_refused(app: &AppHandle, org: &crate::session::ActiveOrg) {
+    let still_known = rollcall_core::access::kept(&org.cache(), &org.client).is_some();
+    if !still_known && org.access().is_some() {
+        crate::commands::org::relearn_access_in_background(app);
+    }
 }
 
 /// The two run-level writes that send group and app changes without a dialog.
@@ -191,6 +215,7 @@ async fn run_write(app: &AppHandle, session: &Session, run_id: &str, what: RunWr
         RunWrite::Restore => checklists::restore_access(&ctx, run_id).await,
         RunWrite::RemoveGrant => checklists::remove_grant(&ctx, run_id).await,
     };
+    relearn_if_refused(app, &org);
     events::cache_changed(app, &org.entry.id, &["users", "groups", "audit", "checklists"]);
     Ok(summary?)
 }

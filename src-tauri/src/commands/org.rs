@@ -4,7 +4,7 @@ use crate::error::{AppError, AppResult, ErrorCode};
 use crate::events;
 use crate::keys;
 use crate::orgs::{OrgEntry, RegionName};
-use crate::session::{Connectivity, OrgStatus, Session};
+use crate::session::{Connectivity, OrgStatus, Relearn, Session};
 use jumpcloud::{ApiKey, Client, ClientConfig, Endpoints};
 use rollcall_core::connect::{check, ConnectionCheck};
 use rollcall_core::{CancelToken, SyncOptions, SyncProgress, SyncReport};
@@ -116,11 +116,37 @@ fn probe_in_background(app: &AppHandle, session: &Session) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         let session: State<'_, Session> = tauri::Manager::state(&app);
-        if let Err(e) = session.refresh_access(&org).await {
+        if let Err(e) = session.refresh_access(&org, Relearn::IfUnknown).await {
             tracing::warn!(error = %e, "could not confirm the admin's access");
         }
         events::status_changed(&app);
     });
+}
+
+/// Learns the admin's role again in the background (JumpCloud refused a request for it).
+pub fn relearn_access_in_background(app: &AppHandle) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let session: State<'_, Session> = tauri::Manager::state(&app);
+        let Some(org) = session.try_active() else { return };
+        if let Err(e) = session.refresh_access(&org, Relearn::Now).await {
+            tracing::warn!(error = %e, "could not learn the admin's access again");
+        }
+        events::status_changed(&app);
+    });
+}
+
+/// "Check my role again": sends the permission probes now (nothing can change in JumpCloud:
+/// each aims at an ID no record has) and keeps what they find.
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(app, session), err(Debug))]
+pub async fn access_refresh(app: AppHandle, session: State<'_, Session>) -> AppResult<OrgStatus> {
+    let org = session.active()?;
+    let result = session.refresh_access(&org, Relearn::Now).await;
+    events::status_changed(&app);
+    result?;
+    Ok(session.status())
 }
 
 #[tauri::command]
@@ -154,6 +180,10 @@ pub async fn org_connect(app: AppHandle, session: State<'_, Session>, input: Con
     };
     keys::store(&entry.id, &input.api_key)?;
     let org = session.activate(entry)?;
+    // "Test connection" just probed with this key: keep what it found.
+    if let Err(e) = rollcall_core::access::keep(&org.cache(), &org.client, &found.access) {
+        tracing::warn!(error = %e, "could not keep the admin's access");
+    }
     *org.access.lock().unwrap_or_else(|p| p.into_inner()) = Some(found.access);
     session.set_connectivity(Connectivity::Online);
     events::status_changed(&app);
@@ -279,7 +309,7 @@ pub async fn sync_start(
         session.demo_synced.store(true, std::sync::atomic::Ordering::SeqCst);
     }
     if result.is_ok() && org.access().is_none() {
-        let _ = session.refresh_access(&org).await;
+        let _ = session.refresh_access(&org, Relearn::IfUnknown).await;
     }
     events::cache_changed(&app, &org.entry.id, &["all"]);
     events::status_changed(&app);
@@ -307,12 +337,12 @@ pub fn spawn_reconnect_loop(app: AppHandle) {
                 Connectivity::Offline(_) => {
                     let back = session.ping(&org).await;
                     if back && org.access().is_none() {
-                        let _ = session.refresh_access(&org).await;
+                        let _ = session.refresh_access(&org, Relearn::IfUnknown).await;
                     }
                     back
                 }
                 Connectivity::Unknown => {
-                    session.refresh_access(&org).await.is_ok()
+                    session.refresh_access(&org, Relearn::IfUnknown).await.is_ok()
                         || matches!(session.connectivity(), Connectivity::Offline(_))
                 }
                 Connectivity::Online => false,

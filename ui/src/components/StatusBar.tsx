@@ -1,4 +1,8 @@
+import { useState } from "react";
 import type { OrgStatus } from "../api";
+import { unwrap } from "../api";
+import { commands } from "../bindings";
+import { useUi } from "../context";
 import { ago, when } from "../format";
 import { describe, type Progress } from "../sync";
 
@@ -12,6 +16,8 @@ export function StatusBar({ status, sync }: Props) {
   const offline = c !== undefined && typeof c === "object" ? c.Offline : null;
   const asOf = status?.snapshot?.as_of;
   const d = describe(sync.progress);
+  const ui = useUi();
+  const [checking, setChecking] = useState(false);
   return (
     <footer className="statusbar" data-testid="statusbar">
       <span className="status-item" data-testid="connection-state" title={offline ?? undefined}>
@@ -39,6 +45,32 @@ export function StatusBar({ status, sync }: Props) {
       {status?.access && status.org && (
         <span className="status-item muted" data-testid="access">
           {status.access.role ? `Role: ${status.access.role}` : "Full write access"}
+          {c === "Online" && (
+            <button
+              type="button"
+              className="btn small ghost"
+              data-testid="access-refresh"
+              title="Ask JumpCloud again what your role may do (nothing is changed)"
+              disabled={checking}
+              onClick={() => {
+                setChecking(true);
+                unwrap(commands.accessRefresh())
+                  .then(
+                    (s) =>
+                      ui.notify(
+                        "ok",
+                        s.access?.role
+                          ? `Role checked: ${s.access.role}.`
+                          : "Role checked: full write access.",
+                      ),
+                    (e: Error) => ui.notify("error", e.message),
+                  )
+                  .finally(() => setChecking(false));
+              }}
+            >
+              {checking ? "Checking…" : "Check again"}
+            </button>
+          )}
         </span>
       )}
       {status?.sync_error && !sync.running && (

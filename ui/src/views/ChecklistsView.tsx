@@ -227,7 +227,7 @@ function RunDetail({ runId }: { runId: string }) {
         {run.finished_at ? ` · finished ${when(run.finished_at)}` : ""}
       </div>
       <ol className="steps">
-        {steps.map(({ step: s, items, done }) => {
+        {steps.map(({ step: s, items, done, preview }) => {
           const isNext = next?.step.idx === s.idx;
           const open = s.state !== "done" && s.state !== "skipped";
           return (
@@ -269,8 +269,20 @@ function RunDetail({ runId }: { runId: string }) {
                   ))}
                 </ul>
               )}
-              {items.length === 0 && s.kind.startsWith("remove") && (
-                <div className="muted small">Nothing to remove.</div>
+              {items.length === 0 && s.kind.startsWith("remove") && !preview.loading && (
+                <div className="muted small">Nothing to remove in the local copy.</div>
+              )}
+              {open && preview.loading && (
+                <div className="step-loading" data-testid={`step-${s.idx}-loading`}>
+                  {preview.loading}
+                </div>
+              )}
+              {open && preview.reads_live && !preview.loading && (
+                <div className="muted small" data-testid={`step-${s.idx}-live`}>
+                  The preview comes from the local copy; when it runs, this step reads what
+                  JumpCloud holds now and acts on that
+                  {s.kind.startsWith("remove") ? ", then reads again to check it is gone." : "."}
+                </div>
               )}
               {s.message && (
                 <div

@@ -15,12 +15,14 @@ pub mod read;
 pub mod rows;
 pub mod schema;
 pub mod search;
+pub mod settings;
 pub mod write;
 
 pub use audit::{AuditEntry, AuditIntent, AuditQuery};
 pub use checklists::{RunRow, StepRow};
 pub use db::OpenOutcome;
 pub use error::{CacheError, Result};
+pub use live::PersonAccess;
 pub use read::*;
 pub use rows::*;
 pub use write::{SyncEnd, SyncWriter};

@@ -5,10 +5,22 @@
 use crate::error::Result;
 use crate::rows::*;
 use crate::write::{
-    group_values, record_values, upsert_sql, user_values, RecordRow, GROUP_COLS, RECORD_COLS, USER_COLS,
+    app_values, group_values, record_values, system_values, upsert_sql, user_values, RecordRow, APP_COLS, GROUP_COLS,
+    RECORD_COLS, SYSTEM_COLS, USER_COLS,
 };
 use crate::Cache;
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
+
+/// What JumpCloud holds for one person, as read just now; `None` for a part not read.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PersonAccess {
+    /// The user groups they are a member of.
+    pub user_groups: Option<Vec<String>>,
+    /// (app id, user group id it is reached through, or empty for direct access).
+    pub apps: Option<Vec<(String, String)>>,
+    /// The devices they are bound to directly.
+    pub devices: Option<Vec<String>>,
+}
 
 impl Cache {
     /// Inserts or replaces a user (after create, edit, suspend, unlock, …).
@@ -57,6 +69,98 @@ impl Cache {
             &row.json,
             &text,
         )
+    }
+
+    /// A group's name, if the mirror knows the group.
+    pub fn group_name(&self, id: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT name FROM groups WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// An app's label (its name when it has none), if the mirror knows the app.
+    pub fn app_name(&self, id: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT CASE WHEN label <> '' THEN label ELSE name END FROM apps WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Inserts or replaces a device (one JumpCloud answered about while acting: a device bound
+    /// since the last sync, or a fresher copy of a known one).
+    pub fn apply_system(&mut self, row: &SystemRow) -> Result<()> {
+        let text = format!(
+            "{} {} {} {} {}",
+            row.hostname, row.display_name, row.serial, row.os, row.model
+        );
+        self.apply_record(
+            "systems",
+            SYSTEM_COLS,
+            system_values(row),
+            "system",
+            &row.id,
+            &row.json,
+            &text,
+        )
+    }
+
+    /// Inserts or replaces an SSO application.
+    pub fn apply_app(&mut self, row: &AppRow) -> Result<()> {
+        let text = format!("{} {}", row.label, row.name);
+        self.apply_record("apps", APP_COLS, app_values(row), "app", &row.id, &row.json, &text)
+    }
+
+    /// Replaces what the mirror says one person holds with what JumpCloud answered just now
+    /// (each part only when it was read): their user groups, the apps they reach (directly or
+    /// through a group) and the devices they are bound to. One transaction.
+    pub fn replace_person_access(&mut self, user_id: &str, now: &PersonAccess) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        if let Some(groups) = &now.user_groups {
+            // Device groups never hold a person; only their user-group memberships are replaced.
+            tx.execute(
+                "DELETE FROM group_members WHERE member_id = ?1 AND group_id NOT IN (SELECT id FROM groups WHERE kind = 'system')",
+                [user_id],
+            )?;
+            let mut ins =
+                tx.prepare_cached("INSERT OR IGNORE INTO group_members (group_id, member_id) VALUES (?1, ?2)")?;
+            for g in groups {
+                ins.execute(params![g, user_id])?;
+            }
+        }
+        if let Some(apps) = &now.apps {
+            tx.execute("DELETE FROM app_users WHERE user_id = ?1", [user_id])?;
+            let mut ins =
+                tx.prepare_cached("INSERT OR IGNORE INTO app_users (app_id, user_id, via_group) VALUES (?1, ?2, ?3)")?;
+            for (app, via) in apps {
+                ins.execute(params![app, user_id, via])?;
+            }
+        }
+        if let Some(devices) = &now.devices {
+            // Kept rows keep their sudo flag; bindings that are gone are dropped.
+            let keep: std::collections::BTreeSet<&str> = devices.iter().map(String::as_str).collect();
+            let held: Vec<String> = tx
+                .prepare_cached("SELECT system_id FROM bindings WHERE user_id = ?1")?
+                .query_map([user_id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for gone in held.iter().filter(|h| !keep.contains(h.as_str())) {
+                tx.execute(
+                    "DELETE FROM bindings WHERE system_id = ?1 AND user_id = ?2",
+                    params![gone, user_id],
+                )?;
+            }
+            let mut ins =
+                tx.prepare_cached("INSERT OR IGNORE INTO bindings (system_id, user_id, sudo) VALUES (?1, ?2, 0)")?;
+            for d in devices {
+                ins.execute(params![d, user_id])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// One record into its narrow table, the `records` table and the search index, in one

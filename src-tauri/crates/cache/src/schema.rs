@@ -228,6 +228,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(crate::audit::DDL),
         M::up(crate::checklists::DDL),
         M::up(crate::checklists::TEMPLATES_DDL),
+        M::up(crate::settings::DDL),
     ])
 }
 

@@ -115,6 +115,47 @@ pub(crate) fn user_values(r: &UserRow) -> Vec<rusqlite::types::Value> {
     ]
 }
 
+pub(crate) const SYSTEM_COLS: &str = "id,display_name,hostname,serial,os,os_family,os_version,arch,hw_vendor,model,memory_bytes,cpu,fde_active,fde_key_present,fde_detail,mdm_vendor,mdm_enrolled,mdm_device_id,last_contact,active,agent_version,created";
+
+pub(crate) fn system_values(r: &SystemRow) -> Vec<rusqlite::types::Value> {
+    vec![
+        v(r.id.clone()),
+        v(r.display_name.clone()),
+        v(r.hostname.clone()),
+        v(r.serial.clone()),
+        v(r.os.clone()),
+        v(r.os_family.clone()),
+        v(r.os_version.clone()),
+        v(r.arch.clone()),
+        v(r.hw_vendor.clone()),
+        v(r.model.clone()),
+        v(r.memory_bytes),
+        v(r.cpu.clone()),
+        v(r.fde_active),
+        v(r.fde_key_present),
+        v(r.fde_detail.clone()),
+        v(r.mdm_vendor.clone()),
+        v(r.mdm_enrolled),
+        v(r.mdm_device_id.clone()),
+        opt(&r.last_contact),
+        v(r.active),
+        v(r.agent_version.clone()),
+        opt(&r.created),
+    ]
+}
+
+pub(crate) const APP_COLS: &str = "id,name,label,sso_type,active";
+
+pub(crate) fn app_values(r: &AppRow) -> Vec<rusqlite::types::Value> {
+    vec![
+        v(r.id.clone()),
+        v(r.name.clone()),
+        v(r.label.clone()),
+        v(r.sso_type.clone()),
+        v(r.active),
+    ]
+}
+
 pub(crate) const GROUP_COLS: &str = "id,kind,name,description,email";
 
 pub(crate) fn group_values(r: &GroupRow) -> Vec<rusqlite::types::Value> {
@@ -146,18 +187,7 @@ pub(crate) fn upsert_sql(table: &str, cols: &str) -> String {
 
 impl SyncWriter<'_> {
     put_rows!(put_user_rows, UserRow, "users", USER_COLS, user_values);
-    put_rows!(
-        put_system_rows,
-        SystemRow,
-        "systems",
-        "id,display_name,hostname,serial,os,os_family,os_version,arch,hw_vendor,model,memory_bytes,cpu,fde_active,fde_key_present,fde_detail,mdm_vendor,mdm_enrolled,mdm_device_id,last_contact,active,agent_version,created",
-        |r: &SystemRow| vec![
-            v(r.id.clone()), v(r.display_name.clone()), v(r.hostname.clone()), v(r.serial.clone()), v(r.os.clone()), v(r.os_family.clone()),
-            v(r.os_version.clone()), v(r.arch.clone()), v(r.hw_vendor.clone()), v(r.model.clone()), v(r.memory_bytes), v(r.cpu.clone()),
-            v(r.fde_active), v(r.fde_key_present), v(r.fde_detail.clone()), v(r.mdm_vendor.clone()), v(r.mdm_enrolled), v(r.mdm_device_id.clone()),
-            opt(&r.last_contact), v(r.active), v(r.agent_version.clone()), opt(&r.created),
-        ]
-    );
+    put_rows!(put_system_rows, SystemRow, "systems", SYSTEM_COLS, system_values);
     put_rows!(put_group_rows, GroupRow, "groups", GROUP_COLS, group_values);
     put_rows!(put_records, RecordRow, "records", RECORD_COLS, record_values);
 
@@ -231,19 +261,7 @@ impl SyncWriter<'_> {
         "system_id,user_id,sudo",
         |r: &Binding| vec![v(r.system_id.clone()), v(r.user_id.clone()), v(r.sudo)]
     );
-    put_rows!(
-        put_app_rows,
-        AppRow,
-        "apps",
-        "id,name,label,sso_type,active",
-        |r: &AppRow| vec![
-            v(r.id.clone()),
-            v(r.name.clone()),
-            v(r.label.clone()),
-            v(r.sso_type.clone()),
-            v(r.active)
-        ]
-    );
+    put_rows!(put_app_rows, AppRow, "apps", APP_COLS, app_values);
     put_rows!(
         put_app_users,
         AppUser,

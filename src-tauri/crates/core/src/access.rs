@@ -4,8 +4,14 @@
 //! write aimed at an ID that cannot exist (all zeros). JumpCloud checks the role before it
 //! looks the record up, so a 403 means the role may not (and names it), and a 404 means it may.
 //! Nothing can change: there is no such record.
+//!
+//! The probes are sent once per API key: what they found is kept in the org's file under the
+//! key's fingerprint (never the key) and reused at the next launch. It is learned again when
+//! the admin asks, when the key changes, and after JumpCloud refuses a request for the role
+//! (`forget`, called by the audited actions on a 403).
 
 use jumpcloud::{Client, Error, Method};
+use rollcall_cache::Cache;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -63,7 +69,42 @@ pub fn role_in_message(message: &str) -> Option<String> {
     (!role.is_empty() && role.len() < 60).then(|| role.to_string())
 }
 
-/// Runs the probes (four requests, none of which can change anything).
+/// Where the learned access is kept in the org's file.
+const KEPT: &str = "access";
+
+/// What was learned, and with which key.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Kept {
+    key_fingerprint: String,
+    access: Access,
+    learned_at: String,
+}
+
+/// The access learned earlier with the client's key, if any.
+pub fn kept(cache: &Cache, client: &Client) -> Option<Access> {
+    let text = cache.setting(KEPT).ok().flatten()?;
+    let k: Kept = serde_json::from_str(&text).ok()?;
+    (k.key_fingerprint == client.config().api_key.fingerprint()).then_some(k.access)
+}
+
+/// Keeps what the probes found with the client's key.
+pub fn keep(cache: &Cache, client: &Client, access: &Access) -> Result<(), rollcall_cache::CacheError> {
+    let now = crate::sync::now_rfc3339();
+    let k = Kept {
+        key_fingerprint: client.config().api_key.fingerprint(),
+        access: access.clone(),
+        learned_at: now.clone(),
+    };
+    cache.set_setting(KEPT, &serde_json::to_string(&k).unwrap_or_default(), &now)
+}
+
+/// Forgets what was learned (JumpCloud refused a request for the role: it may have changed).
+pub fn forget(cache: &Cache) -> Result<(), rollcall_cache::CacheError> {
+    cache.clear_setting(KEPT)
+}
+
+/// Runs the probes (four requests, none of which can change anything), each sent as the spec
+/// defines the operation: a body only where it defines one.
 pub async fn probe(client: &Client) -> Result<Access, Error> {
     let mut access = Access::full("");
     let probes: [(Method, String, Option<serde_json::Value>, &str); 4] = [
@@ -88,7 +129,7 @@ pub async fn probe(client: &Client) -> Result<Access, Error> {
         (
             Method::POST,
             format!("/api/systems/{NO_SUCH_ID}/command/builtin/restart"),
-            Some(json!({})),
+            None,
             "device_commands",
         ),
     ];

@@ -255,6 +255,13 @@ pub enum ActionError {
     Api(#[from] Error),
     #[error("The local cache could not be updated: {0}")]
     Cache(#[from] CacheError),
+    /// What JumpCloud holds now could not be read before acting: nothing was sent.
+    #[error("Nothing was sent: Rollcall could not read {what} from JumpCloud: {source}")]
+    LiveRead {
+        what: String,
+        #[source]
+        source: Error,
+    },
 }
 
 /// "Name <email>" (the username when there is no display name), as targets are labelled.
@@ -810,6 +817,10 @@ async fn audited(
     };
     let c = lock(cache);
     c.audit_outcome(audit_id, &now_rfc3339(), status, http, &message)?;
+    if matches!(result, Err(Error::Forbidden { .. })) {
+        // JumpCloud refused this for the role: what Rollcall learned of it may be out of date.
+        crate::access::forget(&c)?;
+    }
     if let (Ok(Some(id)), "user.create") = (&result, plan.action.as_str()) {
         // The created user's id is only known now.
         c.audit_set_target(audit_id, id)?;
@@ -923,6 +934,114 @@ pub async fn execute(
             Ok(done(message, None))
         }
     }
+}
+
+/// Sends an action a panel or a table selection asked for. Removing members from a group (a
+/// selection's "Remove from group") acts on what JumpCloud holds now: the group's members are
+/// read first and a removal is sent only for those still in it; a read afterwards must list
+/// none of them, or the outcome is "failed" naming who is still in. Everything else is
+/// `execute`.
+pub async fn perform(
+    client: &Client,
+    cache: &Mutex<Cache>,
+    plan: &ActionPlan,
+    actor: &Actor,
+) -> Result<ActionOutcome, ActionError> {
+    let ActionRequest::GroupMembers {
+        group_id,
+        member_ids,
+        add: false,
+    } = &plan.request
+    else {
+        return execute(client, cache, plan, actor).await;
+    };
+    let members = |what: &'static str| async move {
+        let groups = if plan.group_kind == "system" {
+            client.system_groups()
+        } else {
+            client.user_groups()
+        };
+        groups
+            .members(group_id)
+            .await
+            .map(|m| {
+                m.into_iter()
+                    .map(|c| c.to.id)
+                    .collect::<std::collections::BTreeSet<String>>()
+            })
+            .map_err(|source| ActionError::LiveRead {
+                what: format!("the members of {} ({what})", plan.target_label),
+                source,
+            })
+    };
+    let before = members("before removing").await?;
+    let (still, gone): (Vec<String>, Vec<String>) = member_ids.iter().cloned().partition(|m| before.contains(m));
+    for m in &gone {
+        lock(cache).apply_membership(group_id, m, false)?;
+    }
+    let mut out = if still.is_empty() {
+        ActionOutcome {
+            status: "done".into(),
+            message: String::new(),
+            pin: None,
+            created_id: None,
+        }
+    } else {
+        let mut sub = plan.clone();
+        sub.request = ActionRequest::GroupMembers {
+            group_id: group_id.clone(),
+            member_ids: still.clone(),
+            add: false,
+        };
+        execute(client, cache, &sub, actor).await?
+    };
+    if !gone.is_empty() {
+        out.message = format!(
+            "{} {} no longer in {} (nothing sent for them). {}",
+            gone.len(),
+            if gone.len() == 1 { "was" } else { "were" },
+            plan.target_label,
+            out.message
+        )
+        .trim()
+        .to_string();
+    }
+    let after = if still.is_empty() {
+        Ok(before)
+    } else {
+        members("after removing").await
+    };
+    match after {
+        Ok(after) => {
+            let left: Vec<String> = member_ids
+                .iter()
+                .filter(|m| after.contains(*m))
+                .map(|m| member_label(&lock(cache), &plan.group_kind, m))
+                .collect();
+            if left.is_empty() {
+                out.message.push_str(&format!(
+                    " Verified: JumpCloud lists none of the {} in {}.",
+                    member_ids.len(),
+                    plan.target_label
+                ));
+            } else {
+                out.status = "failed".into();
+                out.message.push_str(&format!(
+                    " Failed — still in {}: {}. Run the removal again to send only what remains.",
+                    plan.target_label,
+                    crate::live::names(&left, 10)
+                ));
+            }
+        }
+        Err(e) => {
+            out.status = "failed".into();
+            out.message.push_str(&format!(
+                " The removals were sent, but the check afterwards failed: {e}"
+            ));
+        }
+    }
+    out.message = out.message.trim().to_string();
+    Ok(out)
 }
 
 fn member_label(cache: &Cache, group_kind: &str, id: &str) -> String {

@@ -1,5 +1,6 @@
-//! rollcall-core: Rollcall's use cases on top of the API client and the cache: sync now;
-//! actions with audit, checklists (templates, evidence reports in CSV and PDF). No Tauri here.
+//! rollcall-core: Rollcall's use cases on top of the API client and the cache: sync; actions
+//! with audit; reads of what JumpCloud holds now before access is removed (`live`); checklists
+//! (templates, evidence reports in CSV and PDF); what the admin's role may do. No Tauri here.
 
 pub mod access;
 pub mod actions;
@@ -8,6 +9,7 @@ pub mod connect;
 pub mod convert;
 pub mod evidence;
 pub mod export;
+pub mod live;
 pub mod pdf;
 pub mod schedule;
 pub mod sync;

@@ -40,6 +40,26 @@ pub struct Faults {
     /// Graph member listings point at deleted records, so pages come back short mid-list, as
     /// JumpCloud does (ENDPOINTS.md §9).
     pub dangling_members: bool,
+    /// Graph removals (`{"op":"remove"}` to a group's members or an object's associations) that
+    /// match `path_contains`/`method` answer 204 but change nothing, as when a dynamic group's
+    /// rule or an HR integration puts the member straight back. Counts against `budget`.
+    pub removals_undone: bool,
+    /// A proxy that validates requests against the published spec stands in front: a request
+    /// with a body to an operation whose spec defines none (the builtin device commands,
+    /// suspend, unlock, expire, DELETEs, Apple MDM shutdown) is refused with 415.
+    pub strict_proxy: bool,
+}
+
+/// Operations whose spec defines no request body (checked by `strict_proxy`).
+pub fn takes_no_body(method: &str, path: &str) -> bool {
+    let path = path.split('?').next().unwrap_or(path);
+    method.eq_ignore_ascii_case("DELETE")
+        || (method.eq_ignore_ascii_case("POST")
+            && (path.contains("/command/builtin/")
+                || path.ends_with("/state/suspend")
+                || path.ends_with("/unlock")
+                || path.ends_with("/expire")
+                || (path.contains("/applemdms/") && path.ends_with("/shutdown"))))
 }
 
 impl Faults {
@@ -86,6 +106,16 @@ mod tests {
         assert_eq!(granted, 5, "burst");
         assert!(!b.take(10.0, 5, 1_050), "half a token after 50 ms");
         assert!(b.take(10.0, 5, 1_100), "one token after 100 ms");
+    }
+
+    #[test]
+    fn only_operations_without_a_body_in_the_spec_refuse_one() {
+        assert!(takes_no_body("POST", "/api/systems/abc/command/builtin/restart"));
+        assert!(takes_no_body("DELETE", "/api/systemusers/abc"));
+        assert!(takes_no_body("POST", "/api/v2/applemdms/m/devices/d/shutdown"));
+        assert!(!takes_no_body("POST", "/api/v2/applemdms/m/devices/d/restart"));
+        assert!(!takes_no_body("PUT", "/api/systemusers/abc"));
+        assert!(!takes_no_body("POST", "/api/v2/usergroups/g/members"));
     }
 
     #[test]

@@ -344,6 +344,27 @@ fn handle(
         return err(status, "Internal Server Error");
     }
 
+    if faults.strict_proxy && !body.is_empty() && crate::faults::takes_no_body(method.as_str(), path) {
+        entry.fault = "415".into();
+        return err(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Unsupported Media Type: this operation takes no request body",
+        );
+    }
+    let is_removal = method == Method::POST
+        && serde_json::from_slice::<serde_json::Value>(&body)
+            .ok()
+            .is_some_and(|b| b.get("op").and_then(|o| o.as_str()) == Some("remove"));
+    if faults.removals_undone && is_removal && faults.applies_to(method.as_str(), path) && state.spend_budget() {
+        entry.fault = "undone".into();
+        return Resp {
+            status: StatusCode::NO_CONTENT,
+            headers: vec![],
+            body: vec![],
+            is_json: false,
+        };
+    }
+
     let ctx = Ctx {
         admin,
         org,

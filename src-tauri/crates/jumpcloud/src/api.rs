@@ -367,16 +367,15 @@ impl Systems<'_> {
             ))
             .await
     }
+    /// The spec defines no request body for the builtin commands, so none is sent (a proxy that
+    /// validates requests against the spec refuses one with 415).
     async fn builtin(&self, id: &str, cmd: &str) -> Result<()> {
         self.0
-            .unit(
-                post(
-                    Api::V1,
-                    format!("/systems/{id}/command/builtin/{cmd}"),
-                    &format!("{cmd} devices"),
-                )
-                .body(json!({})),
-            )
+            .unit(post(
+                Api::V1,
+                format!("/systems/{id}/command/builtin/{cmd}"),
+                &format!("{cmd} devices"),
+            ))
             .await
     }
     /// Agent lock (Linux and Windows only; macOS goes through Apple MDM). Sent once.
@@ -526,31 +525,29 @@ impl AppleMdms<'_> {
             .collect_all(List::graph(format!("/applemdms/{mdm}/devices"), "Apple MDM devices"))
             .await
     }
-    async fn action(&self, mdm: &str, device: &str, action: &str, body: Value) -> Result<()> {
-        self.0
-            .unit(
-                post(
-                    Api::V2,
-                    format!("/applemdms/{mdm}/devices/{device}/{action}"),
-                    &format!("{action} devices"),
-                )
-                .body(body),
-            )
-            .await
+    /// `body` is None where the spec defines no request body (shutdown).
+    async fn action(&self, mdm: &str, device: &str, action: &str, body: Option<Value>) -> Result<()> {
+        let mut call = post(
+            Api::V2,
+            format!("/applemdms/{mdm}/devices/{device}/{action}"),
+            &format!("{action} devices"),
+        );
+        call.body = body;
+        self.0.unit(call).await
     }
     /// Locks with a 6-digit PIN the admin must record (JumpCloud keeps no copy). Sent once.
     pub async fn lock(&self, mdm: &str, device: &str, pin: &str) -> Result<()> {
-        self.action(mdm, device, "lock", json!({ "pin": pin })).await
+        self.action(mdm, device, "lock", Some(json!({ "pin": pin }))).await
     }
     /// Erases with a 6-digit PIN. Sent once.
     pub async fn erase(&self, mdm: &str, device: &str, pin: &str) -> Result<()> {
-        self.action(mdm, device, "erase", json!({ "pin": pin })).await
+        self.action(mdm, device, "erase", Some(json!({ "pin": pin }))).await
     }
     pub async fn restart(&self, mdm: &str, device: &str) -> Result<()> {
-        self.action(mdm, device, "restart", json!({})).await
+        self.action(mdm, device, "restart", Some(json!({}))).await
     }
     pub async fn shutdown(&self, mdm: &str, device: &str) -> Result<()> {
-        self.action(mdm, device, "shutdown", json!({})).await
+        self.action(mdm, device, "shutdown", None).await
     }
 }
 

@@ -20,6 +20,15 @@ impl ApiKey {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// A short, one-way name for this key (16 hex digits of a SHA-256 of it), so that what was
+    /// learned with a key (the admin's role) can be kept and recognised without keeping the key.
+    /// A high-entropy key cannot be recovered from it.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(format!("rollcall-key-fingerprint:{}", self.0).as_bytes());
+        digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    }
 }
 
 impl fmt::Debug for ApiKey {
@@ -44,5 +53,18 @@ mod tests {
         assert_eq!(format!("{k}"), "<redacted>");
         assert_eq!(format!("{k:?}"), "ApiKey(<redacted>)");
         assert_eq!(format!("{:?}", Some(&k)), "Some(ApiKey(<redacted>))");
+    }
+
+    #[test]
+    fn fingerprints_tell_keys_apart_without_showing_them() {
+        let k = ApiKey::new("0123456789abcdef0123456789abcdef01234567");
+        let f = k.fingerprint();
+        assert_eq!(f.len(), 16);
+        assert_eq!(
+            f,
+            ApiKey::new(" 0123456789abcdef0123456789abcdef01234567 ").fingerprint()
+        );
+        assert_ne!(f, ApiKey::new("0123456789abcdef0123456789abcdef01234568").fingerprint());
+        assert!(!"0123456789abcdef0123456789abcdef01234567".contains(&f));
     }
 }

@@ -54,8 +54,8 @@ fn reopening_keeps_the_data_and_the_schema_version() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(
-        version, 4,
-        "four migrations so far (mirror, audit trail, checklists, checklist templates)"
+        version, 5,
+        "five migrations so far (mirror, audit trail, checklists, checklist templates, org settings)"
     );
 }
 
@@ -79,10 +79,15 @@ fn a_file_from_the_previous_version_is_upgraded_in_place() {
         .connection()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 4, "upgraded to the latest schema");
+    assert_eq!(version, 5, "upgraded to the latest schema");
     assert!(
         cache.stored_templates().unwrap().is_empty(),
         "the templates table exists after the upgrade"
+    );
+    assert_eq!(
+        cache.setting("access").unwrap(),
+        None,
+        "the settings table exists after the upgrade"
     );
     assert_eq!(
         cache.users(&UserQuery::default()).unwrap().total,

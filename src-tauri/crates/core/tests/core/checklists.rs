@@ -14,7 +14,7 @@ use rollcall_core::evidence;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-fn count(env: &Env, method: &str, part: &str) -> usize {
+pub(crate) fn count(env: &Env, method: &str, part: &str) -> usize {
     env.sim
         .state
         .requests()
@@ -24,13 +24,13 @@ fn count(env: &Env, method: &str, part: &str) -> usize {
 }
 
 /// A synced simulator and its local copy, shared as the app shares it.
-async fn synced(env: Env) -> (Env, Mutex<Cache>) {
+pub(crate) async fn synced(env: Env) -> (Env, Mutex<Cache>) {
     env.sync().await.unwrap();
     let cache = Mutex::new(env.cache());
     (env, cache)
 }
 
-fn offboard(cache: &mut Cache, user: &str) -> Result<String, ChecklistError> {
+pub(crate) fn offboard(cache: &mut Cache, user: &str) -> Result<String, ChecklistError> {
     start_run(
         cache,
         "org",
@@ -44,7 +44,7 @@ fn offboard(cache: &mut Cache, user: &str) -> Result<String, ChecklistError> {
 }
 
 /// Runs step `idx` as an Administrator with a note.
-async fn step(
+pub(crate) async fn step(
     client: &Client,
     cache: &Mutex<Cache>,
     run: &str,
@@ -60,7 +60,7 @@ async fn step(
 }
 
 /// The Administrator's context for steps, restores and grant removals.
-fn with_ctx<'a>(
+pub(crate) fn with_ctx<'a>(
     client: &'a Client,
     cache: &'a Mutex<Cache>,
     access: &'a Access,
@@ -76,7 +76,7 @@ fn with_ctx<'a>(
     }
 }
 
-async fn step_with(
+pub(crate) async fn step_with(
     client: &Client,
     cache: &Mutex<Cache>,
     run: &str,
@@ -89,7 +89,7 @@ async fn step_with(
 }
 
 /// A user with lockable (agent) devices and at least one group.
-fn subject(cache: &Cache) -> (String, Vec<String>) {
+pub(crate) fn subject(cache: &Cache) -> (String, Vec<String>) {
     let users = cache
         .users(&UserQuery {
             states: vec!["ACTIVATED".into()],
@@ -394,7 +394,7 @@ async fn a_reset_waits_for_the_identity_check_and_bulk_starts_one_run_per_person
 }
 
 /// The first `n` active users in the local copy.
-fn active_users(cache: &Cache, n: u32) -> Vec<rollcall_cache::UserRow> {
+pub(crate) fn active_users(cache: &Cache, n: u32) -> Vec<rollcall_cache::UserRow> {
     cache
         .users(&UserQuery {
             states: vec!["ACTIVATED".into()],
@@ -405,7 +405,7 @@ fn active_users(cache: &Cache, n: u32) -> Vec<rollcall_cache::UserRow> {
         .rows
 }
 
-fn admin() -> (Access, Actor) {
+pub(crate) fn admin() -> (Access, Actor) {
     (
         Access::full("Administrator"),
         Actor {

@@ -3,4 +3,5 @@
 mod actions;
 mod checklists;
 mod common;
+mod live;
 mod sync;

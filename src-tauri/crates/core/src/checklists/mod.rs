@@ -1,0 +1,195 @@
+//! Checklists: offboarding, onboarding, access requests and resets, run click by click.
+//!
+//! Starting a run (`start`) previews what each step will do from the local copy (the 7 groups,
+//! the 3 apps, the 2 devices by hostname) and stores it in the org's file. Each step is then
+//! run on its own button (`run`): a step that removes access (groups, apps, devices) first reads
+//! what JumpCloud holds now (`crate::live`), says how that differs from the preview, acts on it,
+//! and is "done" only when a read afterwards shows the access gone. Its items are sent one by
+//! one through the audited actions and every accepted item is written down at once, so after a
+//! crash or a restart the run resumes where it stopped; a device command already accepted is
+//! never sent again. Device items go through the same native confirmation as a click in a
+//! device's panel (the caller supplies it). Writes on a whole run (restore access, remove a
+//! time-limited grant) live in `whole_run`.
+
+mod run;
+mod start;
+mod whole_run;
+
+pub use run::{run_step, skip_step};
+pub use start::{new_starters, people_in, start_bulk, start_run, step_preview, StepPreview};
+pub use whole_run::{grants, remove_grant, restore_access, Grant};
+
+use crate::access::Access;
+use crate::actions::{ActionError, ActionRequest, Actor, Confirmation, UserProfile};
+use crate::live::LiveReadError;
+use crate::sync::now_rfc3339;
+use futures_util::future::BoxFuture;
+use jumpcloud::Client;
+use rollcall_cache::{Cache, CacheError, RunRow, StepRow};
+use serde::{Deserialize, Serialize};
+use std::sync::Mutex;
+
+/// One thing a step does: one request (or, without one, something it will not do and why).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct StepItem {
+    pub key: String,
+    pub label: String,
+    pub request: Option<ActionRequest>,
+    /// Why this item is not sent (not offered for the device, reached through a group, …).
+    pub note: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChecklistError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Cache(#[from] CacheError),
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Action(#[from] ActionError),
+    /// What the person holds could not be read from JumpCloud; nothing was sent.
+    #[error("Nothing was sent. {0}")]
+    Live(#[from] LiveReadError),
+}
+
+type Result<T> = std::result::Result<T, ChecklistError>;
+
+pub(crate) fn lock(cache: &Mutex<Cache>) -> std::sync::MutexGuard<'_, Cache> {
+    cache.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+pub(crate) fn item(key: String, label: String, request: Option<ActionRequest>, note: Option<String>) -> StepItem {
+    StepItem {
+        key,
+        label,
+        request,
+        note,
+    }
+}
+
+pub(crate) fn step(idx: u32, kind: &str, title: &str, items: &[StepItem], optional: bool) -> Result<StepRow> {
+    Ok(StepRow {
+        run_id: String::new(),
+        idx,
+        kind: kind.into(),
+        title: title.into(),
+        items: serde_json::to_string(items)?,
+        state: "pending".into(),
+        items_done: "[]".into(),
+        started_at: None,
+        finished_at: None,
+        message: String::new(),
+        note: String::new(),
+        optional,
+    })
+}
+
+/// What the admin gives when starting a run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct StartInput {
+    /// The person (every checklist but onboarding).
+    pub user_id: String,
+    /// Onboarding: the new person.
+    pub new_user: Option<UserProfile>,
+    /// Onboarding: the groups to join (the template's baseline unless changed); access
+    /// request: the one group asked for.
+    pub group_ids: Vec<String>,
+    /// Onboarding: the device to bind, if one is ready.
+    pub device_id: Option<String>,
+    /// Access request: the last day of the grant (YYYY-MM-DD, UTC).
+    pub expires_on: Option<String>,
+}
+
+/// Today's date (UTC), YYYY-MM-DD.
+pub fn today() -> String {
+    now_rfc3339().chars().take(10).collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn insert(
+    cache: &mut Cache,
+    org_id: &str,
+    operator: &str,
+    template: &str,
+    title: &str,
+    subject_id: &str,
+    subject_label: &str,
+    steps: Vec<StepRow>,
+) -> Result<String> {
+    let id = run_id();
+    let run = RunRow {
+        id: id.clone(),
+        org_id: org_id.into(),
+        template: template.into(),
+        title: title.into(),
+        subject_id: subject_id.into(),
+        subject_label: subject_label.into(),
+        operator: operator.into(),
+        started_at: now_rfc3339(),
+        finished_at: None,
+        status: "active".into(),
+        capture: "{}".into(),
+    };
+    let steps: Vec<StepRow> = steps
+        .into_iter()
+        .map(|s| StepRow {
+            run_id: id.clone(),
+            ..s
+        })
+        .collect();
+    cache.insert_run(&run, &steps)?;
+    Ok(id)
+}
+
+/// A new run id: time-ordered and unique enough for one org's file.
+fn run_id() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("run-{now:x}")
+}
+
+/// The run, step `idx`, and all the run's steps.
+pub(crate) fn load_step(cache: &Cache, run_id: &str, idx: u32) -> Result<(RunRow, StepRow, Vec<StepRow>)> {
+    let (run, steps) = cache
+        .run(run_id)?
+        .ok_or_else(|| ChecklistError::Invalid(format!("No checklist run {run_id} in this organisation.")))?;
+    let s = steps
+        .iter()
+        .find(|s| s.idx == idx)
+        .cloned()
+        .ok_or_else(|| ChecklistError::Invalid(format!("The run has no step {idx}.")))?;
+    Ok((run, s, steps))
+}
+
+/// Asks the admin to confirm (a native dialog in the app).
+pub type Confirm<'a> = &'a (dyn Fn(Confirmation) -> BoxFuture<'static, bool> + Send + Sync);
+
+/// Who runs a step, against what, and how confirmations are asked.
+pub struct StepContext<'a> {
+    pub client: &'a Client,
+    pub cache: &'a Mutex<Cache>,
+    pub access: &'a Access,
+    pub actor: &'a Actor,
+    pub confirm: Confirm<'a>,
+}
+
+/// What the admin typed for a step.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct StepInput {
+    /// For wipes: device id → the hostname as typed.
+    pub typed_hostnames: Vec<(String, String)>,
+    /// For manual steps: who did what, where. For identity checks: who verified, how.
+    pub note: String,
+    /// For approval steps: who approved, and the ticket it was asked in.
+    #[serde(default)]
+    pub approver: String,
+    #[serde(default)]
+    pub ticket: String,
+}

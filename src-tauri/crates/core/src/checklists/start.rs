@@ -1,0 +1,537 @@
+//! Starting runs: one person (or a new starter), or several from a pasted list or a CSV. What
+//! each step will do is previewed from the local copy and stored with the run; the steps that
+//! remove access read JumpCloud again when they run (`run`), so the preview is what the admin
+//! reviews, not what is trusted.
+
+use super::{insert, item, step, today, ChecklistError, Result, StartInput, StepItem};
+use crate::actions::{self, ActionRequest, UserProfile};
+use crate::live::PersonNow;
+use crate::templates;
+use rollcall_cache::{Cache, SystemRow, UserDetail};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+/// The person a run is about, with the label the run shows.
+fn subject(cache: &Cache, user_id: &str) -> Result<(UserDetail, String)> {
+    let d = cache.user_detail(user_id)?.ok_or_else(|| {
+        ChecklistError::Invalid(format!("User {user_id} is not in the local copy; sync and try again."))
+    })?;
+    let label = actions::user_label(&d.user);
+    Ok((d, label))
+}
+
+/// Starts a run of the template `template_id` (built-in or the org's own); returns the run id.
+pub fn start_run(
+    cache: &mut Cache,
+    org_id: &str,
+    operator: &str,
+    template_id: &str,
+    input: &StartInput,
+) -> Result<String> {
+    let t = templates::get(cache, template_id).map_err(|e| ChecklistError::Invalid(e.to_string()))?;
+    templates::validate(&t).map_err(|e| ChecklistError::Invalid(e.to_string()))?;
+    let mut capture = json!({});
+    // The person: someone in the local copy, or (onboarding) someone about to be created.
+    let (detail, subject_id, label, name, email) = if t.base == "onboarding" {
+        let p = input
+            .new_user
+            .clone()
+            .ok_or_else(|| ChecklistError::Invalid("Fill in the new person's username and email.".into()))?;
+        if p.username.trim().is_empty() || !p.email.contains('@') {
+            return Err(ChecklistError::Invalid(
+                "The new person needs a username and a valid email address.".into(),
+            ));
+        }
+        if cache.user_detail(p.username.trim())?.is_some() || cache.user_detail(p.email.trim())?.is_some() {
+            return Err(ChecklistError::Invalid(format!(
+                "{} is already in JumpCloud; start an access request or edit them instead.",
+                p.email.trim()
+            )));
+        }
+        let name = format!("{} {}", p.firstname.trim(), p.lastname.trim())
+            .trim()
+            .to_string();
+        let label = format!("{} <{}>", p.username.trim(), p.email.trim());
+        let name = if name.is_empty() {
+            p.username.trim().to_string()
+        } else {
+            name
+        };
+        (None, String::new(), label, name, p.email.trim().to_string())
+    } else {
+        let (d, label) = subject(cache, &input.user_id)?;
+        let name = if d.user.displayname.trim().is_empty() {
+            d.user.username.clone()
+        } else {
+            d.user.displayname.clone()
+        };
+        let (id, email) = (d.user.id.clone(), d.user.email.clone());
+        (Some(d), id, label, name, email)
+    };
+    let groups_named = |ids: &[String]| -> Result<Vec<(String, String)>> {
+        let all = cache.groups("", None)?;
+        ids.iter()
+            .map(|id| {
+                all.iter()
+                    .find(|g| &g.group.id == id)
+                    .map(|g| (g.group.id.clone(), g.group.name.clone()))
+                    .ok_or_else(|| {
+                        ChecklistError::Invalid(format!("Group {id} is not in the local copy; sync and try again."))
+                    })
+            })
+            .collect()
+    };
+    if t.base == "access_request" {
+        let [gid] = input.group_ids.as_slice() else {
+            return Err(ChecklistError::Invalid(
+                "Choose the one group the access is for.".into(),
+            ));
+        };
+        let expires = input.expires_on.clone().unwrap_or_default();
+        let valid_date = expires.len() == 10
+            && expires
+                .chars()
+                .enumerate()
+                .all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
+        if !valid_date {
+            return Err(ChecklistError::Invalid(
+                "Give the last day of the access as a date (YYYY-MM-DD).".into(),
+            ));
+        }
+        if expires < today() {
+            return Err(ChecklistError::Invalid(format!(
+                "The expiry date {expires} is already past; pick today or a later day."
+            )));
+        }
+        let (gid, gname) = groups_named(std::slice::from_ref(gid))?.remove(0);
+        if detail.as_ref().is_some_and(|d| d.groups.iter().any(|g| g.id == gid)) {
+            return Err(ChecklistError::Invalid(format!("{label} is already in {gname}.")));
+        }
+        capture = json!({"grant": {"group_id": gid, "group_name": gname, "expires_on": expires}});
+    }
+    let group_ids: Vec<String> = if t.base == "onboarding" && input.group_ids.is_empty() {
+        t.defaults.groups.iter().map(|g| g.id.clone()).collect()
+    } else {
+        input.group_ids.clone()
+    };
+    let chosen_groups = groups_named(&group_ids)?;
+
+    let mut steps = vec![];
+    for (idx, ts) in t.steps.iter().enumerate() {
+        let holdings = detail.as_ref().map(Holdings::from_mirror);
+        let items = items_for(&ts.kind, holdings.as_ref(), &subject_id, input, &chosen_groups, cache)?;
+        let mut row = step(idx as u32, &ts.kind, &ts.title, &items, ts.optional)?;
+        if ts.kind == "instructions" || (ts.kind == "manual" && !ts.text.is_empty()) {
+            let text = ts.text.replace("{name}", &name).replace("{email}", &email);
+            row.items = serde_json::to_string(&[item("text".into(), text, None, None)])?;
+        }
+        steps.push(row);
+    }
+    let title = if t.base == "onboarding" {
+        format!("{} for {name}", t.name)
+    } else {
+        format!("{} for {label}", t.name)
+    };
+    let id = insert(cache, org_id, operator, &t.id, &title, &subject_id, &label, steps)?;
+    if capture != json!({}) {
+        cache.save_capture(&id, &capture.to_string())?;
+    }
+    Ok(id)
+}
+
+/// What a person holds, as the steps see it: from the local copy (the preview) or as
+/// JumpCloud answered just now (when a step runs).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Holdings {
+    /// (group id, name)
+    pub groups: Vec<(String, String)>,
+    /// (app id, name, how: "direct" or the name of the group it is reached through)
+    pub apps: Vec<(String, String, String)>,
+    pub devices: Vec<SystemRow>,
+}
+
+impl Holdings {
+    pub fn from_mirror(d: &UserDetail) -> Self {
+        Self {
+            groups: d.groups.iter().map(|g| (g.id.clone(), g.name.clone())).collect(),
+            apps: d
+                .apps
+                .iter()
+                .map(|(a, how)| {
+                    let name = if a.label.is_empty() {
+                        a.name.clone()
+                    } else {
+                        a.label.clone()
+                    };
+                    (a.id.clone(), name, how.clone())
+                })
+                .collect(),
+            devices: d.devices.clone(),
+        }
+    }
+
+    pub fn from_live(n: &PersonNow) -> Self {
+        Self {
+            groups: n
+                .groups
+                .iter()
+                .flatten()
+                .map(|g| (g.id.clone(), g.name.clone()))
+                .collect(),
+            apps: n
+                .apps
+                .iter()
+                .flatten()
+                .map(|p| {
+                    let how = p.via.as_ref().map_or("direct".to_string(), |v| v.name.clone());
+                    (p.app.id.clone(), p.app.name.clone(), how)
+                })
+                .collect(),
+            devices: n.devices.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// What a step of `kind` will do for this person. Requests about a person still to be created
+/// carry an empty user id, filled in when the step runs.
+pub(crate) fn items_for(
+    kind: &str,
+    d: Option<&Holdings>,
+    uid: &str,
+    input: &StartInput,
+    groups: &[(String, String)],
+    cache: &Cache,
+) -> Result<Vec<StepItem>> {
+    let uid = uid.to_string();
+    let one = |key: &str, label: &str, r: ActionRequest| vec![item(key.into(), label.into(), Some(r), None)];
+    let device = |cmd: actions::DeviceCommand| -> Vec<StepItem> {
+        d.map(|d| d.devices.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .map(|s| {
+                let request = match cmd {
+                    actions::DeviceCommand::Wipe => ActionRequest::DeviceWipe {
+                        system_id: s.id.clone(),
+                        typed_hostname: String::new(),
+                    },
+                    _ => ActionRequest::DeviceLock {
+                        system_id: s.id.clone(),
+                    },
+                };
+                let label = format!("{} ({} {})", s.hostname, s.os, s.os_version);
+                match actions::device_route(cmd, s) {
+                    Ok(_) => item(format!("device:{}", s.id), label, Some(request), None),
+                    Err(why) => item(format!("device:{}", s.id), label, None, Some(why)),
+                }
+            })
+            .collect()
+    };
+    let membership = |(id, name): &(String, String), add: bool| {
+        item(
+            format!("group:{id}"),
+            name.clone(),
+            Some(ActionRequest::GroupMembers {
+                group_id: id.clone(),
+                member_ids: vec![uid.clone()],
+                add,
+            }),
+            None,
+        )
+    };
+    Ok(match kind {
+        "remove_groups" => d
+            .map(|d| d.groups.iter().map(|g| membership(g, false)).collect())
+            .unwrap_or_default(),
+        "remove_apps" => d
+            .map(|d| {
+                d.apps
+                    .iter()
+                    .map(|(id, name, how)| {
+                        if how == "direct" {
+                            item(
+                                format!("app:{id}"),
+                                name.clone(),
+                                Some(ActionRequest::AppAccess {
+                                    app_id: id.clone(),
+                                    user_id: uid.clone(),
+                                    grant: false,
+                                }),
+                                None,
+                            )
+                        } else {
+                            item(
+                                format!("app:{id}:{how}"),
+                                name.clone(),
+                                None,
+                                Some(format!("through the group {how}: removed with the groups")),
+                            )
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        "reset_mfa" => one("mfa", "Reset MFA factors", ActionRequest::UserResetMfa { user_id: uid }),
+        "expire_password" => one(
+            "password",
+            "Expire the password",
+            ActionRequest::UserExpirePassword { user_id: uid },
+        ),
+        "reset_password" => vec![
+            item(
+                "expire".into(),
+                "Expire the password".into(),
+                Some(ActionRequest::UserExpirePassword { user_id: uid.clone() }),
+                None,
+            ),
+            item(
+                "email".into(),
+                "Send the reset email".into(),
+                Some(ActionRequest::UserResendEmail { user_id: uid }),
+                None,
+            ),
+        ],
+        "suspend" => one("suspend", "Suspend", ActionRequest::UserSuspend { user_id: uid }),
+        "lock_devices" => device(actions::DeviceCommand::Lock),
+        "wipe_devices" => device(actions::DeviceCommand::Wipe),
+        "create_user" => {
+            let p = input.new_user.clone().unwrap_or_default();
+            let label = format!(
+                "{} <{}> (staged: no email until the activation step)",
+                p.username.trim(),
+                p.email.trim()
+            );
+            one("create", &label, ActionRequest::UserCreate { profile: p })
+        }
+        "add_groups" | "grant_group" => groups.iter().map(|g| membership(g, true)).collect(),
+        "activation_email" => one(
+            "activate",
+            "Activate the account and send the activation email",
+            ActionRequest::UserActivate { user_id: uid },
+        ),
+        "bind_device" => match input.device_id.as_deref().filter(|s| !s.is_empty()) {
+            Some(sid) => {
+                let s = cache.system_detail(sid)?.ok_or_else(|| {
+                    ChecklistError::Invalid(format!("Device {sid} is not in the local copy; sync and try again."))
+                })?;
+                vec![item(
+                    format!("device:{sid}"),
+                    format!(
+                        "{} ({} {}, serial {})",
+                        s.system.hostname, s.system.os, s.system.os_version, s.system.serial
+                    ),
+                    Some(ActionRequest::DeviceBind {
+                        system_id: sid.into(),
+                        user_id: uid,
+                        bind: true,
+                    }),
+                    None,
+                )]
+            }
+            None => vec![item(
+                "device:none".into(),
+                "No device".into(),
+                None,
+                Some(
+                    "no device was chosen when the run started; bind one from the device's panel when it arrives"
+                        .into(),
+                ),
+            )],
+        },
+        _ => vec![],
+    })
+}
+
+/// Fills in the person a request is about when it was not known at the start (onboarding).
+pub(crate) fn fill_subject(request: &mut ActionRequest, uid: &str) {
+    use ActionRequest as R;
+    match request {
+        R::UserSuspend { user_id }
+        | R::UserActivate { user_id }
+        | R::UserUnlock { user_id }
+        | R::UserResetMfa { user_id }
+        | R::UserExpirePassword { user_id }
+        | R::UserResendEmail { user_id }
+        | R::AppAccess { user_id, .. }
+        | R::DeviceBind { user_id, .. }
+            if user_id.is_empty() =>
+        {
+            *user_id = uid.to_string()
+        }
+        R::GroupMembers { member_ids, .. } => {
+            for m in member_ids.iter_mut().filter(|m| m.is_empty()) {
+                *m = uid.to_string();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Starts the same template for several people: one per line (email, username or id), or a
+/// CSV whose header names an `email` or `username` column; for an onboarding, a CSV of new
+/// starters (username, email, firstname, lastname, department, job title). `input` holds the
+/// choices shared by all (the group and last day of an access request, onboarding groups).
+/// Returns the runs started and, for each entry not started, why.
+pub fn start_bulk(
+    cache: &mut Cache,
+    org_id: &str,
+    operator: &str,
+    template: &str,
+    people: &str,
+    input: &StartInput,
+) -> Result<(Vec<String>, Vec<String>)> {
+    let t = templates::get(cache, template).map_err(|e| ChecklistError::Invalid(e.to_string()))?;
+    // Who, and what to start for them (or why not).
+    let mut todo: Vec<(String, std::result::Result<StartInput, String>)> = vec![];
+    if t.base == "onboarding" {
+        for p in new_starters(people)? {
+            let who = if p.email.is_empty() {
+                p.username.clone()
+            } else {
+                p.email.clone()
+            };
+            let one = StartInput {
+                new_user: Some(p),
+                ..input.clone()
+            };
+            todo.push((who, Ok(one)));
+        }
+    } else {
+        for who in people_in(people) {
+            let found = match cache.user_detail(&who)? {
+                Some(d) => Ok(StartInput {
+                    user_id: d.user.id.clone(),
+                    ..input.clone()
+                }),
+                None => Err("not in the local copy".to_string()),
+            };
+            todo.push((who, found));
+        }
+    }
+    let (mut started, mut not_started) = (vec![], vec![]);
+    for (who, one) in todo {
+        match one.map(|i| start_run(cache, org_id, operator, template, &i)) {
+            Ok(Ok(id)) => started.push(id),
+            Ok(Err(ChecklistError::Invalid(why))) | Err(why) => not_started.push(format!("{who}: {why}")),
+            Ok(Err(e)) => return Err(e),
+        }
+    }
+    Ok((started, not_started))
+}
+
+/// Splits one CSV line (quotes allowed, "" for a quote inside).
+fn csv_cells(line: &str) -> Vec<String> {
+    let (mut cells, mut cur, mut quoted) = (vec![], String::new(), false);
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',' | ';' | '\t', false) => cells.push(std::mem::take(&mut cur).trim().to_string()),
+            _ => cur.push(c),
+        }
+    }
+    cells.push(cur.trim().to_string());
+    cells
+}
+
+/// New starters from a CSV with a header row naming at least `username` and `email`.
+pub fn new_starters(text: &str) -> Result<Vec<UserProfile>> {
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let header: Vec<String> = lines
+        .next()
+        .map(csv_cells)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|h| h.to_lowercase().replace([' ', '_'], ""))
+        .collect();
+    let col = |names: &[&str]| header.iter().position(|h| names.contains(&h.as_str()));
+    let (Some(u), Some(e)) = (col(&["username"]), col(&["email"])) else {
+        return Err(ChecklistError::Invalid(
+            "For several new starters, give a CSV whose first line names the columns: username, email (and firstname, lastname, department, jobtitle if you have them).".into(),
+        ));
+    };
+    let (f, l, d, j) = (
+        col(&["firstname", "givenname"]),
+        col(&["lastname", "surname", "familyname"]),
+        col(&["department"]),
+        col(&["jobtitle", "title"]),
+    );
+    Ok(lines
+        .map(|line| {
+            let cells = csv_cells(line);
+            let get = |i: Option<usize>| i.and_then(|i| cells.get(i)).cloned().unwrap_or_default();
+            UserProfile {
+                username: get(Some(u)),
+                email: get(Some(e)),
+                firstname: get(f),
+                lastname: get(l),
+                department: get(d),
+                job_title: get(j),
+                ..Default::default()
+            }
+        })
+        .collect())
+}
+
+/// The people named in a pasted list or a CSV export (Rollcall's own, JumpCloud's, HR's).
+pub fn people_in(text: &str) -> Vec<String> {
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty()).peekable();
+    let split = |l: &str| -> Vec<String> {
+        l.split([',', ';', '\t'])
+            .map(|c| c.trim().trim_matches('"').trim().to_string())
+            .collect()
+    };
+    let header = lines.peek().map(|l| split(l)).unwrap_or_default();
+    let column = ["email", "username", "id", "_id"]
+        .iter()
+        .find_map(|want| header.iter().position(|h| h.eq_ignore_ascii_case(want)));
+    match column {
+        Some(c) => lines
+            .skip(1)
+            .filter_map(|l| split(l).get(c).cloned())
+            .filter(|c| !c.is_empty())
+            .collect(),
+        None => lines.flat_map(split).filter(|c| !c.is_empty()).collect(),
+    }
+}
+
+/// The steps that act on what a person holds; they read it from JumpCloud when they run.
+pub(crate) fn reads_live(kind: &str) -> bool {
+    matches!(
+        kind,
+        "capture" | "remove_groups" | "remove_apps" | "lock_devices" | "wipe_devices"
+    )
+}
+
+/// What a step's preview should tell the admin beside its items.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct StepPreview {
+    /// The step reads what the person holds from JumpCloud when it runs (and acts on that).
+    pub reads_live: bool,
+    /// The local copy is still being filled: the preview may be missing what is loading.
+    pub loading: Option<String>,
+}
+
+/// The preview note of a step of `kind`, given the state of the local copy (`complete`,
+/// `partial` while the first import runs or after it stopped, `empty`).
+pub fn step_preview(kind: &str, snapshot_state: &str) -> StepPreview {
+    let live = reads_live(kind);
+    let what = match kind {
+        "capture" => "group memberships, app access and device bindings",
+        "remove_groups" => "group memberships",
+        "remove_apps" => "app access",
+        _ => "device bindings",
+    };
+    StepPreview {
+        reads_live: live,
+        loading: (live && snapshot_state != "complete").then(|| {
+            format!(
+                "The first import of this organisation has not finished, so {what} may be missing from this preview. When the step runs it reads them from JumpCloud and acts on what is there."
+            )
+        }),
+    }
+}

@@ -40,45 +40,14 @@ pub fn init(log_dir: &Path) -> Result<LogGuard, String> {
 
 /// The path of today's log file (the rolling appender names files `rollcall.YYYY-MM-DD.log`).
 pub fn current_log_file(log_dir: &Path) -> PathBuf {
-    let today = time_today_utc();
+    // The appender rotates on UTC days.
+    let today = rollcall_cache::dates::today_utc();
     log_dir.join(format!("{FILE_PREFIX}.{today}.{FILE_SUFFIX}"))
-}
-
-/// Today's date in UTC as `YYYY-MM-DD` (the appender rotates on UTC days).
-fn time_today_utc() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn civil_dates_match_known_days() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
-        assert_eq!(civil_from_days(20_415), (2025, 11, 23));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29), "leap day");
-    }
 
     #[test]
     fn log_file_is_named_like_the_appender_names_it() {

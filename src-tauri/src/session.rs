@@ -7,6 +7,7 @@ use crate::keys;
 use crate::orgs::{OrgEntry, RegionName, Registry};
 use crate::paths::AppPaths;
 use jumpcloud::{ApiKey, Client, ClientConfig, Method};
+use rollcall_cache::lock;
 use rollcall_cache::{Cache, OpenOutcome, SnapshotInfo};
 use rollcall_core::access::Access;
 use rollcall_core::actions::Actor;
@@ -43,13 +44,13 @@ pub struct ActiveOrg {
 
 impl ActiveOrg {
     pub fn cache(&self) -> MutexGuard<'_, Cache> {
-        self.cache.lock().unwrap_or_else(|p| p.into_inner())
+        lock(&self.cache)
     }
     pub fn stats(&self) -> MutexGuard<'_, Cache> {
-        self.stats.lock().unwrap_or_else(|p| p.into_inner())
+        lock(&self.stats)
     }
     pub fn access(&self) -> Option<Access> {
-        self.access.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        lock(&self.access).clone()
     }
 }
 
@@ -109,10 +110,6 @@ pub struct Session {
     pub sync_error: Mutex<Option<String>>,
     /// The demo simulator starts afresh with each launch: its copy is re-synced once per run.
     pub demo_synced: std::sync::atomic::AtomicBool,
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Who is acting, for the audit trail: the OS account running Rollcall.

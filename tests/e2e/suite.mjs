@@ -591,10 +591,24 @@ const tests = [
           assert(pdf.includes(head), `the PDF report lacks "${t}"`);
         }
 
-        // A mistake: "Restore access" re-adds the captured groups, each request tied to the run.
-        await jsClick(s, $("run-restore"));
-        await s.waitForText(".notices", "Restored", 15_000);
+        // A mistake: "Restore access" re-adds what was captured and JumpCloud no longer holds.
+        // The relaunched demo simulator started afresh (the person is back in every group), so
+        // take them out of one group first, as the removal step did.
         const uid2 = target.user._id;
+        const key = adminKey(await sim(base, "/__sim/info"));
+        const held = await simApi(base, key, `/api/v2/users/${uid2}/memberof`);
+        assert(held.length > 0, "the person is in no group to restore");
+        const out = await fetch(
+          `${base}/api/v2/usergroups/${held[0].id}/members`,
+          {
+            method: "POST",
+            headers: { "x-api-key": key, "content-type": "application/json" },
+            body: JSON.stringify({ op: "remove", type: "user", id: uid2 }),
+          },
+        );
+        assert(out.ok, `taking the person out of a group: HTTP ${out.status}`);
+        await jsClick(s, $("run-restore"));
+        await s.waitForText(".notices", "Verified", 15_000);
         const adds = (await sim(base, "/__sim/requests")).filter(
           (r) =>
             r.method === "POST" &&
@@ -602,7 +616,10 @@ const tests = [
             r.body.includes(uid2) &&
             r.body.includes('"add"'),
         );
-        assert(adds.length > 0, "Restore access sent no group re-add");
+        assert(
+          adds.length === 1 && adds[0].path.includes(held[0].id),
+          `Restore access should re-add only the one group JumpCloud lacks; it sent ${adds.length}`,
+        );
         await click(s, $("nav-activity"));
         await s.find($("activity-run"), 10_000);
       } finally {
@@ -619,7 +636,10 @@ const tests = [
         await s.waitForText($("notice-ok"), "Sync finished", 60_000);
         const base = demoBase();
         const key = adminKey(await sim(base, "/__sim/info"));
-        const headers = { "x-api-key": key, "content-type": "application/json" };
+        const headers = {
+          "x-api-key": key,
+          "content-type": "application/json",
+        };
         // An active person in at least two groups (names without markup, to search by).
         let user;
         let before = [];
@@ -650,11 +670,14 @@ const tests = [
         });
         assert(created.ok, `creating the late group: HTTP ${created.status}`);
         const late = await created.json();
-        const added = await fetch(`${base}/api/v2/usergroups/${late.id}/members`, {
-          method: "POST",
-          headers,
-          body: JSON.stringify({ op: "add", type: "user", id: user._id }),
-        });
+        const added = await fetch(
+          `${base}/api/v2/usergroups/${late.id}/members`,
+          {
+            method: "POST",
+            headers,
+            body: JSON.stringify({ op: "add", type: "user", id: user._id }),
+          },
+        );
         assert(added.ok, `adding to the late group: HTTP ${added.status}`);
         const preview = await s.textOf($("step-1"));
         assert(
@@ -672,12 +695,19 @@ const tests = [
         await jsClick(s, $("step-1-run"));
         await s.waitForText($("step-1-state"), "done", 30_000);
         const removed = await s.textOf($("step-1"));
-        for (const t of ["added since the preview: Late group", "Verified at"]) {
+        for (const t of [
+          "added since the preview: Late group",
+          "Verified at",
+        ]) {
           assert(removed.includes(t), `step 2 lacks "${t}": ${removed}`);
         }
         await shot(s, "checklist-live-read");
 
-        const left = await simApi(base, key, `/api/v2/users/${user._id}/memberof`);
+        const left = await simApi(
+          base,
+          key,
+          `/api/v2/users/${user._id}/memberof`,
+        );
         assert(
           left.length === 0,
           `JumpCloud still lists ${left.length} groups for the person`,

@@ -1,56 +1,14 @@
 //! Reads from the open org's cache: paged, sorted, filtered lists with facet counts, search,
 //! detail panels, the activity trail, CSV export. Nothing here touches the network.
 
-use crate::error::{AppError, AppResult};
+use crate::commands::blocking::{read, read_on, Reader};
+use crate::error::AppResult;
 use crate::session::Session;
 use rollcall_cache::*;
 use serde::Serialize;
 use specta::Type;
 use tauri::{AppHandle, State};
 use tracing::instrument;
-
-/// Which reader connection a query uses.
-#[derive(Clone, Copy)]
-enum Reader {
-    /// Pages, search, panels: what a click waits on.
-    Interactive,
-    /// Facet counts and group sizes (hundreds of ms on a large org).
-    Aggregates,
-}
-
-/// Runs a read on the cache connection off the async runtime's threads.
-async fn read<T: Send + 'static>(
-    session: &Session,
-    what: &'static str,
-    f: impl FnOnce(&Cache) -> rollcall_cache::Result<T> + Send + 'static,
-) -> AppResult<T> {
-    read_on(session, Reader::Interactive, what, f).await
-}
-
-async fn read_on<T: Send + 'static>(
-    session: &Session,
-    reader: Reader,
-    what: &'static str,
-    f: impl FnOnce(&Cache) -> rollcall_cache::Result<T> + Send + 'static,
-) -> AppResult<T> {
-    let org = session.active()?;
-    tauri::async_runtime::spawn_blocking(move || {
-        let started = std::time::Instant::now();
-        let cache = match reader {
-            Reader::Interactive => org.cache(),
-            Reader::Aggregates => org.stats(),
-        };
-        let waited = started.elapsed();
-        let out = f(&cache).map_err(AppError::from);
-        let ms = started.elapsed().as_millis() as u64;
-        if ms >= 50 {
-            tracing::info!(what, ms, waited_ms = waited.as_millis() as u64, "slow cache read");
-        }
-        out
-    })
-    .await
-    .map_err(|e| AppError::internal(format!("a cache read stopped: {e}")))?
-}
 
 #[tauri::command]
 #[specta::specta]
@@ -187,7 +145,8 @@ pub async fn export_csv(
     let file_name = format!("{}-{name}-{}.csv", safe_name(&org.entry.name), &date[..10]);
     let title = format!("Export {name} as CSV");
     crate::dialogs::save_as(&app, &title, &file_name, ("CSV", "csv"), || async {
-        let (text, rows) = read(&session, "csv export", move |c| match &request {
+        // Its own connection: a long export never holds the one pages and panels wait on.
+        let (text, rows) = read_on(&session, Reader::Export, "csv export", move |c| match &request {
             ExportRequest::Users { query } => rollcall_core::export::users_csv(c, query),
             ExportRequest::Systems { query } => rollcall_core::export::systems_csv(c, query),
         })

@@ -2,6 +2,7 @@
 //! (device steps ask the same native confirmation as a device's panel), export the evidence;
 //! the org's templates (edit, reset, export, import); access grants due for removal.
 
+use crate::commands::blocking::{read, with_org};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::events;
 use crate::session::Session;
@@ -76,15 +77,19 @@ impl From<TemplateError> for AppError {
 }
 
 /// A change to the open org's checklist records (runs, steps, templates), made in its file
-/// (`f` gets the cache and the org id), then announced so the views refresh.
-fn change_checklists<T>(
+/// on the blocking pool (`f` gets the cache and the org id), then announced so the views
+/// refresh.
+async fn change_checklists<T: Send + 'static>(
     app: &AppHandle,
     session: &Session,
-    f: impl FnOnce(&mut rollcall_cache::Cache, &str) -> Result<T, AppError>,
+    f: impl FnOnce(&mut rollcall_cache::Cache, &str) -> Result<T, AppError> + Send + 'static,
 ) -> AppResult<T> {
-    let org = session.active()?;
-    let out = f(&mut org.cache(), &org.entry.id)?;
-    events::cache_changed(app, &org.entry.id, &["checklists"]);
+    let (out, org_id) = with_org(session, move |org| {
+        let out = f(&mut org.cache(), &org.entry.id)?;
+        Ok((out, org.entry.id.clone()))
+    })
+    .await?;
+    events::cache_changed(app, &org_id, &["checklists"]);
     Ok(out)
 }
 
@@ -93,16 +98,17 @@ fn change_checklists<T>(
 #[tauri::command]
 #[specta::specta]
 #[instrument(skip(app, session), err(Debug))]
-pub fn checklist_start(
+pub async fn checklist_start(
     app: AppHandle,
     session: State<'_, Session>,
     template: String,
     input: StartInput,
 ) -> AppResult<String> {
     let operator = crate::session::operator();
-    change_checklists(&app, &session, |cache, org_id| {
+    change_checklists(&app, &session, move |cache, org_id| {
         Ok(checklists::start_run(cache, org_id, &operator, &template, &input)?)
     })
+    .await
 }
 
 /// Runs started for several people at once.
@@ -118,7 +124,7 @@ pub struct BulkStart {
 #[tauri::command]
 #[specta::specta]
 #[instrument(skip(app, session, people), err(Debug))]
-pub fn checklist_start_bulk(
+pub async fn checklist_start_bulk(
     app: AppHandle,
     session: State<'_, Session>,
     template: String,
@@ -126,30 +132,33 @@ pub fn checklist_start_bulk(
     input: StartInput,
 ) -> AppResult<BulkStart> {
     let operator = crate::session::operator();
-    change_checklists(&app, &session, |cache, org_id| {
+    change_checklists(&app, &session, move |cache, org_id| {
         let (started, unknown) = checklists::start_bulk(cache, org_id, &operator, &template, &people, &input)?;
         Ok(BulkStart { started, unknown })
     })
+    .await
 }
 
 #[tauri::command]
 #[specta::specta]
 #[instrument(skip(session), err(Debug))]
-pub fn checklist_runs(session: State<'_, Session>) -> AppResult<Vec<RunRow>> {
-    Ok(session.active()?.cache().runs()?)
+pub async fn checklist_runs(session: State<'_, Session>) -> AppResult<Vec<RunRow>> {
+    read(&session, "checklist runs", |c| c.runs()).await
 }
 
 #[tauri::command]
 #[specta::specta]
 #[instrument(skip(session), err(Debug))]
-pub fn checklist_run(session: State<'_, Session>, run_id: String) -> AppResult<RunView> {
-    let org = session.active()?;
-    let cache = org.cache();
-    let found = cache.run(&run_id)?;
-    let (run, steps) =
-        found.ok_or_else(|| AppError::new(ErrorCode::NotFound, "That checklist run is not in this organisation."))?;
-    let state = cache.snapshot()?.state;
-    view(run, steps, &state)
+pub async fn checklist_run(session: State<'_, Session>, run_id: String) -> AppResult<RunView> {
+    with_org(&session, move |org| {
+        let cache = org.cache();
+        let found = cache.run(&run_id)?;
+        let (run, steps) =
+            found.ok_or_else(|| AppError::new(ErrorCode::NotFound, "That checklist run is not in this organisation."))?;
+        let state = cache.snapshot()?.state;
+        view(run, steps, &state)
+    })
+    .await
 }
 
 /// Runs one step (its remaining items), confirming device items natively.
@@ -233,8 +242,8 @@ pub async fn checklist_restore(app: AppHandle, session: State<'_, Session>, run_
 #[tauri::command]
 #[specta::specta]
 #[instrument(skip(session), err(Debug))]
-pub fn checklist_grants(session: State<'_, Session>) -> AppResult<Vec<Grant>> {
-    Ok(checklists::grants(&session.active()?.cache())?)
+pub async fn checklist_grants(session: State<'_, Session>) -> AppResult<Vec<Grant>> {
+    with_org(&session, |org| Ok(checklists::grants(&org.cache())?)).await
 }
 
 /// Removes an access request's grant now (one request, audited with its run).
@@ -248,16 +257,17 @@ pub async fn checklist_grant_remove(app: AppHandle, session: State<'_, Session>,
 #[tauri::command]
 #[specta::specta]
 #[instrument(skip(app, session), err(Debug))]
-pub fn checklist_step_skip(
+pub async fn checklist_step_skip(
     app: AppHandle,
     session: State<'_, Session>,
     run_id: String,
     idx: u32,
     reason: String,
 ) -> AppResult<StepRow> {
-    change_checklists(&app, &session, |cache, _| {
+    change_checklists(&app, &session, move |cache, _| {
         Ok(checklists::skip_step(cache, &run_id, idx, &reason)?)
     })
+    .await
 }
 
 /// Saves the run's evidence report as `format` (`pdf` or `csv`) through the native save
@@ -320,8 +330,8 @@ pub struct TemplateCatalog {
 #[tauri::command]
 #[specta::specta]
 #[instrument(skip(session), err(Debug))]
-pub fn checklist_templates(session: State<'_, Session>) -> AppResult<TemplateCatalog> {
-    let templates = templates::list(&session.active()?.cache())?;
+pub async fn checklist_templates(session: State<'_, Session>) -> AppResult<TemplateCatalog> {
+    let templates = with_org(&session, |org| Ok(templates::list(&org.cache())?)).await?;
     let kinds = templates::KINDS
         .iter()
         .map(|(k, t, b)| StepKind {
@@ -337,16 +347,16 @@ pub fn checklist_templates(session: State<'_, Session>) -> AppResult<TemplateCat
 #[tauri::command]
 #[specta::specta]
 #[instrument(skip(app, session), err(Debug))]
-pub fn checklist_template_save(app: AppHandle, session: State<'_, Session>, template: Template) -> AppResult<()> {
-    change_checklists(&app, &session, |cache, _| Ok(templates::save(cache, &template)?))
+pub async fn checklist_template_save(app: AppHandle, session: State<'_, Session>, template: Template) -> AppResult<()> {
+    change_checklists(&app, &session, move |cache, _| Ok(templates::save(cache, &template)?)).await
 }
 
 /// Puts a built-in template back as shipped, or deletes one of the org's own.
 #[tauri::command]
 #[specta::specta]
 #[instrument(skip(app, session), err(Debug))]
-pub fn checklist_template_reset(app: AppHandle, session: State<'_, Session>, id: String) -> AppResult<()> {
-    change_checklists(&app, &session, |cache, _| Ok(templates::reset(cache, &id)?))
+pub async fn checklist_template_reset(app: AppHandle, session: State<'_, Session>, id: String) -> AppResult<()> {
+    change_checklists(&app, &session, move |cache, _| Ok(templates::reset(cache, &id)?)).await
 }
 
 /// Saves a template as a JSON file (native save dialog); returns the path, None when cancelled.
@@ -358,7 +368,10 @@ pub async fn checklist_template_export(
     session: State<'_, Session>,
     id: String,
 ) -> AppResult<Option<String>> {
-    let t = templates::get(&session.active()?.cache(), &id)?;
+    let t = {
+        let id = id.clone();
+        with_org(&session, move |org| Ok(templates::get(&org.cache(), &id)?)).await?
+    };
     let title = format!("Export the template \"{}\"", t.name);
     let name = format!("{id}.rollcall-template.json");
     let saved = crate::dialogs::save_as(&app, &title, &name, ("JSON", "json"), || async {
@@ -388,8 +401,9 @@ pub async fn checklist_template_import(
     let Some(path) = crate::dialogs::ask_open_path(&app, "Import a checklist template", ("JSON", "json")).await? else {
         return Ok(None);
     };
-    let text = crate::dialogs::read_text(&path)?;
-    let (template, unmatched) = change_checklists(&app, &session, |cache, _| Ok(templates::import(cache, &text)?))?;
+    let text = crate::commands::blocking::blocking(move || crate::dialogs::read_text(&path)).await?;
+    let (template, unmatched) =
+        change_checklists(&app, &session, move |cache, _| Ok(templates::import(cache, &text)?)).await?;
     Ok(Some(TemplateImport { template, unmatched }))
 }
 
@@ -402,5 +416,6 @@ pub async fn checklist_people_file(app: AppHandle) -> AppResult<Option<String>> 
     let Some(path) = crate::dialogs::ask_open_path(&app, "Choose a CSV of people", ("CSV", "csv")).await? else {
         return Ok(None);
     };
-    Ok(Some(crate::dialogs::read_text(&path)?))
+    let text = crate::commands::blocking::blocking(move || crate::dialogs::read_text(&path)).await?;
+    Ok(Some(text))
 }

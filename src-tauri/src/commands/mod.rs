@@ -1,6 +1,7 @@
 //! Tauri commands: each a few lines that call into a crate and map its error to `AppError`.
 
 pub mod act;
+pub mod blocking;
 pub mod browse;
 pub mod checklists;
 pub mod org;
@@ -31,6 +32,6 @@ pub struct AppInfo {
 #[tauri::command]
 #[specta::specta]
 #[instrument(skip(shell), err(Debug))]
-pub fn app_info(shell: State<'_, Shell>) -> AppResult<AppInfo> {
+pub async fn app_info(shell: State<'_, Shell>) -> AppResult<AppInfo> {
     Ok(shell.app_info())
 }

@@ -1,5 +1,6 @@
 //! Connecting, switching, removing organisations; status; sync.
 
+use crate::commands::blocking::blocking;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::events;
 use crate::keys;
@@ -91,6 +92,12 @@ impl ConnectInput {
     }
 }
 
+/// Opens an org (its key from the keyring, its file) on the blocking pool.
+async fn activate(app: &AppHandle, entry: OrgEntry) -> AppResult<std::sync::Arc<crate::session::ActiveOrg>> {
+    let app = app.clone();
+    blocking(move || tauri::Manager::state::<Session>(&app).activate(entry)).await
+}
+
 /// After an org is opened: checks its cache file in the background (a damaged file is moved
 /// aside and replaced by an empty one the next sync fills) and learns the admin's access.
 fn probe_in_background(app: &AppHandle, session: &Session) {
@@ -151,9 +158,13 @@ pub async fn access_refresh(app: AppHandle, session: State<'_, Session>) -> AppR
 
 #[tauri::command]
 #[specta::specta]
-#[instrument(skip(session), err(Debug))]
-pub fn org_status(session: State<'_, Session>) -> AppResult<OrgStatus> {
-    Ok(session.status())
+#[instrument(skip(app), err(Debug))]
+pub async fn org_status(app: AppHandle) -> AppResult<OrgStatus> {
+    crate::commands::blocking::blocking(move || {
+        let session: State<'_, Session> = tauri::Manager::state(&app);
+        Ok(session.status())
+    })
+    .await
 }
 
 /// "Test connection": nothing is stored.
@@ -178,13 +189,14 @@ pub async fn org_connect(app: AppHandle, session: State<'_, Session>, input: Con
         send_org_id: !input.org_id.trim().is_empty(),
         demo: false,
     };
-    keys::store(&entry.id, &input.api_key)?;
-    let org = session.activate(entry)?;
+    let (id, key) = (entry.id.clone(), input.api_key.clone());
+    blocking(move || keys::store(&id, &key)).await?;
+    let org = activate(&app, entry).await?;
     // "Test connection" just probed with this key: keep what it found.
     if let Err(e) = rollcall_core::access::keep(&org.cache(), &org.client, &found.access) {
         tracing::warn!(error = %e, "could not keep the admin's access");
     }
-    *org.access.lock().unwrap_or_else(|p| p.into_inner()) = Some(found.access);
+    *rollcall_cache::lock(&org.access) = Some(found.access);
     session.set_connectivity(Connectivity::Online);
     events::status_changed(&app);
     Ok(session.status())
@@ -196,7 +208,7 @@ pub async fn org_connect(app: AppHandle, session: State<'_, Session>, input: Con
 #[instrument(skip(app, session), err(Debug))]
 pub async fn org_open_demo(app: AppHandle, session: State<'_, Session>) -> AppResult<OrgStatus> {
     let entry = session.demo_entry()?;
-    session.activate(entry)?;
+    activate(&app, entry).await?;
     probe_in_background(&app, &session);
     Ok(session.status())
 }
@@ -206,15 +218,12 @@ pub async fn org_open_demo(app: AppHandle, session: State<'_, Session>) -> AppRe
 #[specta::specta]
 #[instrument(skip(app, session), err(Debug))]
 pub async fn org_switch(app: AppHandle, session: State<'_, Session>, org_id: String) -> AppResult<OrgStatus> {
-    let entry = session
-        .registry
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
+    let entry = rollcall_cache::lock(&session.registry)
         .get(&org_id)
         .cloned()
         .ok_or_else(|| AppError::new(ErrorCode::NotFound, "That organisation is not in the list any more."))?;
     let entry = if entry.demo { session.demo_entry()? } else { entry };
-    session.activate(entry)?;
+    activate(&app, entry).await?;
     probe_in_background(&app, &session);
     events::status_changed(&app);
     Ok(session.status())
@@ -225,10 +234,7 @@ pub async fn org_switch(app: AppHandle, session: State<'_, Session>, org_id: Str
 #[specta::specta]
 #[instrument(skip(app, session), err(Debug))]
 pub async fn org_remove(app: AppHandle, session: State<'_, Session>, org_id: String) -> AppResult<OrgStatus> {
-    let name = session
-        .registry
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
+    let name = rollcall_cache::lock(&session.registry)
         .get(&org_id)
         .map(|o| o.name.clone())
         .ok_or_else(|| AppError::new(ErrorCode::NotFound, "That organisation is not in the list any more."))?;
@@ -246,7 +252,8 @@ pub async fn org_remove(app: AppHandle, session: State<'_, Session>, org_id: Str
     if !confirmed {
         return Err(AppError::new(ErrorCode::Cancelled, "Nothing was removed."));
     }
-    session.remove(&org_id)?;
+    let app2 = app.clone();
+    blocking(move || tauri::Manager::state::<Session>(&app2).remove(&org_id)).await?;
     events::status_changed(&app);
     Ok(session.status())
 }
@@ -266,7 +273,7 @@ pub async fn sync_start(
     }
     let token = CancelToken::default();
     {
-        let mut running = session.sync_cancel.lock().unwrap_or_else(|p| p.into_inner());
+        let mut running = rollcall_cache::lock(&session.sync_cancel);
         if running.is_some() {
             return Err(AppError::new(ErrorCode::Conflict, "A sync is already running."));
         }
@@ -282,7 +289,7 @@ pub async fn sync_start(
     let app2 = app.clone();
     let progress = move |p: SyncProgress| {
         if matches!(p, SyncProgress::Items { .. }) {
-            let mut last = last_sent.lock().unwrap_or_else(|e| e.into_inner());
+            let mut last = rollcall_cache::lock(&last_sent);
             if last.elapsed() < Duration::from_millis(100) {
                 return;
             }
@@ -294,7 +301,7 @@ pub async fn sync_start(
         let _ = on_progress.send(p);
     };
     let result = rollcall_core::sync_org(&org.client, &org.cache_path, &opts, &progress, &token).await;
-    *session.sync_cancel.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    *rollcall_cache::lock(&session.sync_cancel) = None;
     let api_error = match &result {
         Err(rollcall_core::SyncError::Api(e)) => Some(e),
         _ => None,
@@ -303,8 +310,7 @@ pub async fn sync_start(
         Some(e) => Err(e),
         None => Ok(()),
     });
-    *session.sync_error.lock().unwrap_or_else(|p| p.into_inner()) =
-        result.as_ref().err().map(|e| format!("The last sync stopped: {e}"));
+    *rollcall_cache::lock(&session.sync_error) = result.as_ref().err().map(|e| format!("The last sync stopped: {e}"));
     if result.is_ok() && org.entry.demo {
         session.demo_synced.store(true, std::sync::atomic::Ordering::SeqCst);
     }
@@ -319,8 +325,8 @@ pub async fn sync_start(
 #[tauri::command]
 #[specta::specta]
 #[instrument(skip(session), err(Debug))]
-pub fn sync_cancel(session: State<'_, Session>) -> AppResult<()> {
-    if let Some(t) = session.sync_cancel.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+pub async fn sync_cancel(session: State<'_, Session>) -> AppResult<()> {
+    if let Some(t) = rollcall_cache::lock(&session.sync_cancel).as_ref() {
         t.cancel();
     }
     Ok(())
@@ -360,13 +366,7 @@ pub fn open_at_launch(app: &AppHandle, demo: bool) {
     let entry = if demo {
         session.demo_entry()
     } else {
-        match session
-            .registry
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .last_active()
-            .cloned()
-        {
+        match rollcall_cache::lock(&session.registry).last_active().cloned() {
             Some(e) if e.demo => session.demo_entry(),
             Some(e) => Ok(e),
             None => return,
@@ -376,7 +376,7 @@ pub fn open_at_launch(app: &AppHandle, demo: bool) {
         Ok(_) => probe_in_background(app, &session),
         Err(e) => {
             tracing::error!(error = %e, "could not open the last organisation");
-            *session.sync_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e.message);
+            *rollcall_cache::lock(&session.sync_error) = Some(e.message);
         }
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod checklists;
+pub mod dates;
 pub mod db;
 pub mod error;
 pub mod history;
@@ -20,6 +21,7 @@ pub mod write;
 
 pub use audit::{AuditEntry, AuditIntent, AuditQuery};
 pub use checklists::{RunRow, StepRow};
+pub use dates::{format_ms, parse_ms};
 pub use db::OpenOutcome;
 pub use error::{CacheError, Result};
 pub use live::PersonAccess;
@@ -85,6 +87,13 @@ impl Cache {
     pub fn connection(&self) -> &rusqlite::Connection {
         &self.conn
     }
+}
+
+/// Locks a mutex, taking over one that a panicking thread left poisoned: what Rollcall keeps
+/// behind a mutex (a connection, a flag) is consistent between statements, and a panic in one
+/// command must not lock the admin out of the rest. The one place this rule is written.
+pub fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// The cache file of an org inside the app's data dir.

@@ -10,6 +10,7 @@ use crate::access::Access;
 use crate::convert;
 use crate::sync::now_rfc3339;
 use jumpcloud::{Client, Error, Method};
+use rollcall_cache::lock;
 use rollcall_cache::{AuditIntent, Cache, CacheError, SystemRow, UserRow};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -274,18 +275,17 @@ pub(crate) fn user_label(u: &UserRow) -> String {
     }
 }
 
-fn pin6() -> String {
-    use std::hash::{BuildHasher, Hasher};
-    // RandomState is keyed from the OS's random source once per process; mixing in the clock
-    // makes each call differ.
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0),
-    );
-    format!("{:06}", h.finish() % 1_000_000)
+/// A 6-digit PIN for a macOS lock or erase, from the OS's random source (uniform: draws past
+/// the last whole million are drawn again). None when the OS has no random source to give.
+fn pin6() -> Option<String> {
+    loop {
+        let mut b = [0u8; 4];
+        getrandom::fill(&mut b).ok()?;
+        let n = u32::from_le_bytes(b);
+        if n < 4_294_000_000 {
+            return Some(format!("{:06}", n % 1_000_000));
+        }
+    }
 }
 
 fn must<T>(v: Option<T>, what: &str) -> Result<T, ActionError> {
@@ -500,7 +500,14 @@ pub fn plan(cache: &Cache, access: &Access, request: ActionRequest) -> Result<Ac
                     )));
                 }
             }
-            let pin = matches!(route, Route::AppleMdm { pin: true }).then(pin6);
+            let pin = match route {
+                Route::AppleMdm { pin: true } => Some(pin6().ok_or_else(|| {
+                    ActionError::Invalid(
+                        "The operating system gave no random numbers to make the device PIN; nothing was sent.".into(),
+                    )
+                })?),
+                _ => None,
+            };
             let owner = d
                 .owner
                 .as_ref()
@@ -563,10 +570,6 @@ pub struct Actor {
     pub org_id: String,
     pub operator: String,
     pub run_id: Option<String>,
-}
-
-fn lock(cache: &Mutex<Cache>) -> std::sync::MutexGuard<'_, Cache> {
-    cache.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Parameters recorded in the audit trail: the request without secrets (Rollcall's requests
@@ -1129,9 +1132,10 @@ mod tests {
 
     #[test]
     fn pins_are_six_digits() {
-        for _ in 0..50 {
-            let p = pin6();
+        let pins: std::collections::BTreeSet<String> = (0..50).map(|_| pin6().unwrap()).collect();
+        for p in &pins {
             assert!(p.len() == 6 && p.chars().all(|c| c.is_ascii_digit()), "{p}");
         }
+        assert!(pins.len() > 45, "random, not repeated: {pins:?}");
     }
 }

@@ -166,7 +166,7 @@ pub async fn gather_live(
     run_id: &str,
 ) -> Result<Evidence, ChecklistError> {
     use futures_util::StreamExt;
-    let mut report = gather(&cache.lock().unwrap_or_else(|p| p.into_inner()), run_id)?;
+    let mut report = gather(&rollcall_cache::lock(cache), run_id)?;
     let run = report.run.clone();
     if run.subject_id.is_empty() {
         return Ok(report);

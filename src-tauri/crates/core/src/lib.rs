@@ -7,6 +7,7 @@ pub mod actions;
 pub mod checklists;
 pub mod connect;
 pub mod convert;
+pub mod csv_read;
 pub mod evidence;
 pub mod export;
 pub mod live;

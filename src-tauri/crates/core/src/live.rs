@@ -6,6 +6,7 @@
 use crate::convert;
 use crate::sync::now_rfc3339;
 use jumpcloud::{Client, Error, Method};
+use rollcall_cache::lock;
 use rollcall_cache::{Cache, PersonAccess, SystemRow};
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -63,10 +64,6 @@ pub struct LiveReadError {
     pub part: Part,
     #[source]
     pub source: Error,
-}
-
-fn lock(cache: &Mutex<Cache>) -> std::sync::MutexGuard<'_, Cache> {
-    cache.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Reads `parts` of what `user_id` holds now (every page of each listing), names what the

@@ -190,13 +190,9 @@ impl Run<'_> {
     }
 }
 
+/// Now, as Rollcall stores times (`YYYY-MM-DDTHH:MM:SS.mmmZ`).
 pub fn now_rfc3339() -> String {
-    rollcall_cache::format_ms(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or(0),
-    )
+    rollcall_cache::dates::now_rfc3339()
 }
 
 /// Runs a full sync of the org behind `client` into the cache file at `cache_path`.

@@ -25,6 +25,7 @@ use crate::live::LiveReadError;
 use crate::sync::now_rfc3339;
 use futures_util::future::BoxFuture;
 use jumpcloud::Client;
+pub(crate) use rollcall_cache::lock;
 use rollcall_cache::{Cache, CacheError, RunRow, StepRow};
 use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
@@ -56,10 +57,6 @@ pub enum ChecklistError {
 }
 
 type Result<T> = std::result::Result<T, ChecklistError>;
-
-pub(crate) fn lock(cache: &Mutex<Cache>) -> std::sync::MutexGuard<'_, Cache> {
-    cache.lock().unwrap_or_else(|p| p.into_inner())
-}
 
 pub(crate) fn item(key: String, label: String, request: Option<ActionRequest>, note: Option<String>) -> StepItem {
     StepItem {
@@ -106,7 +103,7 @@ pub struct StartInput {
 
 /// Today's date (UTC), YYYY-MM-DD.
 pub fn today() -> String {
-    now_rfc3339().chars().take(10).collect()
+    rollcall_cache::dates::today_utc()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -145,13 +142,9 @@ pub(crate) fn insert(
     Ok(id)
 }
 
-/// A new run id: time-ordered and unique enough for one org's file.
+/// A new run id: a UUID v7 (time-ordered, unique).
 fn run_id() -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    format!("run-{now:x}")
+    format!("run-{}", uuid::Uuid::now_v7())
 }
 
 /// The run, step `idx`, and all the run's steps.

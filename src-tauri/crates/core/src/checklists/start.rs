@@ -88,12 +88,8 @@ pub fn start_run(
             ));
         };
         let expires = input.expires_on.clone().unwrap_or_default();
-        let valid_date = expires.len() == 10
-            && expires
-                .chars()
-                .enumerate()
-                .all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
-        if !valid_date {
+        let expires = expires.trim().to_string();
+        if expires.len() != 10 || rollcall_cache::dates::parse_date(&expires).is_none() {
             return Err(ChecklistError::Invalid(
                 "Give the last day of the access as a date (YYYY-MM-DD).".into(),
             ));
@@ -418,31 +414,11 @@ pub fn start_bulk(
     Ok((started, not_started))
 }
 
-/// Splits one CSV line (quotes allowed, "" for a quote inside).
-fn csv_cells(line: &str) -> Vec<String> {
-    let (mut cells, mut cur, mut quoted) = (vec![], String::new(), false);
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                cur.push('"');
-                chars.next();
-            }
-            ('"', _) => quoted = !quoted,
-            (',' | ';' | '\t', false) => cells.push(std::mem::take(&mut cur).trim().to_string()),
-            _ => cur.push(c),
-        }
-    }
-    cells.push(cur.trim().to_string());
-    cells
-}
-
 /// New starters from a CSV with a header row naming at least `username` and `email`.
 pub fn new_starters(text: &str) -> Result<Vec<UserProfile>> {
-    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
-    let header: Vec<String> = lines
+    let mut rows = crate::csv_read::rows(text).into_iter();
+    let header: Vec<String> = rows
         .next()
-        .map(csv_cells)
         .unwrap_or_default()
         .into_iter()
         .map(|h| h.to_lowercase().replace([' ', '_'], ""))
@@ -459,9 +435,8 @@ pub fn new_starters(text: &str) -> Result<Vec<UserProfile>> {
         col(&["department"]),
         col(&["jobtitle", "title"]),
     );
-    Ok(lines
-        .map(|line| {
-            let cells = csv_cells(line);
+    Ok(rows
+        .map(|cells| {
             let get = |i: Option<usize>| i.and_then(|i| cells.get(i)).cloned().unwrap_or_default();
             UserProfile {
                 username: get(Some(u)),
@@ -476,25 +451,22 @@ pub fn new_starters(text: &str) -> Result<Vec<UserProfile>> {
         .collect())
 }
 
-/// The people named in a pasted list or a CSV export (Rollcall's own, JumpCloud's, HR's).
+/// The people named in a pasted list (one per line) or a CSV export (Rollcall's own,
+/// JumpCloud's, HR's) whose header names an `email`, `username` or `id` column.
 pub fn people_in(text: &str) -> Vec<String> {
-    let mut lines = text.lines().filter(|l| !l.trim().is_empty()).peekable();
-    let split = |l: &str| -> Vec<String> {
-        l.split([',', ';', '\t'])
-            .map(|c| c.trim().trim_matches('"').trim().to_string())
-            .collect()
-    };
-    let header = lines.peek().map(|l| split(l)).unwrap_or_default();
+    let rows = crate::csv_read::rows(text);
+    let header = rows.first().cloned().unwrap_or_default();
     let column = ["email", "username", "id", "_id"]
         .iter()
         .find_map(|want| header.iter().position(|h| h.eq_ignore_ascii_case(want)));
     match column {
-        Some(c) => lines
+        Some(c) => rows
+            .iter()
             .skip(1)
-            .filter_map(|l| split(l).get(c).cloned())
+            .filter_map(|r| r.get(c).cloned())
             .filter(|c| !c.is_empty())
             .collect(),
-        None => lines.flat_map(split).filter(|c| !c.is_empty()).collect(),
+        None => rows.into_iter().flatten().filter(|c| !c.is_empty()).collect(),
     }
 }
 

@@ -705,6 +705,24 @@ fn people_come_from_a_pasted_list_or_a_csv_column() {
     assert_eq!(people_in("a@x.io\n\n b@x.io ,c\n"), ["a@x.io", "b@x.io", "c"]);
     let csv = "name,Email,department\n\"Ann Lee\",ann@x.io,Sales\nBob,bob@x.io,\n";
     assert_eq!(people_in(csv), ["ann@x.io", "bob@x.io"]);
+    // A quoted comma does not shift the columns; a byte-order mark and CRLF are handled.
+    assert_eq!(people_in("name,email\n\"Lee, Ann\",ann@x.io\n"), ["ann@x.io"]);
+    assert_eq!(
+        people_in("\u{feff}email,name\r\nann@x.io,\"Lee, Ann\"\r\nbo@x.io,Bo\r\n"),
+        ["ann@x.io", "bo@x.io"]
+    );
+    let starters = rollcall_core::checklists::new_starters(
+        "\u{feff}username;email;firstname;lastname\r\nalee;ann@x.io;\"Ann; Jr\";Lee\r\n",
+    )
+    .unwrap();
+    assert_eq!(
+        (
+            starters[0].username.as_str(),
+            starters[0].email.as_str(),
+            starters[0].firstname.as_str()
+        ),
+        ("alee", "ann@x.io", "Ann; Jr")
+    );
 }
 
 #[tokio::test]

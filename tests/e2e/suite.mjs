@@ -598,7 +598,7 @@ const tests = [
         const key = adminKey(await sim(base, "/__sim/info"));
         const held = await simApi(base, key, `/api/v2/users/${uid2}/memberof`);
         assert(held.length > 0, "the person is in no group to restore");
-        const out = await fetch(
+        const takenOut = await fetch(
           `${base}/api/v2/usergroups/${held[0].id}/members`,
           {
             method: "POST",
@@ -606,7 +606,10 @@ const tests = [
             body: JSON.stringify({ op: "remove", type: "user", id: uid2 }),
           },
         );
-        assert(out.ok, `taking the person out of a group: HTTP ${out.status}`);
+        assert(
+          takenOut.ok,
+          `taking the person out of a group: HTTP ${takenOut.status}`,
+        );
         await jsClick(s, $("run-restore"));
         await s.waitForText(".notices", "Verified", 15_000);
         const adds = (await sim(base, "/__sim/requests")).filter(

@@ -556,8 +556,7 @@ export type RunRow_Deserialize = {
 	operator: string,
 	started_at: string,
 	finished_at?: string | null,
-	/**  active | finished | abandoned */
-	status: string,
+	status: RunStatus,
 	/**  What the capture step recorded (JSON). */
 	capture: string,
 };
@@ -572,22 +571,28 @@ export type RunRow_Serialize = {
 	operator: string,
 	started_at: string,
 	finished_at: string | null,
-	/**  active | finished | abandoned */
-	status: string,
+	status: RunStatus,
 	/**  What the capture step recorded (JSON). */
 	capture: string,
 };
+
+/**  Where a checklist run stands. */
+export type RunStatus = "active" | "finished" | "abandoned";
 
 export type RunView = RunView_Serialize | RunView_Deserialize;
 
 export type RunView_Deserialize = {
 	run: RunRow_Deserialize,
 	steps: StepView_Deserialize[],
+	/**  The capture step recorded groups and apps that "Restore access" can put back. */
+	can_restore: boolean,
 };
 
 export type RunView_Serialize = {
 	run: RunRow_Serialize,
 	steps: StepView_Serialize[],
+	/**  The capture step recorded groups and apps that "Restore access" can put back. */
+	can_restore: boolean,
 };
 
 export type SearchHit = {
@@ -712,11 +717,24 @@ export type StepItem_Serialize = {
 	note: string | null,
 };
 
+/**  What a checklist step does. */
+export type StepKind = 
+/**  Record what the person holds now (groups, apps, devices). */
+"capture" | "remove_groups" | "remove_apps" | "reset_mfa" | "expire_password" | "suspend" | "lock_devices" | "wipe_devices" | "create_user" | "add_groups" | "activation_email" | "bind_device" | "grant_group" | "reset_password" | 
+/**  Who verified the person's identity, and how. */
+"verify" | 
+/**  Who approved, and the ticket. */
+"approval" | 
+/**  Done by hand; a note says who did what. */
+"manual" | "instructions" | "evidence";
+
 /**  A step kind templates can hold: its default title and the checklists it belongs in. */
-export type StepKind = {
-	kind: string,
+export type StepKindInfo = {
+	kind: StepKind,
 	title: string,
-	bases: string[],
+	bases: TemplateBase[],
+	/**  It ends the run: steps added later go before it. */
+	ends_run: boolean,
 };
 
 /**  What a step's preview should tell the admin beside its items. */
@@ -743,12 +761,11 @@ export type StepRow = StepRow_Serialize | StepRow_Deserialize;
 export type StepRow_Deserialize = {
 	run_id: string,
 	idx: number,
-	kind: string,
+	kind: StepKind,
 	title: string,
 	/**  JSON array of the step's items. */
 	items: string,
-	/**  pending | running | done | failed | skipped | unknown */
-	state: string,
+	state: StepState,
 	/**  JSON array of item keys already done. */
 	items_done: string,
 	started_at?: string | null,
@@ -761,12 +778,11 @@ export type StepRow_Deserialize = {
 export type StepRow_Serialize = {
 	run_id: string,
 	idx: number,
-	kind: string,
+	kind: StepKind,
 	title: string,
 	/**  JSON array of the step's items. */
 	items: string,
-	/**  pending | running | done | failed | skipped | unknown */
-	state: string,
+	state: StepState,
 	/**  JSON array of item keys already done. */
 	items_done: string,
 	started_at: string | null,
@@ -775,6 +791,58 @@ export type StepRow_Serialize = {
 	note: string,
 	optional: boolean,
 };
+
+/**  What a step asks of the admin, and whether it may run now. */
+export type StepRules = StepRules_Serialize | StepRules_Deserialize;
+
+/**  What a step asks of the admin, and whether it may run now. */
+export type StepRules_Deserialize = {
+	/**  Done or skipped: it offers no buttons. */
+	closed: boolean,
+	/**  The first step not done or skipped. */
+	next: boolean,
+	/**  A note must be written before it runs (who did what; who verified, how). */
+	note_required: boolean,
+	/**
+	 *  The prompt for the note field; None when the step shows none (a skip reason is asked
+	 *  on the next step).
+	 */
+	note_prompt?: string | null,
+	/**  Who approved and the ticket must be recorded. */
+	approval: boolean,
+	/**  The hostname of each device must be typed (wipes). */
+	typed_hostnames: boolean,
+	/**  An approval or identity check before it that is not recorded yet (its title). */
+	waits_for?: string | null,
+};
+
+/**  What a step asks of the admin, and whether it may run now. */
+export type StepRules_Serialize = {
+	/**  Done or skipped: it offers no buttons. */
+	closed: boolean,
+	/**  The first step not done or skipped. */
+	next: boolean,
+	/**  A note must be written before it runs (who did what; who verified, how). */
+	note_required: boolean,
+	/**
+	 *  The prompt for the note field; None when the step shows none (a skip reason is asked
+	 *  on the next step).
+	 */
+	note_prompt: string | null,
+	/**  Who approved and the ticket must be recorded. */
+	approval: boolean,
+	/**  The hostname of each device must be typed (wipes). */
+	typed_hostnames: boolean,
+	/**  An approval or identity check before it that is not recorded yet (its title). */
+	waits_for: string | null,
+};
+
+/**  Where a checklist step stands. */
+export type StepState = "pending" | 
+/**  Being sent now (or Rollcall stopped while it was: settled to `unknown` on open). */
+"running" | "done" | "failed" | "skipped" | 
+/**  A request got no answer: check in JumpCloud before retrying. */
+"unknown";
 
 /**  A step with its items decoded. */
 export type StepView = StepView_Serialize | StepView_Deserialize;
@@ -786,6 +854,8 @@ export type StepView_Deserialize = {
 	done: string[],
 	/**  Whether it reads JumpCloud when it runs, and what the preview may be missing. */
 	preview: StepPreview_Deserialize,
+	/**  What it asks of the admin and whether it may run now. */
+	rules: StepRules_Deserialize,
 };
 
 /**  A step with its items decoded. */
@@ -795,6 +865,8 @@ export type StepView_Serialize = {
 	done: string[],
 	/**  Whether it reads JumpCloud when it runs, and what the preview may be missing. */
 	preview: StepPreview_Serialize,
+	/**  What it asks of the admin and whether it may run now. */
+	rules: StepRules_Serialize,
 };
 
 /**  Progress of a sync, reported through the callback. */
@@ -953,16 +1025,19 @@ export type SystemRow_Serialize = {
 
 export type Template = Template_Serialize | Template_Deserialize;
 
+/**  What a checklist template is for; decides which step kinds it may hold. */
+export type TemplateBase = "offboarding" | "onboarding" | "access_request" | "password_reset" | "mfa_reset";
+
 export type TemplateCatalog = TemplateCatalog_Serialize | TemplateCatalog_Deserialize;
 
 export type TemplateCatalog_Deserialize = {
 	templates: Template_Deserialize[],
-	kinds: StepKind[],
+	kinds: StepKindInfo[],
 };
 
 export type TemplateCatalog_Serialize = {
 	templates: Template_Serialize[],
-	kinds: StepKind[],
+	kinds: StepKindInfo[],
 };
 
 /**  Defaults a run starts with; the admin can change them when starting. */
@@ -1006,7 +1081,7 @@ export type TemplateStep = TemplateStep_Serialize | TemplateStep_Deserialize;
 
 /**  One step of a template. */
 export type TemplateStep_Deserialize = {
-	kind: string,
+	kind: StepKind,
 	title: string,
 	/**  Optional steps may be skipped without a reason (a wipe of returned devices). */
 	optional?: boolean,
@@ -1016,7 +1091,7 @@ export type TemplateStep_Deserialize = {
 
 /**  One step of a template. */
 export type TemplateStep_Serialize = {
-	kind: string,
+	kind: StepKind,
 	title: string,
 	/**  Optional steps may be skipped without a reason (a wipe of returned devices). */
 	optional: boolean,
@@ -1027,8 +1102,7 @@ export type TemplateStep_Serialize = {
 export type Template_Deserialize = {
 	id: string,
 	name: string,
-	/**  offboarding | onboarding | access_request | password_reset | mfa_reset */
-	base: string,
+	base: TemplateBase,
 	steps: TemplateStep_Deserialize[],
 	defaults?: TemplateDefaults_Deserialize,
 	/**  True when the org has its own version (edited or imported). */
@@ -1038,8 +1112,7 @@ export type Template_Deserialize = {
 export type Template_Serialize = {
 	id: string,
 	name: string,
-	/**  offboarding | onboarding | access_request | password_reset | mfa_reset */
-	base: string,
+	base: TemplateBase,
 	steps: TemplateStep_Serialize[],
 	defaults: TemplateDefaults_Serialize,
 	/**  True when the org has its own version (edited or imported). */

@@ -9,7 +9,7 @@ use crate::session::Session;
 use rollcall_cache::{RunRow, StepRow};
 use rollcall_core::actions::Confirmation;
 use rollcall_core::checklists::{
-    self, ChecklistError, Grant, StartInput, StepContext, StepInput, StepItem, StepPreview,
+    self, ChecklistError, Grant, StartInput, StepContext, StepInput, StepItem, StepPreview, StepRules,
 };
 use rollcall_core::evidence;
 use rollcall_core::templates::{self, Template, TemplateError};
@@ -40,31 +40,41 @@ pub struct StepView {
     pub done: Vec<String>,
     /// Whether it reads JumpCloud when it runs, and what the preview may be missing.
     pub preview: StepPreview,
+    /// What it asks of the admin and whether it may run now.
+    pub rules: StepRules,
 }
 
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct RunView {
     pub run: RunRow,
     pub steps: Vec<StepView>,
+    /// The capture step recorded groups and apps that "Restore access" can put back.
+    pub can_restore: bool,
 }
 
 /// The run for the screen; `snapshot_state` is the local copy's (`complete`, `partial`, `empty`).
 fn view(run: RunRow, steps: Vec<StepRow>, snapshot_state: &str) -> AppResult<RunView> {
-    let steps = steps
-        .into_iter()
+    let views = steps
+        .iter()
         .map(|s| {
             let items = serde_json::from_str(&s.items).map_err(|e| AppError::internal(e.to_string()))?;
             let done = serde_json::from_str(&s.items_done).map_err(|e| AppError::internal(e.to_string()))?;
-            let preview = checklists::step_preview(&s.kind, snapshot_state);
             Ok(StepView {
-                step: s,
+                step: s.clone(),
                 items,
                 done,
-                preview,
+                preview: checklists::step_preview(s.kind, snapshot_state),
+                rules: checklists::step_rules(&steps, s.idx),
             })
         })
         .collect::<AppResult<_>>()?;
-    Ok(RunView { run, steps })
+    let can_restore = serde_json::from_str::<serde_json::Value>(&run.capture)
+        .is_ok_and(|c| c.get("groups").is_some_and(|g| g.is_array()));
+    Ok(RunView {
+        run,
+        steps: views,
+        can_restore,
+    })
 }
 
 impl From<TemplateError> for AppError {
@@ -153,8 +163,8 @@ pub async fn checklist_run(session: State<'_, Session>, run_id: String) -> AppRe
     with_org(&session, move |org| {
         let cache = org.cache();
         let found = cache.run(&run_id)?;
-        let (run, steps) =
-            found.ok_or_else(|| AppError::new(ErrorCode::NotFound, "That checklist run is not in this organisation."))?;
+        let (run, steps) = found
+            .ok_or_else(|| AppError::new(ErrorCode::NotFound, "That checklist run is not in this organisation."))?;
         let state = cache.snapshot()?.state;
         view(run, steps, &state)
     })
@@ -314,16 +324,18 @@ pub async fn checklist_export(
 
 /// A step kind templates can hold: its default title and the checklists it belongs in.
 #[derive(Debug, Clone, Serialize, Type)]
-pub struct StepKind {
-    pub kind: String,
+pub struct StepKindInfo {
+    pub kind: rollcall_cache::StepKind,
     pub title: String,
-    pub bases: Vec<String>,
+    pub bases: Vec<rollcall_cache::TemplateBase>,
+    /// It ends the run: steps added later go before it.
+    pub ends_run: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct TemplateCatalog {
     pub templates: Vec<Template>,
-    pub kinds: Vec<StepKind>,
+    pub kinds: Vec<StepKindInfo>,
 }
 
 /// The org's templates (its own versions where it has them) and the step kinds they may hold.
@@ -334,10 +346,11 @@ pub async fn checklist_templates(session: State<'_, Session>) -> AppResult<Templ
     let templates = with_org(&session, |org| Ok(templates::list(&org.cache())?)).await?;
     let kinds = templates::KINDS
         .iter()
-        .map(|(k, t, b)| StepKind {
-            kind: k.to_string(),
+        .map(|(k, t, b)| StepKindInfo {
+            kind: *k,
             title: t.to_string(),
-            bases: b.iter().map(|s| s.to_string()).collect(),
+            bases: b.to_vec(),
+            ends_run: *k == rollcall_cache::StepKind::Evidence,
         })
         .collect();
     Ok(TemplateCatalog { templates, kinds })

@@ -3,10 +3,10 @@ import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { UiContext, type Ui } from "../context";
-import type { TemplateCatalog_Serialize } from "../bindings";
+import type { StepKind, TemplateCatalog_Serialize } from "../bindings";
 import { TemplateEditor } from "./ChecklistTemplates";
 
-const step = (kind: string, title: string) => ({ kind, title, optional: false, text: "" });
+const step = (kind: StepKind, title: string) => ({ kind, title, optional: false, text: "" });
 
 const catalog: TemplateCatalog_Serialize = {
   templates: [
@@ -25,8 +25,9 @@ const catalog: TemplateCatalog_Serialize = {
     },
   ],
   kinds: [
-    { kind: "manual", title: "Manual step", bases: ["offboarding"] },
-    { kind: "create_user", title: "Create the user", bases: ["onboarding"] },
+    { kind: "manual", title: "Manual step", bases: ["offboarding"], ends_run: false },
+    { kind: "create_user", title: "Create the user", bases: ["onboarding"], ends_run: false },
+    { kind: "evidence", title: "Evidence report", bases: ["offboarding"], ends_run: true },
   ],
 };
 

@@ -6,6 +6,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import {
   commands,
   type StepKind,
+  type StepKindInfo,
   type Template_Deserialize,
   type Template_Serialize,
   type TemplateCatalog_Serialize,
@@ -46,14 +47,14 @@ function Editor({
   const [id, setId] = useState(initial);
   const source = catalog.templates.find((t) => t.id === id) ?? first;
   const [draft, setDraft] = useState<Template_Deserialize>(structuredClone(source));
-  const [adding, setAdding] = useState("");
+  const [adding, setAdding] = useState<StepKind | "">("");
   const groups = useGroups("user");
   const pick = (tid: string) => {
     setId(tid);
     const t = catalog.templates.find((x) => x.id === tid);
     if (t) setDraft(structuredClone(t));
   };
-  const kinds: StepKind[] = catalog.kinds.filter((k) => k.bases.includes(draft.base));
+  const kinds: StepKindInfo[] = catalog.kinds.filter((k) => k.bases.includes(draft.base));
   const steps = draft.steps;
   const setSteps = (s: typeof steps) => setDraft({ ...draft, steps: s });
   const move = (i: number, d: -1 | 1) => {
@@ -229,7 +230,7 @@ function Editor({
           aria-label="Step to add"
           value={adding}
           data-testid="tstep-kind"
-          onChange={(e) => setAdding(e.target.value)}
+          onChange={(e) => setAdding(e.target.value as StepKind | "")}
         >
           <option value="">Add a step…</option>
           {kinds.map((k) => (
@@ -247,9 +248,10 @@ function Editor({
             const k = kinds.find((x) => x.kind === adding);
             if (!k) return;
             const step = { kind: k.kind, title: k.title, optional: false, text: "" };
-            // New steps go before the evidence report, which ends the run.
-            const at =
-              steps[steps.length - 1]?.kind === "evidence" ? steps.length - 1 : steps.length;
+            // New steps go before a step that ends the run (the evidence report).
+            const last = steps[steps.length - 1];
+            const endsRun = catalog.kinds.find((x) => x.kind === last?.kind)?.ends_run ?? false;
+            const at = endsRun ? steps.length - 1 : steps.length;
             setSteps([...steps.slice(0, at), step, ...steps.slice(at)]);
             setAdding("");
           }}

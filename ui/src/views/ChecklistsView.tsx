@@ -141,7 +141,7 @@ function RunDetail({ runId }: { runId: string }) {
   const [typed, setTyped] = useState<Record<string, string>>({});
   if (q.error) return <p className="error-text">{(q.error as Error).message}</p>;
   if (!q.data) return null;
-  const { run, steps } = q.data;
+  const { run, steps, can_restore } = q.data;
   const finished = run.status !== "active";
 
   const runStep = async (idx: number) => {
@@ -177,7 +177,6 @@ function RunDetail({ runId }: { runId: string }) {
     }
     void refresh();
   };
-  const next = steps.find((s) => s.step.state !== "done" && s.step.state !== "skipped");
 
   return (
     <div className="run-detail" data-testid="run-detail">
@@ -205,7 +204,7 @@ function RunDetail({ runId }: { runId: string }) {
             Evidence ({format.toUpperCase()})
           </button>
         ))}
-        {run.capture.includes('"groups"') && (
+        {can_restore && (
           <button
             type="button"
             className="btn"
@@ -227,9 +226,9 @@ function RunDetail({ runId }: { runId: string }) {
         {run.finished_at ? ` · finished ${when(run.finished_at)}` : ""}
       </div>
       <ol className="steps">
-        {steps.map(({ step: s, items, done, preview }) => {
-          const isNext = next?.step.idx === s.idx;
-          const open = s.state !== "done" && s.state !== "skipped";
+        {steps.map(({ step: s, items, done, preview, rules }) => {
+          const isNext = rules.next;
+          const open = !rules.closed;
           return (
             <li
               key={s.idx}
@@ -251,7 +250,7 @@ function RunDetail({ runId }: { runId: string }) {
                       {done.includes(it.key) ? "✓ " : it.request ? "• " : "– "}
                       {it.label}
                       {it.note && <span className="muted"> — {it.note}</span>}
-                      {s.kind === "wipe_devices" && it.request && open && !finished && (
+                      {rules.typed_hostnames && it.request && open && !finished && (
                         <input
                           className="input inline-input"
                           placeholder="type the hostname to wipe"
@@ -296,7 +295,12 @@ function RunDetail({ runId }: { runId: string }) {
                 </div>
               )}
               {s.note && <div className="muted small">Note: {s.note}</div>}
-              {open && !finished && s.kind === "approval" && (
+              {open && !finished && rules.waits_for && (
+                <div className="muted small" data-testid={`step-${s.idx}-waits`}>
+                  Waits for “{rules.waits_for}” to be recorded first.
+                </div>
+              )}
+              {open && !finished && rules.approval && (
                 <div className="step-actions">
                   {(["approver", "ticket"] as const).map((f) => (
                     <input
@@ -325,16 +329,11 @@ function RunDetail({ runId }: { runId: string }) {
               )}
               {open && !finished && (
                 <div className="step-actions">
-                  {(s.kind === "manual" || s.kind === "verify" || isNext) && (
+                  {rules.note_prompt && (
                     <input
                       className="input inline-input"
-                      placeholder={
-                        s.kind === "verify"
-                          ? "Required: who verified the person, and how (call-back, video, in person)"
-                          : s.kind === "manual"
-                            ? "Note (required): who collected what, where"
-                            : "Reason, if you skip"
-                      }
+                      aria-label={rules.note_prompt}
+                      placeholder={rules.note_prompt}
                       value={notes[s.idx] ?? ""}
                       data-testid={`step-${s.idx}-note`}
                       onChange={(e) => setNotes({ ...notes, [s.idx]: e.target.value })}

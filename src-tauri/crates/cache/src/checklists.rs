@@ -4,6 +4,7 @@
 //! and writes.
 
 use crate::error::Result;
+use crate::kinds::{RunStatus, StepKind, StepState};
 use crate::Cache;
 use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
@@ -64,8 +65,7 @@ pub struct RunRow {
     pub operator: String,
     pub started_at: String,
     pub finished_at: Option<String>,
-    /// active | finished | abandoned
-    pub status: String,
+    pub status: RunStatus,
     /// What the capture step recorded (JSON).
     pub capture: String,
 }
@@ -75,12 +75,11 @@ pub struct RunRow {
 pub struct StepRow {
     pub run_id: String,
     pub idx: u32,
-    pub kind: String,
+    pub kind: StepKind,
     pub title: String,
     /// JSON array of the step's items.
     pub items: String,
-    /// pending | running | done | failed | skipped | unknown
-    pub state: String,
+    pub state: StepState,
     /// JSON array of item keys already done.
     pub items_done: String,
     pub started_at: Option<String>,
@@ -185,7 +184,7 @@ impl Cache {
         Ok(())
     }
 
-    pub fn set_run_status(&self, run_id: &str, status: &str, at: Option<&str>) -> Result<()> {
+    pub fn set_run_status(&self, run_id: &str, status: RunStatus, at: Option<&str>) -> Result<()> {
         self.conn.execute(
             "UPDATE checklist_runs SET status = ?2, finished_at = ?3 WHERE id = ?1",
             params![run_id, status, at],

@@ -891,4 +891,3 @@ pub fn changed_fields(a: &str, b: &str) -> Vec<String> {
     keys.dedup();
     keys
 }
-

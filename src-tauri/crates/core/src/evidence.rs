@@ -42,11 +42,11 @@ pub fn gather(cache: &Cache, run_id: &str) -> Result<Evidence, ChecklistError> {
         .ok_or_else(|| ChecklistError::Invalid(format!("No checklist run {run_id}.")))?;
     let approvals: Vec<String> = steps
         .iter()
-        .filter(|s| s.kind == "approval" && s.state == "done")
+        .filter(|s| s.kind == rollcall_cache::StepKind::Approval && s.state == rollcall_cache::StepState::Done)
         .map(|s| s.note.clone())
         .collect();
-    let status = match run.status.as_str() {
-        "finished" => "finished".to_string(),
+    let status = match run.status {
+        rollcall_cache::RunStatus::Finished => "finished".to_string(),
         other => format!("{other} (not finished: steps below show where it stands)"),
     };
     let mut facts = vec![
@@ -67,7 +67,7 @@ pub fn gather(cache: &Cache, run_id: &str) -> Result<Evidence, ChecklistError> {
             vec![
                 (s.idx + 1).to_string(),
                 s.title.clone(),
-                s.state.clone(),
+                s.state.to_string(),
                 at_opt(&s.started_at),
                 at_opt(&s.finished_at),
                 s.message.clone(),

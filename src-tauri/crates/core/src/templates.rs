@@ -6,14 +6,14 @@
 //! run turns each step into what it will do for that person (`checklists::start_run`).
 
 use crate::sync::now_rfc3339;
-use rollcall_cache::Cache;
+use rollcall_cache::{Cache, StepKind, TemplateBase};
 use serde::{Deserialize, Serialize};
 
 /// One step of a template.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TemplateStep {
-    pub kind: String,
+    pub kind: StepKind,
     pub title: String,
     /// Optional steps may be skipped without a reason (a wipe of returned devices).
     #[serde(default)]
@@ -49,8 +49,7 @@ pub struct TemplateDefaults {
 pub struct Template {
     pub id: String,
     pub name: String,
-    /// offboarding | onboarding | access_request | password_reset | mfa_reset
-    pub base: String,
+    pub base: TemplateBase,
     pub steps: Vec<TemplateStep>,
     #[serde(default)]
     pub defaults: TemplateDefaults,
@@ -60,66 +59,98 @@ pub struct Template {
 }
 
 /// The step kinds, with their default titles and the templates they may appear in.
-pub const KINDS: &[(&str, &str, &[&str])] = &[
+pub const KINDS: &[(StepKind, &str, &[TemplateBase])] = &[
     (
-        "capture",
+        StepKind::Capture,
         "Capture current access (groups, apps, devices)",
-        &["offboarding"],
+        &[TemplateBase::Offboarding],
     ),
-    ("remove_groups", "Remove from all groups", &["offboarding"]),
-    ("remove_apps", "Remove direct app access", &["offboarding"]),
-    ("reset_mfa", "Reset MFA", &["offboarding", "mfa_reset"]),
-    ("expire_password", "Expire password", &["offboarding"]),
-    ("suspend", "Suspend the account", &["offboarding"]),
-    ("lock_devices", "Lock each bound device", &["offboarding"]),
-    ("wipe_devices", "Wipe returned devices (optional)", &["offboarding"]),
-    ("create_user", "Create the user (staged)", &["onboarding"]),
-    ("add_groups", "Add to baseline groups", &["onboarding"]),
-    ("activation_email", "Send the activation email", &["onboarding"]),
-    ("bind_device", "Bind their device", &["onboarding"]),
     (
-        "grant_group",
+        StepKind::RemoveGroups,
+        "Remove from all groups",
+        &[TemplateBase::Offboarding],
+    ),
+    (
+        StepKind::RemoveApps,
+        "Remove direct app access",
+        &[TemplateBase::Offboarding],
+    ),
+    (
+        StepKind::ResetMfa,
+        "Reset MFA",
+        &[TemplateBase::Offboarding, TemplateBase::MfaReset],
+    ),
+    (
+        StepKind::ExpirePassword,
+        "Expire password",
+        &[TemplateBase::Offboarding],
+    ),
+    (StepKind::Suspend, "Suspend the account", &[TemplateBase::Offboarding]),
+    (
+        StepKind::LockDevices,
+        "Lock each bound device",
+        &[TemplateBase::Offboarding],
+    ),
+    (
+        StepKind::WipeDevices,
+        "Wipe returned devices (optional)",
+        &[TemplateBase::Offboarding],
+    ),
+    (
+        StepKind::CreateUser,
+        "Create the user (staged)",
+        &[TemplateBase::Onboarding],
+    ),
+    (
+        StepKind::AddGroups,
+        "Add to baseline groups",
+        &[TemplateBase::Onboarding],
+    ),
+    (
+        StepKind::ActivationEmail,
+        "Send the activation email",
+        &[TemplateBase::Onboarding],
+    ),
+    (StepKind::BindDevice, "Bind their device", &[TemplateBase::Onboarding]),
+    (
+        StepKind::GrantGroup,
         "Add to the group until the expiry date",
-        &["access_request"],
+        &[TemplateBase::AccessRequest],
     ),
     (
-        "reset_password",
+        StepKind::ResetPassword,
         "Expire the password and send the reset email",
-        &["password_reset"],
+        &[TemplateBase::PasswordReset],
     ),
     (
-        "verify",
+        StepKind::Verify,
         "Identity verified (who verified, and how)",
-        &["password_reset", "mfa_reset"],
+        &[TemplateBase::PasswordReset, TemplateBase::MfaReset],
     ),
-    ("approval", "Approval (approver and ticket)", ALL),
-    ("manual", "Manual step", ALL),
-    ("instructions", "Instructions to send the person", ALL),
-    ("evidence", "Evidence report", ALL),
+    (StepKind::Approval, "Approval (approver and ticket)", TemplateBase::ALL),
+    (StepKind::Manual, "Manual step", TemplateBase::ALL),
+    (
+        StepKind::Instructions,
+        "Instructions to send the person",
+        TemplateBase::ALL,
+    ),
+    (StepKind::Evidence, "Evidence report", TemplateBase::ALL),
 ];
 
-const ALL: &[&str] = &[
-    "offboarding",
-    "onboarding",
-    "access_request",
-    "password_reset",
-    "mfa_reset",
-];
-
-/// Kinds that hold back every later step until recorded (who approved / who verified).
-pub const GATES: &[&str] = &["approval", "verify"];
-
-fn step(kind: &str) -> TemplateStep {
-    let title = KINDS.iter().find(|(k, _, _)| *k == kind).map_or(kind, |(_, t, _)| t);
+fn step(kind: StepKind) -> TemplateStep {
+    let title = KINDS
+        .iter()
+        .find(|(k, _, _)| *k == kind)
+        .map_or(kind.as_str(), |(_, t, _)| t);
     TemplateStep {
-        kind: kind.into(),
+        kind,
         title: title.into(),
-        optional: kind == "wipe_devices",
+        optional: kind == StepKind::WipeDevices,
         text: String::new(),
     }
 }
 
-fn titled(kind: &str, title: &str, text: &str) -> TemplateStep {
+fn titled(kind: StepKind, title: &str, text: &str) -> TemplateStep {
     TemplateStep {
         title: title.into(),
         text: text.into(),
@@ -129,70 +160,71 @@ fn titled(kind: &str, title: &str, text: &str) -> TemplateStep {
 
 /// The templates as shipped.
 pub fn builtins() -> Vec<Template> {
-    let t = |id: &str, name: &str, steps: Vec<TemplateStep>, defaults: TemplateDefaults| Template {
-        id: id.into(),
+    let t = |base: TemplateBase, name: &str, steps: Vec<TemplateStep>, defaults: TemplateDefaults| Template {
+        id: base.as_str().into(),
         name: name.into(),
-        base: id.into(),
+        base,
         steps,
         defaults,
         customised: false,
     };
-    let kinds = |ks: &[&str]| ks.iter().map(|k| step(k)).collect::<Vec<_>>();
+    use StepKind as K;
+    let kinds = |ks: &[StepKind]| ks.iter().map(|k| step(*k)).collect::<Vec<_>>();
     let mut off = kinds(&[
-        "capture",
-        "remove_groups",
-        "remove_apps",
-        "reset_mfa",
-        "expire_password",
-        "suspend",
-        "lock_devices",
-        "wipe_devices",
+        K::Capture,
+        K::RemoveGroups,
+        K::RemoveApps,
+        K::ResetMfa,
+        K::ExpirePassword,
+        K::Suspend,
+        K::LockDevices,
+        K::WipeDevices,
     ]);
-    off.push(titled("manual", "Laptop collected (note who and where)", ""));
-    off.push(step("evidence"));
+    off.push(titled(K::Manual, "Laptop collected (note who and where)", ""));
+    off.push(step(K::Evidence));
     let reset_text = |what: &str| {
         titled(
-            "instructions",
+            K::Instructions,
             "Instructions to send the person",
             &format!("Tell {{email}}: {what} If you did not ask for this, call IT at once."),
         )
     };
     vec![
-        t("offboarding", "Offboarding", off, TemplateDefaults::default()),
+        t(TemplateBase::Offboarding, "Offboarding", off, TemplateDefaults::default()),
         t(
-            "onboarding",
+            TemplateBase::Onboarding,
             "Onboarding",
-            kinds(&["create_user", "add_groups", "activation_email", "bind_device", "evidence"]),
+            kinds(&[K::CreateUser, K::AddGroups, K::ActivationEmail, K::BindDevice, K::Evidence]),
             TemplateDefaults::default(),
         ),
         t(
-            "access_request",
+            TemplateBase::AccessRequest,
             "Access request",
-            kinds(&["approval", "grant_group", "evidence"]),
+            kinds(&[K::Approval, K::GrantGroup, K::Evidence]),
             TemplateDefaults {
                 groups: vec![],
                 expiry_days: 30,
             },
         ),
         t(
-            "password_reset",
+            TemplateBase::PasswordReset,
             "Password reset",
             vec![
-                step("verify"),
-                step("reset_password"),
+                step(K::Verify),
+                step(K::ResetPassword),
                 reset_text("a password reset email is on its way; follow its link to set a new password. Your old password no longer works."),
-                step("evidence"),
+                step(K::Evidence),
             ],
             TemplateDefaults::default(),
         ),
         t(
-            "mfa_reset",
+            TemplateBase::MfaReset,
             "MFA reset",
             vec![
-                step("verify"),
-                titled("reset_mfa", "MFA reset", ""),
+                step(K::Verify),
+                titled(K::ResetMfa, "MFA reset", ""),
                 reset_text("at your next sign-in JumpCloud asks you to enrol your authenticator again; have your phone ready."),
-                step("evidence"),
+                step(K::Evidence),
             ],
             TemplateDefaults::default(),
         ),
@@ -210,12 +242,6 @@ pub enum TemplateError {
 /// Checks a template a person edited or a file brought in; the message names what is wrong.
 pub fn validate(t: &Template) -> Result<(), TemplateError> {
     let bad = |m: String| Err(TemplateError::Invalid(m));
-    if !ALL.contains(&t.base.as_str()) {
-        return bad(format!(
-            "\"{}\" is not a kind of checklist Rollcall knows (offboarding, onboarding, access_request, password_reset, mfa_reset).",
-            t.base
-        ));
-    }
     if t.id.trim().is_empty() || !t.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
         return bad(format!("The template id \"{}\" must be letters, digits, - or _.", t.id));
     }
@@ -226,34 +252,39 @@ pub fn validate(t: &Template) -> Result<(), TemplateError> {
         return bad("The template has no steps.".into());
     }
     for (i, s) in t.steps.iter().enumerate() {
-        let Some((_, _, bases)) = KINDS.iter().find(|(k, _, _)| *k == s.kind) else {
-            return bad(format!("Step {}: \"{}\" is not a step Rollcall knows.", i + 1, s.kind));
-        };
-        if !bases.contains(&t.base.as_str()) {
+        let fits = KINDS
+            .iter()
+            .any(|(k, _, bases)| *k == s.kind && bases.contains(&t.base));
+        if !fits {
             return bad(format!(
                 "Step {} (\"{}\") does not belong in a {} checklist.",
                 i + 1,
                 s.title,
-                t.base.replace('_', " ")
+                t.base.as_str().replace('_', " ")
             ));
         }
         if s.title.trim().is_empty() {
             return bad(format!("Step {} has no title.", i + 1));
         }
     }
-    let count = |k: &str| t.steps.iter().filter(|s| s.kind == k).count();
-    for k in ["create_user", "capture", "grant_group", "evidence"] {
+    let count = |k: StepKind| t.steps.iter().filter(|s| s.kind == k).count();
+    for k in [
+        StepKind::CreateUser,
+        StepKind::Capture,
+        StepKind::GrantGroup,
+        StepKind::Evidence,
+    ] {
         if count(k) > 1 {
             return bad(format!("\"{k}\" appears more than once; keep one."));
         }
     }
-    if t.base == "onboarding" && t.steps.first().map(|s| s.kind.as_str()) != Some("create_user") {
+    if t.base == TemplateBase::Onboarding && t.steps.first().map(|s| s.kind) != Some(StepKind::CreateUser) {
         return bad("An onboarding starts by creating the user: keep \"Create the user\" first.".into());
     }
-    if t.base == "access_request" && count("grant_group") == 0 {
+    if t.base == TemplateBase::AccessRequest && count(StepKind::GrantGroup) == 0 {
         return bad("An access request needs its \"Add to the group until the expiry date\" step.".into());
     }
-    if count("evidence") == 1 && t.steps.last().map(|s| s.kind.as_str()) != Some("evidence") {
+    if count(StepKind::Evidence) == 1 && t.steps.last().map(|s| s.kind) != Some(StepKind::Evidence) {
         return bad("\"Evidence report\" ends the run: keep it last.".into());
     }
     Ok(())

@@ -11,12 +11,14 @@
 //! device's panel (the caller supplies it). Writes on a whole run (restore access, remove a
 //! time-limited grant) live in `whole_run`.
 
+mod rules;
 mod run;
 mod start;
 mod whole_run;
 
+pub use rules::{step_preview, step_rules, StepPreview, StepRules};
 pub use run::{run_step, skip_step};
-pub use start::{new_starters, people_in, start_bulk, start_run, step_preview, StepPreview};
+pub use start::{new_starters, people_in, start_bulk, start_run};
 pub use whole_run::{grants, remove_grant, restore_access, Grant};
 
 use crate::access::Access;
@@ -26,7 +28,7 @@ use crate::sync::now_rfc3339;
 use futures_util::future::BoxFuture;
 use jumpcloud::Client;
 pub(crate) use rollcall_cache::lock;
-use rollcall_cache::{Cache, CacheError, RunRow, StepRow};
+use rollcall_cache::{Cache, CacheError, RunRow, RunStatus, StepKind, StepRow, StepState};
 use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
 
@@ -67,14 +69,14 @@ pub(crate) fn item(key: String, label: String, request: Option<ActionRequest>, n
     }
 }
 
-pub(crate) fn step(idx: u32, kind: &str, title: &str, items: &[StepItem], optional: bool) -> Result<StepRow> {
+pub(crate) fn step(idx: u32, kind: StepKind, title: &str, items: &[StepItem], optional: bool) -> Result<StepRow> {
     Ok(StepRow {
         run_id: String::new(),
         idx,
-        kind: kind.into(),
+        kind,
         title: title.into(),
         items: serde_json::to_string(items)?,
-        state: "pending".into(),
+        state: StepState::Pending,
         items_done: "[]".into(),
         started_at: None,
         finished_at: None,
@@ -128,7 +130,7 @@ pub(crate) fn insert(
         operator: operator.into(),
         started_at: now_rfc3339(),
         finished_at: None,
-        status: "active".into(),
+        status: RunStatus::Active,
         capture: "{}".into(),
     };
     let steps: Vec<StepRow> = steps

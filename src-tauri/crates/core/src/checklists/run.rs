@@ -7,31 +7,30 @@ use super::{load_step, lock, ChecklistError, Result, StartInput, StepContext, St
 use crate::actions::{self, ActionError, ActionRequest, Actor};
 use crate::live::{self, names, Part, PersonNow};
 use crate::sync::now_rfc3339;
-use crate::templates;
-use rollcall_cache::{Cache, StepRow};
+use rollcall_cache::{Cache, RunStatus, StepKind, StepRow, StepState};
 use serde_json::json;
 use std::collections::BTreeMap;
 
 /// A step that removes access: "done" only once a read afterwards shows none of it left.
-fn removes_access(kind: &str) -> bool {
-    matches!(kind, "remove_groups" | "remove_apps")
+fn removes_access(kind: StepKind) -> bool {
+    matches!(kind, StepKind::RemoveGroups | StepKind::RemoveApps)
 }
 
 /// What part of the person a step acts on, read from JumpCloud when it runs.
-fn live_part(kind: &str) -> Option<Part> {
+fn live_part(kind: StepKind) -> Option<Part> {
     match kind {
-        "remove_groups" => Some(Part::Groups),
-        "remove_apps" => Some(Part::Apps),
-        "lock_devices" | "wipe_devices" => Some(Part::Devices),
+        StepKind::RemoveGroups => Some(Part::Groups),
+        StepKind::RemoveApps => Some(Part::Apps),
+        StepKind::LockDevices | StepKind::WipeDevices => Some(Part::Devices),
         _ => None,
     }
 }
 
 /// (singular, plural) of what a step's items are.
-fn noun(kind: &str) -> (&'static str, &'static str) {
+fn noun(kind: StepKind) -> (&'static str, &'static str) {
     match kind {
-        "remove_groups" => ("group", "groups"),
-        "remove_apps" => ("app", "apps"),
+        StepKind::RemoveGroups => ("group", "groups"),
+        StepKind::RemoveApps => ("app", "apps"),
         _ => ("device", "devices"),
     }
 }
@@ -64,41 +63,37 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
     } = *ctx;
     let (typed_hostnames, note) = (&input.typed_hostnames, input.note.as_str());
     let (run, mut s, all) = load_step(&lock(cache), run_id, idx)?;
-    if run.status != "active" {
+    if run.status != RunStatus::Active {
         return Err(ChecklistError::Invalid("This run is finished.".into()));
     }
-    if s.state == "done" {
+    if s.state == StepState::Done {
         return Err(ChecklistError::Invalid(format!(
             "\"{}\" is already done; it is not sent again.",
             s.title
         )));
     }
-    if s.kind == "manual" && note.trim().is_empty() {
+    if s.kind == StepKind::Manual && note.trim().is_empty() {
         return Err(ChecklistError::Invalid(
             "Write a note for this step (who collected what, where).".into(),
         ));
     }
-    if s.kind == "verify" && note.trim().is_empty() {
+    if s.kind == StepKind::Verify && note.trim().is_empty() {
         return Err(ChecklistError::Invalid(
             "Record who verified the person's identity, and how (call-back to a known number, video, in person)."
                 .into(),
         ));
     }
-    if s.kind == "approval" && (input.approver.trim().is_empty() || input.ticket.trim().is_empty()) {
+    if s.kind == StepKind::Approval && (input.approver.trim().is_empty() || input.ticket.trim().is_empty()) {
         return Err(ChecklistError::Invalid(
             "Record who approved this, and the ticket or request it was approved in.".into(),
         ));
     }
-    if let Some(gate) = all
-        .iter()
-        .find(|g| templates::GATES.contains(&g.kind.as_str()) && g.idx < idx && g.state != "done")
-    {
+    if let Some(gate) = super::step_rules(&all, idx).waits_for {
         return Err(ChecklistError::Invalid(format!(
-            "\"{}\" comes first: record it before this step.",
-            gate.title
+            "\"{gate}\" comes first: record it before this step."
         )));
     }
-    s.state = "running".into();
+    s.state = StepState::Running;
     s.started_at.get_or_insert_with(now_rfc3339);
     s.message.clear();
     lock(cache).save_step(&s)?;
@@ -110,20 +105,20 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
         run_id: Some(run_id.to_string()),
         ..actor.clone()
     };
-    let mut outcome: std::result::Result<(), (String, String)> = Ok(());
+    let mut outcome: std::result::Result<(), (StepState, String)> = Ok(());
 
-    match s.kind.as_str() {
-        "capture" => match capture(ctx, &run.subject_id, &run.subject_label).await {
+    match s.kind {
+        StepKind::Capture => match capture(ctx, &run.subject_id, &run.subject_label).await {
             Ok((value, said)) => {
                 lock(cache).save_capture(run_id, &value.to_string())?;
                 notes.extend(said);
             }
-            Err(e) => outcome = Err(("failed".into(), format!("Not run: {e}"))),
+            Err(e) => outcome = Err((StepState::Failed, format!("Not run: {e}"))),
         },
-        "manual" | "verify" | "approval" => notes.push("Recorded.".into()),
-        "instructions" => notes.push(items.first().map(|i| i.label.clone()).unwrap_or_default()),
-        "evidence" => {
-            lock(cache).set_run_status(run_id, "finished", Some(&now_rfc3339()))?;
+        StepKind::Manual | StepKind::Verify | StepKind::Approval => notes.push("Recorded.".into()),
+        StepKind::Instructions => notes.push(items.first().map(|i| i.label.clone()).unwrap_or_default()),
+        StepKind::Evidence => {
+            lock(cache).set_run_status(run_id, RunStatus::Finished, Some(&now_rfc3339()))?;
             notes.push("Run finished; export the evidence report.".into());
         }
         kind => {
@@ -148,7 +143,7 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
                     }
                     Err(e) => {
                         outcome = Err((
-                            "failed".into(),
+                            StepState::Failed,
                             format!("Not run: {e}. Nothing was sent; run it again when JumpCloud answers."),
                         ))
                     }
@@ -173,7 +168,7 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
                 if !creates {
                     if subject_id.is_empty() {
                         outcome = Err((
-                            "pending".into(),
+                            StepState::Pending,
                             "The person is not created yet: run \"Create the user\" first.".into(),
                         ));
                         break;
@@ -200,14 +195,14 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
                         continue;
                     }
                     Err(e) => {
-                        outcome = Err(("failed".into(), format!("{}: {e}", it.label)));
+                        outcome = Err((StepState::Failed, format!("{}: {e}", it.label)));
                         break;
                     }
                 };
                 if let Some(c) = &plan.confirm {
                     if !confirm(c.clone()).await {
                         outcome = Err((
-                            "pending".into(),
+                            StepState::Pending,
                             format!("Cancelled at {} — nothing was sent for it.", it.label),
                         ));
                         break;
@@ -231,11 +226,11 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
                     }
                     Err(ActionError::Api(e)) => {
                         let state = if matches!(e, jumpcloud::Error::OutcomeUnknown { .. }) {
-                            "unknown"
+                            StepState::Unknown
                         } else {
-                            "failed"
+                            StepState::Failed
                         };
-                        outcome = Err((state.into(), format!("{}: {e}", it.label)));
+                        outcome = Err((state, format!("{}: {e}", it.label)));
                         break;
                     }
                     Err(e) => return Err(e.into()),
@@ -269,7 +264,7 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
                             .collect();
                         let at = clock(&after.read_at);
                         if left.is_empty() {
-                            notes.push(if kind == "remove_groups" {
+                            notes.push(if kind == StepKind::RemoveGroups {
                                 format!("Verified at {at}: JumpCloud lists {} in no user group.", run.subject_label)
                             } else {
                                 format!(
@@ -279,7 +274,7 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
                             });
                         } else {
                             outcome = Err((
-                                "failed".into(),
+                                StepState::Failed,
                                 format!(
                                     "Failed — still in {} {} after the removal (read at {at}): {}. Run the step again to send only what remains.",
                                     left.len(),
@@ -291,7 +286,7 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
                     }
                     Some(Err(e)) => {
                         outcome = Err((
-                            "failed".into(),
+                            StepState::Failed,
                             format!("The removals were sent, but the check afterwards failed: {e}. Run the step again to verify (only what remains is sent)."),
                         ))
                     }
@@ -302,7 +297,7 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
     s.items_done = serde_json::to_string(&done)?;
     match outcome {
         Ok(()) => {
-            s.state = "done".into();
+            s.state = StepState::Done;
             s.finished_at = Some(now_rfc3339());
             s.message = if notes.is_empty() {
                 "Nothing to do.".into()
@@ -320,10 +315,10 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
                 .join(" ");
         }
     }
-    if matches!(s.kind.as_str(), "manual" | "verify") {
+    if matches!(s.kind, StepKind::Manual | StepKind::Verify) {
         s.note = note.trim().to_string();
     }
-    if s.kind == "approval" {
+    if s.kind == StepKind::Approval {
         s.note = format!(
             "Approved by {}; ticket {}. {}",
             input.approver.trim(),
@@ -338,7 +333,7 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
 }
 
 /// The items of a step of `kind`, from what JumpCloud answered.
-fn live_items(kind: &str, now: &PersonNow, uid: &str, cache: &Cache) -> Result<Vec<StepItem>> {
+fn live_items(kind: StepKind, now: &PersonNow, uid: &str, cache: &Cache) -> Result<Vec<StepItem>> {
     items_for(
         kind,
         Some(&Holdings::from_live(now)),
@@ -421,13 +416,13 @@ async fn capture(
 /// Skips a step with the admin's reason (never a step already done).
 pub fn skip_step(cache: &Cache, run_id: &str, idx: u32, reason: &str) -> Result<StepRow> {
     let (_, mut s, _) = load_step(cache, run_id, idx)?;
-    if s.state == "done" {
+    if s.state == StepState::Done {
         return Err(ChecklistError::Invalid("A finished step cannot be skipped.".into()));
     }
     if reason.trim().is_empty() {
         return Err(ChecklistError::Invalid("Give a reason for skipping this step.".into()));
     }
-    s.state = "skipped".into();
+    s.state = StepState::Skipped;
     s.finished_at = Some(now_rfc3339());
     s.note = reason.trim().to_string();
     cache.save_step(&s)?;

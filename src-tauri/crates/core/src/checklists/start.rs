@@ -7,8 +7,7 @@ use super::{insert, item, step, today, ChecklistError, Result, StartInput, StepI
 use crate::actions::{self, ActionRequest, UserProfile};
 use crate::live::PersonNow;
 use crate::templates;
-use rollcall_cache::{Cache, SystemRow, UserDetail};
-use serde::{Deserialize, Serialize};
+use rollcall_cache::{Cache, StepKind, SystemRow, TemplateBase, UserDetail};
 use serde_json::json;
 
 /// The person a run is about, with the label the run shows.
@@ -32,7 +31,7 @@ pub fn start_run(
     templates::validate(&t).map_err(|e| ChecklistError::Invalid(e.to_string()))?;
     let mut capture = json!({});
     // The person: someone in the local copy, or (onboarding) someone about to be created.
-    let (detail, subject_id, label, name, email) = if t.base == "onboarding" {
+    let (detail, subject_id, label, name, email) = if t.base == TemplateBase::Onboarding {
         let p = input
             .new_user
             .clone()
@@ -81,7 +80,7 @@ pub fn start_run(
             })
             .collect()
     };
-    if t.base == "access_request" {
+    if t.base == TemplateBase::AccessRequest {
         let [gid] = input.group_ids.as_slice() else {
             return Err(ChecklistError::Invalid(
                 "Choose the one group the access is for.".into(),
@@ -105,7 +104,7 @@ pub fn start_run(
         }
         capture = json!({"grant": {"group_id": gid, "group_name": gname, "expires_on": expires}});
     }
-    let group_ids: Vec<String> = if t.base == "onboarding" && input.group_ids.is_empty() {
+    let group_ids: Vec<String> = if t.base == TemplateBase::Onboarding && input.group_ids.is_empty() {
         t.defaults.groups.iter().map(|g| g.id.clone()).collect()
     } else {
         input.group_ids.clone()
@@ -115,15 +114,15 @@ pub fn start_run(
     let mut steps = vec![];
     for (idx, ts) in t.steps.iter().enumerate() {
         let holdings = detail.as_ref().map(Holdings::from_mirror);
-        let items = items_for(&ts.kind, holdings.as_ref(), &subject_id, input, &chosen_groups, cache)?;
-        let mut row = step(idx as u32, &ts.kind, &ts.title, &items, ts.optional)?;
-        if ts.kind == "instructions" || (ts.kind == "manual" && !ts.text.is_empty()) {
+        let items = items_for(ts.kind, holdings.as_ref(), &subject_id, input, &chosen_groups, cache)?;
+        let mut row = step(idx as u32, ts.kind, &ts.title, &items, ts.optional)?;
+        if ts.kind == StepKind::Instructions || (ts.kind == StepKind::Manual && !ts.text.is_empty()) {
             let text = ts.text.replace("{name}", &name).replace("{email}", &email);
             row.items = serde_json::to_string(&[item("text".into(), text, None, None)])?;
         }
         steps.push(row);
     }
-    let title = if t.base == "onboarding" {
+    let title = if t.base == TemplateBase::Onboarding {
         format!("{} for {name}", t.name)
     } else {
         format!("{} for {label}", t.name)
@@ -191,7 +190,7 @@ impl Holdings {
 /// What a step of `kind` will do for this person. Requests about a person still to be created
 /// carry an empty user id, filled in when the step runs.
 pub(crate) fn items_for(
-    kind: &str,
+    kind: StepKind,
     d: Option<&Holdings>,
     uid: &str,
     input: &StartInput,
@@ -235,10 +234,10 @@ pub(crate) fn items_for(
         )
     };
     Ok(match kind {
-        "remove_groups" => d
+        StepKind::RemoveGroups => d
             .map(|d| d.groups.iter().map(|g| membership(g, false)).collect())
             .unwrap_or_default(),
-        "remove_apps" => d
+        StepKind::RemoveApps => d
             .map(|d| {
                 d.apps
                     .iter()
@@ -266,13 +265,13 @@ pub(crate) fn items_for(
                     .collect()
             })
             .unwrap_or_default(),
-        "reset_mfa" => one("mfa", "Reset MFA factors", ActionRequest::UserResetMfa { user_id: uid }),
-        "expire_password" => one(
+        StepKind::ResetMfa => one("mfa", "Reset MFA factors", ActionRequest::UserResetMfa { user_id: uid }),
+        StepKind::ExpirePassword => one(
             "password",
             "Expire the password",
             ActionRequest::UserExpirePassword { user_id: uid },
         ),
-        "reset_password" => vec![
+        StepKind::ResetPassword => vec![
             item(
                 "expire".into(),
                 "Expire the password".into(),
@@ -286,10 +285,10 @@ pub(crate) fn items_for(
                 None,
             ),
         ],
-        "suspend" => one("suspend", "Suspend", ActionRequest::UserSuspend { user_id: uid }),
-        "lock_devices" => device(actions::DeviceCommand::Lock),
-        "wipe_devices" => device(actions::DeviceCommand::Wipe),
-        "create_user" => {
+        StepKind::Suspend => one("suspend", "Suspend", ActionRequest::UserSuspend { user_id: uid }),
+        StepKind::LockDevices => device(actions::DeviceCommand::Lock),
+        StepKind::WipeDevices => device(actions::DeviceCommand::Wipe),
+        StepKind::CreateUser => {
             let p = input.new_user.clone().unwrap_or_default();
             let label = format!(
                 "{} <{}> (staged: no email until the activation step)",
@@ -298,13 +297,13 @@ pub(crate) fn items_for(
             );
             one("create", &label, ActionRequest::UserCreate { profile: p })
         }
-        "add_groups" | "grant_group" => groups.iter().map(|g| membership(g, true)).collect(),
-        "activation_email" => one(
+        StepKind::AddGroups | StepKind::GrantGroup => groups.iter().map(|g| membership(g, true)).collect(),
+        StepKind::ActivationEmail => one(
             "activate",
             "Activate the account and send the activation email",
             ActionRequest::UserActivate { user_id: uid },
         ),
-        "bind_device" => match input.device_id.as_deref().filter(|s| !s.is_empty()) {
+        StepKind::BindDevice => match input.device_id.as_deref().filter(|s| !s.is_empty()) {
             Some(sid) => {
                 let s = cache.system_detail(sid)?.ok_or_else(|| {
                     ChecklistError::Invalid(format!("Device {sid} is not in the local copy; sync and try again."))
@@ -378,7 +377,7 @@ pub fn start_bulk(
     let t = templates::get(cache, template).map_err(|e| ChecklistError::Invalid(e.to_string()))?;
     // Who, and what to start for them (or why not).
     let mut todo: Vec<(String, std::result::Result<StartInput, String>)> = vec![];
-    if t.base == "onboarding" {
+    if t.base == TemplateBase::Onboarding {
         for p in new_starters(people)? {
             let who = if p.email.is_empty() {
                 p.username.clone()
@@ -467,43 +466,5 @@ pub fn people_in(text: &str) -> Vec<String> {
             .filter(|c| !c.is_empty())
             .collect(),
         None => rows.into_iter().flatten().filter(|c| !c.is_empty()).collect(),
-    }
-}
-
-/// The steps that act on what a person holds; they read it from JumpCloud when they run.
-pub(crate) fn reads_live(kind: &str) -> bool {
-    matches!(
-        kind,
-        "capture" | "remove_groups" | "remove_apps" | "lock_devices" | "wipe_devices"
-    )
-}
-
-/// What a step's preview should tell the admin beside its items.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct StepPreview {
-    /// The step reads what the person holds from JumpCloud when it runs (and acts on that).
-    pub reads_live: bool,
-    /// The local copy is still being filled: the preview may be missing what is loading.
-    pub loading: Option<String>,
-}
-
-/// The preview note of a step of `kind`, given the state of the local copy (`complete`,
-/// `partial` while the first import runs or after it stopped, `empty`).
-pub fn step_preview(kind: &str, snapshot_state: &str) -> StepPreview {
-    let live = reads_live(kind);
-    let what = match kind {
-        "capture" => "group memberships, app access and device bindings",
-        "remove_groups" => "group memberships",
-        "remove_apps" => "app access",
-        _ => "device bindings",
-    };
-    StepPreview {
-        reads_live: live,
-        loading: (live && snapshot_state != "complete").then(|| {
-            format!(
-                "The first import of this organisation has not finished, so {what} may be missing from this preview. When the step runs it reads them from JumpCloud and acts on what is there."
-            )
-        }),
     }
 }

@@ -6,7 +6,7 @@ use super::{lock, today, ChecklistError, Result, StepContext};
 use crate::actions::{self, ActionRequest, Actor};
 use crate::live::{self, names, Part};
 use crate::sync::now_rfc3339;
-use rollcall_cache::{Cache, RunRow};
+use rollcall_cache::{Cache, RunRow, RunStatus, StepKind, StepState};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -171,11 +171,13 @@ pub fn grants(cache: &Cache) -> Result<Vec<Grant>> {
     for run in cache.runs()? {
         let capture: serde_json::Value = serde_json::from_str(&run.capture).unwrap_or_default();
         let Some(g) = capture.get("grant") else { continue };
-        if g.get("removed_at").is_some() || run.status == "abandoned" {
+        if g.get("removed_at").is_some() || run.status == RunStatus::Abandoned {
             continue;
         }
         let steps = cache.run(&run.id)?.map(|(_, s)| s).unwrap_or_default();
-        let granted = steps.iter().any(|s| s.kind == "grant_group" && s.state == "done");
+        let granted = steps
+            .iter()
+            .any(|s| s.kind == StepKind::GrantGroup && s.state == StepState::Done);
         let text = |k: &str| g.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_string();
         let expires_on = text("expires_on");
         out.push(Grant {
@@ -187,7 +189,7 @@ pub fn grants(cache: &Cache) -> Result<Vec<Grant>> {
             group_name: text("group_name"),
             approval: steps
                 .iter()
-                .filter(|s| s.kind == "approval" && s.state == "done")
+                .filter(|s| s.kind == StepKind::Approval && s.state == StepState::Done)
                 .map(|s| s.note.clone())
                 .collect::<Vec<_>>()
                 .join(" | "),

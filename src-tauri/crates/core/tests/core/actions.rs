@@ -5,6 +5,8 @@ use crate::common::*;
 use jcsim::model::Role;
 use jcsim::Faults;
 use rollcall_cache::{AuditQuery, SystemQuery, UserQuery};
+#[allow(unused_imports)]
+use rollcall_cache::{RunStatus, StepKind, StepState};
 use rollcall_core::access::Access;
 use rollcall_core::actions::{execute, plan, ActionError, ActionRequest, Actor};
 use rollcall_core::connect::{check, ConnectError};

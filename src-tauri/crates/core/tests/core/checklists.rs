@@ -5,6 +5,8 @@ use crate::common::*;
 use futures_util::future::BoxFuture;
 use jumpcloud::Client;
 use rollcall_cache::{Cache, StepRow, UserQuery};
+#[allow(unused_imports)]
+use rollcall_cache::{RunStatus, StepKind, StepState};
 use rollcall_core::access::Access;
 use rollcall_core::actions::{Actor, Confirmation};
 use rollcall_core::checklists::{
@@ -142,7 +144,7 @@ async fn offboarding_runs_step_by_step_and_never_resends_what_is_done() {
     let yes: Confirm<'_> = &|_| Box::pin(async { true });
     for idx in 0..6 {
         let s = step(&client, &cache, &run, idx, "", yes).await.unwrap();
-        assert_eq!(s.state, "done", "step {idx} ({}): {}", s.title, s.message);
+        assert_eq!(s.state, StepState::Done, "step {idx} ({}): {}", s.title, s.message);
     }
     assert_eq!(count(&env, "POST", &format!("/systemusers/{user}/state/suspend")), 1);
     assert_eq!(count(&env, "POST", &format!("/systemusers/{user}/resetmfa")), 1);
@@ -181,7 +183,7 @@ async fn offboarding_runs_step_by_step_and_never_resends_what_is_done() {
         Box::pin(async move { n_dev > 1 && n == 0 })
     };
     let s = step(&client, &cache, &run, 6, "", &first_only).await.unwrap();
-    assert_eq!(s.state, "pending", "cancelled part-way: {}", s.message);
+    assert_eq!(s.state, StepState::Pending, "cancelled part-way: {}", s.message);
     assert!(s.message.contains("nothing was sent"), "{}", s.message);
     let locks = |env: &Env| -> usize {
         devices
@@ -200,7 +202,7 @@ async fn offboarding_runs_step_by_step_and_never_resends_what_is_done() {
         .settle_interrupted_steps("2026-11-01T13:00:00.000Z")
         .unwrap();
     let s = step(&client, &cache, &run, 6, "", yes).await.unwrap();
-    assert_eq!(s.state, "done", "{}", s.message);
+    assert_eq!(s.state, StepState::Done, "{}", s.message);
     assert_eq!(locks(&env), n_dev, "each device locked exactly once");
 
     skip_step(&cache.lock().unwrap(), &run, 7, "devices not returned yet").unwrap();
@@ -218,7 +220,7 @@ async fn offboarding_runs_step_by_step_and_never_resends_what_is_done() {
     .unwrap();
     step(&client, &cache, &run, 9, "", yes).await.unwrap();
     let (r, _) = cache.lock().unwrap().run(&run).unwrap().unwrap();
-    assert_eq!(r.status, "finished");
+    assert_eq!(r.status, RunStatus::Finished);
     assert!(r.capture.contains("\"groups\""), "the capture was kept: {}", r.capture);
 
     let report = evidence::gather(&cache.lock().unwrap(), &run).unwrap();
@@ -326,7 +328,10 @@ async fn a_reset_waits_for_the_identity_check_and_bulk_starts_one_run_per_person
     )
     .await
     .unwrap();
-    assert_eq!(step(&client, &cache, &run, 1, "", yes).await.unwrap().state, "done");
+    assert_eq!(
+        step(&client, &cache, &run, 1, "", yes).await.unwrap().state,
+        StepState::Done
+    );
     assert_eq!(
         count(&env, "POST", &format!("/systemusers/{}/resetmfa", users[0].id)),
         1
@@ -450,7 +455,7 @@ async fn onboarding_creates_the_person_then_groups_activation_and_device_from_an
     t.steps.insert(
         at,
         TemplateStep {
-            kind: "manual".into(),
+            kind: StepKind::Manual,
             title: "Welcome call done".into(),
             optional: false,
             text: String::new(),
@@ -495,12 +500,12 @@ async fn onboarding_creates_the_person_then_groups_activation_and_device_from_an
     let yes: Confirm<'_> = &|_| Box::pin(async { true });
     // Nothing about the person can be sent before they exist.
     let early = step(&client, &cache, &run, 1, "", yes).await.unwrap();
-    assert_eq!(early.state, "pending", "{}", early.message);
+    assert_eq!(early.state, StepState::Pending, "{}", early.message);
     assert_eq!(count(&env, "POST", "/members"), 0);
 
     for idx in 0..4 {
         let s = step(&client, &cache, &run, idx, "", yes).await.unwrap();
-        assert_eq!(s.state, "done", "step {idx} ({}): {}", s.title, s.message);
+        assert_eq!(s.state, StepState::Done, "step {idx} ({}): {}", s.title, s.message);
     }
     let (r, _) = cache.lock().unwrap().run(&run).unwrap().unwrap();
     assert!(!r.subject_id.is_empty(), "the run now names the created person");
@@ -590,7 +595,10 @@ async fn an_access_request_needs_approval_and_expired_grants_are_removed_in_one_
         ..Default::default()
     };
     step_with(&client, &cache, &run, 0, &approved, yes).await.unwrap();
-    assert_eq!(step(&client, &cache, &run, 1, "", yes).await.unwrap().state, "done");
+    assert_eq!(
+        step(&client, &cache, &run, 1, "", yes).await.unwrap().state,
+        StepState::Done
+    );
     assert_eq!(count(&env, "POST", &format!("/usergroups/{group}/members")), 1);
 
     let due = grants(&cache.lock().unwrap()).unwrap();
@@ -636,7 +644,7 @@ async fn templates_are_checked_exported_and_imported_with_groups_matched_by_name
     bad.steps.insert(
         1,
         TemplateStep {
-            kind: "wipe_devices".into(),
+            kind: StepKind::WipeDevices,
             title: "Wipe".into(),
             optional: true,
             text: String::new(),
@@ -654,13 +662,13 @@ async fn templates_are_checked_exported_and_imported_with_groups_matched_by_name
 
     // Reorder and drop steps of offboarding; it is this org's version from now on.
     let mut off = templates::get(&cache, "offboarding").unwrap();
-    off.steps.retain(|s| s.kind != "wipe_devices");
+    off.steps.retain(|s| s.kind != StepKind::WipeDevices);
     off.steps.swap(3, 4);
     templates::save(&cache, &off).unwrap();
     let stored = templates::get(&cache, "offboarding").unwrap();
     assert!(stored.customised);
     assert_eq!(stored.steps.len(), 9);
-    assert_eq!(stored.steps[3].kind, "expire_password");
+    assert_eq!(stored.steps[3].kind, StepKind::ExpirePassword);
 
     // Export a template naming a group by an id another org would not have: the import finds
     // the group by name, and names what it could not match.

@@ -6,6 +6,8 @@ use crate::checklists::{active_users, admin, count, offboard, step, subject, syn
 use crate::common::*;
 use jcsim::Faults;
 use rollcall_cache::{Cache, StepRow};
+#[allow(unused_imports)]
+use rollcall_cache::{RunStatus, StepKind, StepState};
 use rollcall_core::checklists::{remove_grant, start_run, step_preview, Confirm, StartInput, StepInput, StepItem};
 use rollcall_core::live::{read_person, Part};
 use std::sync::Mutex;
@@ -73,7 +75,7 @@ async fn a_group_added_after_the_sync_is_captured_removed_and_verified() {
 
     let client = env.client();
     let cap = step(&client, &cache, &run, 0, "", yes()).await.unwrap();
-    assert_eq!(cap.state, "done", "{}", cap.message);
+    assert_eq!(cap.state, StepState::Done, "{}", cap.message);
     assert!(
         cap.message.contains("1 group added since the last sync: late group"),
         "capture says what the local copy missed: {}",
@@ -88,7 +90,7 @@ async fn a_group_added_after_the_sync_is_captured_removed_and_verified() {
     assert!(!r.capture.contains(&dropped.id), "and not the one already gone");
 
     let s = step(&client, &cache, &run, 1, "", yes()).await.unwrap();
-    assert_eq!(s.state, "done", "{}", s.message);
+    assert_eq!(s.state, StepState::Done, "{}", s.message);
     assert!(
         s.message.contains("1 group added since the preview: late group"),
         "{}",
@@ -185,7 +187,7 @@ async fn a_device_bound_after_the_sync_is_locked_once_and_an_unbound_one_is_not(
     }
     env.sim.state.clear_requests();
     let s = step(&client, &cache, &run, 6, "", yes()).await.unwrap();
-    assert_eq!(s.state, "done", "{}", s.message);
+    assert_eq!(s.state, StepState::Done, "{}", s.message);
     assert!(s.message.contains("1 device added since the preview"), "{}", s.message);
     let locks = |id: &str| count(&env, "POST", &format!("/systems/{id}/command/builtin/lock"));
     assert_eq!(locks(&extra.id), 1, "the device bound since the sync is locked");
@@ -239,14 +241,14 @@ async fn while_the_first_import_is_running_steps_act_on_jumpcloud_not_on_the_par
         "the partial copy has no memberships yet"
     );
     let run = offboard(&mut cache.lock().unwrap(), &user).unwrap();
-    let note = step_preview("remove_groups", "partial");
+    let note = step_preview(StepKind::RemoveGroups, "partial");
     assert!(
         note.loading.as_deref().is_some_and(|n| n.contains("has not finished")),
         "the preview says what is still loading: {note:?}"
     );
-    assert!(step_preview("remove_groups", "complete").loading.is_none());
+    assert!(step_preview(StepKind::RemoveGroups, "complete").loading.is_none());
     assert!(
-        step_preview("suspend", "partial").loading.is_none(),
+        step_preview(StepKind::Suspend, "partial").loading.is_none(),
         "only steps that read access"
     );
 
@@ -262,7 +264,7 @@ async fn while_the_first_import_is_running_steps_act_on_jumpcloud_not_on_the_par
         cap.message
     );
     let s = step(&client, &cache, &run, 1, "", yes()).await.unwrap();
-    assert_eq!(s.state, "done", "{}", s.message);
+    assert_eq!(s.state, StepState::Done, "{}", s.message);
     assert!(groups_in_jumpcloud(&env, &user).await.is_empty());
     assert_eq!(removals(&env, &user).len(), held.len());
 }
@@ -282,7 +284,7 @@ async fn a_step_whose_live_read_fails_sends_nothing_and_says_why() {
     );
     let client = env.client();
     let s = step(&client, &cache, &run, 1, "", yes()).await.unwrap();
-    assert_eq!(s.state, "failed");
+    assert_eq!(s.state, StepState::Failed);
     assert!(
         s.message
             .starts_with("Not run: Rollcall could not read the person's current group memberships"),
@@ -292,12 +294,25 @@ async fn a_step_whose_live_read_fails_sends_nothing_and_says_why() {
     assert!(s.message.contains("Nothing was sent"), "{}", s.message);
     assert!(removals(&env, &user).is_empty(), "no removal without a live read");
     let cap = step(&client, &cache, &run, 0, "", yes()).await.unwrap();
-    assert_eq!(cap.state, "failed", "capture needs the live read too: {}", cap.message);
+    assert_eq!(
+        cap.state,
+        StepState::Failed,
+        "capture needs the live read too: {}",
+        cap.message
+    );
 
     set_faults(&env, Faults::default());
-    assert_eq!(step(&client, &cache, &run, 0, "", yes()).await.unwrap().state, "done");
+    assert_eq!(
+        step(&client, &cache, &run, 0, "", yes()).await.unwrap().state,
+        StepState::Done
+    );
     let s = step(&client, &cache, &run, 1, "", yes()).await.unwrap();
-    assert_eq!(s.state, "done", "a retry once JumpCloud answers: {}", s.message);
+    assert_eq!(
+        s.state,
+        StepState::Done,
+        "a retry once JumpCloud answers: {}",
+        s.message
+    );
     assert!(groups_in_jumpcloud(&env, &user).await.is_empty());
 }
 
@@ -321,13 +336,13 @@ async fn a_removal_that_does_not_stick_fails_the_step_and_the_retry_sends_only_w
     env.sim.state.clear_requests();
     let client = env.client();
     let s = step(&client, &cache, &run, 1, "", yes()).await.unwrap();
-    assert_eq!(s.state, "failed", "{}", s.message);
+    assert_eq!(s.state, StepState::Failed, "{}", s.message);
     assert!(s.message.contains("Failed — still in 1 group"), "{}", s.message);
     assert_eq!(groups_in_jumpcloud(&env, &user).await.len(), 1);
     assert_eq!(removals(&env, &user).len(), held.len());
 
     let again = step(&client, &cache, &run, 1, "", yes()).await.unwrap();
-    assert_eq!(again.state, "done", "{}", again.message);
+    assert_eq!(again.state, StepState::Done, "{}", again.message);
     assert_eq!(
         removals(&env, &user).len(),
         held.len() + 1,
@@ -434,7 +449,10 @@ async fn a_grant_removed_outside_rollcall_is_not_removed_twice_and_one_that_stic
         rollcall_core::checklists::run_step(&ctx, &run, 0, &approved)
             .await
             .unwrap();
-        assert_eq!(step(&client, &cache, &run, 1, "", yes()).await.unwrap().state, "done");
+        assert_eq!(
+            step(&client, &cache, &run, 1, "", yes()).await.unwrap().state,
+            StepState::Done
+        );
         runs.push(run);
     }
     // The first person was taken out of the group by another admin already.

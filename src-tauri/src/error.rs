@@ -47,6 +47,9 @@ pub enum ErrorCode {
     NotImplemented,
     /// A bug or an unexpected local failure; the log file has details.
     Internal,
+    /// Rollcall is still learning something it needs first (the admin's role, at launch):
+    /// try again in a moment.
+    NotReady,
 }
 
 /// The error every command returns.
@@ -128,6 +131,7 @@ impl From<rollcall_core::actions::ActionError> for AppError {
             A::Api(a) => a.into(),
             A::Cache(c) => c.into(),
             A::Unavailable(m) => AppError::new(ErrorCode::Forbidden, m),
+            A::AlreadyDone(m) => AppError::new(ErrorCode::Conflict, m),
             A::Invalid(m) => AppError::new(ErrorCode::Invalid, m),
             e @ A::UnknownTarget(_) => AppError::new(ErrorCode::NotFound, e.to_string()),
             A::LiveRead { ref source, .. } => AppError::new(source.into(), e.to_string()),

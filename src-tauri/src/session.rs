@@ -183,11 +183,22 @@ impl Session {
 
     /// Refuses writes while offline, with the reason.
     pub fn write_block_reason(&self) -> Option<String> {
+        self.write_block().map(|e| e.message)
+    }
+
+    /// Why writes are refused now (offline, or JumpCloud not reached yet), as the error.
+    fn write_block(&self) -> Option<AppError> {
         match self.connectivity() {
-            Connectivity::Offline(reason) => Some(format!(
-                "Actions need JumpCloud, which is not available: {reason} The cached data stays available; Rollcall reconnects by itself."
+            Connectivity::Offline(reason) => Some(AppError::new(
+                ErrorCode::Offline,
+                format!(
+                    "Actions need JumpCloud, which is not available: {reason} The cached data stays available; Rollcall reconnects by itself."
+                ),
             )),
-            Connectivity::Unknown => Some("Rollcall is still reaching JumpCloud to confirm your role; try again in a moment.".into()),
+            Connectivity::Unknown => Some(AppError::new(
+                ErrorCode::NotReady,
+                "Rollcall is still reaching JumpCloud to confirm your role; try again in a moment.",
+            )),
             Connectivity::Online => None,
         }
     }
@@ -196,13 +207,13 @@ impl Session {
     /// JumpCloud: refused with the reason while offline or before the role is known.
     pub fn for_writes(&self, run_id: Option<String>) -> AppResult<(Arc<ActiveOrg>, Access, Actor)> {
         let org = self.active()?;
-        if let Some(reason) = self.write_block_reason() {
-            return Err(AppError::new(ErrorCode::Offline, reason));
+        if let Some(e) = self.write_block() {
+            return Err(e);
         }
         let access = org.access().ok_or_else(|| {
             AppError::new(
-                ErrorCode::Offline,
-                "Rollcall has not confirmed your role with JumpCloud yet.",
+                ErrorCode::NotReady,
+                "Rollcall has not confirmed your role with JumpCloud yet; try again in a moment.",
             )
         })?;
         let actor = Actor {

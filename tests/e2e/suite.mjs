@@ -70,12 +70,25 @@ async function click(s, css, timeout) {
   await (await s.find(css, timeout)).click();
 }
 
-/** Clicks through the DOM (for buttons a notice toast may be covering). */
+/**
+ * Clicks a control as a person would: scrolled into view, and only if it is the element under
+ * its own centre (a notice or a dialog covering it fails the test instead of being clicked
+ * through).
+ */
 async function jsClick(s, css) {
   await s.find(css);
-  await s.execute(
-    "const e = document.querySelector(arguments[0]); e.scrollIntoView({block: 'center'}); e.click();",
+  const covered = await s.execute(
+    `const e = document.querySelector(arguments[0]);
+     e.scrollIntoView({block: 'center'});
+     const r = e.getBoundingClientRect();
+     const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+     if (hit && (hit === e || e.contains(hit))) { e.click(); return null; }
+     return hit ? (hit.getAttribute('data-testid') || hit.className || hit.tagName) : 'nothing';`,
     [css],
+  );
+  assert(
+    covered === null,
+    `${css} is covered by ${covered}; a person could not click it`,
   );
 }
 

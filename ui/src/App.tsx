@@ -7,6 +7,7 @@ import { VIEWS, type ViewId } from "./views";
 import { useSync } from "./sync";
 import { Sidebar } from "./components/Sidebar";
 import { StatusBar } from "./components/StatusBar";
+import { addNotice, Notices } from "./components/Notices";
 import { AboutPanel } from "./components/AboutPanel";
 import { ConnectScreen } from "./components/ConnectScreen";
 import { GlobalSearch } from "./components/GlobalSearch";
@@ -72,9 +73,10 @@ export function App() {
 
   const notify = useCallback((kind: Notice["kind"], text: string) => {
     const id = nextId.current++;
-    setNotices((n) => [...n.slice(-3), { id, kind, text }]);
+    setNotices((n) => addNotice(n, { id, kind, text }));
     if (kind === "ok") setTimeout(() => setNotices((n) => n.filter((x) => x.id !== id)), 6000);
   }, []);
+  const dismiss = useCallback((id: number) => setNotices((n) => n.filter((x) => x.id !== id)), []);
   const sync = useSync(status.data, notify);
 
   useEffect(() => {
@@ -124,7 +126,9 @@ export function App() {
           onConnect={() => setConnecting(true)}
           status={status.data}
           notify={notify}
-        />
+        >
+          <Notices notices={notices} onDismiss={dismiss} />
+        </Sidebar>
         <main className="main">
           {showConnect ? (
             <ConnectScreen
@@ -173,21 +177,6 @@ export function App() {
         </main>
         <StatusBar status={status.data} sync={sync} />
         {aboutOpen && <AboutPanel onClose={() => setAboutOpen(false)} />}
-        <div className="notices" aria-live="polite">
-          {notices.map((n) => (
-            <div key={n.id} className={`notice ${n.kind}`} data-testid={`notice-${n.kind}`}>
-              <span>{n.text}</span>
-              <button
-                type="button"
-                className="btn ghost small"
-                aria-label="Dismiss"
-                onClick={() => setNotices((x) => x.filter((y) => y.id !== n.id))}
-              >
-                ✕
-              </button>
-            </div>
-          ))}
-        </div>
       </div>
     </UiContext.Provider>
   );

@@ -379,7 +379,12 @@ export type ErrorCode =
 /**  This part of Rollcall is not built yet. */
 "NotImplemented" | 
 /**  A bug or an unexpected local failure; the log file has details. */
-"Internal";
+"Internal" | 
+/**
+ *  Rollcall is still learning something it needs first (the admin's role, at launch):
+ *  try again in a moment.
+ */
+"NotReady";
 
 export type EventRow = {
 	id: string,

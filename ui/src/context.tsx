@@ -8,6 +8,8 @@ export interface Notice {
   id: number;
   kind: "ok" | "warn" | "error";
   text: string;
+  /** How many times the same notice came in a row (shown as ×N). */
+  count: number;
 }
 
 export interface Ui {

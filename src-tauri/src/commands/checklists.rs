@@ -24,6 +24,7 @@ impl From<ChecklistError> for AppError {
     fn from(e: ChecklistError) -> Self {
         match e {
             ChecklistError::Invalid(m) => AppError::new(ErrorCode::Invalid, m),
+            ChecklistError::NotFound(m) => AppError::new(ErrorCode::NotFound, m),
             ChecklistError::Cache(c) => c.into(),
             ChecklistError::Json(j) => AppError::internal(format!("a checklist record could not be read: {j}")),
             ChecklistError::Action(a) => a.into(),

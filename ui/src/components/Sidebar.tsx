@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { commands } from "../bindings";
 import { CommandError, unwrap, type OrgStatus } from "../api";
@@ -11,9 +11,19 @@ interface Props {
   onConnect: () => void;
   status: OrgStatus | undefined;
   notify: (k: "ok" | "warn" | "error", t: string) => void;
+  /** Shown below the navigation (the notice area). */
+  children?: ReactNode;
 }
 
-export function Sidebar({ current, onSelect, onAbout, onConnect, status, notify }: Props) {
+export function Sidebar({
+  current,
+  onSelect,
+  onAbout,
+  onConnect,
+  status,
+  notify,
+  children,
+}: Props) {
   const qc = useQueryClient();
   const [open, setOpen] = useState(false);
   const org = status?.org;
@@ -101,6 +111,7 @@ export function Sidebar({ current, onSelect, onAbout, onConnect, status, notify 
           </li>
         ))}
       </ul>
+      {children}
       <button type="button" className="nav-item about" data-testid="nav-about" onClick={onAbout}>
         About Rollcall
       </button>

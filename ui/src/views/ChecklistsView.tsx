@@ -126,6 +126,9 @@ export function ChecklistsView({
   );
 }
 
+/** How many items a step lists before "Show all". */
+const FEW = 8;
+
 function RunDetail({ runId }: { runId: string }) {
   const ui = useUi();
   const refresh = useRefreshChecklists();
@@ -139,6 +142,7 @@ function RunDetail({ runId }: { runId: string }) {
     {},
   );
   const [typed, setTyped] = useState<Record<string, string>>({});
+  const [expanded, setExpanded] = useState<Record<number, boolean>>({});
   if (q.error) return <p className="error-text">{(q.error as Error).message}</p>;
   if (!q.data) return null;
   const { run, steps, can_restore } = q.data;
@@ -153,11 +157,8 @@ function RunDetail({ runId }: { runId: string }) {
       typed_hostnames: Object.entries(typed).map(([id, h]) => [id, h] as [string, string]),
     };
     try {
-      const s = await unwrap(commands.checklistStepRun(runId, idx, input));
-      ui.notify(
-        s.state === "done" ? "ok" : s.state === "pending" ? "warn" : "error",
-        `${s.title}: ${s.message || s.state}`,
-      );
+      // The step's own result shows in the step.
+      await unwrap(commands.checklistStepRun(runId, idx, input));
     } catch (e) {
       ui.notify(
         e instanceof CommandError && e.code === "Cancelled" ? "warn" : "error",
@@ -243,9 +244,24 @@ function RunDetail({ runId }: { runId: string }) {
                   {s.state === "unknown" ? "outcome unknown" : s.state}
                 </span>
               </div>
+              {items.length > FEW && (
+                <div className="muted small" data-testid={`step-${s.idx}-count`}>
+                  {items.length} items
+                  {done.length > 0 ? `, ${done.length} done` : ""}
+                  {!expanded[s.idx] && ` — the first ${FEW} below`}{" "}
+                  <button
+                    type="button"
+                    className="btn ghost small"
+                    data-testid={`step-${s.idx}-all`}
+                    onClick={() => setExpanded({ ...expanded, [s.idx]: !expanded[s.idx] })}
+                  >
+                    {expanded[s.idx] ? "Show fewer" : `Show all ${items.length}`}
+                  </button>
+                </div>
+              )}
               {items.length > 0 && (
                 <ul className="step-items">
-                  {items.map((it) => (
+                  {(expanded[s.idx] ? items : items.slice(0, FEW)).map((it) => (
                     <li key={it.key}>
                       {done.includes(it.key) ? "✓ " : it.request ? "• " : "– "}
                       {it.label}

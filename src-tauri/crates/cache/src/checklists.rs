@@ -166,12 +166,13 @@ impl Cache {
         Ok(Some((run, steps)))
     }
 
-    /// Writes a step's state, progress and texts.
+    /// Writes a step's items (what it acts on: a step that reads JumpCloud when it runs
+    /// replaces its preview with what it found), state, progress and texts.
     pub fn save_step(&self, s: &StepRow) -> Result<()> {
         self.conn.execute(
-            "UPDATE checklist_steps SET state = ?3, items_done = ?4, started_at = ?5, finished_at = ?6, message = ?7, note = ?8
+            "UPDATE checklist_steps SET state = ?3, items_done = ?4, started_at = ?5, finished_at = ?6, message = ?7, note = ?8, items = ?9
              WHERE run_id = ?1 AND idx = ?2",
-            params![s.run_id, s.idx, s.state, s.items_done, s.started_at, s.finished_at, s.message, s.note],
+            params![s.run_id, s.idx, s.state, s.items_done, s.started_at, s.finished_at, s.message, s.note, s.items],
         )?;
         Ok(())
     }

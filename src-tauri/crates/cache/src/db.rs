@@ -80,9 +80,12 @@ fn open_checked(path: &Path, check: Check) -> Result<Connection> {
     } else {
         conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
     }
-    crate::schema::migrations()
-        .to_latest(&mut conn)
-        .map_err(|e| CacheError::Migration(e.to_string()))?;
+    crate::schema::migrations().to_latest(&mut conn).map_err(|e| match e {
+        rusqlite_migration::Error::MigrationDefinition(
+            rusqlite_migration::MigrationDefinitionError::DatabaseTooFarAhead,
+        ) => CacheError::TooNew(e.to_string()),
+        e => CacheError::Migration(e.to_string()),
+    })?;
     Ok(conn)
 }
 
@@ -103,12 +106,10 @@ pub fn open(path: &Path, check: Check) -> Result<(Connection, OpenOutcome)> {
                 OpenOutcome::Created
             },
         )),
-        Err(CacheError::Migration(m)) if m.contains("newer") || m.contains("DatabaseTooFarAhead") => {
-            Err(CacheError::Migration(format!(
-                "{} was written by a newer Rollcall; update Rollcall to open it ({m})",
-                path.display()
-            )))
-        }
+        Err(CacheError::TooNew(m)) => Err(CacheError::TooNew(format!(
+            "{} was written by a newer Rollcall; update Rollcall to open it ({m})",
+            path.display()
+        ))),
         Err(e) if existed => {
             let reason = e.to_string();
             let moved_to = move_aside(path)?;

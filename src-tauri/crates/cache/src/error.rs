@@ -6,6 +6,9 @@ pub enum CacheError {
     Corrupt(String),
     #[error("the cache file could not be upgraded: {0}")]
     Migration(String),
+    /// The file's schema is newer than this Rollcall knows (written by a later version).
+    #[error("{0}")]
+    TooNew(String),
     #[error("{0}")]
     Io(String),
     #[error("cache query failed: {0}")]

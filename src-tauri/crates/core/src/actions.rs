@@ -248,6 +248,10 @@ pub enum ActionError {
     /// Not offered for this target or role; nothing was sent.
     #[error("{0}")]
     Unavailable(String),
+    /// The target is already as the action would leave it (suspended, active, not locked):
+    /// nothing to send.
+    #[error("{0}")]
+    AlreadyDone(String),
     #[error("{0}")]
     Invalid(String),
     #[error("{0} is not in the local copy; sync and try again.")]
@@ -345,7 +349,7 @@ pub fn plan(cache: &Cache, access: &Access, request: ActionRequest) -> Result<Ac
             refuse(access.user_edit, "suspend users")?;
             let u = user(user_id)?;
             if u.state == "SUSPENDED" {
-                return Err(ActionError::Unavailable(format!(
+                return Err(ActionError::AlreadyDone(format!(
                     "{} is already suspended.",
                     user_label(&u)
                 )));
@@ -356,7 +360,7 @@ pub fn plan(cache: &Cache, access: &Access, request: ActionRequest) -> Result<Ac
             refuse(access.user_edit, "activate users")?;
             let u = user(user_id)?;
             if u.state == "ACTIVATED" {
-                return Err(ActionError::Unavailable(format!(
+                return Err(ActionError::AlreadyDone(format!(
                     "{} is already active.",
                     user_label(&u)
                 )));
@@ -367,7 +371,7 @@ pub fn plan(cache: &Cache, access: &Access, request: ActionRequest) -> Result<Ac
             refuse(access.user_edit, "unlock users")?;
             let u = user(user_id)?;
             if !u.locked {
-                return Err(ActionError::Unavailable(format!(
+                return Err(ActionError::AlreadyDone(format!(
                     "{} is not locked out.",
                     user_label(&u)
                 )));
@@ -757,7 +761,9 @@ pub fn options_for(
     for (request, label) in candidates {
         let (reason, confirm) = match plan(cache, access, request.clone()) {
             Ok(p) => (None, p.confirm.is_some()),
-            Err(ActionError::Unavailable(r) | ActionError::Invalid(r)) => (Some(r), false),
+            Err(ActionError::Unavailable(r) | ActionError::Invalid(r) | ActionError::AlreadyDone(r)) => {
+                (Some(r), false)
+            }
             Err(e) => return Err(e),
         };
         let mut request = request;

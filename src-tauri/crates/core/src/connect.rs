@@ -55,9 +55,10 @@ fn count(v: &serde_json::Value) -> u32 {
 pub async fn check(client: &Client, org_id: Option<&str>) -> Result<ConnectionCheck, ConnectError> {
     let orgs = match client.call(Method::GET, "/api/organizations?limit=100", None).await {
         Ok((_, v)) => v,
-        Err(Error::Unauthorized { message, .. }) if message.contains("multi-tenant") => {
-            return Err(ConnectError::NeedsOrgId)
-        }
+        Err(Error::Unauthorized {
+            refusal: jumpcloud::KeyRefusal::OrgIdMissing,
+            ..
+        }) => return Err(ConnectError::NeedsOrgId),
         Err(Error::NotFound { message } | Error::BadRequest { message, .. }) if org_id.is_some() => {
             return Err(ConnectError::WrongOrgId {
                 id: org_id.unwrap_or_default().into(),

@@ -39,7 +39,7 @@ fn at_opt(s: &Option<String>) -> String {
 pub fn gather(cache: &Cache, run_id: &str) -> Result<Evidence, ChecklistError> {
     let (run, steps) = cache
         .run(run_id)?
-        .ok_or_else(|| ChecklistError::Invalid(format!("No checklist run {run_id}.")))?;
+        .ok_or_else(|| ChecklistError::NotFound(format!("No checklist run {run_id} in this organisation.")))?;
     let approvals: Vec<String> = steps
         .iter()
         .filter(|s| s.kind == rollcall_cache::StepKind::Approval && s.state == rollcall_cache::StepState::Done)

@@ -327,7 +327,11 @@ impl Client {
 
     fn status_error(&self, call: &Call, status: StatusCode, message: String) -> Error {
         match status {
-            StatusCode::UNAUTHORIZED => Error::Unauthorized { status: 401, message },
+            StatusCode::UNAUTHORIZED => Error::Unauthorized {
+                status: 401,
+                refusal: crate::error::KeyRefusal::of(&message),
+                message,
+            },
             StatusCode::FORBIDDEN => Error::Forbidden {
                 operation: call.operation.clone(),
                 message,

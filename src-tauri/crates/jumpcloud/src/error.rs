@@ -4,11 +4,38 @@
 
 use std::time::Duration;
 
+/// Why JumpCloud refused a key (a 401).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyRefusal {
+    /// Wrong, revoked, or its admin suspended or gone.
+    Key,
+    /// A multi-tenant (MSP) key sent without the organisation's id (`x-org-id`).
+    OrgIdMissing,
+}
+
+impl KeyRefusal {
+    /// What JumpCloud's 401 message means ("ID not included for multi-tenant admin" is the
+    /// only signal it gives for a missing org id; the spec documents that text).
+    pub fn of(message: &str) -> Self {
+        let m = message.to_lowercase();
+        if m.contains("multi-tenant") || m.contains("id not included") {
+            KeyRefusal::OrgIdMissing
+        } else {
+            KeyRefusal::Key
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Error {
-    /// 401: the key is wrong, revoked, or (multi-tenant) no org id was sent.
+    /// 401: the key is wrong or revoked, or (multi-tenant) no org id was sent: `refusal` says
+    /// which, read once here from JumpCloud's answer.
     #[error("JumpCloud refused the API key ({message}). Check that the key is current: keys are revoked when an admin regenerates them or leaves.")]
-    Unauthorized { status: u16, message: String },
+    Unauthorized {
+        status: u16,
+        message: String,
+        refusal: KeyRefusal,
+    },
 
     /// 403 for a permission: the admin's role may not do this.
     #[error("Your JumpCloud role may not {operation} ({message}). Ask an administrator to grant it, or use a key of an admin who may.")]

@@ -25,7 +25,7 @@ pub mod secret;
 
 pub use client::{Api, Call, Client, Repeat};
 pub use config::{ClientConfig, Endpoints, Region};
-pub use error::{Error, Result};
+pub use error::{Error, KeyRefusal, Result};
 pub use paging::List;
 pub use reqwest::{Method, StatusCode};
 pub use secret::ApiKey;

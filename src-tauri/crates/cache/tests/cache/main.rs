@@ -127,7 +127,7 @@ fn a_file_from_a_newer_rollcall_is_refused_not_destroyed() {
         .pragma_update(None, "user_version", 99)
         .unwrap();
     match Cache::open(&path) {
-        Err(CacheError::Migration(m)) => assert!(m.contains("newer Rollcall"), "{m}"),
+        Err(CacheError::TooNew(m)) => assert!(m.contains("newer Rollcall"), "{m}"),
         Ok((_, o)) => panic!("opened a newer file: {o:?}"),
         Err(e) => panic!("unexpected error: {e}"),
     }

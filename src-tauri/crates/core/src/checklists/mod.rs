@@ -47,6 +47,9 @@ pub struct StepItem {
 pub enum ChecklistError {
     #[error("{0}")]
     Invalid(String),
+    /// The run or step named is not in this organisation's file.
+    #[error("{0}")]
+    NotFound(String),
     #[error(transparent)]
     Cache(#[from] CacheError),
     #[error(transparent)]
@@ -153,12 +156,12 @@ fn run_id() -> String {
 pub(crate) fn load_step(cache: &Cache, run_id: &str, idx: u32) -> Result<(RunRow, StepRow, Vec<StepRow>)> {
     let (run, steps) = cache
         .run(run_id)?
-        .ok_or_else(|| ChecklistError::Invalid(format!("No checklist run {run_id} in this organisation.")))?;
+        .ok_or_else(|| ChecklistError::NotFound(format!("No checklist run {run_id} in this organisation.")))?;
     let s = steps
         .iter()
         .find(|s| s.idx == idx)
         .cloned()
-        .ok_or_else(|| ChecklistError::Invalid(format!("The run has no step {idx}.")))?;
+        .ok_or_else(|| ChecklistError::NotFound(format!("The run has no step {idx}.")))?;
     Ok((run, s, steps))
 }
 

@@ -44,6 +44,11 @@ fn actionable(items: &[StepItem]) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// "1 group", "4 groups".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// "14:03:12 UTC" from an RFC 3339 time.
 fn clock(at: &str) -> String {
     at.get(11..19).map_or_else(|| at.to_string(), |t| format!("{t} UTC"))
@@ -189,7 +194,7 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
                 let plan = match actions::plan(&lock(cache), access, request) {
                     Ok(p) => p,
                     // Already in the wanted state (suspended, say): nothing to send.
-                    Err(ActionError::Unavailable(why)) if why.contains("already") => {
+                    Err(ActionError::AlreadyDone(why)) => {
                         notes.push(format!("{}: {why}", it.label));
                         done.push(it.key.clone());
                         continue;
@@ -377,12 +382,12 @@ async fn capture(
         "state": state,
     });
     let mut said = vec![format!(
-        "Captured from JumpCloud at {}: {} groups, {} apps ({} direct), {} devices of {label}.",
+        "Captured from JumpCloud at {}: {}, {} ({} direct), {} of {label}.",
         clock(&now.read_at),
-        h.groups.len(),
-        h.apps.len(),
+        count(h.groups.len(), "group", "groups"),
+        count(h.apps.len(), "app", "apps"),
         h.apps.iter().filter(|a| a.2 == "direct").count(),
-        h.devices.len()
+        count(h.devices.len(), "device", "devices")
     )];
     let keyed = |v: &[(String, String)]| -> BTreeMap<String, String> { v.iter().cloned().collect() };
     let devices = |v: &[rollcall_cache::SystemRow]| -> BTreeMap<String, String> {

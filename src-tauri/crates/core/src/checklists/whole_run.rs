@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 fn run_write(ctx: &StepContext<'_>, run_id: &str) -> Result<(RunRow, serde_json::Value, Actor)> {
     let (run, _) = lock(ctx.cache)
         .run(run_id)?
-        .ok_or_else(|| ChecklistError::Invalid(format!("No checklist run {run_id}.")))?;
+        .ok_or_else(|| ChecklistError::NotFound(format!("No checklist run {run_id} in this organisation.")))?;
     let capture = serde_json::from_str(&run.capture)?;
     let actor = Actor {
         run_id: Some(run_id.to_string()),

@@ -107,6 +107,12 @@ async fn a_group_added_after_the_sync_is_captured_removed_and_verified() {
         items(&s).iter().any(|i| i.label == "late group"),
         "the step lists what it acted on"
     );
+    let (_, kept) = cache.lock().unwrap().run(&run).unwrap().unwrap();
+    assert!(
+        items(&kept[1]).iter().any(|i| i.label == "late group")
+            && !items(&kept[1]).iter().any(|i| i.label == dropped.name),
+        "and keeps it in the run (what it acted on, not the preview)"
+    );
     assert!(
         groups_in_jumpcloud(&env, &user).await.is_empty(),
         "JumpCloud lists no group"

@@ -226,8 +226,8 @@ export type AppRow = {
 
 export type AppSummary = {
 	app: AppRow,
-	users: number | null,
-	groups: number | null,
+	users: number,
+	groups: number,
 };
 
 /**  One row of the trail. */
@@ -235,7 +235,7 @@ export type AuditEntry = AuditEntry_Serialize | AuditEntry_Deserialize;
 
 /**  One row of the trail. */
 export type AuditEntry_Deserialize = {
-	id: number | null,
+	id: number,
 	started_at: string,
 	finished_at?: string | null,
 	org_id: string,
@@ -254,7 +254,7 @@ export type AuditEntry_Deserialize = {
 
 /**  One row of the trail. */
 export type AuditEntry_Serialize = {
-	id: number | null,
+	id: number,
 	started_at: string,
 	finished_at: string | null,
 	org_id: string,
@@ -411,7 +411,7 @@ export type ExportRequest_Serialize = { view: "Users"; query: UserQuery_Serializ
 /**  Counts per value of one filter dimension, computed with every other filter applied. */
 export type Facet = {
 	name: string,
-	counts: ([string, number | null])[],
+	counts: ([string, number])[],
 };
 
 /**  Access given by an access request, until its expiry date. */
@@ -464,7 +464,7 @@ export type GroupRow = {
 
 export type GroupSummary = {
 	group: GroupRow,
-	members: number | null,
+	members: number,
 };
 
 /**  An organisation the key reaches. */
@@ -540,7 +540,7 @@ export type OrgStatus_Serialize = {
 /**  One page of a list. */
 export type Page<T> = {
 	/**  Rows matching the filters (all pages). */
-	total: number | null,
+	total: number,
 	rows: T[],
 };
 
@@ -617,10 +617,10 @@ export type SnapshotInfo_Deserialize = {
 	sync_id?: number | null,
 	/**  When the last complete sync finished. */
 	as_of?: string | null,
-	users: number | null,
-	systems: number | null,
-	groups: number | null,
-	apps: number | null,
+	users: number,
+	systems: number,
+	groups: number,
+	apps: number,
 };
 
 /**  State of the mirror. */
@@ -630,10 +630,10 @@ export type SnapshotInfo_Serialize = {
 	sync_id: number | null,
 	/**  When the last complete sync finished. */
 	as_of: string | null,
-	users: number | null,
-	systems: number | null,
-	groups: number | null,
-	apps: number | null,
+	users: number,
+	systems: number,
+	groups: number,
+	apps: number,
 };
 
 /**  What the admin gives when starting a run. */
@@ -878,29 +878,29 @@ export type StepView_Serialize = {
 export type SyncProgress = SyncProgress_Serialize | SyncProgress_Deserialize;
 
 /**  Progress of a sync, reported through the callback. */
-export type SyncProgress_Deserialize = { type: "started"; sync_id: number | null; first_import: boolean } | { type: "phase"; phase: Phase } | { type: "items"; phase: Phase; done: number | null; total: number | null; requests: number | null; rate_per_s: number | null; eta_secs?: number | null } | 
+export type SyncProgress_Deserialize = { type: "started"; sync_id: number; first_import: boolean } | { type: "phase"; phase: Phase } | { type: "items"; phase: Phase; done: number; total: number; requests: number; rate_per_s: number | null; eta_secs?: number | null } | 
 /**
  *  Users and devices are in the cache, listable and searchable (first import) — the rest
  *  fills in.
  */
-{ type: "browsable"; users: number | null; devices: number | null; after_ms: number | null } | { type: "finished"; sync_id: number | null; requests: number | null; elapsed_ms: number | null };
+{ type: "browsable"; users: number; devices: number; after_ms: number } | { type: "finished"; sync_id: number; requests: number; elapsed_ms: number };
 
 /**  Progress of a sync, reported through the callback. */
-export type SyncProgress_Serialize = { type: "started"; sync_id: number | null; first_import: boolean } | { type: "phase"; phase: Phase } | { type: "items"; phase: Phase; done: number | null; total: number | null; requests: number | null; rate_per_s: number | null; eta_secs: number | null } | 
+export type SyncProgress_Serialize = { type: "started"; sync_id: number; first_import: boolean } | { type: "phase"; phase: Phase } | { type: "items"; phase: Phase; done: number; total: number; requests: number; rate_per_s: number | null; eta_secs: number | null } | 
 /**
  *  Users and devices are in the cache, listable and searchable (first import) — the rest
  *  fills in.
  */
-{ type: "browsable"; users: number | null; devices: number | null; after_ms: number | null } | { type: "finished"; sync_id: number | null; requests: number | null; elapsed_ms: number | null };
+{ type: "browsable"; users: number; devices: number; after_ms: number } | { type: "finished"; sync_id: number; requests: number; elapsed_ms: number };
 
 /**  What a finished sync did. */
 export type SyncReport = {
-	sync_id: number | null,
-	requests: number | null,
-	elapsed_ms: number | null,
+	sync_id: number,
+	requests: number,
+	elapsed_ms: number,
 	/**  When every user was in the cache (first import: listable from then on). */
-	browsable_after_ms: number | null,
-	counts: { [key in string]: number | null },
+	browsable_after_ms: number,
+	counts: { [key in string]: number },
 };
 
 /**  A device with its owner and surroundings. */

@@ -17,7 +17,10 @@ export function AboutPanel({ onClose }: Props) {
   }, [onClose]);
 
   return (
+    // The overlay's click is a mouse shortcut for Close and Escape.
+    // eslint-disable-next-line jsx-a11y/click-events-have-key-events, jsx-a11y/no-static-element-interactions
     <div className="overlay" onClick={onClose}>
+      {/* eslint-disable-next-line jsx-a11y/click-events-have-key-events, jsx-a11y/no-noninteractive-element-interactions -- stops the overlay's click */}
       <section
         className="dialog"
         role="dialog"

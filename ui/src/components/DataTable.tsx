@@ -1,5 +1,7 @@
 // A virtualized table over a list paged in SQLite: only the rows on screen are rendered and
-// only the pages they fall in are fetched, so 50,000 rows scroll like 50.
+// only the pages they fall in are fetched, so 50,000 rows scroll like 50. By keyboard: Tab
+// reaches the rows, arrows (and Page Up/Down, Home, End) move, Enter opens the panel, Space
+// selects.
 import { memo, useCallback, useMemo, useRef, useState, type ReactNode } from "react";
 import { keepPreviousData, useQueries } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
@@ -28,6 +30,8 @@ interface Props<T> {
   fetchPage: (offset: number, limit: number) => Promise<{ total: number | null; rows: T[] }>;
   columns: Column<T>[];
   rowId: (row: T) => string;
+  /** What a person calls the row (a name, a hostname): names its checkbox for screen readers. */
+  rowLabel: (row: T) => string;
   sort: Sort;
   onSort: (s: Sort) => void;
   onOpen: (row: T) => void;
@@ -86,6 +90,42 @@ export function DataTable<T>(p: Props<T>) {
   latest.current = p;
   const open = useCallback((row: T) => latest.current.onOpen(row), []);
   const toggle = useCallback((id: string) => latest.current.onToggle?.(id), []);
+  const [active, setActive] = useState(0);
+  const focusRow = useCallback((i: number) => {
+    // The row may be rendered only after the scroll: focus it on the next frame.
+    const later = window.requestAnimationFrame ?? ((f: () => void) => setTimeout(f, 0));
+    later(() => scroller.current?.querySelector<HTMLElement>(`[data-index="${i}"]`)?.focus());
+  }, []);
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    if (total === 0) return;
+    const pageRows = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 320) / ROW_HEIGHT));
+    const moves: Record<string, number> = {
+      ArrowDown: active + 1,
+      ArrowUp: active - 1,
+      PageDown: active + pageRows,
+      PageUp: active - pageRows,
+      Home: 0,
+      End: total - 1,
+    };
+    const to = moves[e.key];
+    if (to !== undefined) {
+      e.preventDefault();
+      const i = Math.min(Math.max(to, 0), total - 1);
+      setActive(i);
+      virtualizer.scrollToIndex(i);
+      focusRow(i);
+      return;
+    }
+    const row = byPage.get(Math.floor(active / PAGE))?.[active % PAGE];
+    if (!row) return;
+    if (e.key === "Enter") {
+      e.preventDefault();
+      open(row);
+    } else if (e.key === " " && p.onToggle) {
+      e.preventDefault();
+      toggle(p.rowId(row));
+    }
+  };
 
   const selectable = p.onToggle !== undefined;
   const template = (selectable ? "34px " : "") + p.columns.map((c) => c.width).join(" ");
@@ -121,7 +161,8 @@ export function DataTable<T>(p: Props<T>) {
           {p.empty}
         </div>
       ) : null}
-      <div className="table-body" ref={scroller}>
+      {/* eslint-disable-next-line jsx-a11y/no-static-element-interactions -- the rows inside are the focusable grid cells; keys bubble here from them */}
+      <div className="table-body" ref={scroller} onKeyDown={onKeyDown}>
         <div className="table-canvas" style={{ height: virtualizer.getTotalSize() }}>
           {virtualizer.getVirtualItems().map((v) => {
             const row = byPage.get(Math.floor(v.index / PAGE))?.[v.index % PAGE];
@@ -131,6 +172,10 @@ export function DataTable<T>(p: Props<T>) {
                 key={v.key}
                 row={row}
                 id={id}
+                index={v.index}
+                label={row ? p.rowLabel(row) : ""}
+                isActive={v.index === Math.min(active, Math.max(total - 1, 0))}
+                onFocusRow={setActive}
                 odd={v.index % 2 === 1}
                 start={v.start}
                 template={template}
@@ -152,6 +197,11 @@ export function DataTable<T>(p: Props<T>) {
 interface RowProps<T> {
   row: T | undefined;
   id: string | null;
+  index: number;
+  label: string;
+  /** The row Tab lands on (roving focus). */
+  isActive: boolean;
+  onFocusRow: (index: number) => void;
   odd: boolean;
   start: number;
   template: string;
@@ -165,19 +215,28 @@ interface RowProps<T> {
 
 function RowImpl<T>(r: RowProps<T>) {
   return (
+    // Keys (Enter opens, Space selects, arrows move) are handled by the table body, where
+    // they bubble from the focused row.
+    // eslint-disable-next-line jsx-a11y/click-events-have-key-events
     <div
       role="row"
+      tabIndex={r.isActive ? 0 : -1}
+      aria-rowindex={r.index + 1}
+      aria-selected={r.selectable ? r.isSelected : undefined}
+      data-index={r.index}
       className={"table-row" + (r.isOpen ? " open" : "") + (r.odd ? " odd" : "")}
       style={{ gridTemplateColumns: r.template, transform: `translateY(${r.start}px)` }}
       data-testid={r.row ? `row-${r.id}` : undefined}
       onClick={() => r.row && r.onOpen(r.row)}
+      onFocus={() => r.onFocusRow(r.index)}
     >
       {r.selectable && (
         <span className="cell">
           {r.id && (
             <input
               type="checkbox"
-              aria-label="Select"
+              aria-label={`Select ${r.label}`}
+              tabIndex={-1}
               checked={r.isSelected}
               onClick={(e) => e.stopPropagation()}
               onChange={() => r.id && r.onToggle(r.id)}

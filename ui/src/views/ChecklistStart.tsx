@@ -171,7 +171,7 @@ function AccessRequestForm({
   const [expires, setExpires] = useState(dayFromToday(template.defaults.expiry_days || 30));
   return (
     <div className="picker form-grid" data-testid="access-form">
-      <label>Person</label>
+      <span className="label">Person</span>
       <PickOne
         kind="user"
         testid="person-search"

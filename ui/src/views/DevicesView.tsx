@@ -179,6 +179,7 @@ export function DevicesView() {
         fetchPage={(offset, limit) => unwrap(commands.systemsPage({ ...query, offset, limit }))}
         columns={cols.visible}
         rowId={(s) => s.id}
+        rowLabel={(s) => s.hostname || s.display_name || s.serial}
         sort={sort}
         onSort={setSort}
         onOpen={(s) => ui.open({ kind: "system", id: s.id })}

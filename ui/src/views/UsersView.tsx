@@ -161,6 +161,7 @@ export function UsersView() {
         fetchPage={(offset, limit) => unwrap(commands.usersPage({ ...query, offset, limit }))}
         columns={cols.visible}
         rowId={(u) => u.id}
+        rowLabel={(u) => u.displayname || u.username || u.email}
         sort={sort}
         onSort={setSort}
         onOpen={(u) => ui.open({ kind: "user", id: u.id })}

@@ -48,7 +48,7 @@ pub struct AuditIntent {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AuditEntry {
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub id: i64,
     pub started_at: String,
     pub finished_at: Option<String>,
@@ -61,7 +61,7 @@ pub struct AuditEntry {
     pub params: String,
     /// pending | done | failed | unknown
     pub status: String,
-    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
+    #[cfg_attr(feature = "specta", specta(type = Option<u32>))]
     pub http_status: Option<i64>,
     pub message: String,
     pub run_id: Option<String>,

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Page<T> {
     /// Rows matching the filters (all pages).
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub total: u64,
     pub rows: Vec<T>,
 }
@@ -26,7 +26,7 @@ pub struct Page<T> {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Facet {
     pub name: String,
-    #[cfg_attr(feature = "specta", specta(type = Vec<(String, f64)>))]
+    #[cfg_attr(feature = "specta", specta(type = Vec<(String, u32)>))]
     pub counts: Vec<(String, u64)>,
 }
 
@@ -73,29 +73,29 @@ pub struct SystemQuery {
 pub struct SnapshotInfo {
     /// `complete` (a full sync finished), `partial` (the first import has not finished), `empty`.
     pub state: String,
-    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
+    #[cfg_attr(feature = "specta", specta(type = Option<u32>))]
     pub sync_id: Option<i64>,
     /// When the last complete sync finished.
     pub as_of: Option<String>,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub users: u64,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub systems: u64,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub groups: u64,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub apps: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SyncRun {
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub id: i64,
     pub started_at: String,
     pub finished_at: Option<String>,
     pub status: String,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub requests: i64,
     pub counts: String,
     pub error: Option<String>,
@@ -114,7 +114,7 @@ pub struct SearchHit {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GroupSummary {
     pub group: GroupRow,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub members: u64,
 }
 
@@ -122,9 +122,9 @@ pub struct GroupSummary {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AppSummary {
     pub app: AppRow,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub users: u64,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub groups: u64,
 }
 
@@ -175,9 +175,9 @@ pub struct KindDiff {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SyncDiff {
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub from: i64,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub to: i64,
     pub records: BTreeMap<String, KindDiff>,
     /// kind → (added edges, removed edges)

@@ -47,7 +47,7 @@ pub struct SystemRow {
     pub hw_vendor: String,
     /// From System Insights.
     pub model: String,
-    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
+    #[cfg_attr(feature = "specta", specta(type = Option<u32>))]
     pub memory_bytes: Option<i64>,
     pub cpu: String,
     pub fde_active: bool,

@@ -3,10 +3,11 @@
 
 use rollcall_cache::{Cache, Result, SystemQuery, UserQuery};
 
-/// Quotes a CSV field when needed (RFC 4180). A leading `=`, `+`, `-` or `@` is prefixed with
-/// `'` so a spreadsheet does not run a hostile user name as a formula.
+/// Quotes a CSV field when needed (RFC 4180). A leading `=`, `+`, `-`, `@`, tab or carriage
+/// return is prefixed with `'` so a spreadsheet does not run a hostile user name as a formula
+/// (OWASP's list: a tab or CR before the `=` slips past a check of the first character).
 pub fn field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
         s.to_string()
@@ -147,5 +148,7 @@ mod tests {
         assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(field("@cmd"), "'@cmd");
+        assert_eq!(field("\t=1+1"), "'\t=1+1");
+        assert_eq!(field("\r=1+1"), "\"'\r=1+1\"");
     }
 }

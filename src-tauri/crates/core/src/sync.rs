@@ -87,7 +87,7 @@ pub enum Phase {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum SyncProgress {
     Started {
-        #[cfg_attr(feature = "specta", specta(type = f64))]
+        #[cfg_attr(feature = "specta", specta(type = u32))]
         sync_id: i64,
         first_import: bool,
     },
@@ -96,11 +96,11 @@ pub enum SyncProgress {
     },
     Items {
         phase: Phase,
-        #[cfg_attr(feature = "specta", specta(type = f64))]
+        #[cfg_attr(feature = "specta", specta(type = u32))]
         done: u64,
-        #[cfg_attr(feature = "specta", specta(type = f64))]
+        #[cfg_attr(feature = "specta", specta(type = u32))]
         total: u64,
-        #[cfg_attr(feature = "specta", specta(type = f64))]
+        #[cfg_attr(feature = "specta", specta(type = u32))]
         requests: u64,
         rate_per_s: f64,
         eta_secs: Option<f64>,
@@ -108,19 +108,19 @@ pub enum SyncProgress {
     /// Users and devices are in the cache, listable and searchable (first import) — the rest
     /// fills in.
     Browsable {
-        #[cfg_attr(feature = "specta", specta(type = f64))]
+        #[cfg_attr(feature = "specta", specta(type = u32))]
         users: u64,
-        #[cfg_attr(feature = "specta", specta(type = f64))]
+        #[cfg_attr(feature = "specta", specta(type = u32))]
         devices: u64,
-        #[cfg_attr(feature = "specta", specta(type = f64))]
+        #[cfg_attr(feature = "specta", specta(type = u32))]
         after_ms: u64,
     },
     Finished {
-        #[cfg_attr(feature = "specta", specta(type = f64))]
+        #[cfg_attr(feature = "specta", specta(type = u32))]
         sync_id: i64,
-        #[cfg_attr(feature = "specta", specta(type = f64))]
+        #[cfg_attr(feature = "specta", specta(type = u32))]
         requests: u64,
-        #[cfg_attr(feature = "specta", specta(type = f64))]
+        #[cfg_attr(feature = "specta", specta(type = u32))]
         elapsed_ms: u64,
     },
 }
@@ -129,16 +129,16 @@ pub enum SyncProgress {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SyncReport {
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub sync_id: i64,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub requests: u64,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub elapsed_ms: u64,
     /// When every user was in the cache (first import: listable from then on).
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub browsable_after_ms: u64,
-    #[cfg_attr(feature = "specta", specta(type = BTreeMap<String, f64>))]
+    #[cfg_attr(feature = "specta", specta(type = BTreeMap<String, u32>))]
     pub counts: BTreeMap<String, u64>,
 }
 

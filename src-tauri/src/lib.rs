@@ -65,6 +65,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::app_info,
             commands::org::org_status,
             commands::org::access_refresh,
+            commands::org::org_rekey,
             commands::org::org_test,
             commands::org::org_connect,
             commands::org::org_open_demo,

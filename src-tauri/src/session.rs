@@ -88,6 +88,9 @@ pub struct OrgStatus {
     pub sync_due: bool,
     /// A note to show once (for example: the cache file was damaged and rebuilt).
     pub note: Option<String>,
+    /// JumpCloud refused the org's key (rotated, revoked, its admin gone) or the key could not
+    /// be read from the credential store: the org offers "Enter a new key".
+    pub key_refused: bool,
 }
 
 /// Whether to send the permission probes again or reuse what this key already told.
@@ -110,6 +113,8 @@ pub struct Session {
     pub sync_error: Mutex<Option<String>>,
     /// The demo simulator starts afresh with each launch: its copy is re-synced once per run.
     pub demo_synced: std::sync::atomic::AtomicBool,
+    /// JumpCloud answered 401 for the open org's key (see `OrgStatus::key_refused`).
+    key_refused: std::sync::atomic::AtomicBool,
 }
 
 /// Who is acting, for the audit trail: the OS account running Rollcall.
@@ -140,6 +145,7 @@ impl Session {
             connectivity: Mutex::new(Connectivity::Unknown),
             sync_error: Mutex::new(None),
             demo_synced: std::sync::atomic::AtomicBool::new(false),
+            key_refused: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -174,8 +180,18 @@ impl Session {
 
     /// Notes the outcome of any request to JumpCloud: network errors mean offline.
     pub fn observe(&self, result: Result<(), &jumpcloud::Error>) -> bool {
+        if let Err(jumpcloud::Error::Unauthorized {
+            refusal: jumpcloud::KeyRefusal::Key,
+            ..
+        }) = result
+        {
+            self.key_refused.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
         match result {
-            Ok(()) => self.set_connectivity(Connectivity::Online),
+            Ok(()) => {
+                self.key_refused.store(false, std::sync::atomic::Ordering::SeqCst);
+                self.set_connectivity(Connectivity::Online)
+            }
             Err(e) if is_network(e) => self.set_connectivity(Connectivity::Offline(e.to_string())),
             Err(_) => false,
         }
@@ -361,6 +377,7 @@ impl Session {
             None => Connectivity::Unknown,
         });
         *lock(&self.sync_error) = None;
+        self.key_refused.store(false, std::sync::atomic::Ordering::SeqCst);
         if let Err(e) = lock(&self.registry).upsert(entry) {
             tracing::warn!(error = %e, "could not save the organisation list");
         }
@@ -446,6 +463,8 @@ impl Session {
             syncing: lock(&self.sync_cancel).is_some(),
             sync_error: lock(&self.sync_error).clone(),
             sync_due,
+            key_refused: org.as_ref().is_some_and(|o| !o.entry.demo && o.key_problem.is_some())
+                || self.key_refused.load(std::sync::atomic::Ordering::SeqCst),
             // The most recent finding first: damage found after opening, then what opening found.
             note: org.as_ref().and_then(|o| {
                 let notes: Vec<String> = [lock(&o.later_note).clone(), o.open_note.clone()]

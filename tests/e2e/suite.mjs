@@ -1068,6 +1068,36 @@ const tests = [
         // The network returns: the key read back from the keyring works again, by itself.
         js = await startJcsim(port);
         await s2.waitForText($("connection-state"), "Online", 40_000);
+
+        // The admin regenerates their key in JumpCloud: the next sync is refused, and the org
+        // offers "Enter a new key", which keeps its local copy.
+        const admin = js.info.admins.find(
+          (a) => a.role === "Administrator" && !a.multiTenant,
+        );
+        const rotated = await sim(js.base, "/__sim/rotate-key", {
+          method: "POST",
+          body: JSON.stringify({ email: admin.email }),
+        });
+        await jsClick(s2, $("sync-now"));
+        await s2.find($("key-refused"), 30_000);
+        await shot(s2, "key-refused");
+        await jsClick(s2, $("rekey-open"));
+        await setValue(s2, $("rekey-key"), "still-not-a-key");
+        await jsClick(s2, $("rekey-save"));
+        await s2.waitForText($("rekey-error"), "refused the API key", 15_000);
+        await setValue(s2, $("rekey-key"), rotated.apiKey);
+        await shot(s2, "rekey");
+        await jsClick(s2, $("rekey-save"));
+        await s2.waitForText($("notice-ok"), "The new key works", 20_000);
+        await s2.waitForText($("connection-state"), "Online", 20_000);
+        assert(
+          secretToolSearch().includes(rotated.apiKey),
+          "the new key did not replace the old one in the Secret Service",
+        );
+        await s2.find(
+          '[data-testid="users-table"] [data-testid^="row-"]',
+          10_000,
+        );
         // Remove the organisation: native confirmation, then the key and the file are gone.
         await click(s2, $("org-name"));
         await click(s2, $(`org-remove-${org.id}`));

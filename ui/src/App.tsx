@@ -8,6 +8,7 @@ import { useSync } from "./sync";
 import { Sidebar } from "./components/Sidebar";
 import { StatusBar } from "./components/StatusBar";
 import { addNotice, Notices } from "./components/Notices";
+import { RekeyDialog } from "./components/RekeyDialog";
 import { AboutPanel } from "./components/AboutPanel";
 import { ConnectScreen } from "./components/ConnectScreen";
 import { GlobalSearch } from "./components/GlobalSearch";
@@ -62,6 +63,7 @@ export function App() {
   // The open panel belongs to the org it was opened in; switching orgs closes it.
   const [opened, setOpened] = useState<{ org: string | undefined; ref: PanelRef } | null>(null);
   const [runId, setRunId] = useState<string | null>(null);
+  const [rekeying, setRekeying] = useState(false);
   const openRun = useCallback((id: string | null) => {
     setRunId(id);
     setView("checklists");
@@ -148,6 +150,29 @@ export function App() {
                 </div>
               )}
               {status.data?.note && <div className="banner warn">{status.data.note}</div>}
+              {status.data?.key_refused && org && !org.demo && (
+                <div className="banner warn" role="alert" data-testid="key-refused">
+                  JumpCloud does not accept the API key of {org.name} any more (it was regenerated
+                  or revoked, or its administrator left). The local copy stays browsable; nothing is
+                  sent until a current key is entered.{" "}
+                  <button
+                    type="button"
+                    className="btn small"
+                    data-testid="rekey-open"
+                    onClick={() => setRekeying(true)}
+                  >
+                    Enter a new key…
+                  </button>
+                </div>
+              )}
+              {rekeying && org && (
+                <RekeyDialog
+                  orgId={org.id}
+                  orgName={org.name}
+                  notify={notify}
+                  onClose={() => setRekeying(false)}
+                />
+              )}
               {snapshot?.state === "empty" && (
                 <div className="banner" data-testid="first-import">
                   The first import of {org?.name} is running; lists fill in as it goes.

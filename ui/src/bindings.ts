@@ -15,6 +15,12 @@ export const commands = {
 	 *  each aims at an ID no record has) and keeps what they find.
 	 */
 	accessRefresh: () => typedError<OrgStatus_Serialize, AppError>(__TAURI_INVOKE("access_refresh")),
+	/**
+	 *  "Enter a new key": tests the key against the org's own region and ID, refuses a key that
+	 *  reaches another organisation, then replaces the key in the credential store and reopens
+	 *  the org. Its local copy, activity trail and checklist runs stay as they were.
+	 */
+	orgRekey: (input: RekeyInput) => typedError<OrgStatus_Serialize, AppError>(__TAURI_INVOKE("org_rekey", { input })),
 	/**  "Test connection": nothing is stored. */
 	orgTest: (input: ConnectInput) => typedError<ConnectionCheck, AppError>(__TAURI_INVOKE("org_test", { input })),
 	/**  Tests, stores the key in the OS keyring, opens the org. The UI then starts the first sync. */
@@ -519,6 +525,11 @@ export type OrgStatus_Deserialize = {
 	sync_due: boolean,
 	/**  A note to show once (for example: the cache file was damaged and rebuilt). */
 	note?: string | null,
+	/**
+	 *  JumpCloud refused the org's key (rotated, revoked, its admin gone) or the key could not
+	 *  be read from the credential store: the org offers "Enter a new key".
+	 */
+	key_refused: boolean,
 };
 
 /**  Everything the status bar, the org switcher and the action buttons need. */
@@ -535,6 +546,11 @@ export type OrgStatus_Serialize = {
 	sync_due: boolean,
 	/**  A note to show once (for example: the cache file was damaged and rebuilt). */
 	note: string | null,
+	/**
+	 *  JumpCloud refused the org's key (rotated, revoked, its admin gone) or the key could not
+	 *  be read from the credential store: the org offers "Enter a new key".
+	 */
+	key_refused: boolean,
 };
 
 /**  One page of a list. */
@@ -548,6 +564,12 @@ export type Phase = "users" | "devices" | "groups" | "memberships" | "bindings" 
 
 /**  JumpCloud region of an organisation. */
 export type RegionName = "US" | "EU" | "IN";
+
+/**  A new API key for a connected org (the old one was rotated or revoked, or its admin left). */
+export type RekeyInput = {
+	org_id: string,
+	api_key: string,
+};
 
 export type RunRow = RunRow_Serialize | RunRow_Deserialize;
 

@@ -202,6 +202,69 @@ pub async fn org_connect(app: AppHandle, session: State<'_, Session>, input: Con
     Ok(session.status())
 }
 
+/// A new API key for a connected org (the old one was rotated or revoked, or its admin left).
+#[derive(Deserialize, Type)]
+pub struct RekeyInput {
+    pub org_id: String,
+    pub api_key: String,
+}
+
+impl std::fmt::Debug for RekeyInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RekeyInput")
+            .field("org_id", &self.org_id)
+            .field("api_key", &"<redacted>")
+            .finish()
+    }
+}
+
+/// "Enter a new key": tests the key against the org's own region and ID, refuses a key that
+/// reaches another organisation, then replaces the key in the credential store and reopens
+/// the org. Its local copy, activity trail and checklist runs stay as they were.
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(app, session), err(Debug))]
+pub async fn org_rekey(app: AppHandle, session: State<'_, Session>, input: RekeyInput) -> AppResult<OrgStatus> {
+    let entry = rollcall_cache::lock(&session.registry)
+        .get(&input.org_id)
+        .cloned()
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound, "That organisation is not in the list any more."))?;
+    if entry.demo {
+        return Err(AppError::new(
+            ErrorCode::Invalid,
+            "The demo organisation has its own key; there is nothing to replace.",
+        ));
+    }
+    if input.api_key.trim().is_empty() {
+        return Err(AppError::new(
+            ErrorCode::Invalid,
+            "Enter the new API key (Admin Portal → your name, top right → My API Key).",
+        ));
+    }
+    let client = session.client_for(&entry, ApiKey::new(input.api_key.clone()))?;
+    let found = check(&client, entry.send_org_id.then_some(entry.id.as_str())).await?;
+    if !found.org.id.eq_ignore_ascii_case(&entry.id) {
+        return Err(AppError::new(
+            ErrorCode::Invalid,
+            format!(
+                "This key belongs to {} ({}), not to {} ({}). Nothing was changed. Use a key of an administrator of {}, or connect {} as another organisation.",
+                found.org.name, found.org.id, entry.name, entry.id, entry.name, found.org.name
+            ),
+        ));
+    }
+    let (id, key) = (entry.id.clone(), input.api_key.clone());
+    blocking(move || keys::store(&id, &key)).await?;
+    let org = activate(&app, entry).await?;
+    if let Err(e) = rollcall_core::access::keep(&org.cache(), &org.client, &found.access) {
+        tracing::warn!(error = %e, "could not keep the admin's access");
+    }
+    *rollcall_cache::lock(&org.access) = Some(found.access);
+    session.set_connectivity(Connectivity::Online);
+    events::status_changed(&app);
+    events::cache_changed(&app, &org.entry.id, &["all"]);
+    Ok(session.status())
+}
+
 /// Opens the built-in demo organisation (jcsim in-process).
 #[tauri::command]
 #[specta::specta]

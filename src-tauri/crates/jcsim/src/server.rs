@@ -420,6 +420,23 @@ fn control(state: &SimState, method: &Method, rest: &str, query: Option<&str>, b
             plain(StatusCode::NO_CONTENT, "")
         }
         ("GET", "/info") => json(crate::info(&state.world.read().expect("world lock"))),
+        // An admin regenerates their API key (or it is revoked): the old one gets 401s from now
+        // on. Body `{"email": "..."}`; answers the new key.
+        ("POST", "/rotate-key") => {
+            let email = serde_json::from_slice::<serde_json::Value>(body)
+                .ok()
+                .and_then(|v| v.get("email").and_then(|e| e.as_str()).map(str::to_string))
+                .unwrap_or_default();
+            let mut w = state.world.write().expect("world lock");
+            let now = state.now_ms();
+            match w.admins.iter_mut().find(|a| a.email.eq_ignore_ascii_case(&email)) {
+                Some(a) => {
+                    a.api_key = format!("jcsim-{}-{now:x}", &a.id);
+                    json(serde_json::json!({ "apiKey": a.api_key }))
+                }
+                None => plain(StatusCode::NOT_FOUND, &format!("jcsim: no admin {email}")),
+            }
+        }
         _ => plain(
             StatusCode::NOT_FOUND,
             &format!("jcsim: no control route {method} /__sim{rest}"),

@@ -1,0 +1,444 @@
+//! Sending a planned (and, where needed, confirmed) action: the audit intent, the one request,
+//! the outcome, and the change written into the cache. A request that must not be repeated is
+//! sent at most once; a lost answer is "outcome unknown".
+
+use super::rules::Route;
+use super::{user_label, ActionError, ActionOutcome, ActionPlan, ActionRequest, Actor};
+use crate::convert;
+use crate::sync::now_rfc3339;
+use jumpcloud::{Client, Error, Method};
+use rollcall_cache::lock;
+use rollcall_cache::{AuditIntent, Cache};
+use serde_json::{json, Value};
+use std::sync::Mutex;
+
+/// Parameters recorded in the audit trail: the request without secrets (Rollcall's requests
+/// hold none; a macOS PIN is recorded on purpose, it is what unlocks the device).
+fn audit_params(plan: &ActionPlan) -> String {
+    let mut v = serde_json::to_value(&plan.request).unwrap_or(Value::Null);
+    if let Some(p) = &plan.pin {
+        v["pin"] = json!(p);
+    }
+    v.to_string()
+}
+
+async fn refresh_user(client: &Client, cache: &Mutex<Cache>, id: &str) -> Result<(), ActionError> {
+    let (_, raw) = client
+        .call(Method::GET, &format!("/api/systemusers/{id}"), None)
+        .await?;
+    if let Some(row) = convert::user_row(&raw) {
+        lock(cache).apply_user(&row)?;
+    }
+    Ok(())
+}
+
+/// One request for a plan (bulk membership: one per member).
+async fn send(client: &Client, plan: &ActionPlan, member: Option<&str>) -> Result<Option<String>, Error> {
+    use ActionRequest as R;
+    let users = client.users();
+    match &plan.request {
+        R::UserCreate { profile } => return Ok(Some(users.create(&profile.to_json()).await?.id)),
+        R::UserUpdate { user_id, profile } => {
+            users.update(user_id, &profile.to_json()).await?;
+        }
+        R::UserSuspend { user_id } => users.suspend(user_id).await?,
+        R::UserActivate { user_id } => {
+            let current = users.get(user_id).await?;
+            if current.state.as_deref() == Some("STAGED") {
+                users.activate(user_id, true).await?;
+            } else {
+                users.unsuspend(user_id).await?;
+            }
+        }
+        R::UserUnlock { user_id } => users.unlock(user_id).await?,
+        R::UserResetMfa { user_id } => users.reset_mfa(user_id).await?,
+        R::UserExpirePassword { user_id } => users.expire_password(user_id).await?,
+        R::UserResendEmail { user_id } => {
+            let u = users.get(user_id).await?;
+            users.resend_email(user_id, &u.email).await?;
+        }
+        R::UserDelete { user_id } => {
+            users.delete(user_id).await?;
+        }
+        R::AppAccess { app_id, user_id, grant } => {
+            let apps = client.applications();
+            if *grant {
+                apps.assign_user(app_id, user_id).await?;
+            } else {
+                apps.unassign_user(app_id, user_id).await?;
+            }
+        }
+        R::GroupCreate {
+            group_kind,
+            name,
+            description,
+        } => {
+            let groups = if group_kind == "system" {
+                client.system_groups()
+            } else {
+                client.user_groups()
+            };
+            return Ok(Some(groups.create(name.trim(), description.trim()).await?.id));
+        }
+        R::GroupMembers { group_id, add, .. } => {
+            let member = member.unwrap_or_default();
+            let groups = if plan.group_kind == "system" {
+                client.system_groups()
+            } else {
+                client.user_groups()
+            };
+            if *add {
+                groups.add_member(group_id, member).await?;
+            } else {
+                groups.remove_member(group_id, member).await?;
+            }
+        }
+        R::DeviceBind {
+            system_id,
+            user_id,
+            bind,
+        } => {
+            if *bind {
+                client.systems().bind_user(system_id, user_id, false).await?;
+            } else {
+                client.systems().unbind_user(system_id, user_id).await?;
+            }
+        }
+        R::DeviceLock { system_id }
+        | R::DeviceWipe { system_id, .. }
+        | R::DeviceRestart { system_id }
+        | R::DeviceShutdown { system_id } => {
+            let systems = client.systems();
+            match plan.route {
+                Some(Route::AppleMdm { .. }) => {
+                    let device = &plan.mdm_device_id;
+                    let mdm = client
+                        .apple_mdm()
+                        .list()
+                        .await?
+                        .into_iter()
+                        .next()
+                        .ok_or_else(|| Error::NotFound {
+                            message: "no Apple MDM server is configured in this organisation".into(),
+                        })?;
+                    let pin = plan.pin.clone().unwrap_or_default();
+                    let mdms = client.apple_mdm();
+                    match &plan.request {
+                        R::DeviceLock { .. } => mdms.lock(&mdm.id, device, &pin).await?,
+                        R::DeviceWipe { .. } => mdms.erase(&mdm.id, device, &pin).await?,
+                        R::DeviceRestart { .. } => mdms.restart(&mdm.id, device).await?,
+                        _ => mdms.shutdown(&mdm.id, device).await?,
+                    }
+                }
+                _ => match &plan.request {
+                    R::DeviceLock { .. } => systems.lock(system_id).await?,
+                    R::DeviceWipe { .. } => systems.erase(system_id).await?,
+                    R::DeviceRestart { .. } => systems.restart(system_id).await?,
+                    _ => systems.shutdown(system_id).await?,
+                },
+            }
+        }
+    }
+    Ok(None)
+}
+
+fn status_of(e: &Error) -> &'static str {
+    match e {
+        Error::OutcomeUnknown { .. } => "unknown",
+        _ => "failed",
+    }
+}
+
+/// Sends one request with its audit rows around it; returns the created id, if any.
+async fn audited(
+    client: &Client,
+    cache: &Mutex<Cache>,
+    plan: &ActionPlan,
+    actor: &Actor,
+    member: Option<(&str, String)>,
+) -> Result<Option<String>, ActionError> {
+    let (target_kind, target_id, target_label) = match &member {
+        Some((id, label)) => (
+            plan.group_kind.clone(),
+            id.to_string(),
+            format!("{label} ↔ group {}", plan.target_label),
+        ),
+        None => (
+            plan.target_kind.clone(),
+            plan.target_id.clone(),
+            plan.target_label.clone(),
+        ),
+    };
+    let intent = AuditIntent {
+        org_id: actor.org_id.clone(),
+        operator: actor.operator.clone(),
+        action: plan.action.clone(),
+        target_kind,
+        target_id,
+        target_label,
+        params: audit_params(plan),
+        run_id: actor.run_id.clone(),
+    };
+    let audit_id = lock(cache).audit_intent(&now_rfc3339(), &intent)?;
+    let result = send(client, plan, member.as_ref().map(|(id, _)| *id)).await;
+    let (status, http, message) = match &result {
+        // The client reports success without the exact 2xx code (200, 201 or 204).
+        Ok(_) => ("done", None, "JumpCloud accepted the request (2xx)".to_string()),
+        Err(e) => (status_of(e), e.status(), e.to_string()),
+    };
+    let c = lock(cache);
+    c.audit_outcome(audit_id, &now_rfc3339(), status, http, &message)?;
+    if matches!(result, Err(Error::Forbidden { .. })) {
+        // JumpCloud refused this for the role: what Rollcall learned of it may be out of date.
+        crate::access::forget(&c)?;
+    }
+    if let (Ok(Some(id)), "user.create") = (&result, plan.action.as_str()) {
+        // The created user's id is only known now.
+        c.audit_set_target(audit_id, id)?;
+    }
+    drop(c);
+    Ok(result?)
+}
+
+/// Sends a planned (and, where needed, confirmed) action; records it; updates the cache.
+pub async fn execute(
+    client: &Client,
+    cache: &Mutex<Cache>,
+    plan: &ActionPlan,
+    actor: &Actor,
+) -> Result<ActionOutcome, ActionError> {
+    use ActionRequest as R;
+    let done = |message: String, created_id: Option<String>| ActionOutcome {
+        status: "done".into(),
+        message,
+        pin: plan.pin.clone(),
+        created_id,
+    };
+    match &plan.request {
+        R::GroupMembers {
+            group_id,
+            member_ids,
+            add,
+        } => {
+            let mut failed: Vec<String> = vec![];
+            for m in member_ids {
+                let label = member_label(&lock(cache), &plan.group_kind, m);
+                match audited(client, cache, plan, actor, Some((m, label.clone()))).await {
+                    Ok(_) => lock(cache).apply_membership(group_id, m, *add)?,
+                    Err(ActionError::Api(e)) => failed.push(format!("{label}: {e}")),
+                    Err(e) => return Err(e),
+                }
+            }
+            let ok = member_ids.len() - failed.len();
+            let verb = if *add { "Added" } else { "Removed" };
+            let dir = if *add { "to" } else { "from" };
+            let mut message = format!("{verb} {ok} of {} {dir} {}.", member_ids.len(), plan.target_label);
+            if !failed.is_empty() {
+                message.push_str(&format!(" Not done: {}", failed.join("; ")));
+            }
+            Ok(ActionOutcome {
+                status: if failed.is_empty() { "done" } else { "failed" }.into(),
+                message,
+                pin: None,
+                created_id: None,
+            })
+        }
+        R::UserCreate { .. } => {
+            let id = audited(client, cache, plan, actor, None).await?.unwrap_or_default();
+            refresh_user(client, cache, &id).await?;
+            Ok(done(format!("Created {}.", plan.target_label), Some(id)))
+        }
+        R::GroupCreate { group_kind, .. } => {
+            let id = audited(client, cache, plan, actor, None).await?.unwrap_or_default();
+            let path = if group_kind == "system" {
+                "systemgroups"
+            } else {
+                "usergroups"
+            };
+            let (_, raw) = client.call(Method::GET, &format!("/api/v2/{path}/{id}"), None).await?;
+            if let Some(row) = convert::group_row(&raw, group_kind) {
+                lock(cache).apply_group(&row)?;
+            }
+            Ok(done(format!("Created group {}.", plan.target_label), Some(id)))
+        }
+        R::AppAccess { app_id, user_id, grant } => {
+            audited(client, cache, plan, actor, None).await?;
+            lock(cache).apply_app_access(app_id, user_id, *grant)?;
+            let verb = if *grant { "Gave access" } else { "Removed access" };
+            Ok(done(format!("{verb}: {}.", plan.target_label), None))
+        }
+        R::UserDelete { user_id } => {
+            audited(client, cache, plan, actor, None).await?;
+            lock(cache).remove_user(user_id)?;
+            Ok(done(format!("Deleted {}.", plan.target_label), None))
+        }
+        R::UserUpdate { user_id, .. }
+        | R::UserSuspend { user_id }
+        | R::UserActivate { user_id }
+        | R::UserUnlock { user_id }
+        | R::UserResetMfa { user_id }
+        | R::UserExpirePassword { user_id }
+        | R::UserResendEmail { user_id } => {
+            audited(client, cache, plan, actor, None).await?;
+            // The change is made; a failed refresh only leaves the cache behind until the next sync.
+            if let Err(e) = refresh_user(client, cache, user_id).await {
+                tracing::warn!(error = %e, "could not refresh the user after an action");
+            }
+            Ok(done(success_text(&plan.action, &plan.target_label), None))
+        }
+        R::DeviceBind {
+            system_id,
+            user_id,
+            bind,
+        } => {
+            audited(client, cache, plan, actor, None).await?;
+            lock(cache).apply_binding(system_id, user_id, *bind)?;
+            let verb = if *bind { "Bound" } else { "Unbound" };
+            Ok(done(format!("{verb}: {}.", plan.target_label), None))
+        }
+        R::DeviceLock { .. } | R::DeviceWipe { .. } | R::DeviceRestart { .. } | R::DeviceShutdown { .. } => {
+            audited(client, cache, plan, actor, None).await?;
+            let mut message = success_text(&plan.action, &plan.target_label);
+            if let Some(p) = &plan.pin {
+                message.push_str(&format!(" PIN: {p} — record it now; JumpCloud keeps no copy."));
+            }
+            Ok(done(message, None))
+        }
+    }
+}
+
+/// Sends an action a panel or a table selection asked for. Removing members from a group (a
+/// selection's "Remove from group") acts on what JumpCloud holds now: the group's members are
+/// read first and a removal is sent only for those still in it; a read afterwards must list
+/// none of them, or the outcome is "failed" naming who is still in. Everything else is
+/// `execute`.
+pub async fn perform(
+    client: &Client,
+    cache: &Mutex<Cache>,
+    plan: &ActionPlan,
+    actor: &Actor,
+) -> Result<ActionOutcome, ActionError> {
+    let ActionRequest::GroupMembers {
+        group_id,
+        member_ids,
+        add: false,
+    } = &plan.request
+    else {
+        return execute(client, cache, plan, actor).await;
+    };
+    let members = |what: &'static str| async move {
+        let groups = if plan.group_kind == "system" {
+            client.system_groups()
+        } else {
+            client.user_groups()
+        };
+        groups
+            .members(group_id)
+            .await
+            .map(|m| {
+                m.into_iter()
+                    .map(|c| c.to.id)
+                    .collect::<std::collections::BTreeSet<String>>()
+            })
+            .map_err(|source| ActionError::LiveRead {
+                what: format!("the members of {} ({what})", plan.target_label),
+                source,
+            })
+    };
+    let before = members("before removing").await?;
+    let (still, gone): (Vec<String>, Vec<String>) = member_ids.iter().cloned().partition(|m| before.contains(m));
+    for m in &gone {
+        lock(cache).apply_membership(group_id, m, false)?;
+    }
+    let mut out = if still.is_empty() {
+        ActionOutcome {
+            status: "done".into(),
+            message: String::new(),
+            pin: None,
+            created_id: None,
+        }
+    } else {
+        let mut sub = plan.clone();
+        sub.request = ActionRequest::GroupMembers {
+            group_id: group_id.clone(),
+            member_ids: still.clone(),
+            add: false,
+        };
+        execute(client, cache, &sub, actor).await?
+    };
+    if !gone.is_empty() {
+        out.message = format!(
+            "{} {} no longer in {} (nothing sent for them). {}",
+            gone.len(),
+            if gone.len() == 1 { "was" } else { "were" },
+            plan.target_label,
+            out.message
+        )
+        .trim()
+        .to_string();
+    }
+    let after = if still.is_empty() {
+        Ok(before)
+    } else {
+        members("after removing").await
+    };
+    match after {
+        Ok(after) => {
+            let left: Vec<String> = member_ids
+                .iter()
+                .filter(|m| after.contains(*m))
+                .map(|m| member_label(&lock(cache), &plan.group_kind, m))
+                .collect();
+            if left.is_empty() {
+                out.message.push_str(&format!(
+                    " Verified: JumpCloud lists none of the {} in {}.",
+                    member_ids.len(),
+                    plan.target_label
+                ));
+            } else {
+                out.status = "failed".into();
+                out.message.push_str(&format!(
+                    " Failed — still in {}: {}. Run the removal again to send only what remains.",
+                    plan.target_label,
+                    crate::live::names(&left, 10)
+                ));
+            }
+        }
+        Err(e) => {
+            out.status = "failed".into();
+            out.message.push_str(&format!(
+                " The removals were sent, but the check afterwards failed: {e}"
+            ));
+        }
+    }
+    out.message = out.message.trim().to_string();
+    Ok(out)
+}
+
+fn member_label(cache: &Cache, group_kind: &str, id: &str) -> String {
+    let found = if group_kind == "system" {
+        cache.system_detail(id).ok().flatten().map(|d| d.system.hostname)
+    } else {
+        cache.user_detail(id).ok().flatten().map(|d| user_label(&d.user))
+    };
+    found.unwrap_or_else(|| id.to_string())
+}
+
+fn success_text(action: &str, target: &str) -> String {
+    match action {
+        "user.update" => format!("Saved {target}."),
+        "user.suspend" => format!("Suspended {target}."),
+        "user.activate" => format!("Activated {target}."),
+        "user.unlock" => format!("Unlocked {target}."),
+        "user.reset_mfa" => format!("Reset MFA for {target}: they enrol again at their next login."),
+        "user.expire_password" => {
+            format!("Expired the password of {target}: they must set a new one at their next login.")
+        }
+        "user.resend_email" => format!("Sent the activation / reset email to {target}."),
+        "device.lock" => format!("Lock sent to {target}."),
+        "device.wipe" => format!("Wipe sent to {target}."),
+        "device.restart" => format!("Restart sent to {target}."),
+        "device.shutdown" => format!("Shutdown sent to {target}."),
+        other => format!("{other}: done for {target}."),
+    }
+}

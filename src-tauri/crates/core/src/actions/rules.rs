@@ -1,0 +1,192 @@
+//! Which action Rollcall offers where (ENDPOINTS.md §4, "Which device action Rollcall offers
+//! where"), and the list a panel shows, each enabled or disabled with its reason.
+
+use super::{must, plan, ActionError, ActionRequest, DeviceCommand};
+use crate::access::Access;
+use rollcall_cache::{Cache, SystemRow};
+use serde::{Deserialize, Serialize};
+
+/// How a device command reaches the device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Route {
+    /// The JumpCloud agent's builtin command (Linux, Windows).
+    Agent,
+    /// Apple MDM; `pin` when macOS needs a 6-digit PIN (lock, erase).
+    AppleMdm { pin: bool },
+}
+
+pub(super) fn os_name(s: &SystemRow) -> String {
+    if s.os.is_empty() {
+        s.os_family.clone()
+    } else {
+        format!("{} {}", s.os, s.os_version).trim().to_string()
+    }
+}
+
+/// Where Rollcall offers a device command (ENDPOINTS.md §4, "Which device action Rollcall
+/// offers where"), or the reason it does not.
+pub fn device_route(cmd: DeviceCommand, s: &SystemRow) -> Result<Route, String> {
+    let verb = cmd.verb();
+    let mdm = s.mdm_enrolled && !s.mdm_device_id.is_empty();
+    match s.os_family.as_str() {
+        "darwin" | "ios" if !mdm => Err(format!(
+            "Apple devices can only be {}ed through JumpCloud's Apple MDM, and this one is not enrolled. Enrol it in MDM first.",
+            if cmd == DeviceCommand::Shutdown { "shut down".to_string() } else { verb.trim_end_matches('e').to_string() }
+        )
+        .replace("shut downed", "shut down")),
+        "darwin" => Ok(Route::AppleMdm {
+            pin: matches!(cmd, DeviceCommand::Lock | DeviceCommand::Wipe),
+        }),
+        "ios" => Ok(Route::AppleMdm { pin: false }),
+        "windows" if cmd == DeviceCommand::Wipe && !(s.mdm_enrolled && s.fde_active) => {
+            let mut missing = vec![];
+            if !s.mdm_enrolled {
+                missing.push("it is not enrolled in JumpCloud MDM");
+            }
+            if !s.fde_active {
+                missing.push("BitLocker is off");
+            }
+            Err(format!(
+                "A Windows wipe needs JumpCloud MDM enrolment and BitLocker on; {}.",
+                missing.join(" and ")
+            ))
+        }
+        "windows" => Ok(Route::Agent),
+        "linux" if cmd == DeviceCommand::Wipe => {
+            Err("Linux systems have no managed wipe; handle it manually.".into())
+        }
+        "linux" => Ok(Route::Agent),
+        "android" => Err("Android devices are managed through Google EMM, which Rollcall does not support yet; use the JumpCloud console.".into()),
+        other => Err(format!("Rollcall does not know how to {verb} a device running \"{other}\".")),
+    }
+}
+
+/// One action a panel offers, enabled or with the reason it is not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ActionOption {
+    /// The request to send (for a wipe, the UI replaces `typed_hostname` with what was typed).
+    pub request: ActionRequest,
+    pub label: String,
+    /// Why it is disabled; None when it is available.
+    pub reason: Option<String>,
+    /// Opens a native confirmation.
+    pub confirm: bool,
+}
+
+/// The actions offered on a user (`target_kind` "user") or device ("system"), each enabled or
+/// disabled with its reason. `blocked` (offline, role not known yet) disables all of them.
+pub fn options_for(
+    cache: &Cache,
+    access: &Access,
+    blocked: Option<&str>,
+    target_kind: &str,
+    id: &str,
+) -> Result<Vec<ActionOption>, ActionError> {
+    use ActionRequest as R;
+    let id = id.to_string();
+    let candidates: Vec<(R, &str)> = if target_kind == "system" {
+        let hostname = must(cache.system_detail(&id)?, &format!("Device {id}"))?
+            .system
+            .hostname;
+        vec![
+            (R::DeviceLock { system_id: id.clone() }, "Lock"),
+            (R::DeviceRestart { system_id: id.clone() }, "Restart"),
+            (R::DeviceShutdown { system_id: id.clone() }, "Shut down"),
+            (
+                R::DeviceWipe {
+                    system_id: id.clone(),
+                    typed_hostname: hostname,
+                },
+                "Wipe…",
+            ),
+        ]
+    } else {
+        vec![
+            (R::UserSuspend { user_id: id.clone() }, "Suspend"),
+            (R::UserActivate { user_id: id.clone() }, "Activate"),
+            (R::UserUnlock { user_id: id.clone() }, "Unlock"),
+            (R::UserResetMfa { user_id: id.clone() }, "Reset MFA"),
+            (R::UserExpirePassword { user_id: id.clone() }, "Expire password"),
+            (R::UserResendEmail { user_id: id.clone() }, "Send reset email"),
+            (R::UserDelete { user_id: id.clone() }, "Delete…"),
+        ]
+    };
+    let mut out = vec![];
+    for (request, label) in candidates {
+        let (reason, confirm) = match plan(cache, access, request.clone()) {
+            Ok(p) => (None, p.confirm.is_some()),
+            Err(ActionError::Unavailable(r) | ActionError::Invalid(r) | ActionError::AlreadyDone(r)) => {
+                (Some(r), false)
+            }
+            Err(e) => return Err(e),
+        };
+        let mut request = request;
+        if let R::DeviceWipe { typed_hostname, .. } = &mut request {
+            typed_hostname.clear();
+        }
+        out.push(ActionOption {
+            request,
+            label: label.into(),
+            reason: blocked.map(String::from).or(reason),
+            confirm,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sys(os_family: &str, mdm: bool, fde: bool) -> SystemRow {
+        SystemRow {
+            id: "s1".into(),
+            hostname: "host-1".into(),
+            os_family: os_family.into(),
+            mdm_enrolled: mdm,
+            mdm_device_id: if mdm { "dev1".into() } else { String::new() },
+            fde_active: fde,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn device_rules_follow_the_product_table() {
+        use DeviceCommand::*;
+        assert_eq!(
+            device_route(Lock, &sys("darwin", true, true)),
+            Ok(Route::AppleMdm { pin: true })
+        );
+        assert_eq!(
+            device_route(Wipe, &sys("darwin", true, true)),
+            Ok(Route::AppleMdm { pin: true })
+        );
+        assert_eq!(
+            device_route(Restart, &sys("darwin", true, true)),
+            Ok(Route::AppleMdm { pin: false })
+        );
+        assert!(device_route(Lock, &sys("darwin", false, true))
+            .unwrap_err()
+            .contains("not enrolled"));
+        assert_eq!(
+            device_route(Lock, &sys("ios", true, false)),
+            Ok(Route::AppleMdm { pin: false })
+        );
+        assert_eq!(device_route(Lock, &sys("windows", false, false)), Ok(Route::Agent));
+        assert_eq!(device_route(Wipe, &sys("windows", true, true)), Ok(Route::Agent));
+        let w = device_route(Wipe, &sys("windows", false, false)).unwrap_err();
+        assert!(w.contains("not enrolled") && w.contains("BitLocker is off"), "{w}");
+        assert!(device_route(Wipe, &sys("windows", true, false))
+            .unwrap_err()
+            .contains("BitLocker"));
+        assert_eq!(device_route(Shutdown, &sys("linux", false, false)), Ok(Route::Agent));
+        assert_eq!(
+            device_route(Wipe, &sys("linux", false, true)).unwrap_err(),
+            "Linux systems have no managed wipe; handle it manually."
+        );
+        assert!(device_route(Lock, &sys("android", false, false))
+            .unwrap_err()
+            .contains("Google EMM"));
+    }
+}

@@ -1,0 +1,462 @@
+//! The graph: bindings, who reaches what (users, systems, apps) and the associations API.
+
+use super::*;
+
+/// Objects reached from one record: for each, the paths (chains of `(type, id)` hops) and the
+/// sudo attributes of a direct binding.
+pub(super) type Reach = std::collections::BTreeMap<Id, (Vec<Vec<(String, String)>>, Sudo)>;
+
+/// GraphObjectWithPaths for everything in `reach`.
+pub(super) fn reach_items(kind: &str, reach: &Reach) -> Vec<Value> {
+    reach
+        .iter()
+        .map(|(id, (paths, sudo))| {
+            let paths = paths
+                .iter()
+                .map(|p| p.iter().map(|(k, i)| (k.as_str(), i.as_str())).collect())
+                .collect();
+            gowp(kind, id, paths, sudo_attr(*sudo))
+        })
+        .collect()
+}
+
+pub(super) fn sudo_attr(s: Sudo) -> Value {
+    json!({ "sudo": { "enabled": s.enabled, "withoutPassword": s.without_password } })
+}
+
+/// Users who can reach a system: bound directly, through a user group bound to it, or through a
+/// user group bound to a system group that contains it.
+pub(super) fn system_users(state: &SimState, ctx: &Ctx, req: &Req, id: &str) -> Resp {
+    let w = state.world.read().expect("world lock");
+    let o = &w.orgs[ctx.org];
+    if !o.systems.contains_key(id) {
+        return not_found("system", id);
+    }
+    let mut out = Reach::default();
+    for (u, sudo) in o.bindings.get(id).into_iter().flatten() {
+        out.entry(u.clone())
+            .or_default()
+            .0
+            .push(vec![("system".into(), id.to_string())]);
+        out.get_mut(u).expect("just inserted").1 = *sudo;
+    }
+    let sys_groups = o.groups_of_system(id);
+    for (ug, members) in &o.ug_members {
+        let direct = o.ug_systems.get(ug).is_some_and(|s| s.contains(id));
+        let via: Vec<&Id> = o
+            .ug_system_groups
+            .get(ug)
+            .into_iter()
+            .flatten()
+            .filter(|sg| sys_groups.contains(sg))
+            .collect();
+        if !direct && via.is_empty() {
+            continue;
+        }
+        for u in members {
+            let e = out.entry(u.clone()).or_default();
+            if direct {
+                e.0.push(vec![
+                    ("user_group".into(), ug.clone()),
+                    ("system".into(), id.to_string()),
+                ]);
+            }
+            for sg in &via {
+                e.0.push(vec![
+                    ("user_group".into(), ug.clone()),
+                    ("system_group".into(), (*sg).clone()),
+                    ("system".into(), id.to_string()),
+                ]);
+            }
+        }
+    }
+    let items = reach_items("user", &out);
+    drop(w);
+    graph_page(req, items)
+}
+
+pub(super) fn user_systems(state: &SimState, ctx: &Ctx, req: &Req, id: &str) -> Resp {
+    let w = state.world.read().expect("world lock");
+    let o = &w.orgs[ctx.org];
+    if !o.users.contains_key(id) {
+        return not_found("user", id);
+    }
+    let mut out = Reach::default();
+    for (sys, users) in &o.bindings {
+        if let Some(sudo) = users.get(id) {
+            let e = out.entry(sys.clone()).or_default();
+            e.0.push(vec![("system".into(), sys.clone())]);
+            e.1 = *sudo;
+        }
+    }
+    for ug in o.groups_of_user(id) {
+        for sys in o.ug_systems.get(&ug).into_iter().flatten() {
+            out.entry(sys.clone())
+                .or_default()
+                .0
+                .push(vec![("user_group".into(), ug.clone()), ("system".into(), sys.clone())]);
+        }
+        for sg in o.ug_system_groups.get(&ug).into_iter().flatten() {
+            for sys in o.sg_members.get(sg).into_iter().flatten() {
+                out.entry(sys.clone()).or_default().0.push(vec![
+                    ("user_group".into(), ug.clone()),
+                    ("system_group".into(), sg.clone()),
+                    ("system".into(), sys.clone()),
+                ]);
+            }
+        }
+    }
+    let items = reach_items("system", &out);
+    drop(w);
+    graph_page(req, items)
+}
+
+pub(super) fn user_apps(state: &SimState, ctx: &Ctx, req: &Req, id: &str) -> Resp {
+    let w = state.world.read().expect("world lock");
+    let o = &w.orgs[ctx.org];
+    if !o.users.contains_key(id) {
+        return not_found("user", id);
+    }
+    let ugs = o.groups_of_user(id);
+    let mut items = vec![];
+    for app in o.apps.keys() {
+        let mut paths = vec![];
+        if o.app_users.get(app).is_some_and(|u| u.contains(id)) {
+            paths.push(vec![("application", app.as_str())]);
+        }
+        for g in o.app_groups.get(app).into_iter().flatten().filter(|g| ugs.contains(g)) {
+            paths.push(vec![("user_group", g.as_str()), ("application", app.as_str())]);
+        }
+        if !paths.is_empty() {
+            items.push(gowp("application", app, paths, Value::Null));
+        }
+    }
+    drop(w);
+    graph_page(req, items)
+}
+
+pub(super) fn app_users(state: &SimState, ctx: &Ctx, req: &Req, id: &str) -> Resp {
+    let w = state.world.read().expect("world lock");
+    let o = &w.orgs[ctx.org];
+    if !o.apps.contains_key(id) {
+        return not_found("application", id);
+    }
+    let mut out: std::collections::BTreeMap<&Id, Vec<Vec<(&str, &str)>>> = Default::default();
+    for u in o.app_users.get(id).into_iter().flatten() {
+        out.entry(u).or_default().push(vec![("application", id)]);
+    }
+    for g in o.app_groups.get(id).into_iter().flatten() {
+        for u in o.ug_members.get(g).into_iter().flatten() {
+            out.entry(u)
+                .or_default()
+                .push(vec![("user_group", g.as_str()), ("application", id)]);
+        }
+    }
+    lazy_graph_page(req, out.into_iter().collect(), |(u, p)| gowp("user", u, p, Value::Null))
+}
+
+/// Like `graph_page`, but builds the JSON objects of the page only (for listings of thousands).
+pub(super) fn lazy_graph_page<T>(req: &Req, entries: Vec<T>, build: impl Fn(T) -> Value) -> Resp {
+    let q = match list(req, Flavor::V2, 100) {
+        Ok(q) => q,
+        Err(e) => return e,
+    };
+    if q.needs_values() || q.descending_by_id() || !q.fields.is_empty() {
+        return graph_page(req, entries.into_iter().map(build).collect());
+    }
+    let total = entries.len();
+    let page: Vec<Bytes> = entries
+        .into_iter()
+        .skip(q.skip)
+        .take(q.limit)
+        .map(|e| Bytes::from(build(e).to_string()))
+        .collect();
+    Resp::json(StatusCode::OK, query::json_array(&page)).with_total(total)
+}
+
+pub(super) fn app_groups(state: &SimState, ctx: &Ctx, req: &Req, id: &str) -> Resp {
+    let w = state.world.read().expect("world lock");
+    let o = &w.orgs[ctx.org];
+    if !o.apps.contains_key(id) {
+        return not_found("application", id);
+    }
+    let items: Vec<Value> = o
+        .app_groups
+        .get(id)
+        .into_iter()
+        .flatten()
+        .map(|g| gowp("user_group", g, vec![vec![("application", id)]], Value::Null))
+        .collect();
+    drop(w);
+    graph_page(req, items)
+}
+
+/// The direct associations of an object, by target type.
+pub(super) fn direct_associations(o: &Org, kind: &str, id: &str, target: &str) -> Option<Vec<(String, Id, Value)>> {
+    let mut out = vec![];
+    let ids = |set: Option<&BTreeSet<Id>>| set.into_iter().flatten().cloned().collect::<Vec<_>>();
+    match (kind, target) {
+        ("systems", "user") => {
+            o.systems.get(id)?;
+            for (u, s) in o.bindings.get(id).into_iter().flatten() {
+                out.push(("user".into(), u.clone(), sudo_attr(*s)));
+            }
+        }
+        ("users", "system") => {
+            o.users.get(id)?;
+            for (sys, users) in &o.bindings {
+                if let Some(s) = users.get(id) {
+                    out.push(("system".into(), sys.clone(), sudo_attr(*s)));
+                }
+            }
+        }
+        ("users", "application") => {
+            o.users.get(id)?;
+            for (app, users) in &o.app_users {
+                if users.contains(id) {
+                    out.push(("application".into(), app.clone(), Value::Null));
+                }
+            }
+        }
+        ("usergroups", "system_group") => {
+            o.user_groups.get(id)?;
+            out.extend(
+                ids(o.ug_system_groups.get(id))
+                    .into_iter()
+                    .map(|g| ("system_group".into(), g, Value::Null)),
+            );
+        }
+        ("usergroups", "system") => {
+            o.user_groups.get(id)?;
+            out.extend(
+                ids(o.ug_systems.get(id))
+                    .into_iter()
+                    .map(|g| ("system".into(), g, Value::Null)),
+            );
+        }
+        ("usergroups", "application") => {
+            o.user_groups.get(id)?;
+            for (app, gs) in &o.app_groups {
+                if gs.contains(id) {
+                    out.push(("application".into(), app.clone(), Value::Null));
+                }
+            }
+        }
+        ("systemgroups", "user_group") => {
+            o.system_groups.get(id)?;
+            for (ug, sgs) in &o.ug_system_groups {
+                if sgs.contains(id) {
+                    out.push(("user_group".into(), ug.clone(), Value::Null));
+                }
+            }
+        }
+        ("applications", "user") => {
+            o.apps.get(id)?;
+            out.extend(
+                ids(o.app_users.get(id))
+                    .into_iter()
+                    .map(|u| ("user".into(), u, Value::Null)),
+            );
+        }
+        ("applications", "user_group") => {
+            o.apps.get(id)?;
+            out.extend(
+                ids(o.app_groups.get(id))
+                    .into_iter()
+                    .map(|u| ("user_group".into(), u, Value::Null)),
+            );
+        }
+        ("commands", "system" | "system_group") => {
+            o.commands.get(id)?;
+            for (k, t) in o.command_targets.get(id).into_iter().flatten() {
+                if k == target {
+                    out.push((k.clone(), t.clone(), Value::Null));
+                }
+            }
+        }
+        _ => {}
+    }
+    Some(out)
+}
+
+pub(super) fn exists(o: &Org, kind: &str, id: &str) -> bool {
+    match kind {
+        "systems" => o.systems.contains_key(id),
+        "users" => o.users.contains_key(id),
+        "usergroups" => o.user_groups.contains_key(id),
+        "systemgroups" => o.system_groups.contains_key(id),
+        "applications" => o.apps.contains_key(id),
+        "commands" => o.commands.contains_key(id),
+        _ => false,
+    }
+}
+
+pub(super) fn associations_get(state: &SimState, ctx: &Ctx, req: &Req, kind: &str, id: &str) -> Resp {
+    let Some(targets) = query_param(req, "targets") else {
+        return error_details("Bad Request: targets is required");
+    };
+    let w = state.world.read().expect("world lock");
+    let o = &w.orgs[ctx.org];
+    if !exists(o, kind, id) {
+        return if [
+            "systems",
+            "users",
+            "usergroups",
+            "systemgroups",
+            "applications",
+            "commands",
+        ]
+        .contains(&kind)
+        {
+            not_found(kind, id)
+        } else {
+            error(StatusCode::NOT_FOUND, &format!("jcsim does not serve GET {}", req.path))
+        };
+    }
+    let mut items = vec![];
+    for t in targets.split(',') {
+        if let Some(list) = direct_associations(o, kind, id, t.trim()) {
+            items.extend(list.into_iter().map(|(k, i, a)| gc(&k, &i, a)));
+        }
+    }
+    drop(w);
+    graph_page(req, items)
+}
+
+pub(super) fn associations_post(state: &SimState, ctx: &Ctx, req: &Req, kind: &str, id: &str) -> Resp {
+    let write = match kind {
+        "systems" | "users" => WriteKind::System,
+        "usergroups" | "systemgroups" => WriteKind::Group,
+        "applications" => WriteKind::Application,
+        "commands" => WriteKind::CommandEdit,
+        _ => {
+            return error(
+                StatusCode::NOT_FOUND,
+                &format!("jcsim does not serve POST {}", req.path),
+            )
+        }
+    };
+    if let Err(e) = require(ctx, write, "change associations") {
+        return e;
+    }
+    let body = match parse_body(req) {
+        Ok(b) => b,
+        Err(e) => return e,
+    };
+    let op = body.get("op").and_then(Value::as_str).unwrap_or("").to_string();
+    let target = body.get("type").and_then(Value::as_str).unwrap_or("").to_string();
+    let tid = body.get("id").and_then(Value::as_str).unwrap_or("").to_string();
+    if op != "add" && op != "remove" && op != "update" {
+        return error_details(&format!("Bad Request: op must be add, remove or update, not \"{op}\""));
+    }
+    if !is_object_id(&tid) {
+        return error_details(&format!("Bad Request: id \"{tid}\" is not a valid object id"));
+    }
+    let sudo = body
+        .get("attributes")
+        .and_then(|a| a.get("sudo"))
+        .map(|s| Sudo {
+            enabled: s.get("enabled").and_then(Value::as_bool).unwrap_or(false),
+            without_password: s.get("withoutPassword").and_then(Value::as_bool).unwrap_or(false),
+        })
+        .unwrap_or_default();
+    let mut w = state.world.write().expect("world lock");
+    let o = &mut w.orgs[ctx.org];
+    if !exists(o, kind, id) {
+        return not_found(kind, id);
+    }
+    let target_exists = match target.as_str() {
+        "user" => o.users.contains_key(&tid),
+        "system" => o.systems.contains_key(&tid),
+        "user_group" => o.user_groups.contains_key(&tid),
+        "system_group" => o.system_groups.contains_key(&tid),
+        "application" => o.apps.contains_key(&tid),
+        _ => {
+            return error_details(&format!(
+                "Bad Request: type \"{target}\" cannot be associated with {kind}"
+            ))
+        }
+    };
+    if !target_exists {
+        return not_found(&target, &tid);
+    }
+    let add = op != "remove";
+    // Returns Some(changed) for a supported pair.
+    let changed: Option<bool> = match (kind, target.as_str()) {
+        ("systems", "user") | ("users", "system") => {
+            let (sys, user) = if kind == "systems" {
+                (id.to_string(), tid.clone())
+            } else {
+                (tid.clone(), id.to_string())
+            };
+            let b = o.bindings.entry(sys).or_default();
+            Some(match op.as_str() {
+                "add" => b.insert(user, sudo).is_none(),
+                "update" => b.insert(user, sudo).is_some(),
+                _ => b.remove(&user).is_some(),
+            })
+        }
+        ("usergroups", "system_group") | ("systemgroups", "user_group") => {
+            let (ug, sg) = if kind == "usergroups" {
+                (id.to_string(), tid.clone())
+            } else {
+                (tid.clone(), id.to_string())
+            };
+            let s = o.ug_system_groups.entry(ug).or_default();
+            Some(if add { s.insert(sg) } else { s.remove(&sg) })
+        }
+        ("usergroups", "system") => {
+            let s = o.ug_systems.entry(id.to_string()).or_default();
+            Some(if add { s.insert(tid.clone()) } else { s.remove(&tid) })
+        }
+        ("usergroups", "application") | ("applications", "user_group") => {
+            let (ug, app) = if kind == "usergroups" {
+                (id.to_string(), tid.clone())
+            } else {
+                (tid.clone(), id.to_string())
+            };
+            let s = o.app_groups.entry(app).or_default();
+            Some(if add { s.insert(ug) } else { s.remove(&ug) })
+        }
+        ("users", "application") | ("applications", "user") => {
+            let (u, app) = if kind == "users" {
+                (id.to_string(), tid.clone())
+            } else {
+                (tid.clone(), id.to_string())
+            };
+            let s = o.app_users.entry(app).or_default();
+            Some(if add { s.insert(u) } else { s.remove(&u) })
+        }
+        ("commands", "system" | "system_group") => {
+            let s = o.command_targets.entry(id.to_string()).or_default();
+            Some(if add {
+                s.insert((target.clone(), tid.clone()))
+            } else {
+                s.remove(&(target.clone(), tid.clone()))
+            })
+        }
+        _ => None,
+    };
+    match changed {
+        None => error_details(&format!(
+            "Bad Request: type \"{target}\" cannot be associated with {kind}"
+        )),
+        Some(false) if op == "add" => error(StatusCode::CONFLICT, "Already Exists"),
+        Some(false) if op == "remove" => not_found("association with", &tid),
+        Some(_) => {
+            record_event(
+                &mut w,
+                ctx,
+                "directory",
+                "association_change",
+                Some(EventResource {
+                    id: tid,
+                    kind: "association",
+                    name: target,
+                }),
+                Some(json!({ "op": op, "from": { "type": kind, "id": id } })),
+            );
+            Resp::empty(StatusCode::NO_CONTENT)
+        }
+    }
+}

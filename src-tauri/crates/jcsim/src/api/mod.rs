@@ -1,0 +1,576 @@
+//! JumpCloud's routes: v1 under `/api`, v2 under `/api/v2`, Directory Insights under
+//! `/insights/directory/v1`. One `route` function matches method and path; anything it does
+//! not know is a loud 404 naming the route, so a request nobody meant to send fails a test.
+
+use crate::clock::{parse_rfc3339_ms, rfc3339_ms};
+use crate::faults::Faults;
+use crate::model::*;
+use crate::query::{self, Flavor, ListQuery};
+use crate::server::SimState;
+use crate::world::{Org, Stored, Sudo, World};
+use axum::http::{HeaderMap, Method, StatusCode};
+use bytes::Bytes;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeSet;
+
+mod apple_mdm;
+mod commands;
+mod directory_insights;
+mod events;
+mod graph;
+mod groups;
+mod orgs;
+mod system_insights;
+mod systems;
+mod users;
+use apple_mdm::*;
+use commands::*;
+use directory_insights::*;
+use events::*;
+use graph::*;
+use groups::*;
+use orgs::*;
+use system_insights::*;
+use systems::*;
+use users::*;
+
+/// Who is asking, in which org.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub admin: Admin,
+    pub org: usize,
+    pub now_ms: i64,
+}
+
+pub struct Req {
+    pub method: Method,
+    pub path: String,
+    pub query: Option<String>,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+/// A response before faults are applied.
+#[derive(Debug, Clone)]
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    pub is_json: bool,
+}
+
+impl Resp {
+    fn json(status: StatusCode, body: Vec<u8>) -> Self {
+        Self {
+            status,
+            headers: vec![],
+            body,
+            is_json: true,
+        }
+    }
+    fn value(status: StatusCode, v: &Value) -> Self {
+        Self::json(status, v.to_string().into_bytes())
+    }
+    fn ok(v: &Value) -> Self {
+        Self::value(StatusCode::OK, v)
+    }
+    fn empty(status: StatusCode) -> Self {
+        Self {
+            status,
+            headers: vec![],
+            body: vec![],
+            is_json: false,
+        }
+    }
+    /// Some v1 actions answer 200 with a bare JSON string.
+    fn string(s: &str) -> Self {
+        Self::json(StatusCode::OK, Value::String(s.into()).to_string().into_bytes())
+    }
+    fn with_total(mut self, total: usize) -> Self {
+        self.headers.push(("x-total-count".into(), total.to_string()));
+        self
+    }
+}
+
+/// JumpCloud's `Error {code, message, status}` body.
+pub fn error(status: StatusCode, message: &str) -> Resp {
+    Resp::value(
+        status,
+        &json!({ "code": status.as_u16(), "message": message, "status": status.canonical_reason().unwrap_or("") }),
+    )
+}
+
+/// v2's 400 `ErrorDetails` (Error + details).
+fn error_details(message: &str) -> Resp {
+    Resp::value(
+        StatusCode::BAD_REQUEST,
+        &json!({ "code": 400, "message": message, "status": "Bad Request", "details": [] }),
+    )
+}
+
+/// Directory Insights' `ErrorMessage {message}`.
+pub fn di_error(status: StatusCode, message: &str) -> Resp {
+    Resp::value(status, &json!({ "message": message }))
+}
+
+fn not_found(what: &str, id: &str) -> Resp {
+    error(StatusCode::NOT_FOUND, &format!("{what} {id} not found"))
+}
+
+fn forbidden(ctx: &Ctx, op: &str) -> Resp {
+    error(
+        StatusCode::FORBIDDEN,
+        &format!("Forbidden: the {} role may not {op}", ctx.admin.role.name()),
+    )
+}
+
+fn require(ctx: &Ctx, kind: WriteKind, op: &str) -> Result<(), Resp> {
+    if ctx.admin.role.may(kind) {
+        Ok(())
+    } else {
+        Err(forbidden(ctx, op))
+    }
+}
+
+fn parse_body(req: &Req) -> Result<Map<String, Value>, Resp> {
+    if req.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Map::new());
+    }
+    match serde_json::from_slice::<Value>(&req.body) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(_) => Err(error_details("Bad Request: the body must be a JSON object")),
+        Err(e) => Err(error_details(&format!("Bad Request: invalid JSON body: {e}"))),
+    }
+}
+
+fn list(req: &Req, flavor: Flavor, max: usize) -> Result<ListQuery, Resp> {
+    ListQuery::parse(req.query.as_deref(), flavor, max).map_err(|e| error(StatusCode::BAD_REQUEST, &e.0))
+}
+
+fn query_param(req: &Req, name: &str) -> Option<String> {
+    form_urlencoded::parse(req.query.as_deref().unwrap_or("").as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// Dispatches one authenticated request.
+pub fn route(state: &SimState, ctx: &Ctx, req: &Req, faults: &Faults) -> Resp {
+    let path = req.path.trim_end_matches('/').to_string();
+    let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let m = req.method.as_str();
+    let r = match (m, segs.as_slice()) {
+        // ---- Directory Insights ----
+        ("POST", ["insights", "directory", "v1", "events"]) => di_events(state, ctx, req, false),
+        ("POST", ["insights", "directory", "v1", "events", "count"]) => di_events(state, ctx, req, true),
+
+        // ---- v1 users ----
+        ("GET", ["api", "systemusers"]) => {
+            between_pages(state, ctx, req, faults);
+            stored_list(state, ctx, req, |o| &o.users)
+        }
+        ("POST", ["api", "search", "systemusers"]) => {
+            v1_search(state, ctx, req, |o| o.users.values().map(|s| s.json.clone()).collect())
+        }
+        ("POST", ["api", "systemusers"]) => user_create(state, ctx, req),
+        ("GET", ["api", "systemusers", id]) => read(state, ctx, |o| {
+            o.users
+                .get(*id)
+                .map(|s| s.json.to_vec())
+                .ok_or_else(|| not_found("user", id))
+        }),
+        ("PUT", ["api", "systemusers", id]) => user_update(state, ctx, req, id),
+        ("DELETE", ["api", "systemusers", id]) => user_delete(state, ctx, req, id),
+        ("POST", ["api", "systemusers", id, "state", "activate"]) => {
+            user_action(state, ctx, req, id, UserAction::Activate)
+        }
+        ("POST", ["api", "systemusers", id, "state", "suspend"]) => {
+            user_action(state, ctx, req, id, UserAction::Suspend)
+        }
+        ("POST", ["api", "systemusers", id, "unlock"]) => user_action(state, ctx, req, id, UserAction::Unlock),
+        ("POST", ["api", "systemusers", id, "resetmfa"]) => user_action(state, ctx, req, id, UserAction::ResetMfa),
+        ("POST", ["api", "systemusers", id, "expire"]) => user_action(state, ctx, req, id, UserAction::Expire),
+        ("POST", ["api", "systemusers", id, "reactivate"]) => user_action(state, ctx, req, id, UserAction::Reactivate),
+        ("POST", ["api", "systemusers", id, "password"]) => user_action(state, ctx, req, id, UserAction::SetPassword),
+        ("GET", ["api", "systemusers", id, "totpinfo"]) => read(state, ctx, |o| {
+            let u = o.users.get(*id).ok_or_else(|| not_found("user", id))?;
+            let u = u.rec();
+            if u.totp_enabled {
+                Ok(
+                    json!({ "enrollmentDate": u.password_date.clone().unwrap_or_else(|| u.created.clone()) })
+                        .to_string()
+                        .into_bytes(),
+                )
+            } else {
+                Err(error(StatusCode::NOT_FOUND, "TOTP not enrolled"))
+            }
+        }),
+
+        // ---- v1 systems ----
+        ("GET", ["api", "systems"]) => {
+            between_pages(state, ctx, req, faults);
+            stored_list(state, ctx, req, |o| &o.systems)
+        }
+        ("POST", ["api", "search", "systems"]) => v1_search(state, ctx, req, |o| {
+            o.systems.values().map(|s| s.json.clone()).collect()
+        }),
+        ("GET", ["api", "systems", id]) => read(state, ctx, |o| {
+            o.systems
+                .get(*id)
+                .map(|s| s.json.to_vec())
+                .ok_or_else(|| not_found("system", id))
+        }),
+        ("PUT", ["api", "systems", id]) => system_update(state, ctx, req, id),
+        ("DELETE", ["api", "systems", id]) => system_delete(state, ctx, id),
+        ("POST", ["api", "systems", id, "command", "builtin", cmd]) => builtin_command(state, ctx, id, cmd),
+
+        // ---- v1 applications, commands, organizations ----
+        ("GET", ["api", "applications"]) => {
+            let mut q = match list(req, Flavor::V1, 100) {
+                Ok(q) => q,
+                Err(e) => return e,
+            };
+            if q.sort.is_empty() {
+                q.sort.push(("name".into(), false));
+            }
+            read_list(state, ctx, &q, Flavor::V1, |o| o.apps.values().map(to_bytes).collect())
+        }
+        ("GET", ["api", "applications", id]) | ("GET", ["api", "v2", "applications", id]) => read(state, ctx, |o| {
+            o.apps
+                .get(*id)
+                .map(|a| serde_json::to_vec(a).unwrap_or_default())
+                .ok_or_else(|| not_found("application", id))
+        }),
+        ("GET", ["api", "commands"]) => v1_list(state, ctx, req, |o| o.commands.values().map(to_bytes).collect()),
+        ("POST", ["api", "commands"]) => command_create(state, ctx, req),
+        ("GET", ["api", "commands", id]) => read(state, ctx, |o| {
+            o.commands
+                .get(*id)
+                .map(|c| serde_json::to_vec(c).unwrap_or_default())
+                .ok_or_else(|| not_found("command", id))
+        }),
+        ("PUT", ["api", "commands", id]) => command_update(state, ctx, req, id),
+        ("DELETE", ["api", "commands", id]) => command_delete(state, ctx, id),
+        ("GET", ["api", "commands", id, "results"]) => read(state, ctx, |o| {
+            let rs: Vec<&CommandResult> = o.command_results.values().filter(|r| r.workflow_id == *id).collect();
+            Ok(serde_json::to_vec(&rs).unwrap_or_default())
+        }),
+        ("GET", ["api", "commandresults"]) => {
+            v1_list(state, ctx, req, |o| o.command_results.values().map(to_bytes).collect())
+        }
+        ("GET", ["api", "commandresults", id]) => read(state, ctx, |o| {
+            o.command_results
+                .get(*id)
+                .map(|c| serde_json::to_vec(c).unwrap_or_default())
+                .ok_or_else(|| not_found("command result", id))
+        }),
+        ("POST", ["api", "runCommand"]) => run_command(state, ctx, req),
+        ("GET", ["api", "organizations"]) => organizations(state, ctx, req),
+        ("GET", ["api", "organizations", id]) => {
+            let w = state.world.read().expect("world lock");
+            match w
+                .orgs
+                .iter()
+                .find(|o| o.id() == *id && ctx.admin.org_ids.iter().any(|a| a == id))
+            {
+                Some(o) => Resp::ok(&serde_json::to_value(&o.org).unwrap_or_default()),
+                None => error(StatusCode::NOT_FOUND, "Organization ID Not Found"),
+            }
+        }
+
+        // ---- v2 groups ----
+        ("GET", ["api", "v2", kind @ ("usergroups" | "systemgroups")]) => {
+            let ug = *kind == "usergroups";
+            v2_list(state, ctx, req, 100, |o| groups(o, ug).values().map(to_bytes).collect())
+        }
+        ("POST", ["api", "v2", kind @ ("usergroups" | "systemgroups")]) => {
+            group_create(state, ctx, req, *kind == "usergroups")
+        }
+        ("GET", ["api", "v2", kind @ ("usergroups" | "systemgroups"), id]) => {
+            let ug = *kind == "usergroups";
+            read(state, ctx, |o| {
+                groups(o, ug)
+                    .get(*id)
+                    .map(|g| serde_json::to_vec(g).unwrap_or_default())
+                    .ok_or_else(|| not_found("group", id))
+            })
+        }
+        ("PUT" | "PATCH", ["api", "v2", kind @ ("usergroups" | "systemgroups"), id]) => {
+            group_update(state, ctx, req, *kind == "usergroups", id)
+        }
+        ("DELETE", ["api", "v2", kind @ ("usergroups" | "systemgroups"), id]) => {
+            group_delete(state, ctx, *kind == "usergroups", id)
+        }
+        ("GET", ["api", "v2", kind @ ("usergroups" | "systemgroups"), id, "members"]) => {
+            group_members(state, ctx, req, *kind == "usergroups", id, faults)
+        }
+        ("POST", ["api", "v2", kind @ ("usergroups" | "systemgroups"), id, "members"]) => {
+            group_member_edit(state, ctx, req, *kind == "usergroups", id)
+        }
+        ("GET", ["api", "v2", kind @ ("usergroups" | "systemgroups"), id, "membership"]) => {
+            group_membership(state, ctx, req, *kind == "usergroups", id)
+        }
+        ("GET", ["api", "v2", "users", id, "memberof"]) => memberof(state, ctx, req, true, id),
+        ("GET", ["api", "v2", "systems", id, "memberof"]) => memberof(state, ctx, req, false, id),
+
+        // ---- v2 graph: bindings, apps ----
+        ("GET", ["api", "v2", "systems", id, "users"]) => system_users(state, ctx, req, id),
+        ("GET", ["api", "v2", "users", id, "systems"]) => user_systems(state, ctx, req, id),
+        ("GET", ["api", "v2", "users", id, "applications"]) => user_apps(state, ctx, req, id),
+        ("GET", ["api", "v2", "applications", id, "users"]) => app_users(state, ctx, req, id),
+        ("GET", ["api", "v2", "applications", id, "usergroups"]) => app_groups(state, ctx, req, id),
+        ("GET", ["api", "v2", kind, id, "associations"]) => associations_get(state, ctx, req, kind, id),
+        ("POST", ["api", "v2", kind, id, "associations"]) => associations_post(state, ctx, req, kind, id),
+
+        // ---- v2 System Insights ----
+        ("GET", ["api", "v2", "systeminsights", table]) => system_insights(state, ctx, req, table),
+
+        // ---- Apple MDM ----
+        ("GET", ["api", "v2", "applemdms"]) => {
+            let w = state.world.read().expect("world lock");
+            let all: Vec<&AppleMdm> = w.orgs[ctx.org].apple_mdms.iter().collect();
+            Resp::ok(&serde_json::to_value(&all).unwrap_or_default()).with_total(all.len())
+        }
+        ("GET", ["api", "v2", "applemdms", mdm, "devices"]) => mdm_devices(state, ctx, req, mdm),
+        ("POST", ["api", "v2", "applemdms", mdm, "devices", dev, action]) => {
+            mdm_action(state, ctx, req, mdm, dev, action)
+        }
+
+        // ---- admins, roles, providers ----
+        ("GET", ["api", "v2", "providers", pid, "administrators"]) => administrators(state, ctx, req, pid),
+        ("GET", ["api", "v2", "providers", pid, "organizations"]) => {
+            let w = state.world.read().expect("world lock");
+            if *pid != w.provider_id {
+                return not_found("provider", pid);
+            }
+            let orgs: Vec<Value> = w
+                .orgs
+                .iter()
+                .filter(|o| ctx.admin.org_ids.iter().any(|a| a == o.id()))
+                .map(|o| json!({"id": o.id(), "name": o.name()}))
+                .collect();
+            Resp::ok(&json!({ "totalCount": orgs.len(), "results": orgs }))
+        }
+        ("GET", ["api", "v2", "roles"]) => {
+            let results: Vec<Value> = Role::ALL
+                .iter()
+                .map(|r| json!({ "id": r.id(), "name": r.name(), "scopes": r.scopes(), "organizationIds": [], "isCustom": false, "description": "" }))
+                .collect();
+            Resp::ok(&json!({ "totalCount": results.len(), "results": results }))
+        }
+        _ => error(StatusCode::NOT_FOUND, &format!("jcsim does not serve {m} {}", req.path)),
+    };
+    r
+}
+
+fn to_bytes<T: serde::Serialize>(v: &T) -> Bytes {
+    Bytes::from(serde_json::to_vec(v).unwrap_or_default())
+}
+
+fn groups(o: &Org, user_groups: bool) -> &std::collections::BTreeMap<Id, Group> {
+    if user_groups {
+        &o.user_groups
+    } else {
+        &o.system_groups
+    }
+}
+
+fn groups_mut(o: &mut Org, user_groups: bool) -> &mut std::collections::BTreeMap<Id, Group> {
+    if user_groups {
+        &mut o.user_groups
+    } else {
+        &mut o.system_groups
+    }
+}
+
+fn read(state: &SimState, ctx: &Ctx, f: impl FnOnce(&Org) -> Result<Vec<u8>, Resp>) -> Resp {
+    let w = state.world.read().expect("world lock");
+    match f(&w.orgs[ctx.org]) {
+        Ok(b) => Resp::json(StatusCode::OK, b),
+        Err(e) => e,
+    }
+}
+
+fn read_list(
+    state: &SimState,
+    ctx: &Ctx,
+    q: &ListQuery,
+    flavor: Flavor,
+    items: impl FnOnce(&Org) -> Vec<Bytes>,
+) -> Resp {
+    let records = {
+        let w = state.world.read().expect("world lock");
+        items(&w.orgs[ctx.org])
+    };
+    let page = query::apply(records, q);
+    match flavor {
+        Flavor::V1 => Resp::json(StatusCode::OK, query::v1_envelope(page.total, &page.items)),
+        Flavor::V2 => Resp::json(StatusCode::OK, query::json_array(&page.items)).with_total(page.total),
+    }
+}
+
+/// A v1 listing of stored records. Without filters, search or a sort other than `_id`, only
+/// the page is touched: nothing is parsed or copied beyond the records served.
+fn stored_list<T>(
+    state: &SimState,
+    ctx: &Ctx,
+    req: &Req,
+    pick: impl FnOnce(&Org) -> &std::collections::BTreeMap<Id, Stored<T>>,
+) -> Resp {
+    let q = match list(req, Flavor::V1, 100) {
+        Ok(q) => q,
+        Err(e) => return e,
+    };
+    let w = state.world.read().expect("world lock");
+    let map = pick(&w.orgs[ctx.org]);
+    if q.needs_values() {
+        let all: Vec<Bytes> = map.values().map(|s| s.json.clone()).collect();
+        drop(w);
+        let page = query::apply(all, &q);
+        return Resp::json(StatusCode::OK, query::v1_envelope(page.total, &page.items));
+    }
+    let total = map.len();
+    let page: Vec<Bytes> = if q.descending_by_id() {
+        map.values()
+            .rev()
+            .skip(q.skip)
+            .take(q.limit)
+            .map(|s| s.json.clone())
+            .collect()
+    } else {
+        map.values()
+            .skip(q.skip)
+            .take(q.limit)
+            .map(|s| s.json.clone())
+            .collect()
+    };
+    drop(w);
+    let page: Vec<Bytes> = if q.fields.is_empty() {
+        page
+    } else {
+        page.iter().map(|b| query::project(b, &q.fields)).collect()
+    };
+    Resp::json(StatusCode::OK, query::v1_envelope(total, &page))
+}
+
+fn v1_list(state: &SimState, ctx: &Ctx, req: &Req, items: impl FnOnce(&Org) -> Vec<Bytes>) -> Resp {
+    match list(req, Flavor::V1, 100) {
+        Ok(q) => read_list(state, ctx, &q, Flavor::V1, items),
+        Err(e) => e,
+    }
+}
+
+fn v2_list(state: &SimState, ctx: &Ctx, req: &Req, max: usize, items: impl FnOnce(&Org) -> Vec<Bytes>) -> Resp {
+    match list(req, Flavor::V2, max) {
+        Ok(q) => read_list(state, ctx, &q, Flavor::V2, items),
+        Err(e) => e,
+    }
+}
+
+/// `POST /api/search/{systemusers|systems}`: body `{filter, searchFilter{searchTerm, fields}, fields}`.
+/// `filter` is a list (ANDed) or `{and:[..]}`/`{or:[..]}` of `{field: value}` equalities.
+fn v1_search(state: &SimState, ctx: &Ctx, req: &Req, items: impl FnOnce(&Org) -> Vec<Bytes>) -> Resp {
+    let mut q = match list(req, Flavor::V1, 100) {
+        Ok(q) => q,
+        Err(e) => return e,
+    };
+    let body = match parse_body(req) {
+        Ok(b) => b,
+        Err(e) => return e,
+    };
+    let eqs = |v: &Value| -> Vec<query::Filter> {
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_object)
+                    .flat_map(|o| {
+                        o.iter().map(|(k, v)| query::Filter {
+                            field: k.clone(),
+                            op: "eq".into(),
+                            value: v.as_str().map(String::from).unwrap_or_else(|| v.to_string()),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    match body.get("filter") {
+        Some(f @ Value::Array(_)) => q.filters.extend(eqs(f)),
+        Some(Value::Object(o)) => {
+            if let Some(a) = o.get("and") {
+                q.filters.extend(eqs(a));
+            }
+            if let Some(a) = o.get("or") {
+                q.or_filters.extend(eqs(a));
+            }
+        }
+        _ => {}
+    }
+    if let Some(sf) = body.get("searchFilter").and_then(Value::as_object) {
+        q.search = sf.get("searchTerm").and_then(|t| {
+            t.as_str().map(String::from).or_else(|| {
+                t.as_array()
+                    .and_then(|a| a.first())
+                    .and_then(|s| s.as_str())
+                    .map(String::from)
+            })
+        });
+        q.search_fields = sf
+            .get("fields")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(|f| f.as_str().map(String::from)).collect())
+            .unwrap_or_default();
+    }
+    if let Some(f) = body.get("fields").and_then(Value::as_str) {
+        q.fields
+            .extend(f.split(' ').filter(|s| !s.is_empty()).map(String::from));
+    }
+    read_list(state, ctx, &q, Flavor::V1, items)
+}
+
+/// The "records change between two pages" fault: before serving a page with `skip > 0`.
+fn between_pages(state: &SimState, ctx: &Ctx, req: &Req, faults: &Faults) {
+    if faults.add_between_pages == 0 && faults.remove_between_pages == 0 {
+        return;
+    }
+    let skip = query_param(req, "skip")
+        .and_then(|s| s.parse::<usize>().ok())
+        .unwrap_or(0);
+    if skip == 0 {
+        return;
+    }
+    let mut w = state.world.write().expect("world lock");
+    let users = req.path.contains("systemusers");
+    for _ in 0..faults.add_between_pages {
+        let id = w.next_id(ctx.now_ms);
+        let o = &mut w.orgs[ctx.org];
+        if users {
+            if let Some(mut u) = o.users.values().next().map(|s| s.rec()) {
+                u.id = id.clone();
+                u.username = format!("midlist.{id}");
+                u.email = format!("midlist.{id}@sim.example");
+                u.employee_identifier = format!("M{id}");
+                o.users.insert(id, Stored::new(u));
+            }
+        } else if let Some(mut s) = o.systems.values().next().map(|s| s.rec()) {
+            s.id = id.clone();
+            s.hostname = format!("midlist-{id}");
+            s.display_name = s.hostname.clone();
+            s.mdm.internal.device_id.clear();
+            let extra = SystemExtra::of(&s, Hardware::default(), None);
+            o.system_extra.insert(id.clone(), extra);
+            o.systems.insert(id, Stored::new(s));
+        }
+    }
+    let o = &mut w.orgs[ctx.org];
+    for _ in 0..faults.remove_between_pages {
+        if users {
+            if let Some(id) = o.users.keys().next_back().cloned() {
+                o.users.remove(&id);
+                o.remove_user_edges(&id);
+            }
+        } else if let Some(id) = o.systems.keys().next_back().cloned() {
+            o.systems.remove(&id);
+            o.remove_system_edges(&id);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! System Insights tables.
+
+use super::*;
+
+pub(super) const INSIGHTS_TABLES: &[&str] = &[
+    "system_info",
+    "os_version",
+    "disk_encryption",
+    "bitlocker_info",
+    "users",
+    "uptime",
+];
+
+pub(super) fn system_insights(state: &SimState, ctx: &Ctx, req: &Req, table: &str) -> Resp {
+    if !INSIGHTS_TABLES.contains(&table) {
+        return error(
+            StatusCode::NOT_FOUND,
+            &format!("jcsim does not serve System Insights table \"{table}\""),
+        );
+    }
+    let mut q = match list(req, Flavor::V2, 10_000) {
+        Ok(q) => q,
+        Err(e) => return e,
+    };
+    // Only system_id:eq / system_id:in are supported, as on JumpCloud.
+    let mut only: Option<BTreeSet<String>> = None;
+    for f in &q.filters {
+        if f.field != "system_id" || !(f.op == "eq" || f.op == "in") {
+            return error(
+                StatusCode::BAD_REQUEST,
+                &format!(
+                    "Bad Request: System Insights filters support only system_id with eq or in, not {}:{}",
+                    f.field, f.op
+                ),
+            );
+        }
+        only = Some(f.value.split('|').map(String::from).collect());
+    }
+    q.filters.clear();
+    let w = state.world.read().expect("world lock");
+    let o = &w.orgs[ctx.org];
+    let candidates: Vec<(&Id, &SystemExtra)> = match &only {
+        Some(ids) => ids.iter().filter_map(|i| o.system_extra.get_key_value(i)).collect(),
+        None => o.system_extra.iter().collect(),
+    };
+    let applies = |x: &SystemExtra| {
+        x.insights_enabled
+            && match table {
+                "disk_encryption" => x.os_family == "darwin" || x.os_family == "linux",
+                "bitlocker_info" => x.os_family == "windows",
+                _ => true,
+            }
+    };
+    // Count from the small per-device facts; parse and build rows only for the page.
+    let counts: Vec<(usize, &Id, &SystemExtra)> = candidates
+        .into_iter()
+        .filter(|(_, x)| applies(x))
+        .map(|(id, x)| (if table == "users" { x.local_users } else { 1 }, id, x))
+        .collect();
+    let total: usize = counts.iter().map(|(n, _, _)| n).sum();
+    let mut page = Vec::with_capacity(q.limit.min(total));
+    let mut skipped = 0;
+    for (n, id, extra) in counts {
+        if page.len() >= q.limit {
+            break;
+        }
+        if skipped + n <= q.skip {
+            skipped += n;
+            continue;
+        }
+        let Some(s) = o.systems.get(id).map(|s| s.rec()) else {
+            continue;
+        };
+        for row in insight_rows(table, &s, extra) {
+            if skipped < q.skip {
+                skipped += 1;
+                continue;
+            }
+            if page.len() < q.limit {
+                page.push(Bytes::from(row.to_string()));
+            }
+        }
+    }
+    drop(w);
+    Resp::json(StatusCode::OK, query::json_array(&page)).with_total(total)
+}
+
+pub(super) fn insight_rows(table: &str, s: &System, x: &SystemExtra) -> Vec<Value> {
+    let ct = s.last_contact.clone().unwrap_or_else(|| s.created.clone());
+    let base = |mut v: Value| {
+        v["system_id"] = json!(s.id);
+        v["collection_time"] = json!(ct);
+        v
+    };
+    match table {
+        "system_info" => vec![base(json!({
+            "hardware_model": x.hardware.model, "hardware_vendor": s.hw_vendor, "hardware_serial": s.serial_number,
+            "physical_memory": x.hardware.memory_bytes.to_string(), "cpu_brand": x.hardware.cpu_brand,
+            "cpu_physical_cores": x.hardware.cpu_physical_cores, "cpu_logical_cores": x.hardware.cpu_logical_cores,
+            "cpu_type": s.arch, "computer_name": s.hostname, "hostname": s.hostname, "uuid": x.hardware.uuid,
+        }))],
+        "os_version" => vec![base(json!({
+            "name": s.os, "version": s.version, "major": s.os_version_detail.major.parse::<i64>().unwrap_or(0),
+            "minor": s.os_version_detail.minor.parse::<i64>().unwrap_or(0), "patch": s.os_version_detail.patch.parse::<i64>().unwrap_or(0),
+            "build": x.hardware.os_build, "platform": s.os_family, "install_date": x.hardware.os_install_date,
+        }))],
+        "disk_encryption" => vec![base(json!({
+            "name": if s.os_family == "darwin" { "/dev/disk3s1" } else { "/dev/nvme0n1p3" },
+            "encrypted": if s.fde.active { 1 } else { 0 },
+            "encryption_status": if s.fde.active { "encrypted" } else { "not encrypted" },
+            "type": if s.fde.active { x.hardware.encryption_method.as_str() } else { "" },
+            "uid": "", "user_uuid": "",
+        }))],
+        "bitlocker_info" => vec![base(json!({
+            "drive_letter": "C:", "device_id": format!("\\\\?\\Volume{{{}}}", x.hardware.uuid),
+            "protection_status": if s.fde.active { 1 } else { 0 }, "conversion_status": if s.fde.active { 1 } else { 0 },
+            "encryption_method": if s.fde.active { x.hardware.encryption_method.as_str() } else { "None" },
+            "percentage_encrypted": if s.fde.active { 100 } else { 0 }, "lock_status": 0, "persistent_volume_id": "",
+        }))],
+        "uptime" => vec![base(
+            json!({ "days": 1, "hours": 2, "minutes": 3, "seconds": 4, "total_seconds": "93784" }),
+        )],
+        "users" => {
+            let mut rows = vec![base(
+                json!({ "username": "root", "uid": "0", "gid": "0", "description": "System Administrator", "directory": "/var/root", "shell": "/bin/sh", "admin": true, "managed": false, "suspended": false, "last_login": "" }),
+            )];
+            for (i, m) in s.user_metrics.iter().enumerate() {
+                rows.push(base(json!({ "username": m.user_name, "uid": (501 + i).to_string(), "gid": "20", "description": m.user_name, "directory": format!("/home/{}", m.user_name), "shell": "/bin/bash", "admin": m.admin, "managed": m.managed, "suspended": m.suspended, "last_login": ct })));
+            }
+            rows
+        }
+        _ => vec![],
+    }
+}

@@ -189,17 +189,29 @@ pub async fn org_connect(app: AppHandle, session: State<'_, Session>, input: Con
         send_org_id: !input.org_id.trim().is_empty(),
         demo: false,
     };
-    let (id, key) = (entry.id.clone(), input.api_key.clone());
+    open_with_key(&app, &session, entry, &input.api_key, found.access).await?;
+    Ok(session.status())
+}
+
+/// Stores a key that was just tested, opens the org with it and keeps what the test learned of
+/// the admin's role (no probe is sent again).
+async fn open_with_key(
+    app: &AppHandle,
+    session: &Session,
+    entry: OrgEntry,
+    key: &str,
+    access: rollcall_core::access::Access,
+) -> AppResult<std::sync::Arc<crate::session::ActiveOrg>> {
+    let (id, key) = (entry.id.clone(), key.to_string());
     blocking(move || keys::store(&id, &key)).await?;
-    let org = activate(&app, entry).await?;
-    // "Test connection" just probed with this key: keep what it found.
-    if let Err(e) = rollcall_core::access::keep(&org.cache(), &org.client, &found.access) {
+    let org = activate(app, entry).await?;
+    if let Err(e) = rollcall_core::access::keep(&org.cache(), &org.client, &access) {
         tracing::warn!(error = %e, "could not keep the admin's access");
     }
-    *rollcall_cache::lock(&org.access) = Some(found.access);
+    *rollcall_cache::lock(&org.access) = Some(access);
     session.set_connectivity(Connectivity::Online);
-    events::status_changed(&app);
-    Ok(session.status())
+    events::status_changed(app);
+    Ok(org)
 }
 
 /// A new API key for a connected org (the old one was rotated or revoked, or its admin left).
@@ -252,15 +264,7 @@ pub async fn org_rekey(app: AppHandle, session: State<'_, Session>, input: Rekey
             ),
         ));
     }
-    let (id, key) = (entry.id.clone(), input.api_key.clone());
-    blocking(move || keys::store(&id, &key)).await?;
-    let org = activate(&app, entry).await?;
-    if let Err(e) = rollcall_core::access::keep(&org.cache(), &org.client, &found.access) {
-        tracing::warn!(error = %e, "could not keep the admin's access");
-    }
-    *rollcall_cache::lock(&org.access) = Some(found.access);
-    session.set_connectivity(Connectivity::Online);
-    events::status_changed(&app);
+    let org = open_with_key(&app, &session, entry, &input.api_key, found.access).await?;
     events::cache_changed(&app, &org.entry.id, &["all"]);
     Ok(session.status())
 }

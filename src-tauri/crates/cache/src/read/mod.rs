@@ -1,0 +1,185 @@
+//! The queries the UI needs: paged, sorted, filtered lists with facet counts, search,
+//! one-record "enrich" views, sync runs and the diff between two syncs. All filtering and
+//! sorting happens in SQLite, never over the whole set in the caller.
+
+mod directory;
+mod syncs;
+mod systems;
+mod users;
+
+pub use directory::*;
+pub use syncs::*;
+pub use systems::*;
+pub use users::*;
+
+use crate::dates::{format_ms, now_ms, parse_ms};
+use crate::error::{CacheError, Result};
+use crate::rows::*;
+use crate::Cache;
+use rusqlite::types::Value;
+use rusqlite::{params, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One page of a list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Page<T> {
+    /// Rows matching the filters (all pages).
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub total: u64,
+    pub rows: Vec<T>,
+}
+
+/// Counts per value of one filter dimension, computed with every other filter applied.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Facet {
+    pub name: String,
+    #[cfg_attr(feature = "specta", specta(type = Vec<(String, u32)>))]
+    pub counts: Vec<(String, u64)>,
+}
+
+pub(crate) fn user_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
+    Ok(UserRow {
+        id: r.get("id")?,
+        username: r.get("username")?,
+        email: r.get("email")?,
+        firstname: r.get("firstname")?,
+        lastname: r.get("lastname")?,
+        displayname: r.get("displayname")?,
+        department: r.get("department")?,
+        job_title: r.get("job_title")?,
+        employee_type: r.get("employee_type")?,
+        employee_id: r.get("employee_id")?,
+        location: r.get("location")?,
+        company: r.get("company")?,
+        manager_id: r.get("manager_id")?,
+        state: r.get("state")?,
+        locked: r.get("locked")?,
+        locked_at: r.get("locked_at")?,
+        mfa_configured: r.get("mfa_configured")?,
+        mfa_status: r.get("mfa_status")?,
+        password_expired: r.get("password_expired")?,
+        password_expires_at: r.get("password_expires_at")?,
+        created: r.get("created")?,
+        json: r.get("json").unwrap_or_default(),
+    })
+}
+
+pub(crate) fn system_row(r: &Row<'_>) -> rusqlite::Result<SystemRow> {
+    Ok(SystemRow {
+        id: r.get("id")?,
+        display_name: r.get("display_name")?,
+        hostname: r.get("hostname")?,
+        serial: r.get("serial")?,
+        os: r.get("os")?,
+        os_family: r.get("os_family")?,
+        os_version: r.get("os_version")?,
+        arch: r.get("arch")?,
+        hw_vendor: r.get("hw_vendor")?,
+        model: r.get("model")?,
+        memory_bytes: r.get("memory_bytes")?,
+        cpu: r.get("cpu")?,
+        fde_active: r.get("fde_active")?,
+        fde_key_present: r.get("fde_key_present")?,
+        fde_detail: r.get("fde_detail")?,
+        mdm_vendor: r.get("mdm_vendor")?,
+        mdm_enrolled: r.get("mdm_enrolled")?,
+        mdm_device_id: r.get("mdm_device_id")?,
+        last_contact: r.get("last_contact")?,
+        active: r.get("active")?,
+        agent_version: r.get("agent_version")?,
+        created: r.get("created")?,
+        json: r.get("json").unwrap_or_default(),
+    })
+}
+
+fn group_row(r: &Row<'_>) -> rusqlite::Result<GroupRow> {
+    Ok(GroupRow {
+        id: r.get("id")?,
+        kind: r.get("kind")?,
+        name: r.get("name")?,
+        description: r.get("description")?,
+        email: r.get("email")?,
+        json: r.get("json").unwrap_or_default(),
+    })
+}
+
+fn app_row(r: &Row<'_>) -> rusqlite::Result<AppRow> {
+    Ok(AppRow {
+        id: r.get("id")?,
+        name: r.get("name")?,
+        label: r.get("label")?,
+        sso_type: r.get("sso_type")?,
+        active: r.get("active")?,
+        json: r.get("json").unwrap_or_default(),
+    })
+}
+
+fn event_row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
+    Ok(EventRow {
+        id: r.get("id")?,
+        at: r.get("at")?,
+        service: r.get("service")?,
+        event_type: r.get("event_type")?,
+        success: r.get("success")?,
+        user_id: r.get("user_id")?,
+        username: r.get("username")?,
+        system_id: r.get("system_id")?,
+        app_id: r.get("app_id")?,
+        json: r.get("json")?,
+    })
+}
+
+/// WHERE-clause builder: conditions ANDed, parameters positional.
+#[derive(Default)]
+struct Where {
+    conds: Vec<String>,
+    params: Vec<Value>,
+}
+
+impl Where {
+    fn push(&mut self, cond: &str, vals: impl IntoIterator<Item = Value>) {
+        self.conds.push(cond.to_string());
+        self.params.extend(vals);
+    }
+    fn sql(&self) -> String {
+        if self.conds.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", self.conds.join(" AND "))
+        }
+    }
+}
+
+fn text(s: &str) -> Value {
+    Value::Text(s.to_string())
+}
+
+fn in_list(col: &str, n: usize) -> String {
+    format!("{col} IN ({})", vec!["?"; n].join(","))
+}
+
+fn page_bounds(offset: u32, limit: u32) -> (i64, i64) {
+    (offset as i64, if limit == 0 { 100 } else { limit.min(5000) as i64 })
+}
+
+impl Cache {
+    fn facet(&self, name: &str, expr: &str, table: &str, w: &Where) -> Result<Facet> {
+        let sql = format!(
+            "SELECT {expr} AS v, count(*) FROM {table}{} GROUP BY v ORDER BY count(*) DESC",
+            w.sql()
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let counts = stmt
+            .query_map(rusqlite::params_from_iter(&w.params), |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Facet {
+            name: name.into(),
+            counts,
+        })
+    }
+}

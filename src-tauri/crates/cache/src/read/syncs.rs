@@ -1,0 +1,221 @@
+//! The mirror's syncs: the current snapshot, the history of runs and what changed between two.
+
+use super::*;
+
+/// State of the mirror.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SnapshotInfo {
+    /// `complete` (a full sync finished), `partial` (the first import has not finished), `empty`.
+    pub state: String,
+    #[cfg_attr(feature = "specta", specta(type = Option<u32>))]
+    pub sync_id: Option<i64>,
+    /// When the last complete sync finished.
+    pub as_of: Option<String>,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub users: u64,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub systems: u64,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub groups: u64,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub apps: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SyncRun {
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub id: i64,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub status: String,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub requests: i64,
+    pub counts: String,
+    pub error: Option<String>,
+}
+
+/// One record that changed between two syncs, with the fields that changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Changed {
+    pub id: String,
+    pub label: String,
+    pub fields: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct KindDiff {
+    pub added: Vec<(String, String)>,
+    pub removed: Vec<(String, String)>,
+    pub changed: Vec<Changed>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SyncDiff {
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub from: i64,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub to: i64,
+    pub records: BTreeMap<String, KindDiff>,
+    /// kind → (added edges, removed edges)
+    pub edges: BTreeMap<String, (Vec<Edge>, Vec<Edge>)>,
+}
+
+impl Cache {
+    /// The last complete sync, if any.
+    pub fn last_complete_sync(&self) -> Result<Option<(i64, String)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, finished_at FROM sync_runs WHERE status = 'complete' ORDER BY id DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    pub fn snapshot(&self) -> Result<SnapshotInfo> {
+        let last = self.last_complete_sync()?;
+        let count = |t: &str| -> Result<u64> {
+            Ok(self
+                .conn
+                .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get::<_, i64>(0))? as u64)
+        };
+        let users = count("users")?;
+        let systems = count("systems")?;
+        Ok(SnapshotInfo {
+            state: if last.is_some() {
+                "complete".into()
+            } else if users + systems > 0 {
+                "partial".into()
+            } else {
+                "empty".into()
+            },
+            sync_id: last.as_ref().map(|l| l.0),
+            as_of: last.map(|l| l.1),
+            users,
+            systems,
+            groups: count("groups")?,
+            apps: count("apps")?,
+        })
+    }
+
+    pub fn sync_runs(&self, limit: u32) -> Result<Vec<SyncRun>> {
+        let mut stmt = self.conn.prepare("SELECT id, started_at, finished_at, status, requests, counts, error FROM sync_runs ORDER BY id DESC LIMIT ?")?;
+        let rows = stmt.query_map([limit], |r| {
+            Ok(SyncRun {
+                id: r.get(0)?,
+                started_at: r.get(1)?,
+                finished_at: r.get(2)?,
+                status: r.get(3)?,
+                requests: r.get(4)?,
+                counts: r.get(5)?,
+                error: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// What changed between complete syncs `from` and `to`.
+    pub fn diff(&self, from: i64, to: i64) -> Result<SyncDiff> {
+        for id in [from, to] {
+            let ok: Option<i64> = self
+                .conn
+                .query_row(
+                    "SELECT id FROM sync_runs WHERE id = ? AND status = 'complete'",
+                    [id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if ok.is_none() {
+                return Err(CacheError::NoSuchSync(id));
+            }
+        }
+        let mut out = SyncDiff {
+            from,
+            to,
+            ..Default::default()
+        };
+        for kind in crate::history::RECORD_KINDS {
+            let at = |sync: i64| -> Result<BTreeMap<String, (i64, String)>> {
+                let mut s = self.conn.prepare_cached("SELECT id, hash, json FROM history_records WHERE kind = ?1 AND first_sync <= ?2 AND last_sync >= ?2")?;
+                let rows = s.query_map(params![kind, sync], |r| {
+                    Ok((r.get::<_, String>(0)?, (r.get::<_, i64>(1)?, r.get::<_, String>(2)?)))
+                })?;
+                Ok(rows.collect::<rusqlite::Result<_>>()?)
+            };
+            let (a, b) = (at(from)?, at(to)?);
+            let mut d = KindDiff::default();
+            for (id, (h, json)) in &b {
+                match a.get(id) {
+                    None => d.added.push((id.clone(), label_of(json))),
+                    Some((ha, ja)) if ha != h => d.changed.push(Changed {
+                        id: id.clone(),
+                        label: label_of(json),
+                        fields: changed_fields(ja, json),
+                    }),
+                    _ => {}
+                }
+            }
+            for (id, (_, json)) in &a {
+                if !b.contains_key(id) {
+                    d.removed.push((id.clone(), label_of(json)));
+                }
+            }
+            out.records.insert(kind.to_string(), d);
+        }
+        for (kind, ..) in crate::history::EDGE_KINDS {
+            let at = |sync: i64| -> Result<std::collections::BTreeSet<Edge>> {
+                let mut s = self.conn.prepare_cached(
+                    "SELECT a, b FROM history_edges WHERE kind = ?1 AND first_sync <= ?2 AND last_sync >= ?2",
+                )?;
+                let rows = s.query_map(params![kind, sync], |r| {
+                    Ok(Edge {
+                        a: r.get(0)?,
+                        b: r.get(1)?,
+                    })
+                })?;
+                Ok(rows.collect::<rusqlite::Result<_>>()?)
+            };
+            let (a, b) = (at(from)?, at(to)?);
+            out.edges.insert(
+                kind.to_string(),
+                (b.difference(&a).cloned().collect(), a.difference(&b).cloned().collect()),
+            );
+        }
+        Ok(out)
+    }
+}
+
+fn label_of(json: &str) -> String {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+    for k in ["username", "hostname", "name", "displayLabel", "displayName"] {
+        if let Some(s) = v.get(k).and_then(|x| x.as_str()).filter(|s| !s.is_empty()) {
+            return s.to_string();
+        }
+    }
+    String::new()
+}
+
+/// Top-level fields whose values differ.
+pub fn changed_fields(a: &str, b: &str) -> Vec<String> {
+    let (a, b): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_str(a).unwrap_or_default(),
+        serde_json::from_str(b).unwrap_or_default(),
+    );
+    let empty = serde_json::Map::new();
+    let (ma, mb) = (a.as_object().unwrap_or(&empty), b.as_object().unwrap_or(&empty));
+    let mut keys: Vec<String> = ma
+        .keys()
+        .chain(mb.keys())
+        .filter(|k| ma.get(*k) != mb.get(*k))
+        .cloned()
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}

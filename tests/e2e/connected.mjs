@@ -1,0 +1,157 @@
+// A connected organisation: the key in the Secret Service, offline and back, a rotated key, removal.
+import { readFileSync, readdirSync, existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { sleep, freePort } from "./webdriver.mjs";
+import {
+  answerDialog,
+  answerOpenDialog,
+  answerSaveDialog,
+  dialogVisible,
+} from "./dialogs.mjs";
+import {
+  root,
+  app,
+  jcsimBin,
+  driver,
+  home,
+  screens,
+  only,
+  cargoVersion,
+  VIEWS,
+  launch,
+  shot,
+  assert,
+  $,
+  click,
+  jsClick,
+  type,
+  setValue,
+  demoBase,
+  sim,
+  simApi,
+  simRequests,
+  adminKey,
+  pickTarget,
+  startJcsim,
+  secretToolSearch,
+} from "./helpers.mjs";
+
+export const tests = [
+  [
+    "a connected org: key in the Secret Service, read back after a relaunch; offline, then recovery",
+    async () => {
+      const port = freePort();
+      let js = await startJcsim(port);
+      const key = adminKey(js.info);
+      const org = js.info.organizations[0];
+      const s = await launch();
+      try {
+        await click(s, $("org-name"));
+        await click(s, $("org-add"));
+        await click(s, $("connect-advanced"));
+        await type(s, $("connect-base"), js.base);
+        await type(s, $("connect-key"), "not-a-key");
+        await click(s, $("connect-test"));
+        await s.waitForText($("connect-error"), "refused the API key", 15_000);
+        await shot(s, "connect-wrong-key");
+        await s.execute(
+          "const e = document.querySelector('[data-testid=connect-key]'); e.select();",
+        );
+        await (await s.find($("connect-key"))).type("\uE003".repeat(20) + key);
+        await click(s, $("connect-test"));
+        await s.waitForText($("connect-result"), org.name, 15_000);
+        await click(s, $("connect-submit"));
+        await s.waitForText($("org-name"), org.name, 15_000);
+        await s.waitForText($("data-as-of"), "Data as of", 60_000);
+      } finally {
+        await s.quit();
+      }
+      const stored = secretToolSearch();
+      assert(
+        stored.includes(org.id),
+        `the Secret Service has no Rollcall entry for ${org.id}: ${stored}`,
+      );
+      assert(stored.includes(key), "the stored secret is not the key");
+      const orgsJson = readFileSync(join(home, "config", "orgs.json"), "utf8");
+      assert(!orgsJson.includes(key), "orgs.json holds the key");
+      const dbFile = join(home, "data", "orgs", `${org.id}.sqlite`);
+      assert(existsSync(dbFile), `no cache file at ${dbFile}`);
+      assert(
+        !readFileSync(dbFile).includes(Buffer.from(key)),
+        "the cache file holds the key",
+      );
+      const logs = readdirSync(join(home, "logs"))
+        .map((f) => readFileSync(join(home, "logs", f), "utf8"))
+        .join("");
+      assert(!logs.includes(key), "a log line holds the key");
+
+      // JumpCloud unreachable: the app opens from the cache and says so.
+      js.child.kill();
+      await sleep(300);
+      const s2 = await launch();
+      try {
+        await s2.waitForText($("org-name"), org.name, 15_000);
+        await s2.waitForText(
+          $("connection-state"),
+          "Offline — data as of",
+          30_000,
+        );
+        await s2.find(
+          '[data-testid="users-table"] [data-testid^="row-"]',
+          10_000,
+        );
+        await shot(s2, "offline");
+        // The network returns: the key read back from the keyring works again, by itself.
+        js = await startJcsim(port);
+        await s2.waitForText($("connection-state"), "Online", 40_000);
+
+        // The admin regenerates their key in JumpCloud: the next sync is refused, and the org
+        // offers "Enter a new key", which keeps its local copy.
+        const admin = js.info.admins.find(
+          (a) => a.role === "Administrator" && !a.multiTenant,
+        );
+        const rotated = await sim(js.base, "/__sim/rotate-key", {
+          method: "POST",
+          body: JSON.stringify({ email: admin.email }),
+        });
+        await jsClick(s2, $("sync-now"));
+        await s2.find($("key-refused"), 30_000);
+        await shot(s2, "key-refused");
+        await jsClick(s2, $("rekey-open"));
+        await setValue(s2, $("rekey-key"), "still-not-a-key");
+        await jsClick(s2, $("rekey-save"));
+        await s2.waitForText($("rekey-error"), "refused the API key", 15_000);
+        await setValue(s2, $("rekey-key"), rotated.apiKey);
+        await shot(s2, "rekey");
+        await jsClick(s2, $("rekey-save"));
+        await s2.waitForText($("notice-ok"), "The new key works", 20_000);
+        await s2.waitForText($("connection-state"), "Online", 20_000);
+        assert(
+          secretToolSearch().includes(rotated.apiKey),
+          "the new key did not replace the old one in the Secret Service",
+        );
+        await s2.find(
+          '[data-testid="users-table"] [data-testid^="row-"]',
+          10_000,
+        );
+        // Remove the organisation: native confirmation, then the key and the file are gone.
+        await click(s2, $("org-name"));
+        await click(s2, $(`org-remove-${org.id}`));
+        await answerDialog("Remove organisation", "ok", 10_000, "alt+r");
+        await sleep(1000);
+      } finally {
+        await s2.quit();
+        js.child.kill();
+      }
+      assert(
+        !secretToolSearch().includes(org.id),
+        "the keyring entry survived Remove organisation",
+      );
+      assert(
+        !existsSync(dbFile),
+        "the cache file survived Remove organisation",
+      );
+    },
+  ],
+];

@@ -1,0 +1,197 @@
+// What every end-to-end test shares: the app and simulator it drives, WebDriver helpers that
+// act as a person would, and the simulator's control API.
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { join } from "node:path";
+import { Session, sleep } from "./webdriver.mjs";
+
+export const root = new URL("../..", import.meta.url).pathname;
+export const app = process.env.ROLLCALL_E2E_BIN;
+export const jcsimBin = process.env.ROLLCALL_E2E_JCSIM;
+export const driver = process.env.ROLLCALL_E2E_DRIVER;
+export const home = process.env.ROLLCALL_HOME;
+export const screens = join(root, "target/e2e-screens");
+export const only = process.env.ROLLCALL_E2E_ONLY ?? "";
+mkdirSync(screens, { recursive: true });
+
+export const cargoVersion = /^version\s*=\s*"([^"]+)"/m.exec(
+  readFileSync(join(root, "Cargo.toml"), "utf8"),
+)[1];
+export const VIEWS = [
+  "users",
+  "groups",
+  "devices",
+  "apps",
+  "admins",
+  "checklists",
+  "reports",
+  "activity",
+];
+
+export async function launch(args = [], ready = '[data-testid="nav-users"]') {
+  let s;
+  try {
+    s = await Session.start(driver, app, args);
+  } catch (e) {
+    // WebKitWebDriver sometimes misses a window that closed a moment before; one more try.
+    console.log(`     (session start failed: ${e.message}; retrying once)`);
+    await sleep(2000);
+    s = await Session.start(driver, app, args);
+  }
+  await s.find(ready, 30_000);
+  return s;
+}
+
+export async function shot(s, name) {
+  writeFileSync(join(screens, `${name}.png`), await s.screenshot());
+}
+
+export function assert(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+export const $ = (id) => `[data-testid="${id}"]`;
+
+export async function click(s, css, timeout) {
+  await (await s.find(css, timeout)).click();
+}
+
+/**
+ * Clicks a control as a person would: scrolled into view, and only if it is the element under
+ * its own centre (a notice or a dialog covering it fails the test instead of being clicked
+ * through).
+ */
+export async function jsClick(s, css) {
+  await s.find(css);
+  const covered = await s.execute(
+    `const e = document.querySelector(arguments[0]);
+     e.scrollIntoView({block: 'center'});
+     const r = e.getBoundingClientRect();
+     const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+     if (hit && (hit === e || e.contains(hit))) { e.click(); return null; }
+     return hit ? (hit.getAttribute('data-testid') || hit.className || hit.tagName) : 'nothing';`,
+    [css],
+  );
+  assert(
+    covered === null,
+    `${css} is covered by ${covered}; a person could not click it`,
+  );
+}
+
+export async function type(s, css, text) {
+  await (await s.find(css)).type(text);
+}
+
+/** Sets a React-controlled <select> or <input> (date pickers included) as a user would. */
+export async function setValue(s, css, value) {
+  await s.find(css);
+  await s.execute(
+    `const e = document.querySelector(arguments[0]);
+     const proto = e.tagName === "SELECT" ? HTMLSelectElement.prototype : HTMLInputElement.prototype;
+     Object.getOwnPropertyDescriptor(proto, "value").set.call(e, arguments[1]);
+     e.dispatchEvent(new Event("input", { bubbles: true }));
+     e.dispatchEvent(new Event("change", { bubbles: true }));`,
+    [css, value],
+  );
+}
+
+/** The base URL of the demo simulator the app started most recently (from its log). */
+export function demoBase() {
+  const logs = join(home, "logs");
+  const text = readdirSync(logs)
+    .filter((f) => f.startsWith("rollcall."))
+    .map((f) => readFileSync(join(logs, f), "utf8"))
+    .join("");
+  const all = [
+    ...text.matchAll(
+      /demo organisation started base_url=(http:\/\/127\.0\.0\.1:\d+)/g,
+    ),
+  ];
+  assert(
+    all.length > 0,
+    "the log does not say where the demo simulator listens",
+  );
+  return all[all.length - 1][1];
+}
+
+export async function sim(base, path, init) {
+  const r = await fetch(base + path, init);
+  assert(r.ok, `${path}: HTTP ${r.status}`);
+  return r.json();
+}
+
+export async function simApi(base, key, path) {
+  return sim(base, path, { headers: { "x-api-key": key } });
+}
+
+/** Requests the simulator saw whose path contains `part`, by method. */
+export async function simRequests(base, method, part) {
+  const all = await sim(
+    base,
+    `/__sim/requests?path=${encodeURIComponent(part)}`,
+  );
+  return all.filter((r) => r.method === method && r.path.includes(part));
+}
+
+export function adminKey(info) {
+  return info.admins.find((a) => a.role === "Administrator" && !a.multiTenant)
+    .apiKey;
+}
+
+/** A Windows device with MDM and BitLocker (lock and wipe both offered) and its one user. */
+export async function pickTarget(base) {
+  const key = adminKey(await sim(base, "/__sim/info"));
+  for (let skip = 0; ; skip += 100) {
+    const page = await simApi(base, key, `/api/systems?limit=100&skip=${skip}`);
+    for (const s of page.results) {
+      if (
+        s.osFamily !== "windows" ||
+        !s.fde?.active ||
+        s.mdm?.vendor !== "internal" ||
+        /[<>]/.test(s.hostname)
+      )
+        continue;
+      const users = await simApi(base, key, `/api/v2/systems/${s._id}/users`);
+      if (users.length !== 1) continue;
+      const u = await simApi(base, key, `/api/systemusers/${users[0].id}`);
+      if (u.state === "ACTIVATED" && !/[<>]/.test(u.email))
+        return { system: s, user: u };
+    }
+    if (skip + 100 >= page.totalCount)
+      throw new Error(
+        "the demo has no Windows device with MDM and BitLocker bound to one active user",
+      );
+  }
+}
+
+/** Starts the jcsim binary on `port`; resolves with its info once it answers. */
+export async function startJcsim(port) {
+  const child = spawn(
+    jcsimBin,
+    ["--port", String(port), "--users", "60", "--single-org", "--seed", "11"],
+    { stdio: "ignore" },
+  );
+  const base = `http://127.0.0.1:${port}`;
+  const until = Date.now() + 20_000;
+  while (Date.now() < until) {
+    try {
+      return { child, base, info: await sim(base, "/__sim/info") };
+    } catch {
+      await sleep(150);
+    }
+  }
+  child.kill();
+  throw new Error("jcsim did not start");
+}
+
+export function secretToolSearch() {
+  try {
+    return execFileSync(
+      "secret-tool",
+      ["search", "--all", "service", "app.rollcall.desktop"],
+      { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+    );
+  } catch (e) {
+    return String(e.stdout ?? "");
+  }
+}

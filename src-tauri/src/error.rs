@@ -153,6 +153,16 @@ impl From<rollcall_core::SyncError> for AppError {
     }
 }
 
+impl From<rollcall_core::session::SyncRunError> for AppError {
+    fn from(e: rollcall_core::session::SyncRunError) -> Self {
+        use rollcall_core::session::SyncRunError as R;
+        match e {
+            R::AlreadyRunning => AppError::new(ErrorCode::Conflict, e.to_string()),
+            R::Sync(s) => s.into(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

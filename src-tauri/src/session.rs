@@ -11,8 +11,9 @@ use rollcall_cache::lock;
 use rollcall_cache::{Cache, OpenOutcome, SnapshotInfo};
 use rollcall_core::access::Access;
 use rollcall_core::actions::Actor;
-use rollcall_core::CancelToken;
-use serde::{Deserialize, Serialize};
+pub use rollcall_core::session::Connectivity;
+use rollcall_core::session::{Link, WriteBlock};
+use serde::Serialize;
 use specta::Type;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -63,16 +64,6 @@ pub struct DemoSim {
     key: String,
 }
 
-/// Reachability of JumpCloud for the open org.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
-pub enum Connectivity {
-    /// Not tried yet.
-    Unknown,
-    Online,
-    /// With the reason, an admin-readable sentence.
-    Offline(String),
-}
-
 /// Everything the status bar, the org switcher and the action buttons need.
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct OrgStatus {
@@ -108,13 +99,10 @@ pub struct Session {
     pub registry: Mutex<Registry>,
     active: RwLock<Option<Arc<ActiveOrg>>>,
     demo: Mutex<Option<DemoSim>>,
-    pub sync_cancel: Mutex<Option<CancelToken>>,
-    connectivity: Mutex<Connectivity>,
-    pub sync_error: Mutex<Option<String>>,
+    /// Reachability, the key's standing, the running sync (rollcall-core's session).
+    pub link: Link,
     /// The demo simulator starts afresh with each launch: its copy is re-synced once per run.
     pub demo_synced: std::sync::atomic::AtomicBool,
-    /// JumpCloud answered 401 for the open org's key (see `OrgStatus::key_refused`).
-    key_refused: std::sync::atomic::AtomicBool,
 }
 
 /// Who is acting, for the audit trail: the OS account running Rollcall.
@@ -125,14 +113,6 @@ pub fn operator() -> String {
         .unwrap_or_else(|| "local admin".into())
 }
 
-/// Errors that mean "JumpCloud is not reachable" rather than "JumpCloud said no".
-pub fn is_network(e: &jumpcloud::Error) -> bool {
-    matches!(
-        e,
-        jumpcloud::Error::Offline { .. } | jumpcloud::Error::Timeout { .. } | jumpcloud::Error::Tls { .. }
-    )
-}
-
 impl Session {
     pub fn new(paths: AppPaths) -> Self {
         let registry = Registry::load(&paths.config_dir);
@@ -141,11 +121,8 @@ impl Session {
             registry: Mutex::new(registry),
             active: RwLock::new(None),
             demo: Mutex::new(None),
-            sync_cancel: Mutex::new(None),
-            connectivity: Mutex::new(Connectivity::Unknown),
-            sync_error: Mutex::new(None),
+            link: Link::default(),
             demo_synced: std::sync::atomic::AtomicBool::new(false),
-            key_refused: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -168,55 +145,29 @@ impl Session {
     }
 
     pub fn connectivity(&self) -> Connectivity {
-        lock(&self.connectivity).clone()
+        self.link.connectivity()
     }
 
     pub fn set_connectivity(&self, c: Connectivity) -> bool {
-        let mut cur = lock(&self.connectivity);
-        let changed = *cur != c;
-        *cur = c;
-        changed
+        self.link.set_connectivity(c)
     }
 
-    /// Notes the outcome of any request to JumpCloud: network errors mean offline.
+    /// Notes the outcome of any request to JumpCloud (see `Link::observe`).
     pub fn observe(&self, result: Result<(), &jumpcloud::Error>) -> bool {
-        if let Err(jumpcloud::Error::Unauthorized {
-            refusal: jumpcloud::KeyRefusal::Key,
-            ..
-        }) = result
-        {
-            self.key_refused.store(true, std::sync::atomic::Ordering::SeqCst);
-        }
-        match result {
-            Ok(()) => {
-                self.key_refused.store(false, std::sync::atomic::Ordering::SeqCst);
-                self.set_connectivity(Connectivity::Online)
-            }
-            Err(e) if is_network(e) => self.set_connectivity(Connectivity::Offline(e.to_string())),
-            Err(_) => false,
-        }
+        self.link.observe(result)
     }
 
     /// Refuses writes while offline, with the reason.
     pub fn write_block_reason(&self) -> Option<String> {
-        self.write_block().map(|e| e.message)
+        self.link.write_block().map(|b| b.message().to_string())
     }
 
     /// Why writes are refused now (offline, or JumpCloud not reached yet), as the error.
     fn write_block(&self) -> Option<AppError> {
-        match self.connectivity() {
-            Connectivity::Offline(reason) => Some(AppError::new(
-                ErrorCode::Offline,
-                format!(
-                    "Actions need JumpCloud, which is not available: {reason} The cached data stays available; Rollcall reconnects by itself."
-                ),
-            )),
-            Connectivity::Unknown => Some(AppError::new(
-                ErrorCode::NotReady,
-                "Rollcall is still reaching JumpCloud to confirm your role; try again in a moment.",
-            )),
-            Connectivity::Online => None,
-        }
+        self.link.write_block().map(|b| match b {
+            WriteBlock::Offline(m) => AppError::new(ErrorCode::Offline, m),
+            WriteBlock::NotReady(m) => AppError::new(ErrorCode::NotReady, m),
+        })
     }
 
     /// The open org, the admin's access and the audit actor, for a command that writes to
@@ -368,16 +319,8 @@ impl Session {
             key_problem: key_problem.clone(),
             later_note: Mutex::new(None),
         });
-        if let Some(t) = lock(&self.sync_cancel).take() {
-            t.cancel();
-        }
         *self.active.write().unwrap_or_else(|p| p.into_inner()) = Some(org.clone());
-        self.set_connectivity(match key_problem {
-            Some(p) => Connectivity::Offline(p),
-            None => Connectivity::Unknown,
-        });
-        *lock(&self.sync_error) = None;
-        self.key_refused.store(false, std::sync::atomic::Ordering::SeqCst);
+        self.link.reset(key_problem);
         if let Err(e) = lock(&self.registry).upsert(entry) {
             tracing::warn!(error = %e, "could not save the organisation list");
         }
@@ -419,7 +362,7 @@ impl Session {
             // nothing can be sent until the admin acts, and the status bar says why.
             Err(e @ (jumpcloud::Error::Unauthorized { .. } | jumpcloud::Error::Blocked { .. })) => {
                 self.set_connectivity(Connectivity::Offline(e.to_string()));
-                *lock(&self.sync_error) = Some(e.to_string());
+                self.link.set_sync_error(Some(e.to_string()));
             }
             Err(_) => {}
         }
@@ -443,28 +386,24 @@ impl Session {
         let demo_fresh = org
             .as_ref()
             .is_some_and(|o| o.entry.demo && !self.demo_synced.load(std::sync::atomic::Ordering::SeqCst));
-        let sync_due = demo_fresh
-            || match &snapshot {
-                Some(s) if s.state == "complete" => {
-                    let last = s.as_of.as_deref().and_then(rollcall_cache::parse_ms);
-                    let now = rollcall_cache::parse_ms(&rollcall_core::sync::now_rfc3339()).unwrap_or(0);
-                    rollcall_core::schedule::next_sync_in(last, now, rollcall_core::schedule::DEFAULT_RESYNC_EVERY)
-                        .is_zero()
-                }
-                Some(_) => true,
-                None => false,
-            };
+        let now = rollcall_cache::dates::now_ms();
+        let sync_due = rollcall_core::session::sync_due(
+            snapshot.as_ref(),
+            now,
+            rollcall_core::schedule::DEFAULT_RESYNC_EVERY,
+            demo_fresh,
+        );
         OrgStatus {
             org: org.as_ref().map(|o| o.entry.clone()),
             orgs: registry.orgs().to_vec(),
             snapshot,
             connectivity: self.connectivity(),
             access: org.as_ref().and_then(|o| o.access()),
-            syncing: lock(&self.sync_cancel).is_some(),
-            sync_error: lock(&self.sync_error).clone(),
+            syncing: self.link.syncing(),
+            sync_error: self.link.sync_error(),
             sync_due,
             key_refused: org.as_ref().is_some_and(|o| !o.entry.demo && o.key_problem.is_some())
-                || self.key_refused.load(std::sync::atomic::Ordering::SeqCst),
+                || self.link.key_refused(),
             // The most recent finding first: damage found after opening, then what opening found.
             note: org.as_ref().and_then(|o| {
                 let notes: Vec<String> = [lock(&o.later_note).clone(), o.open_note.clone()]
@@ -507,9 +446,7 @@ impl Session {
     pub fn remove(&self, id: &str) -> AppResult<()> {
         let is_active = self.try_active().is_some_and(|o| o.entry.id == id);
         if is_active {
-            if let Some(t) = lock(&self.sync_cancel).take() {
-                t.cancel();
-            }
+            self.link.cancel_sync();
             *self.active.write().unwrap_or_else(|p| p.into_inner()) = None;
         }
         let demo = lock(&self.registry).get(id).is_some_and(|o| o.demo);

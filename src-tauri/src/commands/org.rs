@@ -8,10 +8,9 @@ use crate::orgs::{OrgEntry, RegionName};
 use crate::session::{Connectivity, OrgStatus, Relearn, Session};
 use jumpcloud::{ApiKey, Client, ClientConfig, Endpoints};
 use rollcall_core::connect::{check, ConnectionCheck};
-use rollcall_core::{CancelToken, SyncOptions, SyncProgress, SyncReport};
+use rollcall_core::{SyncOptions, SyncProgress, SyncReport};
 use serde::Deserialize;
 use specta::Type;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
@@ -338,64 +337,49 @@ pub async fn sync_start(
     if let Some(p) = &org.key_problem {
         return Err(AppError::new(ErrorCode::Keyring, p.clone()));
     }
-    let token = CancelToken::default();
-    {
-        let mut running = rollcall_cache::lock(&session.sync_cancel);
-        if running.is_some() {
-            return Err(AppError::new(ErrorCode::Conflict, "A sync is already running."));
-        }
-        *running = Some(token.clone());
-    }
-    events::status_changed(&app);
     let opts = SyncOptions {
         provider_id: session.provider_id(&org.entry),
         ..Default::default()
     };
-    let last_sent = Mutex::new(Instant::now() - Duration::from_secs(1));
-    let org_id = org.entry.id.clone();
-    let app2 = app.clone();
-    let progress = move |p: SyncProgress| {
-        if matches!(p, SyncProgress::Items { .. }) {
-            let mut last = rollcall_cache::lock(&last_sent);
-            if last.elapsed() < Duration::from_millis(100) {
-                return;
-            }
-            *last = Instant::now();
-        }
-        if matches!(p, SyncProgress::Browsable { .. }) {
-            events::cache_changed(&app2, &org_id, &["all"]);
-        }
-        let _ = on_progress.send(p);
+    let events = SyncEvents {
+        app: app.clone(),
+        org_id: org.entry.id.clone(),
+        channel: on_progress,
     };
-    let result = rollcall_core::sync_org(&org.client, &org.cache_path, &opts, &progress, &token).await;
-    *rollcall_cache::lock(&session.sync_cancel) = None;
-    let api_error = match &result {
-        Err(rollcall_core::SyncError::Api(e)) => Some(e),
-        _ => None,
-    };
-    session.observe(match api_error {
-        Some(e) => Err(e),
-        None => Ok(()),
-    });
-    *rollcall_cache::lock(&session.sync_error) = result.as_ref().err().map(|e| format!("The last sync stopped: {e}"));
+    let result = session.link.sync(&org.client, &org.cache_path, &opts, &events).await;
     if result.is_ok() && org.entry.demo {
         session.demo_synced.store(true, std::sync::atomic::Ordering::SeqCst);
     }
     if result.is_ok() && org.access().is_none() {
         let _ = session.refresh_access(&org, Relearn::IfUnknown).await;
     }
-    events::cache_changed(&app, &org.entry.id, &["all"]);
-    events::status_changed(&app);
     Ok(result?)
+}
+
+/// Where a sync's news goes: the window's events and the command's progress channel.
+struct SyncEvents {
+    app: AppHandle,
+    org_id: String,
+    channel: Channel<SyncProgress>,
+}
+
+impl rollcall_core::session::SessionEvents for SyncEvents {
+    fn status_changed(&self) {
+        events::status_changed(&self.app);
+    }
+    fn cache_changed(&self, kinds: &[&str]) {
+        events::cache_changed(&self.app, &self.org_id, kinds);
+    }
+    fn progress(&self, p: SyncProgress) {
+        let _ = self.channel.send(p);
+    }
 }
 
 #[tauri::command]
 #[specta::specta]
 #[instrument(skip(session), err(Debug))]
 pub async fn sync_cancel(session: State<'_, Session>) -> AppResult<()> {
-    if let Some(t) = rollcall_cache::lock(&session.sync_cancel).as_ref() {
-        t.cancel();
-    }
+    session.link.cancel_sync();
     Ok(())
 }
 
@@ -443,7 +427,7 @@ pub fn open_at_launch(app: &AppHandle, demo: bool) {
         Ok(_) => probe_in_background(app, &session),
         Err(e) => {
             tracing::error!(error = %e, "could not open the last organisation");
-            *rollcall_cache::lock(&session.sync_error) = Some(e.message);
+            session.link.set_sync_error(Some(e.message));
         }
     }
 }

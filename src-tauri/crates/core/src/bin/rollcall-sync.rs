@@ -4,7 +4,21 @@
 //! Usage: rollcall-sync <base-url> <cache-file>   (the API key is read from ROLLCALL_API_KEY)
 
 use jumpcloud::{ApiKey, Client, ClientConfig, Endpoints};
-use rollcall_core::{sync_org, CancelToken, SyncOptions, SyncProgress};
+use rollcall_core::session::{Link, SessionEvents};
+use rollcall_core::{SyncOptions, SyncProgress};
+
+/// The app's session, announcing to a terminal: each phase on its own line.
+struct Terminal;
+
+impl SessionEvents for Terminal {
+    fn status_changed(&self) {}
+    fn cache_changed(&self, _kinds: &[&str]) {}
+    fn progress(&self, p: SyncProgress) {
+        if let SyncProgress::Phase { phase } = p {
+            println!("phase {phase:?}");
+        }
+    }
+}
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
@@ -26,19 +40,10 @@ async fn main() {
             std::process::exit(2);
         }
     };
-    let progress = |p: SyncProgress| {
-        if let SyncProgress::Phase { phase } = p {
-            println!("phase {phase:?}");
-        }
-    };
-    match sync_org(
-        &client,
-        std::path::Path::new(file),
-        &SyncOptions::default(),
-        &progress,
-        &CancelToken::default(),
-    )
-    .await
+    let link = Link::default();
+    match link
+        .sync(&client, std::path::Path::new(file), &SyncOptions::default(), &Terminal)
+        .await
     {
         Ok(r) => {
             let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();

@@ -1,4 +1,6 @@
-//! Typed events the front end listens to. Each tells it which TanStack queries to refetch.
+//! Typed events the front end listens to. Today the front end refetches all of an org's data
+//! on `CacheChanged` (whatever its kinds) and the status on `StatusChanged`; the kinds are sent
+//! so that it can narrow that later.
 
 use serde::{Deserialize, Serialize};
 use specta::Type;

@@ -1,8 +1,14 @@
 // The first launch, the About panel, the log file and the native-dialog helper.
-import { readFileSync, readdirSync, existsSync } from "node:fs";
-import { execFileSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+} from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
-import { sleep, freePort } from "./webdriver.mjs";
+import { Session, sleep, freePort } from "./webdriver.mjs";
 import {
   answerDialog,
   answerOpenDialog,

@@ -1,8 +1,14 @@
 // Checklists on the demo: offboarding (with a restart mid-run and a group added behind the mirror's back), resets, templates, onboarding and access requests.
-import { readFileSync, readdirSync, existsSync } from "node:fs";
-import { execFileSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+} from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
-import { sleep, freePort } from "./webdriver.mjs";
+import { Session, sleep, freePort } from "./webdriver.mjs";
 import {
   answerDialog,
   answerOpenDialog,

@@ -1,4 +1,5 @@
-//! Re-syncing on a timer while the app runs (default every 4 hours), plus on demand.
+//! When the next full sync is due (every 4 hours by default). Nothing runs on a timer yet: the
+//! app starts a sync when one is due at launch or when the admin asks (`session::sync_due`).
 
 use std::time::Duration;
 

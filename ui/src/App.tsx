@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { events } from "./bindings";
-import { invalidateData, queries } from "./api";
+import { queries } from "./api";
 import { UiContext, type Notice, type PanelRef, type Ui } from "./context";
 import { VIEWS, type ViewId } from "./views";
 import { useSync } from "./sync";
@@ -23,6 +23,7 @@ import { ChecklistsView } from "./views/ChecklistsView";
 import { UserPanel } from "./panels/UserPanel";
 import { DevicePanel } from "./panels/DevicePanel";
 import { GroupPanel } from "./panels/GroupPanel";
+import { invalidateFor, keys } from "./queryKeys";
 
 function View({
   id,
@@ -82,9 +83,9 @@ export function App() {
   const sync = useSync(status.data, notify);
 
   useEffect(() => {
-    const un1 = events.cacheChanged.listen(() => void invalidateData(qc));
+    const un1 = events.cacheChanged.listen((e) => void invalidateFor(qc, e.payload.kinds));
     const un2 = events.statusChanged.listen(
-      () => void qc.invalidateQueries({ queryKey: ["status"] }),
+      () => void qc.invalidateQueries({ queryKey: keys.status }),
     );
     return () => {
       // The listeners may already be gone when the window closes; nothing to undo then.

@@ -1,6 +1,7 @@
 // Thin helpers over the generated bindings: commands return Result<T, AppError>; queries want
 // a promise that rejects with the AppError, so the UI can switch on its `code`.
-import { useQuery, type QueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
+import { keys } from "./queryKeys";
 import {
   commands,
   type AppError,
@@ -58,11 +59,11 @@ export function errorText(e: unknown): string {
 
 export const queries = {
   appInfo: {
-    queryKey: ["appInfo"] as const,
+    queryKey: keys.appInfo,
     queryFn: (): Promise<AppInfo> => unwrap(commands.appInfo()),
   },
   status: {
-    queryKey: ["status"] as const,
+    queryKey: keys.status,
     queryFn: (): Promise<OrgStatus> => unwrap(commands.orgStatus()),
   },
 };
@@ -72,15 +73,8 @@ export const queries = {
 export function useGroups(kind: string, filter = "") {
   const f = filter.trim();
   return useQuery({
-    queryKey: ["groups", kind, f],
+    queryKey: keys.groups(kind, f),
     queryFn: () => unwrap(commands.groupsList(kind, f || null)),
     placeholderData: (prev) => prev,
-  });
-}
-
-/** After the cache changed: refetch every cached-data query (only visible ones run). */
-export function invalidateData(qc: QueryClient) {
-  return qc.invalidateQueries({
-    predicate: (q) => q.queryKey[0] !== "appInfo" && q.queryKey[0] !== "status",
   });
 }

@@ -314,8 +314,8 @@ export type BulkStart = {
 /**  The cache of the open org changed (a sync finished or became browsable, an action landed). */
 export type CacheChanged = {
 	org_id: string,
-	/**  What changed: `users`, `systems`, `groups`, `audit`, or `all`. */
-	kinds: string[],
+	/**  What changed. */
+	kinds: DataKind[],
 };
 
 /**  What the connect form sends. The key crosses IPC this once, into the keyring. */
@@ -344,6 +344,15 @@ export type Connectivity =
 "Unknown" | "Online" | 
 /**  With the reason, an admin-readable sentence. */
 { Offline: string };
+
+/**  What part of an org's local data changed, so a screen refetches only what shows it. */
+export type DataKind = "users" | "systems" | "groups" | 
+/**  The activity trail. */
+"audit" | 
+/**  Checklist runs, steps, templates and grants. */
+"checklists" | 
+/**  Everything (a sync finished or became browsable, the file was replaced). */
+"all";
 
 /**
  *  Stable error codes. Only ever add variants; never rename or repurpose one, the UI and

@@ -5,6 +5,7 @@ import { Channel } from "@tauri-apps/api/core";
 import { useQueryClient } from "@tanstack/react-query";
 import { commands, type SyncProgress_Deserialize } from "./bindings";
 import { CommandError, unwrap, type OrgStatus } from "./api";
+import { keys } from "./queryKeys";
 
 export type Progress = SyncProgress_Deserialize;
 
@@ -35,7 +36,7 @@ export function useSync(
     } finally {
       setRunning(false);
       setProgress(null);
-      void qc.invalidateQueries({ queryKey: ["status"] });
+      void qc.invalidateQueries({ queryKey: keys.status });
     }
   }, [notify, qc]);
 

@@ -60,10 +60,11 @@ pub async fn action_run(
             crate::commands::org::relearn_access_in_background(&app);
         }
     }
-    let kinds: &[&str] = match plan.target_kind.as_str() {
-        "user" => &["users", "groups", "audit"],
-        "group" => &["groups", "users", "systems", "audit"],
-        _ => &["systems", "audit"],
+    use events::DataKind as K;
+    let kinds: &[K] = match plan.target_kind.as_str() {
+        "user" => &[K::Users, K::Groups, K::Audit],
+        "group" => &[K::Groups, K::Users, K::Systems, K::Audit],
+        _ => &[K::Systems, K::Audit],
     };
     events::cache_changed(&app, &org.entry.id, kinds);
     Ok(result?)

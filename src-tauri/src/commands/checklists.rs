@@ -4,7 +4,7 @@
 
 use crate::commands::blocking::{read, with_org};
 use crate::error::{AppError, AppResult, ErrorCode};
-use crate::events;
+use crate::events::{self, DataKind};
 use crate::session::Session;
 use rollcall_cache::{RunRow, StepRow};
 use rollcall_core::actions::Confirmation;
@@ -100,7 +100,7 @@ async fn change_checklists<T: Send + 'static>(
         Ok((out, org.entry.id.clone()))
     })
     .await?;
-    events::cache_changed(app, &org_id, &["checklists"]);
+    events::cache_changed(app, &org_id, &[DataKind::Checklists]);
     Ok(out)
 }
 
@@ -198,10 +198,11 @@ pub async fn checklist_step_run(
     };
     let result = checklists::run_step(&ctx, &run_id, idx, &input).await;
     relearn_if_refused(&app, &org);
+    use DataKind as K;
     events::cache_changed(
         &app,
         &org.entry.id,
-        &["users", "groups", "systems", "audit", "checklists"],
+        &[K::Users, K::Groups, K::Systems, K::Audit, K::Checklists],
     );
     Ok(result?)
 }
@@ -236,7 +237,8 @@ async fn run_write(app: &AppHandle, session: &Session, run_id: &str, what: RunWr
         RunWrite::RemoveGrant => checklists::remove_grant(&ctx, run_id).await,
     };
     relearn_if_refused(app, &org);
-    events::cache_changed(app, &org.entry.id, &["users", "groups", "audit", "checklists"]);
+    use DataKind as K;
+    events::cache_changed(app, &org.entry.id, &[K::Users, K::Groups, K::Audit, K::Checklists]);
     Ok(summary?)
 }
 

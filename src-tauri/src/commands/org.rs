@@ -115,7 +115,7 @@ fn probe_in_background(app: &AppHandle, session: &Session) {
             let session: State<'_, Session> = tauri::Manager::state(&app2);
             let note = session.recover_damaged(&checked, &e.to_string());
             tracing::error!(%note, "cache file damaged");
-            events::cache_changed(&app2, &checked.entry.id, &["all"]);
+            events::cache_changed(&app2, &checked.entry.id, &[events::DataKind::All]);
             events::status_changed(&app2);
         }
     });
@@ -264,7 +264,7 @@ pub async fn org_rekey(app: AppHandle, session: State<'_, Session>, input: Rekey
         ));
     }
     let org = open_with_key(&app, &session, entry, &input.api_key, found.access).await?;
-    events::cache_changed(&app, &org.entry.id, &["all"]);
+    events::cache_changed(&app, &org.entry.id, &[events::DataKind::All]);
     Ok(session.status())
 }
 
@@ -367,7 +367,7 @@ impl rollcall_core::session::SessionEvents for SyncEvents {
     fn status_changed(&self) {
         events::status_changed(&self.app);
     }
-    fn cache_changed(&self, kinds: &[&str]) {
+    fn cache_changed(&self, kinds: &[events::DataKind]) {
         events::cache_changed(&self.app, &self.org_id, kinds);
     }
     fn progress(&self, p: SyncProgress) {

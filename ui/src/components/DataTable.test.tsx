@@ -82,3 +82,18 @@ describe("a modal", () => {
     expect(onClose).toHaveBeenCalled();
   });
 });
+
+describe("what a change makes stale", () => {
+  it("refetches only the queries that show the kinds of data that changed", async () => {
+    const { staleRoots } = await import("../queryKeys");
+    const audit = staleRoots(["audit"]);
+    expect([...audit]).toEqual(["audit"]);
+    const users = staleRoots(["users"]);
+    expect(users.has("users") && users.has("user") && users.has("search")).toBe(true);
+    expect(users.has("checklistRuns") || users.has("audit")).toBe(false);
+    const all = staleRoots(["all"]);
+    for (const k of ["users", "systems", "groups", "audit", "checklistRun"])
+      expect(all.has(k)).toBe(true);
+    expect(all.has("status") || all.has("appInfo")).toBe(false);
+  });
+});

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { commands } from "../bindings";
 import { unwrap } from "../api";
 import { useUi } from "../context";
+import { keys } from "../queryKeys";
 
 const KIND_LABEL: Record<string, string> = {
   user: "User",
@@ -19,7 +20,7 @@ export function GlobalSearch() {
   // No debounce: a search is a few milliseconds of SQLite; stale answers are replaced.
   const q = text;
   const hits = useQuery({
-    queryKey: ["search", q],
+    queryKey: keys.search(q),
     queryFn: () => unwrap(commands.searchAll(q, 20)),
     enabled: q.trim().length > 0,
     placeholderData: (p) => p,

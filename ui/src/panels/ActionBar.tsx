@@ -7,6 +7,7 @@ import { commands, type ActionRequest } from "../bindings";
 import { CommandError, unwrap, type ActionOption } from "../api";
 import { useUi } from "../context";
 import { Modal } from "../components/Modal";
+import { keys } from "../queryKeys";
 
 interface Props {
   targetKind: "user" | "system";
@@ -34,7 +35,7 @@ export function useRunAction() {
       return false;
     } finally {
       setBusy(false);
-      void qc.invalidateQueries({ queryKey: ["actions"] });
+      void qc.invalidateQueries({ queryKey: keys.actionsAll });
     }
   };
   const pinModal = pin && (
@@ -56,7 +57,7 @@ export function useRunAction() {
 
 export function ActionBar({ targetKind, id, hostname }: Props) {
   const options = useQuery({
-    queryKey: ["actions", targetKind, id],
+    queryKey: keys.actions(targetKind, id),
     queryFn: () => unwrap(commands.actionOptions(targetKind, id)),
   });
   const { run, busy, pinModal } = useRunAction();

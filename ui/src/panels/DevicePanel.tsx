@@ -6,10 +6,11 @@ import { ActionBar } from "./ActionBar";
 import { History } from "./History";
 import { GroupLinks, UserLink } from "./GroupLinks";
 import { OpenInJumpCloud } from "./OpenInJumpCloud";
+import { keys } from "../queryKeys";
 
 export function DevicePanel({ id }: { id: string }) {
   const q = useQuery({
-    queryKey: ["system", id],
+    queryKey: keys.system(id),
     queryFn: () => unwrap(commands.systemDetail(id)),
   });
   if (q.error) return <p className="error-text">{(q.error as Error).message}</p>;

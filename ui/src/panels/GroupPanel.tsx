@@ -6,12 +6,13 @@ import { useUi } from "../context";
 import { osLabel } from "../format";
 import { UserLink } from "./GroupLinks";
 import { useRunAction } from "./ActionBar";
+import { keys } from "../queryKeys";
 
 export function GroupPanel({ id }: { id: string }) {
   const ui = useUi();
   const groups = useGroups("");
   const members = useQuery({
-    queryKey: ["groupMembers", id],
+    queryKey: keys.groupMembers(id),
     queryFn: () => unwrap(commands.groupMembers(id)),
   });
   const { run, busy } = useRunAction();

@@ -3,10 +3,11 @@ import { useQuery } from "@tanstack/react-query";
 import { commands } from "../bindings";
 import { unwrap } from "../api";
 import { when } from "../format";
+import { keys } from "../queryKeys";
 
 export function History({ targetId }: { targetId: string }) {
   const q = useQuery({
-    queryKey: ["audit", { target_id: targetId }],
+    queryKey: keys.audit({ target_id: targetId }),
     queryFn: () =>
       unwrap(
         commands.auditList({

@@ -11,12 +11,13 @@ import { UserForm } from "./UserForm";
 import { GroupPicker } from "./GroupPicker";
 import { OpenInJumpCloud } from "./OpenInJumpCloud";
 import { emptyStart } from "../views/ChecklistStart";
+import { keys } from "../queryKeys";
 
 export function UserPanel({ id }: { id: string }) {
   const ui = useUi();
   const [editing, setEditing] = useState(false);
   const [adding, setAdding] = useState(false);
-  const q = useQuery({ queryKey: ["user", id], queryFn: () => unwrap(commands.userDetail(id)) });
+  const q = useQuery({ queryKey: keys.user(id), queryFn: () => unwrap(commands.userDetail(id)) });
   if (q.error) return <p className="error-text">{(q.error as Error).message}</p>;
   if (!q.data)
     return (

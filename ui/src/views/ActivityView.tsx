@@ -5,6 +5,7 @@ import { unwrap } from "../api";
 import { useUi } from "../context";
 import { when } from "../format";
 import { useDebounced } from "../components/useDebounced";
+import { keys } from "../queryKeys";
 
 const STATUSES = ["", "done", "failed", "unknown", "pending"];
 
@@ -14,7 +15,7 @@ export function ActivityView() {
   const [status, setStatus] = useState("");
   const debounced = useDebounced(text, 150);
   const q = useQuery({
-    queryKey: ["audit", { text: debounced, status }],
+    queryKey: keys.audit({ text: debounced, status }),
     queryFn: () =>
       unwrap(
         commands.auditList({

@@ -1,9 +1,10 @@
 import { useQuery } from "@tanstack/react-query";
 import { commands } from "../bindings";
 import { unwrap } from "../api";
+import { keys } from "../queryKeys";
 
 export function AdminsView() {
-  const admins = useQuery({ queryKey: ["admins"], queryFn: () => unwrap(commands.adminsList()) });
+  const admins = useQuery({ queryKey: keys.admins, queryFn: () => unwrap(commands.adminsList()) });
   return (
     <section className="view" data-testid="view-admins">
       <div className="toolbar">

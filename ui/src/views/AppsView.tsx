@@ -1,9 +1,10 @@
 import { useQuery } from "@tanstack/react-query";
 import { commands } from "../bindings";
 import { unwrap } from "../api";
+import { keys } from "../queryKeys";
 
 export function AppsView() {
-  const apps = useQuery({ queryKey: ["apps"], queryFn: () => unwrap(commands.appsList()) });
+  const apps = useQuery({ queryKey: keys.apps, queryFn: () => unwrap(commands.appsList()) });
   return (
     <section className="view" data-testid="view-apps">
       <div className="toolbar">

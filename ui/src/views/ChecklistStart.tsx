@@ -11,6 +11,7 @@ import {
 import { unwrap, useGroups } from "../api";
 import { GroupSelect } from "../components/GroupSelect";
 import { useUi } from "../context";
+import { keys } from "../queryKeys";
 
 export const emptyStart: StartInput_Deserialize = {
   user_id: "",
@@ -39,7 +40,7 @@ export function SearchPick({
 }) {
   const [text, setText] = useState("");
   const hits = useQuery({
-    queryKey: ["search", text],
+    queryKey: keys.search(text),
     queryFn: () => unwrap(commands.searchAll(text, 20)),
     enabled: text.trim().length > 0,
   });

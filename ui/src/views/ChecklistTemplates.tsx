@@ -13,10 +13,11 @@ import {
 } from "../bindings";
 import { unwrap, useGroups } from "../api";
 import { useUi } from "../context";
+import { invalidateFor, keys } from "../queryKeys";
 
 export function useTemplates() {
   return useQuery({
-    queryKey: ["checklistTemplates"],
+    queryKey: keys.checklistTemplates,
     queryFn: () => unwrap(commands.checklistTemplates()),
   });
 }
@@ -24,8 +25,7 @@ export function useTemplates() {
 /** Refetches every checklist query (runs, a run, templates, grants). */
 export function useRefreshChecklists() {
   const qc = useQueryClient();
-  return () =>
-    qc.invalidateQueries({ predicate: (x) => String(x.queryKey[0]).startsWith("checklist") });
+  return () => invalidateFor(qc, ["checklists"]);
 }
 
 export function TemplateEditor(props: { catalog: TemplateCatalog_Serialize; initial: string }) {
@@ -317,7 +317,7 @@ export function Grants({ onRun }: { onRun: (id: string) => void }) {
   const ui = useUi();
   const refresh = useRefreshChecklists();
   const q = useQuery({
-    queryKey: ["checklistGrants"],
+    queryKey: keys.checklistGrants,
     queryFn: () => unwrap(commands.checklistGrants()),
   });
   const [busy, setBusy] = useState("");

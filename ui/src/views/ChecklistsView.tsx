@@ -10,6 +10,7 @@ import { useUi } from "../context";
 import { when } from "../format";
 import { BulkStarter, Starter } from "./ChecklistStart";
 import { Grants, TemplateEditor, useRefreshChecklists, useTemplates } from "./ChecklistTemplates";
+import { keys } from "../queryKeys";
 
 export function ChecklistsView({
   runId,
@@ -19,7 +20,7 @@ export function ChecklistsView({
   onRun: (id: string | null) => void;
 }) {
   const runs = useQuery({
-    queryKey: ["checklistRuns"],
+    queryKey: keys.checklistRuns,
     queryFn: () => unwrap(commands.checklistRuns()),
   });
   const catalog = useTemplates();
@@ -133,7 +134,7 @@ function RunDetail({ runId }: { runId: string }) {
   const ui = useUi();
   const refresh = useRefreshChecklists();
   const q = useQuery({
-    queryKey: ["checklistRun", runId],
+    queryKey: keys.checklistRun(runId),
     queryFn: () => unwrap(commands.checklistRun(runId)),
   });
   const [busy, setBusy] = useState<number | null>(null);

@@ -12,6 +12,7 @@ import { SelectionBar } from "../panels/GroupPicker";
 import { GroupSelect } from "../components/GroupSelect";
 import { useDebounced } from "../components/useDebounced";
 import { useSelection } from "../components/useSelection";
+import { keys } from "../queryKeys";
 
 const COLUMNS: Column<SystemRow>[] = [
   {
@@ -112,7 +113,7 @@ export function DevicesView() {
   };
   const facetQuery = { ...query, stale_days: staleDays };
   const facets = useQuery({
-    queryKey: ["systemFacets", facetQuery, stale],
+    queryKey: keys.systemFacets(facetQuery, stale),
     queryFn: () =>
       unwrap(commands.systemFacets({ ...facetQuery, stale_days: stale ? staleDays : null })),
     placeholderData: (prev) => prev,
@@ -175,7 +176,7 @@ export function DevicesView() {
       <SelectionBar kind="system" selected={selected} clear={clear} />
       <DataTable<SystemRow>
         testId="devices-table"
-        queryKey={["systems", query]}
+        queryKey={keys.systems(query)}
         fetchPage={(offset, limit) => unwrap(commands.systemsPage({ ...query, offset, limit }))}
         columns={cols.visible}
         rowId={(s) => s.id}

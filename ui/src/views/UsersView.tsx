@@ -13,6 +13,7 @@ import { SelectionBar } from "../panels/GroupPicker";
 import { GroupSelect } from "../components/GroupSelect";
 import { useDebounced } from "../components/useDebounced";
 import { useSelection } from "../components/useSelection";
+import { keys } from "../queryKeys";
 
 const COLUMNS: Column<UserRow>[] = [
   {
@@ -103,7 +104,7 @@ export function UsersView() {
     limit: 200,
   };
   const facets = useQuery({
-    queryKey: ["userFacets", query],
+    queryKey: keys.userFacets(query),
     queryFn: () => unwrap(commands.userFacets(query)),
     placeholderData: (prev) => prev,
   });
@@ -157,7 +158,7 @@ export function UsersView() {
       <SelectionBar kind="user" selected={selected} clear={clear} />
       <DataTable<UserRow>
         testId="users-table"
-        queryKey={["users", { ...query, offset: 0 }]}
+        queryKey={keys.users({ ...query, offset: 0 })}
         fetchPage={(offset, limit) => unwrap(commands.usersPage({ ...query, offset, limit }))}
         columns={cols.visible}
         rowId={(u) => u.id}

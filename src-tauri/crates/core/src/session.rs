@@ -25,12 +25,28 @@ pub enum Connectivity {
     Offline(String),
 }
 
+/// What part of an org's local data changed, so a screen refetches only what shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum DataKind {
+    Users,
+    Systems,
+    Groups,
+    /// The activity trail.
+    Audit,
+    /// Checklist runs, steps, templates and grants.
+    Checklists,
+    /// Everything (a sync finished or became browsable, the file was replaced).
+    All,
+}
+
 /// How a session tells its holder that something changed.
 pub trait SessionEvents: Send + Sync {
     /// Connectivity, the running sync or its error changed.
     fn status_changed(&self);
-    /// The org's file changed; `kinds` names what (`all` for everything).
-    fn cache_changed(&self, kinds: &[&str]);
+    /// The org's file changed; `kinds` names what.
+    fn cache_changed(&self, kinds: &[DataKind]);
     /// Progress of the running sync (already paced: at most ten item counts a second).
     fn progress(&self, p: SyncProgress);
 }
@@ -191,7 +207,7 @@ impl Link {
                 return;
             }
             if matches!(p, SyncProgress::Browsable { .. }) {
-                events.cache_changed(&["all"]);
+                events.cache_changed(&[DataKind::All]);
             }
             events.progress(p);
         };
@@ -202,7 +218,7 @@ impl Link {
             _ => Ok(()),
         });
         self.set_sync_error(result.as_ref().err().map(|e| format!("The last sync stopped: {e}")));
-        events.cache_changed(&["all"]);
+        events.cache_changed(&[DataKind::All]);
         events.status_changed();
         Ok(result?)
     }

@@ -4,7 +4,7 @@
 //! Usage: rollcall-sync <base-url> <cache-file>   (the API key is read from ROLLCALL_API_KEY)
 
 use jumpcloud::{ApiKey, Client, ClientConfig, Endpoints};
-use rollcall_core::session::{Link, SessionEvents};
+use rollcall_core::session::{DataKind, Link, SessionEvents};
 use rollcall_core::{SyncOptions, SyncProgress};
 
 /// The app's session, announcing to a terminal: each phase on its own line.
@@ -12,7 +12,7 @@ struct Terminal;
 
 impl SessionEvents for Terminal {
     fn status_changed(&self) {}
-    fn cache_changed(&self, _kinds: &[&str]) {}
+    fn cache_changed(&self, _kinds: &[DataKind]) {}
     fn progress(&self, p: SyncProgress) {
         if let SyncProgress::Phase { phase } = p {
             println!("phase {phase:?}");

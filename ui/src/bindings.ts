@@ -157,8 +157,8 @@ export type ActionOutcome = ActionOutcome_Serialize | ActionOutcome_Deserialize;
 
 /**  How an action ended. */
 export type ActionOutcome_Deserialize = {
-	/**  done | failed (bulk membership changes report each member) */
-	status: string,
+	/**  Failed when any member of a bulk membership change was not done (each is named). */
+	status: ActionStatus,
 	message: string,
 	pin?: string | null,
 	/**  The id of a created record. */
@@ -167,8 +167,8 @@ export type ActionOutcome_Deserialize = {
 
 /**  How an action ended. */
 export type ActionOutcome_Serialize = {
-	/**  done | failed (bulk membership changes report each member) */
-	status: string,
+	/**  Failed when any member of a bulk membership change was not done (each is named). */
+	status: ActionStatus,
 	message: string,
 	pin: string | null,
 	/**  The id of a created record. */
@@ -191,6 +191,9 @@ export type ActionRequest = { kind: "UserCreate"; profile: UserProfile } | { kin
 { kind: "DeviceBind"; system_id: string; user_id: string; bind: boolean } | { kind: "DeviceLock"; system_id: string } | 
 /**  `typed_hostname` must equal the device's hostname. */
 { kind: "DeviceWipe"; system_id: string; typed_hostname: string } | { kind: "DeviceRestart"; system_id: string } | { kind: "DeviceShutdown"; system_id: string };
+
+/**  Whether an action did all it was asked. */
+export type ActionStatus = "done" | "failed";
 
 export type AdminRow = {
 	id: string,
@@ -251,8 +254,7 @@ export type AuditEntry_Deserialize = {
 	target_id: string,
 	target_label: string,
 	params: string,
-	/**  pending | done | failed | unknown */
-	status: string,
+	status: AuditStatus,
 	http_status?: number | null,
 	message: string,
 	run_id?: string | null,
@@ -270,8 +272,7 @@ export type AuditEntry_Serialize = {
 	target_id: string,
 	target_label: string,
 	params: string,
-	/**  pending | done | failed | unknown */
-	status: string,
+	status: AuditStatus,
 	http_status: number | null,
 	message: string,
 	run_id: string | null,
@@ -284,7 +285,7 @@ export type AuditQuery = AuditQuery_Serialize | AuditQuery_Deserialize;
 export type AuditQuery_Deserialize = {
 	target_id?: string | null,
 	action?: string | null,
-	status?: string | null,
+	status?: AuditStatus | null,
 	/**  Matches target label, action or message. */
 	text?: string | null,
 	/**  Only the actions of this checklist run. */
@@ -296,13 +297,18 @@ export type AuditQuery_Deserialize = {
 export type AuditQuery_Serialize = {
 	target_id: string | null,
 	action: string | null,
-	status: string | null,
+	status: AuditStatus | null,
 	/**  Matches target label, action or message. */
 	text: string | null,
 	/**  Only the actions of this checklist run. */
 	run_id: string | null,
 	limit: number,
 };
+
+/**  Where an audited action stands: `pending` between the intent and JumpCloud's answer. */
+export type AuditStatus = "pending" | "done" | "failed" | 
+/**  No answer came (or Rollcall stopped): check in JumpCloud before retrying. */
+"unknown";
 
 /**  Runs started for several people at once. */
 export type BulkStart = {

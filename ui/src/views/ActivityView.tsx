@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { commands } from "../bindings";
+import { commands, type AuditStatus } from "../bindings";
 import { unwrap } from "../api";
 import { useUi } from "../context";
 import { when } from "../format";
@@ -12,7 +12,7 @@ const STATUSES = ["", "done", "failed", "unknown", "pending"];
 export function ActivityView() {
   const ui = useUi();
   const [text, setText] = useState("");
-  const [status, setStatus] = useState("");
+  const [status, setStatus] = useState<AuditStatus | "">("");
   const debounced = useDebounced(text, 150);
   const q = useQuery({
     queryKey: keys.audit({ text: debounced, status }),
@@ -45,7 +45,7 @@ export function ActivityView() {
           aria-label="Outcome"
           value={status}
           data-testid="activity-status"
-          onChange={(e) => setStatus(e.target.value)}
+          onChange={(e) => setStatus(e.target.value as AuditStatus | "")}
         >
           {STATUSES.map((s) => (
             <option key={s} value={s}>

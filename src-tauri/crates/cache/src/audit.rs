@@ -3,6 +3,7 @@
 //! action whose outcome nobody saw: it reads as "outcome unknown".
 
 use crate::error::Result;
+use crate::kinds::AuditStatus;
 use crate::Cache;
 use rusqlite::{params, Row};
 use serde::{Deserialize, Serialize};
@@ -59,8 +60,7 @@ pub struct AuditEntry {
     pub target_id: String,
     pub target_label: String,
     pub params: String,
-    /// pending | done | failed | unknown
-    pub status: String,
+    pub status: AuditStatus,
     #[cfg_attr(feature = "specta", specta(type = Option<u32>))]
     pub http_status: Option<i64>,
     pub message: String,
@@ -73,7 +73,7 @@ pub struct AuditEntry {
 pub struct AuditQuery {
     pub target_id: Option<String>,
     pub action: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<AuditStatus>,
     /// Matches target label, action or message.
     pub text: Option<String>,
     /// Only the actions of this checklist run.
@@ -117,7 +117,7 @@ impl Cache {
         &self,
         id: i64,
         at: &str,
-        status: &str,
+        status: AuditStatus,
         http_status: Option<u16>,
         message: &str,
     ) -> Result<()> {
@@ -162,8 +162,8 @@ impl Cache {
             args.push(r.clone());
             sql.push_str(&format!(" AND run_id = ?{}", args.len()));
         }
-        if let Some(s) = q.status.as_ref().filter(|s| !s.is_empty()) {
-            args.push(s.clone());
+        if let Some(s) = q.status {
+            args.push(s.as_str().to_string());
             sql.push_str(&format!(" AND status = ?{}", args.len()));
         }
         if let Some(t) = q.text.as_ref().filter(|s| !s.trim().is_empty()) {

@@ -1,6 +1,7 @@
 //! Closed sets that are stored as text in the org's file and cross to the front end as
 //! string-literal unions: checklist step kinds and states, run statuses, template bases. Each
-//! is an enum; its text is fixed forever (old files and exported templates hold it).
+//! is an enum; its text is fixed forever (old files and exported templates hold it). Also the
+//! status of an audited action.
 
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
@@ -116,6 +117,17 @@ text_enum!(
         AccessRequest => "access_request",
         PasswordReset => "password_reset",
         MfaReset => "mfa_reset",
+    }
+);
+
+text_enum!(
+    /// Where an audited action stands: `pending` between the intent and JumpCloud's answer.
+    AuditStatus {
+        Pending => "pending",
+        Done => "done",
+        Failed => "failed",
+        /// No answer came (or Rollcall stopped): check in JumpCloud before retrying.
+        Unknown => "unknown",
     }
 );
 

@@ -85,7 +85,7 @@ pub fn gather(cache: &Cache, run_id: &str) -> Result<Evidence, ChecklistError> {
         .rev()
         .map(|a| {
             let code = a.http_status.map(|c| format!("HTTP {c}")).unwrap_or_else(|| {
-                if a.status == "done" {
+                if a.status == rollcall_cache::AuditStatus::Done {
                     "2xx".into()
                 } else {
                     String::new()

@@ -111,7 +111,13 @@ fn a_file_from_the_previous_version_is_upgraded_in_place() {
         )
         .unwrap();
     cache
-        .audit_outcome(id, "2026-01-02T00:00:01.000Z", "done", Some(200), "ok")
+        .audit_outcome(
+            id,
+            "2026-01-02T00:00:01.000Z",
+            rollcall_cache::AuditStatus::Done,
+            Some(200),
+            "ok",
+        )
         .unwrap();
     let trail = cache.audit(&rollcall_cache::AuditQuery::default()).unwrap();
     assert_eq!((trail.len(), trail[0].status.as_str()), (1, "done"));
@@ -158,7 +164,8 @@ fn a_sync_that_never_finishes_leaves_the_snapshot_and_is_marked_failed_next_time
     let _ = cache.begin_sync("t3").unwrap();
     let runs = cache.sync_runs(10).unwrap();
     assert_eq!(
-        runs[1].status, "failed",
+        runs[1].status.as_str(),
+        "failed",
         "the interrupted sync is recorded as failed: {runs:?}"
     );
 }

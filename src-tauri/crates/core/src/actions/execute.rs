@@ -3,12 +3,12 @@
 //! sent at most once; a lost answer is "outcome unknown".
 
 use super::rules::Route;
-use super::{user_label, ActionError, ActionOutcome, ActionPlan, ActionRequest, Actor};
+use super::{user_label, ActionError, ActionOutcome, ActionPlan, ActionRequest, ActionStatus, Actor};
 use crate::convert;
 use crate::sync::now_rfc3339;
 use jumpcloud::{Client, Error, Method};
 use rollcall_cache::lock;
-use rollcall_cache::{AuditIntent, Cache};
+use rollcall_cache::{AuditIntent, AuditStatus, Cache};
 use serde_json::{json, Value};
 use std::sync::Mutex;
 
@@ -142,10 +142,10 @@ async fn send(client: &Client, plan: &ActionPlan, member: Option<&str>) -> Resul
     Ok(None)
 }
 
-fn status_of(e: &Error) -> &'static str {
+fn status_of(e: &Error) -> AuditStatus {
     match e {
-        Error::OutcomeUnknown { .. } => "unknown",
-        _ => "failed",
+        Error::OutcomeUnknown { .. } => AuditStatus::Unknown,
+        _ => AuditStatus::Failed,
     }
 }
 
@@ -183,7 +183,11 @@ async fn audited(
     let result = send(client, plan, member.as_ref().map(|(id, _)| *id)).await;
     let (status, http, message) = match &result {
         // The client reports success without the exact 2xx code (200, 201 or 204).
-        Ok(_) => ("done", None, "JumpCloud accepted the request (2xx)".to_string()),
+        Ok(_) => (
+            AuditStatus::Done,
+            None,
+            "JumpCloud accepted the request (2xx)".to_string(),
+        ),
         Err(e) => (status_of(e), e.status(), e.to_string()),
     };
     let c = lock(cache);
@@ -209,7 +213,7 @@ pub async fn execute(
 ) -> Result<ActionOutcome, ActionError> {
     use ActionRequest as R;
     let done = |message: String, created_id: Option<String>| ActionOutcome {
-        status: "done".into(),
+        status: ActionStatus::Done,
         message,
         pin: plan.pin.clone(),
         created_id,
@@ -237,7 +241,11 @@ pub async fn execute(
                 message.push_str(&format!(" Not done: {}", failed.join("; ")));
             }
             Ok(ActionOutcome {
-                status: if failed.is_empty() { "done" } else { "failed" }.into(),
+                status: if failed.is_empty() {
+                    ActionStatus::Done
+                } else {
+                    ActionStatus::Failed
+                },
                 message,
                 pin: None,
                 created_id: None,
@@ -352,7 +360,7 @@ pub async fn perform(
     }
     let mut out = if still.is_empty() {
         ActionOutcome {
-            status: "done".into(),
+            status: ActionStatus::Done,
             message: String::new(),
             pin: None,
             created_id: None,
@@ -396,7 +404,7 @@ pub async fn perform(
                     plan.target_label
                 ));
             } else {
-                out.status = "failed".into();
+                out.status = ActionStatus::Failed;
                 out.message.push_str(&format!(
                     " Failed — still in {}: {}. Run the removal again to send only what remains.",
                     plan.target_label,
@@ -405,7 +413,7 @@ pub async fn perform(
             }
         }
         Err(e) => {
-            out.status = "failed".into();
+            out.status = ActionStatus::Failed;
             out.message.push_str(&format!(
                 " The removals were sent, but the check afterwards failed: {e}"
             ));

@@ -181,12 +181,21 @@ pub struct ActionPlan {
     mdm_device_id: String,
 }
 
+/// Whether an action did all it was asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ActionStatus {
+    Done,
+    Failed,
+}
+
 /// How an action ended.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ActionOutcome {
-    /// done | failed (bulk membership changes report each member)
-    pub status: String,
+    /// Failed when any member of a bulk membership change was not done (each is named).
+    pub status: ActionStatus,
     pub message: String,
     pub pin: Option<String>,
     /// The id of a created record.

@@ -3,7 +3,7 @@
 //! first, send only what differs, and read again to verify.
 
 use super::{lock, today, ChecklistError, Result, StepContext};
-use crate::actions::{self, ActionRequest, Actor};
+use crate::actions::{self, ActionRequest, ActionStatus, Actor};
 use crate::live::{self, names, Part};
 use crate::sync::now_rfc3339;
 use rollcall_cache::{Cache, RunRow, RunStatus, StepKind, StepState};
@@ -102,7 +102,7 @@ pub async fn restore_access(ctx: &StepContext<'_>, run_id: &str) -> Result<Strin
             }
         };
         match actions::execute(client, cache, &plan, &actor).await {
-            Ok(out) if out.status == "done" => ok += 1,
+            Ok(out) if out.status == ActionStatus::Done => ok += 1,
             Ok(out) => failed.push(format!("{label}: {}", out.message)),
             Err(e) => failed.push(format!("{label}: {e}")),
         }
@@ -232,7 +232,7 @@ pub async fn remove_grant(ctx: &StepContext<'_>, run_id: &str) -> Result<String>
         };
         let plan = actions::plan(&lock(cache), access, request)?;
         let out = actions::execute(client, cache, &plan, &actor).await?;
-        if out.status != "done" {
+        if out.status != ActionStatus::Done {
             return Err(ChecklistError::Invalid(out.message));
         }
         let after = live::read_person(client, cache, &uid, &[Part::Groups])

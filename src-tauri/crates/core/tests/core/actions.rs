@@ -205,7 +205,7 @@ async fn device_rules_wipe_hostname_and_lost_answers() {
         1
     );
     let trail = cache.lock().unwrap().audit(&AuditQuery::default()).unwrap();
-    assert_eq!(trail[0].status, "unknown");
+    assert_eq!(trail[0].status.as_str(), "unknown");
     assert!(trail[0].message.contains("Outcome unknown"), "{}", trail[0].message);
     env.sim.state.set_faults(Faults::default());
 
@@ -264,7 +264,12 @@ async fn bulk_membership_changes_one_request_and_one_audit_row_per_member() {
     };
     let p = plan(&cache.lock().unwrap(), &access, req).unwrap();
     let out = execute(&env.client(), &cache, &p, &actor()).await.unwrap();
-    assert_eq!(out.status, "done", "{}", out.message);
+    assert_eq!(
+        out.status,
+        rollcall_core::actions::ActionStatus::Done,
+        "{}",
+        out.message
+    );
     assert!(out.message.starts_with("Added 3 of 3"), "{}", out.message);
     let (members, _) = cache.lock().unwrap().group_members(&group.id).unwrap();
     assert!(
@@ -276,7 +281,7 @@ async fn bulk_membership_changes_one_request_and_one_audit_row_per_member() {
     assert_eq!(
         trail
             .iter()
-            .filter(|a| a.action == "group.add_members" && a.status == "done")
+            .filter(|a| a.action == "group.add_members" && a.status == rollcall_cache::AuditStatus::Done)
             .count(),
         3
     );

@@ -375,7 +375,12 @@ async fn bulk_removal_from_a_selection_reads_first_and_verifies() {
     };
     let p = plan(&cache.lock().unwrap(), &access, request.clone()).unwrap();
     let out = perform(&client, &cache, &p, &actor).await.unwrap();
-    assert_eq!(out.status, "done", "{}", out.message);
+    assert_eq!(
+        out.status,
+        rollcall_core::actions::ActionStatus::Done,
+        "{}",
+        out.message
+    );
     assert!(out.message.contains("1 was no longer in"), "{}", out.message);
     assert!(out.message.contains("Verified"), "{}", out.message);
     assert_eq!(
@@ -395,7 +400,12 @@ async fn bulk_removal_from_a_selection_reads_first_and_verifies() {
     );
     let p = plan(&cache.lock().unwrap(), &access, request).unwrap();
     let out = perform(&client, &cache, &p, &actor).await.unwrap();
-    assert_eq!(out.status, "failed", "{}", out.message);
+    assert_eq!(
+        out.status,
+        rollcall_core::actions::ActionStatus::Failed,
+        "{}",
+        out.message
+    );
     assert!(out.message.contains("still in"), "{}", out.message);
 }
 

@@ -282,6 +282,8 @@ console.log(
 );
 
 // Scrolling the Devices table: 4 rows per frame for 300 frames, then a jump to the middle.
+// Under Xvfb's software rendering a frame can take 150 ms or more: allow the script 3 minutes.
+await s.setScriptTimeout(170_000);
 await s.execute(
   "document.querySelector('[data-testid=global-search]').blur(); document.querySelector('[data-testid=nav-devices]').click();",
 );

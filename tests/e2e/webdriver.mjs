@@ -96,6 +96,11 @@ export class Session {
     return this.cmd("POST", "/execute/sync", { script, args });
   }
 
+  /** How long an async script may run before WebDriver stops it (default 30 s). */
+  async setScriptTimeout(ms) {
+    return this.cmd("POST", "/timeouts", { script: ms });
+  }
+
   async executeAsync(script, args = []) {
     return this.cmd("POST", "/execute/async", { script, args });
   }
@@ -134,7 +139,14 @@ async function request(base, method, path, body) {
   const res = await fetch(base + path, {
     method,
     // A session start that hangs must fail the test, not the whole CI run.
-    signal: AbortSignal.timeout(path === "/session" ? 60_000 : 30_000),
+    // An async script may run up to the session's script timeout (the benchmark raises it).
+    signal: AbortSignal.timeout(
+      path === "/session"
+        ? 60_000
+        : path.endsWith("/execute/async")
+          ? 180_000
+          : 30_000,
+    ),
     headers: { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });

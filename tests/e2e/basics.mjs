@@ -1,46 +1,23 @@
 // The first launch, the About panel, the log file and the native-dialog helper.
 import {
   existsSync,
-  mkdirSync,
   readFileSync,
   readdirSync,
-  writeFileSync,
-} from "node:fs";
-import { execFileSync, spawn } from "node:child_process";
-import { join } from "node:path";
-import { Session, sleep, freePort } from "./webdriver.mjs";
-import {
+  execFileSync,
+  spawn,
+  join,
+  sleep,
   answerDialog,
-  answerOpenDialog,
-  answerSaveDialog,
   dialogVisible,
-} from "./dialogs.mjs";
-import {
-  root,
   app,
-  jcsimBin,
-  driver,
   home,
-  screens,
-  only,
   cargoVersion,
-  VIEWS,
   launch,
   shot,
   assert,
   $,
   click,
-  jsClick,
   type,
-  setValue,
-  demoBase,
-  sim,
-  simApi,
-  simRequests,
-  adminKey,
-  pickTarget,
-  startJcsim,
-  secretToolSearch,
 } from "./helpers.mjs";
 
 export const tests = [

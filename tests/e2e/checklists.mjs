@@ -1,30 +1,15 @@
 // Checklists on the demo: offboarding (with a restart mid-run and a group added behind the mirror's back), resets, templates, onboarding and access requests.
 import {
-  existsSync,
-  mkdirSync,
   readFileSync,
-  readdirSync,
   writeFileSync,
-} from "node:fs";
-import { execFileSync, spawn } from "node:child_process";
-import { join } from "node:path";
-import { Session, sleep, freePort } from "./webdriver.mjs";
-import {
+  join,
+  sleep,
   answerDialog,
   answerOpenDialog,
   answerSaveDialog,
-  dialogVisible,
-} from "./dialogs.mjs";
-import {
-  root,
   app,
-  jcsimBin,
-  driver,
   home,
-  screens,
   only,
-  cargoVersion,
-  VIEWS,
   launch,
   shot,
   assert,
@@ -39,8 +24,6 @@ import {
   simRequests,
   adminKey,
   pickTarget,
-  startJcsim,
-  secretToolSearch,
 } from "./helpers.mjs";
 
 export const tests = [

@@ -1,30 +1,14 @@
 // A connected organisation: the key in the Secret Service, offline and back, a rotated key, removal.
 import {
   existsSync,
-  mkdirSync,
   readFileSync,
   readdirSync,
-  writeFileSync,
-} from "node:fs";
-import { execFileSync, spawn } from "node:child_process";
-import { join } from "node:path";
-import { Session, sleep, freePort } from "./webdriver.mjs";
-import {
+  join,
+  sleep,
+  freePort,
   answerDialog,
-  answerOpenDialog,
-  answerSaveDialog,
-  dialogVisible,
-} from "./dialogs.mjs";
-import {
-  root,
   app,
-  jcsimBin,
-  driver,
   home,
-  screens,
-  only,
-  cargoVersion,
-  VIEWS,
   launch,
   shot,
   assert,
@@ -33,12 +17,8 @@ import {
   jsClick,
   type,
   setValue,
-  demoBase,
   sim,
-  simApi,
-  simRequests,
   adminKey,
-  pickTarget,
   startJcsim,
   secretToolSearch,
 } from "./helpers.mjs";

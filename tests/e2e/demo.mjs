@@ -1,46 +1,21 @@
 // The demo organisation: search, act with native confirmations, hostile names, every view.
 import {
-  existsSync,
-  mkdirSync,
   readFileSync,
-  readdirSync,
-  writeFileSync,
-} from "node:fs";
-import { execFileSync, spawn } from "node:child_process";
-import { join } from "node:path";
-import { Session, sleep, freePort } from "./webdriver.mjs";
-import {
+  join,
+  sleep,
   answerDialog,
-  answerOpenDialog,
   answerSaveDialog,
-  dialogVisible,
-} from "./dialogs.mjs";
-import {
-  root,
-  app,
-  jcsimBin,
-  driver,
   home,
-  screens,
-  only,
-  cargoVersion,
   VIEWS,
   launch,
   shot,
   assert,
   $,
   click,
-  jsClick,
   type,
-  setValue,
   demoBase,
-  sim,
-  simApi,
   simRequests,
-  adminKey,
   pickTarget,
-  startJcsim,
-  secretToolSearch,
 } from "./helpers.mjs";
 
 export const tests = [

@@ -5,6 +5,24 @@ import { execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
 import { Session, sleep } from "./webdriver.mjs";
 
+// What the feature files use besides the helpers below, so each imports from one place.
+export {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+} from "node:fs";
+export { execFileSync, spawn } from "node:child_process";
+export { join } from "node:path";
+export { Session, sleep, freePort } from "./webdriver.mjs";
+export {
+  answerDialog,
+  answerOpenDialog,
+  answerSaveDialog,
+  dialogVisible,
+} from "./dialogs.mjs";
+
 export const root = new URL("../..", import.meta.url).pathname;
 export const app = process.env.ROLLCALL_E2E_BIN;
 export const jcsimBin = process.env.ROLLCALL_E2E_JCSIM;

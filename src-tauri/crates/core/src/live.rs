@@ -14,6 +14,8 @@ use std::sync::Mutex;
 /// A part of what a person holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Part {
+    /// The account itself (its state: active, suspended, staged).
+    Account,
     Groups,
     Apps,
     Devices,
@@ -24,6 +26,7 @@ impl Part {
 
     fn noun(self) -> &'static str {
         match self {
+            Part::Account => "account",
             Part::Groups => "group memberships",
             Part::Apps => "application access",
             Part::Devices => "device bindings",
@@ -50,6 +53,8 @@ pub struct AppPath {
 pub struct PersonNow {
     /// When JumpCloud answered (RFC 3339).
     pub read_at: String,
+    /// The account's state (`ACTIVATED`, `SUSPENDED`, `STAGED`).
+    pub state: Option<String>,
     pub groups: Option<Vec<Named>>,
     pub apps: Option<Vec<AppPath>>,
     /// Devices bound to the person directly, as JumpCloud describes them now (hardware details
@@ -79,6 +84,10 @@ pub async fn read_person(
     for &part in parts {
         let fail = |source| LiveReadError { part, source };
         match part {
+            Part::Account => {
+                let u = client.users().get(user_id).await.map_err(fail)?;
+                now.state = Some(u.state.unwrap_or_default());
+            }
             Part::Groups => {
                 let found = client.users().groups(user_id).await.map_err(fail)?;
                 let mut groups = vec![];
@@ -232,6 +241,11 @@ async fn fresh_device(client: &Client, cache: &Mutex<Cache>, id: &str) -> Result
         tracing::warn!(error = %e, "could not keep a device in the local copy");
     }
     Ok(Some(row))
+}
+
+/// An error's sentence without its closing full stop, to continue it in a longer message.
+pub fn clause(e: &impl std::fmt::Display) -> String {
+    e.to_string().trim_end().trim_end_matches('.').to_string()
 }
 
 /// Names in a sentence: "A, B and 3 more".

@@ -118,6 +118,15 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
                 lock(cache).save_capture(run_id, &value.to_string())?;
                 notes.extend(said);
             }
+            Err(ChecklistError::Live(e)) => {
+                outcome = Err((
+                    StepState::Failed,
+                    format!(
+                        "Not run: {}. Nothing was sent; run it again when JumpCloud answers.",
+                        live::clause(&e)
+                    ),
+                ))
+            }
             Err(e) => outcome = Err((StepState::Failed, format!("Not run: {e}"))),
         },
         StepKind::Manual | StepKind::Verify | StepKind::Approval => notes.push("Recorded.".into()),
@@ -149,7 +158,10 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
                     Err(e) => {
                         outcome = Err((
                             StepState::Failed,
-                            format!("Not run: {e}. Nothing was sent; run it again when JumpCloud answers."),
+                            format!(
+                                "Not run: {}. Nothing was sent; run it again when JumpCloud answers.",
+                                live::clause(&e)
+                            ),
                         ))
                     }
                 }
@@ -292,7 +304,7 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
                     Some(Err(e)) => {
                         outcome = Err((
                             StepState::Failed,
-                            format!("The removals were sent, but the check afterwards failed: {e}. Run the step again to verify (only what remains is sent)."),
+                            format!("The removals were sent, but the check afterwards failed: {}. Run the step again to verify (only what remains is sent).", live::clause(&e)),
                         ))
                     }
                 }
@@ -361,17 +373,14 @@ async fn capture(
         .user_detail(user_id)?
         .map(|d| Holdings::from_mirror(&d))
         .unwrap_or_default();
-    let now = live::read_person(client, cache, user_id, &Part::ALL).await?;
-    let state = match client.users().get(user_id).await {
-        Ok(u) => u.state.unwrap_or_default(),
-        Err(source) => {
-            return Err(live::LiveReadError {
-                part: Part::Groups,
-                source,
-            }
-            .into())
-        }
-    };
+    let now = live::read_person(
+        client,
+        cache,
+        user_id,
+        &[Part::Account, Part::Groups, Part::Apps, Part::Devices],
+    )
+    .await?;
+    let state = now.state.clone().unwrap_or_default();
     let h = Holdings::from_live(&now);
     let value = json!({
         "captured_at": now.read_at,

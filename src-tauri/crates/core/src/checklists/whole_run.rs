@@ -139,7 +139,7 @@ pub async fn restore_access(ctx: &StepContext<'_>, run_id: &str) -> Result<Strin
                 summary.push_str(&format!(" Still missing in JumpCloud: {}.", names(&absent, 10)));
             }
         }
-        Err(e) => summary.push_str(&format!(" The check afterwards failed: {e}.")),
+        Err(e) => summary.push_str(&format!(" The check afterwards failed: {}.", live::clause(&e))),
     }
     Ok(summary)
 }
@@ -239,7 +239,8 @@ pub async fn remove_grant(ctx: &StepContext<'_>, run_id: &str) -> Result<String>
             .await
             .map_err(|e| {
                 ChecklistError::Invalid(format!(
-                    "The removal was sent, but the check afterwards failed: {e}. Press Remove again to check (nothing more is sent while the person is out of the group)."
+                    "The removal was sent, but the check afterwards failed: {}. Press Remove again to check (nothing more is sent while the person is out of the group).",
+                    live::clause(&e)
                 ))
             })?;
         if is_in(&after) {

@@ -295,6 +295,16 @@ async fn a_step_whose_live_read_fails_sends_nothing_and_says_why() {
         "capture needs the live read too: {}",
         cap.message
     );
+    assert!(
+        cap.message
+            .starts_with("Not run: Rollcall could not read the person's current group memberships")
+            && cap
+                .message
+                .ends_with("Nothing was sent; run it again when JumpCloud answers.")
+            && !cap.message.contains(".."),
+        "{}",
+        cap.message
+    );
 
     set_faults(&env, Faults::default());
     assert_eq!(

@@ -166,8 +166,8 @@ pub async fn checklist_run(session: State<'_, Session>, run_id: String) -> AppRe
         let found = cache.run(&run_id)?;
         let (run, steps) = found
             .ok_or_else(|| AppError::new(ErrorCode::NotFound, "That checklist run is not in this organisation."))?;
-        let state = cache.snapshot()?.state;
-        view(run, steps, &state)
+        let state = cache.mirror_state()?;
+        view(run, steps, state)
     })
     .await
 }

@@ -78,6 +78,20 @@ impl Cache {
             .optional()?)
     }
 
+    /// Only the state of the mirror (`complete`, `partial`, `empty`), without counting its
+    /// tables: what a checklist preview needs on every refetch.
+    pub fn mirror_state(&self) -> Result<&'static str> {
+        if self.last_complete_sync()?.is_some() {
+            return Ok("complete");
+        }
+        let any: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM systems)",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(if any { "partial" } else { "empty" })
+    }
+
     pub fn snapshot(&self) -> Result<SnapshotInfo> {
         let last = self.last_complete_sync()?;
         let count = |t: &str| -> Result<u64> {

@@ -95,6 +95,7 @@ fn a_file_from_the_previous_version_is_upgraded_in_place() {
         "the synced data survived"
     );
     assert_eq!(cache.snapshot().unwrap().state, "complete");
+    assert_eq!(cache.mirror_state().unwrap(), "complete", "the cheap state agrees");
     let id = cache
         .audit_intent(
             "2026-01-02T00:00:00.000Z",

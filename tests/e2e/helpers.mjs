@@ -103,6 +103,15 @@ export async function type(s, css, text) {
 /** Sets a React-controlled <select> or <input> (date pickers included) as a user would. */
 export async function setValue(s, css, value) {
   await s.find(css);
+  // A person can only choose an option that is shown: a <select> filled by a query waits for it.
+  const isSelect = await s.execute(
+    "return document.querySelector(arguments[0]).tagName === 'SELECT'",
+    [css],
+  );
+  if (isSelect) {
+    const option = `${css} option[value="${value}"]`;
+    await s.find(option, 15_000);
+  }
   await s.execute(
     `const e = document.querySelector(arguments[0]);
      const proto = e.tagName === "SELECT" ? HTMLSelectElement.prototype : HTMLInputElement.prototype;

@@ -153,6 +153,34 @@ impl From<rollcall_core::SyncError> for AppError {
     }
 }
 
+impl From<rollcall_core::session::SessionError> for AppError {
+    fn from(e: rollcall_core::session::SessionError) -> Self {
+        use rollcall_core::session::{SessionError as S, WriteBlock};
+        match e {
+            S::NoOrg | S::Invalid(_) => AppError::new(ErrorCode::Invalid, e.to_string()),
+            S::UnknownOrg => AppError::new(ErrorCode::NotFound, e.to_string()),
+            S::Blocked(WriteBlock::Offline(m)) => AppError::new(ErrorCode::Offline, m),
+            S::Blocked(WriteBlock::NotReady(m)) => AppError::new(ErrorCode::NotReady, m),
+            S::Key(m) => AppError::new(ErrorCode::Keyring, m),
+            S::Files(m) => AppError::new(ErrorCode::Cache, m),
+            S::Demo(_) => AppError::internal(e.to_string()),
+            S::Cache(c) => c.into(),
+            S::Api(a) => a.into(),
+            S::Connect(c) => c.into(),
+        }
+    }
+}
+
+impl From<rollcall_core::session::SyncStartError> for AppError {
+    fn from(e: rollcall_core::session::SyncStartError) -> Self {
+        use rollcall_core::session::SyncStartError as S;
+        match e {
+            S::Session(s) => s.into(),
+            S::Run(r) => r.into(),
+        }
+    }
+}
+
 impl From<rollcall_core::session::SyncRunError> for AppError {
     fn from(e: rollcall_core::session::SyncRunError) -> Self {
         use rollcall_core::session::SyncRunError as R;

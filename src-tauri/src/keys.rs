@@ -51,6 +51,21 @@ pub fn delete(org_id: &str) -> Result<(), AppError> {
     }
 }
 
+/// The OS credential store as the session's key store.
+pub struct SystemKeyring;
+
+impl rollcall_core::session::KeyStore for SystemKeyring {
+    fn read(&self, org_id: &str) -> Result<ApiKey, String> {
+        read(org_id).map_err(|e| e.message)
+    }
+    fn store(&self, org_id: &str, key: &str) -> Result<(), String> {
+        store(org_id, key).map_err(|e| e.message)
+    }
+    fn delete(&self, org_id: &str) -> Result<(), String> {
+        delete(org_id).map_err(|e| e.message)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

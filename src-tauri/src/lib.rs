@@ -9,7 +9,6 @@ pub mod error;
 pub mod events;
 pub mod keys;
 pub mod logs;
-pub mod orgs;
 pub mod paths;
 pub mod session;
 pub mod state;
@@ -162,7 +161,7 @@ pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
-        .manage(session::Session::new(paths.clone()))
+        .manage(session::new(&paths))
         .manage(Shell::new(paths, launch, log_guard))
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {

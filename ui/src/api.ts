@@ -6,6 +6,7 @@ import {
   commands,
   type AppError,
   type AppInfo,
+  type GroupKind,
   type OrgStatus_Serialize,
   type UserRow_Serialize,
   type SystemRow_Serialize,
@@ -68,9 +69,9 @@ export const queries = {
   },
 };
 
-/** The groups of `kind` ("user", "system", or "" for both) whose name matches `filter`; one
- * cache entry per kind and filter, shared by every view, panel and form that lists them. */
-export function useGroups(kind: string, filter = "") {
+/** The groups of `kind` (null for both) whose name matches `filter`; one cache entry per kind
+ * and filter, shared by every view, panel and form that lists them. */
+export function useGroups(kind: GroupKind | null, filter = "") {
   const f = filter.trim();
   return useQuery({
     queryKey: keys.groups(kind, f),

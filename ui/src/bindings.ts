@@ -38,8 +38,8 @@ export const commands = {
 	userFacets: (query: UserQuery_Deserialize) => typedError<Facet[], AppError>(__TAURI_INVOKE("user_facets", { query })),
 	systemsPage: (query: SystemQuery_Deserialize) => typedError<Page<SystemRow_Serialize>, AppError>(__TAURI_INVOKE("systems_page", { query })),
 	systemFacets: (query: SystemQuery_Deserialize) => typedError<Facet[], AppError>(__TAURI_INVOKE("system_facets", { query })),
-	/**  `kind`: `user`, `system`, or empty for both. */
-	groupsList: (kind: string, search: string | null) => typedError<GroupSummary[], AppError>(__TAURI_INVOKE("groups_list", { kind, search })),
+	/**  Groups of one kind (`None`: both), optionally matching a search. */
+	groupsList: (kind: GroupKind | null, search: string | null) => typedError<GroupSummary[], AppError>(__TAURI_INVOKE("groups_list", { kind, search })),
 	groupMembers: (groupId: string) => typedError<GroupMembers_Serialize, AppError>(__TAURI_INVOKE("group_members", { groupId })),
 	appsList: () => typedError<AppSummary[], AppError>(__TAURI_INVOKE("apps_list")),
 	adminsList: () => typedError<AdminRow[], AppError>(__TAURI_INVOKE("admins_list")),
@@ -53,14 +53,14 @@ export const commands = {
 	 */
 	exportCsv: (request: ExportRequest_Deserialize) => typedError<[string, number] | null, AppError>(__TAURI_INVOKE("export_csv", { request })),
 	/**
-	 *  The actions for a user (`target_kind` "user") or device ("system"), each enabled or
-	 *  disabled with its reason (role, OS rules, offline).
+	 *  The actions for a user or a device, each enabled or disabled with its reason (role, OS
+	 *  rules, offline).
 	 */
-	actionOptions: (targetKind: string, id: string) => typedError<ActionOption_Serialize[], AppError>(__TAURI_INVOKE("action_options", { targetKind, id })),
+	actionOptions: (targetKind: RecordKind, id: string) => typedError<ActionOption_Serialize[], AppError>(__TAURI_INVOKE("action_options", { targetKind, id })),
 	/**  Plans, confirms natively where needed, sends once, records the audit trail. */
 	actionRun: (request: ActionRequest) => typedError<ActionOutcome_Serialize, AppError>(__TAURI_INVOKE("action_run", { request })),
 	/**  Opens the record in the JumpCloud Admin Portal in the default browser. */
-	openInJumpcloud: (kind: string, id: string) => typedError<string, AppError>(__TAURI_INVOKE("open_in_jumpcloud", { kind, id })),
+	openInJumpcloud: (page: PortalPage, id: string) => typedError<string, AppError>(__TAURI_INVOKE("open_in_jumpcloud", { page, id })),
 	/**
 	 *  Starts a run of the template `template` (built-in or the org's own) for a person, or for a
 	 *  new starter (onboarding); returns its id.
@@ -79,10 +79,10 @@ export const commands = {
 	/**  "Restore access": re-adds what the run's capture step recorded (groups, direct app access). */
 	checklistRestore: (runId: string) => typedError<string, AppError>(__TAURI_INVOKE("checklist_restore", { runId })),
 	/**
-	 *  Saves the run's evidence report as `format` (`pdf` or `csv`) through the native save
+	 *  Saves the run's evidence report as `format` through the native save
 	 *  dialog; returns the path, None when cancelled.
 	 */
-	checklistExport: (runId: string, format: string) => typedError<string | null, AppError>(__TAURI_INVOKE("checklist_export", { runId, format })),
+	checklistExport: (runId: string, format: ReportFormat) => typedError<string | null, AppError>(__TAURI_INVOKE("checklist_export", { runId, format })),
 	/**
 	 *  Access given by access requests and still in place, soonest expiry first (`due` when the
 	 *  expiry date has come).
@@ -180,9 +180,7 @@ export type ActionRequest = { kind: "UserCreate"; profile: UserProfile } | { kin
 /**  Activates a staged user (sending the activation email) or lifts a suspension. */
 { kind: "UserActivate"; user_id: string } | { kind: "UserUnlock"; user_id: string } | { kind: "UserResetMfa"; user_id: string } | { kind: "UserExpirePassword"; user_id: string } | 
 /**  Sends the activation / password-reset email again. */
-{ kind: "UserResendEmail"; user_id: string } | { kind: "UserDelete"; user_id: string } | 
-/**  `group_kind`: `user` or `system`. */
-{ kind: "GroupCreate"; group_kind: string; name: string; description: string } | 
+{ kind: "UserResendEmail"; user_id: string } | { kind: "UserDelete"; user_id: string } | { kind: "GroupCreate"; group_kind: GroupKind; name: string; description: string } | 
 /**  Adds (or removes) each member; one request and one audit row per member. */
 { kind: "GroupMembers"; group_id: string; member_ids: string[]; add: boolean } | 
 /**  Removes (or gives back) a user's direct access to an SSO application. */
@@ -250,7 +248,7 @@ export type AuditEntry_Deserialize = {
 	org_id: string,
 	operator: string,
 	action: string,
-	target_kind: string,
+	target_kind: RecordKind,
 	target_id: string,
 	target_label: string,
 	params: string,
@@ -268,7 +266,7 @@ export type AuditEntry_Serialize = {
 	org_id: string,
 	operator: string,
 	action: string,
-	target_kind: string,
+	target_kind: RecordKind,
 	target_id: string,
 	target_label: string,
 	params: string,
@@ -452,6 +450,9 @@ export type Grant = {
 	due: boolean,
 };
 
+/**  Which members a group holds: people (a user group) or devices (a device group). */
+export type GroupKind = "user" | "system";
+
 export type GroupMembers = GroupMembers_Serialize | GroupMembers_Deserialize;
 
 export type GroupMembers_Deserialize = {
@@ -475,8 +476,7 @@ export type GroupRef = {
 
 export type GroupRow = {
 	id: string,
-	/**  `user` or `system` */
-	kind: string,
+	kind: GroupKind,
 	name: string,
 	description: string,
 	email: string,
@@ -577,6 +577,14 @@ export type Page<T> = {
 
 export type Phase = "users" | "devices" | "groups" | "memberships" | "bindings" | "insights" | "apps" | "admins" | "events" | "saving";
 
+/**  A record's page in the Admin Portal ("Open in JumpCloud"). */
+export type PortalPage = "user" | "device" | "user_group" | "device_group";
+
+/**  What kind of record something is: a search hit, the target of an audited action. */
+export type RecordKind = "user" | 
+/**  A device (JumpCloud's API calls them systems). */
+"system" | "group" | "app";
+
 /**  JumpCloud region of an organisation. */
 export type RegionName = "US" | "EU" | "IN";
 
@@ -585,6 +593,12 @@ export type RekeyInput = {
 	org_id: string,
 	api_key: string,
 };
+
+/**
+ *  The report as CSV (formula-safe cells).
+ *  The files an evidence report is saved as.
+ */
+export type ReportFormat = "pdf" | "csv";
 
 export type RunRow = RunRow_Serialize | RunRow_Deserialize;
 
@@ -638,7 +652,7 @@ export type RunView_Serialize = {
 };
 
 export type SearchHit = {
-	kind: string,
+	kind: RecordKind,
 	id: string,
 	label: string,
 	detail: string,

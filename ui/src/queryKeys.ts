@@ -1,7 +1,7 @@
 // Every query key the front end uses, in one place, and what each kind of change in the org's
 // file makes stale: a "cache changed" event refetches only the queries that show what changed.
 import type { QueryClient } from "@tanstack/react-query";
-import type { DataKind } from "./bindings";
+import type { DataKind, GroupKind } from "./bindings";
 
 export const keys = {
   appInfo: ["appInfo"] as const,
@@ -13,7 +13,7 @@ export const keys = {
   systems: (query: unknown) => ["systems", query] as const,
   systemFacets: (query: unknown, stale: unknown) => ["systemFacets", query, stale] as const,
   system: (id: string) => ["system", id] as const,
-  groups: (kind: string, filter: string) => ["groups", kind, filter] as const,
+  groups: (kind: GroupKind | null, filter: string) => ["groups", kind ?? "both", filter] as const,
   groupMembers: (id: string) => ["groupMembers", id] as const,
   apps: ["apps"] as const,
   admins: ["admins"] as const,

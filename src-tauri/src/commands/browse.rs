@@ -44,17 +44,17 @@ pub async fn system_facets(session: State<'_, Session>, query: SystemQuery) -> A
     .await
 }
 
-/// `kind`: `user`, `system`, or empty for both.
+/// Groups of one kind (`None`: both), optionally matching a search.
 #[tauri::command]
 #[specta::specta]
 #[instrument(skip(session), err(Debug))]
 pub async fn groups_list(
     session: State<'_, Session>,
-    kind: String,
+    kind: Option<GroupKind>,
     search: Option<String>,
 ) -> AppResult<Vec<GroupSummary>> {
     read_on(&session, Reader::Aggregates, "groups", move |c| {
-        c.groups(&kind, search.as_deref())
+        c.groups(kind, search.as_deref())
     })
     .await
 }

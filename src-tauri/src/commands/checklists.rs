@@ -115,7 +115,7 @@ pub async fn checklist_start(
     template: String,
     input: StartInput,
 ) -> AppResult<String> {
-    let operator = crate::session::operator();
+    let operator = rollcall_core::session::operator();
     change_checklists(&app, &session, move |cache, org_id| {
         Ok(checklists::start_run(cache, org_id, &operator, &template, &input)?)
     })
@@ -142,7 +142,7 @@ pub async fn checklist_start_bulk(
     people: String,
     input: StartInput,
 ) -> AppResult<BulkStart> {
-    let operator = crate::session::operator();
+    let operator = rollcall_core::session::operator();
     change_checklists(&app, &session, move |cache, org_id| {
         let (started, unknown) = checklists::start_bulk(cache, org_id, &operator, &template, &people, &input)?;
         Ok(BulkStart { started, unknown })
@@ -283,7 +283,7 @@ pub async fn checklist_step_skip(
     .await
 }
 
-/// Saves the run's evidence report as `format` (`pdf` or `csv`) through the native save
+/// Saves the run's evidence report as `format` through the native save
 /// dialog; returns the path, None when cancelled.
 #[tauri::command]
 #[specta::specta]
@@ -292,19 +292,10 @@ pub async fn checklist_export(
     app: AppHandle,
     session: State<'_, Session>,
     run_id: String,
-    format: String,
+    format: evidence::ReportFormat,
 ) -> AppResult<Option<String>> {
     let org = session.active()?;
-    let filter = match format.as_str() {
-        "pdf" => ("PDF", "pdf"),
-        "csv" => ("CSV", "csv"),
-        other => {
-            return Err(AppError::new(
-                ErrorCode::Invalid,
-                format!("Reports are PDF or CSV, not \"{other}\"."),
-            ))
-        }
-    };
+    let filter = format.name_and_extension();
     let title = format!("Export the evidence report as {}", filter.0);
     let name = format!("{run_id}-evidence.{}", filter.1);
     let saved = crate::dialogs::save_as(&app, &title, &name, filter, || async {
@@ -314,11 +305,7 @@ pub async fn checklist_export(
         } else {
             evidence::gather(&org.cache(), &run_id)?
         };
-        let bytes = if filter.1 == "pdf" {
-            evidence::pdf(&report)
-        } else {
-            evidence::csv(&report).into_bytes()
-        };
+        let bytes = format.write(&report);
         Ok((bytes, ()))
     })
     .await?;

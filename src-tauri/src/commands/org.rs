@@ -3,15 +3,14 @@
 use crate::commands::blocking::blocking;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::events;
-use crate::keys;
-use crate::orgs::{OrgEntry, RegionName};
-use crate::session::{Connectivity, OrgStatus, Relearn, Session};
+use crate::session::{OrgStatus, Relearn, Session};
 use jumpcloud::{ApiKey, Client, ClientConfig, Endpoints};
 use rollcall_core::connect::{check, ConnectionCheck};
-use rollcall_core::{SyncOptions, SyncProgress, SyncReport};
+use rollcall_core::session::{OrgEntry, RegionName};
+use rollcall_core::{SyncProgress, SyncReport};
 use serde::Deserialize;
 use specta::Type;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use tracing::instrument;
@@ -94,7 +93,7 @@ impl ConnectInput {
 /// Opens an org (its key from the keyring, its file) on the blocking pool.
 async fn activate(app: &AppHandle, entry: OrgEntry) -> AppResult<std::sync::Arc<crate::session::ActiveOrg>> {
     let app = app.clone();
-    blocking(move || tauri::Manager::state::<Session>(&app).activate(entry)).await
+    blocking(move || Ok(tauri::Manager::state::<Session>(&app).activate(entry)?)).await
 }
 
 /// After an org is opened: checks its cache file in the background (a damaged file is moved
@@ -104,17 +103,8 @@ fn probe_in_background(app: &AppHandle, session: &Session) {
     let app2 = app.clone();
     let checked = org.clone();
     tauri::async_runtime::spawn_blocking(move || {
-        let started = Instant::now();
-        let result = rollcall_cache::db::quick_check_file(&checked.cache_path);
-        tracing::info!(
-            ms = started.elapsed().as_millis() as u64,
-            ok = result.is_ok(),
-            "background check of the cache file"
-        );
-        if let Some(e) = result.err().filter(|e| e.is_corruption()) {
-            let session: State<'_, Session> = tauri::Manager::state(&app2);
-            let note = session.recover_damaged(&checked, &e.to_string());
-            tracing::error!(%note, "cache file damaged");
+        let session: State<'_, Session> = tauri::Manager::state(&app2);
+        if session.check_file(&checked).is_some() {
             events::cache_changed(&app2, &checked.entry.id, &[events::DataKind::All]);
             events::status_changed(&app2);
         }
@@ -188,27 +178,19 @@ pub async fn org_connect(app: AppHandle, session: State<'_, Session>, input: Con
         send_org_id: !input.org_id.trim().is_empty(),
         demo: false,
     };
-    open_with_key(&app, &session, entry, &input.api_key, found.access).await?;
+    open_with_key(&app, entry, &input.api_key, found.access).await?;
     Ok(session.status())
 }
 
-/// Stores a key that was just tested, opens the org with it and keeps what the test learned of
-/// the admin's role (no probe is sent again).
+/// Stores a key that was just tested and opens the org with it (on the blocking pool).
 async fn open_with_key(
     app: &AppHandle,
-    session: &Session,
     entry: OrgEntry,
     key: &str,
     access: rollcall_core::access::Access,
 ) -> AppResult<std::sync::Arc<crate::session::ActiveOrg>> {
-    let (id, key) = (entry.id.clone(), key.to_string());
-    blocking(move || keys::store(&id, &key)).await?;
-    let org = activate(app, entry).await?;
-    if let Err(e) = rollcall_core::access::keep(&org.cache(), &org.client, &access) {
-        tracing::warn!(error = %e, "could not keep the admin's access");
-    }
-    *rollcall_cache::lock(&org.access) = Some(access);
-    session.set_connectivity(Connectivity::Online);
+    let (app2, key) = (app.clone(), key.to_string());
+    let org = blocking(move || Ok(tauri::Manager::state::<Session>(&app2).open_with_key(entry, &key, access)?)).await?;
     events::status_changed(app);
     Ok(org)
 }
@@ -236,34 +218,8 @@ impl std::fmt::Debug for RekeyInput {
 #[specta::specta]
 #[instrument(skip(app, session), err(Debug))]
 pub async fn org_rekey(app: AppHandle, session: State<'_, Session>, input: RekeyInput) -> AppResult<OrgStatus> {
-    let entry = rollcall_cache::lock(&session.registry)
-        .get(&input.org_id)
-        .cloned()
-        .ok_or_else(|| AppError::new(ErrorCode::NotFound, "That organisation is not in the list any more."))?;
-    if entry.demo {
-        return Err(AppError::new(
-            ErrorCode::Invalid,
-            "The demo organisation has its own key; there is nothing to replace.",
-        ));
-    }
-    if input.api_key.trim().is_empty() {
-        return Err(AppError::new(
-            ErrorCode::Invalid,
-            "Enter the new API key (Admin Portal → your name, top right → My API Key).",
-        ));
-    }
-    let client = session.client_for(&entry, ApiKey::new(input.api_key.clone()))?;
-    let found = check(&client, entry.send_org_id.then_some(entry.id.as_str())).await?;
-    if !found.org.id.eq_ignore_ascii_case(&entry.id) {
-        return Err(AppError::new(
-            ErrorCode::Invalid,
-            format!(
-                "This key belongs to {} ({}), not to {} ({}). Nothing was changed. Use a key of an administrator of {}, or connect {} as another organisation.",
-                found.org.name, found.org.id, entry.name, entry.id, entry.name, found.org.name
-            ),
-        ));
-    }
-    let org = open_with_key(&app, &session, entry, &input.api_key, found.access).await?;
+    let (entry, access) = session.check_new_key(&input.org_id, &input.api_key).await?;
+    let org = open_with_key(&app, entry, input.api_key.trim(), access).await?;
     events::cache_changed(&app, &org.entry.id, &[events::DataKind::All]);
     Ok(session.status())
 }
@@ -284,11 +240,7 @@ pub async fn org_open_demo(app: AppHandle, session: State<'_, Session>) -> AppRe
 #[specta::specta]
 #[instrument(skip(app, session), err(Debug))]
 pub async fn org_switch(app: AppHandle, session: State<'_, Session>, org_id: String) -> AppResult<OrgStatus> {
-    let entry = rollcall_cache::lock(&session.registry)
-        .get(&org_id)
-        .cloned()
-        .ok_or_else(|| AppError::new(ErrorCode::NotFound, "That organisation is not in the list any more."))?;
-    let entry = if entry.demo { session.demo_entry()? } else { entry };
+    let entry = session.entry(&org_id)?;
     activate(&app, entry).await?;
     probe_in_background(&app, &session);
     events::status_changed(&app);
@@ -300,10 +252,7 @@ pub async fn org_switch(app: AppHandle, session: State<'_, Session>, org_id: Str
 #[specta::specta]
 #[instrument(skip(app, session), err(Debug))]
 pub async fn org_remove(app: AppHandle, session: State<'_, Session>, org_id: String) -> AppResult<OrgStatus> {
-    let name = rollcall_cache::lock(&session.registry)
-        .get(&org_id)
-        .map(|o| o.name.clone())
-        .ok_or_else(|| AppError::new(ErrorCode::NotFound, "That organisation is not in the list any more."))?;
+    let name = session.name_of(&org_id)?;
     let confirmed = crate::dialogs::confirm(
         &app,
         &rollcall_core::actions::Confirmation {
@@ -319,7 +268,7 @@ pub async fn org_remove(app: AppHandle, session: State<'_, Session>, org_id: Str
         return Err(AppError::new(ErrorCode::Cancelled, "Nothing was removed."));
     }
     let app2 = app.clone();
-    blocking(move || tauri::Manager::state::<Session>(&app2).remove(&org_id)).await?;
+    blocking(move || Ok(tauri::Manager::state::<Session>(&app2).remove(&org_id)?)).await?;
     events::status_changed(&app);
     Ok(session.status())
 }
@@ -333,27 +282,12 @@ pub async fn sync_start(
     session: State<'_, Session>,
     on_progress: Channel<SyncProgress>,
 ) -> AppResult<SyncReport> {
-    let org = session.active()?;
-    if let Some(p) = &org.key_problem {
-        return Err(AppError::new(ErrorCode::Keyring, p.clone()));
-    }
-    let opts = SyncOptions {
-        provider_id: session.provider_id(&org.entry),
-        ..Default::default()
-    };
     let events = SyncEvents {
         app: app.clone(),
-        org_id: org.entry.id.clone(),
+        org_id: session.active()?.entry.id.clone(),
         channel: on_progress,
     };
-    let result = session.link.sync(&org.client, &org.cache_path, &opts, &events).await;
-    if result.is_ok() && org.entry.demo {
-        session.demo_synced.store(true, std::sync::atomic::Ordering::SeqCst);
-    }
-    if result.is_ok() && org.access().is_none() {
-        let _ = session.refresh_access(&org, Relearn::IfUnknown).await;
-    }
-    Ok(result?)
+    Ok(session.sync(&events).await?)
 }
 
 /// Where a sync's news goes: the window's events and the command's progress channel.
@@ -389,21 +323,7 @@ pub fn spawn_reconnect_loop(app: AppHandle) {
         loop {
             tokio::time::sleep(Duration::from_secs(10)).await;
             let session: State<'_, Session> = tauri::Manager::state(&app);
-            let Some(org) = session.try_active() else { continue };
-            let changed = match session.connectivity() {
-                Connectivity::Offline(_) => {
-                    let back = session.ping(&org).await;
-                    if back && org.access().is_none() {
-                        let _ = session.refresh_access(&org, Relearn::IfUnknown).await;
-                    }
-                    back
-                }
-                Connectivity::Unknown => {
-                    session.refresh_access(&org, Relearn::IfUnknown).await.is_ok()
-                        || matches!(session.connectivity(), Connectivity::Offline(_))
-                }
-                Connectivity::Online => false,
-            };
+            let changed = session.reconnect_tick().await;
             if changed {
                 events::status_changed(&app);
             }
@@ -414,20 +334,16 @@ pub fn spawn_reconnect_loop(app: AppHandle) {
 /// Used by setup: opens the org of the last session (or the demo), without blocking the window.
 pub fn open_at_launch(app: &AppHandle, demo: bool) {
     let session: State<'_, Session> = tauri::Manager::state(app);
-    let entry = if demo {
-        session.demo_entry()
-    } else {
-        match rollcall_cache::lock(&session.registry).last_active().cloned() {
-            Some(e) if e.demo => session.demo_entry(),
-            Some(e) => Ok(e),
-            None => return,
-        }
+    let entry = match session.entry_at_launch(demo) {
+        Ok(Some(e)) => Ok(e),
+        Ok(None) => return,
+        Err(e) => Err(e),
     };
     match entry.and_then(|e| session.activate(e)) {
         Ok(_) => probe_in_background(app, &session),
         Err(e) => {
             tracing::error!(error = %e, "could not open the last organisation");
-            session.link.set_sync_error(Some(e.message));
+            session.link.set_sync_error(Some(e.to_string()));
         }
     }
 }

@@ -1,12 +1,12 @@
 // One search box across users, devices, groups and apps (FTS5 in the cache).
 import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { commands } from "../bindings";
+import { commands, type RecordKind } from "../bindings";
 import { unwrap } from "../api";
 import { useUi } from "../context";
 import { keys } from "../queryKeys";
 
-const KIND_LABEL: Record<string, string> = {
+const KIND_LABEL: Record<RecordKind, string> = {
   user: "User",
   system: "Device",
   group: "Group",
@@ -60,7 +60,7 @@ export function GlobalSearch() {
                   setFocused(false);
                 }}
               >
-                <span className="hit-kind">{KIND_LABEL[h.kind] ?? h.kind}</span>
+                <span className="hit-kind">{KIND_LABEL[h.kind]}</span>
                 <span className="hit-label">{h.label}</span>
                 <span className="hit-detail muted">{h.detail}</span>
               </button>

@@ -1,5 +1,6 @@
 // A group to choose from a list of the organisation's groups of one kind.
 import { useGroups } from "../api";
+import type { GroupKind } from "../bindings";
 
 export function GroupSelect({
   kind,
@@ -9,7 +10,7 @@ export function GroupSelect({
   label,
   id,
 }: {
-  kind: "user" | "system";
+  kind: GroupKind;
   value: string;
   onChange: (groupId: string) => void;
   /** The first option's text, for no group ("Any group", "Choose the group…"). */

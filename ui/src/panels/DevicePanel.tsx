@@ -41,7 +41,7 @@ export function DevicePanel({ id }: { id: string }) {
       </div>
       <ActionBar targetKind="system" id={s.id} hostname={s.hostname} />
       <div className="panel-buttons">
-        <OpenInJumpCloud kind="system" id={s.id} />
+        <OpenInJumpCloud page="device" id={s.id} />
       </div>
       <dl className="facts">
         <dt>Owner</dt>

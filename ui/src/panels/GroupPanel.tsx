@@ -10,7 +10,7 @@ import { keys } from "../queryKeys";
 
 export function GroupPanel({ id }: { id: string }) {
   const ui = useUi();
-  const groups = useGroups("");
+  const groups = useGroups(null);
   const members = useQuery({
     queryKey: keys.groupMembers(id),
     queryFn: () => unwrap(commands.groupMembers(id)),

@@ -78,7 +78,7 @@ export function UserPanel({ id }: { id: string }) {
         >
           Offboard…
         </button>
-        <OpenInJumpCloud kind="user" id={u.id} />
+        <OpenInJumpCloud page="user" id={u.id} />
       </div>
       <dl className="facts">
         <dt>Department</dt>

@@ -1,13 +1,18 @@
 import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { commands, type AuditStatus } from "../bindings";
+import { commands, type AuditEntry, type AuditStatus } from "../bindings";
 import { unwrap } from "../api";
-import { useUi } from "../context";
+import { useUi, type PanelRef } from "../context";
 import { when } from "../format";
 import { useDebounced } from "../components/useDebounced";
 import { keys } from "../queryKeys";
 
 const STATUSES = ["", "done", "failed", "unknown", "pending"];
+
+/** The panel of an action's target (a person or a device). */
+function panelOf(a: AuditEntry): PanelRef {
+  return { kind: a.target_kind === "system" ? "system" : "user", id: a.target_id };
+}
 
 export function ActivityView() {
   const ui = useUi();
@@ -72,14 +77,8 @@ export function ActivityView() {
             <span>{when(a.started_at)}</span>
             <span>{a.action}</span>
             <span>
-              {a.target_kind === "user" || a.target_kind === "system" ? (
-                <button
-                  type="button"
-                  className="link"
-                  onClick={() =>
-                    ui.open({ kind: a.target_kind as "user" | "system", id: a.target_id })
-                  }
-                >
+              {(a.target_kind === "user" || a.target_kind === "system") && a.target_id ? (
+                <button type="button" className="link" onClick={() => ui.open(panelOf(a))}>
                   {a.target_label}
                 </button>
               ) : (

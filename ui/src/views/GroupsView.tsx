@@ -1,12 +1,13 @@
 import { useState } from "react";
 import { useGroups } from "../api";
+import type { GroupKind } from "../bindings";
 import { useUi } from "../context";
 import { Modal } from "../components/Modal";
 import { useRunAction } from "../panels/ActionBar";
 
 export function GroupsView() {
   const ui = useUi();
-  const [kind, setKind] = useState<"user" | "system">("user");
+  const [kind, setKind] = useState<GroupKind>("user");
   const [filter, setFilter] = useState("");
   const [creating, setCreating] = useState(false);
   const groups = useGroups(kind, filter);

@@ -6,7 +6,7 @@ use crate::error::Result;
 use rusqlite::{params, Transaction};
 
 /// Kinds of record kept whole in the `records` table.
-pub const RECORD_KINDS: &[&str] = &["user", "system", "group", "app"];
+pub const RECORD_KINDS: &[crate::RecordKind] = crate::RecordKind::ALL;
 /// (history kind, live table, column a, column b)
 pub const EDGE_KINDS: &[(&str, &str, &str, &str)] = &[
     ("member", "group_members", "group_id", "member_id"),

@@ -1,7 +1,7 @@
 //! Closed sets that are stored as text in the org's file and cross to the front end as
 //! string-literal unions: checklist step kinds and states, run statuses, template bases. Each
 //! is an enum; its text is fixed forever (old files and exported templates hold it). Also the
-//! status of an audited action.
+//! status of an audited action, the kind of a record and of a group.
 
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
@@ -130,6 +130,43 @@ text_enum!(
         Unknown => "unknown",
     }
 );
+
+text_enum!(
+    /// What kind of record something is: a search hit, the target of an audited action.
+    RecordKind {
+        User => "user",
+        /// A device (JumpCloud's API calls them systems).
+        System => "system",
+        Group => "group",
+        App => "app",
+    }
+);
+
+text_enum!(
+    /// Which members a group holds: people (a user group) or devices (a device group).
+    GroupKind {
+        User => "user",
+        System => "system",
+    }
+);
+
+impl GroupKind {
+    /// The kind of record a member of such a group is.
+    pub fn member(self) -> RecordKind {
+        match self {
+            GroupKind::User => RecordKind::User,
+            GroupKind::System => RecordKind::System,
+        }
+    }
+
+    /// The group's word in the Admin Portal and in messages.
+    pub fn noun(self) -> &'static str {
+        match self {
+            GroupKind::User => "user group",
+            GroupKind::System => "device group",
+        }
+    }
+}
 
 impl StepKind {
     /// Steps that hold back every later step until recorded.

@@ -25,7 +25,7 @@ pub use checklists::{RunRow, StepRow};
 pub use dates::{format_ms, parse_ms};
 pub use db::OpenOutcome;
 pub use error::{CacheError, Result};
-pub use kinds::{AuditStatus, RunStatus, StepKind, StepState, TemplateBase};
+pub use kinds::{AuditStatus, GroupKind, RecordKind, RunStatus, StepKind, StepState, TemplateBase};
 pub use live::PersonAccess;
 pub use read::*;
 pub use rows::*;

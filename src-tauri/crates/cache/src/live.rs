@@ -9,6 +9,7 @@ use crate::write::{
     RECORD_COLS, SYSTEM_COLS, USER_COLS,
 };
 use crate::Cache;
+use crate::RecordKind;
 use rusqlite::{params, OptionalExtension};
 
 /// What JumpCloud holds for one person, as read just now; `None` for a part not read.
@@ -37,7 +38,15 @@ impl Cache {
         ]
         .map(|s| s.as_str())
         .join(" ");
-        self.apply_record("users", USER_COLS, user_values(row), "user", &row.id, &row.json, &text)
+        self.apply_record(
+            "users",
+            USER_COLS,
+            user_values(row),
+            RecordKind::User,
+            &row.id,
+            &row.json,
+            &text,
+        )
     }
 
     /// Removes a deleted user and every edge that pointed at them.
@@ -64,7 +73,7 @@ impl Cache {
             "groups",
             GROUP_COLS,
             group_values(row),
-            "group",
+            RecordKind::Group,
             &row.id,
             &row.json,
             &text,
@@ -102,7 +111,7 @@ impl Cache {
             "systems",
             SYSTEM_COLS,
             system_values(row),
-            "system",
+            RecordKind::System,
             &row.id,
             &row.json,
             &text,
@@ -112,7 +121,15 @@ impl Cache {
     /// Inserts or replaces an SSO application.
     pub fn apply_app(&mut self, row: &AppRow) -> Result<()> {
         let text = format!("{} {}", row.label, row.name);
-        self.apply_record("apps", APP_COLS, app_values(row), "app", &row.id, &row.json, &text)
+        self.apply_record(
+            "apps",
+            APP_COLS,
+            app_values(row),
+            RecordKind::App,
+            &row.id,
+            &row.json,
+            &text,
+        )
     }
 
     /// Replaces what the mirror says one person holds with what JumpCloud answered just now
@@ -171,7 +188,7 @@ impl Cache {
         table: &str,
         cols: &str,
         values: Vec<rusqlite::types::Value>,
-        kind: &'static str,
+        kind: RecordKind,
         id: &str,
         json: &str,
         search_text: &str,

@@ -65,12 +65,11 @@ pub struct SystemRow {
     pub json: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GroupRow {
     pub id: String,
-    /// `user` or `system`
-    pub kind: String,
+    pub kind: crate::GroupKind,
     pub name: String,
     pub description: String,
     pub email: String,

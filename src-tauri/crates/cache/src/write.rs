@@ -20,7 +20,7 @@ pub enum SyncEnd {
 
 /// The whole record of a user, device, group or app (the `records` table).
 pub struct RecordRow {
-    pub kind: &'static str,
+    pub kind: crate::RecordKind,
     pub id: String,
     pub json: String,
 }
@@ -161,7 +161,7 @@ pub(crate) const GROUP_COLS: &str = "id,kind,name,description,email";
 pub(crate) fn group_values(r: &GroupRow) -> Vec<rusqlite::types::Value> {
     vec![
         v(r.id.clone()),
-        v(r.kind.clone()),
+        v(r.kind.as_str().to_string()),
         v(r.name.clone()),
         v(r.description.clone()),
         v(r.email.clone()),
@@ -172,7 +172,7 @@ pub(crate) const RECORD_COLS: &str = "kind,id,hash,json";
 
 pub(crate) fn record_values(r: &RecordRow) -> Vec<rusqlite::types::Value> {
     vec![
-        v(r.kind.to_string()),
+        v(r.kind.as_str().to_string()),
         v(r.id.clone()),
         v(hash(&r.json)),
         v(r.json.clone()),
@@ -197,7 +197,7 @@ impl SyncWriter<'_> {
             &rows
                 .iter()
                 .map(|r| RecordRow {
-                    kind: "user",
+                    kind: crate::RecordKind::User,
                     id: r.id.clone(),
                     json: r.json.clone(),
                 })
@@ -211,7 +211,7 @@ impl SyncWriter<'_> {
             &rows
                 .iter()
                 .map(|r| RecordRow {
-                    kind: "system",
+                    kind: crate::RecordKind::System,
                     id: r.id.clone(),
                     json: r.json.clone(),
                 })
@@ -225,7 +225,7 @@ impl SyncWriter<'_> {
             &rows
                 .iter()
                 .map(|r| RecordRow {
-                    kind: "group",
+                    kind: crate::RecordKind::Group,
                     id: r.id.clone(),
                     json: r.json.clone(),
                 })
@@ -239,7 +239,7 @@ impl SyncWriter<'_> {
             &rows
                 .iter()
                 .map(|r| RecordRow {
-                    kind: "app",
+                    kind: crate::RecordKind::App,
                     id: r.id.clone(),
                     json: r.json.clone(),
                 })

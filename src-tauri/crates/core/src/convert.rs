@@ -76,11 +76,19 @@ pub fn system_row(raw: &Value) -> Option<SystemRow> {
     })
 }
 
-pub fn group_row(raw: &Value, kind: &str) -> Option<GroupRow> {
+/// The API client's name for a kind of group.
+pub fn api_group_kind(kind: GroupKind) -> jumpcloud::GroupKind {
+    match kind {
+        GroupKind::User => jumpcloud::GroupKind::User,
+        GroupKind::System => jumpcloud::GroupKind::System,
+    }
+}
+
+pub fn group_row(raw: &Value, kind: GroupKind) -> Option<GroupRow> {
     let g: models::Group = serde_json::from_value(raw.clone()).ok()?;
     Some(GroupRow {
         id: g.id,
-        kind: kind.into(),
+        kind,
         name: g.name,
         description: s(&g.description),
         email: s(&g.email),

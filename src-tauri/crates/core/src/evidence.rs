@@ -289,6 +289,33 @@ fn capture_rows(capture: &str) -> Vec<Vec<String>> {
 }
 
 /// The report as CSV (formula-safe cells).
+/// The files an evidence report is saved as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ReportFormat {
+    Pdf,
+    Csv,
+}
+
+impl ReportFormat {
+    /// The format's name for a dialog title, and its file extension.
+    pub fn name_and_extension(self) -> (&'static str, &'static str) {
+        match self {
+            ReportFormat::Pdf => ("PDF", "pdf"),
+            ReportFormat::Csv => ("CSV", "csv"),
+        }
+    }
+
+    /// The report written in this format.
+    pub fn write(self, e: &Evidence) -> Vec<u8> {
+        match self {
+            ReportFormat::Pdf => pdf(e),
+            ReportFormat::Csv => csv(e).into_bytes(),
+        }
+    }
+}
+
 pub fn csv(e: &Evidence) -> String {
     let mut out = String::new();
     let mut line = |cells: &[&str]| {

@@ -171,7 +171,7 @@ async fn group_name(client: &Client, cache: &Mutex<Cache>, id: &str) -> String {
         .call(Method::GET, &format!("/api/v2/usergroups/{id}"), None)
         .await
     {
-        Ok((_, raw)) => match convert::group_row(&raw, "user") {
+        Ok((_, raw)) => match convert::group_row(&raw, rollcall_cache::GroupKind::User) {
             Some(row) => {
                 let name = row.name.clone();
                 if let Err(e) = lock(cache).apply_group(&row) {

@@ -334,8 +334,14 @@ async fn run_phases(run: &Run<'_>, w: &mut SyncWriter<'_>, opts: &SyncOptions) -
     (run.progress)(SyncProgress::Phase { phase: Phase::Groups });
     let ug: Vec<Value> = c.collect_all(c.user_groups().list_spec()).await?;
     let sg: Vec<Value> = c.collect_all(c.system_groups().list_spec()).await?;
-    let mut ug_rows: Vec<_> = ug.iter().filter_map(|g| convert::group_row(g, "user")).collect();
-    let mut sg_rows: Vec<_> = sg.iter().filter_map(|g| convert::group_row(g, "system")).collect();
+    let mut ug_rows: Vec<_> = ug
+        .iter()
+        .filter_map(|g| convert::group_row(g, rollcall_cache::GroupKind::User))
+        .collect();
+    let mut sg_rows: Vec<_> = sg
+        .iter()
+        .filter_map(|g| convert::group_row(g, rollcall_cache::GroupKind::System))
+        .collect();
     if !opts.user_groups.is_empty() || !opts.system_groups.is_empty() {
         ug_rows.retain(|g| opts.user_groups.contains(&g.id));
         sg_rows.retain(|g| opts.system_groups.contains(&g.id));

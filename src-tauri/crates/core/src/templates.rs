@@ -357,17 +357,18 @@ pub fn import(cache: &Cache, text: &str) -> Result<(Template, Vec<String>), Temp
         ));
     }
     let mut t: Template = serde_path_to_json(v.get("template").cloned().unwrap_or_default())?;
-    let groups = cache.groups("", None)?;
+    let groups = cache.groups(None, None)?;
     let mut unmatched = vec![];
     t.defaults.groups = t
         .defaults
         .groups
         .into_iter()
         .filter_map(|g| {
-            let found = groups
-                .iter()
-                .find(|x| x.group.id == g.id)
-                .or_else(|| groups.iter().find(|x| x.group.kind == "user" && x.group.name == g.name));
+            let found = groups.iter().find(|x| x.group.id == g.id).or_else(|| {
+                groups
+                    .iter()
+                    .find(|x| x.group.kind == rollcall_cache::GroupKind::User && x.group.name == g.name)
+            });
             match found {
                 Some(x) => Some(GroupRef {
                     id: x.group.id.clone(),

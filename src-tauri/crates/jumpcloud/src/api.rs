@@ -18,6 +18,10 @@ impl Client {
     pub fn users(&self) -> Users<'_> {
         Users(self)
     }
+    /// The groups of one kind.
+    pub fn groups(&self, kind: GroupKind) -> Groups<'_> {
+        Groups { c: self, kind }
+    }
     pub fn user_groups(&self) -> Groups<'_> {
         Groups {
             c: self,

@@ -23,6 +23,7 @@ pub mod models;
 pub mod paging;
 pub mod secret;
 
+pub use api::GroupKind;
 pub use client::{Api, Call, Client, Repeat};
 pub use config::{ClientConfig, Endpoints, Region};
 pub use error::{Error, KeyRefusal, Result};

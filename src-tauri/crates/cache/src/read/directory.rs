@@ -5,7 +5,7 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SearchHit {
-    pub kind: String,
+    pub kind: crate::RecordKind,
     pub id: String,
     pub label: String,
     pub detail: String,
@@ -30,11 +30,11 @@ pub struct AppSummary {
 }
 
 impl Cache {
-    pub fn groups(&self, kind: &str, search: Option<&str>) -> Result<Vec<GroupSummary>> {
+    /// Groups of one kind (`None`: both), optionally matching a search.
+    pub fn groups(&self, kind: Option<crate::GroupKind>, search: Option<&str>) -> Result<Vec<GroupSummary>> {
         let mut w = Where::default();
-        // `user`, `system`, or empty for both.
-        if !kind.is_empty() {
-            w.push("g.kind = ?", [text(kind)]);
+        if let Some(kind) = kind {
+            w.push("g.kind = ?", [text(kind.as_str())]);
         }
         if let Some(m) = search.and_then(crate::search::match_expr) {
             w.push(

@@ -103,7 +103,7 @@ fn a_file_from_the_previous_version_is_upgraded_in_place() {
                 org_id: "o".into(),
                 operator: "me".into(),
                 action: "user.suspend".into(),
-                target_kind: "user".into(),
+                target_kind: rollcall_cache::RecordKind::User,
                 target_id: "u1".into(),
                 target_label: "Ada".into(),
                 params: "{}".into(),

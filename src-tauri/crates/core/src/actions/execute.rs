@@ -8,7 +8,7 @@ use crate::convert;
 use crate::sync::now_rfc3339;
 use jumpcloud::{Client, Error, Method};
 use rollcall_cache::lock;
-use rollcall_cache::{AuditIntent, AuditStatus, Cache};
+use rollcall_cache::{AuditIntent, AuditStatus, Cache, GroupKind};
 use serde_json::{json, Value};
 use std::sync::Mutex;
 
@@ -33,7 +33,8 @@ async fn refresh_user(client: &Client, cache: &Mutex<Cache>, id: &str) -> Result
 }
 
 /// One request for a plan (bulk membership: one per member).
-async fn send(client: &Client, plan: &ActionPlan, member: Option<&str>) -> Result<Option<String>, Error> {
+/// `member`: the member a membership change adds or removes, with the group's kind.
+async fn send(client: &Client, plan: &ActionPlan, member: Option<(GroupKind, &str)>) -> Result<Option<String>, Error> {
     use ActionRequest as R;
     let users = client.users();
     match &plan.request {
@@ -73,20 +74,14 @@ async fn send(client: &Client, plan: &ActionPlan, member: Option<&str>) -> Resul
             name,
             description,
         } => {
-            let groups = if group_kind == "system" {
-                client.system_groups()
-            } else {
-                client.user_groups()
-            };
+            let groups = client.groups(convert::api_group_kind(*group_kind));
             return Ok(Some(groups.create(name.trim(), description.trim()).await?.id));
         }
         R::GroupMembers { group_id, add, .. } => {
-            let member = member.unwrap_or_default();
-            let groups = if plan.group_kind == "system" {
-                client.system_groups()
-            } else {
-                client.user_groups()
+            let Some((kind, member)) = member else {
+                return Err(Error::Config(format!("{} names no member.", plan.action)));
             };
+            let groups = client.groups(convert::api_group_kind(kind));
             if *add {
                 groups.add_member(group_id, member).await?;
             } else {
@@ -157,17 +152,17 @@ async fn audited(
     actor: &Actor,
     member: Option<(&str, String)>,
 ) -> Result<Option<String>, ActionError> {
+    let group_kind = match member {
+        Some(_) => plan.member_group_kind()?,
+        None => GroupKind::User,
+    };
     let (target_kind, target_id, target_label) = match &member {
         Some((id, label)) => (
-            plan.group_kind.clone(),
+            group_kind.member(),
             id.to_string(),
             format!("{label} ↔ group {}", plan.target_label),
         ),
-        None => (
-            plan.target_kind.clone(),
-            plan.target_id.clone(),
-            plan.target_label.clone(),
-        ),
+        None => (plan.target_kind, plan.target_id.clone(), plan.target_label.clone()),
     };
     let intent = AuditIntent {
         org_id: actor.org_id.clone(),
@@ -180,7 +175,7 @@ async fn audited(
         run_id: actor.run_id.clone(),
     };
     let audit_id = lock(cache).audit_intent(&now_rfc3339(), &intent)?;
-    let result = send(client, plan, member.as_ref().map(|(id, _)| *id)).await;
+    let result = send(client, plan, member.as_ref().map(|(id, _)| (group_kind, *id))).await;
     let (status, http, message) = match &result {
         // The client reports success without the exact 2xx code (200, 201 or 204).
         Ok(_) => (
@@ -226,7 +221,7 @@ pub async fn execute(
         } => {
             let mut failed: Vec<String> = vec![];
             for m in member_ids {
-                let label = member_label(&lock(cache), &plan.group_kind, m);
+                let label = member_label(&lock(cache), plan.group_kind, m);
                 match audited(client, cache, plan, actor, Some((m, label.clone()))).await {
                     Ok(_) => lock(cache).apply_membership(group_id, m, *add)?,
                     Err(ActionError::Api(e)) => failed.push(format!("{label}: {e}")),
@@ -258,13 +253,12 @@ pub async fn execute(
         }
         R::GroupCreate { group_kind, .. } => {
             let id = audited(client, cache, plan, actor, None).await?.unwrap_or_default();
-            let path = if group_kind == "system" {
-                "systemgroups"
-            } else {
-                "usergroups"
+            let path = match group_kind {
+                GroupKind::System => "systemgroups",
+                GroupKind::User => "usergroups",
             };
             let (_, raw) = client.call(Method::GET, &format!("/api/v2/{path}/{id}"), None).await?;
-            if let Some(row) = convert::group_row(&raw, group_kind) {
+            if let Some(row) = convert::group_row(&raw, *group_kind) {
                 lock(cache).apply_group(&row)?;
             }
             Ok(done(format!("Created group {}.", plan.target_label), Some(id)))
@@ -335,11 +329,7 @@ pub async fn perform(
         return execute(client, cache, plan, actor).await;
     };
     let members = |what: &'static str| async move {
-        let groups = if plan.group_kind == "system" {
-            client.system_groups()
-        } else {
-            client.user_groups()
-        };
+        let groups = client.groups(convert::api_group_kind(plan.member_group_kind()?));
         groups
             .members(group_id)
             .await
@@ -395,7 +385,7 @@ pub async fn perform(
             let left: Vec<String> = member_ids
                 .iter()
                 .filter(|m| after.contains(*m))
-                .map(|m| member_label(&lock(cache), &plan.group_kind, m))
+                .map(|m| member_label(&lock(cache), plan.group_kind, m))
                 .collect();
             if left.is_empty() {
                 out.message.push_str(&format!(
@@ -423,8 +413,8 @@ pub async fn perform(
     Ok(out)
 }
 
-fn member_label(cache: &Cache, group_kind: &str, id: &str) -> String {
-    let found = if group_kind == "system" {
+fn member_label(cache: &Cache, group_kind: Option<GroupKind>, id: &str) -> String {
+    let found = if group_kind == Some(GroupKind::System) {
         cache.system_detail(id).ok().flatten().map(|d| d.system.hostname)
     } else {
         cache.user_detail(id).ok().flatten().map(|d| user_label(&d.user))

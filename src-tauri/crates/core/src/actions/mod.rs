@@ -17,7 +17,7 @@ pub use plan::plan;
 pub use rules::{device_route, options_for, ActionOption, Route};
 
 use jumpcloud::Error;
-use rollcall_cache::{CacheError, UserRow};
+use rollcall_cache::{CacheError, GroupKind, RecordKind, UserRow};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -91,9 +91,8 @@ pub enum ActionRequest {
     UserDelete {
         user_id: String,
     },
-    /// `group_kind`: `user` or `system`.
     GroupCreate {
-        group_kind: String,
+        group_kind: GroupKind,
         name: String,
         description: String,
     },
@@ -168,17 +167,25 @@ pub struct ActionPlan {
     pub request: ActionRequest,
     /// Stable name for the audit trail, e.g. `device.lock`.
     pub action: String,
-    pub target_kind: String,
+    pub target_kind: RecordKind,
     pub target_id: String,
     pub target_label: String,
     pub confirm: Option<Confirmation>,
     /// The 6-digit PIN for a macOS lock or erase, shown to the admin to record.
     pub pin: Option<String>,
     route: Option<Route>,
-    /// `user` or `system` for membership changes.
-    group_kind: String,
+    /// The group's kind, for membership changes.
+    group_kind: Option<GroupKind>,
     /// The Apple MDM device id, for MDM commands.
     mdm_device_id: String,
+}
+
+impl ActionPlan {
+    /// The kind of the group whose members this plan changes.
+    pub(crate) fn member_group_kind(&self) -> Result<GroupKind, ActionError> {
+        self.group_kind
+            .ok_or_else(|| ActionError::Invalid(format!("{} does not change a group's members.", self.action)))
+    }
 }
 
 /// Whether an action did all it was asked.

@@ -4,7 +4,7 @@
 use super::rules::{device_route, os_name, Route};
 use super::{must, user_label, ActionError, ActionPlan, ActionRequest, Confirmation, DeviceCommand};
 use crate::access::Access;
-use rollcall_cache::{Cache, UserRow};
+use rollcall_cache::{Cache, RecordKind, UserRow};
 
 /// A 6-digit PIN for a macOS lock or erase, from the OS's random source (uniform: draws past
 /// the last whole million are drawn again). None when the OS has no random source to give.
@@ -31,16 +31,16 @@ pub fn plan(cache: &Cache, access: &Access, request: ActionRequest) -> Result<Ac
     let user = |id: &str| -> Result<UserRow, ActionError> {
         must(cache.user_detail(id)?.map(|d| d.user), &format!("User {id}"))
     };
-    let simple = |action: &str, kind: &str, id: &str, label: String| ActionPlan {
+    let simple = |action: &str, kind: RecordKind, id: &str, label: String| ActionPlan {
         request: request.clone(),
         action: action.into(),
-        target_kind: kind.into(),
+        target_kind: kind,
         target_id: id.into(),
         target_label: label,
         confirm: None,
         pin: None,
         route: None,
-        group_kind: String::new(),
+        group_kind: None,
         mdm_device_id: String::new(),
     };
     let p = match &request {
@@ -53,7 +53,7 @@ pub fn plan(cache: &Cache, access: &Access, request: ActionRequest) -> Result<Ac
             }
             simple(
                 "user.create",
-                "user",
+                RecordKind::User,
                 "",
                 format!("{} <{}>", profile.username.trim(), profile.email.trim()),
             )
@@ -66,7 +66,7 @@ pub fn plan(cache: &Cache, access: &Access, request: ActionRequest) -> Result<Ac
                     profile.email
                 )));
             }
-            simple("user.update", "user", user_id, user_label(&user(user_id)?))
+            simple("user.update", RecordKind::User, user_id, user_label(&user(user_id)?))
         }
         R::UserSuspend { user_id } => {
             refuse(access.user_edit, "suspend users")?;
@@ -77,7 +77,7 @@ pub fn plan(cache: &Cache, access: &Access, request: ActionRequest) -> Result<Ac
                     user_label(&u)
                 )));
             }
-            simple("user.suspend", "user", user_id, user_label(&u))
+            simple("user.suspend", RecordKind::User, user_id, user_label(&u))
         }
         R::UserActivate { user_id } => {
             refuse(access.user_edit, "activate users")?;
@@ -88,7 +88,7 @@ pub fn plan(cache: &Cache, access: &Access, request: ActionRequest) -> Result<Ac
                     user_label(&u)
                 )));
             }
-            simple("user.activate", "user", user_id, user_label(&u))
+            simple("user.activate", RecordKind::User, user_id, user_label(&u))
         }
         R::UserUnlock { user_id } => {
             refuse(access.user_edit, "unlock users")?;
@@ -99,25 +99,35 @@ pub fn plan(cache: &Cache, access: &Access, request: ActionRequest) -> Result<Ac
                     user_label(&u)
                 )));
             }
-            simple("user.unlock", "user", user_id, user_label(&u))
+            simple("user.unlock", RecordKind::User, user_id, user_label(&u))
         }
         R::UserResetMfa { user_id } => {
             refuse(access.user_edit, "reset MFA")?;
-            simple("user.reset_mfa", "user", user_id, user_label(&user(user_id)?))
+            simple("user.reset_mfa", RecordKind::User, user_id, user_label(&user(user_id)?))
         }
         R::UserExpirePassword { user_id } => {
             refuse(access.user_edit, "expire passwords")?;
-            simple("user.expire_password", "user", user_id, user_label(&user(user_id)?))
+            simple(
+                "user.expire_password",
+                RecordKind::User,
+                user_id,
+                user_label(&user(user_id)?),
+            )
         }
         R::UserResendEmail { user_id } => {
             refuse(access.user_edit, "send activation or reset emails")?;
-            simple("user.resend_email", "user", user_id, user_label(&user(user_id)?))
+            simple(
+                "user.resend_email",
+                RecordKind::User,
+                user_id,
+                user_label(&user(user_id)?),
+            )
         }
         R::UserDelete { user_id } => {
             refuse(access.user_delete, "delete users")?;
             let d = must(cache.user_detail(user_id)?, &format!("User {user_id}"))?;
             let label = user_label(&d.user);
-            let mut p = simple("user.delete", "user", user_id, label.clone());
+            let mut p = simple("user.delete", RecordKind::User, user_id, label.clone());
             p.confirm = Some(Confirmation {
                 title: "Delete user".into(),
                 message: format!(
@@ -131,15 +141,12 @@ pub fn plan(cache: &Cache, access: &Access, request: ActionRequest) -> Result<Ac
             });
             p
         }
-        R::GroupCreate { group_kind, name, .. } => {
+        R::GroupCreate { name, .. } => {
             refuse(access.groups, "create groups")?;
             if name.trim().is_empty() {
                 return Err(ActionError::Invalid("A group needs a name.".into()));
             }
-            if group_kind != "user" && group_kind != "system" {
-                return Err(ActionError::Invalid(format!("Unknown group kind \"{group_kind}\".")));
-            }
-            simple("group.create", "group", "", name.trim().to_string())
+            simple("group.create", RecordKind::Group, "", name.trim().to_string())
         }
         R::GroupMembers {
             group_id,
@@ -151,7 +158,7 @@ pub fn plan(cache: &Cache, access: &Access, request: ActionRequest) -> Result<Ac
                 return Err(ActionError::Invalid("Select at least one member.".into()));
             }
             let g = must(
-                cache.groups("", None)?.into_iter().find(|g| &g.group.id == group_id),
+                cache.groups(None, None)?.into_iter().find(|g| &g.group.id == group_id),
                 &format!("Group {group_id}"),
             )?;
             let mut p = simple(
@@ -160,11 +167,11 @@ pub fn plan(cache: &Cache, access: &Access, request: ActionRequest) -> Result<Ac
                 } else {
                     "group.remove_members"
                 },
-                "group",
+                RecordKind::Group,
                 group_id,
                 g.group.name,
             );
-            p.group_kind = g.group.kind;
+            p.group_kind = Some(g.group.kind);
             p
         }
         R::AppAccess { app_id, user_id, grant } => {
@@ -181,7 +188,7 @@ pub fn plan(cache: &Cache, access: &Access, request: ActionRequest) -> Result<Ac
             };
             simple(
                 if *grant { "app.grant" } else { "app.revoke" },
-                "user",
+                RecordKind::User,
                 user_id,
                 format!("{} ↔ {name}", user_label(&u)),
             )
@@ -200,7 +207,7 @@ pub fn plan(cache: &Cache, access: &Access, request: ActionRequest) -> Result<Ac
                 } else {
                     "device.unbind_user"
                 },
-                "system",
+                RecordKind::System,
                 system_id,
                 format!("{} ↔ {}", d.system.hostname, user_label(&u)),
             )
@@ -273,7 +280,7 @@ pub fn plan(cache: &Cache, access: &Access, request: ActionRequest) -> Result<Ac
             ActionPlan {
                 request: request.clone(),
                 action: format!("device.{}", format!("{cmd:?}").to_lowercase()),
-                target_kind: "system".into(),
+                target_kind: RecordKind::System,
                 target_id: system_id.clone(),
                 target_label: format!("{} ({}, {})", s.hostname, os_name(s), owner),
                 confirm: Some(Confirmation {
@@ -283,7 +290,7 @@ pub fn plan(cache: &Cache, access: &Access, request: ActionRequest) -> Result<Ac
                 }),
                 pin,
                 route: Some(route),
-                group_kind: String::new(),
+                group_kind: None,
                 mdm_device_id: s.mdm_device_id.clone(),
             }
         }

@@ -3,7 +3,7 @@
 
 use super::{must, plan, ActionError, ActionRequest, DeviceCommand};
 use crate::access::Access;
-use rollcall_cache::{Cache, SystemRow};
+use rollcall_cache::{Cache, RecordKind, SystemRow};
 use serde::{Deserialize, Serialize};
 
 /// How a device command reaches the device.
@@ -74,35 +74,36 @@ pub struct ActionOption {
     pub confirm: bool,
 }
 
-/// The actions offered on a user (`target_kind` "user") or device ("system"), each enabled or
-/// disabled with its reason. `blocked` (offline, role not known yet) disables all of them.
+/// The actions offered on a user or a device, each enabled or disabled with its reason.
+/// `blocked` (offline, role not known yet) disables all of them.
 pub fn options_for(
     cache: &Cache,
     access: &Access,
     blocked: Option<&str>,
-    target_kind: &str,
+    target_kind: RecordKind,
     id: &str,
 ) -> Result<Vec<ActionOption>, ActionError> {
     use ActionRequest as R;
     let id = id.to_string();
-    let candidates: Vec<(R, &str)> = if target_kind == "system" {
-        let hostname = must(cache.system_detail(&id)?, &format!("Device {id}"))?
-            .system
-            .hostname;
-        vec![
-            (R::DeviceLock { system_id: id.clone() }, "Lock"),
-            (R::DeviceRestart { system_id: id.clone() }, "Restart"),
-            (R::DeviceShutdown { system_id: id.clone() }, "Shut down"),
-            (
-                R::DeviceWipe {
-                    system_id: id.clone(),
-                    typed_hostname: hostname,
-                },
-                "Wipe…",
-            ),
-        ]
-    } else {
-        vec![
+    let candidates: Vec<(R, &str)> = match target_kind {
+        RecordKind::System => {
+            let hostname = must(cache.system_detail(&id)?, &format!("Device {id}"))?
+                .system
+                .hostname;
+            vec![
+                (R::DeviceLock { system_id: id.clone() }, "Lock"),
+                (R::DeviceRestart { system_id: id.clone() }, "Restart"),
+                (R::DeviceShutdown { system_id: id.clone() }, "Shut down"),
+                (
+                    R::DeviceWipe {
+                        system_id: id.clone(),
+                        typed_hostname: hostname,
+                    },
+                    "Wipe…",
+                ),
+            ]
+        }
+        RecordKind::User => vec![
             (R::UserSuspend { user_id: id.clone() }, "Suspend"),
             (R::UserActivate { user_id: id.clone() }, "Activate"),
             (R::UserUnlock { user_id: id.clone() }, "Unlock"),
@@ -110,7 +111,12 @@ pub fn options_for(
             (R::UserExpirePassword { user_id: id.clone() }, "Expire password"),
             (R::UserResendEmail { user_id: id.clone() }, "Send reset email"),
             (R::UserDelete { user_id: id.clone() }, "Delete…"),
-        ]
+        ],
+        other => {
+            return Err(ActionError::Invalid(format!(
+                "Rollcall offers actions on people and devices, not on a {other}."
+            )))
+        }
     };
     let mut out = vec![];
     for (request, label) in candidates {

@@ -68,7 +68,7 @@ pub fn start_run(
         (Some(d), id, label, name, email)
     };
     let groups_named = |ids: &[String]| -> Result<Vec<(String, String)>> {
-        let all = cache.groups("", None)?;
+        let all = cache.groups(None, None)?;
         ids.iter()
             .map(|id| {
                 all.iter()

@@ -236,10 +236,10 @@ async fn bulk_membership_changes_one_request_and_one_audit_row_per_member() {
     let (group, users) = {
         let c = cache.lock().unwrap();
         let g = c
-            .groups("", None)
+            .groups(None, None)
             .unwrap()
             .into_iter()
-            .find(|g| g.group.kind == "user")
+            .find(|g| g.group.kind == rollcall_cache::GroupKind::User)
             .expect("a user group");
         let (members, _) = c.group_members(&g.group.id).unwrap();
         let outside: Vec<String> = c

@@ -428,10 +428,10 @@ async fn onboarding_creates_the_person_then_groups_activation_and_device_from_an
     let (groups, device) = {
         let c = cache.lock().unwrap();
         let groups: Vec<GroupRef> = c
-            .groups("", None)
+            .groups(None, None)
             .unwrap()
             .into_iter()
-            .filter(|g| g.group.kind == "user")
+            .filter(|g| g.group.kind == rollcall_cache::GroupKind::User)
             .take(2)
             .map(|g| GroupRef {
                 id: g.group.id,
@@ -560,10 +560,10 @@ async fn an_access_request_needs_approval_and_expired_grants_are_removed_in_one_
             .map(|g| g.id.clone())
             .collect();
         let g = c
-            .groups("", None)
+            .groups(None, None)
             .unwrap()
             .into_iter()
-            .find(|g| g.group.kind == "user" && !mine.contains(&g.group.id))
+            .find(|g| g.group.kind == rollcall_cache::GroupKind::User && !mine.contains(&g.group.id))
             .unwrap();
         (d.id, g.group.id)
     };
@@ -633,10 +633,10 @@ async fn templates_are_checked_exported_and_imported_with_groups_matched_by_name
     env.sync().await.unwrap();
     let cache = env.cache();
     let g = cache
-        .groups("", None)
+        .groups(None, None)
         .unwrap()
         .into_iter()
-        .find(|g| g.group.kind == "user")
+        .find(|g| g.group.kind == rollcall_cache::GroupKind::User)
         .unwrap()
         .group;
 

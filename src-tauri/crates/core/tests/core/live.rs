@@ -363,10 +363,10 @@ async fn bulk_removal_from_a_selection_reads_first_and_verifies() {
     let client = env.client();
     let (group, members) = {
         let c = cache.lock().unwrap();
-        c.groups("", None)
+        c.groups(None, None)
             .unwrap()
             .into_iter()
-            .filter(|g| g.group.kind == "user")
+            .filter(|g| g.group.kind == rollcall_cache::GroupKind::User)
             .find_map(|g| {
                 let (users, _) = c.group_members(&g.group.id).unwrap();
                 let m: Vec<String> = users.into_iter().map(|u| u.id).collect();
@@ -426,11 +426,11 @@ async fn a_grant_removed_outside_rollcall_is_not_removed_twice_and_one_that_stic
     let users = active_users(&cache.lock().unwrap(), 2);
     let group = {
         let c = cache.lock().unwrap();
-        c.groups("", None)
+        c.groups(None, None)
             .unwrap()
             .into_iter()
             .find(|g| {
-                g.group.kind == "user"
+                g.group.kind == rollcall_cache::GroupKind::User
                     && users.iter().all(|u| {
                         !c.user_detail(&u.id)
                             .unwrap()

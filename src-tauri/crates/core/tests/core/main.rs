@@ -4,4 +4,5 @@ mod actions;
 mod checklists;
 mod common;
 mod live;
+mod session;
 mod sync;

@@ -439,7 +439,7 @@ async fn queries_filter_facet_search_and_enrich() {
             .search(&owner_email, 50)
             .unwrap()
             .iter()
-            .any(|h| h.kind == "system" && h.id == sys.id),
+            .any(|h| h.kind == rollcall_cache::RecordKind::System && h.id == sys.id),
         "devices are found by owner email"
     );
     assert_eq!(cache.system_detail(&sys.hostname).unwrap().unwrap().system.id, sys.id);
@@ -451,7 +451,10 @@ async fn queries_filter_facet_search_and_enrich() {
         .unwrap();
     assert_eq!(sf.len(), 5);
     assert!(
-        !cache.groups("user", None).unwrap().is_empty()
+        !cache
+            .groups(Some(rollcall_cache::GroupKind::User), None)
+            .unwrap()
+            .is_empty()
             && cache.apps().unwrap().len() == 12
             && !cache.admins().unwrap().is_empty()
     );

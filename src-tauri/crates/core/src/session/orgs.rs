@@ -2,11 +2,11 @@
 //! secret: each org's API key is in the OS credential store under the org's id.
 
 use serde::{Deserialize, Serialize};
-use specta::Type;
 use std::path::{Path, PathBuf};
 
 /// JumpCloud region of an organisation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum RegionName {
     #[default]
     US,
@@ -34,7 +34,8 @@ impl RegionName {
 }
 
 /// One connected organisation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct OrgEntry {
     pub id: String,
     pub name: String,
@@ -54,6 +55,32 @@ impl OrgEntry {
             None => jumpcloud::Endpoints::region(self.region.region()),
         }
     }
+}
+
+/// A record's page in the Admin Portal ("Open in JumpCloud").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum PortalPage {
+    User,
+    Device,
+    UserGroup,
+    DeviceGroup,
+}
+
+/// The Admin Portal address of a record (`ENDPOINTS.md` §8): only the region's console host,
+/// only a JumpCloud object ID (24 hexadecimal characters), so nothing else can be opened.
+pub fn portal_url(region: RegionName, page: PortalPage, id: &str) -> Result<String, String> {
+    if id.len() != 24 || !id.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(format!("\"{id}\" is not a JumpCloud object ID."));
+    }
+    let path = match page {
+        PortalPage::User => format!("users/{id}/details"),
+        PortalPage::Device => format!("devices/{id}/details"),
+        PortalPage::UserGroup => format!("groups/user/{id}/details"),
+        PortalPage::DeviceGroup => format!("groups/device/{id}/details"),
+    };
+    Ok(format!("https://{}/#/{path}", region.console_host()))
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -143,6 +170,25 @@ mod tests {
             send_org_id: false,
             demo: false,
         }
+    }
+
+    #[test]
+    fn portal_links_go_only_to_the_console_host_and_an_object_id() {
+        let id = "5f1b2c3d4e5f60718293a4b5";
+        assert_eq!(
+            portal_url(RegionName::EU, PortalPage::User, id).unwrap(),
+            format!("https://console.eu.jumpcloud.com/#/users/{id}/details")
+        );
+        assert_eq!(
+            portal_url(RegionName::US, PortalPage::Device, id).unwrap(),
+            format!("https://console.jumpcloud.com/#/devices/{id}/details")
+        );
+        assert_eq!(
+            portal_url(RegionName::IN, PortalPage::DeviceGroup, id).unwrap(),
+            format!("https://console.in.jumpcloud.com/#/groups/device/{id}/details")
+        );
+        assert!(portal_url(RegionName::US, PortalPage::User, "../../x").is_err());
+        assert!(portal_url(RegionName::US, PortalPage::User, "5f1b2c3d4e5f60718293a4bz").is_err());
     }
 
     #[test]

@@ -1,0 +1,16 @@
+//! An organisation's session without a window: the list of connected orgs (`orgs`), the open
+//! org with its client, file and the admin's role (`open`), what is known of JumpCloud's side —
+//! reachability, the write guard, the key's standing, the one running sync (`link`) — and the
+//! built-in demo organisation (`demo`, jcsim in-process). The desktop shell holds one
+//! `OrgSession`, gives it a `KeyStore` (the OS credential store) and a `SessionEvents` (the
+//! window's events); tests give it an in-memory store.
+
+#[cfg(feature = "demo")]
+mod demo;
+mod link;
+mod open;
+pub mod orgs;
+
+pub use link::*;
+pub use open::*;
+pub use orgs::{portal_url, OrgEntry, PortalPage, RegionName, Registry};

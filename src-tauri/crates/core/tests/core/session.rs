@@ -1,0 +1,191 @@
+//! The org session without a window: opening an org with a tested key, syncing it, entering a
+//! new key, recovering a damaged file, removing the org — with an in-memory key store.
+
+use crate::common::{self, Env};
+use jumpcloud::ApiKey;
+use rollcall_cache::{lock, Cache};
+use rollcall_core::connect::check;
+use rollcall_core::session::{
+    Connectivity, DataKind, KeyStore, OrgEntry, OrgSession, RegionName, SessionError, SessionEvents,
+};
+use rollcall_core::SyncProgress;
+use std::collections::HashMap;
+use std::io::{Seek, SeekFrom, Write};
+use std::sync::{Arc, Mutex};
+
+/// Keys in memory, shared with the test so it can look inside.
+#[derive(Clone, Default)]
+struct Keys(Arc<Mutex<HashMap<String, String>>>);
+
+impl KeyStore for Keys {
+    fn read(&self, org_id: &str) -> Result<ApiKey, String> {
+        lock(&self.0)
+            .get(org_id)
+            .map(|k| ApiKey::new(k.clone()))
+            .ok_or_else(|| "The API key of this organisation is not in the store.".to_string())
+    }
+    fn store(&self, org_id: &str, key: &str) -> Result<(), String> {
+        lock(&self.0).insert(org_id.into(), key.into());
+        Ok(())
+    }
+    fn delete(&self, org_id: &str) -> Result<(), String> {
+        lock(&self.0).remove(org_id);
+        Ok(())
+    }
+}
+
+/// Counts what the session announced.
+#[derive(Default)]
+struct Heard {
+    status: Mutex<u32>,
+    changed: Mutex<Vec<DataKind>>,
+}
+
+impl SessionEvents for Heard {
+    fn status_changed(&self) {
+        *lock(&self.status) += 1;
+    }
+    fn cache_changed(&self, kinds: &[DataKind]) {
+        lock(&self.changed).extend_from_slice(kinds);
+    }
+    fn progress(&self, _: SyncProgress) {}
+}
+
+fn session(env: &Env, keys: &Keys) -> OrgSession {
+    let dir = env.dir.path();
+    OrgSession::new(&dir.join("config"), dir.join("data"), Box::new(keys.clone()))
+}
+
+fn entry(env: &Env, id: &str) -> OrgEntry {
+    OrgEntry {
+        id: id.into(),
+        name: "Acme".into(),
+        region: RegionName::US,
+        base_url: Some(env.sim.base_url.clone()),
+        send_org_id: false,
+        demo: false,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_org_opened_with_a_tested_key_syncs_and_takes_a_new_key_of_the_same_org_only() {
+    let env = common::start(30).await;
+    std::fs::create_dir_all(env.dir.path().join("config")).unwrap();
+    let keys = Keys::default();
+    let s = session(&env, &keys);
+    assert!(matches!(s.active(), Err(SessionError::NoOrg)));
+
+    let found = check(&env.client(), None).await.unwrap();
+    let org_id = found.org.id.clone();
+    let org = s.open_with_key(entry(&env, &org_id), &env.key(), found.access).unwrap();
+    assert_eq!(
+        lock(&keys.0).get(&org_id),
+        Some(&env.key()),
+        "the key went to the store"
+    );
+    assert_eq!(s.connectivity(), Connectivity::Online);
+    assert!(org.access().is_some(), "what the test learned of the role is kept");
+    assert!(s.status().sync_due, "never synced: a sync is due");
+
+    let heard = Heard::default();
+    let report = s.sync(&heard).await.unwrap();
+    assert!(report.counts.get("users").copied().unwrap_or(0) >= 30, "{report:?}");
+    assert!(!s.status().sync_due);
+    assert!(lock(&heard.changed).contains(&DataKind::All));
+    assert!(*lock(&heard.status) > 0);
+    let (_, _, actor) = s.for_writes(None).unwrap();
+    assert_eq!(actor.org_id, org_id);
+
+    // A key JumpCloud refuses changes nothing.
+    let refused = s.check_new_key(&org_id, "not-a-key").await.unwrap_err();
+    assert!(matches!(refused, SessionError::Connect(_)), "{refused:?}");
+    assert!(matches!(
+        s.check_new_key(&org_id, "  ").await,
+        Err(SessionError::Invalid(_))
+    ));
+    assert!(matches!(
+        s.check_new_key("5f00000000000000000000ff", &env.key()).await,
+        Err(SessionError::UnknownOrg)
+    ));
+    // A key of the same org (another administrator's) replaces the stored one; the mirror stays.
+    let other = env.key_of(jcsim::model::Role::Manager);
+    let (e, access) = s.check_new_key(&org_id, &other).await.unwrap();
+    let org = s.open_with_key(e, &other, access).unwrap();
+    assert_eq!(lock(&keys.0).get(&org_id), Some(&other));
+    assert!(org.cache().snapshot().unwrap().sync_id.is_some(), "the mirror was kept");
+
+    // Removing the org forgets its key, its file and its entry.
+    s.remove(&org_id).unwrap();
+    assert!(lock(&keys.0).is_empty());
+    assert!(!org.cache_path.exists());
+    assert!(s.status().orgs.is_empty() && s.status().org.is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_org_whose_key_is_missing_opens_for_browsing_and_sends_nothing() {
+    let env = common::start(5).await;
+    std::fs::create_dir_all(env.dir.path().join("config")).unwrap();
+    let s = session(&env, &Keys::default());
+    let org = s.activate(entry(&env, "5f00000000000000000000aa")).unwrap();
+    assert!(org.key_problem.is_some());
+    let status = s.status();
+    assert!(status.key_refused, "the org offers Enter a new key");
+    assert!(status.note.unwrap_or_default().contains("nothing is sent"));
+    assert!(matches!(s.for_writes(None), Err(SessionError::Blocked(_))));
+    assert!(matches!(
+        s.sync(&Heard::default()).await,
+        Err(rollcall_core::session::SyncStartError::Session(SessionError::Key(_)))
+    ));
+}
+
+#[test]
+fn a_damaged_file_found_after_opening_is_moved_aside_and_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("config")).unwrap();
+    let s = OrgSession::new(
+        &dir.path().join("config"),
+        dir.path().join("data"),
+        Box::new(Keys::default()),
+    );
+    let entry = OrgEntry {
+        id: "5f00000000000000000000aa".into(),
+        name: "Acme".into(),
+        region: RegionName::US,
+        base_url: Some("http://127.0.0.1:9".into()),
+        send_org_id: false,
+        demo: false,
+    };
+    // A file with enough pages that damage in the middle leaves the header readable.
+    let file = rollcall_cache::org_file(&dir.path().join("data"), &entry.id);
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    {
+        let (c, _) = Cache::open(&file).unwrap();
+        c.connection()
+            .execute_batch("CREATE TABLE filler(x); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 20000) INSERT INTO filler SELECT hex(randomblob(64)) FROM n;")
+            .unwrap();
+    }
+    let len = std::fs::metadata(&file).unwrap().len();
+    let mut f = std::fs::OpenOptions::new().write(true).open(&file).unwrap();
+    f.seek(SeekFrom::Start(len / 2)).unwrap();
+    f.write_all(&[0xA5; 8192]).unwrap();
+    drop(f);
+
+    let org = s.activate(entry).expect("a damaged file still opens for browsing");
+    let note = s.check_file(&org).expect("the damage is found");
+    assert!(note.contains("moved to") && note.contains("Sync now"), "{note}");
+    assert!(
+        rollcall_cache::db::quick_check_file(&file).is_ok(),
+        "a fresh file took its place"
+    );
+    let moved = std::fs::read_dir(file.parent().unwrap())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .any(|e| e.file_name().to_string_lossy().contains(".corrupt-"));
+    assert!(moved, "the damaged file was kept aside");
+    let shown = s.status().note.unwrap_or_default();
+    assert!(
+        shown.starts_with(&note),
+        "the damage is the first thing the banner says: {shown}"
+    );
+    assert!(s.check_file(&s.active().unwrap()).is_none(), "the fresh file is sound");
+}

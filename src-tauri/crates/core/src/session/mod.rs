@@ -7,6 +7,7 @@
 
 #[cfg(feature = "demo")]
 mod demo;
+mod files;
 mod link;
 mod open;
 pub mod orgs;

@@ -1,6 +1,7 @@
 //! The sync engine and the cache against jcsim.
 
 mod actions;
+mod checklist_kinds;
 mod checklists;
 mod common;
 mod live;

@@ -2,5 +2,7 @@
 
 mod common;
 mod contract;
+mod devices;
 mod faults;
 mod routes;
+mod seeding;

@@ -1,0 +1,258 @@
+//! The sync engine: a full mirror of an org into its cache file.
+//!
+//! Strategy — the fewest requests that still give complete data:
+//! - users, devices, apps: v1 listings, 100 per page, pages fetched concurrently;
+//! - user and device groups: v2 listings; memberships from the cheaper side of the association:
+//!   one `members` listing per group (≥ 1 request per group) when there are fewer groups than
+//!   members, else one `memberof` per member;
+//! - user↔device bindings: the cheaper of one `/systems/{id}/associations?targets=user` per
+//!   device or one `/users/{id}/associations?targets=system` per user (direct bindings only:
+//!   the `/systems/{id}/users` traversal would also page through every group path);
+//! - hardware and disk encryption: System Insights' bulk tables, 10,000 rows per request
+//!   (`system_info`, `disk_encryption`, `bitlocker_info`) instead of one call per device;
+//! - app access: one `users` and one `usergroups` listing per app;
+//! - admins and roles: one listing each; recent logins: Directory Insights, 10,000 per page.
+//!
+//! Progressive: users land first, then devices (browsable at once on a first import), then the
+//! associations. Atomic: rows go to staging and are swapped in only when the sync completes.
+//! Cancellable between batches through `CancelToken`; progress is a typed `SyncProgress`.
+
+mod phases;
+
+use crate::convert;
+use futures_util::stream::{self, StreamExt};
+use jumpcloud::Client;
+use rollcall_cache::{AdminRow, AppUser, Binding, Cache, Edge, RoleRow, SyncEnd, SyncWriter};
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Rows written per transaction.
+const BATCH: usize = 1000;
+
+/// Requests in flight for a sync's client. Most of a large sync is one small graph request per
+/// device, so a sync runs wider than interactive use (8); the adaptive limiter still halves
+/// the window at the first 429 and paces requests after it.
+pub const SYNC_IN_FLIGHT: usize = 16;
+
+/// Stops a running sync at the next batch boundary.
+#[derive(Debug, Clone, Default)]
+pub struct CancelToken(Arc<AtomicBool>);
+
+impl CancelToken {
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// What to sync.
+#[derive(Debug, Clone, Default)]
+pub struct SyncOptions {
+    /// Only these user groups and their members (all when empty).
+    pub user_groups: Vec<String>,
+    /// Only these device groups and their members (all when empty).
+    pub system_groups: Vec<String>,
+    /// Days of Directory Insights login events to keep (default 30).
+    pub event_days: u32,
+    /// The MSP provider id, to list administrators (skipped when unknown).
+    pub provider_id: Option<String>,
+    /// "Now", RFC 3339 (for the event window; defaults to the clock).
+    pub now: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Users,
+    Devices,
+    Groups,
+    Memberships,
+    Bindings,
+    Insights,
+    Apps,
+    Admins,
+    Events,
+    Saving,
+}
+
+/// Progress of a sync, reported through the callback.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum SyncProgress {
+    Started {
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        sync_id: i64,
+        first_import: bool,
+    },
+    Phase {
+        phase: Phase,
+    },
+    Items {
+        phase: Phase,
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        done: u64,
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        total: u64,
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        requests: u64,
+        rate_per_s: f64,
+        eta_secs: Option<f64>,
+    },
+    /// Users and devices are in the cache, listable and searchable (first import) — the rest
+    /// fills in.
+    Browsable {
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        users: u64,
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        devices: u64,
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        after_ms: u64,
+    },
+    Finished {
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        sync_id: i64,
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        requests: u64,
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        elapsed_ms: u64,
+    },
+}
+
+/// What a finished sync did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SyncReport {
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub sync_id: i64,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub requests: u64,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub elapsed_ms: u64,
+    /// When every user was in the cache (first import: listable from then on).
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub browsable_after_ms: u64,
+    #[cfg_attr(feature = "specta", specta(type = BTreeMap<String, u32>))]
+    pub counts: BTreeMap<String, u64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Api(#[from] jumpcloud::Error),
+    #[error(transparent)]
+    Cache(#[from] rollcall_cache::CacheError),
+    #[error("the sync was cancelled; the previous data is unchanged")]
+    Cancelled,
+}
+
+type Result<T> = std::result::Result<T, SyncError>;
+
+struct Run<'a> {
+    client: &'a Client,
+    progress: &'a (dyn Fn(SyncProgress) + Send + Sync),
+    cancel: &'a CancelToken,
+    started: Instant,
+    base_requests: u64,
+}
+
+impl Run<'_> {
+    fn requests(&self) -> u64 {
+        self.client.counters().sent - self.base_requests
+    }
+
+    fn check(&self) -> Result<()> {
+        if self.cancel.is_cancelled() {
+            Err(SyncError::Cancelled)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn items(&self, phase: Phase, done: u64, total: u64, phase_started: Instant) {
+        let secs = phase_started.elapsed().as_secs_f64().max(0.001);
+        let rate = done as f64 / secs;
+        let eta = (rate > 0.0 && total >= done).then(|| (total - done) as f64 / rate);
+        (self.progress)(SyncProgress::Items {
+            phase,
+            done,
+            total,
+            requests: self.requests(),
+            rate_per_s: rate,
+            eta_secs: eta,
+        });
+    }
+}
+
+/// Now, as Rollcall stores times (`YYYY-MM-DDTHH:MM:SS.mmmZ`).
+pub fn now_rfc3339() -> String {
+    rollcall_cache::dates::now_rfc3339()
+}
+
+/// Runs a full sync of the org behind `client` into the cache file at `cache_path`.
+pub async fn sync_org(
+    client: &Client,
+    cache_path: &Path,
+    opts: &SyncOptions,
+    progress: &(dyn Fn(SyncProgress) + Send + Sync),
+    cancel: &CancelToken,
+) -> Result<SyncReport> {
+    let (mut cache, _) = Cache::open(cache_path)?;
+    // The writer streams through the file once: a small page cache and no memory map keep
+    // the sync's memory low (readers keep the large cache for browsing).
+    cache.use_little_memory()?;
+    let run = Run {
+        client,
+        progress,
+        cancel,
+        started: Instant::now(),
+        base_requests: client.counters().sent,
+    };
+    let mut writer = cache.begin_sync(&now_rfc3339())?;
+    let sync_id = writer.sync_id;
+    progress(SyncProgress::Started {
+        sync_id,
+        first_import: writer.progressive,
+    });
+    match phases::run_phases(&run, &mut writer, opts).await {
+        Ok((counts, browsable_after_ms)) => {
+            progress(SyncProgress::Phase { phase: Phase::Saving });
+            let counts_json = serde_json::to_value(&counts).unwrap_or_default();
+            let requests = run.requests();
+            writer.finish(&now_rfc3339(), requests, &counts_json)?;
+            let elapsed_ms = run.started.elapsed().as_millis() as u64;
+            progress(SyncProgress::Finished {
+                sync_id,
+                requests,
+                elapsed_ms,
+            });
+            Ok(SyncReport {
+                sync_id,
+                requests,
+                elapsed_ms,
+                browsable_after_ms,
+                counts,
+            })
+        }
+        Err(e) => {
+            let end = if matches!(e, SyncError::Cancelled) {
+                SyncEnd::Cancelled
+            } else {
+                SyncEnd::Failed
+            };
+            let requests = run.requests();
+            if let Err(abandon) = writer.abandon(end, &now_rfc3339(), requests, &e.to_string()) {
+                tracing::error!(error = %abandon, "could not record the end of a failed sync");
+            }
+            Err(e)
+        }
+    }
+}

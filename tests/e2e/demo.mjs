@@ -16,6 +16,12 @@ import {
   demoBase,
   simRequests,
   pickTarget,
+  sim,
+  simApi,
+  adminKey,
+  Key,
+  focused,
+  tabTo,
 } from "./helpers.mjs";
 
 export const tests = [
@@ -226,6 +232,77 @@ export const tests = [
         assert(
           csv.slice(1).every((l) => l.includes("SUSPENDED")),
           "the CSV holds users outside the filter",
+        );
+      } finally {
+        await s.quit();
+      }
+    },
+  ],
+  [
+    "demo: by keyboard alone, Users → filter → a row (Space selects, Enter opens its panel) → an action",
+    async () => {
+      const s = await launch(["--demo"]);
+      try {
+        await s.waitForText($("connection-state"), "Online", 20_000);
+        const base = demoBase();
+        const key = adminKey(await sim(base, "/__sim/info"));
+        const page = await simApi(
+          base,
+          key,
+          "/api/systemusers?limit=100&skip=200",
+        );
+        const user = page.results.find(
+          (u) =>
+            u.state === "ACTIVATED" && !/[<>&"']/.test(u.email + u.lastname),
+        );
+        assert(user, "the demo has no plain active user on its third page");
+        await tabTo(
+          s,
+          (f) => f.testid === "nav-users",
+          "the Users navigation item",
+        );
+        await s.keys(Key.Enter);
+        await s.find($("view-users"));
+        await tabTo(s, (f) => f.testid === "users-filter", "the users filter");
+        await s.keys(user.email);
+        await s.find($(`row-${user._id}`), 10_000);
+        await sleep(300); // the filter settles (debounced) before the table is entered
+        const row = await tabTo(
+          s,
+          (f) => f.role === "row",
+          "a row of the users table",
+        );
+        assert(row.ring, "the focused row shows no focus ring");
+        assert(
+          row.testid === `row-${user._id}`,
+          `focus went to ${row.testid}, not the filtered user`,
+        );
+        await s.keys(Key.Space);
+        assert(
+          (await focused(s)).selected === "true",
+          "Space did not select the row",
+        );
+        await s.keys(Key.Space);
+        assert(
+          (await focused(s)).selected === "false",
+          "Space again did not clear the selection",
+        );
+        await s.keys(Key.Enter);
+        await s.waitForText($("panel-title"), user.lastname);
+        await shot(s, "keyboard-panel");
+        const path = `/systemusers/${user._id}/resetmfa`;
+        const before = (await simRequests(base, "POST", path)).length;
+        const action = await tabTo(
+          s,
+          (f) => f.testid === "action-resetmfa",
+          "Reset MFA",
+        );
+        assert(action.ring, "the focused action shows no focus ring");
+        await s.keys(Key.Enter);
+        await s.waitForText($("notice-ok"), "Reset MFA", 15_000);
+        assert(
+          (await simRequests(base, "POST", path)).length === before + 1,
+          "Enter on Reset MFA did not send exactly one reset",
         );
       } finally {
         await s.quit();

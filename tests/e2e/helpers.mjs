@@ -3,7 +3,7 @@
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
-import { Session, sleep } from "./webdriver.mjs";
+import { Key, Session, sleep } from "./webdriver.mjs";
 
 // What the feature files use besides the helpers below, so each imports from one place.
 export {
@@ -15,7 +15,7 @@ export {
 } from "node:fs";
 export { execFileSync, spawn } from "node:child_process";
 export { join } from "node:path";
-export { Session, sleep, freePort } from "./webdriver.mjs";
+export { Session, sleep, freePort, Key } from "./webdriver.mjs";
 export {
   answerDialog,
   answerOpenDialog,
@@ -98,6 +98,28 @@ export async function jsClick(s, css) {
 
 export async function type(s, css, text) {
   await (await s.find(css)).type(text);
+}
+
+/** What has the keyboard focus: its test id, role, label and whether it shows a focus ring. */
+export async function focused(s) {
+  return s.execute(
+    `const e = document.activeElement;
+     return e ? { testid: e.dataset?.testid ?? "", role: e.getAttribute("role") ?? "",
+                  label: e.getAttribute("aria-label") ?? e.textContent.slice(0, 60),
+                  ring: e.matches(":focus-visible"),
+                  selected: e.getAttribute("aria-selected") } : null;`,
+  );
+}
+
+/** Presses Tab until `wanted(focused)` holds, as a keyboard user moves through the window;
+ * fails after `max` presses. */
+export async function tabTo(s, wanted, what, max = 60) {
+  for (let i = 0; i < max; i++) {
+    const f = await focused(s);
+    if (f && wanted(f)) return f;
+    await s.keys(Key.Tab);
+  }
+  throw new Error(`${max} presses of Tab never reached ${what}`);
 }
 
 /** Sets a React-controlled <select> or <input> (date pickers included) as a user would. */

@@ -7,6 +7,16 @@ const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 
 export class WebDriverError extends Error {}
 
+/** WebDriver's codes for the special keys the suite presses. */
+export const Key = {
+  Tab: "\uE004",
+  Enter: "\uE007",
+  Escape: "\uE00C",
+  Space: "\uE00D",
+  ArrowUp: "\uE013",
+  ArrowDown: "\uE015",
+};
+
 export class Session {
   constructor(base, id) {
     this.base = base;
@@ -103,6 +113,22 @@ export class Session {
 
   async executeAsync(script, args = []) {
     return this.cmd("POST", "/execute/async", { script, args });
+  }
+
+  /** Presses keys as a keyboard would (W3C actions): each string is typed character by
+   * character; `Key.*` values are single special keys. Goes to the focused element. */
+  async keys(...values) {
+    const actions = [];
+    for (const v of values)
+      for (const ch of v)
+        actions.push(
+          { type: "keyDown", value: ch },
+          { type: "keyUp", value: ch },
+        );
+    await this.cmd("POST", "/actions", {
+      actions: [{ type: "key", id: "keyboard", actions }],
+    });
+    await this.cmd("DELETE", "/actions");
   }
 
   async screenshot() {

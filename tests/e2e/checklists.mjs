@@ -369,7 +369,7 @@ export const tests = [
         await click(s, $("nav-checklists"));
 
         // The org's own onboarding: a manual step and a baseline group, saved, then exported.
-        await click(s, $("edit-templates"));
+        await jsClick(s, $("edit-templates"));
         await setValue(s, $("edit-template"), "onboarding");
         await s.waitForText($("template-steps"), "create user", 5_000);
         await setValue(s, $("tstep-kind"), "manual");

@@ -24,6 +24,7 @@ import {
   simRequests,
   adminKey,
   pickTarget,
+  openDemo,
 } from "./helpers.mjs";
 
 export const tests = [
@@ -195,12 +196,8 @@ export const tests = [
   [
     "demo: a group added in JumpCloud after the sync is captured, removed once and verified gone",
     async () => {
-      const s = await launch();
+      const { s, base, key } = await openDemo();
       try {
-        await s.find($("demo-banner"), 20_000);
-        await s.waitForText($("notice-ok"), "Sync finished", 60_000);
-        const base = demoBase();
-        const key = adminKey(await sim(base, "/__sim/info"));
         const headers = {
           "x-api-key": key,
           "content-type": "application/json",
@@ -301,12 +298,8 @@ export const tests = [
   [
     "demo: an MFA reset waits for the identity check; a checklist for several people at once",
     async () => {
-      const s = await launch();
+      const { s, base, key } = await openDemo();
       try {
-        await s.find($("demo-banner"), 20_000);
-        await s.waitForText($("notice-ok"), "Sync finished", 60_000);
-        const base = demoBase();
-        const key = adminKey(await sim(base, "/__sim/info"));
         const page = await simApi(
           base,
           key,
@@ -360,12 +353,8 @@ export const tests = [
   [
     "demo: templates edited, exported and imported; onboarding a new starter; an access request due for removal",
     async () => {
-      const s = await launch(["--demo"]);
+      const { s, base, key } = await openDemo(["--demo"]);
       try {
-        await s.find($("demo-banner"), 20_000);
-        await s.waitForText($("notice-ok"), "Sync finished", 60_000);
-        const base = demoBase();
-        const key = adminKey(await sim(base, "/__sim/info"));
         await click(s, $("nav-checklists"));
 
         // The org's own onboarding: a manual step and a baseline group, saved, then exported.

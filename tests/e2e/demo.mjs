@@ -22,6 +22,7 @@ import {
   Key,
   focused,
   tabTo,
+  openDemo,
 } from "./helpers.mjs";
 
 export const tests = [
@@ -241,11 +242,9 @@ export const tests = [
   [
     "demo: by keyboard alone, Users → filter → a row (Space selects, Enter opens its panel) → an action",
     async () => {
-      const s = await launch(["--demo"]);
+      const { s, base, key } = await openDemo(["--demo"]);
       try {
         await s.waitForText($("connection-state"), "Online", 20_000);
-        const base = demoBase();
-        const key = adminKey(await sim(base, "/__sim/info"));
         const page = await simApi(
           base,
           key,

@@ -187,6 +187,22 @@ export function adminKey(info) {
     .apiKey;
 }
 
+/** Opens the app on the demo organisation once its sync finished; the session, the
+ * simulator's address and an Administrator's key. */
+export async function openDemo(args = []) {
+  const s = await launch(args);
+  try {
+    await s.find($("demo-banner"), 20_000);
+    await s.waitForText($("notice-ok"), "Sync finished", 60_000);
+    const base = demoBase();
+    const key = adminKey(await sim(base, "/__sim/info"));
+    return { s, base, key };
+  } catch (e) {
+    await s.quit();
+    throw e;
+  }
+}
+
 /** A Windows device with MDM and BitLocker (lock and wipe both offered) and its one user. */
 export async function pickTarget(base) {
   const key = adminKey(await sim(base, "/__sim/info"));

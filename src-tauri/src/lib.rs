@@ -77,6 +77,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::browse::systems_page,
             commands::browse::system_facets,
             commands::browse::groups_list,
+            commands::browse::record_problems,
             commands::browse::group_members,
             commands::browse::apps_list,
             commands::browse::admins_list,

@@ -67,6 +67,7 @@ function status(org: typeof demoOrg | null, connectivity: unknown = "Online") {
           systems: 0,
           groups: 0,
           apps: 0,
+          problems: 0,
         }
       : null,
     connectivity,

@@ -40,6 +40,8 @@ export const commands = {
 	systemFacets: (query: SystemQuery_Deserialize) => typedError<Facet[], AppError>(__TAURI_INVOKE("system_facets", { query })),
 	/**  Groups of one kind (`None`: both), optionally matching a search. */
 	groupsList: (kind: GroupKind | null, search: string | null) => typedError<GroupSummary[], AppError>(__TAURI_INVOKE("groups_list", { kind, search })),
+	/**  The records of the last sync that could not be fully read (kept, with what was left out). */
+	recordProblems: () => typedError<RecordProblem[], AppError>(__TAURI_INVOKE("record_problems")),
 	groupMembers: (groupId: string) => typedError<GroupMembers_Serialize, AppError>(__TAURI_INVOKE("group_members", { groupId })),
 	appsList: () => typedError<AppSummary[], AppError>(__TAURI_INVOKE("apps_list")),
 	adminsList: () => typedError<AdminRow[], AppError>(__TAURI_INVOKE("admins_list")),
@@ -585,6 +587,18 @@ export type RecordKind = "user" |
 /**  A device (JumpCloud's API calls them systems). */
 "system" | "group" | "app";
 
+/**  A record that could not be fully read. */
+export type RecordProblem = {
+	kind: RecordKind,
+	id: string,
+	/**  The name the record goes by (empty for a record that is not a row). */
+	label: string,
+	/**  One line per field left out: `path: reason`. */
+	problems: string[],
+	/**  No row could be made of it (no ID): only its JSON is kept. */
+	unreadable: boolean,
+};
+
 /**  JumpCloud region of an organisation. */
 export type RegionName = "US" | "EU" | "IN";
 
@@ -663,8 +677,7 @@ export type SnapshotInfo = SnapshotInfo_Serialize | SnapshotInfo_Deserialize;
 
 /**  State of the mirror. */
 export type SnapshotInfo_Deserialize = {
-	/**  `complete` (a full sync finished), `partial` (the first import has not finished), `empty`. */
-	state: string,
+	state: SnapshotState,
 	sync_id?: number | null,
 	/**  When the last complete sync finished. */
 	as_of?: string | null,
@@ -672,12 +685,13 @@ export type SnapshotInfo_Deserialize = {
 	systems: number,
 	groups: number,
 	apps: number,
+	/**  Records that could not be fully read (kept, with what was left out). */
+	problems: number,
 };
 
 /**  State of the mirror. */
 export type SnapshotInfo_Serialize = {
-	/**  `complete` (a full sync finished), `partial` (the first import has not finished), `empty`. */
-	state: string,
+	state: SnapshotState,
 	sync_id: number | null,
 	/**  When the last complete sync finished. */
 	as_of: string | null,
@@ -685,7 +699,16 @@ export type SnapshotInfo_Serialize = {
 	systems: number,
 	groups: number,
 	apps: number,
+	/**  Records that could not be fully read (kept, with what was left out). */
+	problems: number,
 };
+
+/**  How far the org's local copy is. */
+export type SnapshotState = 
+/**  A full sync finished. */
+"complete" | 
+/**  The first import has not finished (what is there is browsable). */
+"partial" | "empty";
 
 /**  What the admin gives when starting a run. */
 export type StartInput = StartInput_Serialize | StartInput_Deserialize;

@@ -25,9 +25,13 @@ export function useSync(
     ch.onmessage = (p) => setProgress(p);
     try {
       const r = await unwrap(commands.syncStart(ch));
+      const odd = r.counts?.not_fully_read ?? 0;
       notify(
-        "ok",
-        `Sync finished: ${(r.requests ?? 0).toLocaleString()} requests in ${((r.elapsed_ms ?? 0) / 1000).toFixed(1)} s.`,
+        odd > 0 ? "warn" : "ok",
+        `Sync finished: ${(r.requests ?? 0).toLocaleString()} requests in ${((r.elapsed_ms ?? 0) / 1000).toFixed(1)} s.` +
+          (odd > 0
+            ? ` ${odd === 1 ? "1 record" : `${odd} records`} could not be fully read (kept; see the status bar).`
+            : ""),
       );
     } catch (e) {
       if (e instanceof CommandError && e.code === "Cancelled") notify("warn", e.message);

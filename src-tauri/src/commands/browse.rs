@@ -83,6 +83,14 @@ pub async fn apps_list(session: State<'_, Session>) -> AppResult<Vec<AppSummary>
     read_on(&session, Reader::Aggregates, "apps", |c| c.apps()).await
 }
 
+/// The records of the last sync that could not be fully read (kept, with what was left out).
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(session), err(Debug))]
+pub async fn record_problems(session: State<'_, Session>) -> AppResult<Vec<RecordProblem>> {
+    read(&session, "record problems", |c| c.record_problems(1000)).await
+}
+
 #[tauri::command]
 #[specta::specta]
 #[instrument(skip(session), err(Debug))]

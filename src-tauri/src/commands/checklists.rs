@@ -53,8 +53,8 @@ pub struct RunView {
     pub can_restore: bool,
 }
 
-/// The run for the screen; `snapshot_state` is the local copy's (`complete`, `partial`, `empty`).
-fn view(run: RunRow, steps: Vec<StepRow>, snapshot_state: &str) -> AppResult<RunView> {
+/// The run for the screen, given the state of the local copy.
+fn view(run: RunRow, steps: Vec<StepRow>, snapshot_state: rollcall_cache::kinds::SnapshotState) -> AppResult<RunView> {
     let views = steps
         .iter()
         .map(|s| {

@@ -5,6 +5,7 @@ import { commands } from "../bindings";
 import { useUi } from "../context";
 import { ago, when } from "../format";
 import { describe, type Progress } from "../sync";
+import { RecordProblems } from "./RecordProblems";
 
 interface Props {
   status: OrgStatus | undefined;
@@ -73,6 +74,7 @@ export function StatusBar({ status, sync }: Props) {
           )}
         </span>
       )}
+      <RecordProblems count={status?.snapshot?.problems ?? 0} />
       {status?.sync_error && !sync.running && (
         <span className="status-item error-text" data-testid="sync-error" title={status.sync_error}>
           {status.sync_error}

@@ -132,6 +132,17 @@ text_enum!(
 );
 
 text_enum!(
+    /// How far the org's local copy is.
+    SnapshotState {
+        /// A full sync finished.
+        Complete => "complete",
+        /// The first import has not finished (what is there is browsable).
+        Partial => "partial",
+        Empty => "empty",
+    }
+);
+
+text_enum!(
     /// What kind of record something is: a search hit, the target of an audited action.
     RecordKind {
         User => "user",

@@ -229,6 +229,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(crate::checklists::DDL),
         M::up(crate::checklists::TEMPLATES_DDL),
         M::up(crate::settings::DDL),
+        M::up(crate::problems::DDL),
     ])
 }
 

@@ -186,6 +186,10 @@ pub(crate) fn upsert_sql(table: &str, cols: &str) -> String {
 }
 
 impl SyncWriter<'_> {
+    pub(crate) fn cache_mut(&mut self) -> &mut Cache {
+        self.cache
+    }
+
     put_rows!(put_user_rows, UserRow, "users", USER_COLS, user_values);
     put_rows!(put_system_rows, SystemRow, "systems", SYSTEM_COLS, system_values);
     put_rows!(put_group_rows, GroupRow, "groups", GROUP_COLS, group_values);

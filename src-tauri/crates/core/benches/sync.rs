@@ -134,13 +134,21 @@ fn main() {
         let users: Vec<_> = o
             .users
             .values()
-            .filter_map(|s| rollcall_core::convert::user_row(&serde_json::from_slice(&s.json).unwrap()))
+            .filter_map(|s| {
+                rollcall_core::convert::user_row(&serde_json::from_slice(&s.json).unwrap())
+                    .ok()
+                    .map(|r| r.row)
+            })
             .collect();
         w.put_users(&users).unwrap();
         let systems: Vec<_> = o
             .systems
             .values()
-            .filter_map(|s| rollcall_core::convert::system_row(&serde_json::from_slice(&s.json).unwrap()))
+            .filter_map(|s| {
+                rollcall_core::convert::system_row(&serde_json::from_slice(&s.json).unwrap())
+                    .ok()
+                    .map(|r| r.row)
+            })
             .collect();
         w.put_systems(&systems).unwrap();
         let bindings: Vec<_> = o

@@ -1,16 +1,40 @@
-//! JumpCloud records (kept whole as JSON) to cache rows.
+//! JumpCloud records (kept whole as JSON) to cache rows. Records are read leniently
+//! (`jumpcloud::decode`): a `null` is an unset field, a field of an unexpected type is left out
+//! and named in `problems`, and the record is kept. Only a record with no ID cannot be a row.
 
+use jumpcloud::decode::{lenient, Decoded};
 use jumpcloud::models;
 use rollcall_cache::*;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
+
+/// A row read from a JumpCloud record, and what of the record could not be read (empty when
+/// it was read whole).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Read<R> {
+    pub row: R,
+    pub problems: Vec<String>,
+}
+
+/// A record that cannot be a row at all (not an object, or no ID), with the reason.
+pub type Unreadable = String;
+
+/// Reads a record leniently and insists on its ID.
+fn read<T: DeserializeOwned>(raw: &Value, id: impl Fn(&T) -> &str) -> std::result::Result<Decoded<T>, Unreadable> {
+    let d = lenient::<T>(raw)?;
+    if id(&d.value).is_empty() {
+        return Err("the record has no ID".into());
+    }
+    Ok(d)
+}
 
 fn s(v: &Option<String>) -> String {
     v.clone().unwrap_or_default()
 }
 
-pub fn user_row(raw: &Value) -> Option<UserRow> {
-    let u: models::User = serde_json::from_value(raw.clone()).ok()?;
-    Some(UserRow {
+pub fn user_row(raw: &Value) -> std::result::Result<Read<UserRow>, Unreadable> {
+    let Decoded { value: u, problems } = read::<models::User>(raw, |u| &u.id)?;
+    let row = UserRow {
         id: u.id,
         username: u.username,
         email: u.email,
@@ -42,14 +66,15 @@ pub fn user_row(raw: &Value) -> Option<UserRow> {
         password_expires_at: u.password_expiration_date,
         created: u.created,
         json: raw.to_string(),
-    })
+    };
+    Ok(Read { row, problems })
 }
 
-pub fn system_row(raw: &Value) -> Option<SystemRow> {
-    let m: models::System = serde_json::from_value(raw.clone()).ok()?;
+pub fn system_row(raw: &Value) -> std::result::Result<Read<SystemRow>, Unreadable> {
+    let Decoded { value: m, problems } = read::<models::System>(raw, |m| &m.id)?;
     let mdm = m.mdm.clone().unwrap_or_default();
     let fde = m.fde.clone().unwrap_or_default();
-    Some(SystemRow {
+    let row = SystemRow {
         id: m.id,
         display_name: s(&m.display_name),
         hostname: s(&m.hostname),
@@ -73,7 +98,8 @@ pub fn system_row(raw: &Value) -> Option<SystemRow> {
         agent_version: s(&m.agent_version),
         created: m.created,
         json: raw.to_string(),
-    })
+    };
+    Ok(Read { row, problems })
 }
 
 /// The API client's name for a kind of group.
@@ -84,28 +110,30 @@ pub fn api_group_kind(kind: GroupKind) -> jumpcloud::GroupKind {
     }
 }
 
-pub fn group_row(raw: &Value, kind: GroupKind) -> Option<GroupRow> {
-    let g: models::Group = serde_json::from_value(raw.clone()).ok()?;
-    Some(GroupRow {
+pub fn group_row(raw: &Value, kind: GroupKind) -> std::result::Result<Read<GroupRow>, Unreadable> {
+    let Decoded { value: g, problems } = read::<models::Group>(raw, |g| &g.id)?;
+    let row = GroupRow {
         id: g.id,
         kind,
         name: g.name,
         description: s(&g.description),
         email: s(&g.email),
         json: raw.to_string(),
-    })
+    };
+    Ok(Read { row, problems })
 }
 
-pub fn app_row(raw: &Value) -> Option<AppRow> {
-    let a: models::Application = serde_json::from_value(raw.clone()).ok()?;
-    Some(AppRow {
+pub fn app_row(raw: &Value) -> std::result::Result<Read<AppRow>, Unreadable> {
+    let Decoded { value: a, problems } = read::<models::Application>(raw, |a| &a.id)?;
+    let row = AppRow {
         id: a.id.clone(),
         name: s(&a.name),
         label: a.label(),
         sso_type: a.sso.and_then(|x| x.kind).unwrap_or_default(),
         active: a.active,
         json: raw.to_string(),
-    })
+    };
+    Ok(Read { row, problems })
 }
 
 pub fn event_row(e: &models::Event) -> EventRow {

@@ -172,14 +172,14 @@ async fn group_name(client: &Client, cache: &Mutex<Cache>, id: &str) -> String {
         .await
     {
         Ok((_, raw)) => match convert::group_row(&raw, rollcall_cache::GroupKind::User) {
-            Some(row) => {
+            Ok(convert::Read { row, .. }) => {
                 let name = row.name.clone();
                 if let Err(e) = lock(cache).apply_group(&row) {
                     tracing::warn!(error = %e, "could not keep a new group in the local copy");
                 }
                 name
             }
-            None => format!("group {id}"),
+            Err(_) => format!("group {id}"),
         },
         Err(e) => {
             tracing::warn!(error = %e, group = id, "could not read a group's name");
@@ -196,7 +196,7 @@ async fn app_name(client: &Client, cache: &Mutex<Cache>, id: &str) -> String {
     }
     match client.call(Method::GET, &format!("/api/applications/{id}"), None).await {
         Ok((_, raw)) => match convert::app_row(&raw) {
-            Some(row) => {
+            Ok(convert::Read { row, .. }) => {
                 let name = if row.label.is_empty() {
                     row.name.clone()
                 } else {
@@ -207,7 +207,7 @@ async fn app_name(client: &Client, cache: &Mutex<Cache>, id: &str) -> String {
                 }
                 name
             }
-            None => format!("app {id}"),
+            Err(_) => format!("app {id}"),
         },
         Err(e) => {
             tracing::warn!(error = %e, app = id, "could not read an app's name");
@@ -225,7 +225,7 @@ async fn fresh_device(client: &Client, cache: &Mutex<Cache>, id: &str) -> Result
         Err(Error::NotFound { .. }) => return Ok(None),
         Err(e) => return Err(e),
     };
-    let Some(mut row) = convert::system_row(&raw) else {
+    let Ok(convert::Read { mut row, .. }) = convert::system_row(&raw) else {
         // A record this version cannot read: act on what the mirror knows of it.
         return Ok(lock(cache).system_detail(id).ok().flatten().map(|d| d.system));
     };

@@ -48,6 +48,11 @@ pub struct Faults {
     /// with a body to an operation whose spec defines none (the builtin device commands,
     /// suspend, unlock, expire, DELETEs, Apple MDM shutdown) is refused with 415.
     pub strict_proxy: bool,
+    /// Spec-legal but unusual record shapes in answers (`shapes.rs`): explicit `null`s, empty
+    /// strings, fields a later API version added, very large arrays.
+    pub odd_records: bool,
+    /// A field of the wrong type on one record in fifty (not spec-legal).
+    pub malformed_records: bool,
 }
 
 /// Operations whose spec defines no request body (checked by `strict_proxy`).

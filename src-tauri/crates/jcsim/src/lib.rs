@@ -21,6 +21,7 @@ pub mod query;
 pub mod rng;
 pub mod seed;
 pub mod server;
+pub mod shapes;
 pub mod world;
 
 pub use faults::Faults;

@@ -227,6 +227,12 @@ async fn dispatch(State(state): State<Arc<SimState>>, req: Request) -> Response 
         &mut entry,
     );
     entry.status = resp.status.as_u16();
+    let mut resp = resp;
+    if (faults.odd_records || faults.malformed_records) && resp.is_json && resp.status.is_success() {
+        if let Some(body) = crate::shapes::reshape(&resp.body, faults.odd_records, faults.malformed_records) {
+            resp.body = body;
+        }
+    }
 
     // Response faults happen after the handler took effect: the change is made, the answer is lost.
     let faultable = faults.applies_to(method.as_str(), &path) && resp.status.is_success();

@@ -440,10 +440,21 @@ impl Client {
     }
 }
 
-/// Decodes with the failing field's path in the message (`results[12].lastContact: ...`).
+/// Decodes with the failing field's path in the message (`results[12].lastContact: ...`). A
+/// `null` where a field is not optional is JumpCloud's "unset" too: such a body is read again
+/// with its `null` members left out (they take their defaults).
 pub fn decode<T: DeserializeOwned>(body: &[u8]) -> std::result::Result<T, String> {
     let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let first = serde_path_to_error::deserialize(de);
+    if first.is_err() {
+        if let Ok(mut v) = serde_json::from_slice::<Value>(body) {
+            crate::decode::strip_nulls(&mut v);
+            if let Ok(t) = serde_json::from_value(v) {
+                return Ok(t);
+            }
+        }
+    }
+    first.map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         if path == "." || path.is_empty() {

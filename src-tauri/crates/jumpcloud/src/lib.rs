@@ -17,6 +17,7 @@
 pub mod api;
 pub mod client;
 pub mod config;
+pub mod decode;
 pub mod error;
 pub mod limiter;
 pub mod models;

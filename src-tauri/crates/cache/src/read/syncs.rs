@@ -6,8 +6,7 @@ use super::*;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SnapshotInfo {
-    /// `complete` (a full sync finished), `partial` (the first import has not finished), `empty`.
-    pub state: String,
+    pub state: crate::kinds::SnapshotState,
     #[cfg_attr(feature = "specta", specta(type = Option<u32>))]
     pub sync_id: Option<i64>,
     /// When the last complete sync finished.
@@ -20,6 +19,9 @@ pub struct SnapshotInfo {
     pub groups: u64,
     #[cfg_attr(feature = "specta", specta(type = u32))]
     pub apps: u64,
+    /// Records that could not be fully read (kept, with what was left out).
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub problems: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -80,16 +82,17 @@ impl Cache {
 
     /// Only the state of the mirror (`complete`, `partial`, `empty`), without counting its
     /// tables: what a checklist preview needs on every refetch.
-    pub fn mirror_state(&self) -> Result<&'static str> {
+    pub fn mirror_state(&self) -> Result<crate::kinds::SnapshotState> {
+        use crate::kinds::SnapshotState as S;
         if self.last_complete_sync()?.is_some() {
-            return Ok("complete");
+            return Ok(S::Complete);
         }
         let any: bool = self.conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM systems)",
             [],
             |r| r.get(0),
         )?;
-        Ok(if any { "partial" } else { "empty" })
+        Ok(if any { S::Partial } else { S::Empty })
     }
 
     pub fn snapshot(&self) -> Result<SnapshotInfo> {
@@ -103,11 +106,11 @@ impl Cache {
         let systems = count("systems")?;
         Ok(SnapshotInfo {
             state: if last.is_some() {
-                "complete".into()
+                crate::kinds::SnapshotState::Complete
             } else if users + systems > 0 {
-                "partial".into()
+                crate::kinds::SnapshotState::Partial
             } else {
-                "empty".into()
+                crate::kinds::SnapshotState::Empty
             },
             sync_id: last.as_ref().map(|l| l.0),
             as_of: last.map(|l| l.1),
@@ -115,6 +118,7 @@ impl Cache {
             systems,
             groups: count("groups")?,
             apps: count("apps")?,
+            problems: self.problem_count()?,
         })
     }
 

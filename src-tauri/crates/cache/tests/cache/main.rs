@@ -33,7 +33,10 @@ fn a_new_file_is_created_with_wal_and_foreign_keys() {
         .query_row("PRAGMA busy_timeout", [], |r| r.get(0))
         .unwrap();
     assert_eq!((mode.as_str(), fk, timeout), ("wal", 1, 5000));
-    assert_eq!(cache.snapshot().unwrap().state, "empty");
+    assert_eq!(
+        cache.snapshot().unwrap().state,
+        rollcall_cache::kinds::SnapshotState::Empty
+    );
 }
 
 #[test]
@@ -54,8 +57,8 @@ fn reopening_keeps_the_data_and_the_schema_version() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(
-        version, 5,
-        "five migrations so far (mirror, audit trail, checklists, checklist templates, org settings)"
+        version, 6,
+        "six migrations so far (mirror, audit trail, checklists, checklist templates, org settings, record problems)"
     );
 }
 
@@ -79,7 +82,12 @@ fn a_file_from_the_previous_version_is_upgraded_in_place() {
         .connection()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 5, "upgraded to the latest schema");
+    assert_eq!(version, 6, "upgraded to the latest schema");
+    assert_eq!(
+        cache.problem_count().unwrap(),
+        0,
+        "the problems column exists after the upgrade"
+    );
     assert!(
         cache.stored_templates().unwrap().is_empty(),
         "the templates table exists after the upgrade"
@@ -94,8 +102,15 @@ fn a_file_from_the_previous_version_is_upgraded_in_place() {
         1,
         "the synced data survived"
     );
-    assert_eq!(cache.snapshot().unwrap().state, "complete");
-    assert_eq!(cache.mirror_state().unwrap(), "complete", "the cheap state agrees");
+    assert_eq!(
+        cache.snapshot().unwrap().state,
+        rollcall_cache::kinds::SnapshotState::Complete
+    );
+    assert_eq!(
+        cache.mirror_state().unwrap(),
+        rollcall_cache::kinds::SnapshotState::Complete,
+        "the cheap state agrees"
+    );
     let id = cache
         .audit_intent(
             "2026-01-02T00:00:00.000Z",
@@ -196,7 +211,7 @@ fn a_truncated_file_is_moved_aside() {
     assert!(matches!(outcome, OpenOutcome::Recovered { .. }), "{outcome:?}");
     assert_eq!(
         cache.snapshot().unwrap().state,
-        "empty",
+        rollcall_cache::kinds::SnapshotState::Empty,
         "a fresh file, ready for a full sync"
     );
 }

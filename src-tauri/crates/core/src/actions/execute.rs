@@ -26,7 +26,7 @@ async fn refresh_user(client: &Client, cache: &Mutex<Cache>, id: &str) -> Result
     let (_, raw) = client
         .call(Method::GET, &format!("/api/systemusers/{id}"), None)
         .await?;
-    if let Some(row) = convert::user_row(&raw) {
+    if let Ok(convert::Read { row, .. }) = convert::user_row(&raw) {
         lock(cache).apply_user(&row)?;
     }
     Ok(())
@@ -258,7 +258,7 @@ pub async fn execute(
                 GroupKind::User => "usergroups",
             };
             let (_, raw) = client.call(Method::GET, &format!("/api/v2/{path}/{id}"), None).await?;
-            if let Some(row) = convert::group_row(&raw, *group_kind) {
+            if let Ok(convert::Read { row, .. }) = convert::group_row(&raw, *group_kind) {
                 lock(cache).apply_group(&row)?;
             }
             Ok(done(format!("Created group {}.", plan.target_label), Some(id)))

@@ -28,9 +28,8 @@ pub struct StepPreview {
     pub loading: Option<String>,
 }
 
-/// The preview note of a step of `kind`, given the state of the local copy (`complete`,
-/// `partial` while the first import runs or after it stopped, `empty`).
-pub fn step_preview(kind: StepKind, snapshot_state: &str) -> StepPreview {
+/// The preview note of a step of `kind`, given the state of the local copy.
+pub fn step_preview(kind: StepKind, snapshot_state: rollcall_cache::kinds::SnapshotState) -> StepPreview {
     let live = reads_live(kind);
     let what = match kind {
         StepKind::Capture => "group memberships, app access and device bindings",
@@ -40,7 +39,7 @@ pub fn step_preview(kind: StepKind, snapshot_state: &str) -> StepPreview {
     };
     StepPreview {
         reads_live: live,
-        loading: (live && snapshot_state != "complete").then(|| {
+        loading: (live && snapshot_state != rollcall_cache::kinds::SnapshotState::Complete).then(|| {
             format!(
                 "The first import of this organisation has not finished, so {what} may be missing from this preview. When the step runs it reads them from JumpCloud and acts on what is there."
             )

@@ -261,7 +261,7 @@ impl ProgressPace {
 pub fn sync_due(snapshot: Option<&SnapshotInfo>, now_ms: i64, every: Duration, fresh_demo: bool) -> bool {
     fresh_demo
         || match snapshot {
-            Some(s) if s.state == "complete" => {
+            Some(s) if s.state == rollcall_cache::kinds::SnapshotState::Complete => {
                 let last = s.as_of.as_deref().and_then(rollcall_cache::parse_ms);
                 schedule::next_sync_in(last, now_ms, every).is_zero()
             }
@@ -347,13 +347,14 @@ mod tests {
     fn a_sync_is_due_when_never_done_partial_stale_or_a_fresh_demo() {
         let h = 3_600_000;
         let snap = |state: &str, as_of: Option<&str>| SnapshotInfo {
-            state: state.into(),
+            state: rollcall_cache::kinds::SnapshotState::parse(state).unwrap(),
             sync_id: Some(1),
             as_of: as_of.map(String::from),
             users: 0,
             systems: 0,
             groups: 0,
             apps: 0,
+            problems: 0,
         };
         let at = rollcall_cache::parse_ms("2026-11-01T12:00:00Z").unwrap();
         let every = schedule::DEFAULT_RESYNC_EVERY;

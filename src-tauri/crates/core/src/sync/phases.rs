@@ -2,6 +2,54 @@
 //! System Insights, apps and who reaches them, admins and roles, recent logins.
 
 use super::*;
+use rollcall_cache::RecordKind;
+
+/// What could not be read whole: records kept with fields left out, and records no row could
+/// be made of (kept as JSON). Nothing JumpCloud returns is dropped.
+#[derive(Default)]
+struct Odd {
+    flags: Vec<(RecordKind, String, Vec<String>)>,
+    unreadable: Vec<(RecordKind, String, String)>,
+}
+
+impl Odd {
+    /// The row of a record read by `convert`, noting what could not be read.
+    fn keep<R>(
+        &mut self,
+        kind: RecordKind,
+        raw: &Value,
+        read: std::result::Result<convert::Read<R>, convert::Unreadable>,
+        id: impl Fn(&R) -> &str,
+    ) -> Option<R> {
+        match read {
+            Ok(r) => {
+                if !r.problems.is_empty() {
+                    tracing::warn!(%kind, id = id(&r.row), problems = ?r.problems, "record not fully read; kept without those fields");
+                    self.flags.push((kind, id(&r.row).to_string(), r.problems));
+                }
+                Some(r.row)
+            }
+            Err(why) => {
+                tracing::warn!(%kind, reason = %why, "record with no usable ID; kept as JSON");
+                self.unreadable.push((kind, raw.to_string(), why));
+                None
+            }
+        }
+    }
+
+    /// Writes the notes, and the count into the sync's summary.
+    fn write(self, w: &mut SyncWriter<'_>, counts: &mut BTreeMap<String, u64>) -> Result<()> {
+        w.flag_records(&self.flags)?;
+        for (kind, json, why) in &self.unreadable {
+            w.put_unreadable(*kind, json, why)?;
+        }
+        counts.insert(
+            "not_fully_read".into(),
+            (self.flags.len() + self.unreadable.len()) as u64,
+        );
+        Ok(())
+    }
+}
 
 pub(super) async fn run_phases(
     run: &Run<'_>,
@@ -22,9 +70,10 @@ pub(super) async fn run_phases(
     let mut user_stream = c.stream::<Value>(c.users().list_spec());
     let mut batch = Vec::with_capacity(BATCH);
     let mut total_users = 0u64;
+    let mut odd = Odd::default();
     while let Some(item) = user_stream.next().await {
         let raw = item?;
-        if let Some(row) = convert::user_row(&raw) {
+        if let Some(row) = odd.keep(RecordKind::User, &raw, convert::user_row(&raw), |r| &r.id) {
             batch.push(row);
         }
         if batch.len() >= BATCH {
@@ -54,7 +103,8 @@ pub(super) async fn run_phases(
     let mut sys_stream = c.stream::<Value>(c.systems().list_spec());
     let mut batch = Vec::with_capacity(BATCH);
     while let Some(item) = sys_stream.next().await {
-        if let Some(row) = convert::system_row(&item?) {
+        let raw = item?;
+        if let Some(row) = odd.keep(RecordKind::System, &raw, convert::system_row(&raw), |r| &r.id) {
             batch.push(row);
         }
         if batch.len() >= BATCH {
@@ -88,11 +138,17 @@ pub(super) async fn run_phases(
     let sg: Vec<Value> = c.collect_all(c.system_groups().list_spec()).await?;
     let mut ug_rows: Vec<_> = ug
         .iter()
-        .filter_map(|g| convert::group_row(g, rollcall_cache::GroupKind::User))
+        .filter_map(|g| {
+            let read = convert::group_row(g, rollcall_cache::GroupKind::User);
+            odd.keep(RecordKind::Group, g, read, |r| &r.id)
+        })
         .collect();
     let mut sg_rows: Vec<_> = sg
         .iter()
-        .filter_map(|g| convert::group_row(g, rollcall_cache::GroupKind::System))
+        .filter_map(|g| {
+            let read = convert::group_row(g, rollcall_cache::GroupKind::System);
+            odd.keep(RecordKind::Group, g, read, |r| &r.id)
+        })
         .collect();
     if !opts.user_groups.is_empty() || !opts.system_groups.is_empty() {
         ug_rows.retain(|g| opts.user_groups.contains(&g.id));
@@ -306,7 +362,10 @@ pub(super) async fn run_phases(
     run.check()?;
     (run.progress)(SyncProgress::Phase { phase: Phase::Apps });
     let apps: Vec<Value> = c.collect_all(c.applications().list_spec()).await?;
-    let app_rows: Vec<_> = apps.iter().filter_map(convert::app_row).collect();
+    let app_rows: Vec<_> = apps
+        .iter()
+        .filter_map(|a| odd.keep(RecordKind::App, a, convert::app_row(a), |r| &r.id))
+        .collect();
     let ug_set: BTreeSet<&str> = ug_rows.iter().map(|g| g.id.as_str()).collect();
     let mut app_users = Vec::new();
     let mut app_groups = Vec::new();
@@ -424,6 +483,7 @@ pub(super) async fn run_phases(
     n_events += events.len() as u64;
     w.put_events(&events)?;
 
+    odd.write(w, &mut counts)?;
     counts.insert("users".into(), users.len() as u64);
     counts.insert("devices".into(), systems.len() as u64);
     counts.insert("user_groups".into(), ug_rows.len() as u64);

@@ -218,7 +218,10 @@ async fn while_the_first_import_is_running_steps_act_on_jumpcloud_not_on_the_par
     assert!(env.sync().await.is_err(), "the import stops at memberships");
     set_faults(&env, Faults::default());
     let cache = Mutex::new(env.cache());
-    assert_eq!(cache.lock().unwrap().snapshot().unwrap().state, "partial");
+    assert_eq!(
+        cache.lock().unwrap().snapshot().unwrap().state,
+        rollcall_cache::kinds::SnapshotState::Partial
+    );
     let user = {
         let candidates = active_users(&cache.lock().unwrap(), 60);
         let mut found = None;
@@ -236,14 +239,20 @@ async fn while_the_first_import_is_running_steps_act_on_jumpcloud_not_on_the_par
         "the partial copy has no memberships yet"
     );
     let run = offboard(&mut cache.lock().unwrap(), &user).unwrap();
-    let note = step_preview(StepKind::RemoveGroups, "partial");
+    let note = step_preview(StepKind::RemoveGroups, rollcall_cache::kinds::SnapshotState::Partial);
     assert!(
         note.loading.as_deref().is_some_and(|n| n.contains("has not finished")),
         "the preview says what is still loading: {note:?}"
     );
-    assert!(step_preview(StepKind::RemoveGroups, "complete").loading.is_none());
     assert!(
-        step_preview(StepKind::Suspend, "partial").loading.is_none(),
+        step_preview(StepKind::RemoveGroups, rollcall_cache::kinds::SnapshotState::Complete)
+            .loading
+            .is_none()
+    );
+    assert!(
+        step_preview(StepKind::Suspend, rollcall_cache::kinds::SnapshotState::Partial)
+            .loading
+            .is_none(),
         "only steps that read access"
     );
 

@@ -59,6 +59,12 @@ struct Args {
     /// Block a key with JumpCloud's abuse 403 after this many 429s in a minute (0 = never).
     #[arg(long, default_value_t = 0)]
     block_after_429s: u32,
+    /// Spec-legal but unusual records: explicit nulls, empty strings, unknown fields, large arrays.
+    #[arg(long)]
+    odd_records: bool,
+    /// A field of the wrong type on one record in fifty (not spec-legal).
+    #[arg(long)]
+    malformed_records: bool,
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -96,6 +102,8 @@ async fn main() {
         dangling_members: a.dangling_members,
         block_after_429s: a.block_after_429s,
         block_secs: 60,
+        odd_records: a.odd_records,
+        malformed_records: a.malformed_records,
         ..Faults::default()
     });
     let handle = match sim.serve(a.port).await {

@@ -72,6 +72,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::org::org_remove,
             commands::org::sync_start,
             commands::org::sync_cancel,
+            commands::org::sync_schedule_set,
             commands::browse::users_page,
             commands::browse::user_facets,
             commands::browse::systems_page,
@@ -169,6 +170,7 @@ pub fn run() {
             builder.mount_events(app);
             commands::org::open_at_launch(app.handle(), launch.demo);
             commands::org::spawn_reconnect_loop(app.handle().clone());
+            commands::org::spawn_sync_timer(app.handle().clone());
             Ok(())
         })
         .run(tauri::generate_context!("tauri.conf.json"));

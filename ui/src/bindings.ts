@@ -34,6 +34,8 @@ export const commands = {
 	/**  Runs a full sync of the open org, reporting progress on `on_progress`. */
 	syncStart: (onProgress: Channel<SyncProgress_Deserialize>) => typedError<SyncReport, AppError>(__TAURI_INVOKE("sync_start", { onProgress })),
 	syncCancel: () => typedError<null, AppError>(__TAURI_INVOKE("sync_cancel")),
+	/**  How often timed syncs run for the open org, in minutes (0: off). Kept in the org's file. */
+	syncScheduleSet: (everyMinutes: number) => typedError<OrgStatus_Serialize, AppError>(__TAURI_INVOKE("sync_schedule_set", { everyMinutes })),
 	usersPage: (query: UserQuery_Deserialize) => typedError<Page<UserRow_Serialize>, AppError>(__TAURI_INVOKE("users_page", { query })),
 	userFacets: (query: UserQuery_Deserialize) => typedError<Facet[], AppError>(__TAURI_INVOKE("user_facets", { query })),
 	systemsPage: (query: SystemQuery_Deserialize) => typedError<Page<SystemRow_Serialize>, AppError>(__TAURI_INVOKE("systems_page", { query })),
@@ -547,6 +549,8 @@ export type OrgStatus_Deserialize = {
 	 *  be read from the credential store: the org offers "Enter a new key".
 	 */
 	key_refused: boolean,
+	/**  When the next timed sync runs, and a failed one's retry. */
+	schedule?: SyncSchedule_Deserialize | null,
 };
 
 /**  Everything the status bar, the org switcher and the action buttons need. */
@@ -568,6 +572,8 @@ export type OrgStatus_Serialize = {
 	 *  be read from the credential store: the org offers "Enter a new key".
 	 */
 	key_refused: boolean,
+	/**  When the next timed sync runs, and a failed one's retry. */
+	schedule: SyncSchedule_Serialize | null,
 };
 
 /**  One page of a list. */
@@ -975,6 +981,35 @@ export type SyncReport = {
 	/**  When every user was in the cache (first import: listable from then on). */
 	browsable_after_ms: number,
 	counts: { [key in string]: number },
+};
+
+/**  When the open org syncs next, for the status bar. */
+export type SyncSchedule = SyncSchedule_Serialize | SyncSchedule_Deserialize;
+
+/**  When the open org syncs next, for the status bar. */
+export type SyncSchedule_Deserialize = {
+	/**  Minutes between timed syncs; 0 when they are off. */
+	every_minutes: number,
+	/**
+	 *  When the next timed sync is due (RFC 3339); None when off or never synced. After a
+	 *  failure, when it is tried again.
+	 */
+	next_at?: string | null,
+	/**  Why the last timed sync failed (it is tried again at `next_at`). */
+	failed?: string | null,
+};
+
+/**  When the open org syncs next, for the status bar. */
+export type SyncSchedule_Serialize = {
+	/**  Minutes between timed syncs; 0 when they are off. */
+	every_minutes: number,
+	/**
+	 *  When the next timed sync is due (RFC 3339); None when off or never synced. After a
+	 *  failure, when it is tried again.
+	 */
+	next_at: string | null,
+	/**  Why the last timed sync failed (it is tried again at `next_at`). */
+	failed: string | null,
 };
 
 /**  A device with its owner and surroundings. */

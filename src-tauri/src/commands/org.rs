@@ -317,6 +317,60 @@ pub async fn sync_cancel(session: State<'_, Session>) -> AppResult<()> {
     Ok(())
 }
 
+/// How often timed syncs run for the open org, in minutes (0: off). Kept in the org's file.
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(app), err(Debug))]
+pub async fn sync_schedule_set(app: AppHandle, every_minutes: u32) -> AppResult<OrgStatus> {
+    if every_minutes > 7 * 24 * 60 {
+        return Err(AppError::new(
+            ErrorCode::Invalid,
+            "Choose at most a week between automatic syncs, or turn them off.",
+        ));
+    }
+    let app2 = app.clone();
+    let status = blocking(move || {
+        let session: State<'_, Session> = tauri::Manager::state(&app2);
+        session.set_resync_every(every_minutes)?;
+        Ok(session.status())
+    })
+    .await?;
+    events::status_changed(&app);
+    Ok(status)
+}
+
+/// Where a timed sync's news goes: the window's events (its progress shows as "syncing").
+struct TimedEvents {
+    app: AppHandle,
+    org_id: String,
+}
+
+impl rollcall_core::session::SessionEvents for TimedEvents {
+    fn status_changed(&self) {
+        events::status_changed(&self.app);
+    }
+    fn cache_changed(&self, kinds: &[events::DataKind]) {
+        events::cache_changed(&self.app, &self.org_id, kinds);
+    }
+    fn progress(&self, _: SyncProgress) {}
+}
+
+/// The sync timer: every 30 s, runs a timed sync of the open org when one is due.
+pub fn spawn_sync_timer(app: AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            let session: State<'_, Session> = tauri::Manager::state(&app);
+            let Some(org) = session.try_active() else { continue };
+            let events = TimedEvents {
+                app: app.clone(),
+                org_id: org.entry.id.clone(),
+            };
+            session.timer_tick(rollcall_cache::dates::now_ms(), &events).await;
+        }
+    });
+}
+
 /// Watches connectivity: while offline, tries JumpCloud every 10 s and announces recovery.
 pub fn spawn_reconnect_loop(app: AppHandle) {
     tauri::async_runtime::spawn(async move {

@@ -6,6 +6,7 @@ import { useUi } from "../context";
 import { ago, when } from "../format";
 import { describe, type Progress } from "../sync";
 import { RecordProblems } from "./RecordProblems";
+import { SyncScheduleItem } from "./SyncSchedule";
 
 interface Props {
   status: OrgStatus | undefined;
@@ -81,6 +82,9 @@ export function StatusBar({ status, sync }: Props) {
         </span>
       )}
       <span className="status-spacer" />
+      {status?.org && (
+        <SyncScheduleItem schedule={status.schedule} syncing={status.syncing && !sync.running} />
+      )}
       {sync.running ? (
         <span className="status-item sync-progress" data-testid="sync-progress">
           <progress value={d.fraction ?? undefined} max={1} />

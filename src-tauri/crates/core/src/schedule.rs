@@ -1,5 +1,5 @@
-//! When the next full sync is due (every 4 hours by default). Nothing runs on a timer yet: the
-//! app starts a sync when one is due at launch or when the admin asks (`session::sync_due`).
+//! When the next full sync is due (every 4 hours by default). The app starts a sync when one
+//! is due at launch (`session::sync_due`) and the timer (`session::timer`) while it runs.
 
 use std::time::Duration;
 

@@ -11,7 +11,9 @@ mod files;
 mod link;
 mod open;
 pub mod orgs;
+mod timer;
 
 pub use link::*;
 pub use open::*;
 pub use orgs::{portal_url, OrgEntry, PortalPage, RegionName, Registry};
+pub use timer::{retry_wait, SyncSchedule, FIRST_RETRY, SETTING as RESYNC_SETTING};

@@ -113,6 +113,8 @@ pub struct OrgStatus {
     /// JumpCloud refused the org's key (rotated, revoked, its admin gone) or the key could not
     /// be read from the credential store: the org offers "Enter a new key".
     pub key_refused: bool,
+    /// When the next timed sync runs, and a failed one's retry.
+    pub schedule: Option<super::SyncSchedule>,
 }
 
 /// Whether to send the permission probes again or reuse what this key already told.
@@ -144,6 +146,8 @@ pub struct OrgSession {
     pub link: Link,
     /// The demo simulator starts afresh with each launch: its copy is re-synced once per run.
     demo_synced: AtomicBool,
+    /// The sync timer's failures and retry (`timer.rs`).
+    pub(super) timer: Mutex<super::timer::TimerState>,
 }
 
 /// Who is acting, for the audit trail: the OS account running Rollcall.
@@ -165,6 +169,7 @@ impl OrgSession {
             demo: Mutex::new(None),
             link: Link::default(),
             demo_synced: AtomicBool::new(false),
+            timer: Mutex::new(Default::default()),
         }
     }
 
@@ -350,6 +355,7 @@ impl OrgSession {
         });
         *self.active.write().unwrap_or_else(|p| p.into_inner()) = Some(org.clone());
         self.link.reset(key_problem);
+        *lock(&self.timer) = Default::default();
         if let Err(e) = lock(&self.registry).upsert(entry) {
             tracing::warn!(error = %e, "could not save the organisation list");
         }
@@ -488,6 +494,7 @@ impl OrgSession {
         if org.entry.demo {
             self.demo_synced.store(true, Ordering::SeqCst);
         }
+        *lock(&self.timer) = Default::default();
         if org.access().is_none() {
             let _ = self.refresh_access(&org, Relearn::IfUnknown).await;
         }
@@ -517,6 +524,7 @@ impl OrgSession {
             sync_due,
             key_refused: org.as_ref().is_some_and(|o| !o.entry.demo && o.key_problem.is_some())
                 || self.link.key_refused(),
+            schedule: self.schedule(),
             // The most recent finding first: damage found after opening, then what opening found.
             note: org.as_ref().and_then(|o| {
                 let notes: Vec<String> = [lock(&o.later_note).clone(), o.open_note.clone()]

@@ -189,3 +189,62 @@ fn a_damaged_file_found_after_opening_is_moved_aside_and_replaced() {
     );
     assert!(s.check_file(&s.active().unwrap()).is_none(), "the fresh file is sound");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_timer_syncs_when_due_never_when_off_offline_or_refused() {
+    let env = common::start(20).await;
+    std::fs::create_dir_all(env.dir.path().join("config")).unwrap();
+    let s = session(&env, &Keys::default());
+    let found = check(&env.client(), None).await.unwrap();
+    s.open_with_key(entry(&env, &found.org.id), &env.key(), found.access)
+        .unwrap();
+    let heard = Heard::default();
+    s.sync(&heard).await.unwrap();
+    let runs = || s.active().unwrap().cache().sync_runs(100).unwrap().len();
+    let as_of = rollcall_cache::parse_ms(&s.status().snapshot.unwrap().as_of.unwrap()).unwrap();
+
+    let plan = s.status().schedule.unwrap();
+    assert_eq!(plan.every_minutes, 240, "every 4 hours by default");
+    let next = rollcall_cache::parse_ms(plan.next_at.as_deref().unwrap()).unwrap();
+    assert_eq!(next, as_of + 4 * 3_600_000);
+    assert!(!s.timer_tick(as_of + 60_000, &heard).await, "not due yet");
+    assert_eq!(runs(), 1);
+
+    s.set_resync_every(60).unwrap();
+    assert!(s.timer_tick(as_of + 61 * 60_000, &heard).await, "due after an hour");
+    assert_eq!(runs(), 2);
+    assert!(s.status().schedule.unwrap().failed.is_none());
+
+    s.set_resync_every(0).unwrap();
+    let off = s.status().schedule.unwrap();
+    assert!(off.every_minutes == 0 && off.next_at.is_none());
+    assert!(!s.timer_tick(as_of + 48 * 3_600_000, &heard).await, "off: never");
+
+    // The key is revoked: a timed sync has nothing to try until a new key is entered.
+    s.set_resync_every(60).unwrap();
+    let admin_email = {
+        let w = env.sim.state.world.read().unwrap();
+        w.admins.iter().find(|a| a.api_key == env.key()).unwrap().email.clone()
+    };
+    reqwest::Client::new()
+        .post(format!("{}/__sim/rotate-key", env.sim.base_url))
+        .body(serde_json::json!({ "email": admin_email }).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert!(s.sync(&heard).await.is_err());
+    assert!(s.status().key_refused);
+    assert!(
+        !s.timer_tick(as_of + 48 * 3_600_000, &heard).await,
+        "refused key: nothing to retry"
+    );
+    assert!(
+        s.status().schedule.unwrap().failed.is_none(),
+        "a refused key is not counted as a failed timed sync"
+    );
+
+    // JumpCloud unreachable: not a failure either.
+    s.set_connectivity(Connectivity::Offline("no network".into()));
+    assert!(!s.timer_tick(as_of + 48 * 3_600_000, &heard).await);
+    assert_eq!(runs(), 3, "only the manual sync with the revoked key ran (and failed)");
+}

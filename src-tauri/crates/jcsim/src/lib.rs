@@ -16,6 +16,7 @@
 pub mod api;
 pub mod clock;
 pub mod faults;
+pub mod life;
 pub mod model;
 pub mod query;
 pub mod rng;
@@ -41,9 +42,9 @@ impl Sim {
     /// Generates the world for `cfg`.
     pub fn seeded(cfg: SeedConfig) -> Self {
         let world = seed::generate(&cfg);
-        Self {
-            state: Arc::new(SimState::new(world, cfg.now_ms, cfg.seed)),
-        }
+        let state = SimState::new(world, cfg.now_ms, cfg.seed);
+        state.set_life(cfg.life.clone());
+        Self { state: Arc::new(state) }
     }
 
     /// Serves on 127.0.0.1:`port` (0 picks a free port). Runs on the current tokio runtime.

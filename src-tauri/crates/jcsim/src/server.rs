@@ -49,8 +49,36 @@ pub struct SimState {
     rng: Mutex<Rng>,
     bucket: Mutex<Bucket>,
     abuse: Mutex<HashMap<String, KeyAbuse>>,
-    started: Instant,
-    start_ms: i64,
+    /// The simulated clock (`now_ms`): where it was at `base_real`, and its speed.
+    clock: Mutex<Clock>,
+    /// How the org lives while the clock moves (`life.rs`).
+    life: Mutex<crate::life::Life>,
+    /// The simulated time the org has been lived up to.
+    lived_until: Mutex<i64>,
+    seed: u64,
+}
+
+/// The simulated clock: `base_sim` at the real instant `base_real`, moving at `speed`.
+#[derive(Debug, Clone, Copy)]
+struct Clock {
+    base_real: Instant,
+    base_sim: i64,
+    speed: f64,
+}
+
+impl Clock {
+    fn now(&self) -> i64 {
+        self.base_sim + (self.base_real.elapsed().as_secs_f64() * 1000.0 * self.speed) as i64
+    }
+
+    /// The same clock restarted from now (before its speed or time is changed).
+    fn rebased(&self) -> Clock {
+        Clock {
+            base_real: Instant::now(),
+            base_sim: self.now(),
+            speed: self.speed,
+        }
+    }
 }
 
 impl SimState {
@@ -62,14 +90,59 @@ impl SimState {
             rng: Mutex::new(Rng::new(seed ^ 0xFA17)),
             bucket: Mutex::new(Bucket::default()),
             abuse: Mutex::new(HashMap::new()),
-            started: Instant::now(),
-            start_ms: now_ms,
+            clock: Mutex::new(Clock {
+                base_real: Instant::now(),
+                base_sim: now_ms,
+                speed: 1.0,
+            }),
+            life: Mutex::new(crate::life::Life::default()),
+            lived_until: Mutex::new(now_ms),
+            seed,
         }
     }
 
-    /// The simulator's clock: the seed's "now" plus real time elapsed since start.
+    /// The simulator's clock: the seed's "now", moving with real time (times the speed) and
+    /// by `advance`.
     pub fn now_ms(&self) -> i64 {
-        self.start_ms + self.started.elapsed().as_millis() as i64
+        self.clock.lock().expect("clock lock").now()
+    }
+
+    /// Moves the clock `minutes` ahead and lives the org through them.
+    pub fn advance(&self, minutes: i64) -> i64 {
+        {
+            let mut c = self.clock.lock().expect("clock lock");
+            *c = c.rebased();
+            c.base_sim += minutes * 60_000;
+        }
+        self.catch_up();
+        self.now_ms()
+    }
+
+    pub fn life(&self) -> crate::life::Life {
+        self.life.lock().expect("life lock").clone()
+    }
+
+    /// Sets how the org lives (the clock's speed from now on, the churn rate).
+    pub fn set_life(&self, life: crate::life::Life) {
+        {
+            let mut c = self.clock.lock().expect("clock lock");
+            *c = c.rebased();
+            c.speed = life.speed.max(0.0);
+        }
+        *self.life.lock().expect("life lock") = life;
+    }
+
+    /// Lives the org up to now when at least a simulated minute passed since it last did.
+    pub fn catch_up(&self) {
+        let now = self.now_ms();
+        let mut until = self.lived_until.lock().expect("lived lock");
+        if now - *until < 60_000 {
+            return;
+        }
+        let life = self.life();
+        let mut w = self.world.write().expect("world lock");
+        crate::life::live(&mut w, self.seed, &life, *until, now);
+        *until = now;
     }
 
     pub fn requests(&self) -> Vec<LoggedRequest> {
@@ -178,6 +251,7 @@ async fn dispatch(State(state): State<Arc<SimState>>, req: Request) -> Response 
         return control(&state, &method, rest, query.as_deref(), &body);
     }
 
+    state.catch_up();
     let faults = state.faults.lock().expect("faults lock").clone();
     let key = parts
         .headers
@@ -426,6 +500,27 @@ fn control(state: &SimState, method: &Method, rest: &str, query: Option<&str>, b
             plain(StatusCode::NO_CONTENT, "")
         }
         ("GET", "/info") => json(crate::info(&state.world.read().expect("world lock"))),
+        // The clock moves `minutes` ahead (`{"minutes": N}`) and the org lives through them.
+        ("POST", "/advance") => {
+            let minutes = serde_json::from_slice::<serde_json::Value>(body)
+                .ok()
+                .and_then(|v| v.get("minutes").and_then(|m| m.as_i64()));
+            match minutes {
+                Some(m) if m >= 0 => {
+                    let now = state.advance(m);
+                    json(serde_json::json!({ "now": crate::clock::rfc3339_ms(now) }))
+                }
+                _ => plain(StatusCode::BAD_REQUEST, "body must be {\"minutes\": N} with N >= 0"),
+            }
+        }
+        ("GET", "/life") => json(serde_json::to_value(state.life()).unwrap_or_default()),
+        ("PUT", "/life") => match serde_json::from_slice::<crate::life::Life>(body) {
+            Ok(l) => {
+                state.set_life(l.clone());
+                json(serde_json::to_value(l).unwrap_or_default())
+            }
+            Err(e) => plain(StatusCode::BAD_REQUEST, &format!("invalid life: {e}")),
+        },
         // An admin regenerates their API key (or it is revoked): the old one gets 401s from now
         // on. Body `{"email": "..."}`; answers the new key.
         ("POST", "/rotate-key") => {

@@ -650,3 +650,25 @@ async fn odd_and_malformed_records_are_all_kept_and_the_malformed_ones_flagged()
     env.sync().await.unwrap();
     assert_eq!(env.cache().problem_count().unwrap(), 0);
 }
+
+#[tokio::test]
+async fn a_living_org_is_mirrored_exactly_after_each_sync() {
+    let env = start(200).await;
+    env.sim.state.set_life(jcsim::life::Life {
+        speed: 0.0,
+        churn_per_day: 0.02,
+    });
+    env.sync().await.unwrap();
+    assert_matches_ground_truth(&env);
+    for minutes in [4 * 60, 24 * 60, 3 * 24 * 60] {
+        env.sim.state.advance(minutes);
+        env.sync().await.unwrap();
+        assert_matches_ground_truth(&env);
+    }
+    let users = env.cache().snapshot().unwrap().users as usize;
+    assert_eq!(
+        users,
+        env.sim.state.world.read().unwrap().orgs[0].users.len(),
+        "hires and leavers followed"
+    );
+}

@@ -65,6 +65,12 @@ struct Args {
     /// A field of the wrong type on one record in fifty (not spec-legal).
     #[arg(long)]
     malformed_records: bool,
+    /// Speed of the simulated clock (1 = real time; 0 = moves only by POST /__sim/advance).
+    #[arg(long, default_value_t = 1.0)]
+    speed: f64,
+    /// Share of people hired and leaving per simulated day (devices and group edits alike).
+    #[arg(long, default_value_t = 0.0)]
+    churn: f64,
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -105,6 +111,10 @@ async fn main() {
         odd_records: a.odd_records,
         malformed_records: a.malformed_records,
         ..Faults::default()
+    });
+    sim.state.set_life(jcsim::life::Life {
+        speed: a.speed,
+        churn_per_day: a.churn,
     });
     let handle = match sim.serve(a.port).await {
         Ok(h) => h,

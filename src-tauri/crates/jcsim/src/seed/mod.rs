@@ -29,6 +29,9 @@ pub struct SeedConfig {
     pub second_org: bool,
     /// "Now" for the generated history (last contact, logins), ms since the epoch.
     pub now_ms: i64,
+    /// How the org lives once served (`life.rs`): the clock's speed (0: it moves only by
+    /// `advance`) and the churn rate.
+    pub life: crate::life::Life,
 }
 
 impl SeedConfig {
@@ -43,6 +46,7 @@ impl SeedConfig {
             hostile: false,
             second_org: true,
             now_ms: crate::clock::now_ms() / 3_600_000 * 3_600_000,
+            life: crate::life::Life::default(),
         }
     }
 }

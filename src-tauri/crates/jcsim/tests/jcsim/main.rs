@@ -4,5 +4,6 @@ mod common;
 mod contract;
 mod devices;
 mod faults;
+mod life;
 mod routes;
 mod seeding;

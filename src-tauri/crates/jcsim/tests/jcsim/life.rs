@@ -1,0 +1,174 @@
+//! A living org: the clock moves (real time, a speed, or `POST /__sim/advance`), devices check
+//! in, people log in and lock themselves out, passwords expire, and with churn people and
+//! devices come and go — the same way for the same seed.
+
+use crate::common::*;
+use jcsim::life::Life;
+use serde_json::{json, Value};
+
+/// A simulator whose clock moves only by `advance`.
+async fn frozen(users: usize, churn: f64) -> Env {
+    start_with(
+        |c| {
+            c.life = Life {
+                speed: 0.0,
+                churn_per_day: churn,
+            }
+        },
+        users,
+    )
+    .await
+}
+
+async fn advance(env: &Env, minutes: i64) -> Value {
+    env.http
+        .post(format!("{}/__sim/advance", env.sim.base_url))
+        .body(json!({ "minutes": minutes }).to_string())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// Users' and devices' JSON, the number of events, the size of each group.
+type Snapshot = (Vec<Vec<u8>>, Vec<Vec<u8>>, usize, Vec<usize>);
+
+/// The whole first org as JSON, to compare two simulators.
+fn snapshot(env: &Env) -> Snapshot {
+    let w = env.sim.state.world.read().unwrap();
+    let o = &w.orgs[0];
+    (
+        o.users.values().map(|s| s.json.to_vec()).collect(),
+        o.systems.values().map(|s| s.json.to_vec()).collect(),
+        o.events.len(),
+        o.ug_members.values().map(|m| m.len()).collect(),
+    )
+}
+
+/// A short fingerprint of `snapshot` (a failed comparison prints this, not megabytes).
+fn fingerprint(env: &Env) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    snapshot(env).hash(&mut h);
+    let (u, s, e, _) = snapshot(env);
+    format!(
+        "{} users, {} devices, {e} events, hash {:x}",
+        u.len(),
+        s.len(),
+        h.finish()
+    )
+}
+
+#[tokio::test]
+async fn an_hour_later_devices_have_checked_in_and_people_logged_in() {
+    let env = frozen(200, 0.0).await;
+    let before = snapshot(&env);
+    let active_before = {
+        let w = env.sim.state.world.read().unwrap();
+        w.orgs[0].systems.values().filter(|s| s.rec().active).count()
+    };
+    let now = advance(&env, 60).await;
+    assert_eq!(
+        now["now"], "2026-11-01T13:00:00.000Z",
+        "the clock moved exactly an hour"
+    );
+    let after = snapshot(&env);
+    let moved = before.1.iter().zip(&after.1).filter(|(a, b)| a != b).count();
+    assert!(
+        moved > 50,
+        "most devices checked in within the hour ({moved} of 200 changed)"
+    );
+    assert!(
+        after.2 > before.2,
+        "people logged in: {} → {} events",
+        before.2,
+        after.2
+    );
+    let w = env.sim.state.world.read().unwrap();
+    let o = &w.orgs[0];
+    let active_after = o.systems.values().filter(|s| s.rec().active).count();
+    assert!(
+        active_after > 0 && active_after != 200,
+        "some devices are on, some off ({active_before} → {active_after})"
+    );
+    for s in o.systems.values().map(|s| s.rec()).filter(|s| s.active) {
+        let last = jcsim::clock::parse_rfc3339_ms(s.last_contact.as_deref().unwrap()).unwrap();
+        let now = jcsim::clock::parse_rfc3339_ms("2026-11-01T13:00:00Z").unwrap();
+        assert!(
+            now - last <= 10 * 60_000,
+            "{} is active but last checked in at {last}",
+            s.hostname
+        );
+    }
+    let last_event = o.events.last().unwrap();
+    assert!(last_event.at_ms > jcsim::clock::parse_rfc3339_ms(NOW).unwrap());
+    assert!(
+        o.events.windows(2).all(|p| p[0].at_ms <= p[1].at_ms),
+        "events stay in time order"
+    );
+}
+
+#[tokio::test]
+async fn the_same_seed_and_clock_give_the_same_living_org() {
+    let (a, b) = (frozen(150, 0.02).await, frozen(150, 0.02).await);
+    for env in [&a, &b] {
+        advance(env, 36 * 60).await;
+        advance(env, 90).await;
+    }
+    assert_eq!(fingerprint(&a), fingerprint(&b));
+}
+
+#[tokio::test]
+async fn with_churn_people_and_devices_come_and_go() {
+    let env = frozen(300, 0.02).await;
+    let count = |env: &Env| {
+        let w = env.sim.state.world.read().unwrap();
+        let o = &w.orgs[0];
+        let ids: std::collections::BTreeSet<String> = o.users.keys().cloned().collect();
+        (ids, o.systems.len())
+    };
+    let (users0, _) = count(&env);
+    advance(&env, 3 * 24 * 60).await;
+    let (users1, _) = count(&env);
+    let hired = users1.difference(&users0).count();
+    let gone = users0.difference(&users1).count();
+    assert!(hired >= 6, "about 2% of 300 hired a day for 3 days ({hired})");
+    assert!(gone >= 1, "some leavers were deleted ({gone})");
+    let w = env.sim.state.world.read().unwrap();
+    let o = &w.orgs[0];
+    for (g, members) in &o.ug_members {
+        assert!(
+            members.iter().all(|m| o.users.contains_key(m)),
+            "group {g} lists a deleted user"
+        );
+    }
+    for (s, users) in &o.bindings {
+        assert!(o.systems.contains_key(s) && users.keys().all(|u| o.users.contains_key(u)));
+    }
+}
+
+#[tokio::test]
+async fn the_clock_can_run_fast() {
+    let env = start(50).await;
+    env.sim.state.set_life(Life {
+        speed: 600.0,
+        churn_per_day: 0.0,
+    });
+    let t0 = env.sim.state.now_ms();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let moved = env.sim.state.now_ms() - t0;
+    assert!(
+        (100_000..=200_000).contains(&moved),
+        "200 ms at 600× is about 2 minutes ({moved} ms)"
+    );
+    let bad = env
+        .http
+        .post(format!("{}/__sim/advance", env.sim.base_url))
+        .body("{\"minutes\": -5}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), reqwest::StatusCode::BAD_REQUEST);
+}

@@ -1,6 +1,28 @@
 //! Per-sync history: every distinct version of a record and every edge, with the range of
 //! complete syncs it was current for. Unchanged records cost nothing per sync (their range is
-//! extended in place), so the history stays compact and any two syncs can be compared.
+//! extended in place), so the history stays compact and any two syncs can be compared. A
+//! version is the record without its observed fields (`observed.rs`: a check-in is not a new
+//! version); its JSON is stored packed (`packed.rs`) in an ordinary rowid table, where large
+//! rows do not bloat the B-tree as they did in the first, `WITHOUT ROWID` layout.
+
+/// Migration 7: history in a rowid table (old rows copied as they are: TEXT, still readable).
+pub(crate) const DDL_V7: &str = "
+CREATE TABLE history_versions (
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    hash INTEGER NOT NULL,
+    json BLOB NOT NULL,
+    first_sync INTEGER NOT NULL,
+    last_sync INTEGER NOT NULL
+);
+INSERT INTO history_versions (kind, id, hash, json, first_sync, last_sync)
+    SELECT kind, id, hash, json, first_sync, last_sync FROM history_records;
+DROP TABLE history_records;
+ALTER TABLE history_versions RENAME TO history_records;
+CREATE UNIQUE INDEX history_records_key ON history_records(kind, id, first_sync);
+CREATE INDEX history_records_last ON history_records(kind, last_sync);
+DROP INDEX history_edges_last;
+";
 
 use crate::error::Result;
 use rusqlite::{params, Transaction};
@@ -15,6 +37,23 @@ pub const EDGE_KINDS: &[(&str, &str, &str, &str)] = &[
     ("app_group", "app_groups", "app_id", "group_id"),
 ];
 
+/// Before the swap: the versions current at sync `prev` that the staged sync does not carry on
+/// (changed or gone) get their JSON from `records`, which is about to be replaced. A current
+/// version's JSON is not copied into the history (it is the live record's): an empty BLOB
+/// stands for "as in `records`".
+pub fn keep_ending_versions(tx: &Transaction<'_>, prev: Option<i64>) -> Result<()> {
+    let Some(prev) = prev else { return Ok(()) };
+    tx.execute(
+        "UPDATE history_records
+            SET json = (SELECT r.json FROM records r WHERE r.kind = history_records.kind AND r.id = history_records.id)
+          WHERE last_sync = ?1 AND length(json) = 0
+            AND NOT EXISTS (SELECT 1 FROM s_records s WHERE s.kind = history_records.kind AND s.id = history_records.id AND s.hash = history_records.hash)
+            AND EXISTS (SELECT 1 FROM records r WHERE r.kind = history_records.kind AND r.id = history_records.id)",
+        [prev],
+    )?;
+    Ok(())
+}
+
 /// Records the live tables (just swapped in) as the state of sync `new`.
 pub fn record(tx: &Transaction<'_>, new: i64, prev: Option<i64>) -> Result<()> {
     for kind in RECORD_KINDS {
@@ -27,7 +66,7 @@ pub fn record(tx: &Transaction<'_>, new: i64, prev: Option<i64>) -> Result<()> {
         }
         tx.execute(
             "INSERT INTO history_records (kind, id, hash, json, first_sync, last_sync)
-             SELECT ?2, id, hash, json, ?1, ?1 FROM records s
+             SELECT ?2, id, hash, x'', ?1, ?1 FROM records s
              WHERE s.kind = ?2 AND NOT EXISTS (SELECT 1 FROM history_records h WHERE h.kind = ?2 AND h.id = s.id AND h.last_sync = ?1)",
             params![new, kind],
         )?;

@@ -13,6 +13,8 @@ pub mod error;
 pub mod history;
 pub mod kinds;
 pub mod live;
+pub mod observed;
+pub mod packed;
 pub mod problems;
 pub mod read;
 pub mod rows;
@@ -46,6 +48,7 @@ impl Cache {
     /// integrity check.
     pub fn open(path: &Path) -> Result<(Self, OpenOutcome)> {
         let (conn, outcome) = db::open(path, db::Check::Full)?;
+        packed::load(&conn)?;
         Ok((
             Self {
                 conn,
@@ -61,6 +64,7 @@ impl Cache {
     pub fn open_for_browsing(path: &Path) -> Result<(Self, OpenOutcome)> {
         let (conn, outcome) = db::open(path, db::Check::Header)?;
         conn.pragma_update(None, "mmap_size", 0)?;
+        packed::load(&conn)?;
         Ok((
             Self {
                 conn,

@@ -195,10 +195,12 @@ impl Cache {
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
         tx.execute(&upsert_sql(table, cols), rusqlite::params_from_iter(values))?;
+        let dict = crate::packed::dict_for(&tx, kind.as_str(), &[], "")?;
         let rec = RecordRow {
             kind,
             id: id.to_string(),
             json: json.to_string(),
+            dict,
         };
         tx.execute(
             &upsert_sql("records", RECORD_COLS),

@@ -63,7 +63,13 @@ impl SyncWriter<'_> {
         for t in tables {
             tx.execute(
                 &format!("INSERT OR REPLACE INTO {t} (kind, id, hash, json, problems) VALUES (?1, ?2, ?3, ?4, ?5)"),
-                params![kind, id, crate::rows::hash(json), json, reason],
+                params![
+                    kind,
+                    id,
+                    crate::rows::hash(json),
+                    crate::packed::Packed(json.to_string()),
+                    reason
+                ],
             )?;
         }
         tx.commit()?;

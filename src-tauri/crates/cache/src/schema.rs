@@ -230,6 +230,8 @@ pub fn migrations() -> Migrations<'static> {
         M::up(crate::checklists::TEMPLATES_DDL),
         M::up(crate::settings::DDL),
         M::up(crate::problems::DDL),
+        M::up(crate::history::DDL_V7),
+        M::up(crate::packed::DDL),
     ])
 }
 

@@ -23,6 +23,8 @@ pub fn rebuild(conn: &Connection) -> Result<()> {
         "INSERT INTO search_index (kind, ref, text) SELECT 'app', id, label || ' ' || name FROM apps",
         [],
     )?;
+    // One b-tree again: without this the deleted rows' segments pile up sync after sync.
+    conn.execute("INSERT INTO search_index (search_index) VALUES ('optimize')", [])?;
     Ok(())
 }
 

@@ -23,6 +23,8 @@ pub struct RecordRow {
     pub kind: crate::RecordKind,
     pub id: String,
     pub json: String,
+    /// The compression dictionary of its kind in this file (`packed.rs`), if there is one.
+    pub dict: Option<u32>,
 }
 
 /// An open sync.
@@ -174,8 +176,8 @@ pub(crate) fn record_values(r: &RecordRow) -> Vec<rusqlite::types::Value> {
     vec![
         v(r.kind.as_str().to_string()),
         v(r.id.clone()),
-        v(hash(&r.json)),
-        v(r.json.clone()),
+        v(crate::observed::version_hash(r.kind, &r.json, crate::dates::now_ms())),
+        v(crate::packed::pack_with(r.dict, &r.json)),
     ]
 }
 
@@ -197,6 +199,7 @@ impl SyncWriter<'_> {
 
     pub fn put_users(&mut self, rows: &[UserRow]) -> Result<()> {
         self.put_user_rows(rows)?;
+        let dict = self.dict("user", rows.iter().map(|r| r.json.as_str()))?;
         self.put_records(
             &rows
                 .iter()
@@ -204,6 +207,7 @@ impl SyncWriter<'_> {
                     kind: crate::RecordKind::User,
                     id: r.id.clone(),
                     json: r.json.clone(),
+                    dict,
                 })
                 .collect::<Vec<_>>(),
         )
@@ -211,6 +215,7 @@ impl SyncWriter<'_> {
 
     pub fn put_systems(&mut self, rows: &[SystemRow]) -> Result<()> {
         self.put_system_rows(rows)?;
+        let dict = self.dict("system", rows.iter().map(|r| r.json.as_str()))?;
         self.put_records(
             &rows
                 .iter()
@@ -218,6 +223,7 @@ impl SyncWriter<'_> {
                     kind: crate::RecordKind::System,
                     id: r.id.clone(),
                     json: r.json.clone(),
+                    dict,
                 })
                 .collect::<Vec<_>>(),
         )
@@ -225,6 +231,7 @@ impl SyncWriter<'_> {
 
     pub fn put_groups(&mut self, rows: &[GroupRow]) -> Result<()> {
         self.put_group_rows(rows)?;
+        let dict = self.dict("group", rows.iter().map(|r| r.json.as_str()))?;
         self.put_records(
             &rows
                 .iter()
@@ -232,6 +239,7 @@ impl SyncWriter<'_> {
                     kind: crate::RecordKind::Group,
                     id: r.id.clone(),
                     json: r.json.clone(),
+                    dict,
                 })
                 .collect::<Vec<_>>(),
         )
@@ -239,6 +247,7 @@ impl SyncWriter<'_> {
 
     pub fn put_apps(&mut self, rows: &[AppRow]) -> Result<()> {
         self.put_app_rows(rows)?;
+        let dict = self.dict("app", rows.iter().map(|r| r.json.as_str()))?;
         self.put_records(
             &rows
                 .iter()
@@ -246,6 +255,7 @@ impl SyncWriter<'_> {
                     kind: crate::RecordKind::App,
                     id: r.id.clone(),
                     json: r.json.clone(),
+                    dict,
                 })
                 .collect::<Vec<_>>(),
         )
@@ -296,24 +306,47 @@ impl SyncWriter<'_> {
         v(r.name.clone()),
         v(r.scopes.clone())
     ]);
-    put_rows!(
-        put_events,
-        EventRow,
-        "events",
-        "id,at,service,event_type,success,user_id,username,system_id,app_id,json",
-        |r: &EventRow| vec![
-            v(r.id.clone()),
-            v(r.at.clone()),
-            v(r.service.clone()),
-            v(r.event_type.clone()),
-            v(r.success),
-            v(r.user_id.clone()),
-            v(r.username.clone()),
-            v(r.system_id.clone()),
-            v(r.app_id.clone()),
-            v(r.json.clone()),
-        ]
-    );
+    /// Directory Insights events (their JSON packed with the events' dictionary).
+    pub fn put_events(&mut self, rows: &[EventRow]) -> Result<()> {
+        let dict = self.dict("event", rows.iter().map(|r| r.json.as_str()))?;
+        let progressive = self.progressive;
+        let tx = self.cache.conn.transaction()?;
+        for prefix in if progressive { &["s_", ""][..] } else { &["s_"][..] } {
+            let sql = upsert_sql(
+                &format!("{prefix}events"),
+                "id,at,service,event_type,success,user_id,username,system_id,app_id,json",
+            );
+            let mut stmt = tx.prepare_cached(&sql)?;
+            for r in rows {
+                stmt.execute(params![
+                    r.id,
+                    r.at,
+                    r.service,
+                    r.event_type,
+                    r.success,
+                    r.user_id,
+                    r.username,
+                    r.system_id,
+                    r.app_id,
+                    crate::packed::pack_with(dict, &r.json),
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The compression dictionary of `kind` in this file, trained on `samples` if there is
+    /// none yet and they are enough.
+    fn dict<'s>(&mut self, kind: &str, samples: impl Iterator<Item = &'s str>) -> Result<Option<u32>> {
+        let samples: Vec<&str> = samples.take(2_000).collect();
+        Ok(crate::packed::dict_for(
+            &self.cache.conn,
+            kind,
+            &samples,
+            &crate::dates::now_rfc3339(),
+        )?)
+    }
 
     /// Fills in hardware facts from System Insights on devices already written.
     pub fn put_system_hardware(&mut self, rows: &[(String, String, Option<i64>, String)]) -> Result<()> {
@@ -360,6 +393,8 @@ impl SyncWriter<'_> {
         let id = self.sync_id;
         let prev = self.cache.last_complete_sync()?.map(|(id, _)| id);
         let tx = self.cache.conn.transaction()?;
+        // Versions that end with this sync keep their JSON before `records` is replaced.
+        crate::history::keep_ending_versions(&tx, prev)?;
         for t in MIRRORED {
             tx.execute(&format!("DELETE FROM {t}"), [])?;
             tx.execute(&format!("INSERT INTO {t} SELECT * FROM s_{t}"), [])?;
@@ -372,8 +407,11 @@ impl SyncWriter<'_> {
             params![id, now, requests as i64, counts.to_string()],
         )?;
         tx.commit()?;
-        // Give back the pages the emptied staging tables held (files created by this version).
-        self.cache.conn.execute_batch("PRAGMA incremental_vacuum")?;
+        // Give back the pages the emptied staging tables held. The pragma frees pages as it is
+        // stepped, so every row it yields is read.
+        let mut vacuum = self.cache.conn.prepare("PRAGMA incremental_vacuum")?;
+        let mut rows = vacuum.query([])?;
+        while rows.next()?.is_some() {}
         Ok(id)
     }
 

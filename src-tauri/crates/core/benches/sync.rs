@@ -2,7 +2,9 @@
 //! 10,000-device / 1,000-group org from jcsim at 0 ms and 40 ms added latency (requests, wall
 //! time, time until users are browsable, peak RSS of the syncing process, file size), the same
 //! requests made one after another by a sequential pager (measured on a sample, scaled to the
-//! request count) for the ratio, then search and list latency over a 50,000 / 50,000 cache.
+//! request count) for the ratio; a month of a living org (30 daily re-syncs of the 10,000 org
+//! with check-ins and 1% daily churn: file growth, and what the diff of the month lists); then
+//! search and list latency over a 50,000 / 50,000 cache.
 //!
 //! Run: `cargo bench -p rollcall-core --bench sync`
 
@@ -118,6 +120,83 @@ fn main() {
         if sequential.as_secs_f64() / wall_at_40.as_secs_f64() >= 8.0 { "met" } else { "NOT met" }
     );
     state.set_faults(jcsim::Faults::default());
+
+    // A month of a living org: the clock stops (it moves only by `advance`), 1% of people are
+    // hired and 1% leave each day, devices check in; one re-sync a day into the 0 ms file.
+    state.set_life(jcsim::life::Life {
+        speed: 0.0,
+        churn_per_day: 0.01,
+    });
+    let month_file = dir.path().join("org-0.sqlite");
+    let size_of = |f: &std::path::Path| {
+        std::fs::metadata(f).map(|m| m.len()).unwrap_or(0)
+            + std::fs::metadata(f.with_extension("sqlite-wal"))
+                .map(|m| m.len())
+                .unwrap_or(0)
+    };
+    let start_size = size_of(&month_file);
+    let users_before: std::collections::BTreeSet<String> =
+        state.world.read().unwrap().orgs[0].users.keys().cloned().collect();
+    let t = Instant::now();
+    let mut growth = Vec::new();
+    for _ in 0..30 {
+        state.advance(24 * 60);
+        let before = size_of(&month_file);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_rollcall-sync"))
+            .args([&base, month_file.to_str().unwrap()])
+            .env("ROLLCALL_API_KEY", &key)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "re-sync failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        growth.push(size_of(&month_file) as f64 - before as f64);
+    }
+    let end_size = size_of(&month_file);
+    let users_after: std::collections::BTreeSet<String> =
+        state.world.read().unwrap().orgs[0].users.keys().cloned().collect();
+    let (cache, _) = Cache::open(&month_file).unwrap();
+    let runs = cache.sync_runs(100).unwrap();
+    let (first, last) = (runs.last().unwrap().id, runs.first().unwrap().id);
+    let diff = cache.diff(first, last).unwrap();
+    let users = diff.records.get("user").cloned().unwrap_or_default();
+    let devices = diff.records.get("system").cloned().unwrap_or_default();
+    let mut fields: std::collections::BTreeMap<String, usize> = Default::default();
+    for c in users.changed.iter().chain(devices.changed.iter()) {
+        for f in &c.fields {
+            *fields.entry(f.clone()).or_default() += 1;
+        }
+    }
+    let noise = ["lastContact", "active", "remoteIP", "badLoginAttempts"]
+        .iter()
+        .map(|f| fields.get(*f).copied().unwrap_or(0))
+        .sum::<usize>();
+    growth.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    println!(
+        "  a month of a living org (30 daily re-syncs, check-ins every time, 1% daily churn) in {:.0} s: file {:.1} MB -> {:.1} MB, growth {:.1} MB (goal <= 30 MB: {}), per re-sync median {:.2} MB, max {:.2} MB",
+        t.elapsed().as_secs_f64(),
+        start_size as f64 / 1e6,
+        end_size as f64 / 1e6,
+        (end_size as f64 - start_size as f64) / 1e6,
+        if end_size.saturating_sub(start_size) <= 30_000_000 { "met" } else { "NOT met" },
+        growth[growth.len() / 2] / 1e6,
+        growth[growth.len() - 1] / 1e6,
+    );
+    println!(
+        "        diff of the month: users +{} -{} changed {} (jcsim: {} hired, {} gone), devices +{} -{} changed {}; fields changed: {:?}; check-in fields listed: {noise} (goal 0)",
+        users.added.len(),
+        users.removed.len(),
+        users.changed.len(),
+        users_after.difference(&users_before).count(),
+        users_before.difference(&users_after).count(),
+        devices.added.len(),
+        devices.removed.len(),
+        devices.changed.len(),
+        fields,
+    );
+    state.set_life(jcsim::life::Life::default());
 
     // Search and list latency over a 50,000-user / 50,000-device cache, built from a seeded
     // org without HTTP (the rows are what a sync writes).

@@ -17,6 +17,8 @@ const DAY: i64 = 24 * HOUR;
 /// A device is `active` while its last check-in is this recent (JumpCloud's agent checks in
 /// about every minute).
 const ACTIVE_WINDOW: i64 = 10 * MINUTE;
+/// A device silent this long has gone quiet for good.
+const GONE_QUIET: i64 = 3 * DAY;
 /// At most this much simulated time is lived through in one catch-up (older hours are skipped).
 const MAX_CATCH_UP: i64 = 62 * DAY;
 
@@ -71,8 +73,12 @@ pub fn live(world: &mut World, seed: u64, life: &Life, from_ms: i64, to_ms: i64)
         let mut rng = Rng::new(seed ^ (hour as u64).wrapping_mul(0x2545_F491_4F6C_DD1D));
         logins(world, &mut org, &mut rng, at);
         lock_out(&mut org, &mut rng, at);
-        if life.churn_per_day > 0.0 && at % DAY == 0 {
-            churn(world, &mut org, &mut rng, at, life.churn_per_day);
+        if at % DAY == 0 {
+            // Devices check in through the day; a day is the longest a live device stays silent.
+            check_ins(&mut org, at);
+            if life.churn_per_day > 0.0 {
+                churn(world, &mut org, &mut rng, at, life.churn_per_day);
+            }
         }
     }
     // What is true now: check-ins, lockouts cleared, expired passwords.
@@ -84,6 +90,8 @@ pub fn live(world: &mut World, seed: u64, life: &Life, from_ms: i64, to_ms: i64)
 
 /// Online devices check in; those silent for longer than the window turn inactive. A device's
 /// habit (how much of the time it is on) is stable; whether it is on in a given hour is drawn.
+/// A device silent for more than `GONE_QUIET` (retired without being removed, as the seed
+/// leaves some) stays silent.
 fn check_ins(org: &mut Org, now: i64) {
     let hour = now / HOUR;
     for (id, stored) in org.systems.iter_mut() {
@@ -91,8 +99,12 @@ fn check_ins(org: &mut Org, now: i64) {
         let Some(last) = s.last_contact.as_deref().and_then(parse_rfc3339_ms) else {
             continue; // never contacted: an agent that was never installed stays silent
         };
+        if now - last > GONE_QUIET {
+            continue;
+        }
         let habit = 0.25 + 0.7 * share(id, 0);
-        let on = share(id, hour) < habit;
+        // On in this hour, or back after a day away (a laptop opened the next morning).
+        let on = share(id, hour) < habit || now - last > DAY;
         let changed = if on {
             let at = now - (mix(id, hour) % 90_000) as i64;
             if at > last {

@@ -63,7 +63,10 @@ pub(crate) fn user_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
         password_expired: r.get("password_expired")?,
         password_expires_at: r.get("password_expires_at")?,
         created: r.get("created")?,
-        json: r.get("json").unwrap_or_default(),
+        json: r
+            .get::<_, crate::packed::Packed>("json")
+            .map(|p| p.0)
+            .unwrap_or_default(),
     })
 }
 
@@ -91,7 +94,10 @@ pub(crate) fn system_row(r: &Row<'_>) -> rusqlite::Result<SystemRow> {
         active: r.get("active")?,
         agent_version: r.get("agent_version")?,
         created: r.get("created")?,
-        json: r.get("json").unwrap_or_default(),
+        json: r
+            .get::<_, crate::packed::Packed>("json")
+            .map(|p| p.0)
+            .unwrap_or_default(),
     })
 }
 
@@ -102,7 +108,10 @@ fn group_row(r: &Row<'_>) -> rusqlite::Result<GroupRow> {
         name: r.get("name")?,
         description: r.get("description")?,
         email: r.get("email")?,
-        json: r.get("json").unwrap_or_default(),
+        json: r
+            .get::<_, crate::packed::Packed>("json")
+            .map(|p| p.0)
+            .unwrap_or_default(),
     })
 }
 
@@ -113,7 +122,10 @@ fn app_row(r: &Row<'_>) -> rusqlite::Result<AppRow> {
         label: r.get("label")?,
         sso_type: r.get("sso_type")?,
         active: r.get("active")?,
-        json: r.get("json").unwrap_or_default(),
+        json: r
+            .get::<_, crate::packed::Packed>("json")
+            .map(|p| p.0)
+            .unwrap_or_default(),
     })
 }
 
@@ -128,7 +140,7 @@ fn event_row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
         username: r.get("username")?,
         system_id: r.get("system_id")?,
         app_id: r.get("app_id")?,
-        json: r.get("json")?,
+        json: r.get::<_, crate::packed::Packed>("json")?.0,
     })
 }
 

@@ -160,9 +160,17 @@ impl Cache {
         };
         for kind in crate::history::RECORD_KINDS {
             let at = |sync: i64| -> Result<BTreeMap<String, (i64, String)>> {
-                let mut s = self.conn.prepare_cached("SELECT id, hash, json FROM history_records WHERE kind = ?1 AND first_sync <= ?2 AND last_sync >= ?2")?;
+                // An empty JSON stands for the current version: the live record's.
+                let mut s = self.conn.prepare_cached(
+                    "SELECT h.id, h.hash, CASE WHEN length(h.json) = 0 THEN r.json ELSE h.json END
+                       FROM history_records h LEFT JOIN records r ON r.kind = h.kind AND r.id = h.id
+                      WHERE h.kind = ?1 AND h.first_sync <= ?2 AND h.last_sync >= ?2",
+                )?;
                 let rows = s.query_map(params![kind, sync], |r| {
-                    Ok((r.get::<_, String>(0)?, (r.get::<_, i64>(1)?, r.get::<_, String>(2)?)))
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        (r.get::<_, i64>(1)?, r.get::<_, crate::packed::Packed>(2)?.0),
+                    ))
                 })?;
                 Ok(rows.collect::<rusqlite::Result<_>>()?)
             };
@@ -174,7 +182,10 @@ impl Cache {
                     Some((ha, ja)) if ha != h => d.changed.push(Changed {
                         id: id.clone(),
                         label: label_of(json),
-                        fields: changed_fields(ja, json),
+                        fields: changed_fields(ja, json)
+                            .into_iter()
+                            .filter(|f| !crate::observed::observed_fields(*kind).contains(&f.as_str()))
+                            .collect(),
                     }),
                     _ => {}
                 }

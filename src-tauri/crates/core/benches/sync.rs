@@ -135,6 +135,12 @@ fn main() {
                 .unwrap_or(0)
     };
     let start_size = size_of(&month_file);
+    let first_events: i64 = {
+        let (c, _) = Cache::open(&month_file).unwrap();
+        c.connection()
+            .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+            .unwrap()
+    };
     let users_before: std::collections::BTreeSet<String> =
         state.world.read().unwrap().orgs[0].users.keys().cloned().collect();
     let t = Instant::now();
@@ -169,6 +175,12 @@ fn main() {
             *fields.entry(f.clone()).or_default() += 1;
         }
     }
+    let count = |sql: &str| -> i64 { cache.connection().query_row(sql, [], |r| r.get(0)).unwrap() };
+    let (events, versions, version_bytes) = (
+        count("SELECT count(*) FROM events"),
+        count("SELECT count(*) FROM history_records"),
+        count("SELECT coalesce(sum(length(json)), 0) FROM history_records"),
+    );
     let noise = ["lastContact", "active", "remoteIP", "badLoginAttempts"]
         .iter()
         .map(|f| fields.get(*f).copied().unwrap_or(0))
@@ -183,6 +195,11 @@ fn main() {
         if end_size.saturating_sub(start_size) <= 30_000_000 { "met" } else { "NOT met" },
         growth[growth.len() / 2] / 1e6,
         growth[growth.len() - 1] / 1e6,
+    );
+    println!(
+        "        where it went: {events} login events in the 30-day window (the first sync held {}), {versions} record versions in the history ({:.1} MB of packed JSON for the versions that ended)",
+        first_events,
+        version_bytes as f64 / 1e6
     );
     println!(
         "        diff of the month: users +{} -{} changed {} (jcsim: {} hired, {} gone), devices +{} -{} changed {}; fields changed: {:?}; check-in fields listed: {noise} (goal 0)",
@@ -299,6 +316,34 @@ fn main() {
             .unwrap();
         user_ms.push(t.elapsed().as_secs_f64() * 1000.0);
     }
+    // Facet counts, as the Users and Devices screens ask for them: unfiltered, and with a
+    // chip chosen (which changes every other facet's counts).
+    let mut facet_ms = vec![];
+    for i in 0..60 {
+        let t = Instant::now();
+        if i % 2 == 0 {
+            let _ = cache
+                .system_facets(&SystemQuery {
+                    fde: (i % 4 == 0).then_some(false),
+                    stale_days: (i % 6 == 0).then_some(30),
+                    ..Default::default()
+                })
+                .unwrap();
+        } else {
+            let _ = cache
+                .user_facets(&UserQuery {
+                    states: if i % 3 == 0 { vec!["SUSPENDED".into()] } else { vec![] },
+                    ..Default::default()
+                })
+                .unwrap();
+        }
+        facet_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    let (f50, f95) = (percentile(&mut facet_ms.clone(), 0.5), percentile(&mut facet_ms, 0.95));
+    println!(
+        "  facet counts (users: 3 facets, devices: 5; 60 queries): p50 {f50:.1} ms, p95 {f95:.1} ms (goal p95 <= 50 ms: {})",
+        if f95 <= 50.0 { "met" } else { "NOT met" }
+    );
     let (s50, s95) = (
         percentile(&mut search_ms.clone(), 0.5),
         percentile(&mut search_ms, 0.95),
@@ -306,12 +351,12 @@ fn main() {
     let (l50, l95) = (percentile(&mut list_ms.clone(), 0.5), percentile(&mut list_ms, 0.95));
     let (u50, u95) = (percentile(&mut user_ms.clone(), 0.5), percentile(&mut user_ms, 0.95));
     println!(
-        "  search-as-you-type (400 prefixes): p50 {s50:.2} ms, p95 {s95:.2} ms (goal p95 < 5 ms: {})",
-        if s95 < 5.0 { "met" } else { "NOT met" }
+        "  search-as-you-type (400 prefixes): p50 {s50:.2} ms, p95 {s95:.2} ms (goal p95 <= 3 ms: {})",
+        if s95 <= 3.0 { "met" } else { "NOT met" }
     );
     println!(
-        "  sorted, filtered page of 100 devices (200 queries): p50 {l50:.2} ms, p95 {l95:.2} ms (goal p95 < 20 ms: {})",
-        if l95 < 20.0 { "met" } else { "NOT met" }
+        "  sorted, filtered page of 100 devices (200 queries): p50 {l50:.2} ms, p95 {l95:.2} ms (goal p95 <= 10 ms: {})",
+        if l95 <= 10.0 { "met" } else { "NOT met" }
     );
     println!("  page of 100 active users sorted by email: p50 {u50:.2} ms, p95 {u95:.2} ms");
 }

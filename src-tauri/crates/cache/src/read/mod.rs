@@ -178,20 +178,55 @@ fn page_bounds(offset: u32, limit: u32) -> (i64, i64) {
 }
 
 impl Cache {
-    fn facet(&self, name: &str, expr: &str, table: &str, w: &Where) -> Result<Facet> {
+    /// The counts of every facet in one scan of `table`. `dims` are (facet, SQL expression of
+    /// its value); `base` the filters that are no facet's; `selected(facet, value)` whether a
+    /// value passes that facet's own selection. Each facet counts the rows that pass every
+    /// *other* facet's selection, as a facet list shows what choosing a value would give.
+    fn facets(
+        &self,
+        table: &str,
+        dims: &[(&str, String)],
+        base: &Where,
+        selected: impl Fn(&str, &str) -> bool,
+    ) -> Result<Vec<Facet>> {
+        let exprs: Vec<&str> = dims.iter().map(|(_, e)| e.as_str()).collect();
+        let groups: Vec<String> = (1..=dims.len()).map(|i| i.to_string()).collect();
         let sql = format!(
-            "SELECT {expr} AS v, count(*) FROM {table}{} GROUP BY v ORDER BY count(*) DESC",
-            w.sql()
+            "SELECT {}, count(*) FROM {table}{} GROUP BY {}",
+            exprs.join(", "),
+            base.sql(),
+            groups.join(", ")
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let counts = stmt
-            .query_map(rusqlite::params_from_iter(&w.params), |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+        let combos: Vec<(Vec<String>, u64)> = stmt
+            .query_map(rusqlite::params_from_iter(&base.params), |r| {
+                let values = (0..dims.len())
+                    .map(|i| r.get::<_, Option<String>>(i).map(Option::unwrap_or_default))
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                Ok((values, r.get::<_, i64>(dims.len())? as u64))
             })?
             .collect::<rusqlite::Result<_>>()?;
-        Ok(Facet {
-            name: name.into(),
-            counts,
-        })
+        let passes: Vec<Vec<bool>> = combos
+            .iter()
+            .map(|(values, _)| dims.iter().zip(values).map(|((n, _), v)| selected(n, v)).collect())
+            .collect();
+        Ok(dims
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _))| {
+                let mut counts: std::collections::BTreeMap<&str, u64> = Default::default();
+                for ((values, n), pass) in combos.iter().zip(&passes) {
+                    if pass.iter().enumerate().all(|(j, p)| j == i || *p) {
+                        *counts.entry(values[i].as_str()).or_default() += n;
+                    }
+                }
+                let mut counts: Vec<(String, u64)> = counts.into_iter().map(|(v, n)| (v.to_string(), n)).collect();
+                counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                Facet {
+                    name: (*name).into(),
+                    counts,
+                }
+            })
+            .collect())
     }
 }

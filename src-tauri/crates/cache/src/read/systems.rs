@@ -42,7 +42,9 @@ impl SystemQuery {
         Some(format_ms(now - days as i64 * 86_400_000))
     }
 
-    fn filters(&self, skip: &str) -> Where {
+    /// The WHERE clause of the query, leaving out the facets named in `skip`.
+    fn filters(&self, skip: &[&str]) -> Where {
+        let skip = |name: &str| skip.contains(&name);
         let mut w = Where::default();
         if let Some(m) = self.search.as_deref().and_then(crate::search::match_expr) {
             w.push(
@@ -50,7 +52,7 @@ impl SystemQuery {
                 [text(&m)],
             );
         }
-        if skip != "os" && !self.os_families.is_empty() {
+        if !skip("os") && !self.os_families.is_empty() {
             w.push(
                 &in_list("os_family", self.os_families.len()),
                 self.os_families.iter().map(|s| text(s)),
@@ -59,22 +61,22 @@ impl SystemQuery {
         if let Some(v) = &self.os_version {
             w.push("os_version = ?", [text(v)]);
         }
-        if skip != "fde" {
+        if !skip("fde") {
             if let Some(f) = self.fde {
                 w.push("fde_active = ?", [Value::Integer(f as i64)]);
             }
         }
-        if skip != "mdm" {
+        if !skip("mdm") {
             if let Some(m) = self.mdm {
                 w.push("mdm_enrolled = ?", [Value::Integer(m as i64)]);
             }
         }
-        if skip != "stale" {
+        if !skip("stale") {
             if let Some(before) = self.stale_before() {
                 w.push("(last_contact IS NULL OR last_contact < ?)", [text(&before)]);
             }
         }
-        if skip != "unbound" {
+        if !skip("unbound") {
             match self.unbound {
                 Some(true) => w.push(
                     "NOT EXISTS (SELECT 1 FROM bindings b WHERE b.system_id = systems.id)",
@@ -96,7 +98,7 @@ impl SystemQuery {
 
 impl Cache {
     pub fn systems(&self, q: &SystemQuery) -> Result<Page<SystemRow>> {
-        let w = q.filters("");
+        let w = q.filters(&[]);
         let order = match q.sort.as_deref().unwrap_or("hostname") {
             "os" => "os_family, os",
             "os_version" => "os_version",
@@ -142,9 +144,16 @@ impl Cache {
             ("stale", stale_expr),
             ("unbound", "CASE WHEN EXISTS (SELECT 1 FROM bindings b WHERE b.system_id = systems.id) THEN 'bound' ELSE 'unbound' END".into()),
         ];
-        dims.iter()
-            .map(|(name, expr)| self.facet(name, expr, "systems", &q.filters(name)))
-            .collect()
+        let names: Vec<&str> = dims.iter().map(|(n, _)| *n).collect();
+        let selected = |name: &str, value: &str| match name {
+            "os" => q.os_families.is_empty() || q.os_families.iter().any(|f| f == value),
+            "fde" => q.fde.is_none_or(|f| f == (value == "encrypted")),
+            "mdm" => q.mdm.is_none_or(|m| m == (value == "enrolled")),
+            "stale" => q.stale_days.is_none() || value == "stale",
+            "unbound" => q.unbound.is_none_or(|u| u == (value == "unbound")),
+            _ => true,
+        };
+        self.facets("systems", &dims, &q.filters(&names), selected)
     }
 
     /// A device by id, hostname or serial, with its bound users (owner first), groups and events.

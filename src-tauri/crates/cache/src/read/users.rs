@@ -34,7 +34,9 @@ pub struct UserDetail {
 }
 
 impl UserQuery {
-    fn filters(&self, skip: &str) -> Where {
+    /// The WHERE clause of the query, leaving out the facets named in `skip`.
+    fn filters(&self, skip: &[&str]) -> Where {
+        let skip = |name: &str| skip.contains(&name);
         let mut w = Where::default();
         if let Some(m) = self.search.as_deref().and_then(crate::search::match_expr) {
             w.push(
@@ -42,18 +44,18 @@ impl UserQuery {
                 [text(&m)],
             );
         }
-        if skip != "state" && !self.states.is_empty() {
+        if !skip("state") && !self.states.is_empty() {
             w.push(
                 &in_list("state", self.states.len()),
                 self.states.iter().map(|s| text(s)),
             );
         }
-        if skip != "locked" {
+        if !skip("locked") {
             if let Some(l) = self.locked {
                 w.push("locked = ?", [Value::Integer(l as i64)]);
             }
         }
-        if skip != "mfa" {
+        if !skip("mfa") {
             if let Some(m) = self.mfa {
                 w.push("mfa_configured = ?", [Value::Integer(m as i64)]);
             }
@@ -64,7 +66,7 @@ impl UserQuery {
                 [text(g)],
             );
         }
-        if skip != "department" {
+        if !skip("department") {
             if let Some(d) = &self.department {
                 w.push("department = ?", [text(d)]);
             }
@@ -75,7 +77,7 @@ impl UserQuery {
 
 impl Cache {
     pub fn users(&self, q: &UserQuery) -> Result<Page<UserRow>> {
-        let w = q.filters("");
+        let w = q.filters(&[]);
         let order = match q.sort.as_deref().unwrap_or("name") {
             "username" => "username COLLATE NOCASE",
             "email" => "email COLLATE NOCASE",
@@ -106,19 +108,22 @@ impl Cache {
     }
 
     pub fn user_facets(&self, q: &UserQuery) -> Result<Vec<Facet>> {
-        let mut out = vec![];
-        for (name, expr) in [
-            ("state", "state"),
-            ("locked", "CASE locked WHEN 1 THEN 'locked' ELSE 'unlocked' END"),
+        let dims: [(&str, String); 3] = [
+            ("state", "state".into()),
+            ("locked", "CASE locked WHEN 1 THEN 'locked' ELSE 'unlocked' END".into()),
             (
                 "mfa",
-                "CASE mfa_configured WHEN 1 THEN 'enrolled' ELSE 'not enrolled' END",
+                "CASE mfa_configured WHEN 1 THEN 'enrolled' ELSE 'not enrolled' END".into(),
             ),
-        ] {
-            let w = q.filters(name);
-            out.push(self.facet(name, expr, "users", &w)?);
-        }
-        Ok(out)
+        ];
+        let names: Vec<&str> = dims.iter().map(|(n, _)| *n).collect();
+        let selected = |name: &str, value: &str| match name {
+            "state" => q.states.is_empty() || q.states.iter().any(|s| s == value),
+            "locked" => q.locked.is_none_or(|l| l == (value == "locked")),
+            "mfa" => q.mfa.is_none_or(|m| m == (value == "enrolled")),
+            _ => true,
+        };
+        self.facets("users", &dims, &q.filters(&names), selected)
     }
 
     /// A user by id, email or username, with groups, devices, apps, admin status and last login.

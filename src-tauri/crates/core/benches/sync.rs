@@ -22,6 +22,12 @@ fn field<'a>(out: &'a str, prefix: &str) -> Option<&'a str> {
 
 fn main() {
     let dir = tempfile::tempdir().unwrap();
+    // `ROLLCALL_BENCH_ONLY=queries`: only the 50,000 / 50,000 query figures (a minute, not 12).
+    let only_queries = std::env::var("ROLLCALL_BENCH_ONLY").is_ok_and(|v| v == "queries");
+    if only_queries {
+        queries(&dir);
+        return;
+    }
     let mut cfg = jcsim::SeedConfig::sized(3, 10_000);
     cfg.user_groups = 1000;
     cfg.second_org = false;
@@ -214,7 +220,11 @@ fn main() {
         fields,
     );
     state.set_life(jcsim::life::Life::default());
+    queries(&dir);
+}
 
+/// Search, list and facet latency over a 50,000-user / 50,000-device cache.
+fn queries(dir: &tempfile::TempDir) {
     // Search and list latency over a 50,000-user / 50,000-device cache, built from a seeded
     // org without HTTP (the rows are what a sync writes).
     let mut big = jcsim::SeedConfig::sized(4, 50_000);

@@ -322,27 +322,14 @@ fn churn(world: &mut World, org: &mut Org, rng: &mut Rng, at: i64, rate: f64) {
     }
 }
 
+/// A person deleted, with their memberships, bindings and app access.
 fn remove_user(org: &mut Org, id: &str) {
     org.users.remove(id);
-    for m in org.ug_members.values_mut() {
-        m.remove(id);
-    }
-    for b in org.bindings.values_mut() {
-        b.remove(id);
-    }
-    for a in org.app_users.values_mut() {
-        a.remove(id);
-    }
+    org.remove_user_edges(id);
 }
 
+/// A device deleted, with its groups, bindings and command targets.
 fn remove_system(org: &mut Org, id: &str) {
     org.systems.remove(id);
-    org.system_extra.remove(id);
-    org.bindings.remove(id);
-    for m in org.sg_members.values_mut() {
-        m.remove(id);
-    }
-    for s in org.ug_systems.values_mut() {
-        s.remove(id);
-    }
+    org.remove_system_edges(id);
 }

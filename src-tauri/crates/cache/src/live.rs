@@ -52,6 +52,10 @@ impl Cache {
     /// Removes a deleted user and every edge that pointed at them.
     pub fn remove_user(&mut self, id: &str) -> Result<()> {
         let tx = self.conn.transaction()?;
+        let bound: Vec<String> = tx
+            .prepare_cached("SELECT system_id FROM bindings WHERE user_id = ?1")?
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         for sql in [
             "DELETE FROM users WHERE id = ?1",
             "DELETE FROM records WHERE kind = 'user' AND id = ?1",
@@ -62,6 +66,7 @@ impl Cache {
         ] {
             tx.execute(sql, [id])?;
         }
+        refresh_bound(&tx, &bound)?;
         tx.commit()?;
         Ok(())
     }
@@ -175,6 +180,9 @@ impl Cache {
             for d in devices {
                 ins.execute(params![d, user_id])?;
             }
+            drop(ins);
+            let touched: Vec<String> = held.into_iter().chain(devices.iter().cloned()).collect();
+            refresh_bound(&tx, &touched)?;
         }
         tx.commit()?;
         Ok(())
@@ -195,6 +203,9 @@ impl Cache {
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
         tx.execute(&upsert_sql(table, cols), rusqlite::params_from_iter(values))?;
+        if table == "systems" {
+            refresh_bound(&tx, &[id.to_string()])?;
+        }
         let dict = crate::packed::dict_for(&tx, kind.as_str(), &[], "")?;
         let rec = RecordRow {
             kind,
@@ -243,7 +254,8 @@ impl Cache {
             "DELETE FROM bindings WHERE system_id = ?1 AND user_id = ?2",
             system_id,
             user_id,
-        )
+        )?;
+        refresh_bound(&self.conn, &[system_id.to_string()])
     }
 
     /// Records a membership added (`present`) or removed.
@@ -256,4 +268,16 @@ impl Cache {
             member_id,
         )
     }
+}
+
+/// Sets each device's `bound` flag (a user bound to it, as the facets and filters read it) from
+/// its bindings now.
+fn refresh_bound(conn: &rusqlite::Connection, system_ids: &[String]) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "UPDATE systems SET bound = EXISTS (SELECT 1 FROM bindings b WHERE b.system_id = systems.id) WHERE id = ?1",
+    )?;
+    for id in system_ids {
+        stmt.execute([id])?;
+    }
+    Ok(())
 }

@@ -232,9 +232,13 @@ pub fn migrations() -> Migrations<'static> {
         M::up(crate::problems::DDL),
         M::up(crate::history::DDL_V7),
         M::up(crate::packed::DDL),
-        // Facet counts scan these narrow indexes instead of the wide rows.
+        // Whether a device has a user bound (kept by `refresh_bound`), and narrow indexes the
+        // facet counts scan instead of the wide rows.
         M::up(
-            "CREATE INDEX systems_facets ON systems(os_family, fde_active, mdm_enrolled, last_contact);
+            "ALTER TABLE systems ADD COLUMN bound INTEGER NOT NULL DEFAULT 0;
+             ALTER TABLE s_systems ADD COLUMN bound INTEGER NOT NULL DEFAULT 0;
+             UPDATE systems SET bound = (id IN (SELECT system_id FROM bindings));
+             CREATE INDEX systems_facets ON systems(os_family, fde_active, mdm_enrolled, last_contact, bound);
              CREATE INDEX users_facets ON users(state, locked, mfa_configured);",
         ),
     ])

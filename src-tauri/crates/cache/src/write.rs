@@ -400,6 +400,10 @@ impl SyncWriter<'_> {
             tx.execute(&format!("INSERT INTO {t} SELECT * FROM s_{t}"), [])?;
             tx.execute(&format!("DELETE FROM s_{t}"), [])?;
         }
+        tx.execute(
+            "UPDATE systems SET bound = (id IN (SELECT system_id FROM bindings))",
+            [],
+        )?;
         crate::history::record(&tx, id, prev)?;
         crate::search::rebuild(&tx)?;
         tx.execute(

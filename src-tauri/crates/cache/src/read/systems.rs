@@ -78,11 +78,8 @@ impl SystemQuery {
         }
         if !skip("unbound") {
             match self.unbound {
-                Some(true) => w.push(
-                    "NOT EXISTS (SELECT 1 FROM bindings b WHERE b.system_id = systems.id)",
-                    [],
-                ),
-                Some(false) => w.push("EXISTS (SELECT 1 FROM bindings b WHERE b.system_id = systems.id)", []),
+                Some(true) => w.push("bound = 0", []),
+                Some(false) => w.push("bound = 1", []),
                 None => {}
             }
         }
@@ -139,10 +136,16 @@ impl Cache {
         );
         let dims: [(&str, String); 5] = [
             ("os", "os_family".into()),
-            ("fde", "CASE fde_active WHEN 1 THEN 'encrypted' ELSE 'not encrypted' END".into()),
-            ("mdm", "CASE mdm_enrolled WHEN 1 THEN 'enrolled' ELSE 'not enrolled' END".into()),
+            (
+                "fde",
+                "CASE fde_active WHEN 1 THEN 'encrypted' ELSE 'not encrypted' END".into(),
+            ),
+            (
+                "mdm",
+                "CASE mdm_enrolled WHEN 1 THEN 'enrolled' ELSE 'not enrolled' END".into(),
+            ),
             ("stale", stale_expr),
-            ("unbound", "CASE WHEN EXISTS (SELECT 1 FROM bindings b WHERE b.system_id = systems.id) THEN 'bound' ELSE 'unbound' END".into()),
+            ("unbound", "CASE bound WHEN 1 THEN 'bound' ELSE 'unbound' END".into()),
         ];
         let names: Vec<&str> = dims.iter().map(|(n, _)| *n).collect();
         let selected = |name: &str, value: &str| match name {

@@ -193,6 +193,20 @@ async fn a_device_bound_after_the_sync_is_locked_once_and_an_unbound_one_is_not(
     assert!(s.message.contains("1 device added since the preview"), "{}", s.message);
     let locks = |id: &str| count(&env, "POST", &format!("/systems/{id}/command/builtin/lock"));
     assert_eq!(locks(&extra.id), 1, "the device bound since the sync is locked");
+    let still_unbound = cache
+        .lock()
+        .unwrap()
+        .systems(&rollcall_cache::SystemQuery {
+            unbound: Some(true),
+            limit: 2000,
+            ..Default::default()
+        })
+        .unwrap()
+        .rows;
+    assert!(
+        !still_unbound.iter().any(|s| s.id == extra.id),
+        "the read corrected the mirror: the device is bound now"
+    );
     assert_eq!(locks(&devices[0]), 1);
     if devices.len() > 1 {
         assert!(s.message.contains("no longer held"), "{}", s.message);

@@ -428,6 +428,22 @@ async fn queries_filter_facet_search_and_enrich() {
         })
         .unwrap();
     assert!(unbound.total > 0);
+    let want_unbound = {
+        let w = env.sim.state.world.read().unwrap();
+        let o = &w.orgs[0];
+        o.systems
+            .keys()
+            .filter(|s| o.bindings.get(*s).is_none_or(|b| b.is_empty()))
+            .count() as u64
+    };
+    assert_eq!(unbound.total, want_unbound, "the unbound filter matches the simulator");
+    let facet = cache.system_facets(&SystemQuery::default()).unwrap();
+    let unbound_count = facet
+        .iter()
+        .find(|f| f.name == "unbound")
+        .and_then(|f| f.counts.iter().find(|(v, _)| v == "unbound"))
+        .map(|(_, n)| *n);
+    assert_eq!(unbound_count, Some(want_unbound), "the unbound facet counts the same");
     let sys = cache
         .systems(&SystemQuery {
             unbound: Some(false),

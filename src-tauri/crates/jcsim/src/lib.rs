@@ -15,6 +15,7 @@
 
 pub mod api;
 pub mod clock;
+mod control;
 pub mod faults;
 pub mod life;
 pub mod model;

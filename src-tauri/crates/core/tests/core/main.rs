@@ -5,5 +5,6 @@ mod checklist_kinds;
 mod checklists;
 mod common;
 mod live;
+mod living;
 mod session;
 mod sync;

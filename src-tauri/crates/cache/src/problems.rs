@@ -35,14 +35,12 @@ pub struct RecordProblem {
 impl SyncWriter<'_> {
     /// Notes what could not be read of records already put (kind, ID, problems).
     pub fn flag_records(&mut self, flags: &[(RecordKind, String, Vec<String>)]) -> Result<()> {
-        let tables: &[&str] = if self.progressive {
-            &["s_records", "records"]
-        } else {
-            &["s_records"]
-        };
+        let prefixes = self.prefixes();
         let tx = self.cache_mut().conn.transaction()?;
-        for t in tables {
-            let mut stmt = tx.prepare_cached(&format!("UPDATE {t} SET problems = ?3 WHERE kind = ?1 AND id = ?2"))?;
+        for prefix in prefixes {
+            let mut stmt = tx.prepare_cached(&format!(
+                "UPDATE {prefix}records SET problems = ?3 WHERE kind = ?1 AND id = ?2"
+            ))?;
             for (kind, id, problems) in flags {
                 stmt.execute(params![kind, id, problems.join("\n")])?;
             }
@@ -54,15 +52,11 @@ impl SyncWriter<'_> {
     /// Keeps a record no row can be made of, whole, with the reason.
     pub fn put_unreadable(&mut self, kind: RecordKind, json: &str, reason: &str) -> Result<String> {
         let id = format!("{UNREADABLE_PREFIX}{:016x}", crate::rows::hash(json));
-        let tables: &[&str] = if self.progressive {
-            &["s_records", "records"]
-        } else {
-            &["s_records"]
-        };
+        let prefixes = self.prefixes();
         let tx = self.cache_mut().conn.transaction()?;
-        for t in tables {
+        for prefix in prefixes {
             tx.execute(
-                &format!("INSERT OR REPLACE INTO {t} (kind, id, hash, json, problems) VALUES (?1, ?2, ?3, ?4, ?5)"),
+                &format!("INSERT OR REPLACE INTO {prefix}records (kind, id, hash, json, problems) VALUES (?1, ?2, ?3, ?4, ?5)"),
                 params![
                     kind,
                     id,

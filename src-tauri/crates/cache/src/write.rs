@@ -62,9 +62,9 @@ impl Cache {
 macro_rules! put_rows {
     ($name:ident, $ty:ty, $table:literal, $cols:expr, $bind:expr) => {
         pub fn $name(&mut self, rows: &[$ty]) -> Result<()> {
-            let progressive = self.progressive;
+            let prefixes = self.prefixes();
             let tx = self.cache.conn.transaction()?;
-            for prefix in if progressive { &["s_", ""][..] } else { &["s_"][..] } {
+            for prefix in prefixes {
                 let sql = upsert_sql(&format!("{prefix}{}", $table), $cols);
                 let mut stmt = tx.prepare_cached(&sql)?;
                 for r in rows {
@@ -192,6 +192,16 @@ impl SyncWriter<'_> {
         self.cache
     }
 
+    /// The table prefixes a write goes to: the staging twins, and during a first import the
+    /// live tables as well.
+    pub(crate) fn prefixes(&self) -> &'static [&'static str] {
+        if self.progressive {
+            &["s_", ""]
+        } else {
+            &["s_"]
+        }
+    }
+
     put_rows!(put_user_rows, UserRow, "users", USER_COLS, user_values);
     put_rows!(put_system_rows, SystemRow, "systems", SYSTEM_COLS, system_values);
     put_rows!(put_group_rows, GroupRow, "groups", GROUP_COLS, group_values);
@@ -309,9 +319,9 @@ impl SyncWriter<'_> {
     /// Directory Insights events (their JSON packed with the events' dictionary).
     pub fn put_events(&mut self, rows: &[EventRow]) -> Result<()> {
         let dict = self.dict("event", rows.iter().map(|r| r.json.as_str()))?;
-        let progressive = self.progressive;
+        let prefixes = self.prefixes();
         let tx = self.cache.conn.transaction()?;
-        for prefix in if progressive { &["s_", ""][..] } else { &["s_"][..] } {
+        for prefix in prefixes {
             let sql = upsert_sql(
                 &format!("{prefix}events"),
                 "id,at,service,event_type,success,user_id,username,system_id,app_id,json",
@@ -350,9 +360,9 @@ impl SyncWriter<'_> {
 
     /// Fills in hardware facts from System Insights on devices already written.
     pub fn put_system_hardware(&mut self, rows: &[(String, String, Option<i64>, String)]) -> Result<()> {
-        let progressive = self.progressive;
+        let prefixes = self.prefixes();
         let tx = self.cache.conn.transaction()?;
-        for prefix in if progressive { &["s_", ""][..] } else { &["s_"][..] } {
+        for prefix in prefixes {
             let mut stmt = tx.prepare_cached(&format!(
                 "UPDATE {prefix}systems SET model = ?2, memory_bytes = ?3, cpu = ?4 WHERE id = ?1"
             ))?;
@@ -366,9 +376,9 @@ impl SyncWriter<'_> {
 
     /// Fills in disk encryption detail (FileVault / BitLocker / LUKS) from System Insights.
     pub fn put_system_fde_detail(&mut self, rows: &[(String, String)]) -> Result<()> {
-        let progressive = self.progressive;
+        let prefixes = self.prefixes();
         let tx = self.cache.conn.transaction()?;
-        for prefix in if progressive { &["s_", ""][..] } else { &["s_"][..] } {
+        for prefix in prefixes {
             let mut stmt = tx.prepare_cached(&format!("UPDATE {prefix}systems SET fde_detail = ?2 WHERE id = ?1"))?;
             for (id, detail) in rows {
                 stmt.execute(params![id, detail])?;

@@ -513,6 +513,7 @@ impl OrgSession {
             crate::schedule::DEFAULT_RESYNC_EVERY,
             demo_fresh,
         );
+        let schedule = self.schedule(snapshot.as_ref().and_then(|s| s.as_of.as_deref()));
         OrgStatus {
             org: org.as_ref().map(|o| o.entry.clone()),
             orgs: lock(&self.registry).orgs().to_vec(),
@@ -524,7 +525,7 @@ impl OrgSession {
             sync_due,
             key_refused: org.as_ref().is_some_and(|o| !o.entry.demo && o.key_problem.is_some())
                 || self.link.key_refused(),
-            schedule: self.schedule(),
+            schedule,
             // The most recent finding first: damage found after opening, then what opening found.
             note: org.as_ref().and_then(|o| {
                 let notes: Vec<String> = [lock(&o.later_note).clone(), o.open_note.clone()]

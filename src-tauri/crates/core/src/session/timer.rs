@@ -69,28 +69,27 @@ impl OrgSession {
         Ok(())
     }
 
-    /// When the next timed sync is due (ms since the epoch); None when off or never synced.
-    fn next_timed_ms(&self) -> Option<i64> {
-        let every = self.resync_every();
+    /// When the next timed sync is due (ms since the epoch), given the interval and when the
+    /// last complete sync finished; None when off or never synced.
+    fn next_timed_ms(&self, every: Duration, last_complete: Option<&str>) -> Option<i64> {
         if every.is_zero() {
             return None;
         }
-        let org = self.try_active()?;
-        let last = org.cache().snapshot().ok()?.as_of?;
-        let due = dates::parse_ms(&last)? + every.as_millis() as i64;
+        let due = dates::parse_ms(last_complete?)? + every.as_millis() as i64;
         let retry = lock(&self.timer).retry_at_ms;
         // After a failure the retry time; a sync that succeeded since moved `due` past it.
         Some(retry.map_or(due, |r| r.max(due)))
     }
 
-    /// What the status bar shows of the timer.
-    pub fn schedule(&self) -> Option<SyncSchedule> {
+    /// What the status bar shows of the timer, given when the last complete sync finished
+    /// (the caller has read it already).
+    pub fn schedule(&self, last_complete: Option<&str>) -> Option<SyncSchedule> {
         self.try_active()?;
         let every = self.resync_every();
         let failed = lock(&self.timer).last_error.clone();
         Some(SyncSchedule {
             every_minutes: (every.as_secs() / 60) as u32,
-            next_at: self.next_timed_ms().map(dates::format_ms),
+            next_at: self.next_timed_ms(every, last_complete).map(dates::format_ms),
             failed,
         })
     }
@@ -98,7 +97,11 @@ impl OrgSession {
     /// One look at the clock (`now_ms`): runs a timed sync when one is due, JumpCloud answers
     /// and no sync runs. True when a sync ran (whatever its outcome).
     pub async fn timer_tick(&self, now_ms: i64, events: &dyn SessionEvents) -> bool {
-        let Some(due) = self.next_timed_ms() else { return false };
+        let Some(org) = self.try_active() else { return false };
+        let last = org.cache().last_complete_sync().ok().flatten().map(|(_, at)| at);
+        let Some(due) = self.next_timed_ms(self.resync_every(), last.as_deref()) else {
+            return false;
+        };
         // Offline, or the key refused (only a new key helps): nothing to try, nothing failed.
         if now_ms < due || self.link.syncing() || self.connectivity() != Connectivity::Online || self.link.key_refused()
         {

@@ -285,16 +285,17 @@ pub async fn sync_start(
     let events = SyncEvents {
         app: app.clone(),
         org_id: session.active()?.entry.id.clone(),
-        channel: on_progress,
+        channel: Some(on_progress),
     };
     Ok(session.sync(&events).await?)
 }
 
-/// Where a sync's news goes: the window's events and the command's progress channel.
+/// Where a sync's news goes: the window's events and, for a sync the admin started, the
+/// command's progress channel (a timed sync has none: the status bar shows it as running).
 struct SyncEvents {
     app: AppHandle,
     org_id: String,
-    channel: Channel<SyncProgress>,
+    channel: Option<Channel<SyncProgress>>,
 }
 
 impl rollcall_core::session::SessionEvents for SyncEvents {
@@ -305,7 +306,9 @@ impl rollcall_core::session::SessionEvents for SyncEvents {
         events::cache_changed(&self.app, &self.org_id, kinds);
     }
     fn progress(&self, p: SyncProgress) {
-        let _ = self.channel.send(p);
+        if let Some(c) = &self.channel {
+            let _ = c.send(p);
+        }
     }
 }
 
@@ -339,22 +342,6 @@ pub async fn sync_schedule_set(app: AppHandle, every_minutes: u32) -> AppResult<
     Ok(status)
 }
 
-/// Where a timed sync's news goes: the window's events (its progress shows as "syncing").
-struct TimedEvents {
-    app: AppHandle,
-    org_id: String,
-}
-
-impl rollcall_core::session::SessionEvents for TimedEvents {
-    fn status_changed(&self) {
-        events::status_changed(&self.app);
-    }
-    fn cache_changed(&self, kinds: &[events::DataKind]) {
-        events::cache_changed(&self.app, &self.org_id, kinds);
-    }
-    fn progress(&self, _: SyncProgress) {}
-}
-
 /// The sync timer: every 30 s, runs a timed sync of the open org when one is due.
 pub fn spawn_sync_timer(app: AppHandle) {
     tauri::async_runtime::spawn(async move {
@@ -362,9 +349,10 @@ pub fn spawn_sync_timer(app: AppHandle) {
             tokio::time::sleep(Duration::from_secs(30)).await;
             let session: State<'_, Session> = tauri::Manager::state(&app);
             let Some(org) = session.try_active() else { continue };
-            let events = TimedEvents {
+            let events = SyncEvents {
                 app: app.clone(),
                 org_id: org.entry.id.clone(),
+                channel: None,
             };
             session.timer_tick(rollcall_cache::dates::now_ms(), &events).await;
         }

@@ -44,10 +44,7 @@ impl Default for Life {
 
 /// A stable number for a string and an hour.
 fn mix(s: &str, salt: i64) -> u64 {
-    let h = s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
-    });
-    let mut x = h ^ (salt as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let mut x = crate::rng::hash_str(s) ^ (salt as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     x ^= x >> 33;
     x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
     x ^ (x >> 29)

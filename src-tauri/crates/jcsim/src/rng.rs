@@ -1,6 +1,13 @@
 //! A small deterministic random source (SplitMix64): the same seed gives the same organisation
 //! on every machine and every run, with no dependency whose algorithm might change.
 
+/// A stable number for a string (FNV-1a): the same id picks the same records on every run.
+pub fn hash_str(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 #[derive(Debug, Clone)]
 pub struct Rng(u64);
 

@@ -7,6 +7,7 @@
 //! large. `malformed_records` (not spec-legal, as after an API change or from a broken proxy): on
 //! one record in fifty, a field has the wrong type.
 
+use crate::rng::hash_str;
 use serde_json::{json, Map, Value};
 
 /// Fields of a user that may come as `null` when unset (booleans only when false).
@@ -85,21 +86,14 @@ fn kind_of(o: &Map<String, Value>) -> Option<(Kind, &str)> {
     .then_some((Kind::Group, id))
 }
 
-/// A stable number for an id, to choose the same records on every answer.
-fn pick(id: &str) -> u64 {
-    id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
 /// Whether the record with this id is sent odd (with `odd_records`).
 pub fn is_odd(id: &str) -> bool {
-    pick(id) % 5 == 0
+    hash_str(id) % 5 == 0
 }
 
 /// Whether the record with this id is sent malformed (with `malformed_records`).
 pub fn is_malformed(id: &str) -> bool {
-    pick(id) % 50 == 7
+    hash_str(id) % 50 == 7
 }
 
 /// Applies the shapes to a JSON answer; the body unchanged when nothing applies.

@@ -160,12 +160,7 @@ fn logins(world: &mut World, org: &mut Org, rng: &mut Rng, at: i64) {
         if u.state != "ACTIVATED" {
             continue;
         }
-        let actor = Arc::new(Actor {
-            id: u.id.clone(),
-            kind: "user",
-            username: Some(u.username.clone()),
-            email: Some(u.email.clone()),
-        });
+        let actor = Actor::user(&u);
         let sso = !apps.is_empty() && rng.chance(0.5);
         let e = Event {
             at_ms: at - rng.below(HOUR as u64) as i64,

@@ -206,6 +206,18 @@ pub struct Actor {
     pub email: Option<String>,
 }
 
+impl Actor {
+    /// A directory user as the actor of their own events (logins).
+    pub fn user(u: &User) -> Arc<Actor> {
+        Arc::new(Actor {
+            id: u.id.clone(),
+            kind: "user",
+            username: Some(u.username.clone()),
+            email: Some(u.email.clone()),
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventResource {
     pub id: Id,

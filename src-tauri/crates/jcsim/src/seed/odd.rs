@@ -104,12 +104,7 @@ pub(super) fn seed_events(world: &mut World, org: &mut Org, rng: &mut Rng, now: 
         if u.state == "STAGED" {
             continue;
         }
-        let actor = Arc::new(Actor {
-            id: u.id.clone(),
-            kind: "user",
-            username: Some(u.username.clone()),
-            email: Some(u.email.clone()),
-        });
+        let actor = Actor::user(u);
         // Suspended users stopped logging in some time ago.
         let end = if u.suspended {
             now - (10 + rng.below(60) as i64) * DAY_MS

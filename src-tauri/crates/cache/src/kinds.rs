@@ -161,6 +161,19 @@ text_enum!(
     }
 );
 
+impl SnapshotState {
+    /// The state of a mirror that has (or not) a complete sync and any users or devices.
+    pub fn of(complete: bool, any_rows: bool) -> Self {
+        if complete {
+            SnapshotState::Complete
+        } else if any_rows {
+            SnapshotState::Partial
+        } else {
+            SnapshotState::Empty
+        }
+    }
+}
+
 impl GroupKind {
     /// The kind of record a member of such a group is.
     pub fn member(self) -> RecordKind {

@@ -83,16 +83,16 @@ impl Cache {
     /// Only the state of the mirror (`complete`, `partial`, `empty`), without counting its
     /// tables: what a checklist preview needs on every refetch.
     pub fn mirror_state(&self) -> Result<crate::kinds::SnapshotState> {
-        use crate::kinds::SnapshotState as S;
+        use crate::kinds::SnapshotState;
         if self.last_complete_sync()?.is_some() {
-            return Ok(S::Complete);
+            return Ok(SnapshotState::Complete);
         }
         let any: bool = self.conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM systems)",
             [],
             |r| r.get(0),
         )?;
-        Ok(if any { S::Partial } else { S::Empty })
+        Ok(SnapshotState::of(false, any))
     }
 
     pub fn snapshot(&self) -> Result<SnapshotInfo> {
@@ -105,13 +105,7 @@ impl Cache {
         let users = count("users")?;
         let systems = count("systems")?;
         Ok(SnapshotInfo {
-            state: if last.is_some() {
-                crate::kinds::SnapshotState::Complete
-            } else if users + systems > 0 {
-                crate::kinds::SnapshotState::Partial
-            } else {
-                crate::kinds::SnapshotState::Empty
-            },
+            state: crate::kinds::SnapshotState::of(last.is_some(), users + systems > 0),
             sync_id: last.as_ref().map(|l| l.0),
             as_of: last.map(|l| l.1),
             users,

@@ -68,6 +68,16 @@ pub(crate) fn control(state: &SimState, method: &Method, rest: &str, query: Opti
             }
             Err(e) => plain(StatusCode::BAD_REQUEST, &format!("invalid life: {e}")),
         },
+        ("GET", "/reports") => {
+            json(serde_json::to_value(&state.reports.lock().expect("reports lock").settings).unwrap_or_default())
+        }
+        ("PUT", "/reports") => match serde_json::from_slice::<crate::reports::ReportSettings>(body) {
+            Ok(s) => {
+                state.reports.lock().expect("reports lock").settings = s.clone();
+                json(serde_json::to_value(s).unwrap_or_default())
+            }
+            Err(e) => plain(StatusCode::BAD_REQUEST, &format!("invalid report settings: {e}")),
+        },
         // An admin regenerates their API key (or it is revoked): the old one gets 401s from now
         // on. Body `{"email": "..."}`; answers the new key.
         ("POST", "/rotate-key") => {

@@ -20,6 +20,7 @@ pub mod faults;
 pub mod life;
 pub mod model;
 pub mod query;
+pub mod reports;
 pub mod rng;
 pub mod seed;
 pub mod server;

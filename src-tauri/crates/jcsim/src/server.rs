@@ -55,6 +55,8 @@ pub struct SimState {
     life: Mutex<crate::life::Life>,
     /// The simulated time the org has been lived up to.
     lived_until: Mutex<i64>,
+    /// Directory Insights reports requested, and how they behave (`reports.rs`).
+    pub reports: Mutex<crate::reports::Reports>,
     seed: u64,
 }
 
@@ -97,6 +99,7 @@ impl SimState {
             }),
             life: Mutex::new(crate::life::Life::default()),
             lived_until: Mutex::new(now_ms),
+            reports: Mutex::new(crate::reports::Reports::default()),
             seed,
         }
     }

@@ -20,6 +20,7 @@ mod events;
 mod graph;
 mod groups;
 mod orgs;
+mod reports;
 mod system_insights;
 mod systems;
 mod users;
@@ -30,6 +31,7 @@ use events::*;
 use graph::*;
 use groups::*;
 use orgs::*;
+use reports::*;
 use system_insights::*;
 use systems::*;
 use users::*;
@@ -162,6 +164,11 @@ pub fn route(state: &SimState, ctx: &Ctx, req: &Req, faults: &Faults) -> Resp {
         // ---- Directory Insights ----
         ("POST", ["insights", "directory", "v1", "events"]) => di_events(state, ctx, req, false),
         ("POST", ["insights", "directory", "v1", "events", "count"]) => di_events(state, ctx, req, true),
+        ("POST", ["insights", "directory", "v1", "reports", kind]) => report_create(state, ctx, kind),
+        ("GET", ["insights", "directory", "v1", "reports"]) => report_list(state, ctx, req),
+        ("GET", ["insights", "directory", "v1", "reports", id, "artifacts", aid, "content"]) => {
+            report_content(state, ctx, id, aid)
+        }
 
         // ---- v1 users ----
         ("GET", ["api", "systemusers"]) => {

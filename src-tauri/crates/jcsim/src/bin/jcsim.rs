@@ -71,6 +71,12 @@ struct Args {
     /// Share of people hired and leaving per simulated day (devices and group edits alike).
     #[arg(long, default_value_t = 0.0)]
     churn: f64,
+    /// Milliseconds a Directory Insights report takes to generate.
+    #[arg(long, default_value_t = 3000)]
+    report_ms: u64,
+    /// Reports go wrong: refused, fail, expire, malformed, truncated, partial or stuck.
+    #[arg(long)]
+    report_fault: Option<String>,
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -116,6 +122,23 @@ async fn main() {
         speed: a.speed,
         churn_per_day: a.churn,
     });
+    let fault = match a
+        .report_fault
+        .as_deref()
+        .map(|f| serde_json::from_value(serde_json::json!(f)))
+    {
+        None => None,
+        Some(Ok(f)) => Some(f),
+        Some(Err(_)) => {
+            eprintln!("jcsim: --report-fault must be refused, fail, expire, malformed, truncated, partial or stuck");
+            std::process::exit(2);
+        }
+    };
+    sim.state.reports.lock().expect("reports lock").settings = jcsim::reports::ReportSettings {
+        generate_ms: a.report_ms,
+        fault,
+        ..Default::default()
+    };
     let handle = match sim.serve(a.port).await {
         Ok(h) => h,
         Err(e) => {
@@ -130,7 +153,7 @@ async fn main() {
         println!("  v2:                 {}/api/v2", handle.base_url);
         println!("  Directory Insights: {}/insights/directory/v1", handle.base_url);
         println!(
-            "  control:            {}/__sim/info, /__sim/faults, /__sim/requests",
+            "  control:            {}/__sim/info, /__sim/faults, /__sim/requests, /__sim/reports",
             handle.base_url
         );
         for o in &w.orgs {

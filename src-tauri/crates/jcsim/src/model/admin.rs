@@ -98,6 +98,12 @@ impl Role {
         }
     }
 
+    /// Whether the role may request and read Directory Insights reports (Help Desk and Command
+    /// Runner may not).
+    pub fn may_read_reports(self) -> bool {
+        !matches!(self, Role::HelpDesk | Role::CommandRunner)
+    }
+
     /// Permission scopes as `/v2/roles` lists them.
     pub fn scopes(self) -> Vec<&'static str> {
         match self {

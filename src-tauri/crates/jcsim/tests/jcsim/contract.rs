@@ -396,7 +396,14 @@ async fn every_route_answers_in_the_published_shape() {
         with(case(Di, Method::POST, "/events", "/insights/directory/v1/events", 200), json!({"service": ["all"], "start_time": "2026-10-01T00:00:00Z", "limit": 200})),
         with(case(Di, Method::POST, "/events", "/insights/directory/v1/events", 400), json!({"start_time": "2026-10-01T00:00:00Z"})),
         with(case(Di, Method::POST, "/events/count", "/insights/directory/v1/events/count", 200), json!({"service": ["directory"], "start_time": "2026-10-01T00:00:00Z"})),
+        case(Di, Method::POST, "/reports/{report_type}", "/insights/directory/v1/reports/users-to-devices", 202),
+        case(Di, Method::POST, "/reports/{report_type}", "/insights/directory/v1/reports/users-to-nowhere", 400),
+        case(Di, Method::GET, "/reports", "/insights/directory/v1/reports?sort=-CREATED_AT", 200),
+        case(Di, Method::GET, "/reports/{report_id}/artifacts/{artifact_id}/content", "/insights/directory/v1/reports/000000000000000000000000/artifacts/x/content", 404),
     ]);
+    let mut help_desk = case(Di, Method::GET, "/reports", "/insights/directory/v1/reports", 403);
+    help_desk.role = Role::HelpDesk;
+    cases.push(help_desk);
     let mut read_only = case(
         V1,
         Method::POST,

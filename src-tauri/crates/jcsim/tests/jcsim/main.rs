@@ -5,5 +5,6 @@ mod contract;
 mod devices;
 mod faults;
 mod life;
+mod reports;
 mod routes;
 mod seeding;

@@ -1,0 +1,83 @@
+//! Directory Insights bulk reports: request, list, download (`crate::reports`).
+
+use super::*;
+use crate::reports::{ReportFault, REPORT_TYPES};
+
+/// 403 for roles without Reports (and when refusal is asked for).
+fn reports_allowed(state: &SimState, ctx: &Ctx) -> Result<(), Resp> {
+    let refused = state.reports.lock().expect("reports lock").settings.fault == Some(ReportFault::Refused);
+    if refused || !ctx.admin.role.may_read_reports() {
+        Err(di_error(
+            StatusCode::FORBIDDEN,
+            "User role does not have access to Reports",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+pub(super) fn report_create(state: &SimState, ctx: &Ctx, kind: &str) -> Resp {
+    if let Err(e) = reports_allowed(state, ctx) {
+        return e;
+    }
+    if !REPORT_TYPES.contains(&kind) {
+        return di_error(
+            StatusCode::BAD_REQUEST,
+            &format!("invalid report_type \"{kind}\": one of {}", REPORT_TYPES.join(", ")),
+        );
+    }
+    let w = state.world.read().expect("world lock");
+    let meta = state.reports.lock().expect("reports lock").request(
+        &w.orgs[ctx.org],
+        ctx.org,
+        kind,
+        (&ctx.admin.id, &ctx.admin.email),
+        ctx.now_ms,
+    );
+    Resp::value(StatusCode::ACCEPTED, &meta)
+}
+
+pub(super) fn report_list(state: &SimState, ctx: &Ctx, req: &Req) -> Resp {
+    if let Err(e) = reports_allowed(state, ctx) {
+        return e;
+    }
+    // `-CREATED_AT` is ascending, as the spec says ("prefix with - to sort ascending").
+    let ascending = match query_param(req, "sort").as_deref() {
+        None | Some("CREATED_AT") => false,
+        Some("-CREATED_AT") => true,
+        Some(other) => {
+            return di_error(
+                StatusCode::BAD_REQUEST,
+                &format!("invalid sort \"{other}\": CREATED_AT or -CREATED_AT"),
+            )
+        }
+    };
+    let list = state
+        .reports
+        .lock()
+        .expect("reports lock")
+        .list(ctx.org, ctx.now_ms, ascending);
+    Resp::ok(&Value::Array(list))
+}
+
+pub(super) fn report_content(state: &SimState, ctx: &Ctx, report: &str, artifact: &str) -> Resp {
+    if let Err(e) = reports_allowed(state, ctx) {
+        return e;
+    }
+    let found = state
+        .reports
+        .lock()
+        .expect("reports lock")
+        .content(ctx.org, report, artifact, ctx.now_ms);
+    match found {
+        Some((body, true)) => Resp::json(StatusCode::OK, body),
+        Some((body, false)) => {
+            let mut r = Resp::json(StatusCode::OK, body);
+            r.is_json = false;
+            r.headers
+                .push(("content-type".into(), "text/csv; charset=utf-8".into()));
+            r
+        }
+        None => di_error(StatusCode::NOT_FOUND, "Report/artifact not found"),
+    }
+}

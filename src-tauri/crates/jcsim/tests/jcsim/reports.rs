@@ -1,0 +1,227 @@
+//! Directory Insights bulk reports: asynchronous generation, JSON and CSV artifacts holding the
+//! org's associations, 403 for roles without Reports, and each fault on demand.
+
+use crate::common::*;
+use jcsim::model::Role;
+use jcsim::reports::{ReportFault, ReportSettings};
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+const BASE: &str = "/insights/directory/v1/reports";
+
+fn settings(env: &Env, generate_ms: u64, fault: Option<ReportFault>) {
+    env.sim.state.reports.lock().unwrap().settings = ReportSettings {
+        generate_ms,
+        fault,
+        ..Default::default()
+    };
+}
+
+async fn request(env: &Env, kind: &str) -> Value {
+    let (s, _, meta) = env
+        .call(Role::Administrator, Method::POST, &format!("{BASE}/{kind}"), None)
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{meta}");
+    meta
+}
+
+/// Polls the list until the report leaves PENDING/IN_PROGRESS (or `tries` run out).
+async fn status_of(env: &Env, id: &str, tries: usize) -> (String, Value) {
+    let mut last = (String::new(), Value::Null);
+    for _ in 0..tries {
+        let list = env.get(&format!("{BASE}?sort=CREATED_AT")).await;
+        let meta = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .cloned()
+            .expect("the report is listed");
+        let status = meta["status"].as_str().unwrap().to_string();
+        last = (status.clone(), meta);
+        if status != "PENDING" && status != "IN_PROGRESS" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    last
+}
+
+async fn content(env: &Env, meta: &Value, format: &str) -> (StatusCode, Value) {
+    let artifact = meta["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["format"] == format)
+        .unwrap();
+    let path = format!(
+        "{BASE}/{}/artifacts/{}/content",
+        meta["id"].as_str().unwrap(),
+        artifact["id"].as_str().unwrap()
+    );
+    let (s, _, v) = env.call(Role::Administrator, Method::GET, &path, None).await;
+    (s, v)
+}
+
+fn pairs(rows: &Value, via: Option<&str>) -> BTreeSet<(String, String)> {
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| via.is_none_or(|v| r["association_type"] == v))
+        .map(|r| {
+            (
+                r["user_object_id"].as_str().unwrap().to_string(),
+                r["resource_object_id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_report_is_generated_in_the_background_and_holds_the_orgs_associations() {
+    let env = start(120).await;
+    settings(&env, 400, None);
+    let meta = request(&env, "users-to-devices").await;
+    assert_eq!(meta["status"], "PENDING");
+    let id = meta["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        content(&env, &meta, "JSON").await.0,
+        StatusCode::NOT_FOUND,
+        "not ready yet"
+    );
+    let (status, meta) = status_of(&env, &id, 100).await;
+    assert_eq!(status, "COMPLETED");
+
+    let (s, rows) = content(&env, &meta, "JSON").await;
+    assert_eq!(s, StatusCode::OK);
+    let (bindings, members, app_direct) = {
+        let w = env.sim.state.world.read().unwrap();
+        let o = &w.orgs[0];
+        let b: BTreeSet<(String, String)> = o
+            .bindings
+            .iter()
+            .flat_map(|(s, us)| us.keys().map(move |u| (u.clone(), s.clone())))
+            .collect();
+        let m: BTreeSet<(String, String)> = o
+            .ug_members
+            .iter()
+            .flat_map(|(g, us)| us.iter().map(move |u| (u.clone(), g.clone())))
+            .collect();
+        let a: BTreeSet<(String, String)> = o
+            .app_users
+            .iter()
+            .flat_map(|(a, us)| us.iter().map(move |u| (u.clone(), a.clone())))
+            .collect();
+        (b, m, a)
+    };
+    assert!(!bindings.is_empty());
+    assert_eq!(pairs(&rows, Some("direct")), bindings, "direct rows are the bindings");
+    assert!(
+        pairs(&rows, None).len() > bindings.len(),
+        "devices reached through groups are listed too"
+    );
+    for r in rows.as_array().unwrap() {
+        for f in ["username", "email", "hostname", "device_os"] {
+            assert!(r[f].is_string(), "{f} in {r}");
+        }
+    }
+
+    // The CSV artifact holds the same rows.
+    let (s, csv) = content(&env, &meta, "CSV").await;
+    assert_eq!(s, StatusCode::OK);
+    let csv = csv.as_str().unwrap();
+    assert!(csv.starts_with('"'), "a header line");
+    assert_eq!(csv.lines().count(), rows.as_array().unwrap().len() + 1);
+
+    let groups = request(&env, "users-to-user-groups").await;
+    let apps = request(&env, "users-to-sso-applications").await;
+    let (_, groups) = status_of(&env, groups["id"].as_str().unwrap(), 100).await;
+    let (_, apps) = status_of(&env, apps["id"].as_str().unwrap(), 100).await;
+    assert_eq!(pairs(&content(&env, &groups, "JSON").await.1, None), members);
+    assert_eq!(pairs(&content(&env, &apps, "JSON").await.1, Some("direct")), app_direct);
+
+    // The list is newest first; "-CREATED_AT" oldest first.
+    let newest = env.get(BASE).await;
+    assert_eq!(newest[0]["id"], apps["id"]);
+    let oldest = env.get(&format!("{BASE}?sort=-CREATED_AT")).await;
+    assert_eq!(oldest[0]["id"], id.as_str());
+}
+
+#[tokio::test]
+async fn roles_without_reports_are_refused_and_each_fault_shows() {
+    let env = start(60).await;
+    settings(&env, 0, None);
+    for role in [Role::HelpDesk, Role::CommandRunner] {
+        let (s, _, v) = env
+            .call(role, Method::POST, &format!("{BASE}/users-to-devices"), None)
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        assert_eq!(v["message"], "User role does not have access to Reports");
+    }
+    let (s, _, _) = env
+        .call(Role::ReadOnly, Method::POST, &format!("{BASE}/users-to-devices"), None)
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "Read Only may read reports");
+
+    settings(&env, 0, Some(ReportFault::Refused));
+    let (s, _, _) = env
+        .call(
+            Role::Administrator,
+            Method::POST,
+            &format!("{BASE}/users-to-devices"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
+    for (fault, want) in [
+        (ReportFault::Fail, "FAILED"),
+        (ReportFault::Expire, "DELETED"),
+        (ReportFault::Stuck, "IN_PROGRESS"),
+    ] {
+        settings(&env, 0, Some(fault));
+        let meta = request(&env, "users-to-devices").await;
+        let (status, meta) = status_of(&env, meta["id"].as_str().unwrap(), 3).await;
+        assert_eq!(status, want, "{fault:?}");
+        assert_eq!(content(&env, &meta, "JSON").await.0, StatusCode::NOT_FOUND, "{fault:?}");
+    }
+
+    settings(&env, 0, Some(ReportFault::Truncated));
+    let meta = request(&env, "users-to-devices").await;
+    let (_, meta) = status_of(&env, meta["id"].as_str().unwrap(), 3).await;
+    let (s, body) = content(&env, &meta, "JSON").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(body.is_string(), "the artifact is not JSON that parses");
+
+    settings(&env, 0, Some(ReportFault::Malformed));
+    let meta = request(&env, "users-to-user-groups").await;
+    let (_, meta) = status_of(&env, meta["id"].as_str().unwrap(), 3).await;
+    let rows = content(&env, &meta, "JSON").await.1;
+    assert!(rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r.get("user_object_id").is_none()));
+
+    settings(&env, 0, None);
+    let full = request(&env, "users-to-user-groups").await;
+    settings(&env, 0, Some(ReportFault::Partial));
+    let part = request(&env, "users-to-user-groups").await;
+    let full = content(&env, &status_of(&env, full["id"].as_str().unwrap(), 3).await.1, "JSON")
+        .await
+        .1;
+    let part = content(&env, &status_of(&env, part["id"].as_str().unwrap(), 3).await.1, "JSON")
+        .await
+        .1;
+    assert_eq!(part.as_array().unwrap().len(), full.as_array().unwrap().len() / 2);
+
+    // A report is gone once it expires (simulated time).
+    settings(&env, 0, None);
+    let meta = request(&env, "users-to-devices").await;
+    env.sim.state.advance(8 * 24 * 60);
+    let (status, meta) = status_of(&env, meta["id"].as_str().unwrap(), 3).await;
+    assert_eq!(status, "DELETED");
+    assert_eq!(content(&env, &meta, "JSON").await.0, StatusCode::NOT_FOUND);
+}

@@ -24,7 +24,7 @@ pub mod models;
 pub mod paging;
 pub mod secret;
 
-pub use api::GroupKind;
+pub use api::{GroupKind, ReportMeta, ReportType};
 pub use client::{Api, Call, Client, Repeat};
 pub use config::{ClientConfig, Endpoints, Region};
 pub use error::{Error, KeyRefusal, Result};

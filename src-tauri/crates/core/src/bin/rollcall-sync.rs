@@ -1,7 +1,8 @@
 //! `rollcall-sync`: sync one org into a cache file from the command line (used by the
 //! kill -9 tests and handy for scripts).
 //!
-//! Usage: rollcall-sync <base-url> <cache-file>   (the API key is read from ROLLCALL_API_KEY)
+//! Usage: rollcall-sync <base-url> <cache-file>   (the API key is read from ROLLCALL_API_KEY;
+//! `ROLLCALL_NO_REPORTS=1` reads every association object by object)
 
 use jumpcloud::{ApiKey, Client, ClientConfig, Endpoints};
 use rollcall_core::session::{DataKind, Link, SessionEvents};
@@ -41,8 +42,12 @@ async fn main() {
         }
     };
     let link = Link::default();
+    let opts = SyncOptions {
+        no_reports: std::env::var("ROLLCALL_NO_REPORTS").is_ok_and(|v| v == "1"),
+        ..SyncOptions::default()
+    };
     match link
-        .sync(&client, std::path::Path::new(file), &SyncOptions::default(), &Terminal)
+        .sync(&client, std::path::Path::new(file), &opts, &Terminal)
         .await
     {
         Ok(r) => {
@@ -59,6 +64,9 @@ async fn main() {
             println!("browsable after {} ms", r.browsable_after_ms);
             println!("peak RSS {peak_kb} kB");
             println!("counts {}", serde_json::to_string(&r.counts).unwrap_or_default());
+            for n in &r.notes {
+                println!("note {n}");
+            }
         }
         Err(e) => {
             eprintln!("rollcall-sync: {e}");

@@ -17,7 +17,11 @@
 //! associations. Atomic: rows go to staging and are swapped in only when the sync completes.
 //! Cancellable between batches through `CancelToken`; progress is a typed `SyncProgress`.
 
+mod associations;
 mod phases;
+mod reports;
+
+pub use reports::REPORT_WAIT;
 
 use crate::convert;
 use futures_util::stream::{self, StreamExt};
@@ -65,6 +69,10 @@ pub struct SyncOptions {
     pub provider_id: Option<String>,
     /// "Now", RFC 3339 (for the event window; defaults to the clock).
     pub now: Option<String>,
+    /// Read every association object by object instead of from JumpCloud's bulk reports.
+    pub no_reports: bool,
+    /// How long to wait for the reports, from the start of the sync (`REPORT_WAIT` if unset).
+    pub report_wait: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -142,6 +150,8 @@ pub struct SyncReport {
     pub browsable_after_ms: u64,
     #[cfg_attr(feature = "specta", specta(type = BTreeMap<String, u32>))]
     pub counts: BTreeMap<String, u64>,
+    /// How the associations were read (from a bulk report, or object by object and why).
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -223,9 +233,13 @@ pub async fn sync_org(
         first_import: writer.progressive,
     });
     match phases::run_phases(&run, &mut writer, opts).await {
-        Ok((counts, browsable_after_ms)) => {
+        Ok((counts, notes, browsable_after_ms)) => {
             progress(SyncProgress::Phase { phase: Phase::Saving });
-            let counts_json = serde_json::to_value(&counts).unwrap_or_default();
+            let mut counts_json = serde_json::to_value(&counts).unwrap_or_default();
+            counts_json["notes"] = json!(notes);
+            for n in &notes {
+                tracing::info!(sync_id, "{n}");
+            }
             let requests = run.requests();
             writer.finish(&now_rfc3339(), requests, &counts_json)?;
             let elapsed_ms = run.started.elapsed().as_millis() as u64;
@@ -240,6 +254,7 @@ pub async fn sync_org(
                 elapsed_ms,
                 browsable_after_ms,
                 counts,
+                notes,
             })
         }
         Err(e) => {

@@ -2,6 +2,7 @@
 //! System Insights, apps and who reaches them, admins and roles, recent logins.
 
 use super::*;
+use jumpcloud::ReportType;
 use rollcall_cache::RecordKind;
 
 /// What could not be read whole: records kept with fields left out, and records no row could
@@ -55,13 +56,16 @@ pub(super) async fn run_phases(
     run: &Run<'_>,
     w: &mut SyncWriter<'_>,
     opts: &SyncOptions,
-) -> Result<(BTreeMap<String, u64>, u64)> {
+) -> Result<(BTreeMap<String, u64>, Vec<String>, u64)> {
     let c = run.client;
     let mut counts = BTreeMap::new();
-    let width = c.config().max_in_flight.max(1);
 
     // ---- groups first when scoping (to know who is in scope), else after devices.
     let scoped = !opts.user_groups.is_empty() || !opts.system_groups.is_empty();
+
+    // The bulk reports generate while users and devices are listed (not for a scoped sync,
+    // whose associations are few and read object by object).
+    let requested = reports::request(c, !scoped && !opts.no_reports).await;
 
     // ---- users
     (run.progress)(SyncProgress::Phase { phase: Phase::Users });
@@ -155,71 +159,51 @@ pub(super) async fn run_phases(
         sg_rows.retain(|g| opts.system_groups.contains(&g.id));
     }
 
-    // ---- memberships (cheaper side; for scoped syncs always per group)
+    // ---- memberships: user groups from the report when it is good, else from the cheaper
+    // side (per group, or per user when there are fewer users); device groups per group.
     run.check()?;
     (run.progress)(SyncProgress::Phase {
         phase: Phase::Memberships,
     });
     let t = Instant::now();
-    let mut member_edges: Vec<Edge> = Vec::new();
-    let per_group = scoped || ug_rows.len() <= users.len();
-    let group_ids: Vec<(String, bool)> = ug_rows
-        .iter()
-        .map(|g| (g.id.clone(), true))
-        .chain(sg_rows.iter().map(|g| (g.id.clone(), false)))
-        .collect();
-    let total_groups = group_ids.len() as u64;
-    if per_group || !sg_rows.is_empty() {
-        let listed: Vec<(String, bool)> = if per_group {
-            group_ids.clone()
-        } else {
-            group_ids.iter().filter(|(_, u)| !u).cloned().collect()
-        };
-        let mut results = stream::iter(listed.into_iter().map(|(id, is_user)| async move {
-            let list = if is_user {
-                c.user_groups().members_spec(&id)
-            } else {
-                c.system_groups().members_spec(&id)
+    let mut got = reports::collect(run, requested, opts.report_wait.unwrap_or(reports::REPORT_WAIT)).await?;
+    let mut notes = Vec::new();
+    let mut from_report = |kind: ReportType, what: &str, used: std::result::Result<(), &String>| {
+        notes.push(match used {
+            Ok(()) => format!("{what}: from the {kind} report."),
+            Err(why) => format!("{what}: read object by object; the {kind} report was not used: {why}."),
+        });
+    };
+    let all_users: BTreeSet<&str> = users.iter().map(|u| u.id.as_str()).collect();
+    let ug_ids: BTreeSet<&str> = ug_rows.iter().map(|g| g.id.as_str()).collect();
+    let user_group_edges = match got.remove(&ReportType::UsersToUserGroups) {
+        None => None,
+        Some(rows) => {
+            let edges = match rows {
+                Ok(rows) => reports::memberships(c, &rows, &all_users, &ug_ids).await,
+                Err(why) => Err(why),
             };
-            let members: Vec<jumpcloud::models::GraphConnection> = c.collect_all(list).await?;
-            Ok::<_, jumpcloud::Error>((id, members))
-        }))
-        .buffer_unordered(width);
-        let mut done = 0;
-        while let Some(r) = results.next().await {
-            let (gid, members) = r?;
-            member_edges.extend(members.into_iter().map(|m| Edge {
-                a: gid.clone(),
-                b: m.to.id,
-            }));
-            done += 1;
-            if done % 50 == 0 {
-                run.check()?;
-                run.items(Phase::Memberships, done, total_groups, t);
-            }
+            from_report(ReportType::UsersToUserGroups, "User group memberships", edges.as_ref().map(|_| ()));
+            edges.ok()
         }
+    };
+    let per_group = scoped || ug_rows.len() <= users.len();
+    let mut listed: Vec<(String, bool)> = sg_rows.iter().map(|g| (g.id.clone(), false)).collect();
+    if user_group_edges.is_none() && per_group {
+        listed.extend(ug_rows.iter().map(|g| (g.id.clone(), true)));
     }
-    if !per_group {
-        // Fewer users than groups: one memberof per user.
-        let user_ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
-        let mut results = stream::iter(
-            user_ids
-                .into_iter()
-                .map(|id| async move { Ok::<_, jumpcloud::Error>((c.users().groups(&id).await?, id)) }),
-        )
-        .buffer_unordered(width);
-        while let Some(r) = results.next().await {
-            let (gs, uid) = r?;
-            member_edges.extend(
-                gs.into_iter()
-                    .filter(|g| g.kind == "user_group" && g.is_direct())
-                    .map(|g| Edge {
-                        a: g.id,
-                        b: uid.clone(),
-                    }),
-            );
+    let total_groups = (ug_rows.len() + sg_rows.len()) as u64;
+    let mut member_edges = associations::group_members(run, &listed, total_groups).await?;
+    match user_group_edges {
+        Some(edges) => member_edges.extend(edges),
+        None if !per_group => {
+            let user_ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
+            member_edges.extend(associations::memberof(run, user_ids).await?);
         }
+        None => {}
     }
+    drop(all_users);
+    drop(ug_ids);
     run.items(Phase::Memberships, total_groups, total_groups, t);
 
     // Scope: users in the chosen user groups, devices in the chosen device groups.
@@ -242,59 +226,26 @@ pub(super) async fn run_phases(
         w.put_group_members(chunk)?;
     }
 
-    // ---- bindings (direct), from the cheaper side
+    // ---- bindings (direct): from the report when it is good, else from the cheaper side
     run.check()?;
     (run.progress)(SyncProgress::Phase { phase: Phase::Bindings });
-    let t = Instant::now();
-    let by_device = systems.len() <= users.len();
-    let ids: Vec<String> = if by_device {
-        systems.iter().map(|s| s.id.clone()).collect()
-    } else {
-        users.iter().map(|u| u.id.clone()).collect()
-    };
-    let total = ids.len() as u64;
-    let mut bindings: Vec<Binding> = Vec::new();
-    let mut results = stream::iter(ids.into_iter().map(|id| async move {
-        let r = if by_device {
-            c.systems().user_bindings(&id).await
-        } else {
-            c.users().system_bindings(&id).await
-        };
-        Ok::<_, jumpcloud::Error>((id, r?))
-    }))
-    .buffer_unordered(width);
-    let mut done = 0u64;
     let user_set: BTreeSet<&str> = users.iter().map(|u| u.id.as_str()).collect();
     let system_set: BTreeSet<&str> = systems.iter().map(|s| s.id.as_str()).collect();
-    while let Some(r) = results.next().await {
-        let (id, reached) = r?;
-        for edge in reached {
-            let sudo = edge
-                .attributes
-                .as_ref()
-                .and_then(|a| a.pointer("/sudo/enabled"))
-                .and_then(Value::as_bool)
-                .unwrap_or(false);
-            let (system_id, user_id) = if by_device {
-                (id.clone(), edge.to.id)
-            } else {
-                (edge.to.id, id.clone())
+    let reported = match got.remove(&ReportType::UsersToDevices) {
+        None => None,
+        Some(rows) => {
+            let b = match rows {
+                Ok(rows) => reports::bindings(c, &rows, &user_set, &system_set).await,
+                Err(why) => Err(why),
             };
-            if user_set.contains(user_id.as_str()) && system_set.contains(system_id.as_str()) {
-                bindings.push(Binding {
-                    system_id,
-                    user_id,
-                    sudo,
-                });
-            }
+            from_report(ReportType::UsersToDevices, "Device bindings", b.as_ref().map(|_| ()));
+            b.ok()
         }
-        done += 1;
-        if done % 200 == 0 {
-            run.check()?;
-            run.items(Phase::Bindings, done, total, t);
-        }
-    }
-    run.items(Phase::Bindings, total, total, t);
+    };
+    let bindings = match reported {
+        Some(b) => b,
+        None => associations::bindings(run, &user_set, &system_set).await?,
+    };
     for chunk in bindings.chunks(BATCH * 10) {
         w.put_bindings(chunk)?;
     }
@@ -358,7 +309,7 @@ pub(super) async fn run_phases(
     );
     w.put_system_fde_detail(&detail)?;
 
-    // ---- apps and who reaches them
+    // ---- apps, their groups, and who reaches them (from the report when it is good)
     run.check()?;
     (run.progress)(SyncProgress::Phase { phase: Phase::Apps });
     let apps: Vec<Value> = c.collect_all(c.applications().list_spec()).await?;
@@ -367,43 +318,26 @@ pub(super) async fn run_phases(
         .filter_map(|a| odd.keep(RecordKind::App, a, convert::app_row(a), |r| &r.id))
         .collect();
     let ug_set: BTreeSet<&str> = ug_rows.iter().map(|g| g.id.as_str()).collect();
-    let mut app_users = Vec::new();
-    let mut app_groups = Vec::new();
     // Owned ids: a closure over borrowed rows makes this future not `Send` for every lifetime,
     // which the app's commands (spawned on a multi-threaded runtime) need.
     let app_ids: Vec<String> = app_rows.iter().map(|a| a.id.clone()).collect();
-    let mut results = stream::iter(app_ids.into_iter().map(|id| async move {
-        let (u, g) = futures_util::future::join(c.applications().users(&id), c.applications().user_groups(&id)).await;
-        Ok::<_, jumpcloud::Error>((id, u?, g?))
-    }))
-    .buffer_unordered(width);
-    while let Some(r) = results.next().await {
-        let (app, us, gs) = r?;
-        for u in us.into_iter().filter(|u| user_set.contains(u.id.as_str())) {
-            for p in &u.paths {
-                let via = if p.len() == 1 {
-                    String::new()
-                } else {
-                    p.first().map(|h| h.to.id.clone()).unwrap_or_default()
-                };
-                app_users.push(AppUser {
-                    app_id: app.clone(),
-                    user_id: u.id.clone(),
-                    via_group: via,
-                });
-            }
+    let app_groups = associations::app_groups(run, &app_ids, |g| !scoped || ug_set.contains(g)).await?;
+    let reported = match got.remove(&ReportType::UsersToSsoApplications) {
+        None => None,
+        Some(rows) => {
+            let app_set: BTreeSet<&str> = app_ids.iter().map(String::as_str).collect();
+            let a = match rows {
+                Ok(rows) => reports::app_users(c, &rows, &user_set, &app_set, &app_groups, &member_edges).await,
+                Err(why) => Err(why),
+            };
+            from_report(ReportType::UsersToSsoApplications, "App access", a.as_ref().map(|_| ()));
+            a.ok()
         }
-        app_groups.extend(
-            gs.into_iter()
-                .filter(|g| !scoped || ug_set.contains(g.id.as_str()))
-                .map(|g| Edge {
-                    a: app.clone(),
-                    b: g.id,
-                }),
-        );
-    }
-    app_users.sort();
-    app_users.dedup();
+    };
+    let app_users = match reported {
+        Some(a) => a,
+        None => associations::app_users(run, &app_ids, &user_set).await?,
+    };
     w.put_apps(&app_rows)?;
     w.put_app_users(&app_users)?;
     w.put_app_groups(&app_groups)?;
@@ -494,5 +428,5 @@ pub(super) async fn run_phases(
     counts.insert("app_access".into(), app_users.len() as u64);
     counts.insert("admins".into(), admins.len() as u64);
     counts.insert("events".into(), n_events);
-    Ok((counts, browsable_after_ms))
+    Ok((counts, notes, browsable_after_ms))
 }

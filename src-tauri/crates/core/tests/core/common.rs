@@ -15,8 +15,16 @@ pub async fn start(users: usize) -> Env {
     let mut cfg = SeedConfig::sized(21, users);
     cfg.now_ms = jcsim::clock::parse_rfc3339_ms(NOW).unwrap();
     cfg.second_org = false;
+    serve(cfg).await
+}
+
+/// Serves `cfg` with bulk reports that take 150 ms to generate (tests wait less than a real
+/// org's seconds).
+async fn serve(cfg: SeedConfig) -> Env {
+    let sim = Sim::seeded(cfg).serve(0).await.unwrap();
+    sim.state.reports.lock().unwrap().settings.generate_ms = 150;
     Env {
-        sim: Sim::seeded(cfg).serve(0).await.unwrap(),
+        sim,
         dir: tempfile::tempdir().unwrap(),
     }
 }
@@ -29,10 +37,7 @@ pub async fn start_now(users: usize) -> Env {
         .unwrap()
         .as_millis() as i64;
     cfg.second_org = false;
-    Env {
-        sim: Sim::seeded(cfg).serve(0).await.unwrap(),
-        dir: tempfile::tempdir().unwrap(),
-    }
+    serve(cfg).await
 }
 
 impl Env {

@@ -6,5 +6,6 @@ mod checklists;
 mod common;
 mod live;
 mod living;
+mod reports;
 mod session;
 mod sync;

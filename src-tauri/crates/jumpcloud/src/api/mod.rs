@@ -9,10 +9,12 @@ use reqwest::Method;
 mod apps;
 mod devices;
 mod directory;
+mod reports;
 
 pub use apps::*;
 pub use devices::*;
 pub use directory::*;
+pub use reports::*;
 
 fn post(api: Api, path: impl Into<String>, op: &str) -> Call {
     Call::new(Method::POST, api, path, op)
@@ -43,6 +45,9 @@ impl Client {
     }
     pub fn insights(&self) -> Insights<'_> {
         Insights(self)
+    }
+    pub fn reports(&self) -> Reports<'_> {
+        Reports(self)
     }
     pub fn apple_mdm(&self) -> AppleMdms<'_> {
         AppleMdms(self)

@@ -1,0 +1,179 @@
+//! Associations read object by object through the graph endpoints: what a sync does when the
+//! bulk reports are not used (scoped syncs, `use_reports` off) or cannot be (refused, failed,
+//! expired, not ready, not valid), and for device group memberships and apps' groups, which no
+//! report covers.
+
+use super::*;
+
+/// Direct members of the listed groups (`(id, is_user_group)`): one `members` listing per group.
+pub(super) async fn group_members(run: &Run<'_>, groups: &[(String, bool)], total: u64) -> Result<Vec<Edge>> {
+    let c = run.client;
+    let t = Instant::now();
+    let width = c.config().max_in_flight.max(1);
+    let mut edges = Vec::new();
+    let mut results = stream::iter(groups.iter().cloned().map(|(id, is_user)| async move {
+        let list = if is_user {
+            c.user_groups().members_spec(&id)
+        } else {
+            c.system_groups().members_spec(&id)
+        };
+        let members: Vec<jumpcloud::models::GraphConnection> = c.collect_all(list).await?;
+        Ok::<_, jumpcloud::Error>((id, members))
+    }))
+    .buffer_unordered(width);
+    let mut done = 0;
+    while let Some(r) = results.next().await {
+        let (gid, members) = r?;
+        edges.extend(members.into_iter().map(|m| Edge {
+            a: gid.clone(),
+            b: m.to.id,
+        }));
+        done += 1;
+        if done % 50 == 0 {
+            run.check()?;
+            run.items(Phase::Memberships, done, total, t);
+        }
+    }
+    Ok(edges)
+}
+
+/// User group memberships from the users' side: one `memberof` per user (when there are fewer
+/// users than groups).
+pub(super) async fn memberof(run: &Run<'_>, user_ids: Vec<String>) -> Result<Vec<Edge>> {
+    let c = run.client;
+    let width = c.config().max_in_flight.max(1);
+    let mut edges = Vec::new();
+    let mut results = stream::iter(
+        user_ids
+            .into_iter()
+            .map(|id| async move { Ok::<_, jumpcloud::Error>((c.users().groups(&id).await?, id)) }),
+    )
+    .buffer_unordered(width);
+    while let Some(r) = results.next().await {
+        let (gs, uid) = r?;
+        edges.extend(
+            gs.into_iter()
+                .filter(|g| g.kind == "user_group" && g.is_direct())
+                .map(|g| Edge {
+                    a: g.id,
+                    b: uid.clone(),
+                }),
+        );
+    }
+    Ok(edges)
+}
+
+/// Direct user↔device bindings from the cheaper side: one association listing per device, or
+/// per user when there are fewer users.
+pub(super) async fn bindings(
+    run: &Run<'_>,
+    users: &BTreeSet<&str>,
+    systems: &BTreeSet<&str>,
+) -> Result<Vec<Binding>> {
+    let c = run.client;
+    let width = c.config().max_in_flight.max(1);
+    let t = Instant::now();
+    let by_device = systems.len() <= users.len();
+    let ids: Vec<String> = if by_device { systems } else { users }
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let total = ids.len() as u64;
+    let mut bindings: Vec<Binding> = Vec::new();
+    let mut results = stream::iter(ids.into_iter().map(|id| async move {
+        let r = if by_device {
+            c.systems().user_bindings(&id).await
+        } else {
+            c.users().system_bindings(&id).await
+        };
+        Ok::<_, jumpcloud::Error>((id, r?))
+    }))
+    .buffer_unordered(width);
+    let mut done = 0u64;
+    while let Some(r) = results.next().await {
+        let (id, reached) = r?;
+        for edge in reached {
+            let sudo = edge
+                .attributes
+                .as_ref()
+                .and_then(|a| a.pointer("/sudo/enabled"))
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            let (system_id, user_id) = if by_device {
+                (id.clone(), edge.to.id)
+            } else {
+                (edge.to.id, id.clone())
+            };
+            if users.contains(user_id.as_str()) && systems.contains(system_id.as_str()) {
+                bindings.push(Binding {
+                    system_id,
+                    user_id,
+                    sudo,
+                });
+            }
+        }
+        done += 1;
+        if done % 200 == 0 {
+            run.check()?;
+            run.items(Phase::Bindings, done, total, t);
+        }
+    }
+    run.items(Phase::Bindings, total, total, t);
+    Ok(bindings)
+}
+
+/// The user groups assigned to each app: one `usergroups` listing per app. Edges (app, group).
+pub(super) async fn app_groups(run: &Run<'_>, app_ids: &[String], keep: impl Fn(&str) -> bool) -> Result<Vec<Edge>> {
+    let c = run.client;
+    let width = c.config().max_in_flight.max(1);
+    let mut out = Vec::new();
+    let mut results = stream::iter(
+        app_ids
+            .iter()
+            .cloned()
+            .map(|id| async move { Ok::<_, jumpcloud::Error>((c.applications().user_groups(&id).await?, id)) }),
+    )
+    .buffer_unordered(width);
+    while let Some(r) = results.next().await {
+        let (gs, app) = r?;
+        out.extend(gs.into_iter().filter(|g| keep(&g.id)).map(|g| Edge {
+            a: app.clone(),
+            b: g.id,
+        }));
+    }
+    Ok(out)
+}
+
+/// Who reaches each app, and through which group: one `users` listing per app.
+pub(super) async fn app_users(run: &Run<'_>, app_ids: &[String], users: &BTreeSet<&str>) -> Result<Vec<AppUser>> {
+    let c = run.client;
+    let width = c.config().max_in_flight.max(1);
+    let mut out = Vec::new();
+    let mut results = stream::iter(
+        app_ids
+            .iter()
+            .cloned()
+            .map(|id| async move { Ok::<_, jumpcloud::Error>((c.applications().users(&id).await?, id)) }),
+    )
+    .buffer_unordered(width);
+    while let Some(r) = results.next().await {
+        let (us, app) = r?;
+        for u in us.into_iter().filter(|u| users.contains(u.id.as_str())) {
+            for p in &u.paths {
+                let via = if p.len() == 1 {
+                    String::new()
+                } else {
+                    p.first().map(|h| h.to.id.clone()).unwrap_or_default()
+                };
+                out.push(AppUser {
+                    app_id: app.clone(),
+                    user_id: u.id.clone(),
+                    via_group: via,
+                });
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}

@@ -1,0 +1,391 @@
+//! Associations from JumpCloud's bulk reports (ENDPOINTS.md §10): user↔device bindings from
+//! `users-to-devices`, user group memberships from `users-to-user-groups`, app access from
+//! `users-to-sso-applications` — a handful of requests instead of one per device, group or app.
+//!
+//! The reports are requested when the sync starts and generate while users and devices are
+//! listed. A report is used only whole: every row must carry the fields needed, almost every
+//! id must be one the listings returned, and a random sample is cross-checked against the
+//! graph endpoints. Otherwise (refused, failed, expired, not ready in time, unreadable, or
+//! disagreeing) the sync reads those associations object by object and says why.
+
+use super::*;
+use jumpcloud::{ReportMeta, ReportType};
+use std::time::Duration;
+
+/// How long a sync waits for JumpCloud to generate its reports by default.
+pub const REPORT_WAIT: Duration = Duration::from_secs(120);
+
+/// Devices, groups and apps whose associations are read again through the graph each sync.
+const SAMPLE_DEVICES: usize = 12;
+const SAMPLE_GROUPS: usize = 8;
+const SAMPLE_APPS: usize = 5;
+
+/// Each report's rows, or why it is not used.
+pub(super) type Got = BTreeMap<ReportType, std::result::Result<Vec<Value>, String>>;
+
+/// Reports requested at the start of a sync.
+pub(super) struct Requested(BTreeMap<ReportType, std::result::Result<ReportMeta, String>>);
+
+/// One association a report row states: user, resource, and whether it is direct.
+type Pair = (String, String, bool);
+
+fn why(e: &jumpcloud::Error) -> String {
+    match e {
+        jumpcloud::Error::Forbidden { .. } => {
+            "JumpCloud refused them: this admin role has no access to Reports (403)".into()
+        }
+        other => format!("JumpCloud answered: {other}"),
+    }
+}
+
+/// Asks for the three association reports (when `use_reports`); the answers are read later.
+pub(super) async fn request(c: &Client, use_reports: bool) -> Requested {
+    if !use_reports {
+        return Requested(BTreeMap::new());
+    }
+    let r = c.reports();
+    let (a, b, d) = futures_util::future::join3(
+        r.request(ReportType::UsersToDevices),
+        r.request(ReportType::UsersToUserGroups),
+        r.request(ReportType::UsersToSsoApplications),
+    )
+    .await;
+    Requested(BTreeMap::from([
+        (ReportType::UsersToDevices, a.map_err(|e| why(&e))),
+        (ReportType::UsersToUserGroups, b.map_err(|e| why(&e))),
+        (ReportType::UsersToSsoApplications, d.map_err(|e| why(&e))),
+    ]))
+}
+
+fn is(status: &str, s: &str) -> bool {
+    status.eq_ignore_ascii_case(s)
+}
+
+/// Waits (polling the report list, one request for all of them) until each report is done or
+/// `wait` has passed since the sync started, then downloads and parses the JSON artifacts.
+pub(super) async fn collect(run: &Run<'_>, req: Requested, wait: Duration) -> Result<Got> {
+    let c = run.client;
+    let mut out = Got::new();
+    let mut pending: BTreeMap<ReportType, ReportMeta> = BTreeMap::new();
+    for (t, r) in req.0 {
+        match r {
+            Ok(m) => {
+                pending.insert(t, m);
+            }
+            Err(e) => {
+                out.insert(t, Err(e));
+            }
+        }
+    }
+    let deadline = run.started + wait;
+    let mut delay = Duration::from_millis(250);
+    let mut done: Vec<(ReportType, ReportMeta)> = Vec::new();
+    loop {
+        let finished: Vec<ReportType> = pending
+            .iter()
+            .filter(|(_, m)| !is(&m.status, "PENDING") && !is(&m.status, "IN_PROGRESS"))
+            .map(|(t, _)| *t)
+            .collect();
+        for t in finished {
+            if let Some(m) = pending.remove(&t) {
+                done.push((t, m));
+            }
+        }
+        if pending.is_empty() {
+            break;
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            for t in pending.keys() {
+                out.insert(*t, Err(format!("not ready after {} s", wait.as_secs())));
+            }
+            break;
+        }
+        run.check()?;
+        tokio::time::sleep(delay.min(deadline - now)).await;
+        delay = (delay * 2).min(Duration::from_secs(2));
+        match c.reports().list().await {
+            Ok(list) => {
+                let mut gone = vec![];
+                for (t, m) in pending.iter_mut() {
+                    match list.iter().find(|x| x.id == m.id) {
+                        Some(now) => *m = now.clone(),
+                        None => gone.push(*t),
+                    }
+                }
+                for t in gone {
+                    pending.remove(&t);
+                    out.insert(t, Err("it is no longer listed (deleted or expired)".into()));
+                }
+            }
+            Err(e) => {
+                for t in std::mem::take(&mut pending).into_keys() {
+                    out.insert(t, Err(why(&e)));
+                }
+            }
+        }
+    }
+    let downloads = done.into_iter().map(|(t, m)| async move {
+        let rows = if is(&m.status, "COMPLETED") {
+            match m.artifact("json") {
+                Some(a) => match c.reports().content(&m.id, &a.id).await {
+                    Ok(body) => serde_json::from_slice::<Vec<Value>>(&body)
+                        .map_err(|e| format!("its JSON artifact does not parse ({e})")),
+                    Err(e) => Err(why(&e)),
+                },
+                None => Err("it has no JSON artifact".into()),
+            }
+        } else if is(&m.status, "FAILED") {
+            Err("JumpCloud could not generate it (FAILED)".into())
+        } else {
+            Err(format!("it ended {} before it could be read", m.status))
+        };
+        (t, rows)
+    });
+    out.extend(futures_util::future::join_all(downloads).await);
+    Ok(out)
+}
+
+/// The associations of a report's rows. Fails on a row without the fields needed, or when more
+/// than a few rows name users or resources the listings do not have (a report of another
+/// moment or another org); the few that do (created or deleted since the listing) are skipped
+/// as the per-object path skips them.
+pub(super) fn pairs(
+    kind: ReportType,
+    rows: &[Value],
+    users: &BTreeSet<&str>,
+    resources: &BTreeSet<&str>,
+) -> std::result::Result<Vec<Pair>, String> {
+    let mut out = Vec::with_capacity(rows.len());
+    let mut unknown = 0usize;
+    for (i, r) in rows.iter().enumerate() {
+        let field = |f: &str| {
+            r.get(f)
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .ok_or_else(|| format!("row {} has no {f}", i + 1))
+        };
+        let (user, resource, via) = (
+            field("user_object_id")?,
+            field("resource_object_id")?,
+            field("association_type")?,
+        );
+        if !users.contains(user) || !resources.contains(resource) {
+            unknown += 1;
+            continue;
+        }
+        out.push((user.to_string(), resource.to_string(), via.eq_ignore_ascii_case("direct")));
+    }
+    if unknown > (rows.len() / 100).max(5) {
+        return Err(format!(
+            "{unknown} of its {} rows name ids the listings do not have",
+            rows.len()
+        ));
+    }
+    if unknown > 0 {
+        tracing::info!(report = %kind, unknown, "report rows naming records created or deleted since the listing; skipped");
+    }
+    Ok(out)
+}
+
+/// Up to `k` of `ids`, at random.
+fn sample<'a>(ids: &[&'a str], k: usize) -> Vec<&'a str> {
+    let mut ids = ids.to_vec();
+    let k = k.min(ids.len());
+    for i in 0..k {
+        let r = getrandom::u64().unwrap_or(i as u64 * 2_654_435_761) as usize;
+        let j = i + r % (ids.len() - i);
+        ids.swap(i, j);
+    }
+    ids.truncate(k);
+    ids
+}
+
+/// The users a report gives each resource (direct only when `direct_only`).
+fn by_resource(pairs: &[Pair], direct_only: bool) -> BTreeMap<&str, BTreeSet<&str>> {
+    let mut m: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for (u, r, direct) in pairs {
+        if *direct || !direct_only {
+            m.entry(r.as_str()).or_default().insert(u.as_str());
+        }
+    }
+    m
+}
+
+fn disagree(what: &str, id: &str, report: usize, graph: usize) -> String {
+    format!("it disagrees with JumpCloud's graph for {what} {id} ({report} in the report, {graph} in the graph)")
+}
+
+/// Direct bindings from the `users-to-devices` rows, cross-checked on a sample of devices.
+pub(super) async fn bindings(
+    c: &Client,
+    rows: &[Value],
+    users: &BTreeSet<&str>,
+    systems: &BTreeSet<&str>,
+) -> std::result::Result<Vec<Binding>, String> {
+    let pairs = pairs(ReportType::UsersToDevices, rows, users, systems)?;
+    let reported = by_resource(&pairs, true);
+    let ids: Vec<&str> = systems.iter().copied().collect();
+    for id in sample(&ids, SAMPLE_DEVICES) {
+        let graph: BTreeSet<String> = c
+            .systems()
+            .user_bindings(id)
+            .await
+            .map_err(|e| why(&e))?
+            .into_iter()
+            .map(|e| e.to.id)
+            .filter(|u| users.contains(u.as_str()))
+            .collect();
+        let empty = BTreeSet::new();
+        let rep = reported.get(id).unwrap_or(&empty);
+        if rep.len() != graph.len() || !graph.iter().all(|u| rep.contains(u.as_str())) {
+            return Err(disagree("device", id, rep.len(), graph.len()));
+        }
+    }
+    // The report does not say whether a binding grants sudo: recorded as not known to.
+    Ok(pairs
+        .into_iter()
+        .filter(|p| p.2)
+        .map(|(user_id, system_id, _)| Binding {
+            system_id,
+            user_id,
+            sudo: false,
+        })
+        .collect())
+}
+
+/// User group memberships (group, user) from the `users-to-user-groups` rows, cross-checked on
+/// a sample of groups.
+pub(super) async fn memberships(
+    c: &Client,
+    rows: &[Value],
+    users: &BTreeSet<&str>,
+    groups: &BTreeSet<&str>,
+) -> std::result::Result<Vec<Edge>, String> {
+    let pairs = pairs(ReportType::UsersToUserGroups, rows, users, groups)?;
+    let reported = by_resource(&pairs, false);
+    let ids: Vec<&str> = groups.iter().copied().collect();
+    for id in sample(&ids, SAMPLE_GROUPS) {
+        let graph: BTreeSet<String> = c
+            .collect_all::<jumpcloud::models::GraphConnection>(c.user_groups().members_spec(id))
+            .await
+            .map_err(|e| why(&e))?
+            .into_iter()
+            .map(|m| m.to.id)
+            .filter(|u| users.contains(u.as_str()))
+            .collect();
+        let empty = BTreeSet::new();
+        let rep = reported.get(id).unwrap_or(&empty);
+        if rep.len() != graph.len() || !graph.iter().all(|u| rep.contains(u.as_str())) {
+            return Err(disagree("user group", id, rep.len(), graph.len()));
+        }
+    }
+    let mut edges: Vec<Edge> = pairs.into_iter().map(|(b, a, _)| Edge { a, b }).collect();
+    edges.sort_by(|x, y| (&x.a, &x.b).cmp(&(&y.a, &y.b)));
+    edges.dedup_by(|x, y| x.a == y.a && x.b == y.b);
+    Ok(edges)
+}
+
+/// Who reaches each app, from the `users-to-sso-applications` rows: direct rows as they are,
+/// the rest through the app's user groups (`app_groups`, listed per app) and their members.
+/// The rows reached through groups must be exactly what the groups give; a sample of apps is
+/// cross-checked against the graph.
+pub(super) async fn app_users(
+    c: &Client,
+    rows: &[Value],
+    users: &BTreeSet<&str>,
+    apps: &BTreeSet<&str>,
+    app_groups: &[Edge],
+    members: &[Edge],
+) -> std::result::Result<Vec<AppUser>, String> {
+    let pairs = pairs(ReportType::UsersToSsoApplications, rows, users, apps)?;
+    let mut group_members: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for e in members {
+        group_members.entry(e.a.as_str()).or_default().push(e.b.as_str());
+    }
+    let mut out: Vec<AppUser> = Vec::new();
+    let mut via_groups: BTreeSet<(&str, &str)> = BTreeSet::new();
+    for g in app_groups {
+        for u in group_members.get(g.b.as_str()).into_iter().flatten() {
+            via_groups.insert((g.a.as_str(), u));
+            out.push(AppUser {
+                app_id: g.a.clone(),
+                user_id: u.to_string(),
+                via_group: g.b.clone(),
+            });
+        }
+    }
+    let reported_via: BTreeSet<(&str, &str)> = pairs
+        .iter()
+        .filter(|p| !p.2)
+        .map(|(u, a, _)| (a.as_str(), u.as_str()))
+        .collect();
+    if reported_via != via_groups {
+        return Err(format!(
+            "its {} accesses through groups do not match the {} the apps' groups give",
+            reported_via.len(),
+            via_groups.len()
+        ));
+    }
+    let reported = by_resource(&pairs, false);
+    let ids: Vec<&str> = apps.iter().copied().collect();
+    for id in sample(&ids, SAMPLE_APPS) {
+        let graph: BTreeSet<String> = c
+            .applications()
+            .users(id)
+            .await
+            .map_err(|e| why(&e))?
+            .into_iter()
+            .map(|u| u.id)
+            .filter(|u| users.contains(u.as_str()))
+            .collect();
+        let empty = BTreeSet::new();
+        let rep = reported.get(id).unwrap_or(&empty);
+        if rep.len() != graph.len() || !graph.iter().all(|u| rep.contains(u.as_str())) {
+            return Err(disagree("app", id, rep.len(), graph.len()));
+        }
+    }
+    out.extend(pairs.into_iter().filter(|p| p.2).map(|(user_id, app_id, _)| AppUser {
+        app_id,
+        user_id,
+        via_group: String::new(),
+    }));
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn rows_without_the_fields_needed_or_naming_strangers_are_refused() {
+        let users = BTreeSet::from(["u1", "u2"]);
+        let systems = BTreeSet::from(["s1"]);
+        let row = |u: &str, s: &str| json!({"user_object_id": u, "resource_object_id": s, "association_type": "direct"});
+        let t = ReportType::UsersToDevices;
+        assert_eq!(pairs(t, &[row("u1", "s1")], &users, &systems).unwrap().len(), 1);
+        let missing = json!({"user_object_id": "u1", "association_type": "direct"});
+        assert_eq!(
+            pairs(t, &[row("u1", "s1"), missing], &users, &systems).unwrap_err(),
+            "row 2 has no resource_object_id"
+        );
+        // A few strangers (created since the listing) are skipped; many refuse the report.
+        let few: Vec<Value> = (0..5).map(|_| row("u9", "s1")).chain([row("u2", "s1")]).collect();
+        assert_eq!(pairs(t, &few, &users, &systems).unwrap().len(), 1);
+        let many: Vec<Value> = (0..6).map(|_| row("u9", "s1")).collect();
+        assert!(pairs(t, &many, &users, &systems).unwrap_err().contains("6 of its 6 rows"));
+    }
+
+    #[test]
+    fn a_sample_is_drawn_without_repeats() {
+        let ids: Vec<String> = (0..50).map(|i| format!("id{i}")).collect();
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let s = sample(&refs, 12);
+        assert_eq!(s.len(), 12);
+        assert_eq!(s.iter().collect::<BTreeSet<_>>().len(), 12);
+        assert_eq!(sample(&refs[..3], 12).len(), 3);
+    }
+}

@@ -11,6 +11,7 @@ import { addNotice, Notices } from "./components/Notices";
 import { RekeyDialog } from "./components/RekeyDialog";
 import { AboutPanel } from "./components/AboutPanel";
 import { ConnectScreen } from "./components/ConnectScreen";
+import { ScopeBanner, ScopeDialog } from "./components/SyncScope";
 import { GlobalSearch } from "./components/GlobalSearch";
 import { EmptyView } from "./views/EmptyView";
 import { UsersView } from "./views/UsersView";
@@ -80,7 +81,9 @@ export function App() {
     if (kind === "ok") setTimeout(() => setNotices((n) => n.filter((x) => x.id !== id)), 6000);
   }, []);
   const dismiss = useCallback((id: number) => setNotices((n) => n.filter((x) => x.id !== id)), []);
-  const sync = useSync(status.data, notify);
+  // The scope dialog: from the status bar, or right after connecting (the first import waits).
+  const [scopeOpen, setScopeOpen] = useState<null | "settings" | "connect">(null);
+  const sync = useSync(status.data, notify, scopeOpen === "connect");
 
   useEffect(() => {
     const un1 = events.cacheChanged.listen((e) => void invalidateFor(qc, e.payload.kinds));
@@ -136,12 +139,16 @@ export function App() {
           {showConnect ? (
             <ConnectScreen
               onCancel={org ? () => setConnecting(false) : undefined}
+              onConnected={(chooseScope) => chooseScope && setScopeOpen("connect")}
               notify={notify}
             />
           ) : (
             <>
               <div className="topbar">
                 <GlobalSearch />
+                {status.data?.scope && (
+                  <ScopeBanner scope={status.data.scope} onChange={() => setScopeOpen("settings")} />
+                )}
               </div>
               {org?.demo && (
                 <div className="banner" role="status" data-testid="demo-banner">
@@ -201,7 +208,18 @@ export function App() {
             </>
           )}
         </main>
-        <StatusBar status={status.data} sync={sync} />
+        <StatusBar status={status.data} sync={sync} onScope={() => setScopeOpen("settings")} />
+        {scopeOpen && (
+          <ScopeDialog
+            intro={
+              scopeOpen === "connect"
+                ? "Choose the groups to copy before the first import. Cancel copies the whole organisation."
+                : undefined
+            }
+            onClose={() => setScopeOpen(null)}
+            onSaved={sync.start}
+          />
+        )}
         {aboutOpen && <AboutPanel onClose={() => setAboutOpen(false)} />}
       </div>
     </UiContext.Provider>

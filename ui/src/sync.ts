@@ -12,6 +12,8 @@ export type Progress = SyncProgress_Deserialize;
 export function useSync(
   status: OrgStatus | undefined,
   notify: (k: "ok" | "warn" | "error", t: string) => void,
+  /** Hold the automatic first import (the admin is choosing a scope first). */
+  hold = false,
 ) {
   const qc = useQueryClient();
   const [progress, setProgress] = useState<Progress | null>(null);
@@ -26,12 +28,16 @@ export function useSync(
     try {
       const r = await unwrap(commands.syncStart(ch));
       const odd = r.counts?.not_fully_read ?? 0;
+      // A bulk report JumpCloud would not give (or that did not check out): the sync read those
+      // associations one object at a time, which is slower but as complete. Say why.
+      const byObject = (r.notes ?? []).filter((n) => n.includes("object by object"));
       notify(
         odd > 0 ? "warn" : "ok",
         `Sync finished: ${(r.requests ?? 0).toLocaleString()} requests in ${((r.elapsed_ms ?? 0) / 1000).toFixed(1)} s.` +
           (odd > 0
             ? ` ${odd === 1 ? "1 record" : `${odd} records`} could not be fully read (kept; see the status bar).`
-            : ""),
+            : "") +
+          (byObject.length > 0 ? ` ${byObject.join(" ")}` : ""),
       );
     } catch (e) {
       if (e instanceof CommandError && e.code === "Cancelled") notify("warn", e.message);
@@ -49,10 +55,10 @@ export function useSync(
   const offline = status?.connectivity !== undefined && typeof status.connectivity === "object";
   const busy = status?.syncing ?? false;
   useEffect(() => {
-    if (!orgId || !due || offline || busy || running || tried.current.has(orgId)) return;
+    if (hold || !orgId || !due || offline || busy || running || tried.current.has(orgId)) return;
     tried.current.add(orgId);
     void start();
-  }, [orgId, due, offline, busy, running, start]);
+  }, [hold, orgId, due, offline, busy, running, start]);
 
   const cancel = () => void commands.syncCancel();
   return { progress, running: running || busy, start, cancel };

@@ -7,16 +7,19 @@ import { unwrap } from "../api";
 
 interface Props {
   onCancel?: () => void;
+  /** Connected; `chooseScope`: the admin asked to choose groups before the first import. */
+  onConnected?: (chooseScope: boolean) => void;
   notify: (k: "ok" | "warn" | "error", t: string) => void;
 }
 
-export function ConnectScreen({ onCancel, notify }: Props) {
+export function ConnectScreen({ onCancel, onConnected, notify }: Props) {
   const qc = useQueryClient();
   const [apiKey, setApiKey] = useState("");
   const [orgId, setOrgId] = useState("");
   const [region, setRegion] = useState<RegionName>("US");
   const [baseUrl, setBaseUrl] = useState("");
   const [advanced, setAdvanced] = useState(false);
+  const [scopeFirst, setScopeFirst] = useState(false);
   const [busy, setBusy] = useState<"" | "test" | "connect" | "demo">("");
   const [result, setResult] = useState<ConnectionCheck | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -34,8 +37,11 @@ export function ConnectScreen({ onCancel, notify }: Props) {
           "ok",
           what === "demo"
             ? "Opened the demo organisation."
-            : "Connected. The first import is starting.",
+            : scopeFirst
+              ? "Connected. Choose the groups to copy; the first import starts when you save."
+              : "Connected. The first import is starting.",
         );
+        onConnected?.(what === "connect" && scopeFirst);
         await qc.invalidateQueries();
         onCancel?.();
       }
@@ -91,6 +97,19 @@ export function ConnectScreen({ onCancel, notify }: Props) {
             <option value="EU">Europe (console.eu.jumpcloud.com)</option>
             <option value="IN">India (console.in.jumpcloud.com)</option>
           </select>
+        </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={scopeFirst}
+            data-testid="connect-scope-first"
+            onChange={(e) => setScopeFirst(e.target.checked)}
+          />
+          Copy only some groups — choose them before the first import
+          <span className="hint">
+            Otherwise Rollcall copies the whole organisation. You can change this later from the
+            status bar (Scope).
+          </span>
         </label>
         <button
           type="button"

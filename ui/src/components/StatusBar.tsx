@@ -7,13 +7,16 @@ import { ago, when } from "../format";
 import { describe, type Progress } from "../sync";
 import { RecordProblems } from "./RecordProblems";
 import { SyncScheduleItem } from "./SyncSchedule";
+import { ScopeItem } from "./SyncScope";
 
 interface Props {
   status: OrgStatus | undefined;
   sync: { progress: Progress | null; running: boolean; start: () => void; cancel: () => void };
+  /** Opens the scope dialog. */
+  onScope: () => void;
 }
 
-export function StatusBar({ status, sync }: Props) {
+export function StatusBar({ status, sync, onScope }: Props) {
   const c = status?.connectivity;
   const offline = c !== undefined && typeof c === "object" ? c.Offline : null;
   const asOf = status?.snapshot?.as_of;
@@ -82,6 +85,7 @@ export function StatusBar({ status, sync }: Props) {
         </span>
       )}
       <span className="status-spacer" />
+      {status?.org && !status.org.demo && <ScopeItem scope={status.scope} onOpen={onScope} />}
       {status?.org && (
         <SyncScheduleItem schedule={status.schedule} syncing={status.syncing && !sync.running} />
       )}

@@ -44,7 +44,11 @@ fn main() {
             latency_ms: latency,
             ..Default::default()
         });
-        let name = if reports { format!("org-{latency}") } else { format!("org-{latency}-by-object") };
+        let name = if reports {
+            format!("org-{latency}")
+        } else {
+            format!("org-{latency}-by-object")
+        };
         let file = dir.path().join(format!("{name}.sqlite"));
         let t = Instant::now();
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_rollcall-sync"))
@@ -94,7 +98,10 @@ fn main() {
                 if requests <= 500 { "met" } else { "NOT met" },
                 if ms <= 2000.0 { "met" } else { "NOT met" },
                 if latency == 40 {
-                    format!(", <= 12 s wall at 40 ms ({})", if wall.as_secs_f64() <= 12.0 { "met" } else { "NOT met" })
+                    format!(
+                        ", <= 12 s wall at 40 ms ({})",
+                        if wall.as_secs_f64() <= 12.0 { "met" } else { "NOT met" }
+                    )
                 } else {
                     String::new()
                 }

@@ -1,14 +1,15 @@
 //! Directory Insights bulk reports (ENDPOINTS.md §10): requested, generated in the background
 //! (`PENDING` → `IN_PROGRESS` → `COMPLETED` after `generate_ms` of real time), downloaded as a
-//! JSON or CSV artifact, gone after `expire_minutes`. The rows are the org as it was when the
-//! report was requested. Faults on demand (`PUT /__sim/reports`): refused, failed, expired,
-//! malformed rows, a truncated artifact, a partial one, a report that never finishes.
+//! JSON or CSV artifact, gone after `expire_minutes`. The rows are written when an artifact is
+//! downloaded, from the org as it then stands. Faults on demand (`PUT /__sim/reports`):
+//! refused, failed, expired, malformed rows, a truncated artifact, a partial one, a report that
+//! never finishes.
 
 use crate::clock::rfc3339_ms;
 use crate::world::Org;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
-use std::collections::BTreeSet;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
 /// The report types JumpCloud publishes; the first three are generated, the others answer an
@@ -82,8 +83,6 @@ struct Report {
     requester_id: String,
     requester_email: String,
     fault: Option<ReportFault>,
-    json: Vec<u8>,
-    csv: Vec<u8>,
 }
 
 /// The reports requested so far, and how new ones behave.
@@ -117,8 +116,9 @@ impl Status {
 }
 
 impl Reports {
-    /// Requests a report of `kind` on `org` (as it is now); its metadata.
-    pub fn request(&mut self, o: &Org, org: usize, kind: &str, who: (&str, &str), now_ms: i64) -> Value {
+    /// Requests a report of `kind` on the `org`-th org; its metadata. Its rows are the org as
+    /// it stands when the artifact is downloaded.
+    pub fn request(&mut self, org: usize, kind: &str, who: (&str, &str), now_ms: i64) -> Value {
         self.counter += 1;
         let id = format!(
             "{:08x}{:016x}",
@@ -127,18 +127,6 @@ impl Reports {
         );
         let s = &self.settings;
         let fault = s.fault.filter(|_| s.fault_type.as_deref().is_none_or(|t| t == kind));
-        let mut rows = rows(o, kind);
-        match fault {
-            Some(ReportFault::Malformed) => malform(&mut rows),
-            Some(ReportFault::Partial) => rows.truncate(rows.len() / 2),
-            _ => {}
-        }
-        let mut json = serde_json::to_vec(&rows).unwrap_or_default();
-        let mut csv = to_csv(&rows);
-        if fault == Some(ReportFault::Truncated) {
-            json.truncate(json.len() / 2);
-            csv.truncate(csv.len() / 2);
-        }
         self.list.push(Report {
             id,
             kind: kind.to_string(),
@@ -148,8 +136,6 @@ impl Reports {
             requester_id: who.0.to_string(),
             requester_email: who.1.to_string(),
             fault,
-            json,
-            csv,
         });
         let r = self.list.last().expect("just pushed");
         self.meta(r)
@@ -222,17 +208,23 @@ impl Reports {
     }
 
     /// An artifact's body and whether it is JSON; `None` when there is no such report or
-    /// artifact in `org`, or it is not (or no longer) downloadable.
-    pub fn content(&self, org: usize, report: &str, artifact: &str, now_ms: i64) -> Option<(Vec<u8>, bool)> {
+    /// artifact in `org`, or it is not (or no longer) downloadable. The rows are written when
+    /// downloaded (a large org's report runs to millions of rows; the simulator keeps none).
+    pub fn content(&self, o: &Org, org: usize, report: &str, artifact: &str, now_ms: i64) -> Option<(Vec<u8>, bool)> {
         let r = self.list.iter().find(|r| r.id == report && r.org == org)?;
         if self.status(r) != Status::Completed || self.expired(r, now_ms) {
             return None;
         }
-        match artifact.strip_prefix(&r.id)? {
-            "-json" => Some((r.json.clone(), true)),
-            "-csv" => Some((r.csv.clone(), false)),
-            _ => None,
+        let json = match artifact.strip_prefix(&r.id)? {
+            "-json" => true,
+            "-csv" => false,
+            _ => return None,
+        };
+        let mut body = write(o, &r.kind, r.fault, json);
+        if r.fault == Some(ReportFault::Truncated) {
+            body.truncate(body.len() / 2);
         }
+        Some((body, json))
     }
 
     pub fn clear(&mut self) {
@@ -240,44 +232,38 @@ impl Reports {
     }
 }
 
-/// The user columns every report row carries.
-fn user_cols(o: &Org, id: &str) -> Option<Map<String, Value>> {
-    let u = o.users.get(id)?.rec();
-    let mut m = Map::new();
-    m.insert("user_object_id".into(), json!(u.id));
-    m.insert("username".into(), json!(u.username));
-    m.insert("email".into(), json!(u.email));
-    Some(m)
+/// One report row: the user's columns, the resource's, how the user reaches it.
+#[derive(Debug, Clone, Serialize)]
+struct Row<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_object_id: Option<&'a str>,
+    username: &'a str,
+    email: &'a str,
+    resource_object_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hostname: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    device_os: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resource_name: Option<&'a str>,
+    association_type: &'static str,
 }
 
-fn row(o: &Org, user: &str, resource: &str, fields: &[(&str, Value)], via: &str) -> Option<Value> {
-    let mut m = user_cols(o, user)?;
-    m.insert("resource_object_id".into(), json!(resource));
-    for (k, v) in fields {
-        m.insert((*k).into(), v.clone());
-    }
-    m.insert("association_type".into(), json!(via));
-    Some(Value::Object(m))
-}
-
-/// The rows of a report of `kind`, as the org stands.
-pub fn rows(o: &Org, kind: &str) -> Vec<Value> {
+/// (user, resource, how) of every association a report of `kind` lists, in that order.
+pub fn associations<'a>(o: &'a Org, kind: &str) -> BTreeSet<(&'a str, &'a str, &'static str)> {
     let members = |g: &str| o.ug_members.get(g).into_iter().flatten();
-    let mut out = Vec::new();
+    let mut pairs = BTreeSet::new();
     match kind {
         "users-to-devices" => {
-            // (user, system, how) — direct bindings, then user groups bound to the system or
-            // to a device group holding it.
-            let mut pairs: BTreeSet<(String, String, &str)> = BTreeSet::new();
             for (sys, users) in &o.bindings {
                 for u in users.keys() {
-                    pairs.insert((u.clone(), sys.clone(), "direct"));
+                    pairs.insert((u.as_str(), sys.as_str(), "direct"));
                 }
             }
             for (g, systems) in &o.ug_systems {
                 for s in systems {
                     for u in members(g) {
-                        pairs.insert((u.clone(), s.clone(), "user_group"));
+                        pairs.insert((u.as_str(), s.as_str(), "user_group"));
                     }
                 }
             }
@@ -285,86 +271,153 @@ pub fn rows(o: &Org, kind: &str) -> Vec<Value> {
                 for sg in sgs {
                     for s in o.sg_members.get(sg).into_iter().flatten() {
                         for u in members(g) {
-                            pairs.insert((u.clone(), s.clone(), "system_group"));
+                            pairs.insert((u.as_str(), s.as_str(), "system_group"));
                         }
                     }
                 }
             }
-            for (u, s, via) in pairs {
-                let Some(sys) = o.systems.get(&s).map(|x| x.rec()) else {
-                    continue;
-                };
-                let fields = [("hostname", json!(sys.hostname)), ("device_os", json!(sys.os))];
-                out.extend(row(o, &u, &s, &fields, via));
-            }
         }
         "users-to-user-groups" => {
             for (g, users) in &o.ug_members {
-                let Some(group) = o.user_groups.get(g) else { continue };
                 for u in users {
-                    out.extend(row(o, u, g, &[("resource_name", json!(group.name))], "direct"));
+                    pairs.insert((u.as_str(), g.as_str(), "direct"));
                 }
             }
         }
         "users-to-sso-applications" => {
-            let mut pairs: BTreeSet<(String, String, &str)> = BTreeSet::new();
             for (app, users) in &o.app_users {
                 for u in users {
-                    pairs.insert((u.clone(), app.clone(), "direct"));
+                    pairs.insert((u.as_str(), app.as_str(), "direct"));
                 }
             }
             for (app, groups) in &o.app_groups {
                 for g in groups {
                     for u in members(g) {
-                        pairs.insert((u.clone(), app.clone(), "user_group"));
+                        pairs.insert((u.as_str(), app.as_str(), "user_group"));
                     }
                 }
-            }
-            for (u, app, via) in pairs {
-                let Some(a) = o.apps.get(&app) else { continue };
-                out.extend(row(o, &u, &app, &[("resource_name", json!(a.display_label))], via));
             }
         }
         _ => {}
     }
-    out
+    pairs
 }
 
-/// Rows a broken generator writes: a field missing here and there, an id nobody has.
-fn malform(rows: &mut [Value]) {
-    for (i, r) in rows.iter_mut().enumerate() {
-        if i % 37 == 3 {
-            if let Some(m) = r.as_object_mut() {
-                m.remove("user_object_id");
-            }
-        }
-        if i % 41 == 5 {
-            r["resource_object_id"] = json!("000000000000000000000000");
-        }
+/// The report as JSON or CSV, with `fault`'s damage: some rows missing a field and one naming
+/// nobody (malformed), or only the first half (partial).
+fn write(o: &Org, kind: &str, fault: Option<ReportFault>, json: bool) -> Vec<u8> {
+    let pairs = associations(o, kind);
+    // Each record's columns are read once (a report can hold millions of rows).
+    let people: BTreeMap<&str, (String, String)> = o
+        .users
+        .iter()
+        .map(|(id, s)| {
+            let u = s.rec();
+            (id.as_str(), (u.username, u.email))
+        })
+        .collect();
+    type Cols = (Option<String>, Option<String>, Option<String>);
+    let resources: BTreeMap<&str, Cols> = match kind {
+        "users-to-devices" => o
+            .systems
+            .iter()
+            .map(|(id, s)| {
+                let sys = s.rec();
+                (id.as_str(), (Some(sys.hostname), Some(sys.os), None))
+            })
+            .collect(),
+        "users-to-user-groups" => o
+            .user_groups
+            .iter()
+            .map(|(id, g)| (id.as_str(), (None, None, Some(g.name.clone()))))
+            .collect(),
+        _ => o
+            .apps
+            .iter()
+            .map(|(id, a)| (id.as_str(), (None, None, Some(a.display_label.clone()))))
+            .collect(),
+    };
+    let keep = if fault == Some(ReportFault::Partial) {
+        pairs.len() / 2
+    } else {
+        pairs.len()
+    };
+    let rows = pairs.into_iter().take(keep).enumerate().filter_map(|(i, (u, r, via))| {
+        let (username, email) = people.get(u)?;
+        let (hostname, os, name) = resources.get(r)?;
+        let bad = fault == Some(ReportFault::Malformed);
+        Some(Row {
+            user_object_id: (!bad || i % 37 != 3).then_some(u),
+            username,
+            email,
+            resource_object_id: if bad && i % 41 == 5 { NOBODY } else { r },
+            hostname: hostname.as_deref(),
+            device_os: os.as_deref(),
+            resource_name: name.as_deref(),
+            association_type: via,
+        })
+    });
+    if json {
+        to_json(rows)
+    } else {
+        to_csv(kind, rows)
     }
 }
 
-/// The rows as CSV: the columns of the first row, every field quoted.
-fn to_csv(rows: &[Value]) -> Vec<u8> {
-    let cols: Vec<String> = rows
-        .first()
-        .and_then(Value::as_object)
-        .map(|m| m.keys().cloned().collect())
-        .unwrap_or_default();
+const NOBODY: &str = "000000000000000000000000";
+
+fn to_json<'a>(rows: impl Iterator<Item = Row<'a>>) -> Vec<u8> {
+    let mut out = b"[".to_vec();
+    for (i, r) in rows.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        serde_json::to_writer(&mut out, &r).expect("rows serialize");
+    }
+    out.push(b']');
+    out
+}
+
+/// The rows as CSV: a header line, every field quoted.
+fn to_csv<'a>(kind: &str, rows: impl Iterator<Item = Row<'a>>) -> Vec<u8> {
+    let devices = kind == "users-to-devices";
     let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-    let mut out = cols.iter().map(|c| quote(c)).collect::<Vec<_>>().join(",");
+    let header: &[&str] = if devices {
+        &[
+            "user_object_id",
+            "username",
+            "email",
+            "resource_object_id",
+            "hostname",
+            "device_os",
+            "association_type",
+        ]
+    } else {
+        &[
+            "user_object_id",
+            "username",
+            "email",
+            "resource_object_id",
+            "resource_name",
+            "association_type",
+        ]
+    };
+    let mut out = header.iter().map(|h| quote(h)).collect::<Vec<_>>().join(",");
     out.push('\n');
     for r in rows {
-        let line = cols
-            .iter()
-            .map(|c| match r.get(c) {
-                Some(Value::String(s)) => quote(s),
-                Some(Value::Null) | None => String::new(),
-                Some(v) => quote(&v.to_string()),
-            })
-            .collect::<Vec<_>>()
-            .join(",");
-        out.push_str(&line);
+        let mut cols = vec![
+            r.user_object_id.unwrap_or(""),
+            r.username,
+            r.email,
+            r.resource_object_id,
+        ];
+        if devices {
+            cols.extend([r.hostname.unwrap_or(""), r.device_os.unwrap_or("")]);
+        } else {
+            cols.push(r.resource_name.unwrap_or(""));
+        }
+        cols.push(r.association_type);
+        out.push_str(&cols.iter().map(|c| quote(c)).collect::<Vec<_>>().join(","));
         out.push('\n');
     }
     out.into_bytes()

@@ -93,6 +93,14 @@ impl Call {
     }
 }
 
+/// The longest a download (a report's artifact) may take, start to end.
+pub const DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+
+enum DownloadError {
+    Http(reqwest::Error),
+    File(std::io::Error),
+}
+
 /// An answer with a success status.
 #[derive(Debug, Clone)]
 pub struct Answer {
@@ -345,8 +353,8 @@ impl Client {
         }
     }
 
-    /// One HTTP exchange, body read in full.
-    async fn send_once(&self, call: &Call) -> std::result::Result<(StatusCode, HeaderMap, Bytes), reqwest::Error> {
+    /// The request for `call`, with the key, the org and the body.
+    fn request(&self, call: &Call) -> reqwest::RequestBuilder {
         let cfg = &self.inner.cfg;
         let mut rb = self
             .inner
@@ -368,11 +376,89 @@ impl Client {
             rb = rb.header("content-type", "application/json");
         }
         self.inner.counters.sent.fetch_add(1, Ordering::Relaxed);
-        let resp = rb.send().await?;
+        rb
+    }
+
+    /// One HTTP exchange, body read in full.
+    async fn send_once(&self, call: &Call) -> std::result::Result<(StatusCode, HeaderMap, Bytes), reqwest::Error> {
+        let resp = self.request(call).send().await?;
         let status = resp.status();
         let headers = resp.headers().clone();
         let body = resp.bytes().await?;
         Ok((status, headers, body))
+    }
+
+    /// A large body (a report's artifact) streamed into the file at `dest` instead of held in
+    /// memory, with up to `DOWNLOAD_TIMEOUT` for the whole transfer; repeated like any read
+    /// after a dropped connection or a 5xx. The number of bytes written.
+    pub async fn download(&self, call: &Call, dest: &std::path::Path) -> Result<u64> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let permit = self.inner.limiter.acquire().await;
+            let result = self.download_once(call, dest).await;
+            drop(permit);
+            let can_retry = attempt < self.inner.cfg.max_attempts;
+            match result {
+                Ok(Ok(n)) => {
+                    self.inner.limiter.on_success();
+                    return Ok(n);
+                }
+                Ok(Err((status, body))) => {
+                    if status.is_server_error() && can_retry {
+                        self.retry_wait(attempt).await;
+                        continue;
+                    }
+                    let message = message_of(&body);
+                    return Err(self.failed(if status.is_server_error() {
+                        Error::Server {
+                            status: status.as_u16(),
+                            message,
+                        }
+                    } else {
+                        self.status_error(call, status, message)
+                    }));
+                }
+                Err(DownloadError::Http(e)) if can_retry => {
+                    tracing::debug!(endpoint = %Self::endpoint_name(call), attempt, error = %e, "download interrupted, retrying");
+                    self.retry_wait(attempt).await;
+                }
+                Err(DownloadError::Http(e)) => return Err(self.failed(transport_error(&e, DOWNLOAD_TIMEOUT))),
+                Err(DownloadError::File(e)) => {
+                    return Err(self.failed(Error::Config(format!(
+                        "could not write the download to {}: {e}",
+                        dest.display()
+                    ))))
+                }
+            }
+        }
+    }
+
+    async fn download_once(
+        &self,
+        call: &Call,
+        dest: &std::path::Path,
+    ) -> std::result::Result<std::result::Result<u64, (StatusCode, Bytes)>, DownloadError> {
+        use std::io::Write;
+        let mut resp = self
+            .request(call)
+            .timeout(DOWNLOAD_TIMEOUT)
+            .send()
+            .await
+            .map_err(DownloadError::Http)?;
+        let status = resp.status();
+        if !status.is_success() {
+            let body = resp.bytes().await.map_err(DownloadError::Http)?;
+            return Ok(Err((status, body)));
+        }
+        let mut file = std::io::BufWriter::new(std::fs::File::create(dest).map_err(DownloadError::File)?);
+        let mut written = 0u64;
+        while let Some(chunk) = resp.chunk().await.map_err(DownloadError::Http)? {
+            file.write_all(&chunk).map_err(DownloadError::File)?;
+            written += chunk.len() as u64;
+        }
+        file.flush().map_err(DownloadError::File)?;
+        Ok(Ok(written))
     }
 
     /// Sends and decodes JSON. A body that does not decode is retried like a dropped

@@ -46,10 +46,7 @@ async fn main() {
         no_reports: std::env::var("ROLLCALL_NO_REPORTS").is_ok_and(|v| v == "1"),
         ..SyncOptions::default()
     };
-    match link
-        .sync(&client, std::path::Path::new(file), &opts, &Terminal)
-        .await
-    {
+    match link.sync(&client, std::path::Path::new(file), &opts, &Terminal).await {
         Ok(r) => {
             let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
             let peak_kb = status

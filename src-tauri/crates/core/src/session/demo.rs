@@ -17,7 +17,12 @@ pub(super) fn start(users: usize) -> Result<DemoSim, String> {
         ..jcsim::Faults::default()
     });
     // Its bulk reports take a second to generate, as a small org's do.
-    state.reports.lock().unwrap_or_else(|p| p.into_inner()).settings.generate_ms = 1000;
+    state
+        .reports
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .settings
+        .generate_ms = 1000;
     let w = state.world.read().unwrap_or_else(|p| p.into_inner());
     let org = &w.orgs[0];
     let key = w

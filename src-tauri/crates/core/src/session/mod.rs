@@ -11,9 +11,11 @@ mod files;
 mod link;
 mod open;
 pub mod orgs;
+mod scope;
 mod timer;
 
 pub use link::*;
 pub use open::*;
 pub use orgs::{portal_url, OrgEntry, PortalPage, RegionName, Registry};
+pub use scope::{ScopeChoices, ScopeGroup, ScopePreview, SyncScope, SETTING as SCOPE_SETTING};
 pub use timer::{retry_wait, SyncSchedule, FIRST_RETRY, SETTING as RESYNC_SETTING};

@@ -115,6 +115,8 @@ pub struct OrgStatus {
     pub key_refused: bool,
     /// When the next timed sync runs, and a failed one's retry.
     pub schedule: Option<super::SyncSchedule>,
+    /// The groups the open org's sync is limited to (None: the whole org).
+    pub scope: Option<super::SyncScope>,
 }
 
 /// Whether to send the permission probes again or reuse what this key already told.
@@ -486,8 +488,11 @@ impl OrgSession {
         if let Some(p) = &org.key_problem {
             return Err(SessionError::Key(p.clone()).into());
         }
+        let scope = self.scope();
         let opts = crate::SyncOptions {
             provider_id: self.provider_id(&org.entry),
+            user_groups: scope.user_groups,
+            system_groups: scope.system_groups,
             ..Default::default()
         };
         let report = self.link.sync(&org.client, &org.cache_path, &opts, events).await?;
@@ -518,6 +523,7 @@ impl OrgSession {
             org: org.as_ref().map(|o| o.entry.clone()),
             orgs: lock(&self.registry).orgs().to_vec(),
             snapshot,
+            scope: Some(self.scope()).filter(|s| !s.is_whole_org()),
             connectivity: self.connectivity(),
             access: org.as_ref().and_then(|o| o.access()),
             syncing: self.link.syncing(),

@@ -65,11 +65,7 @@ pub(super) async fn memberof(run: &Run<'_>, user_ids: Vec<String>) -> Result<Vec
 
 /// Direct user↔device bindings from the cheaper side: one association listing per device, or
 /// per user when there are fewer users.
-pub(super) async fn bindings(
-    run: &Run<'_>,
-    users: &BTreeSet<&str>,
-    systems: &BTreeSet<&str>,
-) -> Result<Vec<Binding>> {
+pub(super) async fn bindings(run: &Run<'_>, users: &BTreeSet<&str>, systems: &BTreeSet<&str>) -> Result<Vec<Binding>> {
     let c = run.client;
     let width = c.config().max_in_flight.max(1);
     let t = Instant::now();

@@ -59,9 +59,9 @@ impl CancelToken {
 /// What to sync.
 #[derive(Debug, Clone, Default)]
 pub struct SyncOptions {
-    /// Only these user groups and their members (all when empty).
+    /// Only these user groups and their members (all people when empty).
     pub user_groups: Vec<String>,
-    /// Only these device groups and their members (all when empty).
+    /// Only these device groups and their members (all devices when empty).
     pub system_groups: Vec<String>,
     /// Days of Directory Insights login events to keep (default 30).
     pub event_days: u32,

@@ -154,8 +154,11 @@ pub(super) async fn run_phases(
             odd.keep(RecordKind::Group, g, read, |r| &r.id)
         })
         .collect();
-    if !opts.user_groups.is_empty() || !opts.system_groups.is_empty() {
+    // A scope keeps the chosen groups of a kind (all of that kind when none are chosen).
+    if !opts.user_groups.is_empty() {
         ug_rows.retain(|g| opts.user_groups.contains(&g.id));
+    }
+    if !opts.system_groups.is_empty() {
         sg_rows.retain(|g| opts.system_groups.contains(&g.id));
     }
 
@@ -180,10 +183,14 @@ pub(super) async fn run_phases(
         None => None,
         Some(rows) => {
             let edges = match rows {
-                Ok(rows) => reports::memberships(c, &rows, &all_users, &ug_ids).await,
+                Ok(spool) => reports::memberships(c, &spool, &all_users, &ug_ids).await,
                 Err(why) => Err(why),
             };
-            from_report(ReportType::UsersToUserGroups, "User group memberships", edges.as_ref().map(|_| ()));
+            from_report(
+                ReportType::UsersToUserGroups,
+                "User group memberships",
+                edges.as_ref().map(|_| ()),
+            );
             edges.ok()
         }
     };
@@ -209,8 +216,8 @@ pub(super) async fn run_phases(
     // Scope: users in the chosen user groups, devices in the chosen device groups.
     if scoped {
         let in_groups: BTreeSet<&str> = member_edges.iter().map(|e| e.b.as_str()).collect();
-        users.retain(|u| in_groups.contains(u.id.as_str()));
-        systems.retain(|s| in_groups.contains(s.id.as_str()));
+        users.retain(|u| opts.user_groups.is_empty() || in_groups.contains(u.id.as_str()));
+        systems.retain(|s| opts.system_groups.is_empty() || in_groups.contains(s.id.as_str()));
         w.put_users(&users)?;
         w.put_systems(&systems)?;
         w.refresh_search()?;
@@ -235,7 +242,7 @@ pub(super) async fn run_phases(
         None => None,
         Some(rows) => {
             let b = match rows {
-                Ok(rows) => reports::bindings(c, &rows, &user_set, &system_set).await,
+                Ok(spool) => reports::bindings(c, &spool, &user_set, &system_set).await,
                 Err(why) => Err(why),
             };
             from_report(ReportType::UsersToDevices, "Device bindings", b.as_ref().map(|_| ()));
@@ -327,7 +334,7 @@ pub(super) async fn run_phases(
         Some(rows) => {
             let app_set: BTreeSet<&str> = app_ids.iter().map(String::as_str).collect();
             let a = match rows {
-                Ok(rows) => reports::app_users(c, &rows, &user_set, &app_set, &app_groups, &member_edges).await,
+                Ok(spool) => reports::app_users(c, &spool, &user_set, &app_set, &app_groups, &member_edges).await,
                 Err(why) => Err(why),
             };
             from_report(ReportType::UsersToSsoApplications, "App access", a.as_ref().map(|_| ()));

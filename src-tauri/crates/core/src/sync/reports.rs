@@ -20,8 +20,23 @@ const SAMPLE_DEVICES: usize = 12;
 const SAMPLE_GROUPS: usize = 8;
 const SAMPLE_APPS: usize = 5;
 
-/// Each report's rows, or why it is not used.
-pub(super) type Got = BTreeMap<ReportType, std::result::Result<Vec<Value>, String>>;
+/// Each report's downloaded artifact, or why it is not used.
+pub(super) type Got = BTreeMap<ReportType, std::result::Result<Spool, String>>;
+
+/// A report's JSON artifact in a temporary file (read row by row, removed when dropped).
+pub(super) struct Spool(std::path::PathBuf);
+
+impl Spool {
+    fn new(kind: ReportType) -> Self {
+        Spool(std::env::temp_dir().join(format!("rollcall-{kind}-{}.json", uuid::Uuid::now_v7())))
+    }
+}
+
+impl Drop for Spool {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
 
 /// Reports requested at the start of a sync.
 pub(super) struct Requested(BTreeMap<ReportType, std::result::Result<ReportMeta, String>>);
@@ -128,11 +143,13 @@ pub(super) async fn collect(run: &Run<'_>, req: Requested, wait: Duration) -> Re
     let downloads = done.into_iter().map(|(t, m)| async move {
         let rows = if is(&m.status, "COMPLETED") {
             match m.artifact("json") {
-                Some(a) => match c.reports().content(&m.id, &a.id).await {
-                    Ok(body) => serde_json::from_slice::<Vec<Value>>(&body)
-                        .map_err(|e| format!("its JSON artifact does not parse ({e})")),
-                    Err(e) => Err(why(&e)),
-                },
+                Some(a) => {
+                    let spool = Spool::new(t);
+                    match c.reports().download(&m.id, &a.id, &spool.0).await {
+                        Ok(_) => Ok(spool),
+                        Err(e) => Err(why(&e)),
+                    }
+                }
                 None => Err("it has no JSON artifact".into()),
             }
         } else if is(&m.status, "FAILED") {
@@ -146,40 +163,56 @@ pub(super) async fn collect(run: &Run<'_>, req: Requested, wait: Duration) -> Re
     Ok(out)
 }
 
-/// The associations of a report's rows. Fails on a row without the fields needed, or when more
-/// than a few rows name users or resources the listings do not have (a report of another
-/// moment or another org); the few that do (created or deleted since the listing) are skipped
-/// as the per-object path skips them.
+/// The associations of a report's rows, read from its file one row at a time (direct ones
+/// only unless `indirect`). Fails on a row without the fields needed, on JSON that does not
+/// parse, or when more than a few rows name users or resources the listings do not have (a
+/// report of another moment or another org); the few that do (created or deleted since the
+/// listing) are skipped as the per-object path skips them.
 pub(super) fn pairs(
     kind: ReportType,
-    rows: &[Value],
+    spool: &Spool,
     users: &BTreeSet<&str>,
     resources: &BTreeSet<&str>,
+    indirect: bool,
 ) -> std::result::Result<Vec<Pair>, String> {
-    let mut out = Vec::with_capacity(rows.len());
+    let file = std::fs::File::open(&spool.0).map_err(|e| format!("its download could not be read ({e})"))?;
+    pairs_from(kind, file, users, resources, indirect)
+}
+
+fn pairs_from(
+    kind: ReportType,
+    reader: impl std::io::Read,
+    users: &BTreeSet<&str>,
+    resources: &BTreeSet<&str>,
+    indirect: bool,
+) -> std::result::Result<Vec<Pair>, String> {
+    let mut out = Vec::new();
     let mut unknown = 0usize;
-    for (i, r) in rows.iter().enumerate() {
-        let field = |f: &str| {
-            r.get(f)
-                .and_then(Value::as_str)
-                .filter(|s| !s.is_empty())
+    let rows = jumpcloud::api::read_rows(reader, |i, r| {
+        let field = |v: Option<String>, f: &str| {
+            v.filter(|s| !s.is_empty())
                 .ok_or_else(|| format!("row {} has no {f}", i + 1))
         };
-        let (user, resource, via) = (
-            field("user_object_id")?,
-            field("resource_object_id")?,
-            field("association_type")?,
-        );
-        if !users.contains(user) || !resources.contains(resource) {
+        let user = field(r.user_object_id, "user_object_id")?;
+        let resource = field(r.resource_object_id, "resource_object_id")?;
+        let direct = field(r.association_type, "association_type")?.eq_ignore_ascii_case("direct");
+        if !users.contains(user.as_str()) || !resources.contains(resource.as_str()) {
             unknown += 1;
-            continue;
+        } else if direct || indirect {
+            out.push((user, resource, direct));
         }
-        out.push((user.to_string(), resource.to_string(), via.eq_ignore_ascii_case("direct")));
-    }
-    if unknown > (rows.len() / 100).max(5) {
+        Ok(())
+    })
+    .map_err(|e| {
+        if e.starts_with("row ") {
+            e
+        } else {
+            format!("its JSON artifact does not parse ({e})")
+        }
+    })?;
+    if unknown > (rows / 100).max(5) {
         return Err(format!(
-            "{unknown} of its {} rows name ids the listings do not have",
-            rows.len()
+            "{unknown} of its {rows} rows name ids the listings do not have"
         ));
     }
     if unknown > 0 {
@@ -219,11 +252,11 @@ fn disagree(what: &str, id: &str, report: usize, graph: usize) -> String {
 /// Direct bindings from the `users-to-devices` rows, cross-checked on a sample of devices.
 pub(super) async fn bindings(
     c: &Client,
-    rows: &[Value],
+    spool: &Spool,
     users: &BTreeSet<&str>,
     systems: &BTreeSet<&str>,
 ) -> std::result::Result<Vec<Binding>, String> {
-    let pairs = pairs(ReportType::UsersToDevices, rows, users, systems)?;
+    let pairs = pairs(ReportType::UsersToDevices, spool, users, systems, false)?;
     let reported = by_resource(&pairs, true);
     let ids: Vec<&str> = systems.iter().copied().collect();
     for id in sample(&ids, SAMPLE_DEVICES) {
@@ -258,11 +291,11 @@ pub(super) async fn bindings(
 /// a sample of groups.
 pub(super) async fn memberships(
     c: &Client,
-    rows: &[Value],
+    spool: &Spool,
     users: &BTreeSet<&str>,
     groups: &BTreeSet<&str>,
 ) -> std::result::Result<Vec<Edge>, String> {
-    let pairs = pairs(ReportType::UsersToUserGroups, rows, users, groups)?;
+    let pairs = pairs(ReportType::UsersToUserGroups, spool, users, groups, true)?;
     let reported = by_resource(&pairs, false);
     let ids: Vec<&str> = groups.iter().copied().collect();
     for id in sample(&ids, SAMPLE_GROUPS) {
@@ -292,13 +325,13 @@ pub(super) async fn memberships(
 /// cross-checked against the graph.
 pub(super) async fn app_users(
     c: &Client,
-    rows: &[Value],
+    spool: &Spool,
     users: &BTreeSet<&str>,
     apps: &BTreeSet<&str>,
     app_groups: &[Edge],
     members: &[Edge],
 ) -> std::result::Result<Vec<AppUser>, String> {
-    let pairs = pairs(ReportType::UsersToSsoApplications, rows, users, apps)?;
+    let pairs = pairs(ReportType::UsersToSsoApplications, spool, users, apps, true)?;
     let mut group_members: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for e in members {
         group_members.entry(e.a.as_str()).or_default().push(e.b.as_str());
@@ -364,19 +397,43 @@ mod tests {
     fn rows_without_the_fields_needed_or_naming_strangers_are_refused() {
         let users = BTreeSet::from(["u1", "u2"]);
         let systems = BTreeSet::from(["s1"]);
-        let row = |u: &str, s: &str| json!({"user_object_id": u, "resource_object_id": s, "association_type": "direct"});
+        let row = |u: &str, s: &str| json!({"user_object_id": u, "resource_object_id": s, "association_type": "direct", "hostname": "h"});
         let t = ReportType::UsersToDevices;
-        assert_eq!(pairs(t, &[row("u1", "s1")], &users, &systems).unwrap().len(), 1);
+        let read = |rows: Vec<Value>, indirect: bool| {
+            pairs_from(
+                t,
+                serde_json::to_vec(&rows).unwrap().as_slice(),
+                &users,
+                &systems,
+                indirect,
+            )
+        };
+        assert_eq!(read(vec![row("u1", "s1")], false).unwrap().len(), 1);
         let missing = json!({"user_object_id": "u1", "association_type": "direct"});
         assert_eq!(
-            pairs(t, &[row("u1", "s1"), missing], &users, &systems).unwrap_err(),
+            read(vec![row("u1", "s1"), missing], false).unwrap_err(),
             "row 2 has no resource_object_id"
         );
+        let group = json!({"user_object_id": "u2", "resource_object_id": "s1", "association_type": "user_group"});
+        assert_eq!(
+            read(vec![row("u1", "s1"), group.clone()], false).unwrap().len(),
+            1,
+            "direct only"
+        );
+        assert_eq!(read(vec![row("u1", "s1"), group], true).unwrap().len(), 2);
         // A few strangers (created since the listing) are skipped; many refuse the report.
         let few: Vec<Value> = (0..5).map(|_| row("u9", "s1")).chain([row("u2", "s1")]).collect();
-        assert_eq!(pairs(t, &few, &users, &systems).unwrap().len(), 1);
+        assert_eq!(read(few, false).unwrap().len(), 1);
         let many: Vec<Value> = (0..6).map(|_| row("u9", "s1")).collect();
-        assert!(pairs(t, &many, &users, &systems).unwrap_err().contains("6 of its 6 rows"));
+        assert!(read(many, false).unwrap_err().contains("6 of its 6 rows"));
+        let cut = pairs_from(
+            t,
+            &br#"[{"user_object_id": "u1", "resource_obj"#[..],
+            &users,
+            &systems,
+            false,
+        );
+        assert!(cut.unwrap_err().starts_with("its JSON artifact does not parse"));
     }
 
     #[test]

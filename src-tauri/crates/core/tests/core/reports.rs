@@ -9,9 +9,15 @@ use jcsim::reports::{ReportFault, ReportSettings};
 use rollcall_core::{sync_org, CancelToken, SyncOptions};
 
 async fn sync_with(env: &Env, opts: SyncOptions) -> rollcall_core::SyncReport {
-    sync_org(&env.client(), &env.cache_path(), &opts, &|_| {}, &CancelToken::default())
-        .await
-        .unwrap()
+    sync_org(
+        &env.client(),
+        &env.cache_path(),
+        &opts,
+        &|_| {},
+        &CancelToken::default(),
+    )
+    .await
+    .unwrap()
 }
 
 fn fault(env: &Env, fault: Option<ReportFault>, only: Option<&str>) {
@@ -41,7 +47,10 @@ async fn the_reports_replace_the_per_object_requests_and_the_mirror_is_the_same(
     assert_matches_ground_truth(&env);
     for what in ["User group memberships", "Device bindings", "App access"] {
         assert!(
-            by_report.notes.iter().any(|n| n.starts_with(&format!("{what}: from the"))),
+            by_report
+                .notes
+                .iter()
+                .any(|n| n.starts_with(&format!("{what}: from the"))),
             "{what}: {:?}",
             by_report.notes
         );
@@ -75,7 +84,11 @@ async fn each_way_a_report_goes_wrong_falls_back_with_the_reason_and_the_mirror_
         (Some(ReportFault::Expire), None, "ended DELETED"),
         (Some(ReportFault::Truncated), None, "does not parse"),
         (Some(ReportFault::Malformed), None, "has no user_object_id"),
-        (Some(ReportFault::Partial), Some("users-to-user-groups"), "disagrees with JumpCloud's graph for user group"),
+        (
+            Some(ReportFault::Partial),
+            Some("users-to-user-groups"),
+            "disagrees with JumpCloud's graph for user group",
+        ),
         (Some(ReportFault::Stuck), None, "not ready after 2 s"),
     ];
     for (f, only, reason) in cases {
@@ -89,18 +102,35 @@ async fn each_way_a_report_goes_wrong_falls_back_with_the_reason_and_the_mirror_
         )
         .await;
         assert_matches_ground_truth(&env);
-        let fell_back: Vec<&String> = report.notes.iter().filter(|n| n.contains("read object by object")).collect();
+        let fell_back: Vec<&String> = report
+            .notes
+            .iter()
+            .filter(|n| n.contains("read object by object"))
+            .collect();
         assert!(!fell_back.is_empty(), "{f:?}: {:?}", report.notes);
-        assert!(fell_back.iter().all(|n| n.contains(reason)), "{f:?}: {:?}", report.notes);
+        assert!(
+            fell_back.iter().all(|n| n.contains(reason)),
+            "{f:?}: {:?}",
+            report.notes
+        );
         if only.is_some() {
-            assert_eq!(fell_back.len(), 1, "only the faulty report falls back: {:?}", report.notes);
+            assert_eq!(
+                fell_back.len(),
+                1,
+                "only the faulty report falls back: {:?}",
+                report.notes
+            );
         }
     }
 
     // With the faults gone, every report is used again.
     fault(&env, None, None);
     let report = env.sync().await.unwrap();
-    assert!(report.notes.iter().all(|n| n.contains(": from the")), "{:?}", report.notes);
+    assert!(
+        report.notes.iter().all(|n| n.contains(": from the")),
+        "{:?}",
+        report.notes
+    );
 }
 
 #[tokio::test]

@@ -248,3 +248,76 @@ async fn the_timer_syncs_when_due_never_when_off_offline_or_refused() {
     assert!(!s.timer_tick(as_of + 48 * 3_600_000, &heard).await);
     assert_eq!(runs(), 3, "only the manual sync with the revoked key ran (and failed)");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scope_is_chosen_from_jumpcloud_previewed_kept_and_followed_by_the_sync() {
+    let env = common::start(200).await;
+    std::fs::create_dir_all(env.dir.path().join("config")).unwrap();
+    let keys = Keys::default();
+    let s = session(&env, &keys);
+    let found = check(&env.client(), None).await.unwrap();
+    let org_id = found.org.id.clone();
+    s.open_with_key(entry(&env, &org_id), &env.key(), found.access).unwrap();
+    let heard = Heard::default();
+    s.sync(&heard).await.unwrap();
+    assert!(s.status().scope.is_none(), "the whole org by default");
+
+    let choices = s.scope_choices().await.unwrap();
+    let (ug, members, sg, devices, total_devices) = {
+        let w = env.sim.state.world.read().unwrap();
+        let o = &w.orgs[0];
+        let (ug, m) = o.ug_members.iter().find(|(_, m)| m.len() > 3).unwrap();
+        let (sg, d) = o.sg_members.iter().find(|(_, d)| !d.is_empty()).unwrap();
+        (ug.clone(), m.clone(), sg.clone(), d.clone(), o.systems.len())
+    };
+    assert_eq!(
+        choices.user_groups.len(),
+        env.sim.state.world.read().unwrap().orgs[0].user_groups.len()
+    );
+    assert!(choices.user_groups.iter().any(|g| g.id == ug && !g.name.is_empty()));
+    let names: Vec<String> = choices.user_groups.iter().map(|g| g.name.to_lowercase()).collect();
+    assert!(names.windows(2).all(|w| w[0] <= w[1]), "sorted by name");
+
+    // Only people: every device stays.
+    let people_only = rollcall_core::session::SyncScope {
+        user_groups: vec![ug.clone()],
+        system_groups: vec![],
+    };
+    let preview = s.scope_preview(&people_only).await.unwrap();
+    assert_eq!(preview.users, Some(members.len() as u32));
+    assert_eq!(preview.devices, None, "no device group chosen: all devices");
+    s.set_scope(&people_only).unwrap();
+    assert_eq!(s.status().scope, Some(people_only.clone()));
+    let report = s.sync(&heard).await.unwrap();
+    assert_eq!(report.counts["users"], members.len() as u64);
+    assert_eq!(report.counts["devices"], total_devices as u64);
+    let org = s.active().unwrap();
+    let kept: std::collections::BTreeSet<String> = {
+        let c = org.cache();
+        let mut st = c.connection().prepare("SELECT id FROM users").unwrap();
+        st.query_map([], |r| r.get(0)).unwrap().map(|x| x.unwrap()).collect()
+    };
+    assert_eq!(kept, members);
+
+    // People and devices; then back to the whole org.
+    let both = rollcall_core::session::SyncScope {
+        user_groups: vec![ug],
+        system_groups: vec![sg],
+    };
+    assert_eq!(
+        s.scope_preview(&both).await.unwrap().devices,
+        Some(devices.len() as u32)
+    );
+    s.set_scope(&both).unwrap();
+    let report = s.sync(&heard).await.unwrap();
+    assert_eq!(report.counts["devices"], devices.len() as u64);
+    s.set_scope(&Default::default()).unwrap();
+    assert!(s.status().scope.is_none());
+    let report = s.sync(&heard).await.unwrap();
+    assert_eq!(report.counts["devices"], total_devices as u64);
+    assert!(
+        report.notes.iter().all(|n| n.contains(": from the")),
+        "{:?}",
+        report.notes
+    );
+}

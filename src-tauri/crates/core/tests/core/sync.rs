@@ -88,19 +88,18 @@ pub(crate) fn assert_matches_ground_truth(env: &Env) {
     );
     // The users-to-devices report does not say which bindings grant sudo: sudo is compared when
     // the last sync read the bindings device by device.
-    let from_report = rows(&cache, "SELECT CAST(id AS TEXT), counts FROM sync_runs WHERE status = 'complete' ORDER BY id DESC LIMIT 1")
-        .into_iter()
-        .any(|(_, c)| c.contains("Device bindings: from the users-to-devices report"));
+    let from_report = rows(
+        &cache,
+        "SELECT CAST(id AS TEXT), counts FROM sync_runs WHERE status = 'complete' ORDER BY id DESC LIMIT 1",
+    )
+    .into_iter()
+    .any(|(_, c)| c.contains("Device bindings: from the users-to-devices report"));
     let bindings: BTreeSet<(String, String)> = o
         .bindings
         .iter()
         .flat_map(|(s, us)| {
-            us.iter().map(move |(u, sudo)| {
-                (
-                    format!("{s}/{u}"),
-                    ((sudo.enabled && !from_report) as i64).to_string(),
-                )
-            })
+            us.iter()
+                .map(move |(u, sudo)| (format!("{s}/{u}"), ((sudo.enabled && !from_report) as i64).to_string()))
         })
         .collect();
     assert_eq!(

@@ -26,9 +26,7 @@ pub(super) fn report_create(state: &SimState, ctx: &Ctx, kind: &str) -> Resp {
             &format!("invalid report_type \"{kind}\": one of {}", REPORT_TYPES.join(", ")),
         );
     }
-    let w = state.world.read().expect("world lock");
     let meta = state.reports.lock().expect("reports lock").request(
-        &w.orgs[ctx.org],
         ctx.org,
         kind,
         (&ctx.admin.id, &ctx.admin.email),
@@ -64,11 +62,14 @@ pub(super) fn report_content(state: &SimState, ctx: &Ctx, report: &str, artifact
     if let Err(e) = reports_allowed(state, ctx) {
         return e;
     }
-    let found = state
-        .reports
-        .lock()
-        .expect("reports lock")
-        .content(ctx.org, report, artifact, ctx.now_ms);
+    let w = state.world.read().expect("world lock");
+    let found =
+        state
+            .reports
+            .lock()
+            .expect("reports lock")
+            .content(&w.orgs[ctx.org], ctx.org, report, artifact, ctx.now_ms);
+    drop(w);
     match found {
         Some((body, true)) => Resp::json(StatusCode::OK, body),
         Some((body, false)) => {

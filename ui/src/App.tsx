@@ -147,7 +147,10 @@ export function App() {
               <div className="topbar">
                 <GlobalSearch />
                 {status.data?.scope && (
-                  <ScopeBanner scope={status.data.scope} onChange={() => setScopeOpen("settings")} />
+                  <ScopeBanner
+                    scope={status.data.scope}
+                    onChange={() => setScopeOpen("settings")}
+                  />
                 )}
               </div>
               {org?.demo && (

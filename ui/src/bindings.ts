@@ -36,6 +36,10 @@ export const commands = {
 	syncCancel: () => typedError<null, AppError>(__TAURI_INVOKE("sync_cancel")),
 	/**  How often timed syncs run for the open org, in minutes (0: off). Kept in the org's file. */
 	syncScheduleSet: (everyMinutes: number) => typedError<OrgStatus_Serialize, AppError>(__TAURI_INVOKE("sync_schedule_set", { everyMinutes })),
+	scopeChoices: () => typedError<ScopeChoices, AppError>(__TAURI_INVOKE("scope_choices")),
+	scopePreview: (scope: SyncScope) => typedError<ScopePreview_Serialize, AppError>(__TAURI_INVOKE("scope_preview", { scope })),
+	/**  Keeps the scope; the window then starts a sync that follows it. */
+	scopeSet: (scope: SyncScope) => typedError<OrgStatus_Serialize, AppError>(__TAURI_INVOKE("scope_set", { scope })),
 	usersPage: (query: UserQuery_Deserialize) => typedError<Page<UserRow_Serialize>, AppError>(__TAURI_INVOKE("users_page", { query })),
 	userFacets: (query: UserQuery_Deserialize) => typedError<Facet[], AppError>(__TAURI_INVOKE("user_facets", { query })),
 	systemsPage: (query: SystemQuery_Deserialize) => typedError<Page<SystemRow_Serialize>, AppError>(__TAURI_INVOKE("systems_page", { query })),
@@ -551,6 +555,8 @@ export type OrgStatus_Deserialize = {
 	key_refused: boolean,
 	/**  When the next timed sync runs, and a failed one's retry. */
 	schedule?: SyncSchedule_Deserialize | null,
+	/**  The groups the open org's sync is limited to (None: the whole org). */
+	scope?: SyncScope | null,
 };
 
 /**  Everything the status bar, the org switcher and the action buttons need. */
@@ -574,6 +580,8 @@ export type OrgStatus_Serialize = {
 	key_refused: boolean,
 	/**  When the next timed sync runs, and a failed one's retry. */
 	schedule: SyncSchedule_Serialize | null,
+	/**  The groups the open org's sync is limited to (None: the whole org). */
+	scope: SyncScope | null,
 };
 
 /**  One page of a list. */
@@ -669,6 +677,34 @@ export type RunView_Serialize = {
 	steps: StepView_Serialize[],
 	/**  The capture step recorded groups and apps that "Restore access" can put back. */
 	can_restore: boolean,
+};
+
+/**  Every group of the org, from JumpCloud, and the scope in force. */
+export type ScopeChoices = {
+	user_groups: ScopeGroup[],
+	system_groups: ScopeGroup[],
+	scope: SyncScope,
+};
+
+/**  A group to choose from. */
+export type ScopeGroup = {
+	id: string,
+	name: string,
+};
+
+/**  What a scope would mirror, counted live: people and devices (None: all of them). */
+export type ScopePreview = ScopePreview_Serialize | ScopePreview_Deserialize;
+
+/**  What a scope would mirror, counted live: people and devices (None: all of them). */
+export type ScopePreview_Deserialize = {
+	users?: number | null,
+	devices?: number | null,
+};
+
+/**  What a scope would mirror, counted live: people and devices (None: all of them). */
+export type ScopePreview_Serialize = {
+	users: number | null,
+	devices: number | null,
 };
 
 export type SearchHit = {
@@ -981,6 +1017,8 @@ export type SyncReport = {
 	/**  When every user was in the cache (first import: listable from then on). */
 	browsable_after_ms: number,
 	counts: { [key in string]: number },
+	/**  How the associations were read (from a bulk report, or object by object and why). */
+	notes: string[],
 };
 
 /**  When the open org syncs next, for the status bar. */
@@ -1010,6 +1048,14 @@ export type SyncSchedule_Serialize = {
 	next_at: string | null,
 	/**  Why the last timed sync failed (it is tried again at `next_at`). */
 	failed: string | null,
+};
+
+/**  The groups a sync mirrors; both empty: the whole org. */
+export type SyncScope = {
+	/**  User group ids: only their members are mirrored (all people when empty). */
+	user_groups: string[],
+	/**  Device group ids: only their devices are mirrored (all devices when empty). */
+	system_groups: string[],
 };
 
 /**  A device with its owner and surroundings. */

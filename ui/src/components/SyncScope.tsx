@@ -121,8 +121,7 @@ export function ScopeDialog({
         setUsers(new Set(c.scope.user_groups));
         setDevices(new Set(c.scope.system_groups));
       },
-      (e: Error) =>
-        setError(`Choosing groups needs JumpCloud, which did not answer: ${e.message}`),
+      (e: Error) => setError(`Choosing groups needs JumpCloud, which did not answer: ${e.message}`),
     );
   }, []);
 
@@ -164,8 +163,8 @@ export function ScopeDialog({
       )
       .finally(() => setBusy(""));
   };
-  const count = (n: number | null, what: string) =>
-    n === null ? `all ${what}` : `${n.toLocaleString()} ${what}`;
+  const count = (n: number | null | undefined, what: string) =>
+    n == null ? `all ${what}` : `${n.toLocaleString()} ${what}`;
 
   return (
     <Modal title="Which groups to copy" onClose={onClose} testId="scope-dialog">

@@ -9,7 +9,7 @@ use crate::clock::rfc3339_ms;
 use crate::world::Org;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 /// The report types JumpCloud publishes; the first three are generated, the others answer an
@@ -250,20 +250,21 @@ struct Row<'a> {
 }
 
 /// (user, resource, how) of every association a report of `kind` lists, in that order.
-pub fn associations<'a>(o: &'a Org, kind: &str) -> BTreeSet<(&'a str, &'a str, &'static str)> {
+pub fn associations<'a>(o: &'a Org, kind: &str) -> Vec<(&'a str, &'a str, &'static str)> {
     let members = |g: &str| o.ug_members.get(g).into_iter().flatten();
-    let mut pairs = BTreeSet::new();
+    // A Vec sorted once: a large org's report holds millions of rows.
+    let mut pairs = Vec::new();
     match kind {
         "users-to-devices" => {
             for (sys, users) in &o.bindings {
                 for u in users.keys() {
-                    pairs.insert((u.as_str(), sys.as_str(), "direct"));
+                    pairs.push((u.as_str(), sys.as_str(), "direct"));
                 }
             }
             for (g, systems) in &o.ug_systems {
                 for s in systems {
                     for u in members(g) {
-                        pairs.insert((u.as_str(), s.as_str(), "user_group"));
+                        pairs.push((u.as_str(), s.as_str(), "user_group"));
                     }
                 }
             }
@@ -271,7 +272,7 @@ pub fn associations<'a>(o: &'a Org, kind: &str) -> BTreeSet<(&'a str, &'a str, &
                 for sg in sgs {
                     for s in o.sg_members.get(sg).into_iter().flatten() {
                         for u in members(g) {
-                            pairs.insert((u.as_str(), s.as_str(), "system_group"));
+                            pairs.push((u.as_str(), s.as_str(), "system_group"));
                         }
                     }
                 }
@@ -280,26 +281,28 @@ pub fn associations<'a>(o: &'a Org, kind: &str) -> BTreeSet<(&'a str, &'a str, &
         "users-to-user-groups" => {
             for (g, users) in &o.ug_members {
                 for u in users {
-                    pairs.insert((u.as_str(), g.as_str(), "direct"));
+                    pairs.push((u.as_str(), g.as_str(), "direct"));
                 }
             }
         }
         "users-to-sso-applications" => {
             for (app, users) in &o.app_users {
                 for u in users {
-                    pairs.insert((u.as_str(), app.as_str(), "direct"));
+                    pairs.push((u.as_str(), app.as_str(), "direct"));
                 }
             }
             for (app, groups) in &o.app_groups {
                 for g in groups {
                     for u in members(g) {
-                        pairs.insert((u.as_str(), app.as_str(), "user_group"));
+                        pairs.push((u.as_str(), app.as_str(), "user_group"));
                     }
                 }
             }
         }
         _ => {}
     }
+    pairs.sort_unstable();
+    pairs.dedup();
     pairs
 }
 

@@ -15,10 +15,10 @@ use std::time::Duration;
 /// How long a sync waits for JumpCloud to generate its reports by default.
 pub const REPORT_WAIT: Duration = Duration::from_secs(120);
 
-/// Devices, groups and apps whose associations are read again through the graph each sync.
+/// Devices and people whose associations are read again through the graph each sync (one
+/// request each: a device's bound users, a person's groups, a person's apps).
 const SAMPLE_DEVICES: usize = 12;
-const SAMPLE_GROUPS: usize = 8;
-const SAMPLE_APPS: usize = 5;
+const SAMPLE_USERS: usize = 16;
 
 /// Each report's downloaded artifact, or why it is not used.
 pub(super) type Got = BTreeMap<ReportType, std::result::Result<Spool, String>>;
@@ -245,6 +245,21 @@ fn by_resource(pairs: &[Pair], direct_only: bool) -> BTreeMap<&str, BTreeSet<&st
     m
 }
 
+/// The resources a report gives each user.
+fn by_user(pairs: &[Pair]) -> BTreeMap<&str, BTreeSet<&str>> {
+    let mut m: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for (u, r, _) in pairs {
+        m.entry(u.as_str()).or_default().insert(r.as_str());
+    }
+    m
+}
+
+/// Whether the report's set for `id` is the graph's.
+fn same(report: Option<&BTreeSet<&str>>, graph: &BTreeSet<String>) -> bool {
+    let n = report.map_or(0, |r| r.len());
+    n == graph.len() && graph.iter().all(|g| report.is_some_and(|r| r.contains(g.as_str())))
+}
+
 fn disagree(what: &str, id: &str, report: usize, graph: usize) -> String {
     format!("it disagrees with JumpCloud's graph for {what} {id} ({report} in the report, {graph} in the graph)")
 }
@@ -269,10 +284,9 @@ pub(super) async fn bindings(
             .map(|e| e.to.id)
             .filter(|u| users.contains(u.as_str()))
             .collect();
-        let empty = BTreeSet::new();
-        let rep = reported.get(id).unwrap_or(&empty);
-        if rep.len() != graph.len() || !graph.iter().all(|u| rep.contains(u.as_str())) {
-            return Err(disagree("device", id, rep.len(), graph.len()));
+        if !same(reported.get(id), &graph) {
+            let n = reported.get(id).map_or(0, |r| r.len());
+            return Err(disagree("device", id, n, graph.len()));
         }
     }
     // The report does not say whether a binding grants sudo: recorded as not known to.
@@ -288,7 +302,7 @@ pub(super) async fn bindings(
 }
 
 /// User group memberships (group, user) from the `users-to-user-groups` rows, cross-checked on
-/// a sample of groups.
+/// a sample of people.
 pub(super) async fn memberships(
     c: &Client,
     spool: &Spool,
@@ -296,21 +310,21 @@ pub(super) async fn memberships(
     groups: &BTreeSet<&str>,
 ) -> std::result::Result<Vec<Edge>, String> {
     let pairs = pairs(ReportType::UsersToUserGroups, spool, users, groups, true)?;
-    let reported = by_resource(&pairs, false);
-    let ids: Vec<&str> = groups.iter().copied().collect();
-    for id in sample(&ids, SAMPLE_GROUPS) {
+    let reported = by_user(&pairs);
+    let ids: Vec<&str> = users.iter().copied().collect();
+    for id in sample(&ids, SAMPLE_USERS) {
         let graph: BTreeSet<String> = c
-            .collect_all::<jumpcloud::models::GraphConnection>(c.user_groups().members_spec(id))
+            .users()
+            .groups(id)
             .await
             .map_err(|e| why(&e))?
             .into_iter()
-            .map(|m| m.to.id)
-            .filter(|u| users.contains(u.as_str()))
+            .filter(|g| g.kind == "user_group" && g.is_direct() && groups.contains(g.id.as_str()))
+            .map(|g| g.id)
             .collect();
-        let empty = BTreeSet::new();
-        let rep = reported.get(id).unwrap_or(&empty);
-        if rep.len() != graph.len() || !graph.iter().all(|u| rep.contains(u.as_str())) {
-            return Err(disagree("user group", id, rep.len(), graph.len()));
+        if !same(reported.get(id), &graph) {
+            let n = reported.get(id).map_or(0, |r| r.len());
+            return Err(disagree("the user groups of user", id, n, graph.len()));
         }
     }
     let mut edges: Vec<Edge> = pairs.into_iter().map(|(b, a, _)| Edge { a, b }).collect();
@@ -321,7 +335,7 @@ pub(super) async fn memberships(
 
 /// Who reaches each app, from the `users-to-sso-applications` rows: direct rows as they are,
 /// the rest through the app's user groups (`app_groups`, listed per app) and their members.
-/// The rows reached through groups must be exactly what the groups give; a sample of apps is
+/// The rows reached through groups must be exactly what the groups give; a sample of people is
 /// cross-checked against the graph.
 pub(super) async fn app_users(
     c: &Client,
@@ -360,22 +374,21 @@ pub(super) async fn app_users(
             via_groups.len()
         ));
     }
-    let reported = by_resource(&pairs, false);
-    let ids: Vec<&str> = apps.iter().copied().collect();
-    for id in sample(&ids, SAMPLE_APPS) {
+    let reported = by_user(&pairs);
+    let ids: Vec<&str> = users.iter().copied().collect();
+    for id in sample(&ids, SAMPLE_USERS) {
         let graph: BTreeSet<String> = c
-            .applications()
-            .users(id)
+            .users()
+            .applications(id)
             .await
             .map_err(|e| why(&e))?
             .into_iter()
-            .map(|u| u.id)
-            .filter(|u| users.contains(u.as_str()))
+            .map(|a| a.id)
+            .filter(|a| apps.contains(a.as_str()))
             .collect();
-        let empty = BTreeSet::new();
-        let rep = reported.get(id).unwrap_or(&empty);
-        if rep.len() != graph.len() || !graph.iter().all(|u| rep.contains(u.as_str())) {
-            return Err(disagree("app", id, rep.len(), graph.len()));
+        if !same(reported.get(id), &graph) {
+            let n = reported.get(id).map_or(0, |r| r.len());
+            return Err(disagree("the apps of user", id, n, graph.len()));
         }
     }
     out.extend(pairs.into_iter().filter(|p| p.2).map(|(user_id, app_id, _)| AppUser {

@@ -87,7 +87,7 @@ async fn each_way_a_report_goes_wrong_falls_back_with_the_reason_and_the_mirror_
         (
             Some(ReportFault::Partial),
             Some("users-to-user-groups"),
-            "disagrees with JumpCloud's graph for user group",
+            "disagrees with JumpCloud's graph for the user groups of user",
         ),
         (Some(ReportFault::Stuck), None, "not ready after 2 s"),
     ];

@@ -61,11 +61,13 @@ export const tests = [
           (await s.textOf($("data-as-of"))).includes("Not synced yet"),
           "the first import waited for the scope",
         );
+        await sleep(500); // a WebKit screenshot right after a change can show the frame before it
         await shot(s, "scope-dialog");
         await jsClick(s, $("scope-save"));
         await s.waitForText($("org-name"), org.name, 15_000);
         await s.waitForText($("data-as-of"), "Data as of", 60_000);
         await s.waitForText($("scope-banner"), "Scoped copy: 1 user group", 10_000);
+        await sleep(500);
         await shot(s, "scoped");
         // Back to the whole organisation.
         await jsClick(s, $("scope-item"));

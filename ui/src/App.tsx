@@ -139,7 +139,10 @@ export function App() {
           {showConnect ? (
             <ConnectScreen
               onCancel={org ? () => setConnecting(false) : undefined}
-              onConnected={(chooseScope) => chooseScope && setScopeOpen("connect")}
+              onConnected={(chooseScope) => {
+                setConnecting(false);
+                if (chooseScope) setScopeOpen("connect");
+              }}
               notify={notify}
             />
           ) : (

@@ -5,6 +5,8 @@ interface Props {
   onClose: () => void;
   children: ReactNode;
   testId: string;
+  /** A wider dialog (two lists side by side). */
+  wide?: boolean;
 }
 
 const FOCUSABLE =
@@ -15,7 +17,7 @@ const FOCUSABLE =
  * Focus moves into it and stays there (Tab wraps) until it closes, then goes back where it
  * was; Escape closes it.
  */
-export function Modal({ title, onClose, children, testId }: Props) {
+export function Modal({ title, onClose, children, testId, wide = false }: Props) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const before = document.activeElement as HTMLElement | null;
@@ -50,7 +52,7 @@ export function Modal({ title, onClose, children, testId }: Props) {
       {/* eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions -- the dialog traps Tab and closes on Escape; its click only stops the backdrop's */}
       <div
         ref={box}
-        className="modal"
+        className={wide ? "modal wide" : "modal"}
         role="dialog"
         aria-modal="true"
         aria-label={title}

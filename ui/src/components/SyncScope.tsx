@@ -167,7 +167,7 @@ export function ScopeDialog({
     n == null ? `all ${what}` : `${n.toLocaleString()} ${what}`;
 
   return (
-    <Modal title="Which groups to copy" onClose={onClose} testId="scope-dialog">
+    <Modal title="Which groups to copy" onClose={onClose} testId="scope-dialog" wide>
       <p className="muted">
         {intro ??
           "Rollcall copies the whole organisation unless you choose groups here. Choose user groups to copy only their members, device groups to copy only their devices."}

@@ -4,6 +4,7 @@
 //! report covers.
 
 use super::*;
+use jumpcloud::models::GraphObjectWithPaths;
 
 /// Direct members of the listed groups (`(id, is_user_group)`): one `members` listing per group.
 pub(super) async fn group_members(run: &Run<'_>, groups: &[(String, bool)], total: u64) -> Result<Vec<Edge>> {
@@ -118,44 +119,56 @@ pub(super) async fn bindings(run: &Run<'_>, users: &BTreeSet<&str>, systems: &BT
     Ok(bindings)
 }
 
+/// One listing per app (`fetch(c, app)`), in flight together; (app, what it listed).
+async fn per_app<F, Fut>(
+    run: &Run<'_>,
+    app_ids: &[String],
+    fetch: F,
+) -> Result<Vec<(String, Vec<GraphObjectWithPaths>)>>
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = jumpcloud::Result<(String, Vec<GraphObjectWithPaths>)>>,
+{
+    let width = run.client.config().max_in_flight.max(1);
+    let mut out = Vec::with_capacity(app_ids.len());
+    let mut results = stream::iter(app_ids.iter().cloned().map(fetch)).buffer_unordered(width);
+    while let Some(r) = results.next().await {
+        out.push(r?);
+    }
+    Ok(out)
+}
+
 /// The user groups assigned to each app: one `usergroups` listing per app. Edges (app, group).
 pub(super) async fn app_groups(run: &Run<'_>, app_ids: &[String], keep: impl Fn(&str) -> bool) -> Result<Vec<Edge>> {
     let c = run.client;
-    let width = c.config().max_in_flight.max(1);
-    let mut out = Vec::new();
-    let mut results = stream::iter(
-        app_ids
-            .iter()
-            .cloned()
-            .map(|id| async move { Ok::<_, jumpcloud::Error>((c.applications().user_groups(&id).await?, id)) }),
-    )
-    .buffer_unordered(width);
-    while let Some(r) = results.next().await {
-        let (gs, app) = r?;
-        out.extend(gs.into_iter().filter(|g| keep(&g.id)).map(|g| Edge {
-            a: app.clone(),
-            b: g.id,
-        }));
-    }
-    Ok(out)
+    let listed = per_app(run, app_ids, |id| async move {
+        Ok((id.clone(), c.applications().user_groups(&id).await?))
+    })
+    .await?;
+    Ok(listed
+        .into_iter()
+        .flat_map(|(app, gs)| {
+            gs.into_iter().map(move |g| Edge {
+                a: app.clone(),
+                b: g.id,
+            })
+        })
+        .filter(|e| keep(&e.b))
+        .collect())
 }
 
 /// Who reaches each app, and through which group: one `users` listing per app.
 pub(super) async fn app_users(run: &Run<'_>, app_ids: &[String], users: &BTreeSet<&str>) -> Result<Vec<AppUser>> {
     let c = run.client;
-    let width = c.config().max_in_flight.max(1);
+    let listed = per_app(run, app_ids, |id| async move {
+        Ok((id.clone(), c.applications().users(&id).await?))
+    })
+    .await?;
     let mut out = Vec::new();
-    let mut results = stream::iter(
-        app_ids
-            .iter()
-            .cloned()
-            .map(|id| async move { Ok::<_, jumpcloud::Error>((c.applications().users(&id).await?, id)) }),
-    )
-    .buffer_unordered(width);
-    while let Some(r) = results.next().await {
-        let (us, app) = r?;
+    for (app, us) in listed {
         for u in us.into_iter().filter(|u| users.contains(u.id.as_str())) {
             for p in &u.paths {
+                // A path of one edge is a direct assignment; else its first hop is the group.
                 let via = if p.len() == 1 {
                     String::new()
                 } else {

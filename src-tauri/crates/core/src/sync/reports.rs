@@ -254,14 +254,32 @@ fn by_user(pairs: &[Pair]) -> BTreeMap<&str, BTreeSet<&str>> {
     m
 }
 
-/// Whether the report's set for `id` is the graph's.
-fn same(report: Option<&BTreeSet<&str>>, graph: &BTreeSet<String>) -> bool {
-    let n = report.map_or(0, |r| r.len());
-    n == graph.len() && graph.iter().all(|g| report.is_some_and(|r| r.contains(g.as_str())))
-}
-
-fn disagree(what: &str, id: &str, report: usize, graph: usize) -> String {
-    format!("it disagrees with JumpCloud's graph for {what} {id} ({report} in the report, {graph} in the graph)")
+/// Reads up to `k` of `ids` again through the graph (`graph(id)`: the ids it reaches) and
+/// fails naming the first whose set differs from the report's (`reported`).
+async fn cross_check<F, Fut>(
+    what: &str,
+    ids: &BTreeSet<&str>,
+    k: usize,
+    reported: &BTreeMap<&str, BTreeSet<&str>>,
+    graph: F,
+) -> std::result::Result<(), String>
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = jumpcloud::Result<BTreeSet<String>>>,
+{
+    let all: Vec<&str> = ids.iter().copied().collect();
+    for id in sample(&all, k) {
+        let found = graph(id.to_string()).await.map_err(|e| why(&e))?;
+        let rep = reported.get(id);
+        let n = rep.map_or(0, |r| r.len());
+        if n != found.len() || !found.iter().all(|g| rep.is_some_and(|r| r.contains(g.as_str()))) {
+            return Err(format!(
+                "it disagrees with JumpCloud's graph for {what} {id} ({n} in the report, {} in the graph)",
+                found.len()
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Direct bindings from the `users-to-devices` rows, cross-checked on a sample of devices.
@@ -273,22 +291,16 @@ pub(super) async fn bindings(
 ) -> std::result::Result<Vec<Binding>, String> {
     let pairs = pairs(ReportType::UsersToDevices, spool, users, systems, false)?;
     let reported = by_resource(&pairs, true);
-    let ids: Vec<&str> = systems.iter().copied().collect();
-    for id in sample(&ids, SAMPLE_DEVICES) {
-        let graph: BTreeSet<String> = c
-            .systems()
-            .user_bindings(id)
-            .await
-            .map_err(|e| why(&e))?
+    cross_check("device", systems, SAMPLE_DEVICES, &reported, |id| async move {
+        Ok(c.systems()
+            .user_bindings(&id)
+            .await?
             .into_iter()
             .map(|e| e.to.id)
             .filter(|u| users.contains(u.as_str()))
-            .collect();
-        if !same(reported.get(id), &graph) {
-            let n = reported.get(id).map_or(0, |r| r.len());
-            return Err(disagree("device", id, n, graph.len()));
-        }
-    }
+            .collect())
+    })
+    .await?;
     // The report does not say whether a binding grants sudo: recorded as not known to.
     Ok(pairs
         .into_iter()
@@ -310,23 +322,22 @@ pub(super) async fn memberships(
     groups: &BTreeSet<&str>,
 ) -> std::result::Result<Vec<Edge>, String> {
     let pairs = pairs(ReportType::UsersToUserGroups, spool, users, groups, true)?;
-    let reported = by_user(&pairs);
-    let ids: Vec<&str> = users.iter().copied().collect();
-    for id in sample(&ids, SAMPLE_USERS) {
-        let graph: BTreeSet<String> = c
-            .users()
-            .groups(id)
-            .await
-            .map_err(|e| why(&e))?
-            .into_iter()
-            .filter(|g| g.kind == "user_group" && g.is_direct() && groups.contains(g.id.as_str()))
-            .map(|g| g.id)
-            .collect();
-        if !same(reported.get(id), &graph) {
-            let n = reported.get(id).map_or(0, |r| r.len());
-            return Err(disagree("the user groups of user", id, n, graph.len()));
-        }
-    }
+    cross_check(
+        "the user groups of user",
+        users,
+        SAMPLE_USERS,
+        &by_user(&pairs),
+        |id| async move {
+            Ok(c.users()
+                .groups(&id)
+                .await?
+                .into_iter()
+                .filter(|g| g.kind == "user_group" && g.is_direct() && groups.contains(g.id.as_str()))
+                .map(|g| g.id)
+                .collect())
+        },
+    )
+    .await?;
     let mut edges: Vec<Edge> = pairs.into_iter().map(|(b, a, _)| Edge { a, b }).collect();
     edges.sort_by(|x, y| (&x.a, &x.b).cmp(&(&y.a, &y.b)));
     edges.dedup_by(|x, y| x.a == y.a && x.b == y.b);
@@ -374,23 +385,22 @@ pub(super) async fn app_users(
             via_groups.len()
         ));
     }
-    let reported = by_user(&pairs);
-    let ids: Vec<&str> = users.iter().copied().collect();
-    for id in sample(&ids, SAMPLE_USERS) {
-        let graph: BTreeSet<String> = c
-            .users()
-            .applications(id)
-            .await
-            .map_err(|e| why(&e))?
-            .into_iter()
-            .map(|a| a.id)
-            .filter(|a| apps.contains(a.as_str()))
-            .collect();
-        if !same(reported.get(id), &graph) {
-            let n = reported.get(id).map_or(0, |r| r.len());
-            return Err(disagree("the apps of user", id, n, graph.len()));
-        }
-    }
+    cross_check(
+        "the apps of user",
+        users,
+        SAMPLE_USERS,
+        &by_user(&pairs),
+        |id| async move {
+            Ok(c.users()
+                .applications(&id)
+                .await?
+                .into_iter()
+                .map(|a| a.id)
+                .filter(|a| apps.contains(a.as_str()))
+                .collect())
+        },
+    )
+    .await?;
     out.extend(pairs.into_iter().filter(|p| p.2).map(|(user_id, app_id, _)| AppUser {
         app_id,
         user_id,

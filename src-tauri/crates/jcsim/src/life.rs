@@ -43,7 +43,7 @@ impl Default for Life {
 }
 
 /// A stable number for a string and an hour.
-fn mix(s: &str, salt: i64) -> u64 {
+pub(crate) fn mix(s: &str, salt: i64) -> u64 {
     let mut x = crate::rng::hash_str(s) ^ (salt as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     x ^= x >> 33;
     x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
@@ -51,7 +51,7 @@ fn mix(s: &str, salt: i64) -> u64 {
 }
 
 /// A share in [0, 1) from `mix`.
-fn share(s: &str, salt: i64) -> f64 {
+pub(crate) fn share(s: &str, salt: i64) -> f64 {
     (mix(s, salt) >> 11) as f64 / (1u64 << 53) as f64
 }
 

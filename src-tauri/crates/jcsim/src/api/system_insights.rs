@@ -9,7 +9,27 @@ pub(super) const INSIGHTS_TABLES: &[&str] = &[
     "bitlocker_info",
     "users",
     "uptime",
+    "logical_drives",
 ];
+
+const DAY_MS: i64 = 86_400_000;
+
+/// When the device last booted, seen at `at_ms` (its last check-in): each device reboots on its
+/// own cycle of 1 to 21 days, so its uptime grows with check-ins and drops at a reboot.
+fn booted_ms(id: &str, at_ms: i64) -> i64 {
+    let cycle = DAY_MS + (crate::life::mix(id, 1) % (20 * DAY_MS as u64)) as i64;
+    let offset = (crate::life::mix(id, 2) % cycle as u64) as i64;
+    at_ms - (at_ms + offset).rem_euclid(cycle)
+}
+
+/// Free space on the system drive at `at_ms` (bytes of `size`): a share of it that drifts from
+/// day to day, low on about one device in twelve.
+fn free_bytes(id: &str, size: u64, at_ms: i64) -> u64 {
+    let day = at_ms.div_euclid(DAY_MS);
+    let base = if crate::life::share(id, 3) < 0.08 { 0.03 } else { 0.15 + 0.6 * crate::life::share(id, 4) };
+    let drift = 0.04 * (crate::life::share(id, day) - 0.5);
+    (size as f64 * (base + drift).clamp(0.01, 0.95)) as u64
+}
 
 pub(super) fn system_insights(state: &SimState, ctx: &Ctx, req: &Req, table: &str) -> Resp {
     if !INSIGHTS_TABLES.contains(&table) {
@@ -117,9 +137,31 @@ pub(super) fn insight_rows(table: &str, s: &System, x: &SystemExtra) -> Vec<Valu
             "encryption_method": if s.fde.active { x.hardware.encryption_method.as_str() } else { "None" },
             "percentage_encrypted": if s.fde.active { 100 } else { 0 }, "lock_status": 0, "persistent_volume_id": "",
         }))],
-        "uptime" => vec![base(
-            json!({ "days": 1, "hours": 2, "minutes": 3, "seconds": 4, "total_seconds": "93784" }),
-        )],
+        "uptime" => {
+            let at = crate::clock::parse_rfc3339_ms(&ct).unwrap_or(0);
+            let secs = (at - booted_ms(&s.id, at)) / 1000;
+            vec![base(json!({
+                "days": secs / 86_400, "hours": secs % 86_400 / 3600, "minutes": secs % 3600 / 60,
+                "seconds": secs % 60, "total_seconds": secs.to_string(),
+            }))]
+        }
+        "logical_drives" => {
+            let at = crate::clock::parse_rfc3339_ms(&ct).unwrap_or(0);
+            let size: u64 = match s.os_family.as_str() {
+                "darwin" => 494_384_795_648,
+                "windows" => 511_101_108_224,
+                _ => 254_721_126_400,
+            };
+            let (device, fs) = match s.os_family.as_str() {
+                "windows" => ("C:", "NTFS"),
+                "darwin" => ("/dev/disk3s1", "apfs"),
+                _ => ("/dev/nvme0n1p2", "ext4"),
+            };
+            vec![base(json!({
+                "device_id": device, "file_system": fs, "type": "Local Fixed Disk", "boot_partition": 1,
+                "size": size.to_string(), "free_space": free_bytes(&s.id, size, at).to_string(),
+            }))]
+        }
         "users" => {
             let mut rows = vec![base(
                 json!({ "username": "root", "uid": "0", "gid": "0", "description": "System Administrator", "directory": "/var/root", "shell": "/bin/sh", "admin": true, "managed": false, "suspended": false, "last_login": "" }),

@@ -344,6 +344,14 @@ async fn every_route_answers_in_the_published_shape() {
             "/api/v2/systeminsights/users?limit=1000",
             200,
         ),
+        case(V2, Method::GET, "/systeminsights/uptime", "/api/v2/systeminsights/uptime?limit=1000", 200),
+        case(
+            V2,
+            Method::GET,
+            "/systeminsights/logical_drives",
+            "/api/v2/systeminsights/logical_drives?limit=1000",
+            200,
+        ),
         case(V2, Method::GET, "/applemdms", "/api/v2/applemdms", 200),
         case(
             V2,

@@ -172,3 +172,51 @@ async fn the_clock_can_run_fast() {
         .unwrap();
     assert_eq!(bad.status(), reqwest::StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn system_insights_uptime_and_free_disk_move_with_the_check_ins() {
+    let env = frozen(40, 0.0).await;
+    let row = |v: &Value, id: &str| v.as_array().unwrap().iter().find(|r| r["system_id"] == id).cloned();
+    let uptimes = env.get("/api/v2/systeminsights/uptime?limit=100").await;
+    let ids: Vec<String> = uptimes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["system_id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!ids.is_empty());
+    let mut grew = 0;
+    let mut rebooted = 0;
+    let mut free_moved = 0;
+    let mut before_up = uptimes;
+    let mut before_disk = env.get("/api/v2/systeminsights/logical_drives?limit=100").await;
+    for _ in 0..8 {
+        advance(&env, 6 * 60).await;
+        let up = env.get("/api/v2/systeminsights/uptime?limit=100").await;
+        let disk = env.get("/api/v2/systeminsights/logical_drives?limit=100").await;
+        for id in &ids {
+            let (a, b) = (row(&before_up, id).unwrap(), row(&up, id).unwrap());
+            let secs = |r: &Value| r["total_seconds"].as_str().unwrap().parse::<i64>().unwrap();
+            let at = |r: &Value| jcsim::clock::parse_rfc3339_ms(r["collection_time"].as_str().unwrap()).unwrap();
+            if at(&b) > at(&a) {
+                // Up the whole time (uptime grew by the time between check-ins) or rebooted.
+                if (secs(&b) - secs(&a) - (at(&b) - at(&a)) / 1000).abs() <= 1 {
+                    grew += 1;
+                } else {
+                    assert!(secs(&b) < (at(&b) - at(&a)) / 1000, "{id}: {a} then {b}");
+                    rebooted += 1;
+                }
+            }
+            let (da, db) = (row(&before_disk, id).unwrap(), row(&disk, id).unwrap());
+            let free = |r: &Value| r["free_space"].as_str().unwrap().parse::<u64>().unwrap();
+            assert!(free(&db) < db["size"].as_str().unwrap().parse::<u64>().unwrap());
+            if free(&da) != free(&db) {
+                free_moved += 1;
+            }
+        }
+        before_up = up;
+        before_disk = disk;
+    }
+    assert!(grew > 0 && rebooted > 0, "grew {grew}, rebooted {rebooted}");
+    assert!(free_moved > 0);
+}

@@ -65,7 +65,8 @@ pub(super) async fn run_phases(
 
     // The bulk reports generate while users and devices are listed (not for a scoped sync,
     // whose associations are few and read object by object).
-    let requested = reports::request(c, !scoped && !opts.no_reports).await;
+    let wait = opts.report_wait.unwrap_or(reports::REPORT_WAIT);
+    let fetching = reports::start(c, !scoped && !opts.no_reports, wait, run.started);
 
     // ---- users
     (run.progress)(SyncProgress::Phase { phase: Phase::Users });
@@ -169,7 +170,7 @@ pub(super) async fn run_phases(
         phase: Phase::Memberships,
     });
     let t = Instant::now();
-    let mut got = reports::collect(run, requested, opts.report_wait.unwrap_or(reports::REPORT_WAIT)).await?;
+    let mut got = fetching.finish(run).await?;
     let mut notes = Vec::new();
     let mut from_report = |kind: ReportType, what: &str, used: std::result::Result<(), &String>| {
         notes.push(match used {
@@ -183,7 +184,7 @@ pub(super) async fn run_phases(
         None => None,
         Some(rows) => {
             let edges = match rows {
-                Ok(spool) => reports::memberships(c, &spool, &all_users, &ug_ids).await,
+                Ok(rows) => reports::memberships(c, rows, &all_users, &ug_ids).await,
                 Err(why) => Err(why),
             };
             from_report(
@@ -242,7 +243,7 @@ pub(super) async fn run_phases(
         None => None,
         Some(rows) => {
             let b = match rows {
-                Ok(spool) => reports::bindings(c, &spool, &user_set, &system_set).await,
+                Ok(rows) => reports::bindings(c, rows, &user_set, &system_set).await,
                 Err(why) => Err(why),
             };
             from_report(ReportType::UsersToDevices, "Device bindings", b.as_ref().map(|_| ()));
@@ -334,7 +335,7 @@ pub(super) async fn run_phases(
         Some(rows) => {
             let app_set: BTreeSet<&str> = app_ids.iter().map(String::as_str).collect();
             let a = match rows {
-                Ok(spool) => reports::app_users(c, &spool, &user_set, &app_set, &app_groups, &member_edges).await,
+                Ok(rows) => reports::app_users(c, rows, &user_set, &app_set, &app_groups, &member_edges).await,
                 Err(why) => Err(why),
             };
             from_report(ReportType::UsersToSsoApplications, "App access", a.as_ref().map(|_| ()));

@@ -20,11 +20,18 @@ pub const REPORT_WAIT: Duration = Duration::from_secs(120);
 const SAMPLE_DEVICES: usize = 12;
 const SAMPLE_USERS: usize = 16;
 
-/// Each report's downloaded artifact, or why it is not used.
-pub(super) type Got = BTreeMap<ReportType, std::result::Result<Spool, String>>;
+/// What a report's rows state, read as soon as it was downloaded: how many rows, and the
+/// associations kept (all, or the direct ones only).
+pub(super) struct Rows {
+    total: usize,
+    pairs: Vec<Pair>,
+}
+
+/// Each report's rows, or why it is not used.
+pub(super) type Got = BTreeMap<ReportType, std::result::Result<Rows, String>>;
 
 /// A report's JSON artifact in a temporary file (read row by row, removed when dropped).
-pub(super) struct Spool(std::path::PathBuf);
+struct Spool(std::path::PathBuf);
 
 impl Spool {
     fn new(kind: ReportType) -> Self {
@@ -38,9 +45,6 @@ impl Drop for Spool {
     }
 }
 
-/// Reports requested at the start of a sync.
-pub(super) struct Requested(BTreeMap<ReportType, std::result::Result<ReportMeta, String>>);
-
 /// One association a report row states: user, resource, and whether it is direct.
 type Pair = (String, String, bool);
 
@@ -53,11 +57,63 @@ fn why(e: &jumpcloud::Error) -> String {
     }
 }
 
-/// Asks for the three association reports (when `use_reports`); the answers are read later.
-pub(super) async fn request(c: &Client, use_reports: bool) -> Requested {
-    if !use_reports {
-        return Requested(BTreeMap::new());
+/// The reports' work, in the background from the start of the sync while users and devices are
+/// listed: request, wait, download, read. Stopped if the sync ends first.
+pub(super) struct Fetching(Option<tokio::task::JoinHandle<Got>>);
+
+impl Drop for Fetching {
+    fn drop(&mut self) {
+        if let Some(h) = &self.0 {
+            h.abort();
+        }
     }
+}
+
+/// Starts fetching the three association reports (when `use_reports`); `wait` counts from
+/// `started`, the start of the sync.
+pub(super) fn start(c: &Client, use_reports: bool, wait: Duration, started: Instant) -> Fetching {
+    if !use_reports {
+        return Fetching(None);
+    }
+    let c = c.clone();
+    Fetching(Some(tokio::spawn(async move { fetch(&c, started + wait, wait).await })))
+}
+
+impl Fetching {
+    /// The reports' rows (or why each is not used), waiting for them if need be.
+    pub(super) async fn finish(mut self, run: &Run<'_>) -> Result<Got> {
+        let Some(mut h) = self.0.take() else {
+            return Ok(Got::new());
+        };
+        loop {
+            run.check().inspect_err(|_| h.abort())?;
+            match tokio::time::timeout(Duration::from_millis(200), &mut h).await {
+                Ok(Ok(got)) => return Ok(got),
+                Ok(Err(e)) => {
+                    let why = format!("reading them stopped ({e})");
+                    return Ok([
+                        ReportType::UsersToDevices,
+                        ReportType::UsersToUserGroups,
+                        ReportType::UsersToSsoApplications,
+                    ]
+                    .into_iter()
+                    .map(|t| (t, Err(why.clone())))
+                    .collect());
+                }
+                Err(_) => {}
+            }
+        }
+    }
+}
+
+fn is(status: &str, s: &str) -> bool {
+    status.eq_ignore_ascii_case(s)
+}
+
+/// Requests the reports, polls the report list (one request for all of them) until each is
+/// done or `deadline` passes, then downloads and reads the JSON artifacts.
+async fn fetch(c: &Client, deadline: Instant, wait: Duration) -> Got {
+    let mut out = Got::new();
     let r = c.reports();
     let (a, b, d) = futures_util::future::join3(
         r.request(ReportType::UsersToDevices),
@@ -65,34 +121,21 @@ pub(super) async fn request(c: &Client, use_reports: bool) -> Requested {
         r.request(ReportType::UsersToSsoApplications),
     )
     .await;
-    Requested(BTreeMap::from([
-        (ReportType::UsersToDevices, a.map_err(|e| why(&e))),
-        (ReportType::UsersToUserGroups, b.map_err(|e| why(&e))),
-        (ReportType::UsersToSsoApplications, d.map_err(|e| why(&e))),
-    ]))
-}
-
-fn is(status: &str, s: &str) -> bool {
-    status.eq_ignore_ascii_case(s)
-}
-
-/// Waits (polling the report list, one request for all of them) until each report is done or
-/// `wait` has passed since the sync started, then downloads and parses the JSON artifacts.
-pub(super) async fn collect(run: &Run<'_>, req: Requested, wait: Duration) -> Result<Got> {
-    let c = run.client;
-    let mut out = Got::new();
     let mut pending: BTreeMap<ReportType, ReportMeta> = BTreeMap::new();
-    for (t, r) in req.0 {
-        match r {
+    for (t, m) in [
+        (ReportType::UsersToDevices, a),
+        (ReportType::UsersToUserGroups, b),
+        (ReportType::UsersToSsoApplications, d),
+    ] {
+        match m {
             Ok(m) => {
                 pending.insert(t, m);
             }
             Err(e) => {
-                out.insert(t, Err(e));
+                out.insert(t, Err(why(&e)));
             }
         }
     }
-    let deadline = run.started + wait;
     let mut delay = Duration::from_millis(250);
     let mut done: Vec<(ReportType, ReportMeta)> = Vec::new();
     loop {
@@ -116,7 +159,6 @@ pub(super) async fn collect(run: &Run<'_>, req: Requested, wait: Duration) -> Re
             }
             break;
         }
-        run.check()?;
         tokio::time::sleep(delay.min(deadline - now)).await;
         delay = (delay * 2).min(Duration::from_secs(2));
         match c.reports().list().await {
@@ -146,7 +188,10 @@ pub(super) async fn collect(run: &Run<'_>, req: Requested, wait: Duration) -> Re
                 Some(a) => {
                     let spool = Spool::new(t);
                     match c.reports().download(&m.id, &a.id, &spool.0).await {
-                        Ok(_) => Ok(spool),
+                        // Bindings need the direct rows only; app access also the rest.
+                        Ok(_) => tokio::task::spawn_blocking(move || read(&spool, t != ReportType::UsersToDevices))
+                            .await
+                            .unwrap_or_else(|e| Err(format!("reading it stopped ({e})"))),
                         Err(e) => Err(why(&e)),
                     }
                 }
@@ -160,35 +205,19 @@ pub(super) async fn collect(run: &Run<'_>, req: Requested, wait: Duration) -> Re
         (t, rows)
     });
     out.extend(futures_util::future::join_all(downloads).await);
-    Ok(out)
+    out
 }
 
-/// The associations of a report's rows, read from its file one row at a time (direct ones
-/// only unless `indirect`). Fails on a row without the fields needed, on JSON that does not
-/// parse, or when more than a few rows name users or resources the listings do not have (a
-/// report of another moment or another org); the few that do (created or deleted since the
-/// listing) are skipped as the per-object path skips them.
-pub(super) fn pairs(
-    kind: ReportType,
-    spool: &Spool,
-    users: &BTreeSet<&str>,
-    resources: &BTreeSet<&str>,
-    indirect: bool,
-) -> std::result::Result<Vec<Pair>, String> {
+fn read(spool: &Spool, indirect: bool) -> std::result::Result<Rows, String> {
     let file = std::fs::File::open(&spool.0).map_err(|e| format!("its download could not be read ({e})"))?;
-    pairs_from(kind, file, users, resources, indirect)
+    read_from(file, indirect)
 }
 
-fn pairs_from(
-    kind: ReportType,
-    reader: impl std::io::Read,
-    users: &BTreeSet<&str>,
-    resources: &BTreeSet<&str>,
-    indirect: bool,
-) -> std::result::Result<Vec<Pair>, String> {
-    let mut out = Vec::new();
-    let mut unknown = 0usize;
-    let rows = jumpcloud::api::read_rows(reader, |i, r| {
+/// A report's rows, one at a time (direct ones only unless `indirect`). Fails on a row without
+/// the fields needed or on JSON that does not parse.
+fn read_from(reader: impl std::io::Read, indirect: bool) -> std::result::Result<Rows, String> {
+    let mut pairs = Vec::new();
+    let total = jumpcloud::api::read_rows(reader, |i, r| {
         let field = |v: Option<String>, f: &str| {
             v.filter(|s| !s.is_empty())
                 .ok_or_else(|| format!("row {} has no {f}", i + 1))
@@ -196,10 +225,8 @@ fn pairs_from(
         let user = field(r.user_object_id, "user_object_id")?;
         let resource = field(r.resource_object_id, "resource_object_id")?;
         let direct = field(r.association_type, "association_type")?.eq_ignore_ascii_case("direct");
-        if !users.contains(user.as_str()) || !resources.contains(resource.as_str()) {
-            unknown += 1;
-        } else if direct || indirect {
-            out.push((user, resource, direct));
+        if direct || indirect {
+            pairs.push((user, resource, direct));
         }
         Ok(())
     })
@@ -210,15 +237,36 @@ fn pairs_from(
             format!("its JSON artifact does not parse ({e})")
         }
     })?;
-    if unknown > (rows / 100).max(5) {
+    Ok(Rows { total, pairs })
+}
+
+/// The associations of `rows` between users and resources the listings returned. Fails when
+/// more than a few name ids the listings do not have (a report of another moment or another
+/// org); the few that do (created or deleted since the listing) are skipped as the per-object
+/// path skips them.
+fn known(
+    kind: ReportType,
+    rows: Rows,
+    users: &BTreeSet<&str>,
+    resources: &BTreeSet<&str>,
+) -> std::result::Result<Vec<Pair>, String> {
+    let kept = rows.pairs.len();
+    let pairs: Vec<Pair> = rows
+        .pairs
+        .into_iter()
+        .filter(|(u, r, _)| users.contains(u.as_str()) && resources.contains(r.as_str()))
+        .collect();
+    let unknown = kept - pairs.len();
+    if unknown > (rows.total / 100).max(5) {
         return Err(format!(
-            "{unknown} of its {rows} rows name ids the listings do not have"
+            "{unknown} of its {} rows name ids the listings do not have",
+            rows.total
         ));
     }
     if unknown > 0 {
         tracing::info!(report = %kind, unknown, "report rows naming records created or deleted since the listing; skipped");
     }
-    Ok(out)
+    Ok(pairs)
 }
 
 /// Up to `k` of `ids`, at random.
@@ -285,11 +333,11 @@ where
 /// Direct bindings from the `users-to-devices` rows, cross-checked on a sample of devices.
 pub(super) async fn bindings(
     c: &Client,
-    spool: &Spool,
+    rows: Rows,
     users: &BTreeSet<&str>,
     systems: &BTreeSet<&str>,
 ) -> std::result::Result<Vec<Binding>, String> {
-    let pairs = pairs(ReportType::UsersToDevices, spool, users, systems, false)?;
+    let pairs = known(ReportType::UsersToDevices, rows, users, systems)?;
     let reported = by_resource(&pairs, true);
     cross_check("device", systems, SAMPLE_DEVICES, &reported, |id| async move {
         Ok(c.systems()
@@ -317,11 +365,11 @@ pub(super) async fn bindings(
 /// a sample of people.
 pub(super) async fn memberships(
     c: &Client,
-    spool: &Spool,
+    rows: Rows,
     users: &BTreeSet<&str>,
     groups: &BTreeSet<&str>,
 ) -> std::result::Result<Vec<Edge>, String> {
-    let pairs = pairs(ReportType::UsersToUserGroups, spool, users, groups, true)?;
+    let pairs = known(ReportType::UsersToUserGroups, rows, users, groups)?;
     cross_check(
         "the user groups of user",
         users,
@@ -350,13 +398,13 @@ pub(super) async fn memberships(
 /// cross-checked against the graph.
 pub(super) async fn app_users(
     c: &Client,
-    spool: &Spool,
+    rows: Rows,
     users: &BTreeSet<&str>,
     apps: &BTreeSet<&str>,
     app_groups: &[Edge],
     members: &[Edge],
 ) -> std::result::Result<Vec<AppUser>, String> {
-    let pairs = pairs(ReportType::UsersToSsoApplications, spool, users, apps, true)?;
+    let pairs = known(ReportType::UsersToSsoApplications, rows, users, apps)?;
     let mut group_members: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for e in members {
         group_members.entry(e.a.as_str()).or_default().push(e.b.as_str());
@@ -423,13 +471,8 @@ mod tests {
         let row = |u: &str, s: &str| json!({"user_object_id": u, "resource_object_id": s, "association_type": "direct", "hostname": "h"});
         let t = ReportType::UsersToDevices;
         let read = |rows: Vec<Value>, indirect: bool| {
-            pairs_from(
-                t,
-                serde_json::to_vec(&rows).unwrap().as_slice(),
-                &users,
-                &systems,
-                indirect,
-            )
+            let rows = read_from(serde_json::to_vec(&rows).unwrap().as_slice(), indirect)?;
+            known(t, rows, &users, &systems)
         };
         assert_eq!(read(vec![row("u1", "s1")], false).unwrap().len(), 1);
         let missing = json!({"user_object_id": "u1", "association_type": "direct"});
@@ -449,14 +492,8 @@ mod tests {
         assert_eq!(read(few, false).unwrap().len(), 1);
         let many: Vec<Value> = (0..6).map(|_| row("u9", "s1")).collect();
         assert!(read(many, false).unwrap_err().contains("6 of its 6 rows"));
-        let cut = pairs_from(
-            t,
-            &br#"[{"user_object_id": "u1", "resource_obj"#[..],
-            &users,
-            &systems,
-            false,
-        );
-        assert!(cut.unwrap_err().starts_with("its JSON artifact does not parse"));
+        let cut = read_from(&br#"[{"user_object_id": "u1", "resource_obj"#[..], false);
+        assert!(cut.err().unwrap().starts_with("its JSON artifact does not parse"));
     }
 
     #[test]

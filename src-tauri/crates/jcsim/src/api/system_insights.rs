@@ -26,7 +26,11 @@ fn booted_ms(id: &str, at_ms: i64) -> i64 {
 /// day to day, low on about one device in twelve.
 fn free_bytes(id: &str, size: u64, at_ms: i64) -> u64 {
     let day = at_ms.div_euclid(DAY_MS);
-    let base = if crate::life::share(id, 3) < 0.08 { 0.03 } else { 0.15 + 0.6 * crate::life::share(id, 4) };
+    let base = if crate::life::share(id, 3) < 0.08 {
+        0.03
+    } else {
+        0.15 + 0.6 * crate::life::share(id, 4)
+    };
     let drift = 0.04 * (crate::life::share(id, day) - 0.5);
     (size as f64 * (base + drift).clamp(0.01, 0.95)) as u64
 }

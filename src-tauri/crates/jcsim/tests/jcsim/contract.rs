@@ -344,7 +344,13 @@ async fn every_route_answers_in_the_published_shape() {
             "/api/v2/systeminsights/users?limit=1000",
             200,
         ),
-        case(V2, Method::GET, "/systeminsights/uptime", "/api/v2/systeminsights/uptime?limit=1000", 200),
+        case(
+            V2,
+            Method::GET,
+            "/systeminsights/uptime",
+            "/api/v2/systeminsights/uptime?limit=1000",
+            200,
+        ),
         case(
             V2,
             Method::GET,

@@ -52,10 +52,15 @@ export const tests = [
         // JumpCloud's groups and previews what the choice holds.
         await click(s, $("connect-scope-first"));
         await click(s, $("connect-submit"));
-        const firstGroup = '[data-testid="scope-user-groups"] input[type=checkbox]';
+        const firstGroup =
+          '[data-testid="scope-user-groups"] input[type=checkbox]';
         await click(s, firstGroup, 15_000);
         await click(s, $("scope-preview-run"));
-        const held = await s.waitForText($("scope-preview"), "This scope holds", 15_000);
+        const held = await s.waitForText(
+          $("scope-preview"),
+          "This scope holds",
+          15_000,
+        );
         assert(/holds [1-9][\d,]* people and all devices/.test(held), held);
         assert(
           (await s.textOf($("data-as-of"))).includes("Not synced yet"),
@@ -66,7 +71,11 @@ export const tests = [
         await jsClick(s, $("scope-save"));
         await s.waitForText($("org-name"), org.name, 15_000);
         await s.waitForText($("data-as-of"), "Data as of", 60_000);
-        await s.waitForText($("scope-banner"), "Scoped copy: 1 user group", 10_000);
+        await s.waitForText(
+          $("scope-banner"),
+          "Scoped copy: 1 user group",
+          10_000,
+        );
         await sleep(500);
         await shot(s, "scoped");
         // Back to the whole organisation.
@@ -76,7 +85,10 @@ export const tests = [
         await jsClick(s, $("scope-save"));
         const until = Date.now() + 60_000;
         while ((await s.textOf($("scope-banner"))) !== null) {
-          assert(Date.now() < until, "the scope banner stayed after choosing the whole org");
+          assert(
+            Date.now() < until,
+            "the scope banner stayed after choosing the whole org",
+          );
           await sleep(200);
         }
         await s.waitForText($("sync-now"), "Sync now", 60_000);

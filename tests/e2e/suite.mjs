@@ -8,6 +8,7 @@ import { driver, only, screens } from "./helpers.mjs";
 import { tests as basics } from "./basics.mjs";
 import { tests as demo } from "./demo.mjs";
 import { tests as checklists } from "./checklists.mjs";
+import { tests as reports } from "./reports.mjs";
 import { tests as connected } from "./connected.mjs";
 
 // The order matters: the demo is first opened by "demo: search, …"; the last two basics
@@ -15,6 +16,7 @@ import { tests as connected } from "./connected.mjs";
 const tests = [
   ...basics.slice(0, 2),
   ...demo,
+  ...reports,
   ...checklists,
   ...connected,
   ...basics.slice(2),

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { events } from "./bindings";
 import { queries } from "./api";
@@ -12,6 +12,12 @@ import { RekeyDialog } from "./components/RekeyDialog";
 import { AboutPanel } from "./components/AboutPanel";
 import { ConnectScreen } from "./components/ConnectScreen";
 import { ScopeBanner, ScopeDialog } from "./components/SyncScope";
+// The Reports view carries the charting library: loaded when first opened, not at launch.
+const ReportsView = lazy(() =>
+  import("./views/ReportsView").then((m) => ({ default: m.ReportsView })),
+);
+import type { Drill } from "./drill";
+import { ErrorBoundary } from "./components/ErrorBoundary";
 import { GlobalSearch } from "./components/GlobalSearch";
 import { EmptyView } from "./views/EmptyView";
 import { UsersView } from "./views/UsersView";
@@ -30,18 +36,36 @@ function View({
   id,
   runId,
   onRun,
+  drilled,
 }: {
   id: ViewId;
   runId: string | null;
   onRun: (id: string | null) => void;
+  drilled: { n: number; d: Drill } | null;
 }) {
+  // A drill remounts its list with the drill's filters as the starting ones.
+  const d = drilled?.d;
   switch (id) {
     case "checklists":
       return <ChecklistsView runId={runId} onRun={onRun} />;
     case "users":
-      return <UsersView />;
+      return d?.view === "users" ? (
+        <UsersView key={drilled?.n} initial={d.filter} />
+      ) : (
+        <UsersView />
+      );
     case "devices":
-      return <DevicesView />;
+      return d?.view === "devices" ? (
+        <DevicesView key={drilled?.n} initial={d.filter} />
+      ) : (
+        <DevicesView />
+      );
+    case "reports":
+      return (
+        <Suspense fallback={<p className="muted view">Loading the reports…</p>}>
+          <ReportsView />
+        </Suspense>
+      );
     case "groups":
       return <GroupsView />;
     case "apps":
@@ -69,6 +93,12 @@ export function App() {
   const openRun = useCallback((id: string | null) => {
     setRunId(id);
     setView("checklists");
+    setOpened(null);
+  }, []);
+  const [drilled, setDrilled] = useState<{ n: number; d: Drill } | null>(null);
+  const drill = useCallback((d: Drill) => {
+    setDrilled((prev) => ({ n: (prev?.n ?? 0) + 1, d }));
+    setView(d.view);
     setOpened(null);
   }, []);
   const [notices, setNotices] = useState<Notice[]>([]);
@@ -111,8 +141,9 @@ export function App() {
       notify,
       status: status.data,
       openRun,
+      drill,
     }),
-    [panel, setPanel, notify, status.data, openRun],
+    [panel, setPanel, notify, status.data, openRun, drill],
   );
 
   const org = status.data?.org;
@@ -126,6 +157,7 @@ export function App() {
           current={view}
           onSelect={(v) => {
             setConnecting(false);
+            setDrilled(null);
             setView(v);
           }}
           onAbout={() => setAboutOpen(true)}
@@ -193,7 +225,9 @@ export function App() {
                 </div>
               )}
               <div className={panel ? "content with-panel" : "content"}>
-                <View id={view} runId={runId} onRun={openRun} />
+                <ErrorBoundary resetKey={`${orgId}/${view}`}>
+                  <View id={view} runId={runId} onRun={openRun} drilled={drilled} />
+                </ErrorBoundary>
                 {panel && (
                   <aside className="panel" data-testid="detail-panel" aria-label="Details">
                     <button

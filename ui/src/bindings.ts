@@ -36,6 +36,14 @@ export const commands = {
 	syncCancel: () => typedError<null, AppError>(__TAURI_INVOKE("sync_cancel")),
 	/**  How often timed syncs run for the open org, in minutes (0: off). Kept in the org's file. */
 	syncScheduleSet: (everyMinutes: number) => typedError<OrgStatus_Serialize, AppError>(__TAURI_INVOKE("sync_schedule_set", { everyMinutes })),
+	/**  The posture of the mirror now; devices silent after `silent_days` days. */
+	posture: (silentDays: number) => typedError<Posture_Serialize, AppError>(__TAURI_INVOKE("posture", { silentDays })),
+	/**  The posture figures of the last `limit` complete syncs, oldest first. */
+	postureTrends: (limit: number) => typedError<TrendPoint_Serialize[], AppError>(__TAURI_INVOKE("posture_trends", { limit })),
+	/**  The last `limit` syncs (complete or not), newest first. */
+	syncHistory: (limit: number) => typedError<SyncRun_Serialize[], AppError>(__TAURI_INVOKE("sync_history", { limit })),
+	/**  What changed between complete syncs `from` and `to`. */
+	syncDiff: (from: number, to: number) => typedError<SyncDiff_Serialize, AppError>(__TAURI_INVOKE("sync_diff", { from, to })),
 	scopeChoices: () => typedError<ScopeChoices, AppError>(__TAURI_INVOKE("scope_choices")),
 	scopePreview: (scope: SyncScope) => typedError<ScopePreview_Serialize, AppError>(__TAURI_INVOKE("scope_preview", { scope })),
 	/**  Keeps the scope; the window then starts a sync that follows it. */
@@ -330,6 +338,27 @@ export type CacheChanged = {
 	kinds: DataKind[],
 };
 
+/**  One record that changed between two syncs, with the fields that changed. */
+export type Changed = Changed_Serialize | Changed_Deserialize;
+
+/**  One record that changed between two syncs, with the fields that changed. */
+export type Changed_Deserialize = {
+	id: string,
+	label: string,
+	fields: string[],
+	/**  Each changed field with its value before and after (compact JSON, long ones cut). */
+	values: FieldChange_Deserialize[],
+};
+
+/**  One record that changed between two syncs, with the fields that changed. */
+export type Changed_Serialize = {
+	id: string,
+	label: string,
+	fields: string[],
+	/**  Each changed field with its value before and after (compact JSON, long ones cut). */
+	values: FieldChange_Serialize[],
+};
+
 /**  What the connect form sends. The key crosses IPC this once, into the keyring. */
 export type ConnectInput = {
 	api_key: string,
@@ -365,6 +394,35 @@ export type DataKind = "users" | "systems" | "groups" |
 "checklists" | 
 /**  Everything (a sync finished or became browsable, the file was replaced). */
 "all";
+
+/**  A device check a list can be filtered by. */
+export type DeviceCheck = 
+/**  On an older OS version than the newest seen in the org for its family. */
+"behind" | 
+/**  Bound to a person who is suspended. */
+"owned_by_suspended";
+
+/**  The posture of the org's devices. */
+export type DevicePosture = {
+	total: number,
+	by_os: OsPosture[],
+	not_encrypted: number,
+	no_mdm: number,
+	/**  Silent for more than `silent_days` (or never seen). */
+	silent: number,
+	silent_days: number,
+	unbound: number,
+	owned_by_suspended: number,
+	behind: number,
+	/**  Devices per agent version, most first. */
+	agent_versions: ([string, number])[],
+};
+
+/**  A membership or binding edge. */
+export type Edge = {
+	a: string,
+	b: string,
+};
 
 /**
  *  Stable error codes. Only ever add variants; never rename or repurpose one, the UI and
@@ -441,6 +499,23 @@ export type Facet = {
 	counts: ([string, number])[],
 };
 
+/**  One field's value in the earlier and the later sync (None: absent). */
+export type FieldChange = FieldChange_Serialize | FieldChange_Deserialize;
+
+/**  One field's value in the earlier and the later sync (None: absent). */
+export type FieldChange_Deserialize = {
+	field: string,
+	before?: string | null,
+	after?: string | null,
+};
+
+/**  One field's value in the earlier and the later sync (None: absent). */
+export type FieldChange_Serialize = {
+	field: string,
+	before: string | null,
+	after: string | null,
+};
+
 /**  Access given by an access request, until its expiry date. */
 export type Grant = {
 	run_id: string,
@@ -494,6 +569,20 @@ export type GroupRow = {
 export type GroupSummary = {
 	group: GroupRow,
 	members: number,
+};
+
+export type KindDiff = KindDiff_Serialize | KindDiff_Deserialize;
+
+export type KindDiff_Deserialize = {
+	added: ([string, string])[],
+	removed: ([string, string])[],
+	changed: Changed_Deserialize[],
+};
+
+export type KindDiff_Serialize = {
+	added: ([string, string])[],
+	removed: ([string, string])[],
+	changed: Changed_Serialize[],
 };
 
 /**  An organisation the key reaches. */
@@ -584,6 +673,20 @@ export type OrgStatus_Serialize = {
 	scope: SyncScope | null,
 };
 
+/**  One OS family's devices. */
+export type OsPosture = {
+	family: string,
+	devices: number,
+	encrypted: number,
+	mdm: number,
+	/**  The newest version seen in the org for this family. */
+	newest: string,
+	/**  Devices on an older version than `newest`. */
+	behind: number,
+	/**  Devices per version, newest first. */
+	versions: ([string, number])[],
+};
+
 /**  One page of a list. */
 export type Page<T> = {
 	/**  Rows matching the filters (all pages). */
@@ -591,10 +694,82 @@ export type Page<T> = {
 	rows: T[],
 };
 
+/**  The posture of the org's people. */
+export type PeoplePosture = PeoplePosture_Serialize | PeoplePosture_Deserialize;
+
+/**  The posture of the org's people. */
+export type PeoplePosture_Deserialize = {
+	total: number,
+	by_state: ([string, number])[],
+	/**  Active people (the MFA adoption's base). */
+	active: number,
+	/**  Active people enrolled in MFA. */
+	active_mfa: number,
+	/**  Everyone not enrolled in MFA (the Users list's "No MFA"). */
+	no_mfa: number,
+	locked: number,
+	password_expired: number,
+	password_expiring: number,
+	staged_old: number,
+	suspended_with_access: number,
+	/**  None when the mirror holds no login events (Directory Insights off or not allowed). */
+	inactive?: number | null,
+	/**  Days of login events the mirror holds (inactivity looks back at most this far). */
+	event_days: number,
+	/**  Administrators (of the org's provider), and those without MFA (not suspended). */
+	admins: number,
+	admins_without_mfa: number,
+};
+
+/**  The posture of the org's people. */
+export type PeoplePosture_Serialize = {
+	total: number,
+	by_state: ([string, number])[],
+	/**  Active people (the MFA adoption's base). */
+	active: number,
+	/**  Active people enrolled in MFA. */
+	active_mfa: number,
+	/**  Everyone not enrolled in MFA (the Users list's "No MFA"). */
+	no_mfa: number,
+	locked: number,
+	password_expired: number,
+	password_expiring: number,
+	staged_old: number,
+	suspended_with_access: number,
+	/**  None when the mirror holds no login events (Directory Insights off or not allowed). */
+	inactive: number | null,
+	/**  Days of login events the mirror holds (inactivity looks back at most this far). */
+	event_days: number,
+	/**  Administrators (of the org's provider), and those without MFA (not suspended). */
+	admins: number,
+	admins_without_mfa: number,
+};
+
 export type Phase = "users" | "devices" | "groups" | "memberships" | "bindings" | "insights" | "apps" | "admins" | "events" | "saving";
 
 /**  A record's page in the Admin Portal ("Open in JumpCloud"). */
 export type PortalPage = "user" | "device" | "user_group" | "device_group";
+
+/**  The org at a glance. */
+export type Posture = Posture_Serialize | Posture_Deserialize;
+
+/**  The org at a glance. */
+export type Posture_Deserialize = {
+	/**  The snapshot it describes (None before the first complete sync). */
+	sync_id?: number | null,
+	as_of?: string | null,
+	people: PeoplePosture_Deserialize,
+	devices: DevicePosture,
+};
+
+/**  The org at a glance. */
+export type Posture_Serialize = {
+	/**  The snapshot it describes (None before the first complete sync). */
+	sync_id: number | null,
+	as_of: string | null,
+	people: PeoplePosture_Serialize,
+	devices: DevicePosture,
+};
 
 /**  What kind of record something is: a search hit, the target of an audited action. */
 export type RecordKind = "user" | 
@@ -990,6 +1165,24 @@ export type StepView_Serialize = {
 	rules: StepRules_Serialize,
 };
 
+export type SyncDiff = SyncDiff_Serialize | SyncDiff_Deserialize;
+
+export type SyncDiff_Deserialize = {
+	from: number,
+	to: number,
+	records: { [key in string]: KindDiff_Deserialize },
+	/**  kind → (added edges, removed edges) */
+	edges: { [key in string]: [Edge[], Edge[]] },
+};
+
+export type SyncDiff_Serialize = {
+	from: number,
+	to: number,
+	records: { [key in string]: KindDiff_Serialize },
+	/**  kind → (added edges, removed edges) */
+	edges: { [key in string]: [Edge[], Edge[]] },
+};
+
 /**  Progress of a sync, reported through the callback. */
 export type SyncProgress = SyncProgress_Serialize | SyncProgress_Deserialize;
 
@@ -1019,6 +1212,28 @@ export type SyncReport = {
 	counts: { [key in string]: number },
 	/**  How the associations were read (from a bulk report, or object by object and why). */
 	notes: string[],
+};
+
+export type SyncRun = SyncRun_Serialize | SyncRun_Deserialize;
+
+export type SyncRun_Deserialize = {
+	id: number,
+	started_at: string,
+	finished_at?: string | null,
+	status: string,
+	requests: number,
+	counts: string,
+	error?: string | null,
+};
+
+export type SyncRun_Serialize = {
+	id: number,
+	started_at: string,
+	finished_at: string | null,
+	status: string,
+	requests: number,
+	counts: string,
+	error: string | null,
 };
 
 /**  When the open org syncs next, for the status bar. */
@@ -1100,6 +1315,10 @@ export type SystemQuery_Deserialize = {
 	limit: number,
 	/**  "Now" for the stale filter, RFC 3339. */
 	now?: string | null,
+	/**  A posture check the devices fail (the Reports home's figures open these). */
+	check?: DeviceCheck | null,
+	/**  Only devices running this agent version. */
+	agent_version?: string | null,
 };
 
 export type SystemQuery_Serialize = {
@@ -1119,6 +1338,10 @@ export type SystemQuery_Serialize = {
 	limit: number,
 	/**  "Now" for the stale filter, RFC 3339. */
 	now: string | null,
+	/**  A posture check the devices fail (the Reports home's figures open these). */
+	check: DeviceCheck | null,
+	/**  Only devices running this agent version. */
+	agent_version: string | null,
 };
 
 export type SystemRow = SystemRow_Serialize | SystemRow_Deserialize;
@@ -1279,6 +1502,54 @@ export type Template_Serialize = {
 	customised: boolean,
 };
 
+/**  The figures of one sync. */
+export type TrendPoint = TrendPoint_Serialize | TrendPoint_Deserialize;
+
+/**  The figures of one sync. */
+export type TrendPoint_Deserialize = {
+	sync_id: number,
+	/**  When the sync finished. */
+	at: string,
+	people?: number | null,
+	devices?: number | null,
+	/**  Active people enrolled in MFA, percent. */
+	mfa_pct?: number | null,
+	/**  Devices encrypted, percent. */
+	encrypted_pct?: number | null,
+	silent?: number | null,
+	admins?: number | null,
+	admins_without_mfa?: number | null,
+	locked?: number | null,
+};
+
+/**  The figures of one sync. */
+export type TrendPoint_Serialize = {
+	sync_id: number,
+	/**  When the sync finished. */
+	at: string,
+	people: number | null,
+	devices: number | null,
+	/**  Active people enrolled in MFA, percent. */
+	mfa_pct: number | null,
+	/**  Devices encrypted, percent. */
+	encrypted_pct: number | null,
+	silent: number | null,
+	admins: number | null,
+	admins_without_mfa: number | null,
+	locked: number | null,
+};
+
+/**  A people check a list can be filtered by. */
+export type UserCheck = "password_expired" | 
+/**  Expires within `EXPIRING_DAYS`. */
+"password_expiring" | 
+/**  Staged for more than `STAGED_DAYS` since created. */
+"staged_old" | 
+/**  Suspended but still bound to a device, in a group or assigned an app directly. */
+"suspended_with_access" | 
+/**  Active, created more than `INACTIVE_DAYS` ago, and no login in that time. */
+"inactive";
+
 /**  A user with everything around them. */
 export type UserDetail = UserDetail_Serialize | UserDetail_Deserialize;
 
@@ -1334,6 +1605,10 @@ export type UserQuery_Deserialize = {
 	desc: boolean,
 	offset: number,
 	limit: number,
+	/**  A posture check the people fail (the Reports home's figures open these). */
+	check?: UserCheck | null,
+	/**  "Now" for the checks, RFC 3339 (defaults to the clock). */
+	now?: string | null,
 };
 
 export type UserQuery_Serialize = {
@@ -1348,6 +1623,10 @@ export type UserQuery_Serialize = {
 	desc: boolean,
 	offset: number,
 	limit: number,
+	/**  A posture check the people fail (the Reports home's figures open these). */
+	check: UserCheck | null,
+	/**  "Now" for the checks, RFC 3339 (defaults to the clock). */
+	now: string | null,
 };
 
 export type UserRow = UserRow_Serialize | UserRow_Deserialize;

@@ -1,6 +1,7 @@
 // App-wide UI state: which detail panel is open, notices, and the org status.
 import { createContext, useContext } from "react";
 import type { OrgStatus } from "./api";
+import type { Drill } from "./drill";
 
 export type PanelRef = { kind: "user" | "system" | "group"; id: string };
 
@@ -20,6 +21,8 @@ export interface Ui {
   status: OrgStatus | undefined;
   /** Shows a checklist run in the Checklists view. */
   openRun: (runId: string) => void;
+  /** Opens the Users or Devices list filtered to a figure's rows. */
+  drill: (d: Drill) => void;
 }
 
 export const UiContext = createContext<Ui | null>(null);

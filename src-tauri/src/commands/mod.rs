@@ -5,6 +5,7 @@ pub mod blocking;
 pub mod browse;
 pub mod checklists;
 pub mod org;
+pub mod reports;
 pub mod scope;
 
 use crate::error::AppResult;

@@ -49,6 +49,7 @@ function mount() {
     notify: (_k, t) => notices.push(t),
     status: undefined,
     openRun: () => undefined,
+    drill: () => undefined,
   };
   render(
     <QueryClientProvider client={new QueryClient()}>

@@ -13,6 +13,9 @@ import { GroupSelect } from "../components/GroupSelect";
 import { useDebounced } from "../components/useDebounced";
 import { useSelection } from "../components/useSelection";
 import { keys } from "../queryKeys";
+import { CheckChip } from "../components/CheckChip";
+import { DEVICE_CHECK_LABEL, type DeviceDrill } from "../drill";
+import type { DeviceCheck } from "../bindings";
 
 const COLUMNS: Column<SystemRow>[] = [
   {
@@ -73,16 +76,19 @@ const CHIPS: ChipSpec[] = [
   { facet: "unbound", value: "unbound", label: "Unbound" },
 ];
 
-export function DevicesView() {
+export function DevicesView({ initial }: { initial?: DeviceDrill }) {
   const ui = useUi();
   const [search, setSearch] = useState("");
   const debounced = useDebounced(search, 120);
-  const [os, setOs] = useState<string[]>([]);
-  const [fde, setFde] = useState<boolean | null>(null);
-  const [mdm, setMdm] = useState<boolean | null>(null);
-  const [stale, setStale] = useState(false);
-  const [staleDays, setStaleDays] = useState(30);
-  const [unbound, setUnbound] = useState<boolean | null>(null);
+  const [os, setOs] = useState<string[]>(initial?.os ?? []);
+  const [fde, setFde] = useState<boolean | null>(initial?.fde ?? null);
+  const [mdm, setMdm] = useState<boolean | null>(initial?.mdm ?? null);
+  const [stale, setStale] = useState(initial?.staleDays !== undefined);
+  const [staleDays, setStaleDays] = useState(initial?.staleDays ?? 30);
+  const [unbound, setUnbound] = useState<boolean | null>(initial?.unbound ?? null);
+  const [check, setCheck] = useState<DeviceCheck | null>(initial?.check ?? null);
+  const [agent, setAgent] = useState<string | null>(initial?.agentVersion ?? null);
+  const [osVersion, setOsVersion] = useState<string | null>(initial?.osVersion ?? null);
   const [group, setGroup] = useState("");
   const [sort, setSort] = useState<Sort>({ key: "hostname", desc: false });
   const { selected, toggle: toggleRow, clear } = useSelection();
@@ -99,7 +105,7 @@ export function DevicesView() {
   const query: SystemQuery = {
     search: debounced.trim() || null,
     os_families: os,
-    os_version: null,
+    os_version: osVersion,
     fde,
     mdm,
     stale_days: stale ? staleDays : null,
@@ -110,6 +116,8 @@ export function DevicesView() {
     offset: 0,
     limit: 200,
     now: null,
+    check,
+    agent_version: agent,
   };
   const facetQuery = { ...query, stale_days: staleDays };
   const facets = useQuery({
@@ -173,6 +181,17 @@ export function DevicesView() {
         <ExportButton request={{ view: "Systems", query }} />
       </div>
       <FacetChips facets={facets.data} chips={CHIPS} active={active} onToggle={toggle} />
+      {(check || agent !== null || osVersion) && (
+        <div className="check-chips">
+          {check && <CheckChip label={DEVICE_CHECK_LABEL[check]} onClear={() => setCheck(null)} />}
+          {osVersion && (
+            <CheckChip label={`OS version ${osVersion}`} onClear={() => setOsVersion(null)} />
+          )}
+          {agent !== null && (
+            <CheckChip label={`Agent ${agent || "(none)"}`} onClear={() => setAgent(null)} />
+          )}
+        </div>
+      )}
       <SelectionBar kind="system" selected={selected} clear={clear} />
       <DataTable<SystemRow>
         testId="devices-table"

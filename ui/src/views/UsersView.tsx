@@ -14,6 +14,9 @@ import { GroupSelect } from "../components/GroupSelect";
 import { useDebounced } from "../components/useDebounced";
 import { useSelection } from "../components/useSelection";
 import { keys } from "../queryKeys";
+import { CheckChip } from "../components/CheckChip";
+import { USER_CHECK_LABEL, type UserDrill } from "../drill";
+import type { UserCheck } from "../bindings";
 
 const COLUMNS: Column<UserRow>[] = [
   {
@@ -71,13 +74,14 @@ const CHIPS: ChipSpec[] = [
   { facet: "mfa", value: "not enrolled", label: "No MFA" },
 ];
 
-export function UsersView() {
+export function UsersView({ initial }: { initial?: UserDrill }) {
   const ui = useUi();
   const [search, setSearch] = useState("");
   const debounced = useDebounced(search, 120);
-  const [states, setStates] = useState<string[]>([]);
-  const [locked, setLocked] = useState<boolean | null>(null);
-  const [mfa, setMfa] = useState<boolean | null>(null);
+  const [states, setStates] = useState<string[]>(initial?.states ?? []);
+  const [locked, setLocked] = useState<boolean | null>(initial?.locked ?? null);
+  const [mfa, setMfa] = useState<boolean | null>(initial?.mfa ?? null);
+  const [check, setCheck] = useState<UserCheck | null>(initial?.check ?? null);
   const [group, setGroup] = useState<string>("");
   const [sort, setSort] = useState<Sort>({ key: "name", desc: false });
   const { selected, toggle: toggleRow, clear } = useSelection();
@@ -102,6 +106,7 @@ export function UsersView() {
     desc: sort.desc,
     offset: 0,
     limit: 200,
+    check,
   };
   const facets = useQuery({
     queryKey: keys.userFacets(query),
@@ -155,6 +160,11 @@ export function UsersView() {
         </button>
       </div>
       <FacetChips facets={facets.data} chips={CHIPS} active={active} onToggle={toggle} />
+      {check && (
+        <div className="check-chips">
+          <CheckChip label={USER_CHECK_LABEL[check]} onClear={() => setCheck(null)} />
+        </div>
+      )}
       <SelectionBar kind="user" selected={selected} clear={clear} />
       <DataTable<UserRow>
         testId="users-table"

@@ -21,6 +21,7 @@ pub mod rows;
 pub mod schema;
 pub mod search;
 pub mod settings;
+pub mod trends;
 pub mod write;
 
 pub use audit::{AuditEntry, AuditIntent, AuditQuery};
@@ -33,6 +34,7 @@ pub use live::PersonAccess;
 pub use problems::RecordProblem;
 pub use read::*;
 pub use rows::*;
+pub use trends::TrendPoint;
 pub use write::{SyncEnd, SyncWriter};
 
 use std::path::{Path, PathBuf};

@@ -241,6 +241,7 @@ pub fn migrations() -> Migrations<'static> {
              CREATE INDEX systems_facets ON systems(os_family, fde_active, mdm_enrolled, last_contact, bound);
              CREATE INDEX users_facets ON users(state, locked, mfa_configured);",
         ),
+        M::up(crate::trends::DDL),
     ])
 }
 

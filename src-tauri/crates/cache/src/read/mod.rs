@@ -3,11 +3,13 @@
 //! sorting happens in SQLite, never over the whole set in the caller.
 
 mod directory;
+mod posture;
 mod syncs;
 mod systems;
 mod users;
 
 pub use directory::*;
+pub use posture::*;
 pub use syncs::*;
 pub use systems::*;
 pub use users::*;

@@ -45,6 +45,17 @@ pub struct Changed {
     pub id: String,
     pub label: String,
     pub fields: Vec<String>,
+    /// Each changed field with its value before and after (compact JSON, long ones cut).
+    pub values: Vec<FieldChange>,
+}
+
+/// One field's value in the earlier and the later sync (None: absent).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FieldChange {
+    pub field: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -173,14 +184,15 @@ impl Cache {
             for (id, (h, json)) in &b {
                 match a.get(id) {
                     None => d.added.push((id.clone(), label_of(json))),
-                    Some((ha, ja)) if ha != h => d.changed.push(Changed {
-                        id: id.clone(),
-                        label: label_of(json),
-                        fields: changed_fields(ja, json)
-                            .into_iter()
-                            .filter(|f| !crate::observed::observed_fields(*kind).contains(&f.as_str()))
-                            .collect(),
-                    }),
+                    Some((ha, ja)) if ha != h => {
+                        let values = field_changes(ja, json, crate::observed::observed_fields(*kind));
+                        d.changed.push(Changed {
+                            id: id.clone(),
+                            label: label_of(json),
+                            fields: values.iter().map(|c| c.field.clone()).collect(),
+                            values,
+                        })
+                    }
                     _ => {}
                 }
             }
@@ -222,6 +234,36 @@ fn label_of(json: &str) -> String {
         }
     }
     String::new()
+}
+
+/// Top-level fields whose values differ (but `skip`), with both values.
+pub fn field_changes(a: &str, b: &str, skip: &[&str]) -> Vec<FieldChange> {
+    let (va, vb): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_str(a).unwrap_or_default(),
+        serde_json::from_str(b).unwrap_or_default(),
+    );
+    let shown = |v: Option<&serde_json::Value>| {
+        v.map(|v| {
+            let s = match v {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            if s.chars().count() > 200 {
+                format!("{}…", s.chars().take(200).collect::<String>())
+            } else {
+                s
+            }
+        })
+    };
+    changed_fields(a, b)
+        .into_iter()
+        .filter(|f| !skip.contains(&f.as_str()))
+        .map(|f| FieldChange {
+            before: shown(va.get(&f)),
+            after: shown(vb.get(&f)),
+            field: f,
+        })
+        .collect()
 }
 
 /// Top-level fields whose values differ.

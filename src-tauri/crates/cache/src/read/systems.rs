@@ -21,6 +21,10 @@ pub struct SystemQuery {
     pub limit: u32,
     /// "Now" for the stale filter, RFC 3339.
     pub now: Option<String>,
+    /// A posture check the devices fail (the Reports home's figures open these).
+    pub check: Option<DeviceCheck>,
+    /// Only devices running this agent version.
+    pub agent_version: Option<String>,
 }
 
 /// A device with its owner and surroundings.
@@ -89,13 +93,29 @@ impl SystemQuery {
                 [text(g)],
             );
         }
+        if let Some(v) = &self.agent_version {
+            w.push("agent_version = ?", [text(v)]);
+        }
+        if self.check == Some(DeviceCheck::OwnedBySuspended) {
+            w.push(super::posture::OWNED_BY_SUSPENDED, []);
+        }
         w
     }
 }
 
 impl Cache {
+    /// The query's WHERE clause, with the checks that need the data (versions behind).
+    fn system_filters(&self, q: &SystemQuery, skip: &[&str]) -> Result<Where> {
+        let mut w = q.filters(skip);
+        if q.check == Some(DeviceCheck::Behind) {
+            let (cond, params) = self.behind_condition()?;
+            w.push(&cond, params);
+        }
+        Ok(w)
+    }
+
     pub fn systems(&self, q: &SystemQuery) -> Result<Page<SystemRow>> {
-        let w = q.filters(&[]);
+        let w = self.system_filters(q, &[])?;
         let order = match q.sort.as_deref().unwrap_or("hostname") {
             "os" => "os_family, os",
             "os_version" => "os_version",
@@ -156,7 +176,7 @@ impl Cache {
             "unbound" => q.unbound.is_none_or(|u| u == (value == "unbound")),
             _ => true,
         };
-        self.facets("systems", &dims, &q.filters(&names), selected)
+        self.facets("systems", &dims, &self.system_filters(q, &names)?, selected)
     }
 
     /// A device by id, hostname or serial, with its bound users (owner first), groups and events.

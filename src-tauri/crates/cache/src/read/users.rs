@@ -16,6 +16,10 @@ pub struct UserQuery {
     pub desc: bool,
     pub offset: u32,
     pub limit: u32,
+    /// A posture check the people fail (the Reports home's figures open these).
+    pub check: Option<UserCheck>,
+    /// "Now" for the checks, RFC 3339 (defaults to the clock).
+    pub now: Option<String>,
 }
 
 /// A user with everything around them.
@@ -70,6 +74,11 @@ impl UserQuery {
             if let Some(d) = &self.department {
                 w.push("department = ?", [text(d)]);
             }
+        }
+        if let Some(c) = self.check {
+            let now = self.now.as_deref().and_then(parse_ms).unwrap_or_else(now_ms);
+            let (cond, params) = c.condition(now);
+            w.push(&format!("({cond})"), params);
         }
         w
     }

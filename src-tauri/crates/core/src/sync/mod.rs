@@ -43,6 +43,9 @@ const BATCH: usize = 1000;
 /// the window at the first 429 and paces requests after it.
 pub const SYNC_IN_FLIGHT: usize = 16;
 
+/// Days of silence after which a device counts as silent in the posture kept per sync.
+pub const POSTURE_SILENT_DAYS: u32 = 30;
+
 /// Stops a running sync at the next batch boundary.
 #[derive(Debug, Clone, Default)]
 pub struct CancelToken(Arc<AtomicBool>);
@@ -241,7 +244,21 @@ pub async fn sync_org(
                 tracing::info!(sync_id, "{n}");
             }
             let requests = run.requests();
-            writer.finish(&now_rfc3339(), requests, &counts_json)?;
+            let finished_at = now_rfc3339();
+            writer.finish(&finished_at, requests, &counts_json)?;
+            // The posture of this snapshot, for the trends (a failure here loses a point on a
+            // chart, not the sync).
+            let now_ms = opts
+                .now
+                .as_deref()
+                .and_then(rollcall_cache::parse_ms)
+                .unwrap_or_else(rollcall_cache::dates::now_ms);
+            let kept = cache
+                .posture(now_ms, POSTURE_SILENT_DAYS)
+                .and_then(|p| cache.record_posture(sync_id, &finished_at, &p));
+            if let Err(e) = kept {
+                tracing::warn!(error = %e, "the posture of this sync could not be kept");
+            }
             let elapsed_ms = run.started.elapsed().as_millis() as u64;
             progress(SyncProgress::Finished {
                 sync_id,

@@ -1,0 +1,84 @@
+// An Apache ECharts chart (SVG renderer: crisp at any zoom, and the same vector shapes a PDF
+// can take). `onPick` gets the clicked segment's series and category names.
+import { useEffect, useRef } from "react";
+import * as echarts from "echarts/core";
+import { BarChart, LineChart, PieChart } from "echarts/charts";
+import {
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+  TitleComponent,
+} from "echarts/components";
+import { SVGRenderer } from "echarts/renderers";
+import type { EChartsCoreOption } from "echarts/core";
+
+echarts.use([
+  BarChart,
+  LineChart,
+  PieChart,
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+  TitleComponent,
+  SVGRenderer,
+]);
+
+export interface Pick {
+  seriesName: string;
+  name: string;
+  dataIndex: number;
+}
+
+export function Chart({
+  option,
+  onPick,
+  height = 240,
+  testId,
+  label,
+}: {
+  option: EChartsCoreOption;
+  onPick?: (p: Pick) => void;
+  height?: number;
+  testId: string;
+  /** What the chart shows, for screen readers. */
+  label: string;
+}) {
+  const box = useRef<HTMLDivElement>(null);
+  const chart = useRef<echarts.ECharts | null>(null);
+  const pick = useRef(onPick);
+  useEffect(() => {
+    pick.current = onPick;
+  }, [onPick]);
+
+  useEffect(() => {
+    if (!box.current) return;
+    const c = echarts.init(box.current, undefined, { renderer: "svg" });
+    chart.current = c;
+    c.on("click", (p) => {
+      const e = p as unknown as Pick;
+      pick.current?.({ seriesName: e.seriesName, name: e.name, dataIndex: e.dataIndex });
+    });
+    const ro = new ResizeObserver(() => c.resize());
+    ro.observe(box.current);
+    return () => {
+      ro.disconnect();
+      c.dispose();
+      chart.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    chart.current?.setOption(option, true);
+  }, [option]);
+
+  return (
+    <div
+      ref={box}
+      className="chart"
+      style={{ height }}
+      data-testid={testId}
+      role="img"
+      aria-label={label}
+    />
+  );
+}

@@ -1,0 +1,71 @@
+// Inventory review: the org's posture at a glance, its trend across syncs, and what changed
+// between two syncs — from the local mirror, offline. Every figure opens its rows.
+import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { commands } from "../bindings";
+import { unwrap } from "../api";
+import { when } from "../format";
+import { PosturePane } from "./reports/PosturePane";
+import { TrendsPane } from "./reports/TrendsPane";
+import { ChangesPane } from "./reports/ChangesPane";
+
+type Tab = "posture" | "trends" | "changes";
+
+const TABS: [Tab, string][] = [
+  ["posture", "Posture"],
+  ["trends", "Trends"],
+  ["changes", "What changed"],
+];
+
+export function ReportsView() {
+  const [tab, setTab] = useState<Tab>("posture");
+  const [silentDays, setSilentDays] = useState(30);
+  const posture = useQuery({
+    queryKey: ["posture", silentDays],
+    queryFn: () => unwrap(commands.posture(silentDays)),
+    placeholderData: (prev) => prev,
+  });
+  return (
+    <section className="view reports" data-testid="view-reports">
+      <div className="toolbar">
+        <h1>Reports</h1>
+        <div className="tabs" role="tablist">
+          {TABS.map(([id, label]) => (
+            <button
+              key={id}
+              type="button"
+              role="tab"
+              aria-selected={tab === id}
+              className={tab === id ? "tab on" : "tab"}
+              data-testid={`reports-tab-${id}`}
+              onClick={() => setTab(id)}
+            >
+              {label}
+            </button>
+          ))}
+        </div>
+        <span className="muted" data-testid="reports-as-of">
+          {posture.data?.as_of
+            ? `From the local copy as of ${when(posture.data.as_of)}`
+            : "Nothing synced yet"}
+        </span>
+      </div>
+      <div className="reports-body">
+        {tab === "posture" &&
+          (posture.isError ? (
+            <p className="error-text">{(posture.error as Error).message}</p>
+          ) : posture.data ? (
+            <PosturePane p={posture.data} silentDays={silentDays} onSilentDays={setSilentDays} />
+          ) : (
+            <p className="muted">Counting…</p>
+          ))}
+        {tab === "trends" && <TrendsPane />}
+        {tab === "changes" && <ChangesPane />}
+        <p className="muted reports-later" data-testid="reports-not-built">
+          Not built yet: the report catalogue with Excel export, review meetings with decisions, and
+          the review pack (PDF and Excel).
+        </p>
+      </div>
+    </section>
+  );
+}

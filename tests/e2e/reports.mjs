@@ -1,6 +1,12 @@
 // Reports: the posture figures open exactly their rows; a change made in JumpCloud shows in
 // "what changed" after a sync; trends across the syncs.
+import { execFileSync } from "node:child_process";
 import {
+  existsSync,
+  readFileSync,
+  join,
+  home,
+  answerSaveDialog,
   sleep,
   shot,
   assert,
@@ -108,6 +114,48 @@ export const tests = [
         );
         await sleep(400);
         await shot(s, "reports-changes");
+
+        // The catalogue: a report as a table; one as CSV, two as one Excel workbook.
+        await click(s, $("reports-tab-catalogue"));
+        await click(s, $("catalogue-open-users_to_devices"));
+        await s.waitForText($("catalogue-title"), "Users to devices", 20_000);
+        const count = await s.waitForText($("catalogue-count"), "rows", 20_000);
+        const n = Number(count.split(" of ")[1].replace(/[^\d]/g, ""));
+        assert(n > 0, `the users-to-devices report is empty: ${count}`);
+        await sleep(400);
+        await shot(s, "reports-catalogue");
+        const csvOut = join(home, "users-to-devices.csv");
+        await click(s, $("catalogue-export-csv"));
+        await answerSaveDialog("Export the report as CSV", csvOut);
+        await s.waitForText($("notice-ok"), "Exported", 10_000);
+        const lines = readFileSync(csvOut, "utf8").trim().split("\r\n");
+        assert(
+          lines[0] === "Username,Email,Device,OS,Version",
+          `CSV header: ${lines[0]}`,
+        );
+        assert(
+          lines.length - 1 === n,
+          `the CSV has ${lines.length - 1} rows, the table ${n}`,
+        );
+        await click(s, $("catalogue-pick-users_to_devices"));
+        await click(s, $("catalogue-pick-people_without_mfa"));
+        const xlsxOut = join(home, "review.xlsx");
+        await click(s, $("catalogue-export-xlsx"));
+        await answerSaveDialog("Export the reports as Excel", xlsxOut);
+        await s.waitForText($("notice-ok"), "2 reports", 10_000);
+        assert(existsSync(xlsxOut), "no Excel file");
+        const sheets = execFileSync(
+          "unzip",
+          ["-p", xlsxOut, "xl/workbook.xml"],
+          {
+            encoding: "utf8",
+          },
+        );
+        for (const name of ["Users to devices", "People without MFA"])
+          assert(
+            sheets.includes(`name="${name}"`),
+            `the workbook has no sheet ${name}: ${sheets}`,
+          );
 
         await click(s, $("reports-tab-trends"));
         await s.find($("trend-coverage"), 20_000);

@@ -44,6 +44,15 @@ export const commands = {
 	syncHistory: (limit: number) => typedError<SyncRun_Serialize[], AppError>(__TAURI_INVOKE("sync_history", { limit })),
 	/**  What changed between complete syncs `from` and `to`. */
 	syncDiff: (from: number, to: number) => typedError<SyncDiff_Serialize, AppError>(__TAURI_INVOKE("sync_diff", { from, to })),
+	/**  The reports the catalogue offers. */
+	reportCatalogue: () => typedError<ReportInfo[], AppError>(__TAURI_INVOKE("report_catalogue")),
+	/**  One report of the catalogue, every row. */
+	reportTable: (id: ReportId) => typedError<ReportTable_Serialize, AppError>(__TAURI_INVOKE("report_table", { id })),
+	/**
+	 *  Saves reports through the native save dialog: one as CSV, or any as an Excel workbook (a
+	 *  sheet each). The path and the number of rows written; None when the admin cancelled.
+	 */
+	reportExport: (ids: ReportId[], format: ReportFile) => typedError<[string, number] | null, AppError>(__TAURI_INVOKE("report_export", { ids, format })),
 	scopeChoices: () => typedError<ScopeChoices, AppError>(__TAURI_INVOKE("scope_choices")),
 	scopePreview: (scope: SyncScope) => typedError<ScopePreview_Serialize, AppError>(__TAURI_INVOKE("scope_preview", { scope })),
 	/**  Keeps the scope; the window then starts a sync that follows it. */
@@ -338,6 +347,9 @@ export type CacheChanged = {
 	kinds: DataKind[],
 };
 
+/**  One cell: empty, a flag, a number, or text (dates are text in a `Date` column). */
+export type Cell = null | boolean | number | null | string;
+
 /**  One record that changed between two syncs, with the fields that changed. */
 export type Changed = Changed_Serialize | Changed_Deserialize;
 
@@ -358,6 +370,13 @@ export type Changed_Serialize = {
 	/**  Each changed field with its value before and after (compact JSON, long ones cut). */
 	values: FieldChange_Serialize[],
 };
+
+/**  What a column holds (for sorting, and for typed cells in Excel). */
+export type ColumnKind = "text" | "number" | 
+/**  RFC 3339 text. */
+"date" | "bool" | 
+/**  A share, 0 to 100. */
+"percent";
 
 /**  What the connect form sends. The key crosses IPC this once, into the keyring. */
 export type ConnectInput = {
@@ -797,11 +816,55 @@ export type RekeyInput = {
 	api_key: string,
 };
 
+export type ReportColumn = {
+	label: string,
+	kind: ColumnKind,
+};
+
+/**  A report file's format. */
+export type ReportFile = "csv" | "xlsx";
+
 /**
  *  The report as CSV (formula-safe cells).
  *  The files an evidence report is saved as.
  */
 export type ReportFormat = "pdf" | "csv";
+
+/**  A report of the catalogue. */
+export type ReportId = "users_to_devices" | "users_to_user_groups" | "users_to_sso_applications" | "os_version" | "user_account_health" | "people_without_mfa" | "admins_without_mfa" | "mfa_by_department" | "encryption_by_os" | "silent_devices" | "suspended_with_access";
+
+/**  A report of the catalogue. */
+export type ReportInfo = {
+	id: ReportId,
+	title: string,
+	description: string,
+	source: string,
+};
+
+/**  A report: its columns and every row. */
+export type ReportTable = ReportTable_Serialize | ReportTable_Deserialize;
+
+/**  A report: its columns and every row. */
+export type ReportTable_Deserialize = {
+	id: ReportId,
+	title: string,
+	description: string,
+	source: string,
+	as_of?: string | null,
+	columns: ReportColumn[],
+	rows: Cell[][],
+};
+
+/**  A report: its columns and every row. */
+export type ReportTable_Serialize = {
+	id: ReportId,
+	title: string,
+	description: string,
+	source: string,
+	as_of: string | null,
+	columns: ReportColumn[],
+	rows: Cell[][],
+};
 
 export type RunRow = RunRow_Serialize | RunRow_Deserialize;
 

@@ -164,7 +164,7 @@ pub async fn export_csv(
     .await
 }
 
-fn safe_name(s: &str) -> String {
+pub(crate) fn safe_name(s: &str) -> String {
     let n: String = s
         .chars()
         .map(|c| if c.is_alphanumeric() || c == '-' { c } else { '-' })

@@ -8,11 +8,13 @@ import { when } from "../format";
 import { PosturePane } from "./reports/PosturePane";
 import { TrendsPane } from "./reports/TrendsPane";
 import { ChangesPane } from "./reports/ChangesPane";
+import { CataloguePane } from "./reports/CataloguePane";
 
-type Tab = "posture" | "trends" | "changes";
+type Tab = "posture" | "catalogue" | "trends" | "changes";
 
 const TABS: [Tab, string][] = [
   ["posture", "Posture"],
+  ["catalogue", "Catalogue"],
   ["trends", "Trends"],
   ["changes", "What changed"],
 ];
@@ -59,11 +61,12 @@ export function ReportsView() {
           ) : (
             <p className="muted">Counting…</p>
           ))}
+        {tab === "catalogue" && <CataloguePane />}
         {tab === "trends" && <TrendsPane />}
         {tab === "changes" && <ChangesPane />}
         <p className="muted reports-later" data-testid="reports-not-built">
-          Not built yet: the report catalogue with Excel export, review meetings with decisions, and
-          the review pack (PDF and Excel).
+          Not built yet: review meetings (a pinned snapshot, an agenda of failed checks and changes,
+          decisions and follow-ups) and the review pack as PDF.
         </p>
       </div>
     </section>

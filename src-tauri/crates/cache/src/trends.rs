@@ -100,9 +100,7 @@ impl Cache {
                 if let Some(p) = posture.and_then(|j| serde_json::from_str::<Posture>(&j).ok()) {
                     return TrendPoint::of(id, at, &p);
                 }
-                let counts: serde_json::Value = counts
-                    .and_then(|c| serde_json::from_str(&c).ok())
-                    .unwrap_or_default();
+                let counts: serde_json::Value = counts.and_then(|c| serde_json::from_str(&c).ok()).unwrap_or_default();
                 let n = |k: &str| counts.get(k).and_then(serde_json::Value::as_u64);
                 TrendPoint {
                     sync_id: id,

@@ -12,6 +12,7 @@ pub mod evidence;
 pub mod export;
 pub mod live;
 pub mod pdf;
+pub mod report_export;
 pub mod schedule;
 pub mod session;
 pub mod sync;

@@ -2,12 +2,14 @@
 //! one-record "enrich" views, sync runs and the diff between two syncs. All filtering and
 //! sorting happens in SQLite, never over the whole set in the caller.
 
+mod catalogue;
 mod directory;
 mod posture;
 mod syncs;
 mod systems;
 mod users;
 
+pub use catalogue::*;
 pub use directory::*;
 pub use posture::*;
 pub use syncs::*;

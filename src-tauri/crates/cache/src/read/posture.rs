@@ -73,7 +73,7 @@ impl UserCheck {
 }
 
 /// Numeric parts of a version ("14.6.1" → [14, 6, 1]; "10.0.22631" → [10, 0, 22631]).
-fn version_key(v: &str) -> Vec<u64> {
+pub(super) fn version_key(v: &str) -> Vec<u64> {
     v.split(|c: char| !c.is_ascii_digit())
         .filter(|p| !p.is_empty())
         .filter_map(|p| p.parse().ok())
@@ -226,7 +226,10 @@ impl Cache {
             "(os_family, os_version) IN (VALUES {})",
             vec!["(?, ?)"; behind.len()].join(", ")
         );
-        Ok((cond, behind.into_iter().flat_map(|(f, v)| [text(&f), text(&v)]).collect()))
+        Ok((
+            cond,
+            behind.into_iter().flat_map(|(f, v)| [text(&f), text(&v)]).collect(),
+        ))
     }
 
     /// Per OS family, its versions and their device counts, newest first.
@@ -236,7 +239,11 @@ impl Cache {
             .prepare("SELECT os_family, os_version, count(*) FROM systems GROUP BY 1, 2")?;
         let mut out: BTreeMap<String, Vec<(String, u64)>> = BTreeMap::new();
         for r in stmt.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)? as u64))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)? as u64,
+            ))
         })? {
             let (f, v, n) = r?;
             out.entry(f).or_default().push((v, n));
@@ -289,14 +296,18 @@ impl Cache {
         };
 
         let per_family: BTreeMap<String, (u64, u64, u64)> = {
-            let mut stmt = self.conn.prepare(
-                "SELECT os_family, count(*), sum(fde_active), sum(mdm_enrolled) FROM systems GROUP BY 1",
-            )?;
+            let mut stmt = self
+                .conn
+                .prepare("SELECT os_family, count(*), sum(fde_active), sum(mdm_enrolled) FROM systems GROUP BY 1")?;
             let rows = stmt
                 .query_map([], |r| {
                     Ok((
                         r.get::<_, String>(0)?,
-                        (r.get::<_, i64>(1)? as u64, r.get::<_, i64>(2)? as u64, r.get::<_, i64>(3)? as u64),
+                        (
+                            r.get::<_, i64>(1)? as u64,
+                            r.get::<_, i64>(2)? as u64,
+                            r.get::<_, i64>(3)? as u64,
+                        ),
                     ))
                 })?
                 .collect::<rusqlite::Result<_>>()?;
@@ -308,7 +319,11 @@ impl Cache {
             .map(|(family, versions)| {
                 let newest = versions.first().map(|(v, _)| v.clone()).unwrap_or_default();
                 let top = version_key(&newest);
-                let behind = versions.iter().filter(|(v, _)| version_key(v) < top).map(|(_, n)| n).sum();
+                let behind = versions
+                    .iter()
+                    .filter(|(v, _)| version_key(v) < top)
+                    .map(|(_, n)| n)
+                    .sum();
                 let (devices, encrypted, mdm) = per_family.get(&family).copied().unwrap_or_default();
                 OsPosture {
                     family,

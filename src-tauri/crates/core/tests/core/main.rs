@@ -6,6 +6,7 @@ mod checklists;
 mod common;
 mod live;
 mod living;
+mod posture;
 mod reports;
 mod session;
 mod sync;

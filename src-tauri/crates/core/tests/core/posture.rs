@@ -1,0 +1,146 @@
+//! The posture and the report catalogue against the simulator's own org: every figure is what
+//! the org holds, every figure's list filter selects exactly that many rows, and the posture of
+//! each sync is kept for the trends.
+
+use crate::common::*;
+use rollcall_cache::{catalogue, Cell, DeviceCheck, ReportId, SystemQuery, UserCheck, UserQuery};
+use serde_json::Value;
+
+#[tokio::test]
+async fn the_posture_is_the_orgs_and_each_figure_opens_exactly_its_rows() {
+    let env = start(300).await;
+    env.sync().await.unwrap();
+    let now = rollcall_cache::parse_ms(NOW).unwrap();
+    let cache = env.cache();
+    let p = cache.posture(now, 30).unwrap();
+
+    let (users, systems, bindings) = {
+        let w = env.sim.state.world.read().unwrap();
+        let o = &w.orgs[0];
+        let users: Vec<Value> = o
+            .users
+            .values()
+            .map(|s| serde_json::from_slice(&s.json).unwrap())
+            .collect();
+        let systems: Vec<Value> = o
+            .systems
+            .values()
+            .map(|s| serde_json::from_slice(&s.json).unwrap())
+            .collect();
+        let bindings: usize = o.bindings.values().map(|b| b.len()).sum();
+        (users, systems, bindings)
+    };
+    let count = |v: &[Value], f: &dyn Fn(&Value) -> bool| v.iter().filter(|x| f(x)).count() as u64;
+    assert_eq!(p.people.total, users.len() as u64);
+    assert_eq!(p.people.locked, count(&users, &|u| u["account_locked"] == true));
+    assert_eq!(
+        p.people.password_expired,
+        count(&users, &|u| u["password_expired"] == true)
+    );
+    let active = count(&users, &|u| u["state"] == "ACTIVATED");
+    assert_eq!(p.people.active, active);
+    assert_eq!(p.devices.total, systems.len() as u64);
+    assert_eq!(
+        p.devices.not_encrypted,
+        count(&systems, &|s| s["fde"]["active"] != true)
+    );
+    assert!(p.devices.by_os.iter().map(|o| o.devices).sum::<u64>() == p.devices.total);
+    assert!(p.devices.behind > 0 && p.devices.behind < p.devices.total);
+
+    // Each figure's filter lists exactly its rows.
+    let users_of = |q: UserQuery| {
+        cache
+            .users(&UserQuery {
+                now: Some(NOW.into()),
+                limit: 1,
+                ..q
+            })
+            .unwrap()
+            .total
+    };
+    let devices_of = |q: SystemQuery| {
+        cache
+            .systems(&SystemQuery {
+                now: Some(NOW.into()),
+                limit: 1,
+                ..q
+            })
+            .unwrap()
+            .total
+    };
+    for (check, want) in [
+        (UserCheck::PasswordExpired, p.people.password_expired),
+        (UserCheck::PasswordExpiring, p.people.password_expiring),
+        (UserCheck::StagedOld, p.people.staged_old),
+        (UserCheck::SuspendedWithAccess, p.people.suspended_with_access),
+        (UserCheck::Inactive, p.people.inactive.unwrap()),
+    ] {
+        let got = users_of(UserQuery {
+            check: Some(check),
+            ..Default::default()
+        });
+        assert_eq!(got, want, "{check:?}");
+    }
+    assert!(
+        p.people.suspended_with_access > 0,
+        "the seed leaves suspended people with access"
+    );
+    assert_eq!(
+        devices_of(SystemQuery {
+            fde: Some(false),
+            ..Default::default()
+        }),
+        p.devices.not_encrypted
+    );
+    assert_eq!(
+        devices_of(SystemQuery {
+            stale_days: Some(30),
+            ..Default::default()
+        }),
+        p.devices.silent
+    );
+    assert_eq!(
+        devices_of(SystemQuery {
+            check: Some(DeviceCheck::Behind),
+            ..Default::default()
+        }),
+        p.devices.behind
+    );
+    assert_eq!(
+        devices_of(SystemQuery {
+            check: Some(DeviceCheck::OwnedBySuspended),
+            ..Default::default()
+        }),
+        p.devices.owned_by_suspended
+    );
+    for (v, n) in &p.devices.agent_versions {
+        assert_eq!(
+            devices_of(SystemQuery {
+                agent_version: Some(v.clone()),
+                ..Default::default()
+            }),
+            *n
+        );
+    }
+
+    // The catalogue answers from the same mirror.
+    assert_eq!(catalogue().len(), ReportId::ALL.len());
+    let t = cache.report(ReportId::UsersToDevices, now).unwrap();
+    assert_eq!(t.rows.len(), bindings);
+    assert!(t.rows.iter().all(|r| r.len() == t.columns.len()));
+    let t = cache.report(ReportId::PeopleWithoutMfa, now).unwrap();
+    assert_eq!(t.rows.len() as u64, p.people.active - p.people.active_mfa);
+    let t = cache.report(ReportId::OsVersion, now).unwrap();
+    let behind = t.rows.iter().filter(|r| r[4] == Cell::Bool(true)).count() as u64;
+    assert_eq!(behind, p.devices.behind);
+    for id in ReportId::ALL {
+        cache.report(id, now).unwrap();
+    }
+
+    // Each sync keeps its posture: two syncs, two points with coverage.
+    env.sync().await.unwrap();
+    let trends = env.cache().trends(100).unwrap();
+    assert_eq!(trends.len(), 2);
+    assert!(trends.iter().all(|t| t.mfa_pct.is_some() && t.encrypted_pct.is_some()));
+    assert_eq!(trends[1].devices, Some(p.devices.total));
+}

@@ -9,6 +9,9 @@
 //!
 //! Run: `cargo bench -p rollcall-core --bench sync`
 
+#[path = "big_cache.rs"]
+mod big_cache;
+
 use rollcall_cache::{Cache, SystemQuery, UserQuery};
 use std::time::{Duration, Instant};
 
@@ -254,50 +257,11 @@ fn main() {
 fn queries(dir: &tempfile::TempDir) {
     // Search and list latency over a 50,000-user / 50,000-device cache, built from a seeded
     // org without HTTP (the rows are what a sync writes).
-    let mut big = jcsim::SeedConfig::sized(4, 50_000);
-    big.systems = 50_000;
-    big.second_org = false;
-    let world = jcsim::seed::generate(&big);
+    let world = big_cache::world();
     let file = dir.path().join("big.sqlite");
     let (mut cache, _) = Cache::open(&file).unwrap();
     let t = Instant::now();
-    {
-        let o = &world.orgs[0];
-        let mut w = cache.begin_sync("2026-11-01T00:00:00.000Z").unwrap();
-        let users: Vec<_> = o
-            .users
-            .values()
-            .filter_map(|s| {
-                rollcall_core::convert::user_row(&serde_json::from_slice(&s.json).unwrap())
-                    .ok()
-                    .map(|r| r.row)
-            })
-            .collect();
-        w.put_users(&users).unwrap();
-        let systems: Vec<_> = o
-            .systems
-            .values()
-            .filter_map(|s| {
-                rollcall_core::convert::system_row(&serde_json::from_slice(&s.json).unwrap())
-                    .ok()
-                    .map(|r| r.row)
-            })
-            .collect();
-        w.put_systems(&systems).unwrap();
-        let bindings: Vec<_> = o
-            .bindings
-            .iter()
-            .flat_map(|(s, us)| {
-                us.keys().map(move |u| rollcall_cache::Binding {
-                    system_id: s.clone(),
-                    user_id: u.clone(),
-                    sudo: false,
-                })
-            })
-            .collect();
-        w.put_bindings(&bindings).unwrap();
-        w.finish("2026-11-01T00:10:00.000Z", 0, &serde_json::json!({})).unwrap();
-    }
+    big_cache::write_sync(&mut cache, &world, "2026-11-01T00:10:00.000Z", |_, _| true);
     println!(
         "  50,000 / 50,000 cache written in {:.1} s ({:.0} MB)",
         t.elapsed().as_secs_f64(),

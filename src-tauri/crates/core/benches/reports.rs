@@ -1,0 +1,119 @@
+//! Benchmark (prints figures, asserts nothing about time): the Reports view over a 50,000-user
+//! / 50,000-device cache with two syncs 1% apart and 180 syncs of kept posture — the posture
+//! at a glance, every catalogue report, "what changed" between the two 50k syncs, the trends
+//! over 180 syncs, and a CSV and an Excel export of the largest report.
+//!
+//! Run: `cargo bench -p rollcall-core --bench reports`
+
+#[path = "big_cache.rs"]
+mod big_cache;
+
+use rollcall_cache::{Cache, ReportId};
+use std::time::Instant;
+
+fn ms(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1000.0
+}
+
+fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = big_cache::world();
+    let file = dir.path().join("big.sqlite");
+    let (mut cache, _) = Cache::open(&file).unwrap();
+    let t = Instant::now();
+    big_cache::write_sync(&mut cache, &world, "2026-11-01T00:10:00.000Z", |_, _| true);
+    // A month later: 1% of people changed department, 0.5% left.
+    big_cache::write_sync(&mut cache, &world, "2026-12-01T00:10:00.000Z", |i, r| {
+        if i % 100 == 7 {
+            r.department = "Reorganised".into();
+        }
+        i % 200 != 3
+    });
+    println!(
+        "rollcall reports benchmark: 50,000 users / 50,000 devices, two syncs written in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    let (cache, _) = Cache::open(&file).unwrap();
+    let now = rollcall_cache::parse_ms("2026-12-01T12:00:00.000Z").unwrap();
+
+    let mut posture_ms = vec![];
+    let mut posture = None;
+    for _ in 0..5 {
+        let t = Instant::now();
+        posture = Some(cache.posture(now, 30).unwrap());
+        posture_ms.push(ms(t));
+    }
+    let worst = posture_ms.iter().cloned().fold(0.0, f64::max);
+    println!(
+        "  posture at a glance: worst of 5 {worst:.0} ms (goal < 500 ms: {})",
+        if worst < 500.0 { "met" } else { "NOT met" }
+    );
+
+    let mut slowest = (0.0, ReportId::UsersToDevices, 0);
+    for id in ReportId::ALL {
+        let t = Instant::now();
+        let r = cache.report(id, now).unwrap();
+        let took = ms(t);
+        if took > slowest.0 {
+            slowest = (took, id, r.rows.len());
+        }
+    }
+    println!(
+        "  catalogue: slowest report {:?} ({} rows) in {:.0} ms (goal < 1 s each: {})",
+        slowest.1,
+        slowest.2,
+        slowest.0,
+        if slowest.0 < 1000.0 { "met" } else { "NOT met" }
+    );
+
+    let t = Instant::now();
+    let d = cache.diff(1, 2).unwrap();
+    let took = ms(t);
+    let users = &d.records["user"];
+    println!(
+        "  what changed between the two 50k syncs: {:.0} ms, people -{} changed {} (goal < 1 s: {})",
+        took,
+        users.removed.len(),
+        users.changed.len(),
+        if took < 1000.0 { "met" } else { "NOT met" }
+    );
+
+    // 178 more syncs of kept posture (rows as a sync keeps them), then the trends over 180.
+    {
+        let p = posture.unwrap();
+        let conn = cache.connection();
+        for i in 3..=180 {
+            let at = rollcall_cache::format_ms(now + i * 3_600_000);
+            conn.execute(
+                "INSERT INTO sync_runs (id, started_at, finished_at, status, requests, counts) VALUES (?1, ?2, ?2, 'complete', 0, '{}')",
+                (i, at.as_str()),
+            )
+            .unwrap();
+            cache.record_posture(i, &at, &p).unwrap();
+        }
+    }
+    let t = Instant::now();
+    let trends = cache.trends(180).unwrap();
+    let took = ms(t);
+    println!(
+        "  trends over {} syncs: {:.1} ms (goal < 300 ms: {})",
+        trends.len(),
+        took,
+        if took < 300.0 { "met" } else { "NOT met" }
+    );
+
+    let big = cache.report(ReportId::UserAccountHealth, now).unwrap();
+    let t = Instant::now();
+    let csv = rollcall_core::report_export::csv(&big);
+    let csv_ms = ms(t);
+    let t = Instant::now();
+    let xlsx = rollcall_core::report_export::xlsx(std::slice::from_ref(&big)).unwrap();
+    println!(
+        "  export of user account health ({} rows): CSV {:.0} ms ({:.1} MB), Excel {:.0} ms ({:.1} MB)",
+        big.rows.len(),
+        csv_ms,
+        csv.len() as f64 / 1e6,
+        ms(t),
+        xlsx.len() as f64 / 1e6
+    );
+}

@@ -105,6 +105,12 @@ impl From<jumpcloud::Error> for AppError {
 
 impl From<rollcall_cache::CacheError> for AppError {
     fn from(e: rollcall_cache::CacheError) -> Self {
+        use rollcall_cache::CacheError as C;
+        match &e {
+            C::NoSuchSync(_) | C::NoSuchReview(_) => return AppError::new(ErrorCode::NotFound, format!("{e}.")),
+            C::ReviewFinished(_) => return AppError::new(ErrorCode::Invalid, format!("{e}.")),
+            _ => {}
+        }
         AppError::new(
             ErrorCode::Cache,
             format!("The local copy of the organisation could not be read or written: {e}. Sync again; if it persists, remove and re-add the organisation."),

@@ -136,7 +136,8 @@ export async function setValue(s, css, value) {
   }
   await s.execute(
     `const e = document.querySelector(arguments[0]);
-     const proto = e.tagName === "SELECT" ? HTMLSelectElement.prototype : HTMLInputElement.prototype;
+     const proto = e.tagName === "SELECT" ? HTMLSelectElement.prototype
+       : e.tagName === "TEXTAREA" ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
      Object.getOwnPropertyDescriptor(proto, "value").set.call(e, arguments[1]);
      e.dispatchEvent(new Event("input", { bubbles: true }));
      e.dispatchEvent(new Event("change", { bubbles: true }));`,

@@ -15,6 +15,8 @@ import {
   jsClick,
   openDemo,
   simApi,
+  simRequests,
+  setValue,
 } from "./helpers.mjs";
 
 /** The number a posture figure shows. */
@@ -47,7 +49,7 @@ export const tests = [
   [
     "demo: reports — each posture figure opens exactly its rows; what changed after a sync; trends",
     async () => {
-      const { s, base, key } = await openDemo();
+      const { s, base, key } = await openDemo(["--demo"]);
       try {
         await click(s, $("nav-reports"));
         await s.find($("posture"), 20_000);
@@ -161,6 +163,116 @@ export const tests = [
         await s.find($("trend-coverage"), 20_000);
         await sleep(600);
         await shot(s, "reports-trends");
+
+        // A review meeting: started on this snapshot, three items decided (one fixed now by
+        // suspending a person from the list the item opens), finished, the pack exported.
+        await click(s, $("reports-tab-reviews"));
+        await setValue(
+          s,
+          $("review-new-attendees"),
+          "Ana Ferreira, Дмитрий Петров",
+        );
+        await click(s, $("review-start"));
+        await s.find($("review"), 20_000);
+        const seqOf = (key) =>
+          s.execute(
+            `const e = document.querySelector('[data-key="${key}"]'); return e ? Number(e.dataset.testid.split("-")[1]) : null`,
+          );
+        const fix = await seqOf("password_expired");
+        assert(fix !== null, "the agenda has no expired passwords item");
+        const seqs = (
+          await s.execute(
+            "return [...document.querySelectorAll('.agenda-item')].map((e) => Number(e.dataset.testid.split('-')[1]))",
+          )
+        ).filter((n) => n !== fix);
+        const [acceptN, followN] = seqs;
+        await jsClick(s, $(`agenda-${acceptN}-accepted`));
+        await jsClick(s, $(`agenda-${acceptN}-save`));
+        await s.waitForText($(`agenda-${acceptN}-save`), "Saved", 10_000);
+        await jsClick(s, $(`agenda-${followN}-follow_up`));
+        await setValue(s, $(`agenda-${followN}-owner`), "Ana Ferreira");
+        await setValue(s, $(`agenda-${followN}-due`), "2026-12-31");
+        await setValue(s, $(`agenda-${followN}-notes`), "Laptops first");
+        await jsClick(s, $(`agenda-${followN}-save`));
+        await s.waitForText($(`agenda-${followN}-save`), "Saved", 10_000);
+        await jsClick(s, $(`agenda-${fix}-fix_now`));
+        await setValue(
+          s,
+          $(`agenda-${fix}-notes`),
+          "Suspended during the meeting",
+        );
+        await jsClick(s, $(`agenda-${fix}-save`));
+        await s.waitForText($(`agenda-${fix}-save`), "Saved", 10_000);
+        await sleep(400);
+        await shot(s, "reports-review");
+        await jsClick(s, $(`agenda-open-${fix}`));
+        await s.find($("view-users"));
+        await s.find(
+          '[data-testid="users-table"] [data-testid^="row-"]',
+          10_000,
+        );
+        // An active person among them (a suspended one has nothing to suspend).
+        const target = await s.execute(
+          `const r = [...document.querySelectorAll('[data-testid=users-table] [data-testid^=row-]')].find((e) => e.textContent.includes("ACTIVATED"));
+           if (!r) return null; r.click(); return r.dataset.testid.slice(4);`,
+        );
+        assert(
+          target,
+          "no active person with an expired password on the first page",
+        );
+        await click(s, $("action-suspend"));
+        await s.waitForText($("user-state"), "SUSPENDED", 15_000);
+        const sent = await simRequests(
+          base,
+          "POST",
+          `/systemusers/${target}/state/suspend`,
+        );
+        assert(
+          sent.length === 1,
+          `jcsim saw ${sent.length} suspend requests for ${target}`,
+        );
+        await click(s, $("panel-close"));
+        await click(s, $("nav-reports"));
+        await click(s, $("reports-tab-reviews"));
+        await click(s, '[data-testid^="review-open-"]');
+        await s.find($(`agenda-${followN}-owner`), 10_000);
+        const kept = await s.execute(
+          "return [document.querySelector(arguments[0]).value, document.querySelector(arguments[1]).value]",
+          [$(`agenda-${followN}-owner`), $(`agenda-${followN}-due`)],
+        );
+        assert(
+          kept[0] === "Ana Ferreira" && kept[1] === "2026-12-31",
+          `the follow-up was not kept: ${kept}`,
+        );
+        await jsClick(s, $("review-finish"));
+        await s.waitForText($("notice-ok"), "Review finished", 10_000);
+        const pack = join(home, "review-pack.xlsx");
+        await jsClick(s, $("review-export"));
+        await answerSaveDialog("Export the review pack as Excel", pack);
+        await s.waitForText($("notice-ok"), "review pack", 10_000);
+        const book = execFileSync("unzip", ["-p", pack, "xl/workbook.xml"], {
+          encoding: "utf8",
+        });
+        for (const name of ["Review", "Agenda", "Users to devices"])
+          assert(
+            book.includes(`name="${name}"`),
+            `the pack has no sheet ${name}`,
+          );
+        const strings = execFileSync(
+          "unzip",
+          ["-p", pack, "xl/sharedStrings.xml"],
+          {
+            encoding: "utf8",
+          },
+        );
+        for (const t of [
+          "accepted",
+          "follow-up",
+          "fix now",
+          "Дмитрий Петров",
+          "Laptops first",
+        ])
+          assert(strings.includes(t), `the pack does not say "${t}"`);
       } finally {
         await s.quit();
       }

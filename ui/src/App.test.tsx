@@ -213,7 +213,7 @@ describe("Rollcall", () => {
     fireEvent.click(screen.getByTestId("nav-reports"));
     const note = await screen.findByTestId("reports-not-built", {}, { timeout: 5000 });
     expect(note.textContent).toContain("Not built yet");
-    expect(note.textContent).toContain("review pack");
+    expect(note.textContent).toContain("PDF");
   });
 
   it("shows the version from app_info in the About panel", async () => {

@@ -53,6 +53,20 @@ export const commands = {
 	 *  sheet each). The path and the number of rows written; None when the admin cancelled.
 	 */
 	reportExport: (ids: ReportId[], format: ReportFile) => typedError<[string, number] | null, AppError>(__TAURI_INVOKE("report_export", { ids, format })),
+	/**  Every review, newest first (with the items still open). */
+	reviewList: () => typedError<Review_Serialize[], AppError>(__TAURI_INVOKE("review_list")),
+	reviewGet: (id: number) => typedError<Review_Serialize, AppError>(__TAURI_INVOKE("review_get", { id })),
+	/**  Starts a review of the current snapshot. */
+	reviewStart: (title: string, attendees: string) => typedError<Review_Serialize, AppError>(__TAURI_INVOKE("review_start", { title, attendees })),
+	/**  Records the decision on agenda item `seq` (None: undecided again). */
+	reviewDecide: (id: number, seq: number, decision: Decision | null, owner: string, due: string | null, notes: string) => typedError<Review_Serialize, AppError>(__TAURI_INVOKE("review_decide", { id, seq, decision, owner, due, notes })),
+	/**  Ends a review; its open follow-ups go on the next one's agenda. */
+	reviewFinish: (id: number, attendees: string) => typedError<Review_Serialize, AppError>(__TAURI_INVOKE("review_finish", { id, attendees })),
+	/**
+	 *  The review pack as an Excel workbook: the review (org, snapshot, attendees), its agenda with
+	 *  the decisions, then every catalogue report as of the snapshot.
+	 */
+	reviewExport: (id: number) => typedError<[string, number] | null, AppError>(__TAURI_INVOKE("review_export", { id })),
 	scopeChoices: () => typedError<ScopeChoices, AppError>(__TAURI_INVOKE("scope_choices")),
 	scopePreview: (scope: SyncScope) => typedError<ScopePreview_Serialize, AppError>(__TAURI_INVOKE("scope_preview", { scope })),
 	/**  Keeps the scope; the window then starts a sync that follows it. */
@@ -226,6 +240,53 @@ export type AdminRow = {
 	suspended: boolean,
 	mfa: boolean,
 };
+
+export type AgendaItem = AgendaItem_Serialize | AgendaItem_Deserialize;
+
+export type AgendaItem_Deserialize = {
+	seq: number,
+	kind: AgendaKind,
+	/**
+	 *  What the item is about: a posture figure (`not_encrypted`), a change
+	 *  (`change:user:added`) or the follow-up's origin (`review 3 item 2: not_encrypted`).
+	 */
+	key: string,
+	title: string,
+	detail: string,
+	count: number,
+	decision?: Decision | null,
+	owner: string,
+	due?: string | null,
+	notes: string,
+	decided_at?: string | null,
+};
+
+export type AgendaItem_Serialize = {
+	seq: number,
+	kind: AgendaKind,
+	/**
+	 *  What the item is about: a posture figure (`not_encrypted`), a change
+	 *  (`change:user:added`) or the follow-up's origin (`review 3 item 2: not_encrypted`).
+	 */
+	key: string,
+	title: string,
+	detail: string,
+	count: number,
+	decision: Decision | null,
+	owner: string,
+	due: string | null,
+	notes: string,
+	decided_at: string | null,
+};
+
+/**  Where a review's agenda item comes from. */
+export type AgendaKind = 
+/**  A posture check that fails. */
+"check" | 
+/**  A change since the last review. */
+"change" | 
+/**  A follow-up an earlier review left open. */
+"follow_up";
 
 /**  The error every command returns. */
 export type AppError = {
@@ -413,6 +474,13 @@ export type DataKind = "users" | "systems" | "groups" |
 "checklists" | 
 /**  Everything (a sync finished or became browsable, the file was replaced). */
 "all";
+
+/**  What a review meeting decided about an agenda item. */
+export type Decision = "accepted" | 
+/**  Fixed during the meeting with the normal actions (their confirmations and audit). */
+"fix_now" | 
+/**  To be done by an owner by a due date; carried to the next review. */
+"follow_up";
 
 /**  A device check a list can be filtered by. */
 export type DeviceCheck = 
@@ -864,6 +932,34 @@ export type ReportTable_Serialize = {
 	as_of: string | null,
 	columns: ReportColumn[],
 	rows: Cell[][],
+};
+
+export type Review = Review_Serialize | Review_Deserialize;
+
+export type Review_Deserialize = {
+	id: number,
+	title: string,
+	attendees: string,
+	started_at: string,
+	finished_at?: string | null,
+	/**  The snapshot the review looks at. */
+	sync_id?: number | null,
+	snapshot_hash: string,
+	previous_id?: number | null,
+	items: AgendaItem_Deserialize[],
+};
+
+export type Review_Serialize = {
+	id: number,
+	title: string,
+	attendees: string,
+	started_at: string,
+	finished_at: string | null,
+	/**  The snapshot the review looks at. */
+	sync_id: number | null,
+	snapshot_hash: string,
+	previous_id: number | null,
+	items: AgendaItem_Serialize[],
 };
 
 export type RunRow = RunRow_Serialize | RunRow_Deserialize;

@@ -6,6 +6,7 @@ pub mod browse;
 pub mod checklists;
 pub mod org;
 pub mod reports;
+pub mod reviews;
 pub mod scope;
 
 use crate::error::AppResult;

@@ -9,14 +9,16 @@ import { PosturePane } from "./reports/PosturePane";
 import { TrendsPane } from "./reports/TrendsPane";
 import { ChangesPane } from "./reports/ChangesPane";
 import { CataloguePane } from "./reports/CataloguePane";
+import { ReviewsPane } from "./reports/ReviewsPane";
 
-type Tab = "posture" | "catalogue" | "trends" | "changes";
+type Tab = "posture" | "catalogue" | "trends" | "changes" | "reviews";
 
 const TABS: [Tab, string][] = [
   ["posture", "Posture"],
   ["catalogue", "Catalogue"],
   ["trends", "Trends"],
   ["changes", "What changed"],
+  ["reviews", "Reviews"],
 ];
 
 export function ReportsView() {
@@ -64,9 +66,9 @@ export function ReportsView() {
         {tab === "catalogue" && <CataloguePane />}
         {tab === "trends" && <TrendsPane />}
         {tab === "changes" && <ChangesPane />}
+        {tab === "reviews" && <ReviewsPane />}
         <p className="muted reports-later" data-testid="reports-not-built">
-          Not built yet: review meetings (a pinned snapshot, an agenda of failed checks and changes,
-          decisions and follow-ups) and the review pack as PDF.
+          Not built yet: the review pack as PDF (it exports as Excel).
         </p>
       </div>
     </section>

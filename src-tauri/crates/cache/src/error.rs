@@ -17,6 +17,10 @@ pub enum CacheError {
     Json(#[from] serde_json::Error),
     #[error("no sync {0} in this cache")]
     NoSuchSync(i64),
+    #[error("no review {0} (or no such agenda item) in this organisation's file")]
+    NoSuchReview(i64),
+    #[error("review {0} is finished; start a new review to decide again")]
+    ReviewFinished(i64),
 }
 
 impl CacheError {

@@ -58,6 +58,29 @@ macro_rules! text_enum {
 }
 
 text_enum!(
+    /// Where a review's agenda item comes from.
+    AgendaKind {
+        /// A posture check that fails.
+        Check => "check",
+        /// A change since the last review.
+        Change => "change",
+        /// A follow-up an earlier review left open.
+        FollowUp => "follow_up",
+    }
+);
+
+text_enum!(
+    /// What a review meeting decided about an agenda item.
+    Decision {
+        Accepted => "accepted",
+        /// Fixed during the meeting with the normal actions (their confirmations and audit).
+        FixNow => "fix_now",
+        /// To be done by an owner by a due date; carried to the next review.
+        FollowUp => "follow_up",
+    }
+);
+
+text_enum!(
     /// What a checklist step does.
     StepKind {
         /// Record what the person holds now (groups, apps, devices).

@@ -17,6 +17,7 @@ pub mod observed;
 pub mod packed;
 pub mod problems;
 pub mod read;
+pub mod reviews;
 pub mod rows;
 pub mod schema;
 pub mod search;
@@ -29,10 +30,13 @@ pub use checklists::{RunRow, StepRow};
 pub use dates::{format_ms, parse_ms};
 pub use db::OpenOutcome;
 pub use error::{CacheError, Result};
-pub use kinds::{AuditStatus, GroupKind, RecordKind, RunStatus, StepKind, StepState, TemplateBase};
+pub use kinds::{
+    AgendaKind, AuditStatus, Decision, GroupKind, RecordKind, RunStatus, StepKind, StepState, TemplateBase,
+};
 pub use live::PersonAccess;
 pub use problems::RecordProblem;
 pub use read::*;
+pub use reviews::{AgendaItem, NewItem, Review};
 pub use rows::*;
 pub use trends::TrendPoint;
 pub use write::{SyncEnd, SyncWriter};

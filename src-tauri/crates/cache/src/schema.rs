@@ -242,6 +242,7 @@ pub fn migrations() -> Migrations<'static> {
              CREATE INDEX users_facets ON users(state, locked, mfa_configured);",
         ),
         M::up(crate::trends::DDL),
+        M::up(crate::reviews::DDL),
     ])
 }
 

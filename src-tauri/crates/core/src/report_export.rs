@@ -3,7 +3,7 @@
 //! header and fitted columns), written with `rust_xlsxwriter`.
 
 use crate::export::field;
-use rollcall_cache::{Cell, ColumnKind, ReportTable};
+use rollcall_cache::{AgendaKind, Cell, ColumnKind, Decision, ReportColumn, ReportTable, Review};
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatBorder, Workbook, XlsxError};
 
 /// A report as CSV (RFC 4180, formula-safe text).
@@ -38,24 +38,152 @@ fn sheet_name(title: &str, taken: &mut Vec<String>) -> String {
     name
 }
 
-/// The reports as one Excel workbook, a sheet each (plus `extra` sheets of plain text rows,
-/// e.g. an agenda).
+/// One worksheet: a title, typed columns and rows.
+pub struct Sheet<'a> {
+    pub title: &'a str,
+    pub columns: &'a [ReportColumn],
+    pub rows: &'a [Vec<Cell>],
+}
+
+impl<'a> From<&'a ReportTable> for Sheet<'a> {
+    fn from(t: &'a ReportTable) -> Self {
+        Sheet {
+            title: &t.title,
+            columns: &t.columns,
+            rows: &t.rows,
+        }
+    }
+}
+
+/// The reports as one Excel workbook, a sheet each.
 pub fn xlsx(tables: &[ReportTable]) -> Result<Vec<u8>, XlsxError> {
+    workbook(&tables.iter().map(Sheet::from).collect::<Vec<_>>())
+}
+
+/// A review's pack: the review (organisation, snapshot, attendees, dates), its agenda with each
+/// decision, then the reports (`tables`).
+pub fn review_pack(org: &str, review: &Review, tables: &[ReportTable]) -> Result<Vec<u8>, XlsxError> {
+    let text = |s: &str| {
+        if s.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Text(s.to_string())
+        }
+    };
+    let kv = [
+        ReportColumn {
+            label: "Review".into(),
+            kind: ColumnKind::Text,
+        },
+        ReportColumn {
+            label: review.title.clone(),
+            kind: ColumnKind::Text,
+        },
+    ];
+    let decided = review.items.iter().filter(|i| i.decision.is_some()).count();
+    let cover: Vec<Vec<Cell>> = [
+        ("Organisation", org.to_string()),
+        ("Started", review.started_at.clone()),
+        (
+            "Finished",
+            review.finished_at.clone().unwrap_or_else(|| "not yet".into()),
+        ),
+        ("Attendees", review.attendees.clone()),
+        (
+            "Snapshot",
+            review.sync_id.map(|s| format!("sync {s}")).unwrap_or_default(),
+        ),
+        ("Snapshot hash", review.snapshot_hash.clone()),
+        ("Agenda", format!("{} items, {decided} decided", review.items.len())),
+    ]
+    .into_iter()
+    .map(|(k, v)| vec![Cell::Text(k.into()), text(&v)])
+    .collect();
+    let col = |label: &str, kind: ColumnKind| ReportColumn {
+        label: label.into(),
+        kind,
+    };
+    let agenda_cols = [
+        col("#", ColumnKind::Number),
+        col("From", ColumnKind::Text),
+        col("Item", ColumnKind::Text),
+        col("Count", ColumnKind::Number),
+        col("Decision", ColumnKind::Text),
+        col("Owner", ColumnKind::Text),
+        col("Due", ColumnKind::Text),
+        col("Notes", ColumnKind::Text),
+        col("Detail", ColumnKind::Text),
+    ];
+    let agenda: Vec<Vec<Cell>> = review
+        .items
+        .iter()
+        .map(|i| {
+            vec![
+                Cell::Number(i.seq as f64),
+                Cell::Text(
+                    match i.kind {
+                        AgendaKind::Check => "failed check",
+                        AgendaKind::Change => "change",
+                        AgendaKind::FollowUp => "open follow-up",
+                    }
+                    .into(),
+                ),
+                Cell::Text(i.title.clone()),
+                if i.count > 0 {
+                    Cell::Number(i.count as f64)
+                } else {
+                    Cell::Empty
+                },
+                Cell::Text(
+                    match i.decision {
+                        None => "undecided",
+                        Some(Decision::Accepted) => "accepted",
+                        Some(Decision::FixNow) => "fix now",
+                        Some(Decision::FollowUp) => "follow-up",
+                    }
+                    .into(),
+                ),
+                text(&i.owner),
+                text(i.due.as_deref().unwrap_or("")),
+                text(&i.notes),
+                text(&i.detail),
+            ]
+        })
+        .collect();
+    let mut sheets = vec![
+        Sheet {
+            title: "Review",
+            columns: &kv,
+            rows: &cover,
+        },
+        Sheet {
+            title: "Agenda",
+            columns: &agenda_cols,
+            rows: &agenda,
+        },
+    ];
+    sheets.extend(tables.iter().map(Sheet::from));
+    workbook(&sheets)
+}
+
+/// Sheets as one workbook: a bold header row, frozen and filterable; typed cells (numbers as
+/// numbers, dates as dates, yes/no as booleans); columns fitted to their contents.
+fn workbook(sheets: &[Sheet<'_>]) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let head = Format::new().set_bold().set_border_bottom(FormatBorder::Thin);
     let date = Format::new().set_num_format("yyyy-mm-dd hh:mm");
     let pct = Format::new().set_num_format("0.0\"%\"");
     let mut taken = vec![];
-    for t in tables {
+    for t in sheets {
         let sheet = book.add_worksheet();
-        sheet.set_name(sheet_name(&t.title, &mut taken))?;
+        sheet.set_name(sheet_name(t.title, &mut taken))?;
         for (c, col) in t.columns.iter().enumerate() {
             sheet.write_string_with_format(0, c as u16, &col.label, &head)?;
         }
         let mut widths: Vec<usize> = t.columns.iter().map(|c| c.label.chars().count()).collect();
         for (r, row) in t.rows.iter().enumerate() {
             let r = r as u32 + 1;
-            for (c, (cell, col)) in row.iter().zip(&t.columns).enumerate() {
+            for (c, (cell, col)) in row.iter().zip(t.columns).enumerate() {
                 let cu = c as u16;
                 match (cell, col.kind) {
                     (Cell::Empty, _) => {}
@@ -95,7 +223,7 @@ pub fn xlsx(tables: &[ReportTable]) -> Result<Vec<u8>, XlsxError> {
             sheet.autofilter(0, 0, t.rows.len() as u32, t.columns.len() as u16 - 1)?;
         }
     }
-    if tables.is_empty() {
+    if sheets.is_empty() {
         book.add_worksheet();
     }
     book.save_to_buffer()
@@ -114,7 +242,7 @@ fn date_of(s: &str) -> Option<ExcelDateTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rollcall_cache::{ReportColumn, ReportId};
+    use rollcall_cache::ReportId;
 
     fn table() -> ReportTable {
         ReportTable {

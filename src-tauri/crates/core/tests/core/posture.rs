@@ -144,3 +144,85 @@ async fn the_posture_is_the_orgs_and_each_figure_opens_exactly_its_rows() {
     assert!(trends.iter().all(|t| t.mfa_pct.is_some() && t.encrypted_pct.is_some()));
     assert_eq!(trends[1].devices, Some(p.devices.total));
 }
+
+#[tokio::test]
+async fn a_review_pins_its_snapshot_keeps_its_decisions_and_carries_follow_ups() {
+    use rollcall_cache::reviews::failed_checks;
+    use rollcall_cache::{AgendaKind, Decision};
+    let env = start(200).await;
+    env.sync().await.unwrap();
+    let now = rollcall_cache::parse_ms(NOW).unwrap();
+    let mut cache = env.cache();
+    let checks = failed_checks(&cache.posture(now, 30).unwrap());
+    assert!(checks.iter().any(|c| c.key == "not_encrypted"), "{checks:?}");
+    let r = cache
+        .start_review("December review", "Ana, Bo", NOW, checks.clone())
+        .unwrap();
+    assert_eq!(r.items.len(), checks.len(), "a first review: the failed checks only");
+    assert_eq!(r.sync_id, Some(1));
+    assert_eq!(r.snapshot_hash, cache.snapshot_hash().unwrap());
+    let enc = r.items.iter().find(|i| i.key == "not_encrypted").unwrap().seq;
+    let r = cache
+        .decide(
+            r.id,
+            enc,
+            Some(Decision::FollowUp),
+            "Bo",
+            Some("2026-12-15"),
+            "Laptops first",
+            NOW,
+        )
+        .unwrap();
+    let first = r.items.iter().find(|i| i.seq != enc).unwrap().seq;
+    cache
+        .decide(r.id, first, Some(Decision::Accepted), "", None, "", NOW)
+        .unwrap();
+    // Reopened (a restart): the decisions are there.
+    drop(cache);
+    let mut cache = env.cache();
+    let r = cache.review(r.id).unwrap();
+    let item = r.items.iter().find(|i| i.seq == enc).unwrap();
+    assert_eq!(
+        (item.decision, item.owner.as_str(), item.due.as_deref()),
+        (Some(Decision::FollowUp), "Bo", Some("2026-12-15"))
+    );
+    cache.finish_review(r.id, "Ana, Bo, Cy", NOW).unwrap();
+    assert!(
+        cache.decide(r.id, first, None, "", None, "", NOW).is_err(),
+        "a finished review is not changed"
+    );
+
+    // A person leaves in JumpCloud; the next review carries the follow-up and the change.
+    let gone = env.sim.state.world.read().unwrap().orgs[0]
+        .users
+        .keys()
+        .next()
+        .unwrap()
+        .clone();
+    {
+        let mut w = env.sim.state.world.write().unwrap();
+        let o = &mut w.orgs[0];
+        o.users.remove(&gone);
+        o.remove_user_edges(&gone);
+    }
+    drop(cache);
+    env.sync().await.unwrap();
+    let mut cache = env.cache();
+    let checks = failed_checks(&cache.posture(now, 30).unwrap());
+    let next = cache.start_review("January review", "", NOW, checks).unwrap();
+    assert_eq!(next.previous_id, Some(r.id));
+    let follow = &next.items[0];
+    assert_eq!(follow.kind, AgendaKind::FollowUp);
+    assert!(
+        follow.title.contains("devices not encrypted") && follow.detail.contains("Bo"),
+        "{follow:?}"
+    );
+    assert!(
+        next.items
+            .iter()
+            .any(|i| i.kind == AgendaKind::Change && i.key == "change:user:removed" && i.count == 1),
+        "{:?}",
+        next.items
+    );
+    assert_eq!(cache.reviews().unwrap().len(), 2);
+}

@@ -164,31 +164,41 @@ impl Cache {
             ..Default::default()
         };
         for kind in crate::history::RECORD_KINDS {
-            let at = |sync: i64| -> Result<BTreeMap<String, (i64, String)>> {
-                // An empty JSON stands for the current version: the live record's.
+            // Versions (id → hash) first; JSON only for what was added, removed or changed.
+            let at = |sync: i64| -> Result<BTreeMap<String, i64>> {
                 let mut s = self.conn.prepare_cached(
-                    "SELECT h.id, h.hash, CASE WHEN length(h.json) = 0 THEN r.json ELSE h.json END
-                       FROM history_records h LEFT JOIN records r ON r.kind = h.kind AND r.id = h.id
-                      WHERE h.kind = ?1 AND h.first_sync <= ?2 AND h.last_sync >= ?2",
+                    "SELECT id, hash FROM history_records WHERE kind = ?1 AND first_sync <= ?2 AND last_sync >= ?2",
                 )?;
                 let rows = s.query_map(params![kind, sync], |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        (r.get::<_, i64>(1)?, r.get::<_, crate::packed::Packed>(2)?.0),
-                    ))
+                    Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
                 })?;
                 Ok(rows.collect::<rusqlite::Result<_>>()?)
             };
+            // An empty JSON stands for the current version: the live record's.
+            let json = |id: &str, sync: i64| -> Result<String> {
+                let mut s = self.conn.prepare_cached(
+                    "SELECT CASE WHEN length(h.json) = 0 THEN r.json ELSE h.json END
+                       FROM history_records h LEFT JOIN records r ON r.kind = h.kind AND r.id = h.id
+                      WHERE h.kind = ?1 AND h.id = ?2 AND h.first_sync <= ?3 AND h.last_sync >= ?3",
+                )?;
+                Ok(
+                    s.query_row(params![kind, id, sync], |r| r.get::<_, crate::packed::Packed>(0))
+                        .optional()?
+                        .map(|p| p.0)
+                        .unwrap_or_default(),
+                )
+            };
             let (a, b) = (at(from)?, at(to)?);
             let mut d = KindDiff::default();
-            for (id, (h, json)) in &b {
+            for (id, h) in &b {
                 match a.get(id) {
-                    None => d.added.push((id.clone(), label_of(json))),
-                    Some((ha, ja)) if ha != h => {
-                        let values = field_changes(ja, json, crate::observed::observed_fields(*kind));
+                    None => d.added.push((id.clone(), label_of(&json(id, to)?))),
+                    Some(ha) if ha != h => {
+                        let (before, after) = (json(id, from)?, json(id, to)?);
+                        let values = field_changes(&before, &after, crate::observed::observed_fields(*kind));
                         d.changed.push(Changed {
                             id: id.clone(),
-                            label: label_of(json),
+                            label: label_of(&after),
                             fields: values.iter().map(|c| c.field.clone()).collect(),
                             values,
                         })
@@ -196,9 +206,9 @@ impl Cache {
                     _ => {}
                 }
             }
-            for (id, (_, json)) in &a {
+            for id in a.keys() {
                 if !b.contains_key(id) {
-                    d.removed.push((id.clone(), label_of(json)));
+                    d.removed.push((id.clone(), label_of(&json(id, from)?)));
                 }
             }
             out.records.insert(kind.to_string(), d);

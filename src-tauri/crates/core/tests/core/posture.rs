@@ -179,7 +179,7 @@ async fn a_review_pins_its_snapshot_keeps_its_decisions_and_carries_follow_ups()
         .unwrap();
     // Reopened (a restart): the decisions are there.
     drop(cache);
-    let mut cache = env.cache();
+    let cache = env.cache();
     let r = cache.review(r.id).unwrap();
     let item = r.items.iter().find(|i| i.seq == enc).unwrap();
     assert_eq!(

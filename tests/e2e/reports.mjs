@@ -61,6 +61,7 @@ export const tests = [
           ["silent", "devices-table"],
           ["unbound", "devices-table"],
           ["behind", "devices-table"],
+          ["low-disk", "devices-table"],
           ["locked", "users-table"],
           ["suspended-with-access", "users-table"],
           ["mfa-adoption", "users-table"],

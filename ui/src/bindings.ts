@@ -487,10 +487,15 @@ export type DeviceCheck =
 /**  On an older OS version than the newest seen in the org for its family. */
 "behind" | 
 /**  Bound to a person who is suspended. */
-"owned_by_suspended";
+"owned_by_suspended" | 
+/**  Less than `LOW_DISK_PERCENT` of the system drive free (as System Insights reported it). */
+"low_disk";
 
 /**  The posture of the org's devices. */
-export type DevicePosture = {
+export type DevicePosture = DevicePosture_Serialize | DevicePosture_Deserialize;
+
+/**  The posture of the org's devices. */
+export type DevicePosture_Deserialize = {
 	total: number,
 	by_os: OsPosture[],
 	not_encrypted: number,
@@ -501,6 +506,32 @@ export type DevicePosture = {
 	unbound: number,
 	owned_by_suspended: number,
 	behind: number,
+	/**
+	 *  Devices with less than 10% of their system drive free; None when no device reported
+	 *  its drives (System Insights off).
+	 */
+	low_disk?: number | null,
+	/**  Devices per agent version, most first. */
+	agent_versions: ([string, number])[],
+};
+
+/**  The posture of the org's devices. */
+export type DevicePosture_Serialize = {
+	total: number,
+	by_os: OsPosture[],
+	not_encrypted: number,
+	no_mdm: number,
+	/**  Silent for more than `silent_days` (or never seen). */
+	silent: number,
+	silent_days: number,
+	unbound: number,
+	owned_by_suspended: number,
+	behind: number,
+	/**
+	 *  Devices with less than 10% of their system drive free; None when no device reported
+	 *  its drives (System Insights off).
+	 */
+	low_disk: number | null,
 	/**  Devices per agent version, most first. */
 	agent_versions: ([string, number])[],
 };
@@ -846,7 +877,7 @@ export type Posture_Deserialize = {
 	sync_id?: number | null,
 	as_of?: string | null,
 	people: PeoplePosture_Deserialize,
-	devices: DevicePosture,
+	devices: DevicePosture_Deserialize,
 };
 
 /**  The org at a glance. */
@@ -855,7 +886,7 @@ export type Posture_Serialize = {
 	sync_id: number | null,
 	as_of: string | null,
 	people: PeoplePosture_Serialize,
-	devices: DevicePosture,
+	devices: DevicePosture_Serialize,
 };
 
 /**  What kind of record something is: a search hit, the target of an audited action. */

@@ -35,6 +35,7 @@ export const USER_CHECK_LABEL: Record<UserCheck, string> = {
 export const DEVICE_CHECK_LABEL: Record<DeviceCheck, string> = {
   behind: "Behind the newest OS version",
   owned_by_suspended: "Bound to a suspended person",
+  low_disk: "Less than 10% of the disk free",
 };
 
 /** The list an agenda item's rows are in (its key is a posture figure's), if it has one. */
@@ -64,6 +65,8 @@ export function agendaDrill(key: string): Drill | null {
       return d("silent > 30 days", { staleDays: 30 });
     case "behind":
       return d("behind the newest version", { check: "behind" });
+    case "low_disk":
+      return d("low free disk", { check: "low_disk" });
     default:
       return null;
   }

@@ -165,6 +165,14 @@ pub fn failed_checks(p: &Posture) -> Vec<NewItem> {
         format!("{} devices behind the newest OS version seen", d.behind),
         "",
     );
+    if let Some(n) = d.low_disk {
+        check(
+            "low_disk",
+            n,
+            format!("{n} devices with less than 10% of their disk free"),
+            "",
+        );
+    }
     if let Some(n) = u.inactive {
         check("inactive", n, format!("{n} active people with no login in 90 days"), "");
     }

@@ -243,6 +243,13 @@ pub fn migrations() -> Migrations<'static> {
         ),
         M::up(crate::trends::DDL),
         M::up(crate::reviews::DDL),
+        // The system drive's size and free space, from System Insights (NULL: not reported).
+        M::up(
+            "ALTER TABLE systems ADD COLUMN disk_size INTEGER;
+             ALTER TABLE systems ADD COLUMN disk_free INTEGER;
+             ALTER TABLE s_systems ADD COLUMN disk_size INTEGER;
+             ALTER TABLE s_systems ADD COLUMN disk_free INTEGER;",
+        ),
     ])
 }
 

@@ -374,6 +374,22 @@ impl SyncWriter<'_> {
         Ok(())
     }
 
+    /// Fills in the system drive's size and free space (bytes) from System Insights.
+    pub fn put_system_disks(&mut self, rows: &[(String, i64, i64)]) -> Result<()> {
+        let prefixes = self.prefixes();
+        let tx = self.cache.conn.transaction()?;
+        for prefix in prefixes {
+            let mut stmt = tx.prepare_cached(&format!(
+                "UPDATE {prefix}systems SET disk_size = ?2, disk_free = ?3 WHERE id = ?1"
+            ))?;
+            for (id, size, free) in rows {
+                stmt.execute(params![id, size, free])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Fills in disk encryption detail (FileVault / BitLocker / LUKS) from System Insights.
     pub fn put_system_fde_detail(&mut self, rows: &[(String, String)]) -> Result<()> {
         let prefixes = self.prefixes();

@@ -330,6 +330,17 @@ pub struct DiskEncryptionRow {
     pub kind: Option<String>,
 }
 
+/// `systeminsights/logical_drives`: a drive's size and free space (bytes, as strings).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LogicalDriveRow {
+    pub system_id: String,
+    pub device_id: Option<String>,
+    pub boot_partition: Option<i64>,
+    pub size: Option<String>,
+    pub free_space: Option<String>,
+}
+
 /// `systeminsights/bitlocker_info` (Windows)
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]

@@ -284,7 +284,21 @@ export function PosturePane({
           label="behind the newest OS version seen"
           drill={d("behind the newest version", { check: "behind" })}
         />
-        <Figure id="low-disk" value="–" label="low free disk: not read by the sync yet" />
+        {dev.low_disk === null ? (
+          <Figure
+            id="low-disk"
+            value="–"
+            label="low free disk: no device reported its drives (System Insights off)"
+          />
+        ) : (
+          <Figure
+            id="low-disk"
+            value={dev.low_disk}
+            label="less than 10% of the disk free"
+            bad={dev.low_disk > 0}
+            drill={d("low free disk", { check: "low_disk" })}
+          />
+        )}
       </div>
       <label className="inline">
         Silent after{" "}

@@ -40,7 +40,15 @@ pub enum DeviceCheck {
     Behind,
     /// Bound to a person who is suspended.
     OwnedBySuspended,
+    /// Less than `LOW_DISK_PERCENT` of the system drive free (as System Insights reported it).
+    LowDisk,
 }
+
+/// A system drive with less than this share free is low on disk.
+pub const LOW_DISK_PERCENT: i64 = 10;
+
+/// Devices whose system drive is low on free space.
+pub(super) const LOW_DISK: &str = "disk_size > 0 AND disk_free * 100 < disk_size * 10";
 
 impl UserCheck {
     /// The condition on `users` (and its parameters) at `now_ms`.
@@ -163,6 +171,10 @@ pub struct DevicePosture {
     pub owned_by_suspended: u64,
     #[cfg_attr(feature = "specta", specta(type = u32))]
     pub behind: u64,
+    /// Devices with less than 10% of their system drive free; None when no device reported
+    /// its drives (System Insights off).
+    #[cfg_attr(feature = "specta", specta(type = Option<u32>))]
+    pub low_disk: Option<u64>,
     /// Devices per agent version, most first.
     #[cfg_attr(feature = "specta", specta(type = Vec<(String, u32)>))]
     pub agent_versions: Vec<(String, u64)>,
@@ -353,6 +365,11 @@ impl Cache {
                 &[],
             )?,
             behind: by_os.iter().map(|o| o.behind).sum(),
+            low_disk: if self.count("SELECT count(*) FROM systems WHERE disk_size > 0", &[])? > 0 {
+                Some(self.count(&format!("SELECT count(*) FROM systems WHERE {LOW_DISK}"), &[])?)
+            } else {
+                None
+            },
             agent_versions: self.pairs("SELECT agent_version, count(*) FROM systems GROUP BY 1 ORDER BY 2 DESC, 1")?,
             by_os,
         };

@@ -99,6 +99,9 @@ impl SystemQuery {
         if self.check == Some(DeviceCheck::OwnedBySuspended) {
             w.push(super::posture::OWNED_BY_SUSPENDED, []);
         }
+        if self.check == Some(DeviceCheck::LowDisk) {
+            w.push(super::posture::LOW_DISK, []);
+        }
         w
     }
 }

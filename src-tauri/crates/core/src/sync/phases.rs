@@ -262,10 +262,11 @@ pub(super) async fn run_phases(
     run.check()?;
     (run.progress)(SyncProgress::Phase { phase: Phase::Insights });
     let ins = c.insights();
-    let (info, disk, bitlocker) = futures_util::future::join3(
+    let (info, disk, bitlocker, drives) = futures_util::future::join4(
         ins.system_info(None),
         ins.disk_encryption(None),
         ins.bitlocker_info(None),
+        ins.logical_drives(None),
     )
     .await;
     let hardware: Vec<(String, String, Option<i64>, String)> = info?
@@ -316,6 +317,29 @@ pub(super) async fn run_phases(
             }),
     );
     w.put_system_fde_detail(&detail)?;
+    // The system drive of each device: the boot partition, else its largest drive.
+    let mut system_drive: BTreeMap<String, (bool, i64, i64)> = BTreeMap::new();
+    for d in drives? {
+        let num = |v: &Option<String>| v.as_deref().and_then(|s| s.trim().parse::<i64>().ok());
+        let (Some(size), Some(free)) = (num(&d.size), num(&d.free_space)) else {
+            continue;
+        };
+        if size <= 0 || !system_set.contains(d.system_id.as_str()) {
+            continue;
+        }
+        let candidate = (d.boot_partition == Some(1), size, free);
+        let keep = system_drive
+            .get(&d.system_id)
+            .is_none_or(|best| (candidate.0, candidate.1) > (best.0, best.1));
+        if keep {
+            system_drive.insert(d.system_id, candidate);
+        }
+    }
+    let disks: Vec<(String, i64, i64)> = system_drive
+        .into_iter()
+        .map(|(id, (_, size, free))| (id, size, free))
+        .collect();
+    w.put_system_disks(&disks)?;
 
     // ---- apps, their groups, and who reaches them (from the report when it is good)
     run.check()?;

@@ -113,6 +113,19 @@ async fn the_posture_is_the_orgs_and_each_figure_opens_exactly_its_rows() {
         }),
         p.devices.owned_by_suspended
     );
+    let low = p.devices.low_disk.expect("jcsim reports every enabled device's drives");
+    assert!(
+        low > 0 && low < p.devices.total,
+        "{low} of {} low on disk",
+        p.devices.total
+    );
+    assert_eq!(
+        devices_of(SystemQuery {
+            check: Some(DeviceCheck::LowDisk),
+            ..Default::default()
+        }),
+        low
+    );
     for (v, n) in &p.devices.agent_versions {
         assert_eq!(
             devices_of(SystemQuery {

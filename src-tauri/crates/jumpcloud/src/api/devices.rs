@@ -160,6 +160,9 @@ impl Insights<'_> {
     pub async fn bitlocker_info(&self, systems: Option<&[String]>) -> Result<Vec<BitlockerRow>> {
         self.0.collect_all(self.table_spec("bitlocker_info", systems)).await
     }
+    pub async fn logical_drives(&self, systems: Option<&[String]>) -> Result<Vec<LogicalDriveRow>> {
+        self.0.collect_all(self.table_spec("logical_drives", systems)).await
+    }
     pub async fn users(&self, systems: Option<&[String]>) -> Result<Vec<InsightsUserRow>> {
         self.0.collect_all(self.table_spec("users", systems)).await
     }

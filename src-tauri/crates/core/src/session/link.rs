@@ -212,12 +212,23 @@ impl Link {
             events.progress(p);
         };
         let result = sync_org(client, cache_path, opts, &progress, &token).await;
-        *lock(&self.running) = None;
-        self.observe(match &result {
-            Err(SyncError::Api(e)) => Err(e),
-            _ => Ok(()),
-        });
-        self.set_sync_error(result.as_ref().err().map(|e| format!("The last sync stopped: {e}")));
+        // Another org opened meanwhile (`reset` took and cancelled this sync): what this sync
+        // met says nothing of the org now open, and a sync of that one may be running.
+        let ours = {
+            let mut running = lock(&self.running);
+            let ours = running.as_ref().is_some_and(|t| t.same(&token));
+            if ours {
+                *running = None;
+            }
+            ours
+        };
+        if ours {
+            self.observe(match &result {
+                Err(SyncError::Api(e)) => Err(e),
+                _ => Ok(()),
+            });
+            self.set_sync_error(result.as_ref().err().map(|e| format!("The last sync stopped: {e}")));
+        }
         events.cache_changed(&[DataKind::All]);
         events.status_changed();
         Ok(result?)

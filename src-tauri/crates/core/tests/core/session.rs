@@ -321,3 +321,34 @@ async fn a_scope_is_chosen_from_jumpcloud_previewed_kept_and_followed_by_the_syn
         report.notes
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_cancelled_by_opening_another_org_leaves_no_error_on_it() {
+    let (a, b) = (common::start(300).await, common::start(30).await);
+    std::fs::create_dir_all(a.dir.path().join("config")).unwrap();
+    // Org A answers slowly, so its sync is still running when org B is opened.
+    a.sim.state.set_faults(jcsim::Faults {
+        latency_ms: 30,
+        ..Default::default()
+    });
+    let keys = Keys::default();
+    let s = session(&a, &keys);
+    let found_a = check(&a.client(), None).await.unwrap();
+    s.open_with_key(entry(&a, &found_a.org.id), &a.key(), found_a.access)
+        .unwrap();
+    let found_b = check(&b.client(), None).await.unwrap();
+    let heard = Heard::default();
+    let (first, _) = tokio::join!(s.sync(&heard), async {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let mut e = entry(&b, &found_b.org.id);
+        e.name = "Other".into();
+        s.open_with_key(e, &b.key(), found_b.access.clone()).unwrap();
+    });
+    assert!(first.is_err(), "org A's sync was cancelled by opening org B");
+    let st = s.status();
+    assert_eq!(st.org.map(|o| o.id), Some(found_b.org.id.clone()));
+    assert_eq!(st.sync_error, None, "org B shows no error of org A's cancelled sync");
+    assert!(!st.syncing);
+    // And org B syncs normally.
+    s.sync(&heard).await.unwrap();
+}

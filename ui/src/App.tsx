@@ -221,7 +221,9 @@ export function App() {
               )}
               {snapshot?.state === "empty" && (
                 <div className="banner" data-testid="first-import">
-                  The first import of {org?.name} is running; lists fill in as it goes.
+                  {sync.running
+                    ? `The first import of ${org?.name ?? "the organisation"} is running; lists fill in as it goes.`
+                    : `${org?.name ?? "This organisation"} has not been imported yet: press Sync now (or choose the groups to copy first).`}
                 </div>
               )}
               <div className={panel ? "content with-panel" : "content"}>

@@ -38,36 +38,40 @@ export const DEVICE_CHECK_LABEL: Record<DeviceCheck, string> = {
   low_disk: "Less than 10% of the disk free",
 };
 
-/** The list an agenda item's rows are in (its key is a posture figure's), if it has one. */
+/** The posture checks a review's agenda names, and the list each one's rows are in. */
+export type CheckKey =
+  | "mfa_adoption"
+  | "suspended_with_access"
+  | "locked"
+  | "password_expired"
+  | "staged_old"
+  | "inactive"
+  | "not_encrypted"
+  | "owned_by_suspended"
+  | "silent"
+  | "behind"
+  | "low_disk";
+
+const u = (label: string, filter: UserDrill): Drill => ({ view: "users", filter, label });
+const d = (label: string, filter: DeviceDrill): Drill => ({ view: "devices", filter, label });
+
+export const CHECK_DRILL: Record<CheckKey, Drill> = {
+  mfa_adoption: u("no MFA", { mfa: false, states: ["ACTIVATED"] }),
+  suspended_with_access: u("suspended with access", { check: "suspended_with_access" }),
+  locked: u("locked out", { locked: true }),
+  password_expired: u("password expired", { check: "password_expired" }),
+  staged_old: u("staged over 14 days", { check: "staged_old" }),
+  inactive: u("no login in 90 days", { check: "inactive" }),
+  not_encrypted: d("not encrypted", { fde: false }),
+  owned_by_suspended: d("bound to a suspended person", { check: "owned_by_suspended" }),
+  silent: d("silent > 30 days", { staleDays: 30 }),
+  behind: d("behind the newest version", { check: "behind" }),
+  low_disk: d("low free disk", { check: "low_disk" }),
+};
+
+/** The list an agenda item's rows are in (its key is a posture check's), if it has one. */
 export function agendaDrill(key: string): Drill | null {
-  const u = (label: string, filter: UserDrill): Drill => ({ view: "users", filter, label });
-  const d = (label: string, filter: DeviceDrill): Drill => ({ view: "devices", filter, label });
   // A follow-up names the item it came from after a colon.
   const k = key.includes(": ") ? key.slice(key.lastIndexOf(": ") + 2) : key;
-  switch (k) {
-    case "mfa_adoption":
-      return u("no MFA", { mfa: false, states: ["ACTIVATED"] });
-    case "suspended_with_access":
-      return u("suspended with access", { check: "suspended_with_access" });
-    case "locked":
-      return u("locked out", { locked: true });
-    case "password_expired":
-      return u("password expired", { check: "password_expired" });
-    case "staged_old":
-      return u("staged over 14 days", { check: "staged_old" });
-    case "inactive":
-      return u("no login in 90 days", { check: "inactive" });
-    case "not_encrypted":
-      return d("not encrypted", { fde: false });
-    case "owned_by_suspended":
-      return d("bound to a suspended person", { check: "owned_by_suspended" });
-    case "silent":
-      return d("silent > 30 days", { staleDays: 30 });
-    case "behind":
-      return d("behind the newest version", { check: "behind" });
-    case "low_disk":
-      return d("low free disk", { check: "low_disk" });
-    default:
-      return null;
-  }
+  return Object.hasOwn(CHECK_DRILL, k) ? CHECK_DRILL[k as CheckKey] : null;
 }

@@ -19,7 +19,8 @@ pub fn field(s: &str) -> String {
     }
 }
 
-fn line(fields: &[String]) -> String {
+/// One CSV record (formula-safe fields, CRLF).
+pub(crate) fn line(fields: &[String]) -> String {
     let mut l = fields.iter().map(|f| field(f)).collect::<Vec<_>>().join(",");
     l.push_str("\r\n");
     l

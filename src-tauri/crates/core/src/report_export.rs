@@ -2,21 +2,15 @@
 //! cells — numbers as numbers, dates as dates, yes/no as booleans — a frozen, filterable
 //! header and fitted columns), written with `rust_xlsxwriter`.
 
-use crate::export::field;
+use crate::export::line;
 use rollcall_cache::{AgendaKind, Cell, ColumnKind, Decision, ReportColumn, ReportTable, Review};
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatBorder, Workbook, XlsxError};
 
 /// A report as CSV (RFC 4180, formula-safe text).
 pub fn csv(t: &ReportTable) -> String {
-    let mut out = String::new();
-    let line = |cells: Vec<String>| {
-        let mut l = cells.iter().map(|c| field(c)).collect::<Vec<_>>().join(",");
-        l.push_str("\r\n");
-        l
-    };
-    out.push_str(&line(t.columns.iter().map(|c| c.label.clone()).collect()));
+    let mut out = line(&t.columns.iter().map(|c| c.label.clone()).collect::<Vec<_>>());
     for r in &t.rows {
-        out.push_str(&line(r.iter().map(Cell::text).collect()));
+        out.push_str(&line(&r.iter().map(Cell::text).collect::<Vec<_>>()));
     }
     out
 }

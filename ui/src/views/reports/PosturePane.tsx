@@ -4,7 +4,7 @@ import { useMemo } from "react";
 import type { Posture_Serialize as Posture } from "../../bindings";
 import { useUi } from "../../context";
 import { osLabel } from "../../format";
-import type { Drill } from "../../drill";
+import { CHECK_DRILL, type Drill } from "../../drill";
 import { Chart } from "../../components/Chart";
 
 const pct = (part: number, whole: number) =>
@@ -161,7 +161,7 @@ export function PosturePane({
           value={pct(people.active_mfa, people.active)}
           label="of active people enrolled in MFA"
           bad={people.active > 0 && people.active_mfa / people.active < 0.95}
-          drill={u("no MFA", { mfa: false, states: ["ACTIVATED"] })}
+          drill={CHECK_DRILL.mfa_adoption}
           note={`${(people.active - people.active_mfa).toLocaleString()} active without MFA`}
         />
         <Figure
@@ -169,14 +169,14 @@ export function PosturePane({
           value={people.locked}
           label="locked out"
           bad={people.locked > 0}
-          drill={u("locked out", { locked: true })}
+          drill={CHECK_DRILL.locked}
         />
         <Figure
           id="password-expired"
           value={people.password_expired}
           label="password expired"
           bad={people.password_expired > 0}
-          drill={u("password expired", { check: "password_expired" })}
+          drill={CHECK_DRILL.password_expired}
         />
         <Figure
           id="password-expiring"
@@ -189,14 +189,14 @@ export function PosturePane({
           value={people.staged_old}
           label="staged over 14 days, never activated"
           bad={people.staged_old > 0}
-          drill={u("staged over 14 days", { check: "staged_old" })}
+          drill={CHECK_DRILL.staged_old}
         />
         <Figure
           id="suspended-with-access"
           value={people.suspended_with_access}
           label="suspended, still bound to devices or in groups or apps"
           bad={people.suspended_with_access > 0}
-          drill={u("suspended with access", { check: "suspended_with_access" })}
+          drill={CHECK_DRILL.suspended_with_access}
         />
         {people.inactive === null ? (
           <Figure
@@ -214,7 +214,7 @@ export function PosturePane({
                 ? `the local copy holds ${people.event_days} days of logins`
                 : undefined
             }
-            drill={u("no login in 90 days", { check: "inactive" })}
+            drill={CHECK_DRILL.inactive}
           />
         )}
         <Figure id="admins" value={people.admins} label="administrators" />
@@ -249,7 +249,7 @@ export function PosturePane({
           value={dev.not_encrypted}
           label="not encrypted"
           bad={dev.not_encrypted > 0}
-          drill={d("not encrypted", { fde: false })}
+          drill={CHECK_DRILL.not_encrypted}
           note={`${pct(dev.total - dev.not_encrypted, dev.total)} encrypted`}
         />
         <Figure
@@ -276,13 +276,13 @@ export function PosturePane({
           value={dev.owned_by_suspended}
           label="bound to a suspended person"
           bad={dev.owned_by_suspended > 0}
-          drill={d("bound to a suspended person", { check: "owned_by_suspended" })}
+          drill={CHECK_DRILL.owned_by_suspended}
         />
         <Figure
           id="behind"
           value={dev.behind}
           label="behind the newest OS version seen"
-          drill={d("behind the newest version", { check: "behind" })}
+          drill={CHECK_DRILL.behind}
         />
         {dev.low_disk === null ? (
           <Figure
@@ -296,7 +296,7 @@ export function PosturePane({
             value={dev.low_disk}
             label="less than 10% of the disk free"
             bad={dev.low_disk > 0}
-            drill={d("low free disk", { check: "low_disk" })}
+            drill={CHECK_DRILL.low_disk}
           />
         )}
       </div>

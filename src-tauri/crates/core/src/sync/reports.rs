@@ -12,6 +12,13 @@ use super::*;
 use jumpcloud::{ReportMeta, ReportType};
 use std::time::Duration;
 
+/// The association reports a sync reads.
+const TYPES: [ReportType; 3] = [
+    ReportType::UsersToDevices,
+    ReportType::UsersToUserGroups,
+    ReportType::UsersToSsoApplications,
+];
+
 /// How long a sync waits for JumpCloud to generate its reports by default.
 pub const REPORT_WAIT: Duration = Duration::from_secs(120);
 
@@ -91,14 +98,7 @@ impl Fetching {
                 Ok(Ok(got)) => return Ok(got),
                 Ok(Err(e)) => {
                     let why = format!("reading them stopped ({e})");
-                    return Ok([
-                        ReportType::UsersToDevices,
-                        ReportType::UsersToUserGroups,
-                        ReportType::UsersToSsoApplications,
-                    ]
-                    .into_iter()
-                    .map(|t| (t, Err(why.clone())))
-                    .collect());
+                    return Ok(TYPES.into_iter().map(|t| (t, Err(why.clone()))).collect());
                 }
                 Err(_) => {}
             }
@@ -115,18 +115,9 @@ fn is(status: &str, s: &str) -> bool {
 async fn fetch(c: &Client, deadline: Instant, wait: Duration) -> Got {
     let mut out = Got::new();
     let r = c.reports();
-    let (a, b, d) = futures_util::future::join3(
-        r.request(ReportType::UsersToDevices),
-        r.request(ReportType::UsersToUserGroups),
-        r.request(ReportType::UsersToSsoApplications),
-    )
-    .await;
+    let requested = futures_util::future::join_all(TYPES.map(|t| r.request(t))).await;
     let mut pending: BTreeMap<ReportType, ReportMeta> = BTreeMap::new();
-    for (t, m) in [
-        (ReportType::UsersToDevices, a),
-        (ReportType::UsersToUserGroups, b),
-        (ReportType::UsersToSsoApplications, d),
-    ] {
+    for (t, m) in TYPES.into_iter().zip(requested) {
         match m {
             Ok(m) => {
                 pending.insert(t, m);
@@ -282,13 +273,11 @@ fn sample<'a>(ids: &[&'a str], k: usize) -> Vec<&'a str> {
     ids
 }
 
-/// The users a report gives each resource (direct only when `direct_only`).
-fn by_resource(pairs: &[Pair], direct_only: bool) -> BTreeMap<&str, BTreeSet<&str>> {
+/// The users each resource is reached by directly, as the report says.
+fn direct_by_resource(pairs: &[Pair]) -> BTreeMap<&str, BTreeSet<&str>> {
     let mut m: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for (u, r, direct) in pairs {
-        if *direct || !direct_only {
-            m.entry(r.as_str()).or_default().insert(u.as_str());
-        }
+    for (u, r, _) in pairs.iter().filter(|p| p.2) {
+        m.entry(r.as_str()).or_default().insert(u.as_str());
     }
     m
 }
@@ -338,7 +327,7 @@ pub(super) async fn bindings(
     systems: &BTreeSet<&str>,
 ) -> std::result::Result<Vec<Binding>, String> {
     let pairs = known(ReportType::UsersToDevices, rows, users, systems)?;
-    let reported = by_resource(&pairs, true);
+    let reported = direct_by_resource(&pairs);
     cross_check("device", systems, SAMPLE_DEVICES, &reported, |id| async move {
         Ok(c.systems()
             .user_bindings(&id)

@@ -17,6 +17,7 @@ import {
   click,
   jsClick,
   type,
+  waitEnabled,
   setValue,
   demoBase,
   sim,
@@ -42,6 +43,8 @@ export const tests = [
         const { user } = target;
         await type(s, $("global-search"), user.email);
         await click(s, $(`hit-${user._id}`), 10_000);
+        // the panel's actions wait for JumpCloud to answer after the launch's sync
+        await waitEnabled(s, $("action-suspend"));
         await click(s, $("offboard-user"));
         await sleep(1000);
         await shot(s, "checklist-started");
@@ -220,6 +223,7 @@ export const tests = [
         assert(user, "the demo has no active person in two groups");
         await type(s, $("global-search"), user.email);
         await click(s, $(`hit-${user._id}`), 10_000);
+        await waitEnabled(s, $("action-suspend"));
         await click(s, $("offboard-user"));
         await s.find($("run-detail"), 10_000);
         await s.find($("step-1-live"), 10_000);

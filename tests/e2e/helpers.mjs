@@ -96,6 +96,20 @@ export async function jsClick(s, css) {
   );
 }
 
+/** Waits until `css` matches an enabled control (actions stay disabled until JumpCloud answers). */
+export async function waitEnabled(s, css, timeout = 30_000) {
+  const until = Date.now() + timeout;
+  while (Date.now() < until) {
+    const state = await s.execute(
+      "const e = document.querySelector(arguments[0]); return e ? e.disabled : null;",
+      [css],
+    );
+    if (state === false) return;
+    await sleep(100);
+  }
+  throw new Error(`${css} stayed disabled (or absent) for ${timeout} ms`);
+}
+
 export async function type(s, css, text) {
   await (await s.find(css)).type(text);
 }

@@ -26,6 +26,7 @@ import {
   adminKey,
   pickTarget,
   openDemo,
+  pdfText,
 } from "./helpers.mjs";
 
 export const tests = [
@@ -137,8 +138,11 @@ export const tests = [
         await jsClick(s, $("run-export-pdf"));
         await answerSaveDialog("Export the evidence report as PDF", pdfOut);
         await s.waitForText($("notice-ok"), "evidence.pdf", 10_000);
-        const pdf = readFileSync(pdfOut, "latin1");
-        assert(pdf.startsWith("%PDF-"), "the PDF report is not a PDF");
+        assert(
+          readFileSync(pdfOut, "latin1").startsWith("%PDF-"),
+          "the PDF report is not a PDF",
+        );
+        const pdf = pdfText(pdfOut);
         // A long title wraps inside its table cell: look for its first two words.
         for (const t of [
           "Capture current access",
@@ -529,7 +533,7 @@ export const tests = [
         await jsClick(s, $("run-export-pdf"));
         await answerSaveDialog("Export the evidence report as PDF", pdfOut);
         await s.waitForText(".notices", "access-evidence.pdf", 10_000);
-        const pdf = readFileSync(pdfOut, "latin1");
+        const pdf = pdfText(pdfOut);
         for (const t of [
           "Approved by Dana Lee",
           "HELP-4321",

@@ -96,6 +96,14 @@ export async function jsClick(s, css) {
   );
 }
 
+/** A PDF's text as a reader extracts it (pdftotext), runs of white space as one space. */
+export function pdfText(path) {
+  return execFileSync("pdftotext", [path, "-"], { encoding: "utf8" }).replace(
+    /\s+/g,
+    " ",
+  );
+}
+
 /** Waits until `css` matches an enabled control (actions stay disabled until JumpCloud answers). */
 export async function waitEnabled(s, css, timeout = 30_000) {
   const until = Date.now() + timeout;

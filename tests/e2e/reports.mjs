@@ -6,6 +6,7 @@ import {
   readFileSync,
   join,
   home,
+  screens,
   answerSaveDialog,
   sleep,
   shot,
@@ -274,6 +275,50 @@ export const tests = [
           "Laptops first",
         ])
           assert(strings.includes(t), `the pack does not say "${t}"`);
+
+        // The same pack as PDF: read back as an attendee's reader would (pdftotext), its
+        // pages looked at as images.
+        const pdfPack = join(home, "review-pack.pdf");
+        await jsClick(s, $("review-export-pdf"));
+        await answerSaveDialog("Export the review pack as PDF", pdfPack);
+        await s.waitForText($("notice-ok"), "review-pack.pdf", 20_000);
+        const pdfText = execFileSync("pdftotext", ["-layout", pdfPack, "-"], {
+          encoding: "utf8",
+        });
+        const orgName = await s.textOf($("org-name"));
+        for (const t of [
+          orgName.replace("▾", "").trim(),
+          "Дмитрий Петров",
+          "accepted",
+          "follow-up",
+          "fix now",
+          "Laptops first",
+          "Suspended during the meeting",
+          "owner: Ana Ferreira",
+          "due: 2026-12-31",
+          "People by state",
+          "Encryption by OS",
+          "Appendix: reports",
+        ])
+          assert(pdfText.includes(t), `the PDF pack does not say "${t}"`);
+        const info = execFileSync("pdfinfo", [pdfPack], { encoding: "utf8" });
+        assert(/PDF version:\s+1\.7/.test(info), `not PDF 1.7: ${info}`);
+        const fonts = execFileSync("pdffonts", [pdfPack], { encoding: "utf8" });
+        assert(
+          fonts.split("\n").slice(2).every((l) => !l.trim() || / yes yes /.test(l)),
+          `a font is not embedded as a subset: ${fonts}`,
+        );
+        execFileSync("pdftoppm", [
+          "-r",
+          "60",
+          "-png",
+          "-f",
+          "1",
+          "-l",
+          "2",
+          pdfPack,
+          join(screens, "review-pack-pdf"),
+        ]);
       } finally {
         await s.quit();
       }

@@ -63,10 +63,11 @@ export const commands = {
 	/**  Ends a review; its open follow-ups go on the next one's agenda. */
 	reviewFinish: (id: number, attendees: string) => typedError<Review_Serialize, AppError>(__TAURI_INVOKE("review_finish", { id, attendees })),
 	/**
-	 *  The review pack as an Excel workbook: the review (org, snapshot, attendees), its agenda with
-	 *  the decisions, then every catalogue report as of the snapshot.
+	 *  The review pack, through the save dialog: as PDF (the posture and trends as of the review's
+	 *  snapshot where it was kept, the agenda with the decisions, each report's first rows) or as
+	 *  an Excel workbook (the review, its agenda, every catalogue report whole).
 	 */
-	reviewExport: (id: number) => typedError<[string, number] | null, AppError>(__TAURI_INVOKE("review_export", { id })),
+	reviewExport: (id: number, format: PackFormat) => typedError<[string, number] | null, AppError>(__TAURI_INVOKE("review_export", { id, format })),
 	scopeChoices: () => typedError<ScopeChoices, AppError>(__TAURI_INVOKE("scope_choices")),
 	scopePreview: (scope: SyncScope) => typedError<ScopePreview_Serialize, AppError>(__TAURI_INVOKE("scope_preview", { scope })),
 	/**  Keeps the scope; the window then starts a sync that follows it. */
@@ -804,6 +805,13 @@ export type OsPosture = {
 	/**  Devices per version, newest first. */
 	versions: ([string, number])[],
 };
+
+/**  The files a review pack is written as. */
+export type PackFormat = 
+/**  PDF/A-2b: cover, posture and charts, trends, agenda with decisions, appendix tables. */
+"pdf" | 
+/**  Excel: the review, its agenda, then one sheet per catalogue report. */
+"xlsx";
 
 /**  One page of a list. */
 export type Page<T> = {

@@ -305,7 +305,12 @@ pub async fn checklist_export(
         } else {
             evidence::gather(&org.cache(), &run_id)?
         };
-        let bytes = format.write(&report);
+        let bytes = format.write(&report).map_err(|e| {
+            AppError::new(
+                ErrorCode::Internal,
+                format!("The evidence report could not be written: {e}"),
+            )
+        })?;
         Ok((bytes, ()))
     })
     .await?;

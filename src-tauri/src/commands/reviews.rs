@@ -104,39 +104,82 @@ pub async fn review_finish(session: State<'_, Session>, id: u32, attendees: Stri
     .await
 }
 
-/// The review pack as an Excel workbook: the review (org, snapshot, attendees), its agenda with
-/// the decisions, then every catalogue report as of the snapshot.
+/// The files a review pack is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum PackFormat {
+    /// PDF/A-2b: cover, posture and charts, trends, agenda with decisions, appendix tables.
+    Pdf,
+    /// Excel: the review, its agenda, then one sheet per catalogue report.
+    Xlsx,
+}
+
+/// The review pack, through the save dialog: as PDF (the posture and trends as of the review's
+/// snapshot where it was kept, the agenda with the decisions, each report's first rows) or as
+/// an Excel workbook (the review, its agenda, every catalogue report whole).
 #[tauri::command]
 #[specta::specta]
 #[instrument(skip(app, session), err(Debug))]
-pub async fn review_export(app: AppHandle, session: State<'_, Session>, id: u32) -> AppResult<Option<(String, u32)>> {
+pub async fn review_export(
+    app: AppHandle,
+    session: State<'_, Session>,
+    id: u32,
+    format: PackFormat,
+) -> AppResult<Option<(String, u32)>> {
     let org = session.active()?;
     let org_name = org.entry.name.clone();
+    let (title, ext, kind) = match format {
+        PackFormat::Pdf => ("Export the review pack as PDF", "pdf", "PDF document"),
+        PackFormat::Xlsx => ("Export the review pack as Excel", "xlsx", "Excel workbook"),
+    };
     let file_name = format!(
-        "{}-review-{id}-{}.xlsx",
+        "{}-review-{id}-{}.{ext}",
         crate::commands::browse::safe_name(&org.entry.name),
         &dates::now_rfc3339()[..10]
     );
-    crate::dialogs::save_as(
-        &app,
-        "Export the review pack as Excel",
-        &file_name,
-        ("Excel workbook", "xlsx"),
-        || async {
-            let (review, tables) = read_on(&session, Reader::Export, "the review pack", move |c| {
-                let review = c.review(id as i64)?;
-                let now = dates::now_ms();
-                let tables = ReportId::ALL
-                    .iter()
-                    .map(|r| c.report(*r, now))
-                    .collect::<rollcall_cache::Result<Vec<_>>>()?;
-                Ok((review, tables))
+    crate::dialogs::save_as(&app, title, &file_name, (kind, ext), || async {
+        let (review, tables, posture, trends) = read_on(&session, Reader::Export, "the review pack", move |c| {
+            let review = c.review(id as i64)?;
+            let now = dates::now_ms();
+            let tables = ReportId::ALL
+                .iter()
+                .map(|r| c.report(*r, now))
+                .collect::<rollcall_cache::Result<Vec<_>>>()?;
+            let (posture, trends) = match format {
+                PackFormat::Xlsx => (None, vec![]),
+                PackFormat::Pdf => {
+                    let kept = match review.sync_id {
+                        Some(s) => c.posture_of_sync(s)?,
+                        None => None,
+                    };
+                    let posture = match kept {
+                        Some(p) => p,
+                        None => c.posture(now, rollcall_core::sync::POSTURE_SILENT_DAYS)?,
+                    };
+                    (Some(posture), c.trends(180)?)
+                }
+            };
+            Ok((review, tables, posture, trends))
+        })
+        .await?;
+        let n = review.items.len() as u32;
+        let written = tokio::task::spawn_blocking(move || match posture {
+            None => rollcall_core::report_export::review_pack(&org_name, &review, &tables)
+                .map_err(|e| format!("The Excel file could not be written: {e}")),
+            Some(posture) => rollcall_core::review_pdf::review_pack_pdf(&rollcall_core::review_pdf::PackInput {
+                org: &org_name,
+                review: &review,
+                posture: &posture,
+                trends: &trends,
+                tables: &tables,
+                created: time::OffsetDateTime::now_utc(),
             })
-            .await?;
-            let bytes = rollcall_core::report_export::review_pack(&org_name, &review, &tables)
-                .map_err(|e| AppError::new(ErrorCode::Internal, format!("The Excel file could not be written: {e}")))?;
-            Ok((bytes, review.items.len() as u32))
-        },
-    )
+            .map_err(|e| format!("The review pack could not be written: {e}")),
+        })
+        .await
+        .map_err(|e| AppError::new(ErrorCode::Internal, format!("Writing the review pack stopped: {e}")))?;
+        let bytes = written.map_err(|e| AppError::new(ErrorCode::Internal, e))?;
+        Ok((bytes, n))
+    })
     .await
 }

@@ -67,9 +67,6 @@ export function ReportsView() {
         {tab === "trends" && <TrendsPane />}
         {tab === "changes" && <ChangesPane />}
         {tab === "reviews" && <ReviewsPane />}
-        <p className="muted reports-later" data-testid="reports-not-built">
-          Not built yet: the review pack as PDF (it exports as Excel).
-        </p>
       </div>
     </section>
   );

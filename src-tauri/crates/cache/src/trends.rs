@@ -6,7 +6,7 @@
 use crate::error::Result;
 use crate::read::Posture;
 use crate::Cache;
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 /// Added by migration 10.
@@ -78,6 +78,18 @@ impl Cache {
     }
 
     /// The figures of every complete sync, oldest first (at most the last `limit`).
+    /// The posture recorded when sync `sync_id` ended (None: not recorded, e.g. a sync from
+    /// before postures were kept, or one that did not complete).
+    pub fn posture_of_sync(&self, sync_id: i64) -> Result<Option<Posture>> {
+        let json: Option<String> = self
+            .conn
+            .query_row("SELECT json FROM posture_history WHERE sync_id = ?1", [sync_id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
+    }
+
     pub fn trends(&self, limit: u32) -> Result<Vec<TrendPoint>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT r.id, coalesce(p.at, r.finished_at, r.started_at), p.json, r.counts FROM sync_runs r \

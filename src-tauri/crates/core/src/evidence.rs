@@ -308,10 +308,10 @@ impl ReportFormat {
     }
 
     /// The report written in this format.
-    pub fn write(self, e: &Evidence) -> Vec<u8> {
+    pub fn write(self, e: &Evidence) -> Result<Vec<u8>, pdf::PdfError> {
         match self {
             ReportFormat::Pdf => pdf(e),
-            ReportFormat::Csv => csv(e).into_bytes(),
+            ReportFormat::Csv => Ok(csv(e).into_bytes()),
         }
     }
 }
@@ -337,15 +337,11 @@ pub fn csv(e: &Evidence) -> String {
     out
 }
 
-/// The report as PDF.
-pub fn pdf(e: &Evidence) -> Vec<u8> {
+/// The report as PDF (PDF/A-2b).
+pub fn pdf(e: &Evidence) -> Result<Vec<u8>, pdf::PdfError> {
     let mut blocks = vec![
         Block::Title(format!("Evidence: {}", e.run.title)),
-        Block::Table(
-            vec!["".into(), "".into()],
-            vec![1.0, 5.0],
-            e.facts.iter().map(|(k, v)| vec![k.clone(), v.clone()]).collect(),
-        ),
+        Block::Facts(e.facts.clone()),
     ];
     for s in &e.sections {
         blocks.push(Block::Heading(s.title.clone()));
@@ -359,5 +355,11 @@ pub fn pdf(e: &Evidence) -> Vec<u8> {
             ));
         }
     }
-    pdf::render(&blocks, &format!("Rollcall evidence report · {}", e.run.id))
+    let meta = pdf::Meta {
+        title: format!("Evidence: {}", e.run.title),
+        subject: format!("Rollcall evidence report of checklist run {}", e.run.id),
+        footer: format!("Rollcall evidence report · {} · run {}", e.run.subject_label, e.run.id),
+        created: time::OffsetDateTime::now_utc(),
+    };
+    pdf::render(&blocks, &meta)
 }

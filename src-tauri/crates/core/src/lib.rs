@@ -13,6 +13,7 @@ pub mod export;
 pub mod live;
 pub mod pdf;
 pub mod report_export;
+pub mod review_pdf;
 pub mod schedule;
 pub mod session;
 pub mod sync;

@@ -3,7 +3,7 @@
 //! header and fitted columns), written with `rust_xlsxwriter`.
 
 use crate::export::line;
-use rollcall_cache::{AgendaKind, Cell, ColumnKind, Decision, ReportColumn, ReportTable, Review};
+use rollcall_cache::{Cell, ColumnKind, ReportColumn, ReportTable, Review};
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatBorder, Workbook, XlsxError};
 
 /// A report as CSV (RFC 4180, formula-safe text).
@@ -114,29 +114,14 @@ pub fn review_pack(org: &str, review: &Review, tables: &[ReportTable]) -> Result
         .map(|i| {
             vec![
                 Cell::Number(i.seq as f64),
-                Cell::Text(
-                    match i.kind {
-                        AgendaKind::Check => "failed check",
-                        AgendaKind::Change => "change",
-                        AgendaKind::FollowUp => "open follow-up",
-                    }
-                    .into(),
-                ),
+                Cell::Text(crate::review_pdf::kind_label(i.kind).into()),
                 Cell::Text(i.title.clone()),
                 if i.count > 0 {
                     Cell::Number(i.count as f64)
                 } else {
                     Cell::Empty
                 },
-                Cell::Text(
-                    match i.decision {
-                        None => "undecided",
-                        Some(Decision::Accepted) => "accepted",
-                        Some(Decision::FixNow) => "fix now",
-                        Some(Decision::FollowUp) => "follow-up",
-                    }
-                    .into(),
-                ),
+                Cell::Text(crate::review_pdf::decision_label(i.decision).into()),
                 text(&i.owner),
                 text(i.due.as_deref().unwrap_or("")),
                 text(&i.notes),

@@ -8,6 +8,7 @@ import {
   commands,
   type AgendaItem_Serialize as AgendaItem,
   type Decision,
+  type PackFormat,
   type Review_Serialize as Review,
 } from "../../bindings";
 import { unwrap } from "../../api";
@@ -152,8 +153,8 @@ function ReviewScreen({ id, onBack }: { id: number; onBack: () => void }) {
       },
       (e: Error) => ui.notify("error", e.message),
     );
-  const exportPack = () =>
-    unwrap(commands.reviewExport(r.id)).then(
+  const exportPack = (format: PackFormat) =>
+    unwrap(commands.reviewExport(r.id, format)).then(
       (x) => x && ui.notify("ok", `Exported the review pack to ${x[0]}.`),
       (e: Error) => ui.notify("error", e.message),
     );
@@ -202,10 +203,20 @@ function ReviewScreen({ id, onBack }: { id: number; onBack: () => void }) {
         <button
           type="button"
           className="btn"
-          data-testid="review-export"
-          onClick={() => void exportPack()}
+          data-testid="review-export-pdf"
+          title="Cover, posture and charts, trends, the agenda with the decisions, each report's first rows"
+          onClick={() => void exportPack("pdf")}
         >
-          Export the review pack (Excel)
+          Review pack as PDF
+        </button>
+        <button
+          type="button"
+          className="btn"
+          data-testid="review-export"
+          title="The review, its agenda, and every report whole, a sheet each"
+          onClick={() => void exportPack("xlsx")}
+        >
+          Review pack as Excel
         </button>
       </div>
     </div>

@@ -4,6 +4,9 @@
 use super::posture::{version_key, LOGIN_EVENTS};
 use super::*;
 
+/// A person's name as shown: the display name, else first and last name (SQL over `u`).
+const PERSON_NAME: &str = "coalesce(nullif(u.displayname, ''), trim(u.firstname || ' ' || u.lastname))";
+
 /// A report of the catalogue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -322,6 +325,7 @@ impl Cache {
             ReportId::UserAccountHealth => {
                 let c = vec![
                     col("Username", Text),
+                    col("Name", Text),
                     col("Email", Text),
                     col("State", Text),
                     col("Locked out", Bool),
@@ -332,8 +336,9 @@ impl Cache {
                 ];
                 let r = self.table(
                     &format!(
-                        "SELECT u.username, u.email, u.state, u.locked, u.mfa_configured, u.password_expired, \
-                         u.password_expires_at, {login_at} FROM users u ORDER BY u.username COLLATE NOCASE"
+                        "SELECT u.username, {name}, u.email, u.state, u.locked, u.mfa_configured, u.password_expired, \
+                         u.password_expires_at, {login_at} FROM users u ORDER BY u.username COLLATE NOCASE",
+                        name = PERSON_NAME
                     ),
                     &[],
                     &c,
@@ -343,6 +348,7 @@ impl Cache {
             ReportId::PeopleWithoutMfa => {
                 let c = vec![
                     col("Username", Text),
+                    col("Name", Text),
                     col("Email", Text),
                     col("Department", Text),
                     col("Created", Date),
@@ -350,8 +356,9 @@ impl Cache {
                 ];
                 let r = self.table(
                     &format!(
-                        "SELECT u.username, u.email, u.department, u.created, {login_at} FROM users u \
-                         WHERE u.state = 'ACTIVATED' AND u.mfa_configured = 0 ORDER BY u.username COLLATE NOCASE"
+                        "SELECT u.username, {name}, u.email, u.department, u.created, {login_at} FROM users u \
+                         WHERE u.state = 'ACTIVATED' AND u.mfa_configured = 0 ORDER BY u.username COLLATE NOCASE",
+                        name = PERSON_NAME
                     ),
                     &[],
                     &c,
@@ -430,6 +437,7 @@ impl Cache {
             ReportId::SuspendedWithAccess => {
                 let c = vec![
                     col("Username", Text),
+                    col("Name", Text),
                     col("Email", Text),
                     col("Devices", Number),
                     col("Groups", Number),
@@ -438,10 +446,11 @@ impl Cache {
                 let (cond, params) = UserCheck::SuspendedWithAccess.condition(now_ms);
                 let r = self.table(
                     &format!(
-                        "SELECT username, email, (SELECT count(*) FROM bindings b WHERE b.user_id = users.id), \
+                        "SELECT username, {name}, email, (SELECT count(*) FROM bindings b WHERE b.user_id = users.id), \
                          (SELECT count(*) FROM group_members m WHERE m.member_id = users.id), \
                          (SELECT count(*) FROM app_users a WHERE a.user_id = users.id AND a.via_group = '') \
-                         FROM users WHERE {cond} ORDER BY username COLLATE NOCASE"
+                         FROM users WHERE {cond} ORDER BY username COLLATE NOCASE",
+                        name = PERSON_NAME.replace("u.", "users.")
                     ),
                     &params,
                     &c,

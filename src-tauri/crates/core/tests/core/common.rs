@@ -18,6 +18,15 @@ pub async fn start(users: usize) -> Env {
     serve(cfg).await
 }
 
+/// An org with the odd records a real one holds: hostile names, names in their own scripts.
+pub async fn start_hostile(users: usize) -> Env {
+    let mut cfg = SeedConfig::sized(21, users);
+    cfg.now_ms = jcsim::clock::parse_rfc3339_ms(NOW).unwrap();
+    cfg.second_org = false;
+    cfg.hostile = true;
+    serve(cfg).await
+}
+
 /// Serves `cfg` with bulk reports that take 150 ms to generate (tests wait less than a real
 /// org's seconds).
 async fn serve(cfg: SeedConfig) -> Env {
@@ -91,4 +100,27 @@ impl Env {
     pub fn cache(&self) -> rollcall_cache::Cache {
         rollcall_cache::Cache::open(&self.cache_path()).unwrap().0
     }
+}
+
+/// A PDF's text as a reader extracts it (pdftotext from poppler-utils, which `make test`
+/// installs), runs of white space as one space.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is needed: `make test` installs it");
+    assert!(
+        out.status.success(),
+        "pdftotext: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -239,3 +239,90 @@ async fn a_review_pins_its_snapshot_keeps_its_decisions_and_carries_follow_ups()
     );
     assert_eq!(cache.reviews().unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn the_review_pack_pdf_prints_every_name_and_decision_as_it_is() {
+    use rollcall_cache::reviews::failed_checks;
+    use rollcall_cache::Decision;
+    use rollcall_core::review_pdf::{review_pack_pdf, PackInput};
+    let env = start_hostile(60).await;
+    env.sync().await.unwrap();
+    let now = rollcall_cache::parse_ms(NOW).unwrap();
+    let mut cache = env.cache();
+    let checks = failed_checks(&cache.posture(now, 30).unwrap());
+    let r = cache
+        .start_review("Q4 <b>review</b>", "Ana Ferreira, Дмитрий Петров", NOW, checks)
+        .unwrap();
+    let seqs: Vec<i64> = r.items.iter().map(|i| i.seq).collect();
+    assert!(seqs.len() >= 3, "{:?}", r.items);
+    let decide = |c: &mut rollcall_cache::Cache, seq, d, owner, due, notes| {
+        c.decide(r.id, seq, Some(d), owner, due, notes, NOW).unwrap()
+    };
+    decide(&mut cache, seqs[0], Decision::Accepted, "", None, "Known, 李 agrees");
+    decide(
+        &mut cache,
+        seqs[1],
+        Decision::FollowUp,
+        "Σοφία",
+        Some("2026-12-31"),
+        "Laptops first",
+    );
+    let review = decide(
+        &mut cache,
+        seqs[2],
+        Decision::FixNow,
+        "",
+        None,
+        "Suspended in the meeting",
+    );
+    let posture = cache
+        .posture_of_sync(review.sync_id.unwrap())
+        .unwrap()
+        .expect("the snapshot's posture is kept");
+    let tables: Vec<_> = ReportId::ALL.iter().map(|id| cache.report(*id, now).unwrap()).collect();
+    let trends = cache.trends(180).unwrap();
+    let pdf = review_pack_pdf(&PackInput {
+        org: "Acme & <Sons>",
+        review: &review,
+        posture: &posture,
+        trends: &trends,
+        tables: &tables,
+        created: time::OffsetDateTime::now_utc(),
+    })
+    .unwrap();
+    if let Ok(out) = std::env::var("ROLLCALL_PDF_OUT") {
+        // To look at it: ROLLCALL_PDF_OUT=/tmp/pack.pdf cargo test … the_review_pack_pdf
+        std::fs::write(out, &pdf).unwrap();
+    }
+    let text = crate::common::pdf_text(&pdf);
+    for needle in [
+        "Acme & <Sons>",
+        "Inventory review: Q4 <b>review</b>",
+        "Дмитрий Петров",
+        "accepted",
+        "Known, 李 agrees",
+        "follow-up owner: Σοφία due: 2026-12-31",
+        "Laptops first",
+        "fix now",
+        "Suspended in the meeting",
+        "People by state",
+        "Appendix: reports",
+    ] {
+        assert!(text.contains(needle), "the pack lacks {needle:?}");
+    }
+    // the people's names in the appendix (a narrow column may wrap a long one; readers join
+    // Chinese characters without the space)
+    let joined = text.replace(' ', "");
+    for name in [
+        "Дмитрий Соколов",
+        "Σοφία Παπαδοπούλου",
+        "伟 王",
+        "さくら 山田",
+        "서연 이",
+        "<script>alert('xss')</script>",
+    ] {
+        assert!(joined.contains(&name.replace(' ', "")), "the pack lacks {name:?}");
+    }
+    // the figures come from the snapshot's posture
+    assert!(text.contains(&format!("{} devices not encrypted", posture.devices.not_encrypted)));
+}

@@ -8,7 +8,8 @@ use crate::world::{Org, Stored, World};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// Records built to break careless rendering: markup, script, huge strings, emoji, RTL.
+/// Records built to break careless rendering: markup, script, huge strings, emoji, RTL; and
+/// people named in their own scripts (Cyrillic, Greek, CJK, Korean, Arabic, Hebrew).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn add_hostile(
     world: &mut World,
@@ -45,6 +46,32 @@ pub(super) fn add_hostile(
         u.department = "<marquee>Ops</marquee>".into();
         u.description = "x".repeat(5000);
         u.employee_identifier = format!("H{i:05}");
+        u.manager = None;
+        org.users.insert(id.clone(), Stored::new(u));
+        org.ug_members.entry(ug_ids[0].clone()).or_default().insert(id);
+    }
+    // People whose names are written in their own scripts (a real org has them; reports must
+    // print them as they are).
+    let native = [
+        ("Дмитрий", "Соколов"),
+        ("Σοφία", "Παπαδοπούλου"),
+        ("伟", "王"),
+        ("さくら", "山田"),
+        ("서연", "이"),
+        ("محمد", "العلي"),
+        ("אורי", "כהן"),
+    ];
+    for (i, (first, last)) in native.iter().enumerate() {
+        let id = world.next_id(now - DAY_MS);
+        let username = format!("native{i}");
+        let mut u = template.clone();
+        u.id = id.clone();
+        u.username = username.clone();
+        u.email = format!("{username}@{domain}");
+        u.firstname = first.to_string();
+        u.lastname = last.to_string();
+        u.displayname = format!("{first} {last}");
+        u.employee_identifier = format!("N{i:05}");
         u.manager = None;
         org.users.insert(id.clone(), Stored::new(u));
         org.ug_members.entry(ug_ids[0].clone()).or_default().insert(id);

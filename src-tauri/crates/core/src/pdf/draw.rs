@@ -1,0 +1,153 @@
+//! Pages of operations drawn with krilla, with a footer on each page and the document's
+//! metadata, validated as PDF/A-2b.
+
+use krilla::color::rgb;
+use krilla::configure::{Archival, ConfigurationBuilder};
+use krilla::geom::{PathBuilder, Point, Rect};
+use krilla::metadata::{DateTime, Metadata};
+use krilla::num::NormalizedF32;
+use krilla::page::PageSettings;
+use krilla::paint::{Fill, Stroke};
+use krilla::{Document, SerializeSettings};
+
+use super::layout::{Op, Page, Rgb, GREY, H, MARGIN, W};
+use super::text::Fonts;
+use super::{Meta, PdfError};
+
+fn color(c: Rgb) -> rgb::Color {
+    rgb::Color::new(c.0, c.1, c.2)
+}
+
+fn fill(c: Rgb) -> Fill {
+    Fill {
+        paint: color(c).into(),
+        opacity: NormalizedF32::ONE,
+        rule: Default::default(),
+    }
+}
+
+fn date(t: time::OffsetDateTime) -> DateTime {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    DateTime::new(t.year().clamp(0, 9999) as u16)
+        .month(t.month() as u8)
+        .day(t.day())
+        .hour(t.hour())
+        .minute(t.minute())
+        .second(t.second())
+        .utc_offset_hour(0)
+        .utc_offset_minute(0)
+}
+
+pub(crate) fn draw(pages: &[Page], fonts: &mut Fonts, meta: &Meta) -> Result<Vec<u8>, PdfError> {
+    let configuration = ConfigurationBuilder::new()
+        .with_archival_validator(Archival::A2_B)
+        .finish()
+        .map_err(|e| PdfError(format!("{e:?}")))?;
+    let mut doc = Document::new_with(SerializeSettings {
+        configuration,
+        enable_tagging: false,
+        ..Default::default()
+    });
+    doc.set_metadata(
+        Metadata::new()
+            .title(meta.title.clone())
+            .description(meta.subject.clone())
+            .creator("Rollcall".into())
+            .producer(format!("Rollcall {} (krilla)", env!("CARGO_PKG_VERSION")))
+            .language("en".into())
+            .creation_date(date(meta.created)),
+    );
+    let n = pages.len();
+    for (i, p) in pages.iter().enumerate() {
+        let settings = PageSettings::from_wh(W, H).ok_or_else(|| PdfError("bad page size".into()))?;
+        let mut page = doc.start_page_with(settings);
+        let mut surface = page.surface();
+        for op in &p.ops {
+            match op {
+                Op::Text {
+                    x,
+                    y,
+                    size,
+                    line,
+                    color: c,
+                } => {
+                    surface.set_fill(Some(fill(*c)));
+                    surface.set_stroke(None);
+                    let mut cx = *x;
+                    for run in &line.runs {
+                        surface.draw_glyphs(
+                            Point::from_xy(cx, *y),
+                            &run.glyphs,
+                            fonts.font(run.face),
+                            &run.text,
+                            *size,
+                            false,
+                        );
+                        cx += run.advance * size;
+                    }
+                }
+                Op::Rect { x, y, w, h, color: c } => {
+                    let Some(rect) = Rect::from_xywh(*x, *y, *w, *h) else {
+                        continue;
+                    };
+                    let mut pb = PathBuilder::new();
+                    pb.push_rect(rect);
+                    if let Some(path) = pb.finish() {
+                        surface.set_fill(Some(fill(*c)));
+                        surface.set_stroke(None);
+                        surface.draw_path(&path);
+                    }
+                }
+                Op::Stroke {
+                    points,
+                    width,
+                    color: c,
+                } => {
+                    let mut pb = PathBuilder::new();
+                    for (k, (px, py)) in points.iter().enumerate() {
+                        if k == 0 {
+                            pb.move_to(*px, *py);
+                        } else {
+                            pb.line_to(*px, *py);
+                        }
+                    }
+                    if let Some(path) = pb.finish() {
+                        surface.set_fill(None);
+                        surface.set_stroke(Some(Stroke {
+                            paint: color(*c).into(),
+                            width: *width,
+                            ..Default::default()
+                        }));
+                        surface.draw_path(&path);
+                    }
+                }
+            }
+        }
+        // footer: what the document is, and where this page is in it
+        let y = H - MARGIN + 6.0;
+        let right = format!("page {} of {n}", i + 1);
+        let right_line = fonts.shape(&right, false);
+        let right_x = W - MARGIN - right_line.width(7.0);
+        let left = fonts.ellipsize(&meta.footer, false, 7.0, right_x - MARGIN - 20.0);
+        let left_line = fonts.shape(&left, false);
+        surface.set_fill(Some(fill(GREY)));
+        surface.set_stroke(None);
+        for (x, line) in [(MARGIN, &left_line), (right_x, &right_line)] {
+            let mut cx = x;
+            for run in &line.runs {
+                surface.draw_glyphs(
+                    Point::from_xy(cx, y),
+                    &run.glyphs,
+                    fonts.font(run.face),
+                    &run.text,
+                    7.0,
+                    false,
+                );
+                cx += run.advance * 7.0;
+            }
+        }
+        surface.finish();
+        page.finish();
+    }
+    doc.finish().map_err(|e| PdfError(e.to_string()))
+}

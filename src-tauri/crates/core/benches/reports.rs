@@ -82,7 +82,7 @@ fn main() {
 
     // 178 more syncs of kept posture (rows as a sync keeps them), then the trends over 180.
     {
-        let p = posture.unwrap();
+        let p = posture.clone().unwrap();
         let conn = cache.connection();
         for i in 3..=180 {
             let at = rollcall_cache::format_ms(now + i * 3_600_000);
@@ -117,5 +117,60 @@ fn main() {
         csv.len() as f64 / 1e6,
         ms(t),
         xlsx.len() as f64 / 1e6
+    );
+
+    // The review pack as PDF, from the click: the review, every report, the snapshot's posture
+    // and the trends read, then written (what the export command does).
+    let mut cache = cache;
+    let checks = rollcall_cache::reviews::failed_checks(&posture.unwrap());
+    let review = cache
+        .start_review("Bench review", "Ana, Дмитрий", "2026-12-01T12:00:00.000Z", checks)
+        .unwrap();
+    for (k, item) in review.items.iter().enumerate().take(3) {
+        let d = [
+            rollcall_cache::Decision::Accepted,
+            rollcall_cache::Decision::FixNow,
+            rollcall_cache::Decision::FollowUp,
+        ][k];
+        cache
+            .decide(
+                review.id,
+                item.seq,
+                Some(d),
+                "Ana",
+                None,
+                "noted",
+                "2026-12-01T12:00:00.000Z",
+            )
+            .unwrap();
+    }
+    let t = Instant::now();
+    let review = cache.review(review.id).unwrap();
+    let tables: Vec<_> = ReportId::ALL.iter().map(|id| cache.report(*id, now).unwrap()).collect();
+    let snapshot = cache.posture_of_sync(review.sync_id.unwrap()).unwrap().unwrap();
+    let trends = cache.trends(180).unwrap();
+    let read_ms = ms(t);
+    let t = Instant::now();
+    let pdf = rollcall_core::review_pdf::review_pack_pdf(&rollcall_core::review_pdf::PackInput {
+        org: "Bench org",
+        review: &review,
+        posture: &snapshot,
+        trends: &trends,
+        tables: &tables,
+        created: time::OffsetDateTime::now_utc(),
+    })
+    .unwrap();
+    let write_ms = ms(t);
+    let total = read_ms + write_ms;
+    println!(
+        "  review pack as PDF ({} agenda items, {} syncs of trends, {} reports): {:.0} ms (read {:.0} ms, written {:.0} ms, {:.1} MB) (goal < 5 s: {})",
+        review.items.len(),
+        trends.len(),
+        tables.len(),
+        total,
+        read_ms,
+        write_ms,
+        pdf.len() as f64 / 1e6,
+        if total < 5000.0 { "met" } else { "NOT met" }
     );
 }

@@ -938,7 +938,7 @@ export type ReportFile = "csv" | "xlsx";
 export type ReportFormat = "pdf" | "csv";
 
 /**  A report of the catalogue. */
-export type ReportId = "users_to_devices" | "users_to_user_groups" | "users_to_sso_applications" | "os_version" | "user_account_health" | "people_without_mfa" | "admins_without_mfa" | "mfa_by_department" | "encryption_by_os" | "silent_devices" | "suspended_with_access";
+export type ReportId = "users_to_devices" | "users_to_user_groups" | "users_to_sso_applications" | "os_version" | "user_account_health" | "people_without_mfa" | "passwords_old" | "admins_without_mfa" | "mfa_by_department" | "encryption_by_os" | "silent_devices" | "suspended_with_access";
 
 /**  A report of the catalogue. */
 export type ReportInfo = {
@@ -1852,6 +1852,8 @@ export type UserRow_Deserialize = {
 	mfa_status: string,
 	password_expired: boolean,
 	password_expires_at?: string | null,
+	/**  When the password was last set (`password_date`). */
+	password_date?: string | null,
 	created?: string | null,
 	/**  The full JumpCloud record, for the detail panel and diffs. */
 	json: string,
@@ -1880,6 +1882,8 @@ export type UserRow_Serialize = {
 	mfa_status: string,
 	password_expired: boolean,
 	password_expires_at: string | null,
+	/**  When the password was last set (`password_date`). */
+	password_date: string | null,
 	created: string | null,
 	/**  The full JumpCloud record, for the detail panel and diffs. */
 	json: string,

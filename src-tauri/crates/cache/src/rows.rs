@@ -27,6 +27,8 @@ pub struct UserRow {
     pub mfa_status: String,
     pub password_expired: bool,
     pub password_expires_at: Option<String>,
+    /// When the password was last set (`password_date`).
+    pub password_date: Option<String>,
     pub created: Option<String>,
     /// The full JumpCloud record, for the detail panel and diffs.
     pub json: String,

@@ -250,6 +250,11 @@ pub fn migrations() -> Migrations<'static> {
              ALTER TABLE s_systems ADD COLUMN disk_size INTEGER;
              ALTER TABLE s_systems ADD COLUMN disk_free INTEGER;",
         ),
+        // When each person's password was last set (NULL until the next sync reads it).
+        M::up(
+            "ALTER TABLE users ADD COLUMN password_date TEXT;
+             ALTER TABLE s_users ADD COLUMN password_date TEXT;",
+        ),
     ])
 }
 

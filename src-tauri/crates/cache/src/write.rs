@@ -89,7 +89,7 @@ fn opt(x: &Option<String>) -> rusqlite::types::Value {
     }
 }
 
-pub(crate) const USER_COLS: &str = "id,username,email,firstname,lastname,displayname,department,job_title,employee_type,employee_id,location,company,manager_id,state,locked,locked_at,mfa_configured,mfa_status,password_expired,password_expires_at,created";
+pub(crate) const USER_COLS: &str = "id,username,email,firstname,lastname,displayname,department,job_title,employee_type,employee_id,location,company,manager_id,state,locked,locked_at,mfa_configured,mfa_status,password_expired,password_expires_at,created,password_date";
 
 pub(crate) fn user_values(r: &UserRow) -> Vec<rusqlite::types::Value> {
     vec![
@@ -114,6 +114,7 @@ pub(crate) fn user_values(r: &UserRow) -> Vec<rusqlite::types::Value> {
         v(r.password_expired),
         opt(&r.password_expires_at),
         opt(&r.created),
+        opt(&r.password_date),
     ]
 }
 

@@ -64,6 +64,7 @@ pub fn user_row(raw: &Value) -> std::result::Result<Read<UserRow>, Unreadable> {
         mfa_status: u.mfa_enrollment.overall_status.unwrap_or_default(),
         password_expired: u.password_expired,
         password_expires_at: u.password_expiration_date,
+        password_date: u.password_date,
         created: u.created,
         json: raw.to_string(),
     };

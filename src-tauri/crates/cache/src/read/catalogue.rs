@@ -18,6 +18,7 @@ pub enum ReportId {
     OsVersion,
     UserAccountHealth,
     PeopleWithoutMfa,
+    PasswordsOld,
     AdminsWithoutMfa,
     MfaByDepartment,
     EncryptionByOs,
@@ -26,13 +27,14 @@ pub enum ReportId {
 }
 
 impl ReportId {
-    pub const ALL: [ReportId; 11] = [
+    pub const ALL: [ReportId; 12] = [
         ReportId::UsersToDevices,
         ReportId::UsersToUserGroups,
         ReportId::UsersToSsoApplications,
         ReportId::OsVersion,
         ReportId::UserAccountHealth,
         ReportId::PeopleWithoutMfa,
+        ReportId::PasswordsOld,
         ReportId::AdminsWithoutMfa,
         ReportId::MfaByDepartment,
         ReportId::EncryptionByOs,
@@ -67,6 +69,12 @@ impl ReportId {
                 JC,
             ),
             ReportId::PeopleWithoutMfa => ("People without MFA", "Active people not enrolled in MFA.", CHECK),
+            ReportId::PasswordsOld => (
+                "Passwords older than 90 days",
+                "Active people whose password was last set more than 90 days ago (people synced before \
+                 Rollcall kept the date are counted after the next sync).",
+                CHECK,
+            ),
             ReportId::AdminsWithoutMfa => (
                 "Administrators without MFA",
                 "Administrators who have not set up MFA.",
@@ -411,6 +419,28 @@ impl Cache {
                         os_name("os_family")
                     ),
                     &[],
+                    &c,
+                )?;
+                (c, r)
+            }
+            ReportId::PasswordsOld => {
+                let c = vec![
+                    col("Username", Text),
+                    col("Name", Text),
+                    col("Email", Text),
+                    col("Password set", Date),
+                    col("Age (days)", Number),
+                    col("Password expires", Date),
+                ];
+                let before = format_ms(now_ms - 90 * 86_400_000);
+                let r = self.table(
+                    &format!(
+                        "SELECT u.username, {PERSON_NAME}, u.email, u.password_date, \
+                         CAST(julianday(?1) - julianday(u.password_date) AS INTEGER), u.password_expires_at \
+                         FROM users u WHERE u.state = 'ACTIVATED' AND julianday(u.password_date) < julianday(?2) \
+                         ORDER BY julianday(u.password_date), u.username COLLATE NOCASE"
+                    ),
+                    &[text(&format_ms(now_ms)), text(&before)],
                     &c,
                 )?;
                 (c, r)

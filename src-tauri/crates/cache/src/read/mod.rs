@@ -66,6 +66,7 @@ pub(crate) fn user_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
         mfa_status: r.get("mfa_status")?,
         password_expired: r.get("password_expired")?,
         password_expires_at: r.get("password_expires_at")?,
+        password_date: r.get("password_date")?,
         created: r.get("created")?,
         json: r
             .get::<_, crate::packed::Packed>("json")

@@ -143,6 +143,15 @@ async fn the_posture_is_the_orgs_and_each_figure_opens_exactly_its_rows() {
     assert!(t.rows.iter().all(|r| r.len() == t.columns.len()));
     let t = cache.report(ReportId::PeopleWithoutMfa, now).unwrap();
     assert_eq!(t.rows.len() as u64, p.people.active - p.people.active_mfa);
+    // passwords set more than 90 days before now, of active people: as jcsim holds them
+    let cutoff = rollcall_cache::format_ms(now - 90 * 86_400_000);
+    let old_passwords = count(&users, &|u| {
+        u["state"] == "ACTIVATED" && u["password_date"].as_str().is_some_and(|d| d < cutoff.as_str())
+    });
+    let t = cache.report(ReportId::PasswordsOld, now).unwrap();
+    assert!(old_passwords > 0, "the seed has old passwords");
+    assert_eq!(t.rows.len() as u64, old_passwords);
+    assert!(t.rows.iter().all(|r| matches!(r[4], Cell::Number(d) if d >= 90.0)));
     let t = cache.report(ReportId::OsVersion, now).unwrap();
     let behind = t.rows.iter().filter(|r| r[4] == Cell::Bool(true)).count() as u64;
     assert_eq!(behind, p.devices.behind);

@@ -207,15 +207,6 @@ describe("Rollcall", () => {
     expect(within(panel).getByTestId("action-reasons").textContent).toContain("not locked out");
   });
 
-  it("says plainly what of the Reports view is not built yet", async () => {
-    renderApp(withDemo);
-    await screen.findByTestId("row-u1");
-    fireEvent.click(screen.getByTestId("nav-reports"));
-    const note = await screen.findByTestId("reports-not-built", {}, { timeout: 5000 });
-    expect(note.textContent).toContain("Not built yet");
-    expect(note.textContent).toContain("administrators added in the last 14 days");
-  });
-
   it("shows the version from app_info in the About panel", async () => {
     renderApp(withDemo);
     fireEvent.click(screen.getByTestId("nav-about"));

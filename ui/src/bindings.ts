@@ -938,7 +938,7 @@ export type ReportFile = "csv" | "xlsx";
 export type ReportFormat = "pdf" | "csv";
 
 /**  A report of the catalogue. */
-export type ReportId = "users_to_devices" | "users_to_user_groups" | "users_to_sso_applications" | "os_version" | "user_account_health" | "people_without_mfa" | "passwords_old" | "admins_without_mfa" | "mfa_by_department" | "encryption_by_os" | "silent_devices" | "suspended_with_access";
+export type ReportId = "users_to_devices" | "users_to_user_groups" | "users_to_sso_applications" | "os_version" | "user_account_health" | "people_without_mfa" | "passwords_old" | "admins_without_mfa" | "admins_added" | "mfa_by_department" | "encryption_by_os" | "silent_devices" | "suspended_with_access";
 
 /**  A report of the catalogue. */
 export type ReportInfo = {

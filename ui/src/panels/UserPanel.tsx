@@ -95,7 +95,7 @@ export function UserPanel({ id }: { id: string }) {
         <dd data-testid="last-login">
           {d.last_login
             ? `${when(d.last_login)} (${ago(d.last_login)})`
-            : "none in the last 30 days"}
+            : "none in the last 90 days (what Directory Insights keeps)"}
         </dd>
         <dt>Created</dt>
         <dd>{when(u.created)}</dd>
@@ -141,7 +141,7 @@ export function UserPanel({ id }: { id: string }) {
             <span className="muted">{when(e.at)}</span> {e.event_type} {e.success ? "" : "(failed)"}
           </li>
         ))}
-        {d.recent_events.length === 0 && <li className="muted">None in the last 30 days.</li>}
+        {d.recent_events.length === 0 && <li className="muted">None in the last 90 days.</li>}
       </ul>
       <h3>Rollcall activity</h3>
       <History targetId={u.id} />

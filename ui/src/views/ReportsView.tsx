@@ -67,12 +67,6 @@ export function ReportsView() {
         {tab === "trends" && <TrendsPane />}
         {tab === "changes" && <ChangesPane />}
         {tab === "reviews" && <ReviewsPane />}
-        <p className="muted reports-later" data-testid="reports-not-built">
-          Not built yet: the check &ldquo;administrators added in the last 14 days&rdquo;
-          (JumpCloud&rsquo;s API gives administrators no creation date, and the local copy does not
-          yet keep their history), and inactivity over Directory Insights&rsquo; full 90 days (the
-          local copy keeps 30 days of login events; the inactivity figure says how many).
-        </p>
       </div>
     </section>
   );

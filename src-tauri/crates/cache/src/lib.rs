@@ -5,6 +5,7 @@
 //! readers always see the last complete snapshot; a corrupt file is moved aside on open
 //! (`db`). Queries for the UI (`read`) filter, sort and page in SQLite.
 
+mod admins_seen;
 pub mod audit;
 pub mod checklists;
 pub mod dates;

@@ -255,6 +255,7 @@ pub fn migrations() -> Migrations<'static> {
             "ALTER TABLE users ADD COLUMN password_date TEXT;
              ALTER TABLE s_users ADD COLUMN password_date TEXT;",
         ),
+        M::up(crate::admins_seen::DDL),
     ])
 }
 

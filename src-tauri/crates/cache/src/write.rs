@@ -89,6 +89,9 @@ fn opt(x: &Option<String>) -> rusqlite::types::Value {
     }
 }
 
+/// The setting that says from when the copy's login events are whole.
+const EVENTS_FROM: &str = "events_from";
+
 pub(crate) const USER_COLS: &str = "id,username,email,firstname,lastname,displayname,department,job_title,employee_type,employee_id,location,company,manager_id,state,locked,locked_at,mfa_configured,mfa_status,password_expired,password_expires_at,created,password_date";
 
 pub(crate) fn user_values(r: &UserRow) -> Vec<rusqlite::types::Value> {
@@ -317,6 +320,36 @@ impl SyncWriter<'_> {
         v(r.name.clone()),
         v(r.scopes.clone())
     ]);
+    /// Carries the Directory Insights events the copy already holds from `from` on into this
+    /// sync, so that only newer ones need asking for. Returns the newest one's time, or None when
+    /// the copy does not hold the whole window from `from` (the sync then asks for all of it).
+    pub fn carry_events(&mut self, from: &str) -> Result<Option<String>> {
+        if self.progressive {
+            return Ok(None);
+        }
+        let held = self.cache.setting(EVENTS_FROM)?;
+        if !held.is_some_and(|h| h.as_str() <= from) {
+            return Ok(None);
+        }
+        let tx = self.cache.conn.transaction()?;
+        tx.execute(
+            "INSERT OR REPLACE INTO s_events SELECT * FROM events WHERE at >= ?1",
+            [from],
+        )?;
+        let newest: Option<String> = tx.query_row("SELECT max(at) FROM s_events", [], |r| r.get(0))?;
+        tx.commit()?;
+        Ok(newest)
+    }
+
+    /// Records that this sync's events cover the window from `from` (so the next sync can
+    /// carry them), or, with None, that they are unknown (Directory Insights not available).
+    pub fn events_cover(&mut self, from: Option<&str>) -> Result<()> {
+        match from {
+            Some(f) => self.cache.set_setting(EVENTS_FROM, f, &crate::dates::now_rfc3339()),
+            None => self.cache.clear_setting(EVENTS_FROM),
+        }
+    }
+
     /// Directory Insights events (their JSON packed with the events' dictionary).
     pub fn put_events(&mut self, rows: &[EventRow]) -> Result<()> {
         let dict = self.dict("event", rows.iter().map(|r| r.json.as_str()))?;

@@ -20,6 +20,7 @@ pub enum ReportId {
     PeopleWithoutMfa,
     PasswordsOld,
     AdminsWithoutMfa,
+    AdminsAdded,
     MfaByDepartment,
     EncryptionByOs,
     SilentDevices,
@@ -27,7 +28,7 @@ pub enum ReportId {
 }
 
 impl ReportId {
-    pub const ALL: [ReportId; 12] = [
+    pub const ALL: [ReportId; 13] = [
         ReportId::UsersToDevices,
         ReportId::UsersToUserGroups,
         ReportId::UsersToSsoApplications,
@@ -36,6 +37,7 @@ impl ReportId {
         ReportId::PeopleWithoutMfa,
         ReportId::PasswordsOld,
         ReportId::AdminsWithoutMfa,
+        ReportId::AdminsAdded,
         ReportId::MfaByDepartment,
         ReportId::EncryptionByOs,
         ReportId::SilentDevices,
@@ -78,6 +80,13 @@ impl ReportId {
             ReportId::AdminsWithoutMfa => (
                 "Administrators without MFA",
                 "Administrators who have not set up MFA.",
+                CHECK,
+            ),
+            ReportId::AdminsAdded => (
+                "Administrators added in the last 14 days",
+                "Administrators a sync listed for the first time in the last 14 days. JumpCloud's API \
+                 gives administrators no creation date: those present when Rollcall first listed \
+                 administrators are not counted.",
                 CHECK,
             ),
             ReportId::MfaByDepartment => (
@@ -441,6 +450,26 @@ impl Cache {
                          ORDER BY julianday(u.password_date), u.username COLLATE NOCASE"
                     ),
                     &[text(&format_ms(now_ms)), text(&before)],
+                    &c,
+                )?;
+                (c, r)
+            }
+            ReportId::AdminsAdded => {
+                let c = vec![
+                    col("Name", Text),
+                    col("Email", Text),
+                    col("Role", Text),
+                    col("First seen", Date),
+                    col("MFA", Bool),
+                    col("Suspended", Bool),
+                ];
+                let since = format_ms(now_ms - 14 * 86_400_000);
+                let r = self.table(
+                    "SELECT a.name, a.email, a.role_name, f.at, a.mfa, a.suspended FROM admins a \
+                     JOIN admin_first_seen f ON f.id = a.id \
+                     WHERE f.sync_id > (SELECT min(sync_id) FROM admin_first_seen) AND f.at >= ?1 \
+                     ORDER BY f.at DESC, a.email COLLATE NOCASE",
+                    &[text(&since)],
                     &c,
                 )?;
                 (c, r)

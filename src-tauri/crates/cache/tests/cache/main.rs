@@ -57,8 +57,8 @@ fn reopening_keeps_the_data_and_the_schema_version() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(
-        version, 13,
-        "thirteen migrations so far (mirror, audit trail, checklists, checklist templates, org settings, record problems, history layout, compression dictionaries, facet indexes, posture history, reviews, disk space, password dates)"
+        version, 14,
+        "fourteen migrations so far (mirror, audit trail, checklists, checklist templates, org settings, record problems, history layout, compression dictionaries, facet indexes, posture history, reviews, disk space, password dates, administrators first seen)"
     );
 }
 
@@ -82,7 +82,7 @@ fn a_file_from_the_previous_version_is_upgraded_in_place() {
         .connection()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 13, "upgraded to the latest schema");
+    assert_eq!(version, 14, "upgraded to the latest schema");
     assert!(
         cache.trends(10).unwrap().len() == 1,
         "the posture history table exists after the upgrade"

@@ -70,7 +70,7 @@ pub struct SyncOptions {
     pub user_groups: Vec<String>,
     /// Only these device groups and their members (all devices when empty).
     pub system_groups: Vec<String>,
-    /// Days of Directory Insights login events to keep (default 30).
+    /// Days of Directory Insights login events to keep (default 90, all JumpCloud retains).
     pub event_days: u32,
     /// The MSP provider id, to list administrators (skipped when unknown).
     pub provider_id: Option<String>,
@@ -262,6 +262,9 @@ pub async fn sync_org(
                 .and_then(|p| cache.record_posture(sync_id, &finished_at, &p));
             if let Err(e) = kept {
                 tracing::warn!(error = %e, "the posture of this sync could not be kept");
+            }
+            if let Err(e) = cache.note_admins_seen(sync_id, &finished_at) {
+                tracing::warn!(error = %e, "the administrators this sync saw could not be noted");
             }
             let elapsed_ms = run.started.elapsed().as_millis() as u64;
             progress(SyncProgress::Finished {

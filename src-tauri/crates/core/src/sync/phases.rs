@@ -5,6 +5,11 @@ use super::*;
 use jumpcloud::ReportType;
 use rollcall_cache::RecordKind;
 
+/// Days of Directory Insights login events the copy keeps: all JumpCloud retains.
+pub const EVENT_DAYS: u32 = 90;
+/// How far before the newest event held a sync asks again (late-arriving events).
+const EVENT_OVERLAP_MS: i64 = 6 * 3_600_000;
+
 /// What could not be read whole: records kept with fields left out, and records no row could
 /// be made of (kept as JSON). Nothing JumpCloud returns is dropped.
 #[derive(Default)]
@@ -420,10 +425,25 @@ pub(super) async fn run_phases(
         .as_deref()
         .and_then(rollcall_cache::parse_ms)
         .unwrap_or_else(|| rollcall_cache::parse_ms(&now_rfc3339()).unwrap_or(0));
-    let days = if opts.event_days == 0 { 30 } else { opts.event_days };
-    let start = rollcall_cache::format_ms(now_ms - days as i64 * 86_400_000);
+    let days = if opts.event_days == 0 {
+        EVENT_DAYS
+    } else {
+        opts.event_days
+    };
+    let start_ms = now_ms - days as i64 * 86_400_000;
+    let start = rollcall_cache::format_ms(start_ms);
+    // What the copy holds of the window is kept; only newer events are asked for, from a few
+    // hours before the newest held (Directory Insights can take a while to show an event; the
+    // same event twice is one row).
+    let newest = w.carry_events(&start)?;
+    let ask_from = newest
+        .as_deref()
+        .and_then(rollcall_cache::parse_ms)
+        .map(|ms| rollcall_cache::format_ms((ms - EVENT_OVERLAP_MS).max(start_ms)))
+        .unwrap_or_else(|| start.clone());
     let query =
-        json!({ "service": ["directory", "systems", "sso"], "start_time": start, "limit": 10000, "sort": "ASC" });
+        json!({ "service": ["directory", "systems", "sso"], "start_time": ask_from, "limit": 10000, "sort": "ASC" });
+    let mut events_known = true;
     let mut events_stream = c.insights().events(query);
     let mut events = Vec::new();
     let mut n_events = 0u64;
@@ -434,6 +454,7 @@ pub(super) async fn run_phases(
             // are then unknown, the rest of the mirror is still good.
             Err(err @ (jumpcloud::Error::BadRequest { .. } | jumpcloud::Error::Forbidden { .. })) => {
                 tracing::info!(error = %err, "Directory Insights not available; last logins unknown");
+                events_known = false;
                 break;
             }
             Err(err) => return Err(err.into()),
@@ -448,6 +469,7 @@ pub(super) async fn run_phases(
     }
     n_events += events.len() as u64;
     w.put_events(&events)?;
+    w.events_cover(events_known.then_some(start.as_str()))?;
 
     odd.write(w, &mut counts)?;
     counts.insert("users".into(), users.len() as u64);

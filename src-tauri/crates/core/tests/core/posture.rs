@@ -335,3 +335,37 @@ async fn the_review_pack_pdf_prints_every_name_and_decision_as_it_is() {
     // the figures come from the snapshot's posture
     assert!(text.contains(&format!("{} devices not encrypted", posture.devices.not_encrypted)));
 }
+
+#[tokio::test]
+async fn an_administrator_a_later_sync_lists_for_the_first_time_counts_as_added() {
+    let env = start(40).await;
+    env.sync().await.unwrap();
+    let now = rollcall_cache::dates::now_ms();
+    let t = env.cache().report(ReportId::AdminsAdded, now).unwrap();
+    assert!(
+        t.rows.is_empty(),
+        "the first sync's administrators were there already: {:?}",
+        t.rows
+    );
+    {
+        let mut w = env.sim.state.world.write().unwrap();
+        let mut admin = w.admins[0].clone();
+        admin.id = w.next_id(now);
+        admin.email = "new.admin@it.example".into();
+        admin.firstname = "Новый".into();
+        admin.lastname = "Админ".into();
+        admin.enable_multi_factor = false;
+        w.admins.push(admin);
+    }
+    env.sync().await.unwrap();
+    let t = env.cache().report(ReportId::AdminsAdded, now).unwrap();
+    assert_eq!(t.rows.len(), 1, "{:?}", t.rows);
+    assert_eq!(t.rows[0][0], Cell::Text("Новый Админ".into()));
+    assert_eq!(t.rows[0][4], Cell::Bool(false), "without MFA");
+    // fourteen days later it is no longer "added in the last 14 days"
+    let later = env
+        .cache()
+        .report(ReportId::AdminsAdded, now + 15 * 86_400_000)
+        .unwrap();
+    assert!(later.rows.is_empty());
+}

@@ -134,7 +134,7 @@ pub(crate) fn assert_matches_ground_truth(env: &Env) {
         access,
         "app access, direct and through groups"
     );
-    let start = jcsim::clock::parse_rfc3339_ms(NOW).unwrap() - 30 * 86_400_000;
+    let start = jcsim::clock::parse_rfc3339_ms(NOW).unwrap() - 90 * 86_400_000;
     let events = o
         .events
         .iter()
@@ -144,7 +144,7 @@ pub(crate) fn assert_matches_ground_truth(env: &Env) {
         .connection()
         .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(cached as usize, events, "30 days of Directory Insights events");
+    assert_eq!(cached as usize, events, "90 days of Directory Insights events");
     let admins: i64 = cache
         .connection()
         .query_row("SELECT count(*) FROM admins", [], |r| r.get(0))
@@ -575,4 +575,49 @@ async fn a_sync_killed_at_random_points_always_reopens_to_the_previous_snapshot(
     env.sim.state.set_faults(Faults::default());
     env.sync().await.unwrap();
     assert_matches_ground_truth(&env);
+}
+
+#[tokio::test]
+async fn a_re_sync_keeps_the_events_it_holds_and_asks_only_for_newer_ones() {
+    let env = start(60).await;
+    env.sync().await.unwrap();
+    let count = |c: &Cache| -> i64 {
+        c.connection()
+            .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+            .unwrap()
+    };
+    let first = count(&env.cache());
+    assert!(first > 100, "the seed has 90 days of logins: {first}");
+    // Directory Insights forgets everything older than two days (as if the retention had
+    // moved): a re-sync that asked for the whole window again would lose them; it keeps them.
+    let now = jcsim::clock::parse_rfc3339_ms(NOW).unwrap();
+    let (kept_in_sim, newest) = {
+        let mut w = env.sim.state.world.write().unwrap();
+        let o = &mut w.orgs[0];
+        o.events.retain(|e| e.at_ms >= now - 2 * 86_400_000);
+        let newest = o.events.iter().map(|e| e.at_ms).max().unwrap();
+        (o.events.len(), newest)
+    };
+    assert!(kept_in_sim > 0 && (kept_in_sim as i64) < first);
+    env.sync().await.unwrap();
+    assert_eq!(count(&env.cache()), first, "no event held is lost, none is doubled");
+    // and the re-sync asked from a few hours before the newest event held, not 90 days back
+    let asked: Vec<String> = env
+        .sim
+        .state
+        .requests()
+        .iter()
+        .filter(|r| r.path.contains("/insights/directory/v1/events"))
+        .map(|r| r.body.clone())
+        .collect();
+    let last = asked.last().expect("the re-sync asked for events");
+    let from = serde_json::from_str::<Value>(last).unwrap()["start_time"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let from_ms = jcsim::clock::parse_rfc3339_ms(&from).unwrap();
+    assert!(
+        from_ms >= newest - 7 * 3_600_000 && from_ms <= newest,
+        "asked from {from}"
+    );
 }

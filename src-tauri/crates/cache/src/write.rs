@@ -328,7 +328,7 @@ impl SyncWriter<'_> {
             return Ok(None);
         }
         let held = self.cache.setting(EVENTS_FROM)?;
-        if !held.is_some_and(|h| h.as_str() <= from) {
+        if held.is_none_or(|h| h.as_str() > from) {
             return Ok(None);
         }
         let tx = self.cache.conn.transaction()?;

@@ -282,6 +282,7 @@ export const tests = [
         await jsClick(s, $("review-export-pdf"));
         await answerSaveDialog("Export the review pack as PDF", pdfPack);
         await s.waitForText($("notice-ok"), "review-pack.pdf", 20_000);
+        await shot(s, "reports-review-exported");
         const pdfText = execFileSync("pdftotext", ["-layout", pdfPack, "-"], {
           encoding: "utf8",
         });

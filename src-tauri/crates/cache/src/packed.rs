@@ -195,7 +195,7 @@ mod tests {
     fn record(i: usize) -> String {
         let department = ["Sales", "IT", "Legal"][i % 3];
         json!({"_id": format!("5f{i:022x}"), "username": format!("user{i}"), "email": format!("user{i}@northwind.example"),
-               "department": department, "mfa": {"configured": i % 2 == 0, "exclusion": false},
+               "department": department, "mfa": {"configured": i.is_multiple_of(2), "exclusion": false},
                "addresses": [], "state": "ACTIVATED", "activated": true, "suspended": false, "tags": []})
         .to_string()
     }

@@ -233,7 +233,7 @@ fn main() {
         growth[growth.len() - 1] / 1e6,
     );
     println!(
-        "        where it went: {events} login events in the 30-day window (the first sync held {}), {versions} record versions in the history ({:.1} MB of packed JSON for the versions that ended)",
+        "        where it went: {events} login events in the 90-day window (the first sync held {}), {versions} record versions in the history ({:.1} MB of packed JSON for the versions that ended)",
         first_events,
         version_bytes as f64 / 1e6
     );

@@ -88,7 +88,7 @@ fn kind_of(o: &Map<String, Value>) -> Option<(Kind, &str)> {
 
 /// Whether the record with this id is sent odd (with `odd_records`).
 pub fn is_odd(id: &str) -> bool {
-    hash_str(id) % 5 == 0
+    hash_str(id).is_multiple_of(5)
 }
 
 /// Whether the record with this id is sent malformed (with `malformed_records`).

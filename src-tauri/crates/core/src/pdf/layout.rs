@@ -160,6 +160,17 @@ impl Layout<'_> {
         self.y += 4.0;
     }
 
+    /// One table row's cells (their wrapped lines) from `top`, a column each.
+    fn cells(&mut self, top: f32, cells: &[Vec<String>], ws: &[f32], (size, lead, pad): (f32, f32, f32), bold: bool) {
+        let mut x = MARGIN;
+        for (lines, w) in cells.iter().zip(ws) {
+            for (j, s) in lines.iter().enumerate() {
+                self.text(x + pad, top + pad + lead * (j as f32 + 1.0) - 2.5, s, size, bold, INK);
+            }
+            x += w;
+        }
+    }
+
     /// Each column as wide as its widest cell (or its header's longest word); when they do not
     /// all fit, the widest are narrowed to one common width so the narrow ones keep theirs.
     /// Also says whether every column got its natural width.
@@ -233,13 +244,7 @@ impl Layout<'_> {
             l.ensure(h + 4.0 * lead + 2.0 * pad);
             let top = l.y;
             l.rect(MARGIN, top, CONTENT, h, SHADE);
-            let mut x = MARGIN;
-            for (lines, w) in header_lines.iter().zip(&ws) {
-                for (j, s) in lines.iter().enumerate() {
-                    l.text(x + pad, top + pad + lead * (j as f32 + 1.0) - 2.5, s, size, true, INK);
-                }
-                x += w;
-            }
+            l.cells(top, &header_lines, &ws, (size, lead, pad), true);
             l.y = top + h;
         };
         header(self);
@@ -259,13 +264,7 @@ impl Layout<'_> {
                 header(self);
             }
             let top = self.y;
-            let mut x = MARGIN;
-            for (lines, w) in cells.iter().zip(&ws) {
-                for (j, s) in lines.iter().enumerate() {
-                    self.text(x + pad, top + pad + lead * (j as f32 + 1.0) - 2.5, s, size, false, INK);
-                }
-                x += w;
-            }
+            self.cells(top, &cells, &ws, (size, lead, pad), false);
             self.y = top + h;
             self.hline(MARGIN, self.y, CONTENT, RULE);
         }

@@ -110,7 +110,7 @@ pub(super) async fn bindings(run: &Run<'_>, users: &BTreeSet<&str>, systems: &BT
             }
         }
         done += 1;
-        if done % 200 == 0 {
+        if done.is_multiple_of(200) {
             run.check()?;
             run.items(Phase::Bindings, done, total, t);
         }

@@ -32,9 +32,10 @@ pub(super) fn add_hostile(
     ];
     let template = org.users.values().next().map(|s| s.rec());
     let Some(template) = template else { return };
-    for (i, (first, last)) in nasty.iter().enumerate() {
+    // A person made from the template: `{prefix}{i}` at the org's domain, in the first group.
+    let mut add = |world: &mut World, prefix: &str, i: usize, first: &str, last: &str, odd: bool| {
         let id = world.next_id(now - DAY_MS);
-        let username = format!("hostile{i}");
+        let username = format!("{prefix}{i}");
         let mut u = template.clone();
         u.id = id.clone();
         u.username = username.clone();
@@ -42,13 +43,18 @@ pub(super) fn add_hostile(
         u.firstname = first.to_string();
         u.lastname = last.to_string();
         u.displayname = format!("{first} {last}");
-        u.job_title = "<b>Chief</b> <i>Everything</i> Officer".into();
-        u.department = "<marquee>Ops</marquee>".into();
-        u.description = "x".repeat(5000);
-        u.employee_identifier = format!("H{i:05}");
+        u.employee_identifier = format!("{}{i:05}", prefix[..1].to_uppercase());
         u.manager = None;
+        if odd {
+            u.job_title = "<b>Chief</b> <i>Everything</i> Officer".into();
+            u.department = "<marquee>Ops</marquee>".into();
+            u.description = "x".repeat(5000);
+        }
         org.users.insert(id.clone(), Stored::new(u));
         org.ug_members.entry(ug_ids[0].clone()).or_default().insert(id);
+    };
+    for (i, (first, last)) in nasty.iter().enumerate() {
+        add(world, "hostile", i, first, last, true);
     }
     // People whose names are written in their own scripts (a real org has them; reports must
     // print them as they are).
@@ -62,19 +68,7 @@ pub(super) fn add_hostile(
         ("אורי", "כהן"),
     ];
     for (i, (first, last)) in native.iter().enumerate() {
-        let id = world.next_id(now - DAY_MS);
-        let username = format!("native{i}");
-        let mut u = template.clone();
-        u.id = id.clone();
-        u.username = username.clone();
-        u.email = format!("{username}@{domain}");
-        u.firstname = first.to_string();
-        u.lastname = last.to_string();
-        u.displayname = format!("{first} {last}");
-        u.employee_identifier = format!("N{i:05}");
-        u.manager = None;
-        org.users.insert(id.clone(), Stored::new(u));
-        org.ug_members.entry(ug_ids[0].clone()).or_default().insert(id);
+        add(world, "native", i, first, last, false);
     }
     let gid = world.next_id(now - DAY_MS);
     let mut g = group(&gid, "<script>alert('group')</script>", "user_group", org_id, domain);

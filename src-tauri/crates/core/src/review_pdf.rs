@@ -232,7 +232,7 @@ fn trend_blocks(t: &[TrendPoint], blocks: &mut Vec<Block>) {
         .iter()
         .map(|p| {
             if one_day {
-                when(&p.at)
+                p.at.get(11..16).unwrap_or(&p.at).to_string()
             } else {
                 p.at.get(..10).unwrap_or(&p.at).to_string()
             }

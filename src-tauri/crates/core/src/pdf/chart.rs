@@ -159,10 +159,16 @@ fn lines(l: &mut Layout<'_>, c: &Lines, x: f32, width: f32) {
         } else {
             (0..5).map(|k| k * (n - 1) / 4).collect()
         };
+        // a label that would overlap the one before it is left out
+        let mut right_of_last = f32::MIN;
         for i in picks {
             let w = l.fonts.width(&c.x[i], false, 7.0);
             let tx = (to_x(i) - w / 2.0).clamp(px - 10.0, px + pw - w + 10.0);
+            if tx < right_of_last + 8.0 {
+                continue;
+            }
             l.text(tx, py + ph + 11.0, &c.x[i], 7.0, false, GREY);
+            right_of_last = tx + w;
         }
     }
     for (si, s) in c.series.iter().enumerate() {

@@ -138,6 +138,7 @@ mod tests {
             "<img src=x onerror=alert(1)>",
             "李小龍",
             "محمد",
+            "\u{202E}txt.exe",
         ];
         let blocks = vec![
             Block::Title("Names".into()),
@@ -152,6 +153,8 @@ mod tests {
         for n in &names[..5] {
             assert!(text.contains(n), "{n} is missing from: {text}");
         }
+        // an override character draws nothing and reorders nothing: the name shows as typed
+        assert!(text.contains("txt.exe"), "{text}");
         // right-to-left text comes back in reading order or visual order depending on the reader
         let arabic: String = names[5].chars().rev().collect();
         assert!(

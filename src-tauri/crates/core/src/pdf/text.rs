@@ -94,6 +94,15 @@ fn joins_previous(c: char) -> bool {
         | 0xFE00..=0xFE0F | 0xFE20..=0xFE2F | 0x1F3FB..=0x1F3FF | 0xE0100..=0xE01EF)
 }
 
+/// Characters that draw nothing (direction marks and overrides, joiners, soft hyphens, variation
+/// selectors, …): the shaper hides them, so the run's own font takes them.
+fn is_default_ignorable(c: char) -> bool {
+    matches!(c as u32,
+        0x00AD | 0x034F | 0x061C | 0x115F..=0x1160 | 0x17B4..=0x17B5 | 0x180B..=0x180F
+        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F
+        | 0xFEFF | 0xFFA0 | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0000..=0xE0FFF)
+}
+
 fn is_rtl_char(c: char) -> bool {
     matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF | 0x10800..=0x10FFF | 0x1E800..=0x1EFFF)
 }
@@ -162,7 +171,7 @@ impl Fonts {
             return *p;
         }
         let base = usize::from(bold);
-        let pick = if c.is_control() || self.faces[base].has(c) {
+        let pick = if c.is_control() || is_default_ignorable(c) || self.faces[base].has(c) {
             Pick::Face(base)
         } else if let Some(i) = (2..self.faces.len()).find(|&i| self.faces[i].has(c)) {
             Pick::Face(i)
@@ -210,6 +219,8 @@ impl Fonts {
         if text.is_empty() {
             return line;
         }
+        // Without right-to-left letters, text is drawn as typed: an override character alone
+        // (a hostile "U+202E txt.exe") reorders nothing.
         if !text.chars().any(is_rtl_char) {
             self.shape_directional(&text, false, bold, &mut line);
             return line;
@@ -233,7 +244,8 @@ impl Fonts {
             let end = i + c.len_utf8();
             if let Some((p, r)) = pieces.last_mut() {
                 // marks, joiners and spaces stay in the run's font when it has them
-                let same = (joins_previous(c) || c == ' ') && matches!(*p, Pick::Face(f) if self.faces[f].has(c));
+                let same = ((joins_previous(c) || c == ' ') && matches!(*p, Pick::Face(f) if self.faces[f].has(c)))
+                    || (is_default_ignorable(c) && matches!(*p, Pick::Face(_)));
                 if same || self.pick(c, bold) == *p {
                     r.end = end;
                     continue;
@@ -422,6 +434,19 @@ mod tests {
             .iter()
             .flat_map(|r| &r.glyphs)
             .all(|g| g.glyph_id.to_u32() != 0));
+    }
+
+    #[test]
+    fn invisible_characters_draw_nothing_and_no_box() {
+        let mut f = Fonts::new().unwrap();
+        let tofu = f.faces[0].shaper.glyph_index(TOFU).unwrap().0 as u32;
+        let line = f.shape("\u{202E}txt.exe\u{200B}", false);
+        assert!(line.runs.iter().flat_map(|r| &r.glyphs).all(|g| {
+            let id = g.glyph_id.to_u32();
+            id != 0 && id != tofu
+        }));
+        let text: String = line.runs.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(text, "\u{202E}txt.exe\u{200B}");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Review meetings: start one on the current snapshot (its agenda from the failed posture
 //! checks, the changes since the last review and the open follow-ups), decide each item, finish
-//! it, export the review pack as an Excel workbook. Kept in the org's file.
+//! it, export the review pack as PDF or Excel. Kept in the org's file.
 
 use crate::commands::blocking::{read_on, with_org, Reader};
 use crate::error::{AppError, AppResult, ErrorCode};

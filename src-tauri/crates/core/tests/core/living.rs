@@ -1,9 +1,11 @@
-//! A living organisation: odd and malformed records kept (and flagged), and a mirror that
-//! follows check-ins, lockouts and churn exactly after each re-sync.
+//! A living organisation: odd and malformed records kept (and flagged), a mirror that follows
+//! check-ins, lockouts and churn exactly after each re-sync, and login events kept across
+//! re-syncs (only newer ones asked for).
 
 use crate::common::*;
 use crate::sync::{assert_matches_ground_truth, json_map, rows};
 use jcsim::Faults;
+use rollcall_cache::Cache;
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -124,5 +126,50 @@ async fn a_living_org_is_mirrored_exactly_after_each_sync() {
         users,
         env.sim.state.world.read().unwrap().orgs[0].users.len(),
         "hires and leavers followed"
+    );
+}
+
+#[tokio::test]
+async fn a_re_sync_keeps_the_events_it_holds_and_asks_only_for_newer_ones() {
+    let env = start(60).await;
+    env.sync().await.unwrap();
+    let count = |c: &Cache| -> i64 {
+        c.connection()
+            .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+            .unwrap()
+    };
+    let first = count(&env.cache());
+    assert!(first > 100, "the seed has 90 days of logins: {first}");
+    // Directory Insights forgets everything older than two days (as if the retention had
+    // moved): a re-sync that asked for the whole window again would lose them; it keeps them.
+    let now = jcsim::clock::parse_rfc3339_ms(NOW).unwrap();
+    let (kept_in_sim, newest) = {
+        let mut w = env.sim.state.world.write().unwrap();
+        let o = &mut w.orgs[0];
+        o.events.retain(|e| e.at_ms >= now - 2 * 86_400_000);
+        let newest = o.events.iter().map(|e| e.at_ms).max().unwrap();
+        (o.events.len(), newest)
+    };
+    assert!(kept_in_sim > 0 && (kept_in_sim as i64) < first);
+    env.sync().await.unwrap();
+    assert_eq!(count(&env.cache()), first, "no event held is lost, none is doubled");
+    // and the re-sync asked from a few hours before the newest event held, not 90 days back
+    let asked: Vec<String> = env
+        .sim
+        .state
+        .requests()
+        .iter()
+        .filter(|r| r.path.contains("/insights/directory/v1/events"))
+        .map(|r| r.body.clone())
+        .collect();
+    let last = asked.last().expect("the re-sync asked for events");
+    let from = serde_json::from_str::<Value>(last).unwrap()["start_time"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let from_ms = jcsim::clock::parse_rfc3339_ms(&from).unwrap();
+    assert!(
+        from_ms >= newest - 7 * 3_600_000 && from_ms <= newest,
+        "asked from {from}"
     );
 }

@@ -1,5 +1,4 @@
-//! Pages of operations drawn with krilla, with a footer on each page and the document's
-//! metadata, validated as PDF/A-2b.
+//! Pages of operations drawn with krilla, with the document's metadata, validated as PDF/A-2b.
 
 use krilla::color::rgb;
 use krilla::configure::{Archival, ConfigurationBuilder};
@@ -10,7 +9,7 @@ use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
 use krilla::{Document, SerializeSettings};
 
-use super::layout::{Op, Page, Rgb, GREY, H, MARGIN, W};
+use super::layout::{Op, Page, Rgb, H, W};
 use super::text::Fonts;
 use super::{Meta, PdfError};
 
@@ -38,7 +37,7 @@ fn date(t: time::OffsetDateTime) -> DateTime {
         .utc_offset_minute(0)
 }
 
-pub(crate) fn draw(pages: &[Page], fonts: &mut Fonts, meta: &Meta) -> Result<Vec<u8>, PdfError> {
+pub(crate) fn draw(pages: &[Page], fonts: &Fonts, meta: &Meta) -> Result<Vec<u8>, PdfError> {
     let configuration = ConfigurationBuilder::new()
         .with_archival_validator(Archival::A2_B)
         .finish()
@@ -57,8 +56,7 @@ pub(crate) fn draw(pages: &[Page], fonts: &mut Fonts, meta: &Meta) -> Result<Vec
             .language("en".into())
             .creation_date(date(meta.created)),
     );
-    let n = pages.len();
-    for (i, p) in pages.iter().enumerate() {
+    for p in pages {
         let settings = PageSettings::from_wh(W, H).ok_or_else(|| PdfError("bad page size".into()))?;
         let mut page = doc.start_page_with(settings);
         let mut surface = page.surface();
@@ -121,29 +119,6 @@ pub(crate) fn draw(pages: &[Page], fonts: &mut Fonts, meta: &Meta) -> Result<Vec
                         surface.draw_path(&path);
                     }
                 }
-            }
-        }
-        // footer: what the document is, and where this page is in it
-        let y = H - MARGIN + 6.0;
-        let right = format!("page {} of {n}", i + 1);
-        let right_line = fonts.shape(&right, false);
-        let right_x = W - MARGIN - right_line.width(7.0);
-        let left = fonts.ellipsize(&meta.footer, false, 7.0, right_x - MARGIN - 20.0);
-        let left_line = fonts.shape(&left, false);
-        surface.set_fill(Some(fill(GREY)));
-        surface.set_stroke(None);
-        for (x, line) in [(MARGIN, &left_line), (right_x, &right_line)] {
-            let mut cx = x;
-            for run in &line.runs {
-                surface.draw_glyphs(
-                    Point::from_xy(cx, y),
-                    &run.glyphs,
-                    fonts.font(run.face),
-                    &run.text,
-                    7.0,
-                    false,
-                );
-                cx += run.advance * 7.0;
             }
         }
         surface.finish();

@@ -315,3 +315,24 @@ pub(crate) fn lay_out(blocks: &[Block], fonts: &mut Fonts) -> Vec<Page> {
     }
     l.pages
 }
+
+/// Each page's footer: what the document is (shortened to fit), and "page N of M".
+pub(crate) fn add_footers(pages: &mut [Page], fonts: &mut Fonts, footer: &str) {
+    let (size, y) = (7.0, H - MARGIN + 6.0);
+    let n = pages.len();
+    for (i, page) in pages.iter_mut().enumerate() {
+        let right = fonts.shape(&format!("page {} of {n}", i + 1), false);
+        let right_x = W - MARGIN - right.width(size);
+        let left = fonts.ellipsize(footer, false, size, right_x - MARGIN - 20.0);
+        let left = fonts.shape(&left, false);
+        for (x, line) in [(MARGIN, left), (right_x, right)] {
+            page.ops.push(Op::Text {
+                x,
+                y,
+                size,
+                line,
+                color: GREY,
+            });
+        }
+    }
+}

@@ -49,10 +49,21 @@ fn num(v: f64) -> String {
     }
 }
 
-/// The legend, if there are several series; returns its height.
-fn legend(l: &mut Layout<'_>, series: &[Series], x: f32, y: f32) -> f32 {
+/// How tall the legend is: a line when there are several series, none for one.
+fn legend_height(series: &[Series]) -> f32 {
+    if series.len() > 1 {
+        14.0
+    } else {
+        0.0
+    }
+}
+
+/// The legend at `y`, if there are several series; the cursor moves below it.
+fn legend(l: &mut Layout<'_>, series: &[Series], x: f32) {
+    let y = l.y;
+    l.y += legend_height(series);
     if series.len() < 2 {
-        return 0.0;
+        return;
     }
     let mut cx = x;
     for (i, s) in series.iter().enumerate() {
@@ -60,7 +71,6 @@ fn legend(l: &mut Layout<'_>, series: &[Series], x: f32, y: f32) -> f32 {
         l.text(cx + 11.0, y + 9.0, &s.name, 7.5, false, INK);
         cx += 11.0 + l.fonts.width(&s.name, false, 7.5) + 14.0;
     }
-    14.0
 }
 
 fn title(l: &mut Layout<'_>, t: &str, x: f32) {
@@ -77,11 +87,11 @@ pub(crate) fn lay_out(l: &mut Layout<'_>, chart: &Chart, x: f32, width: f32) {
 
 fn bars(l: &mut Layout<'_>, b: &Bars, x: f32, width: f32) {
     let row = 15.0;
-    let legend_h = if b.series.len() > 1 { 14.0 } else { 0.0 };
+    let legend_h = legend_height(&b.series);
     l.ensure(16.0 + legend_h + row * b.categories.len().max(1) as f32 + 10.0);
     title(l, &b.title, x);
     let top = l.y;
-    l.y += legend(l, &b.series, x, top);
+    legend(l, &b.series, x);
     if b.categories.is_empty() {
         l.text(x, l.y + 9.0, "No data.", 8.0, false, GREY);
         l.y += 22.0;
@@ -122,11 +132,10 @@ fn bars(l: &mut Layout<'_>, b: &Bars, x: f32, width: f32) {
 
 fn lines(l: &mut Layout<'_>, c: &Lines, x: f32, width: f32) {
     let plot_h = 110.0;
-    let legend_h = if c.series.len() > 1 { 14.0 } else { 0.0 };
+    let legend_h = legend_height(&c.series);
     l.ensure(16.0 + legend_h + plot_h + 30.0);
     title(l, &c.title, x);
-    let top = l.y;
-    l.y += legend(l, &c.series, x, top);
+    legend(l, &c.series, x);
     let values = c.series.iter().flat_map(|s| s.values.iter().flatten().copied());
     let (lo, hi, steps) = if c.percent {
         (0.0, 100.0, 4)

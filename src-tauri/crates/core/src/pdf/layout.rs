@@ -96,12 +96,12 @@ impl Layout<'_> {
     }
 
     /// Wrapped text across the content width, advancing the cursor.
-    fn paragraph(&mut self, s: &str, size: f32, bold: bool, color: Rgb, x: f32, width: f32) {
+    fn paragraph(&mut self, s: &str, size: f32, bold: bool, color: Rgb) {
         let lead = size * 1.35;
-        for l in self.fonts.wrap(s, bold, size, width) {
+        for l in self.fonts.wrap(s, bold, size, CONTENT) {
             self.ensure(lead);
             self.y += lead;
-            self.text(x, self.y - size * 0.3, &l, size, bold, color);
+            self.text(MARGIN, self.y - size * 0.3, &l, size, bold, color);
         }
     }
 
@@ -283,11 +283,11 @@ pub(crate) fn lay_out(blocks: &[Block], fonts: &mut Fonts) -> Vec<Page> {
     for (i, b) in blocks.iter().enumerate() {
         match b {
             Block::Title(s) => {
-                l.paragraph(s, 17.0, true, INK, MARGIN, CONTENT);
+                l.paragraph(s, 17.0, true, INK);
                 l.y += 4.0;
             }
             Block::Subtitle(s) => {
-                l.paragraph(s, 10.0, false, GREY, MARGIN, CONTENT);
+                l.paragraph(s, 10.0, false, GREY);
                 l.y += 8.0;
             }
             Block::Heading(s) => {
@@ -296,14 +296,14 @@ pub(crate) fn lay_out(blocks: &[Block], fonts: &mut Fonts) -> Vec<Page> {
                 if i > 0 {
                     l.y += 8.0;
                 }
-                l.paragraph(s, 12.0, true, INK, MARGIN, CONTENT);
+                l.paragraph(s, 12.0, true, INK);
                 l.y += 2.0;
                 let y = l.y;
                 l.hline(MARGIN, y, CONTENT, RULE);
                 l.y += 6.0;
             }
             Block::Text(s) => {
-                l.paragraph(s, 9.0, false, INK, MARGIN, CONTENT);
+                l.paragraph(s, 9.0, false, INK);
                 l.y += 5.0;
             }
             Block::Facts(f) => l.facts(f),

@@ -24,12 +24,9 @@ pub struct Evidence {
     pub sections: Vec<Section>,
 }
 
-/// "2026-11-23T09:15:02.123Z" → "2026-11-23 09:15:02 UTC" (wraps at the space in the PDF).
+/// "2026-11-23T09:15:02.123Z" → "2026-11-23 09:15:02 UTC".
 fn at(s: &str) -> String {
-    match s.split_once('T') {
-        Some((day, time)) => format!("{day} {} UTC", time.split(['.', 'Z']).next().unwrap_or(time)),
-        None => s.to_string(),
-    }
+    pdf::utc(s, true)
 }
 
 fn at_opt(s: &Option<String>) -> String {

@@ -2,7 +2,7 @@
 //! figures and the Reports view's charts, the trends, the agenda with each decision and its
 //! notes, then the catalogue's reports as appendix tables.
 
-use rollcall_cache::{AgendaKind, Cell, ColumnKind, Decision, Posture, ReportTable, Review, TrendPoint};
+use rollcall_cache::{os_label, AgendaKind, Cell, ColumnKind, Decision, Posture, ReportTable, Review, TrendPoint};
 
 use crate::pdf::{self, Bars, Block, Chart, Figure, Lines, Series};
 
@@ -38,18 +38,6 @@ pub fn kind_label(k: AgendaKind) -> &'static str {
     }
 }
 
-fn os_label(family: &str) -> String {
-    match family {
-        "darwin" => "macOS".into(),
-        "windows" => "Windows".into(),
-        "linux" => "Linux".into(),
-        "ios" => "iOS".into(),
-        "android" => "Android".into(),
-        "" => "Unknown".into(),
-        other => other.to_string(),
-    }
-}
-
 fn state_label(s: &str) -> String {
     match s {
         "ACTIVATED" => "Active".into(),
@@ -61,10 +49,7 @@ fn state_label(s: &str) -> String {
 
 /// "2026-11-23T09:15:02.123Z" → "2026-11-23 09:15 UTC".
 fn when(s: &str) -> String {
-    match s.split_once('T') {
-        Some((day, t)) => format!("{day} {} UTC", t.get(..5).unwrap_or(t)),
-        None => s.to_string(),
-    }
+    pdf::utc(s, false)
 }
 
 fn pct(part: u64, whole: u64) -> String {

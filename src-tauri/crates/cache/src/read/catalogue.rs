@@ -175,10 +175,33 @@ pub struct ReportInfo {
 
 /// An OS family as people name it (SQL, over `col`).
 fn os_name(col: &str) -> String {
-    format!(
-        "CASE {col} WHEN 'darwin' THEN 'macOS' WHEN 'windows' THEN 'Windows' WHEN 'linux' THEN 'Linux' \
-         WHEN 'ios' THEN 'iOS' WHEN 'ipados' THEN 'iPadOS' WHEN 'android' THEN 'Android' ELSE {col} END"
-    )
+    let whens: String = OS_NAMES
+        .iter()
+        .map(|(f, n)| format!("WHEN '{f}' THEN '{n}' "))
+        .collect();
+    format!("CASE {col} {whens}ELSE {col} END")
+}
+
+/// OS families as JumpCloud spells them, and as people name them.
+const OS_NAMES: [(&str, &str); 6] = [
+    ("darwin", "macOS"),
+    ("windows", "Windows"),
+    ("linux", "Linux"),
+    ("ios", "iOS"),
+    ("ipados", "iPadOS"),
+    ("android", "Android"),
+];
+
+/// An OS family as people name it ("Unknown" when the device did not say).
+pub fn os_label(family: &str) -> String {
+    if family.is_empty() {
+        return "Unknown".into();
+    }
+    OS_NAMES
+        .iter()
+        .find(|(f, _)| *f == family)
+        .map_or(family, |(_, n)| n)
+        .to_string()
 }
 
 fn col(label: &str, kind: ColumnKind) -> ReportColumn {

@@ -46,6 +46,19 @@ pub struct Meta {
     pub created: time::OffsetDateTime,
 }
 
+/// An RFC 3339 time as a report prints it: "2026-11-23 09:15 UTC", or with `seconds`
+/// "2026-11-23 09:15:02 UTC" (wraps at the space in a table cell). Other text prints as it is.
+pub fn utc(s: &str, seconds: bool) -> String {
+    match s.split_once('T') {
+        Some((day, time)) => {
+            let hms = time.split(['.', 'Z']).next().unwrap_or(time);
+            let shown = if seconds { hms } else { hms.get(..5).unwrap_or(hms) };
+            format!("{day} {shown} UTC")
+        }
+        None => s.to_string(),
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 #[error("the PDF could not be written: {0}")]
 pub struct PdfError(pub String);

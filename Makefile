@@ -41,7 +41,7 @@ dev: deps-build
 	ui/node_modules/.bin/tauri dev -- -- --demo
 
 bindings:
-	cargo test $(FEATURES) --lib export_bindings
+	cargo run --quiet $(FEATURES) --bin export-bindings -- ui/src/bindings.ts ui/src/test/vocabulary.json
 
 # ---- checks, in the order `make test` runs them; the first failure stops the run ----
 fmt:
@@ -54,8 +54,8 @@ nextest:
 	cargo nextest run $(FEATURES) --workspace
 
 check-bindings: bindings
-	@git diff --exit-code -- ui/src/bindings.ts || { \
-	  echo "ui/src/bindings.ts is stale: the commands changed. Commit the regenerated file."; exit 1; }
+	@git diff --exit-code -- ui/src/bindings.ts ui/src/test/vocabulary.json || { \
+	  echo "ui/src/bindings.ts or ui/src/test/vocabulary.json is stale: the commands or the labels changed. Commit the regenerated files."; exit 1; }
 
 ui-checks:
 	cd ui && npx tsc --noEmit

@@ -2,6 +2,7 @@
 
 use crate::error::{AppError, AppResult, ErrorCode};
 use rollcall_core::actions::Confirmation;
+use rollcall_core::files::SaveOffer;
 use std::path::{Path, PathBuf};
 use tauri::AppHandle;
 use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
@@ -61,15 +62,14 @@ async fn ask_save_path(
 /// written. Returns the path and what `make` returned beside the bytes; None when cancelled.
 pub async fn save_as<T, Fut>(
     app: &AppHandle,
-    title: &str,
-    file_name: &str,
-    filter: Filter<'_>,
+    offer: &SaveOffer,
     make: impl FnOnce() -> Fut,
 ) -> AppResult<Option<(String, T)>>
 where
     Fut: std::future::Future<Output = AppResult<(Vec<u8>, T)>>,
 {
-    let Some(path) = ask_save_path(app, title, file_name, filter).await? else {
+    let filter = (offer.kind, offer.extension);
+    let Some(path) = ask_save_path(app, &offer.title, &offer.file_name, filter).await? else {
         return Ok(None);
     };
     let (bytes, extra) = make().await?;

@@ -29,6 +29,11 @@ pub enum ErrorCode {
     NotFound,
     /// The change conflicts with the current state (a duplicate name, say).
     Conflict,
+    /// A sync of this organisation is already running (the one asked for is not started).
+    SyncRunning,
+    /// A JumpCloud listing changed while it was read page by page: the sync stopped, the
+    /// previous copy is unchanged, a new sync reads it again.
+    ListingChanged,
     /// JumpCloud answered with a server error.
     Server,
     /// JumpCloud's answer could not be read.
@@ -43,8 +48,6 @@ pub enum ErrorCode {
     Cancelled,
     /// The input was not acceptable (a malformed ID, an empty name).
     Invalid,
-    /// This part of Rollcall is not built yet.
-    NotImplemented,
     /// A bug or an unexpected local failure; the log file has details.
     Internal,
     /// Rollcall is still learning something it needs first (the admin's role, at launch):
@@ -92,7 +95,7 @@ impl From<&jumpcloud::Error> for ErrorCode {
             E::Tls { .. } => ErrorCode::Tls,
             E::Decode { .. } => ErrorCode::Decode,
             E::OutcomeUnknown { .. } => ErrorCode::OutcomeUnknown,
-            E::ListingChanged { .. } => ErrorCode::Conflict,
+            E::ListingChanged { .. } => ErrorCode::ListingChanged,
         }
     }
 }
@@ -122,7 +125,9 @@ impl From<rollcall_core::connect::ConnectError> for AppError {
     fn from(e: rollcall_core::connect::ConnectError) -> Self {
         use rollcall_core::connect::ConnectError as C;
         let code = match &e {
-            C::NeedsOrgId | C::WrongOrgId { .. } => ErrorCode::Invalid,
+            C::NeedsOrgId | C::WrongOrgId { .. } | C::NoKey | C::MalformedOrgId(_) | C::NotAUrl { .. } | C::NotHttp => {
+                ErrorCode::Invalid
+            }
             C::RoleTooWeak { .. } => ErrorCode::Forbidden,
             C::Api(a) => a.into(),
         };
@@ -191,8 +196,73 @@ impl From<rollcall_core::session::SyncRunError> for AppError {
     fn from(e: rollcall_core::session::SyncRunError) -> Self {
         use rollcall_core::session::SyncRunError as R;
         match e {
-            R::AlreadyRunning => AppError::new(ErrorCode::Conflict, e.to_string()),
+            R::AlreadyRunning => AppError::new(ErrorCode::SyncRunning, e.to_string()),
             R::Sync(s) => s.into(),
+        }
+    }
+}
+
+impl From<rollcall_core::reviews::ReviewError> for AppError {
+    fn from(e: rollcall_core::reviews::ReviewError) -> Self {
+        use rollcall_core::reviews::ReviewError as R;
+        match e {
+            R::Cache(c) => c.into(),
+            R::NoTitle | R::NoSnapshot | R::NoOwner | R::BadDate(_) => AppError::new(ErrorCode::Invalid, e.to_string()),
+        }
+    }
+}
+
+impl From<rollcall_core::reviews::PackError> for AppError {
+    fn from(e: rollcall_core::reviews::PackError) -> Self {
+        use rollcall_core::reviews::PackError as P;
+        match e {
+            P::Cache(c) => c.into(),
+            P::Pdf(_) | P::Excel(_) => AppError::internal(e.to_string()),
+        }
+    }
+}
+
+impl From<rollcall_core::catalogue::ExportError> for AppError {
+    fn from(e: rollcall_core::catalogue::ExportError) -> Self {
+        use rollcall_core::catalogue::ExportError as X;
+        match e {
+            X::Cache(c) => c.into(),
+            X::NoneChosen | X::CsvHoldsOne => AppError::new(ErrorCode::Invalid, e.to_string()),
+            X::Excel(_) => AppError::internal(e.to_string()),
+        }
+    }
+}
+
+impl From<rollcall_core::checklists::ChecklistError> for AppError {
+    fn from(e: rollcall_core::checklists::ChecklistError) -> Self {
+        use rollcall_core::checklists::ChecklistError as C;
+        match e {
+            C::Invalid(m) => AppError::new(ErrorCode::Invalid, m),
+            C::NotFound(m) => AppError::new(ErrorCode::NotFound, m),
+            C::Cache(c) => c.into(),
+            C::Json(j) => AppError::internal(format!("a checklist record could not be read: {j}")),
+            C::Action(a) => a.into(),
+            C::Live(ref l) => AppError::new((&l.source).into(), e.to_string()),
+        }
+    }
+}
+
+impl From<rollcall_core::evidence::EvidenceError> for AppError {
+    fn from(e: rollcall_core::evidence::EvidenceError) -> Self {
+        use rollcall_core::evidence::EvidenceError as E;
+        match e {
+            E::Checklist(c) => c.into(),
+            E::Pdf(_) => AppError::internal(e.to_string()),
+        }
+    }
+}
+
+impl From<rollcall_core::templates::TemplateError> for AppError {
+    fn from(e: rollcall_core::templates::TemplateError) -> Self {
+        use rollcall_core::templates::TemplateError as T;
+        match e {
+            T::Invalid(m) => AppError::new(ErrorCode::Invalid, m),
+            T::Cache(c) => c.into(),
         }
     }
 }
@@ -208,6 +278,23 @@ mod tests {
         assert_eq!(
             json,
             serde_json::json!({ "code": "OutcomeUnknown", "message": "check before retrying" })
+        );
+    }
+
+    #[test]
+    fn a_running_sync_and_a_listing_that_changed_are_told_apart() {
+        let running: AppError = rollcall_core::session::SyncRunError::AlreadyRunning.into();
+        assert_eq!(running.code, ErrorCode::SyncRunning);
+        let changed = jumpcloud::Error::ListingChanged {
+            what: "users".into(),
+            before: 10,
+            after: 12,
+        };
+        let stopped: AppError = rollcall_core::SyncError::Api(changed).into();
+        assert_eq!(
+            stopped.code,
+            ErrorCode::ListingChanged,
+            "a sync stopped by a listing that moved is an error the admin sees, not \"already running\""
         );
     }
 }

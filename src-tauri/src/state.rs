@@ -31,7 +31,11 @@ impl Shell {
         AppInfo {
             name: "Rollcall".into(),
             version: env!("CARGO_PKG_VERSION").into(),
-            profile: if cfg!(debug_assertions) { "debug" } else { "release" }.into(),
+            profile: if cfg!(debug_assertions) {
+                crate::commands::BuildProfile::Debug
+            } else {
+                crate::commands::BuildProfile::Release
+            },
             data_dir: self.paths.data_dir.display().to_string(),
             log_file: logs::current_log_file(&self.paths.log_dir).display().to_string(),
             demo: self.launch.demo,

@@ -45,7 +45,7 @@ export const tests = [
         await shot(s, "user-panel");
 
         await click(s, $("action-suspend"));
-        await s.waitForText($("user-state"), "SUSPENDED", 15_000);
+        await s.waitForText($("user-state"), "Suspended", 15_000);
         await click(s, $("action-resetmfa"));
         await s.waitForText($("notice-ok"), "Reset MFA", 15_000);
         assert(

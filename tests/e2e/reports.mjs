@@ -57,6 +57,34 @@ export const tests = [
         await sleep(600);
         await shot(s, "reports-posture");
 
+        // The posture follows a sync without being reopened: a person added in JumpCloud
+        // shows in the figure once "Sync now" finishes, the Reports view still on screen.
+        const before = await figure(s, "people");
+        const added = await fetch(`${base}/api/systemusers`, {
+          method: "POST",
+          headers: { "x-api-key": key, "content-type": "application/json" },
+          body: JSON.stringify({
+            username: "follows.sync",
+            email: "follows.sync@northwind.example",
+            firstname: "Follows",
+            lastname: "Sync",
+          }),
+        });
+        assert(added.ok, `adding a person in the simulator: HTTP ${added.status}`);
+        await jsClick(s, $("sync-now"));
+        await s.waitForText($("sync-now"), "Sync now", 60_000);
+        let after = before;
+        for (let i = 0; i < 300 && after === before; i++) {
+          await sleep(200);
+          after = await figure(s, "people");
+        }
+        const held = (await simApi(base, key, "/api/systemusers?limit=1")).totalCount;
+        assert(
+          after !== before && after === held,
+          `the posture did not follow the sync: ${before} people before, ${after} after, the simulator holds ${held}`,
+        );
+        await s.find($("view-reports"));
+
         for (const [id, table] of [
           ["not-encrypted", "devices-table"],
           ["silent", "devices-table"],
@@ -134,7 +162,7 @@ export const tests = [
         await s.waitForText($("notice-ok"), "Exported", 10_000);
         const lines = readFileSync(csvOut, "utf8").trim().split("\r\n");
         assert(
-          lines[0] === "Username,Email,Device,OS,Version",
+          lines[0] === "Username,Email,Device,OS,Version,Association,Through",
           `CSV header: ${lines[0]}`,
         );
         assert(
@@ -215,7 +243,7 @@ export const tests = [
         );
         // An active person among them (a suspended one has nothing to suspend).
         const target = await s.execute(
-          `const r = [...document.querySelectorAll('[data-testid=users-table] [data-testid^=row-]')].find((e) => e.textContent.includes("ACTIVATED"));
+          `const r = [...document.querySelectorAll('[data-testid=users-table] [data-testid^=row-]')].find((e) => e.textContent.includes("Active"));
            if (!r) return null; r.click(); return r.dataset.testid.slice(4);`,
         );
         assert(
@@ -223,7 +251,7 @@ export const tests = [
           "no active person with an expired password on the first page",
         );
         await click(s, $("action-suspend"));
-        await s.waitForText($("user-state"), "SUSPENDED", 15_000);
+        await s.waitForText($("user-state"), "Suspended", 15_000);
         const sent = await simRequests(
           base,
           "POST",

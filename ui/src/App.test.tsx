@@ -3,6 +3,7 @@ import { fireEvent, render, screen, within } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { App } from "./App";
+import vocabulary from "./test/vocabulary.json";
 
 const info = {
   name: "Rollcall",
@@ -88,9 +89,10 @@ function renderApp(handlers: Record<string, Handler>) {
     (cmd, args) => {
       calls.push(cmd);
       if (cmd === "app_info") return info;
+      if (cmd === "vocabulary") return vocabulary;
       const h = handlers[cmd];
       if (h) return h((args ?? {}) as Record<string, unknown>);
-      throw { code: "NotImplemented", message: `unexpected command ${cmd}` };
+      throw { code: "Internal", message: `unexpected command ${cmd}` };
     },
     { shouldMockEvents: true },
   );
@@ -113,12 +115,12 @@ const withDemo: Record<string, Handler> = {
     {
       name: "state",
       counts: [
-        ["ACTIVATED", 2],
-        ["SUSPENDED", 1],
+        { value: "ACTIVATED", count: 2 },
+        { value: "SUSPENDED", count: 1 },
       ],
     },
-    { name: "locked", counts: [["unlocked", 3]] },
-    { name: "mfa", counts: [["enrolled", 3]] },
+    { name: "locked", counts: [{ value: false, count: 3 }] },
+    { name: "mfa", counts: [{ value: true, count: 3 }] },
   ],
   groups_list: () => [],
 };

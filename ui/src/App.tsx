@@ -3,7 +3,8 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { events } from "./bindings";
 import { queries } from "./api";
 import { UiContext, type Notice, type PanelRef, type Ui } from "./context";
-import { VIEWS, type ViewId } from "./views";
+import type { ViewId } from "./views";
+import { VocabularyContext } from "./labels";
 import { useSync } from "./sync";
 import { Sidebar } from "./components/Sidebar";
 import { StatusBar } from "./components/StatusBar";
@@ -19,7 +20,6 @@ const ReportsView = lazy(() =>
 import type { Drill } from "./drill";
 import { ErrorBoundary } from "./components/ErrorBoundary";
 import { GlobalSearch } from "./components/GlobalSearch";
-import { EmptyView } from "./views/EmptyView";
 import { UsersView } from "./views/UsersView";
 import { DevicesView } from "./views/DevicesView";
 import { GroupsView } from "./views/GroupsView";
@@ -74,10 +74,6 @@ function View({
       return <AdminsView />;
     case "activity":
       return <ActivityView />;
-    default: {
-      const spec = VIEWS.find((v) => v.id === id);
-      return spec ? <EmptyView spec={spec} /> : null;
-    }
   }
 }
 
@@ -104,6 +100,7 @@ export function App() {
   const [notices, setNotices] = useState<Notice[]>([]);
   const nextId = useRef(1);
   const status = useQuery(queries.status);
+  const vocabulary = useQuery(queries.vocabulary);
 
   const notify = useCallback((kind: Notice["kind"], text: string) => {
     const id = nextId.current++;
@@ -151,119 +148,121 @@ export function App() {
   const snapshot = status.data?.snapshot;
 
   return (
-    <UiContext.Provider value={ui}>
-      <div className="app">
-        <Sidebar
-          current={view}
-          onSelect={(v) => {
-            setConnecting(false);
-            setDrilled(null);
-            setView(v);
-          }}
-          onAbout={() => setAboutOpen(true)}
-          onConnect={() => setConnecting(true)}
-          status={status.data}
-          notify={notify}
-        >
-          <Notices notices={notices} onDismiss={dismiss} />
-        </Sidebar>
-        <main className="main">
-          {showConnect ? (
-            <ConnectScreen
-              onCancel={org ? () => setConnecting(false) : undefined}
-              onConnected={(chooseScope) => {
-                setConnecting(false);
-                if (chooseScope) setScopeOpen("connect");
-              }}
-              notify={notify}
-            />
-          ) : (
-            <>
-              <div className="topbar">
-                <GlobalSearch />
-                {status.data?.scope && (
-                  <ScopeBanner
-                    scope={status.data.scope}
-                    onChange={() => setScopeOpen("settings")}
-                  />
+    <VocabularyContext.Provider value={vocabulary.data ?? null}>
+      <UiContext.Provider value={ui}>
+        <div className="app">
+          <Sidebar
+            current={view}
+            onSelect={(v) => {
+              setConnecting(false);
+              setDrilled(null);
+              setView(v);
+            }}
+            onAbout={() => setAboutOpen(true)}
+            onConnect={() => setConnecting(true)}
+            status={status.data}
+            notify={notify}
+          >
+            <Notices notices={notices} onDismiss={dismiss} />
+          </Sidebar>
+          <main className="main">
+            {showConnect ? (
+              <ConnectScreen
+                onCancel={org ? () => setConnecting(false) : undefined}
+                onConnected={(chooseScope) => {
+                  setConnecting(false);
+                  if (chooseScope) setScopeOpen("connect");
+                }}
+                notify={notify}
+              />
+            ) : (
+              <>
+                <div className="topbar">
+                  <GlobalSearch />
+                  {status.data?.scope && (
+                    <ScopeBanner
+                      scope={status.data.scope}
+                      onChange={() => setScopeOpen("settings")}
+                    />
+                  )}
+                </div>
+                {org?.demo && (
+                  <div className="banner" role="status" data-testid="demo-banner">
+                    Demo organisation — fictional people and devices served by the JumpCloud
+                    simulator built into Rollcall. Actions change only the simulator, which starts
+                    afresh each time Rollcall opens.
+                  </div>
                 )}
-              </div>
-              {org?.demo && (
-                <div className="banner" role="status" data-testid="demo-banner">
-                  Demo organisation — fictional people and devices served by the JumpCloud simulator
-                  built into Rollcall. Actions change only the simulator, which starts afresh each
-                  time Rollcall opens.
-                </div>
-              )}
-              {status.data?.note && <div className="banner warn">{status.data.note}</div>}
-              {status.data?.key_refused && org && !org.demo && (
-                <div className="banner warn" role="alert" data-testid="key-refused">
-                  JumpCloud does not accept the API key of {org.name} any more (it was regenerated
-                  or revoked, or its administrator left). The local copy stays browsable; nothing is
-                  sent until a current key is entered.{" "}
-                  <button
-                    type="button"
-                    className="btn small"
-                    data-testid="rekey-open"
-                    onClick={() => setRekeying(true)}
-                  >
-                    Enter a new key…
-                  </button>
-                </div>
-              )}
-              {rekeying && org && (
-                <RekeyDialog
-                  orgId={org.id}
-                  orgName={org.name}
-                  notify={notify}
-                  onClose={() => setRekeying(false)}
-                />
-              )}
-              {snapshot?.state === "empty" && (
-                <div className="banner" data-testid="first-import">
-                  {sync.running
-                    ? `The first import of ${org?.name ?? "the organisation"} is running; lists fill in as it goes.`
-                    : `${org?.name ?? "This organisation"} has not been imported yet: press Sync now (or choose the groups to copy first).`}
-                </div>
-              )}
-              <div className={panel ? "content with-panel" : "content"}>
-                <ErrorBoundary resetKey={`${orgId}/${view}`}>
-                  <View id={view} runId={runId} onRun={openRun} drilled={drilled} />
-                </ErrorBoundary>
-                {panel && (
-                  <aside className="panel" data-testid="detail-panel" aria-label="Details">
+                {status.data?.note && <div className="banner warn">{status.data.note}</div>}
+                {status.data?.key_refused && org && !org.demo && (
+                  <div className="banner warn" role="alert" data-testid="key-refused">
+                    JumpCloud does not accept the API key of {org.name} any more (it was regenerated
+                    or revoked, or its administrator left). The local copy stays browsable; nothing
+                    is sent until a current key is entered.{" "}
                     <button
                       type="button"
-                      className="btn ghost panel-close"
-                      aria-label="Close details"
-                      data-testid="panel-close"
-                      onClick={() => setPanel(null)}
+                      className="btn small"
+                      data-testid="rekey-open"
+                      onClick={() => setRekeying(true)}
                     >
-                      ✕
+                      Enter a new key…
                     </button>
-                    {panel.kind === "user" && <UserPanel id={panel.id} />}
-                    {panel.kind === "system" && <DevicePanel id={panel.id} />}
-                    {panel.kind === "group" && <GroupPanel id={panel.id} />}
-                  </aside>
+                  </div>
                 )}
-              </div>
-            </>
+                {rekeying && org && (
+                  <RekeyDialog
+                    orgId={org.id}
+                    orgName={org.name}
+                    notify={notify}
+                    onClose={() => setRekeying(false)}
+                  />
+                )}
+                {snapshot?.state === "empty" && (
+                  <div className="banner" data-testid="first-import">
+                    {sync.running
+                      ? `The first import of ${org?.name ?? "the organisation"} is running; lists fill in as it goes.`
+                      : `${org?.name ?? "This organisation"} has not been imported yet: press Sync now (or choose the groups to copy first).`}
+                  </div>
+                )}
+                <div className={panel ? "content with-panel" : "content"}>
+                  <ErrorBoundary resetKey={`${orgId}/${view}`}>
+                    <View id={view} runId={runId} onRun={openRun} drilled={drilled} />
+                  </ErrorBoundary>
+                  {panel && (
+                    <aside className="panel" data-testid="detail-panel" aria-label="Details">
+                      <button
+                        type="button"
+                        className="btn ghost panel-close"
+                        aria-label="Close details"
+                        data-testid="panel-close"
+                        onClick={() => setPanel(null)}
+                      >
+                        ✕
+                      </button>
+                      {panel.kind === "user" && <UserPanel id={panel.id} />}
+                      {panel.kind === "system" && <DevicePanel id={panel.id} />}
+                      {panel.kind === "group" && <GroupPanel id={panel.id} />}
+                    </aside>
+                  )}
+                </div>
+              </>
+            )}
+          </main>
+          <StatusBar status={status.data} sync={sync} onScope={() => setScopeOpen("settings")} />
+          {scopeOpen && (
+            <ScopeDialog
+              intro={
+                scopeOpen === "connect"
+                  ? "Choose the groups to copy before the first import. Cancel copies the whole organisation."
+                  : undefined
+              }
+              onClose={() => setScopeOpen(null)}
+              onSaved={sync.start}
+            />
           )}
-        </main>
-        <StatusBar status={status.data} sync={sync} onScope={() => setScopeOpen("settings")} />
-        {scopeOpen && (
-          <ScopeDialog
-            intro={
-              scopeOpen === "connect"
-                ? "Choose the groups to copy before the first import. Cancel copies the whole organisation."
-                : undefined
-            }
-            onClose={() => setScopeOpen(null)}
-            onSaved={sync.start}
-          />
-        )}
-        {aboutOpen && <AboutPanel onClose={() => setAboutOpen(false)} />}
-      </div>
-    </UiContext.Provider>
+          {aboutOpen && <AboutPanel onClose={() => setAboutOpen(false)} />}
+        </div>
+      </UiContext.Provider>
+    </VocabularyContext.Provider>
   );
 }

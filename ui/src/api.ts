@@ -7,34 +7,25 @@ import {
   type AppError,
   type AppInfo,
   type GroupKind,
-  type OrgStatus_Serialize,
-  type UserRow_Serialize,
-  type SystemRow_Serialize,
-  type UserQuery_Deserialize,
-  type SystemQuery_Deserialize,
-  type UserDetail_Serialize,
-  type SystemDetail_Serialize,
-  type AuditEntry_Serialize,
-  type ActionOption_Serialize,
-  type ActionOutcome_Serialize,
-  type GroupMembers_Serialize,
-  type OrgEntry_Serialize,
-  type SnapshotInfo_Serialize,
+  type OrgStatus,
+  type Vocabulary,
 } from "./bindings";
 
-export type OrgStatus = OrgStatus_Serialize;
-export type OrgEntry = OrgEntry_Serialize;
-export type Snapshot = SnapshotInfo_Serialize;
-export type UserRow = UserRow_Serialize;
-export type SystemRow = SystemRow_Serialize;
-export type UserQuery = UserQuery_Deserialize;
-export type SystemQuery = SystemQuery_Deserialize;
-export type UserDetail = UserDetail_Serialize;
-export type SystemDetail = SystemDetail_Serialize;
-export type AuditEntry = AuditEntry_Serialize;
-export type ActionOption = ActionOption_Serialize;
-export type ActionOutcome = ActionOutcome_Serialize;
-export type GroupMembers = GroupMembers_Serialize;
+export type {
+  OrgStatus,
+  OrgEntry,
+  SnapshotInfo as Snapshot,
+  UserRow,
+  SystemRow,
+  UserQuery,
+  SystemQuery,
+  UserDetail,
+  SystemDetail,
+  AuditEntry,
+  ActionOption,
+  ActionOutcome,
+  GroupMembers,
+} from "./bindings";
 
 type Result<T, E> = { status: "ok"; data: T } | { status: "error"; error: E };
 
@@ -66,6 +57,10 @@ export const queries = {
   status: {
     queryKey: keys.status,
     queryFn: (): Promise<OrgStatus> => unwrap(commands.orgStatus()),
+  },
+  vocabulary: {
+    queryKey: keys.vocabulary,
+    queryFn: (): Promise<Vocabulary> => unwrap(commands.vocabulary()),
   },
 };
 

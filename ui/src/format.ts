@@ -24,23 +24,6 @@ export function when(iso: string | null | undefined): string {
   return `${t.getFullYear()}-${p(t.getMonth() + 1)}-${p(t.getDate())} ${p(t.getHours())}:${p(t.getMinutes())}`;
 }
 
-export function osLabel(family: string): string {
-  switch (family) {
-    case "darwin":
-      return "macOS";
-    case "windows":
-      return "Windows";
-    case "linux":
-      return "Linux";
-    case "ios":
-      return "iOS";
-    case "android":
-      return "Android";
-    default:
-      return family || "unknown";
-  }
-}
-
 export function bytes(n: number | null | undefined): string {
   if (!n) return "—";
   return `${Math.round(n / 1024 ** 3)} GB`;

@@ -1,10 +1,13 @@
-// Every query key the front end uses, in one place, and what each kind of change in the org's
-// file makes stale: a "cache changed" event refetches only the queries that show what changed.
+// Every query key the front end uses, and what each kind of change in the org's file makes
+// stale: a "cache changed" event refetches the queries that show what changed (every query of
+// the org's data after a sync), so every screen follows a sync without being reopened. A
+// component never writes a key of its own: it takes one from `keys`.
 import type { QueryClient } from "@tanstack/react-query";
-import type { DataKind, GroupKind } from "./bindings";
+import type { DataKind, GroupKind, ReportId } from "./bindings";
 
 export const keys = {
   appInfo: ["appInfo"] as const,
+  vocabulary: ["vocabulary"] as const,
   status: ["status"] as const,
   search: (text: string) => ["search", text] as const,
   users: (query: unknown) => ["users", query] as const,
@@ -25,6 +28,22 @@ export const keys = {
   checklistRun: (id: string) => ["checklistRun", id] as const,
   checklistTemplates: ["checklistTemplates"] as const,
   checklistGrants: ["checklistGrants"] as const,
+  posture: (silentDays: number) => ["posture", silentDays] as const,
+  postureTrends: ["postureTrends"] as const,
+  syncHistory: ["syncHistory"] as const,
+  syncDiff: (from: number | null, to: number | null) => ["syncDiff", from, to] as const,
+  reportCatalogue: ["reportCatalogue"] as const,
+  reportTable: (id: ReportId | null) => ["reportTable", id] as const,
+  /** A report's rows as filtered and sorted on screen (paged from memory). */
+  catalogueRows: (
+    id: ReportId | null,
+    asOf: string | null,
+    filter: string,
+    sort: string,
+    desc: boolean,
+  ) => ["catalogueRows", id, asOf, filter, sort, desc] as const,
+  reviews: ["reviews"] as const,
+  review: (id: number) => ["review", id] as const,
 };
 
 /** The first part of every key above. */
@@ -38,9 +57,16 @@ type Root = (typeof keys)[keyof typeof keys] extends infer K
       : never
   : never;
 
-/** The queries (by the first part of their key) that show each kind of data. */
+/** Queries a change in the org's file does not move: Rust's words, the app, the catalogue's
+ * list, and the status (which follows its own "status changed" event). */
+export const NOT_ORG_DATA: Root[] = ["appInfo", "vocabulary", "reportCatalogue", "status"];
+
+/** The queries (by the first part of their key) that show each kind of data. A sync changes
+ * everything ("all"): every query but `NOT_ORG_DATA`. */
 export const SHOWS: Record<Exclude<DataKind, "all">, Root[]> = {
   users: [
+    "posture",
+    "reportTable",
     "users",
     "userFacets",
     "user",
@@ -53,6 +79,8 @@ export const SHOWS: Record<Exclude<DataKind, "all">, Root[]> = {
     "recordProblems",
   ],
   systems: [
+    "posture",
+    "reportTable",
     "systems",
     "systemFacets",
     "system",
@@ -63,6 +91,8 @@ export const SHOWS: Record<Exclude<DataKind, "all">, Root[]> = {
     "recordProblems",
   ],
   groups: [
+    "posture",
+    "reportTable",
     "groups",
     "groupMembers",
     "users",
@@ -78,12 +108,17 @@ export const SHOWS: Record<Exclude<DataKind, "all">, Root[]> = {
   checklists: ["checklistRuns", "checklistRun", "checklistTemplates", "checklistGrants"],
 };
 
-/** The roots a change of `kinds` makes stale (every data query for `all`). */
+/** Every root of `keys`. */
+export const ROOTS: Root[] = Object.values(keys).map((k) =>
+  typeof k === "function" ? (k as (...a: never[]) => readonly unknown[])()[0] : k[0],
+) as Root[];
+
+/** The roots a change of `kinds` makes stale (for `all`, every root of the org's data). */
 export function staleRoots(kinds: readonly DataKind[]): Set<string> {
-  const all = kinds.includes("all");
+  if (kinds.includes("all")) return new Set<string>(ROOTS.filter((r) => !NOT_ORG_DATA.includes(r)));
   return new Set<string>(
     (Object.keys(SHOWS) as (keyof typeof SHOWS)[])
-      .filter((k) => all || kinds.includes(k))
+      .filter((k) => kinds.includes(k))
       .flatMap((k) => SHOWS[k]),
   );
 }

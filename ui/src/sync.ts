@@ -3,11 +3,34 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Channel } from "@tauri-apps/api/core";
 import { useQueryClient } from "@tanstack/react-query";
-import { commands, type SyncProgress_Deserialize } from "./bindings";
+import { commands, type SyncProgress, type SyncReport } from "./bindings";
 import { CommandError, unwrap, type OrgStatus } from "./api";
 import { keys } from "./queryKeys";
+import type { Labels } from "./labels";
 
-export type Progress = SyncProgress_Deserialize;
+export type Progress = SyncProgress;
+
+/** What the admin is told when a sync finishes: its requests and time, the records kept with
+ * fields it could not read, and the associations read object by object (Rust says why). */
+export function finishedText(r: SyncReport): { kind: "ok" | "warn"; text: string } {
+  const odd = r.counts.not_fully_read ?? 0;
+  const byObject = r.notes.filter((n) => n.source.how === "object_by_object").map((n) => n.text);
+  const text =
+    `Sync finished: ${r.requests.toLocaleString()} requests in ${(r.elapsed_ms / 1000).toFixed(1)} s.` +
+    (odd > 0
+      ? ` ${odd === 1 ? "1 record" : `${odd} records`} could not be fully read (kept; see the status bar).`
+      : "") +
+    (byObject.length > 0 ? ` ${byObject.join(" ")}` : "");
+  return { kind: odd > 0 ? "warn" : "ok", text };
+}
+
+/** How a failed sync is reported: a sync already running says nothing (the running one
+ * reports), a cancel is a warning, anything else an error with Rust's message. */
+export function failedNotice(e: unknown): { kind: "warn" | "error"; text: string } | null {
+  if (e instanceof CommandError && e.code === "SyncRunning") return null;
+  if (e instanceof CommandError && e.code === "Cancelled") return { kind: "warn", text: e.message };
+  return { kind: "error", text: e instanceof Error ? e.message : String(e) };
+}
 
 export function useSync(
   status: OrgStatus | undefined,
@@ -26,23 +49,11 @@ export function useSync(
     const ch = new Channel<Progress>();
     ch.onmessage = (p) => setProgress(p);
     try {
-      const r = await unwrap(commands.syncStart(ch));
-      const odd = r.counts?.not_fully_read ?? 0;
-      // A bulk report JumpCloud would not give (or that did not check out): the sync read those
-      // associations one object at a time, which is slower but as complete. Say why.
-      const byObject = (r.notes ?? []).filter((n) => n.includes("object by object"));
-      notify(
-        odd > 0 ? "warn" : "ok",
-        `Sync finished: ${(r.requests ?? 0).toLocaleString()} requests in ${((r.elapsed_ms ?? 0) / 1000).toFixed(1)} s.` +
-          (odd > 0
-            ? ` ${odd === 1 ? "1 record" : `${odd} records`} could not be fully read (kept; see the status bar).`
-            : "") +
-          (byObject.length > 0 ? ` ${byObject.join(" ")}` : ""),
-      );
+      const done = finishedText(await unwrap(commands.syncStart(ch)));
+      notify(done.kind, done.text);
     } catch (e) {
-      if (e instanceof CommandError && e.code === "Cancelled") notify("warn", e.message);
-      else if (!(e instanceof CommandError && e.code === "Conflict"))
-        notify("error", e instanceof Error ? e.message : String(e));
+      const failed = failedNotice(e);
+      if (failed) notify(failed.kind, failed.text);
     } finally {
       setRunning(false);
       setProgress(null);
@@ -65,21 +76,22 @@ export function useSync(
 }
 
 /** One line for the progress bar, and the fraction done when known. */
-export function describe(p: Progress | null): { text: string; fraction: number | null } {
+export function describe(
+  p: Progress | null,
+  labels: Labels,
+): { text: string; fraction: number | null } {
   if (!p) return { text: "Starting…", fraction: null };
   switch (p.type) {
     case "started":
       return { text: p.first_import ? "First import…" : "Syncing…", fraction: null };
     case "phase":
-      return { text: `Reading ${p.phase}…`, fraction: null };
+      return { text: `Reading ${labels.phase(p.phase)}…`, fraction: null };
     case "items": {
-      const done = p.done ?? 0;
-      const total = p.total ?? 0;
       const eta =
         p.eta_secs != null && p.eta_secs > 1 ? `, about ${Math.ceil(p.eta_secs)} s left` : "";
       return {
-        text: `Reading ${p.phase}: ${done.toLocaleString()} of ${total.toLocaleString()}${eta}`,
-        fraction: total > 0 ? done / total : null,
+        text: `Reading ${labels.phase(p.phase)}: ${p.done.toLocaleString()} of ${p.total.toLocaleString()}${eta}`,
+        fraction: p.total > 0 ? p.done / p.total : null,
       };
     }
     case "browsable":

@@ -62,13 +62,7 @@ pub async fn action_run(
             crate::commands::org::relearn_access_in_background(&app);
         }
     }
-    use events::DataKind as K;
-    let kinds: &[K] = match plan.target_kind {
-        RecordKind::User => &[K::Users, K::Groups, K::Audit],
-        RecordKind::Group | RecordKind::App => &[K::Groups, K::Users, K::Systems, K::Audit],
-        RecordKind::System => &[K::Systems, K::Audit],
-    };
-    events::cache_changed(&app, &org.entry.id, kinds);
+    events::cache_changed(&app, &org.entry.id, &plan.changes());
     Ok(result?)
 }
 

@@ -27,20 +27,20 @@ pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> AppResult<T> + Send
 }
 
 /// Runs a read on the interactive connection, on the blocking pool.
-pub async fn read<T: Send + 'static>(
+pub async fn read<T: Send + 'static, E: Into<AppError>>(
     session: &Session,
     what: &'static str,
-    f: impl FnOnce(&Cache) -> rollcall_cache::Result<T> + Send + 'static,
+    f: impl FnOnce(&Cache) -> Result<T, E> + Send + 'static,
 ) -> AppResult<T> {
     read_on(session, Reader::Interactive, what, f).await
 }
 
 /// Runs a read on the chosen connection, on the blocking pool; logs reads that are slow.
-pub async fn read_on<T: Send + 'static>(
+pub async fn read_on<T: Send + 'static, E: Into<AppError>>(
     session: &Session,
     reader: Reader,
     what: &'static str,
-    f: impl FnOnce(&Cache) -> rollcall_cache::Result<T> + Send + 'static,
+    f: impl FnOnce(&Cache) -> Result<T, E> + Send + 'static,
 ) -> AppResult<T> {
     let org = session.active()?;
     blocking(move || {
@@ -55,7 +55,7 @@ pub async fn read_on<T: Send + 'static>(
             }
         };
         let waited = started.elapsed();
-        let out = f(cache.get()).map_err(AppError::from);
+        let out = f(cache.get()).map_err(Into::into);
         let ms = started.elapsed().as_millis() as u64;
         if ms >= 50 {
             tracing::info!(what, ms, waited_ms = waited.as_millis() as u64, "slow cache read");

@@ -5,6 +5,8 @@ use crate::commands::blocking::{read, read_on, Reader};
 use crate::error::AppResult;
 use crate::session::Session;
 use rollcall_cache::*;
+use rollcall_core::export::ExportRequest;
+use rollcall_core::posture::thresholds_now;
 use serde::Serialize;
 use specta::Type;
 use tauri::{AppHandle, State};
@@ -14,7 +16,7 @@ use tracing::instrument;
 #[specta::specta]
 #[instrument(skip(session), err(Debug))]
 pub async fn users_page(session: State<'_, Session>, query: UserQuery) -> AppResult<Page<UserRow>> {
-    read(&session, "users page", move |c| c.users(&query)).await
+    read(&session, "users page", move |c| c.users(&query, &thresholds_now())).await
 }
 
 #[tauri::command]
@@ -22,7 +24,7 @@ pub async fn users_page(session: State<'_, Session>, query: UserQuery) -> AppRes
 #[instrument(skip(session), err(Debug))]
 pub async fn user_facets(session: State<'_, Session>, query: UserQuery) -> AppResult<Vec<Facet>> {
     read_on(&session, Reader::Aggregates, "user facets", move |c| {
-        c.user_facets(&query)
+        c.user_facets(&query, &thresholds_now())
     })
     .await
 }
@@ -31,7 +33,7 @@ pub async fn user_facets(session: State<'_, Session>, query: UserQuery) -> AppRe
 #[specta::specta]
 #[instrument(skip(session), err(Debug))]
 pub async fn systems_page(session: State<'_, Session>, query: SystemQuery) -> AppResult<Page<SystemRow>> {
-    read(&session, "devices page", move |c| c.systems(&query)).await
+    read(&session, "devices page", move |c| c.systems(&query, &thresholds_now())).await
 }
 
 #[tauri::command]
@@ -39,7 +41,7 @@ pub async fn systems_page(session: State<'_, Session>, query: SystemQuery) -> Ap
 #[instrument(skip(session), err(Debug))]
 pub async fn system_facets(session: State<'_, Session>, query: SystemQuery) -> AppResult<Vec<Facet>> {
     read_on(&session, Reader::Aggregates, "device facets", move |c| {
-        c.system_facets(&query)
+        c.system_facets(&query, &thresholds_now())
     })
     .await
 }
@@ -126,14 +128,6 @@ pub async fn audit_list(session: State<'_, Session>, query: AuditQuery) -> AppRe
     read(&session, "audit", move |c| c.audit(&query)).await
 }
 
-/// Which view to export, with its filters.
-#[derive(Debug, Clone, serde::Deserialize, Type)]
-#[serde(tag = "view")]
-pub enum ExportRequest {
-    Users { query: UserQuery },
-    Systems { query: SystemQuery },
-}
-
 /// Asks where to save (native dialog), writes every row of the filtered view as CSV. Returns
 /// the path and the row count, or None when the admin cancelled.
 #[tauri::command]
@@ -144,30 +138,18 @@ pub async fn export_csv(
     session: State<'_, Session>,
     request: ExportRequest,
 ) -> AppResult<Option<(String, u32)>> {
-    let org = session.active()?;
-    let name = match &request {
-        ExportRequest::Users { .. } => "users",
-        ExportRequest::Systems { .. } => "devices",
-    };
-    let date = rollcall_core::sync::now_rfc3339();
-    let file_name = format!("{}-{name}-{}.csv", safe_name(&org.entry.name), &date[..10]);
-    let title = format!("Export {name} as CSV");
-    crate::dialogs::save_as(&app, &title, &file_name, ("CSV", "csv"), || async {
+    let offer = request.offer(&session.active()?.entry.name);
+    crate::dialogs::save_as(&app, &offer, || async {
         // Its own connection: a long export never holds the one pages and panels wait on.
-        let (text, rows) = read_on(&session, Reader::Export, "csv export", move |c| match &request {
-            ExportRequest::Users { query } => rollcall_core::export::users_csv(c, query),
-            ExportRequest::Systems { query } => rollcall_core::export::systems_csv(c, query),
-        })
-        .await?;
-        Ok((text.into_bytes(), rows as u32))
+        read_on(&session, Reader::Export, "csv export", move |c| request.csv(c)).await
     })
     .await
 }
 
-pub(crate) fn safe_name(s: &str) -> String {
-    let n: String = s
-        .chars()
-        .map(|c| if c.is_alphanumeric() || c == '-' { c } else { '-' })
-        .collect();
-    n.trim_matches('-').chars().take(40).collect()
+/// The words of every closed set the screens show, as Rust writes them.
+#[tauri::command]
+#[specta::specta]
+#[instrument(err(Debug))]
+pub async fn vocabulary() -> AppResult<rollcall_core::vocabulary::Vocabulary> {
+    Ok(rollcall_core::vocabulary::vocabulary())
 }

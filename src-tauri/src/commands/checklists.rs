@@ -3,89 +3,20 @@
 //! the org's templates (edit, reset, export, import); access grants due for removal.
 
 use crate::commands::blocking::{read, with_org};
-use crate::error::{AppError, AppResult, ErrorCode};
+use crate::error::{AppError, AppResult};
 use crate::events::{self, DataKind};
 use crate::session::Session;
 use rollcall_cache::{RunRow, StepRow};
 use rollcall_core::actions::Confirmation;
-use rollcall_core::checklists::{
-    self, ChecklistError, Grant, StartInput, StepContext, StepInput, StepItem, StepPreview, StepRules,
-};
+use rollcall_core::checklists::{self, Grant, RunView, StartInput, StepContext, StepInput};
 use rollcall_core::evidence;
-use rollcall_core::templates::{self, Template, TemplateError};
+use rollcall_core::templates::{self, Template, TemplateCatalog, TemplateImport};
 use serde::Serialize;
 use specta::Type;
 use std::future::Future;
 use std::pin::Pin;
 use tauri::{AppHandle, State};
 use tracing::instrument;
-
-impl From<ChecklistError> for AppError {
-    fn from(e: ChecklistError) -> Self {
-        match e {
-            ChecklistError::Invalid(m) => AppError::new(ErrorCode::Invalid, m),
-            ChecklistError::NotFound(m) => AppError::new(ErrorCode::NotFound, m),
-            ChecklistError::Cache(c) => c.into(),
-            ChecklistError::Json(j) => AppError::internal(format!("a checklist record could not be read: {j}")),
-            ChecklistError::Action(a) => a.into(),
-            ChecklistError::Live(ref l) => AppError::new((&l.source).into(), e.to_string()),
-        }
-    }
-}
-
-/// A step with its items decoded.
-#[derive(Debug, Clone, Serialize, Type)]
-pub struct StepView {
-    pub step: StepRow,
-    pub items: Vec<StepItem>,
-    pub done: Vec<String>,
-    /// Whether it reads JumpCloud when it runs, and what the preview may be missing.
-    pub preview: StepPreview,
-    /// What it asks of the admin and whether it may run now.
-    pub rules: StepRules,
-}
-
-#[derive(Debug, Clone, Serialize, Type)]
-pub struct RunView {
-    pub run: RunRow,
-    pub steps: Vec<StepView>,
-    /// The capture step recorded groups and apps that "Restore access" can put back.
-    pub can_restore: bool,
-}
-
-/// The run for the screen, given the state of the local copy.
-fn view(run: RunRow, steps: Vec<StepRow>, snapshot_state: rollcall_cache::kinds::SnapshotState) -> AppResult<RunView> {
-    let views = steps
-        .iter()
-        .map(|s| {
-            let items = serde_json::from_str(&s.items).map_err(|e| AppError::internal(e.to_string()))?;
-            let done = serde_json::from_str(&s.items_done).map_err(|e| AppError::internal(e.to_string()))?;
-            Ok(StepView {
-                step: s.clone(),
-                items,
-                done,
-                preview: checklists::step_preview(s.kind, snapshot_state),
-                rules: checklists::step_rules(&steps, s.idx),
-            })
-        })
-        .collect::<AppResult<_>>()?;
-    let can_restore = serde_json::from_str::<serde_json::Value>(&run.capture)
-        .is_ok_and(|c| c.get("groups").is_some_and(|g| g.is_array()));
-    Ok(RunView {
-        run,
-        steps: views,
-        can_restore,
-    })
-}
-
-impl From<TemplateError> for AppError {
-    fn from(e: TemplateError) -> Self {
-        match e {
-            TemplateError::Invalid(m) => AppError::new(ErrorCode::Invalid, m),
-            TemplateError::Cache(c) => c.into(),
-        }
-    }
-}
 
 /// A change to the open org's checklist records (runs, steps, templates), made in its file
 /// on the blocking pool (`f` gets the cache and the org id), then announced so the views
@@ -161,15 +92,7 @@ pub async fn checklist_runs(session: State<'_, Session>) -> AppResult<Vec<RunRow
 #[specta::specta]
 #[instrument(skip(session), err(Debug))]
 pub async fn checklist_run(session: State<'_, Session>, run_id: String) -> AppResult<RunView> {
-    with_org(&session, move |org| {
-        let cache = org.cache();
-        let found = cache.run(&run_id)?;
-        let (run, steps) = found
-            .ok_or_else(|| AppError::new(ErrorCode::NotFound, "That checklist run is not in this organisation."))?;
-        let state = cache.mirror_state()?;
-        view(run, steps, state)
-    })
-    .await
+    read(&session, "checklist run", move |c| checklists::run_view(c, &run_id)).await
 }
 
 /// Runs one step (its remaining items), confirming device items natively.
@@ -295,42 +218,18 @@ pub async fn checklist_export(
     format: evidence::ReportFormat,
 ) -> AppResult<Option<String>> {
     let org = session.active()?;
-    let filter = format.name_and_extension();
-    let title = format!("Export the evidence report as {}", filter.0);
-    let name = format!("{run_id}-evidence.{}", filter.1);
-    let saved = crate::dialogs::save_as(&app, &title, &name, filter, || async {
+    let from = match session.connectivity() {
         // Online, the Directory Insights events come from JumpCloud now; offline, from the last sync.
-        let report = if session.connectivity() == crate::session::Connectivity::Online {
-            evidence::gather_live(&org.client, &org.cache, &run_id).await?
-        } else {
-            evidence::gather(&org.cache(), &run_id)?
-        };
-        let bytes = format.write(&report).map_err(|e| {
-            AppError::new(
-                ErrorCode::Internal,
-                format!("The evidence report could not be written: {e}"),
-            )
-        })?;
+        crate::session::Connectivity::Online => evidence::EventsFrom::JumpCloud,
+        _ => evidence::EventsFrom::LastSync,
+    };
+    let offer = evidence::offer(&run_id, format);
+    let saved = crate::dialogs::save_as(&app, &offer, || async {
+        let bytes = evidence::report(&org.client, &org.cache, &run_id, from, format).await?;
         Ok((bytes, ()))
     })
     .await?;
     Ok(saved.map(|(path, ())| path))
-}
-
-/// A step kind templates can hold: its default title and the checklists it belongs in.
-#[derive(Debug, Clone, Serialize, Type)]
-pub struct StepKindInfo {
-    pub kind: rollcall_cache::StepKind,
-    pub title: String,
-    pub bases: Vec<rollcall_cache::TemplateBase>,
-    /// It ends the run: steps added later go before it.
-    pub ends_run: bool,
-}
-
-#[derive(Debug, Clone, Serialize, Type)]
-pub struct TemplateCatalog {
-    pub templates: Vec<Template>,
-    pub kinds: Vec<StepKindInfo>,
 }
 
 /// The org's templates (its own versions where it has them) and the step kinds they may hold.
@@ -338,17 +237,7 @@ pub struct TemplateCatalog {
 #[specta::specta]
 #[instrument(skip(session), err(Debug))]
 pub async fn checklist_templates(session: State<'_, Session>) -> AppResult<TemplateCatalog> {
-    let templates = with_org(&session, |org| Ok(templates::list(&org.cache())?)).await?;
-    let kinds = templates::KINDS
-        .iter()
-        .map(|(k, t, b)| StepKindInfo {
-            kind: *k,
-            title: t.to_string(),
-            bases: b.to_vec(),
-            ends_run: *k == rollcall_cache::StepKind::Evidence,
-        })
-        .collect();
-    Ok(TemplateCatalog { templates, kinds })
+    read(&session, "checklist templates", |c| templates::catalog(c)).await
 }
 
 /// Saves the org's version of a template (checked first; the message names what is wrong).
@@ -380,21 +269,10 @@ pub async fn checklist_template_export(
         let id = id.clone();
         with_org(&session, move |org| Ok(templates::get(&org.cache(), &id)?)).await?
     };
-    let title = format!("Export the template \"{}\"", t.name);
-    let name = format!("{id}.rollcall-template.json");
-    let saved = crate::dialogs::save_as(&app, &title, &name, ("JSON", "json"), || async {
-        Ok((templates::export(&t).into_bytes(), ()))
-    })
-    .await?;
+    let offer = templates::offer(&t);
+    let saved =
+        crate::dialogs::save_as(&app, &offer, || async { Ok((templates::export(&t).into_bytes(), ())) }).await?;
     Ok(saved.map(|(path, ())| path))
-}
-
-/// What an import brought in.
-#[derive(Debug, Clone, Serialize, Type)]
-pub struct TemplateImport {
-    pub template: Template,
-    /// What could not be matched in this org (groups), and was left out.
-    pub unmatched: Vec<String>,
 }
 
 /// Imports a template file (native open dialog); None when cancelled.

@@ -16,14 +16,21 @@ use specta::Type;
 use tauri::State;
 use tracing::instrument;
 
+/// How the running binary was built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum BuildProfile {
+    Debug,
+    Release,
+}
+
 /// What the About panel shows.
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct AppInfo {
     pub name: String,
     pub version: String,
-    /// `debug` or `release`.
-    pub profile: String,
+    pub profile: BuildProfile,
     pub data_dir: String,
     pub log_file: String,
     /// True when started with `--demo`.

@@ -4,91 +4,16 @@ use crate::commands::blocking::blocking;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::events;
 use crate::session::{OrgStatus, Relearn, Session};
-use jumpcloud::{ApiKey, Client, ClientConfig, Endpoints};
-use rollcall_core::connect::{check, ConnectionCheck};
-use rollcall_core::session::{OrgEntry, RegionName};
+use rollcall_core::connect::{ConnectInput, ConnectionCheck};
+use rollcall_core::session::OrgEntry;
 use rollcall_core::{SyncProgress, SyncReport};
 use serde::Deserialize;
 use specta::Type;
+
 use std::time::Duration;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use tracing::instrument;
-
-/// What the connect form sends. The key crosses IPC this once, into the keyring.
-#[derive(Deserialize, Type)]
-pub struct ConnectInput {
-    pub api_key: String,
-    /// Empty for a single-organisation key.
-    pub org_id: String,
-    pub region: RegionName,
-    /// Empty, or a custom API base URL (a proxy; the simulator).
-    pub base_url: String,
-}
-
-impl std::fmt::Debug for ConnectInput {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ConnectInput")
-            .field("api_key", &"<redacted>")
-            .field("org_id", &self.org_id)
-            .field("region", &self.region)
-            .field("base_url", &self.base_url)
-            .finish()
-    }
-}
-
-impl ConnectInput {
-    fn validate(&self) -> AppResult<()> {
-        if self.api_key.trim().is_empty() {
-            return Err(AppError::new(
-                ErrorCode::Invalid,
-                "Enter the API key (Admin Portal → your name, top right → My API Key).",
-            ));
-        }
-        let org = self.org_id.trim();
-        let well_formed = org.len() == 24 && org.chars().all(|c| c.is_ascii_hexdigit());
-        if !org.is_empty() && !well_formed {
-            return Err(AppError::new(
-                ErrorCode::Invalid,
-                format!("\"{org}\" is not an organisation ID: it has 24 hexadecimal characters (0-9, a-f)."),
-            ));
-        }
-        let base = self.base_url.trim();
-        if !base.is_empty() {
-            let u = url::Url::parse(base).map_err(|e| {
-                AppError::new(
-                    ErrorCode::Invalid,
-                    format!("The API URL \"{base}\" is not a URL ({e})."),
-                )
-            })?;
-            if !matches!(u.scheme(), "https" | "http") {
-                return Err(AppError::new(
-                    ErrorCode::Invalid,
-                    "The API URL must start with https://.",
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    fn client(&self) -> AppResult<Client> {
-        let endpoints = match self.base_url.trim() {
-            "" => Endpoints::region(self.region.region()),
-            b => Endpoints::custom(b),
-        };
-        let mut cfg = ClientConfig::new(endpoints, ApiKey::new(self.api_key.clone()));
-        if !self.org_id.trim().is_empty() {
-            cfg = cfg.with_org(self.org_id.trim().to_lowercase());
-        }
-        Ok(Client::new(cfg)?)
-    }
-
-    async fn check(&self) -> AppResult<ConnectionCheck> {
-        self.validate()?;
-        let org = self.org_id.trim();
-        Ok(check(&self.client()?, (!org.is_empty()).then_some(org)).await?)
-    }
-}
 
 /// Opens an org (its key from the keyring, its file) on the blocking pool.
 async fn activate(app: &AppHandle, entry: OrgEntry) -> AppResult<std::sync::Arc<crate::session::ActiveOrg>> {
@@ -161,7 +86,7 @@ pub async fn org_status(app: AppHandle) -> AppResult<OrgStatus> {
 #[specta::specta]
 #[instrument(err(Debug))]
 pub async fn org_test(input: ConnectInput) -> AppResult<ConnectionCheck> {
-    input.check().await
+    Ok(input.check().await?)
 }
 
 /// Tests, stores the key in the OS keyring, opens the org. The UI then starts the first sync.
@@ -170,15 +95,7 @@ pub async fn org_test(input: ConnectInput) -> AppResult<ConnectionCheck> {
 #[instrument(skip(app, session), err(Debug))]
 pub async fn org_connect(app: AppHandle, session: State<'_, Session>, input: ConnectInput) -> AppResult<OrgStatus> {
     let found = input.check().await?;
-    let entry = OrgEntry {
-        id: found.org.id.clone(),
-        name: found.org.name.clone(),
-        region: input.region,
-        base_url: Some(input.base_url.trim().to_string()).filter(|b| !b.is_empty()),
-        send_org_id: !input.org_id.trim().is_empty(),
-        demo: false,
-    };
-    open_with_key(&app, entry, &input.api_key, found.access).await?;
+    open_with_key(&app, input.entry(&found), &input.api_key, found.access).await?;
     Ok(session.status())
 }
 

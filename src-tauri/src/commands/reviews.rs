@@ -1,11 +1,12 @@
-//! Review meetings: start one on the current snapshot (its agenda from the failed posture
-//! checks, the changes since the last review and the open follow-ups), decide each item, finish
-//! it, export the review pack as PDF or Excel. Kept in the org's file.
+//! Review meetings: start one on the current snapshot, decide each item, finish it, export the
+//! review pack as PDF or Excel. What goes on the agenda and what a decision needs is core's
+//! (`rollcall_core::reviews`); the reviews live in the org's file.
 
 use crate::commands::blocking::{read_on, with_org, Reader};
-use crate::error::{AppError, AppResult, ErrorCode};
+use crate::error::AppResult;
 use crate::session::Session;
-use rollcall_cache::{dates, Decision, ReportId, Review};
+use rollcall_cache::{dates, Decision, Review};
+use rollcall_core::reviews::{self, PackFormat, ReviewView};
 use tauri::{AppHandle, State};
 use tracing::instrument;
 
@@ -20,32 +21,20 @@ pub async fn review_list(session: State<'_, Session>) -> AppResult<Vec<Review>> 
 #[tauri::command]
 #[specta::specta]
 #[instrument(skip(session), err(Debug))]
-pub async fn review_get(session: State<'_, Session>, id: u32) -> AppResult<Review> {
-    read_on(&session, Reader::Interactive, "a review", move |c| c.review(id as i64)).await
+pub async fn review_get(session: State<'_, Session>, id: u32) -> AppResult<ReviewView> {
+    read_on(&session, Reader::Interactive, "a review", move |c| {
+        c.review(id as i64).map(reviews::view)
+    })
+    .await
 }
 
 /// Starts a review of the current snapshot.
 #[tauri::command]
 #[specta::specta]
 #[instrument(skip(session), err(Debug))]
-pub async fn review_start(session: State<'_, Session>, title: String, attendees: String) -> AppResult<Review> {
-    let title = title.trim().to_string();
-    if title.is_empty() {
-        return Err(AppError::new(
-            ErrorCode::Invalid,
-            "Give the review a title (for example \"Inventory review, December\").",
-        ));
-    }
+pub async fn review_start(session: State<'_, Session>, title: String, attendees: String) -> AppResult<ReviewView> {
     with_org(&session, move |org| {
-        let mut c = org.cache();
-        if c.last_complete_sync()?.is_none() {
-            return Err(AppError::new(
-                ErrorCode::Invalid,
-                "A review looks at a complete copy of the organisation: sync it first.",
-            ));
-        }
-        let checks = rollcall_cache::reviews::failed_checks(&c.posture(dates::now_ms(), 30)?);
-        Ok(c.start_review(&title, attendees.trim(), &dates::now_rfc3339(), checks)?)
+        Ok(reviews::start(&mut org.cache(), &title, &attendees, dates::now_ms())?)
     })
     .await
 }
@@ -62,30 +51,17 @@ pub async fn review_decide(
     owner: String,
     due: Option<String>,
     notes: String,
-) -> AppResult<Review> {
-    if decision == Some(Decision::FollowUp) && owner.trim().is_empty() {
-        return Err(AppError::new(
-            ErrorCode::Invalid,
-            "A follow-up needs an owner: who will do it?",
-        ));
-    }
-    if let Some(d) = due.as_deref().filter(|d| !d.trim().is_empty()) {
-        if dates::parse_ms(&format!("{}T00:00:00Z", d.trim())).is_none() {
-            return Err(AppError::new(
-                ErrorCode::Invalid,
-                format!("\"{d}\" is not a date: use YYYY-MM-DD."),
-            ));
-        }
-    }
+) -> AppResult<ReviewView> {
     with_org(&session, move |org| {
-        Ok(org.cache().decide(
+        let c = org.cache();
+        Ok(reviews::decide(
+            &c,
             id as i64,
             seq as i64,
             decision,
             &owner,
             due.as_deref(),
             &notes,
-            &dates::now_rfc3339(),
         )?)
     })
     .await
@@ -95,28 +71,15 @@ pub async fn review_decide(
 #[tauri::command]
 #[specta::specta]
 #[instrument(skip(session), err(Debug))]
-pub async fn review_finish(session: State<'_, Session>, id: u32, attendees: String) -> AppResult<Review> {
+pub async fn review_finish(session: State<'_, Session>, id: u32, attendees: String) -> AppResult<ReviewView> {
     with_org(&session, move |org| {
-        Ok(org
-            .cache()
-            .finish_review(id as i64, attendees.trim(), &dates::now_rfc3339())?)
+        Ok(reviews::finish(&org.cache(), id as i64, &attendees)?)
     })
     .await
 }
 
-/// The files a review pack is written as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, specta::Type)]
-#[serde(rename_all = "snake_case")]
-pub enum PackFormat {
-    /// PDF/A-2b: cover, posture and charts, trends, agenda with decisions, appendix tables.
-    Pdf,
-    /// Excel: the review, its agenda, then one sheet per catalogue report.
-    Xlsx,
-}
-
-/// The review pack, through the save dialog: as PDF (the posture and trends as of the review's
-/// snapshot where it was kept, the agenda with the decisions, each report's first rows) or as
-/// an Excel workbook (the review, its agenda, every catalogue report whole).
+/// The review pack, through the save dialog, as PDF or Excel; the path and the number of
+/// agenda items, None when the admin cancelled.
 #[tauri::command]
 #[specta::specta]
 #[instrument(skip(app, session), err(Debug))]
@@ -126,60 +89,13 @@ pub async fn review_export(
     id: u32,
     format: PackFormat,
 ) -> AppResult<Option<(String, u32)>> {
-    let org = session.active()?;
-    let org_name = org.entry.name.clone();
-    let (title, ext, kind) = match format {
-        PackFormat::Pdf => ("Export the review pack as PDF", "pdf", "PDF document"),
-        PackFormat::Xlsx => ("Export the review pack as Excel", "xlsx", "Excel workbook"),
-    };
-    let file_name = format!(
-        "{}-review-{id}-{}.{ext}",
-        crate::commands::browse::safe_name(&org.entry.name),
-        &dates::now_rfc3339()[..10]
-    );
-    crate::dialogs::save_as(&app, title, &file_name, (kind, ext), || async {
-        let (review, tables, posture, trends) = read_on(&session, Reader::Export, "the review pack", move |c| {
-            let review = c.review(id as i64)?;
-            let now = dates::now_ms();
-            let tables = ReportId::ALL
-                .iter()
-                .map(|r| c.report(*r, now))
-                .collect::<rollcall_cache::Result<Vec<_>>>()?;
-            let (posture, trends) = match format {
-                PackFormat::Xlsx => (None, vec![]),
-                PackFormat::Pdf => {
-                    let kept = match review.sync_id {
-                        Some(s) => c.posture_of_sync(s)?,
-                        None => None,
-                    };
-                    let posture = match kept {
-                        Some(p) => p,
-                        None => c.posture(now, rollcall_core::sync::POSTURE_SILENT_DAYS)?,
-                    };
-                    (Some(posture), c.trends(180)?)
-                }
-            };
-            Ok((review, tables, posture, trends))
-        })
-        .await?;
-        let n = review.items.len() as u32;
-        let written = tokio::task::spawn_blocking(move || match posture {
-            None => rollcall_core::report_export::review_pack(&org_name, &review, &tables)
-                .map_err(|e| format!("The Excel file could not be written: {e}")),
-            Some(posture) => rollcall_core::review_pdf::review_pack_pdf(&rollcall_core::review_pdf::PackInput {
-                org: &org_name,
-                review: &review,
-                posture: &posture,
-                trends: &trends,
-                tables: &tables,
-                created: time::OffsetDateTime::now_utc(),
-            })
-            .map_err(|e| format!("The review pack could not be written: {e}")),
+    let org_name = session.active()?.entry.name.clone();
+    let offer = reviews::pack_offer(&org_name, id as i64, format);
+    crate::dialogs::save_as(&app, &offer, || async {
+        read_on(&session, Reader::Export, "the review pack", move |c| {
+            reviews::pack(c, &org_name, id as i64, format)
         })
         .await
-        .map_err(|e| AppError::new(ErrorCode::Internal, format!("Writing the review pack stopped: {e}")))?;
-        let bytes = written.map_err(|e| AppError::new(ErrorCode::Internal, e))?;
-        Ok((bytes, n))
     })
     .await
 }

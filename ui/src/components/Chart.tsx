@@ -25,6 +25,8 @@ echarts.use([
 
 export interface Pick {
   seriesName: string;
+  /** The series' place in the option's `series` (which series, without reading its name). */
+  seriesIndex: number;
   name: string;
   dataIndex: number;
 }
@@ -56,7 +58,12 @@ export function Chart({
     chart.current = c;
     c.on("click", (p) => {
       const e = p as unknown as Pick;
-      pick.current?.({ seriesName: e.seriesName, name: e.name, dataIndex: e.dataIndex });
+      pick.current?.({
+        seriesName: e.seriesName,
+        seriesIndex: e.seriesIndex,
+        name: e.name,
+        dataIndex: e.dataIndex,
+      });
     });
     const ro = new ResizeObserver(() => c.resize());
     ro.observe(box.current);

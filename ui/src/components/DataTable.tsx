@@ -9,31 +9,31 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 export const PAGE = 200;
 const ROW_HEIGHT = 32;
 
-export interface Column<T> {
+export interface Column<T, S extends string = string> {
   id: string;
   label: string;
   /** CSS grid track, e.g. "2fr" or "120px". */
   width: string;
   render: (row: T) => ReactNode;
-  /** The server-side sort key, when the column sorts. */
-  sort?: string;
+  /** The server-side sort key (a Rust enum's value), when the column sorts. */
+  sort?: S;
 }
 
-export interface Sort {
-  key: string;
+export interface Sort<S extends string = string> {
+  key: S;
   desc: boolean;
 }
 
-interface Props<T> {
+interface Props<T, S extends string> {
   /** Query key prefix that identifies the filtered list; the page index is appended. */
   queryKey: readonly unknown[];
   fetchPage: (offset: number, limit: number) => Promise<{ total: number | null; rows: T[] }>;
-  columns: Column<T>[];
+  columns: Column<T, S>[];
   rowId: (row: T) => string;
   /** What a person calls the row (a name, a hostname): names its checkbox for screen readers. */
   rowLabel: (row: T) => string;
-  sort: Sort;
-  onSort: (s: Sort) => void;
+  sort: Sort<S>;
+  onSort: (s: Sort<S>) => void;
   onOpen: (row: T) => void;
   openId?: string | null;
   selected?: Set<string>;
@@ -42,7 +42,7 @@ interface Props<T> {
   empty: string;
 }
 
-export function DataTable<T>(p: Props<T>) {
+export function DataTable<T, S extends string = string>(p: Props<T, S>) {
   const scroller = useRef<HTMLDivElement>(null);
   const [range, setRange] = useState({ start: 0, end: 60 });
   const pages = useMemo(() => {
@@ -205,7 +205,7 @@ interface RowProps<T> {
   odd: boolean;
   start: number;
   template: string;
-  columns: Column<T>[];
+  columns: Column<T, string>[];
   isOpen: boolean;
   isSelected: boolean;
   selectable: boolean;

@@ -1,9 +1,9 @@
-import { commands, type ExportRequest_Deserialize } from "../bindings";
+import { commands, type ExportRequest } from "../bindings";
 import { unwrap } from "../api";
 import { useUi } from "../context";
 
 /** CSV export of every row of the filtered view (Rust asks where to save). */
-export function ExportButton({ request }: { request: ExportRequest_Deserialize }) {
+export function ExportButton({ request }: { request: ExportRequest }) {
   const ui = useUi();
   return (
     <button

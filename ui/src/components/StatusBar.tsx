@@ -4,6 +4,7 @@ import { unwrap } from "../api";
 import { commands } from "../bindings";
 import { useUi } from "../context";
 import { ago, when } from "../format";
+import { useLabels } from "../labels";
 import { describe, type Progress } from "../sync";
 import { RecordProblems } from "./RecordProblems";
 import { SyncScheduleItem } from "./SyncSchedule";
@@ -20,7 +21,7 @@ export function StatusBar({ status, sync, onScope }: Props) {
   const c = status?.connectivity;
   const offline = c !== undefined && typeof c === "object" ? c.Offline : null;
   const asOf = status?.snapshot?.as_of;
-  const d = describe(sync.progress);
+  const d = describe(sync.progress, useLabels());
   const ui = useUi();
   const [checking, setChecking] = useState(false);
   return (

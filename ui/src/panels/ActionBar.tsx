@@ -55,6 +55,27 @@ export function useRunAction() {
   return { run, busy, pinModal };
 }
 
+/** Each request's name in a test id (`action-suspend`). */
+const SLUG: Record<ActionRequest["kind"], string> = {
+  UserCreate: "create",
+  UserUpdate: "update",
+  UserSuspend: "suspend",
+  UserActivate: "activate",
+  UserUnlock: "unlock",
+  UserResetMfa: "resetmfa",
+  UserExpirePassword: "expirepassword",
+  UserResendEmail: "resendemail",
+  UserDelete: "delete",
+  GroupCreate: "groupcreate",
+  GroupMembers: "groupmembers",
+  AppAccess: "appaccess",
+  DeviceBind: "bind",
+  DeviceLock: "lock",
+  DeviceWipe: "wipe",
+  DeviceRestart: "restart",
+  DeviceShutdown: "shutdown",
+};
+
 export function ActionBar({ targetKind, id, hostname }: Props) {
   const options = useQuery({
     queryKey: keys.actions(targetKind, id),
@@ -67,7 +88,7 @@ export function ActionBar({ targetKind, id, hostname }: Props) {
   if (options.error) return <p className="error-text">{(options.error as Error).message}</p>;
   if (!options.data) return <p className="muted">Loading actions…</p>;
   const disabled = options.data.filter((o) => o.reason);
-  const slug = (o: ActionOption) => o.request.kind.replace(/^(User|Device)/, "").toLowerCase();
+  const slug = (o: ActionOption) => SLUG[o.request.kind];
 
   return (
     <div className="action-area" data-testid="action-bar">

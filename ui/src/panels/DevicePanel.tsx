@@ -1,7 +1,9 @@
 import { useQuery } from "@tanstack/react-query";
 import { commands } from "../bindings";
 import { unwrap } from "../api";
-import { ago, bytes, osLabel, userName, when } from "../format";
+import { ago, bytes, userName, when } from "../format";
+import { useLabels } from "../labels";
+import { Paths } from "./Paths";
 import { ActionBar } from "./ActionBar";
 import { History } from "./History";
 import { GroupLinks, UserLink } from "./GroupLinks";
@@ -9,6 +11,7 @@ import { OpenInJumpCloud } from "./OpenInJumpCloud";
 import { keys } from "../queryKeys";
 
 export function DevicePanel({ id }: { id: string }) {
+  const labels = useLabels();
   const q = useQuery({
     queryKey: keys.system(id),
     queryFn: () => unwrap(commands.systemDetail(id)),
@@ -27,7 +30,7 @@ export function DevicePanel({ id }: { id: string }) {
         {s.hostname || s.display_name}
       </h2>
       <div className="panel-sub">
-        {osLabel(s.os_family)} {s.os_version} · serial {s.serial || "unknown"}
+        {labels.osFamily(s.os_family)} {s.os_version} · serial {s.serial || "unknown"}
       </div>
       <div className="badges">
         <span className={s.fde_active ? "badge ok" : "badge warn"}>
@@ -36,7 +39,7 @@ export function DevicePanel({ id }: { id: string }) {
         <span className={s.mdm_enrolled ? "badge ok" : "badge"}>
           {s.mdm_enrolled ? `MDM: ${s.mdm_vendor || "JumpCloud"}` : "No MDM"}
         </span>
-        {d.users.length === 0 && <span className="badge warn">Unbound</span>}
+        {d.users.length === 0 && <span className="badge warn">Reached by nobody</span>}
         {!s.active && <span className="badge">Agent offline</span>}
       </div>
       <ActionBar targetKind="system" id={s.id} hostname={s.hostname} />
@@ -75,11 +78,11 @@ export function DevicePanel({ id }: { id: string }) {
         <dt>Added</dt>
         <dd>{when(s.created)}</dd>
       </dl>
-      <h3>Bound users ({d.users.length})</h3>
-      <ul className="list">
-        {d.users.map((u) => (
+      <h3>Who reaches it ({d.users.length})</h3>
+      <ul className="list" data-testid="device-users">
+        {d.users.map(({ user: u, paths }) => (
           <li key={u.id}>
-            <UserLink user={u} /> <span className="muted">{u.email}</span>
+            <UserLink user={u} /> <span className="muted">{u.email}</span> <Paths paths={paths} />
           </li>
         ))}
       </ul>

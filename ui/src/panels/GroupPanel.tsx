@@ -3,13 +3,14 @@ import { useQuery } from "@tanstack/react-query";
 import { commands } from "../bindings";
 import { unwrap, useGroups } from "../api";
 import { useUi } from "../context";
-import { osLabel } from "../format";
+import { useLabels } from "../labels";
 import { UserLink } from "./GroupLinks";
 import { useRunAction } from "./ActionBar";
 import { keys } from "../queryKeys";
 
 export function GroupPanel({ id }: { id: string }) {
   const ui = useUi();
+  const labels = useLabels();
   const groups = useGroups(null);
   const members = useQuery({
     queryKey: keys.groupMembers(id),
@@ -83,7 +84,7 @@ export function GroupPanel({ id }: { id: string }) {
             >
               {s.hostname}
             </button>{" "}
-            <span className="muted">{osLabel(s.os_family)}</span>
+            <span className="muted">{labels.osFamily(s.os_family)}</span>
           </li>
         ))}
       </ul>

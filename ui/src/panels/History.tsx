@@ -16,6 +16,7 @@ export function History({ targetId }: { targetId: string }) {
           status: null,
           text: null,
           limit: 50,
+          run_id: null,
         }),
       ),
   });

@@ -3,7 +3,9 @@ import { useQuery } from "@tanstack/react-query";
 import { commands } from "../bindings";
 import { unwrap } from "../api";
 import { useUi } from "../context";
-import { ago, osLabel, userName, when } from "../format";
+import { ago, userName, when } from "../format";
+import { useLabels, valueText } from "../labels";
+import { Paths } from "./Paths";
 import { ActionBar } from "./ActionBar";
 import { History } from "./History";
 import { GroupLinks, UserLink } from "./GroupLinks";
@@ -15,6 +17,7 @@ import { keys } from "../queryKeys";
 
 export function UserPanel({ id }: { id: string }) {
   const ui = useUi();
+  const labels = useLabels();
   const [editing, setEditing] = useState(false);
   const [adding, setAdding] = useState(false);
   const q = useQuery({ queryKey: keys.user(id), queryFn: () => unwrap(commands.userDetail(id)) });
@@ -37,8 +40,11 @@ export function UserPanel({ id }: { id: string }) {
         {u.email} · {u.username}
       </div>
       <div className="badges">
-        <span className={`badge state-${u.state.toLowerCase()}`} data-testid="user-state">
-          {u.state}
+        <span
+          className={`badge state-${valueText(u.state).toLowerCase()}`}
+          data-testid="user-state"
+        >
+          {labels.userState(u.state)}
         </span>
         {u.locked && <span className="badge warn">Locked out</span>}
         <span className={u.mfa_configured ? "badge ok" : "badge warn"}>
@@ -102,10 +108,10 @@ export function UserPanel({ id }: { id: string }) {
       </dl>
       <h3>Devices ({d.devices.length})</h3>
       {d.devices.length === 0 ? (
-        <p className="muted">No bound devices.</p>
+        <p className="muted">No device: bound to none, directly or through a group.</p>
       ) : (
         <ul className="list">
-          {d.devices.map((s) => (
+          {d.devices.map(({ device: s, paths }) => (
             <li key={s.id}>
               <button
                 type="button"
@@ -116,10 +122,11 @@ export function UserPanel({ id }: { id: string }) {
                 {s.hostname || s.display_name}
               </button>{" "}
               <span className="muted">
-                {osLabel(s.os_family)} {s.os_version} ·{" "}
+                {labels.osFamily(s.os_family)} {s.os_version} ·{" "}
                 {s.fde_active ? "encrypted" : "NOT encrypted"} · {s.mdm_enrolled ? "MDM" : "no MDM"}{" "}
                 · seen {ago(s.last_contact)}
-              </span>
+              </span>{" "}
+              <Paths paths={paths} />
             </li>
           ))}
         </ul>
@@ -127,10 +134,10 @@ export function UserPanel({ id }: { id: string }) {
       <GroupLinks groups={d.groups} />
       <h3>Apps ({d.apps.length})</h3>
       <ul className="list">
-        {d.apps.map(([a, via]) => (
-          <li key={a.id + via}>
+        {d.apps.map(({ app: a, via }) => (
+          <li key={a.id + (via.via === "group" ? via.id : "")}>
             {a.label || a.name}{" "}
-            <span className="muted">{via === "direct" ? "direct" : `via ${via}`}</span>
+            <span className="muted">{via.via === "direct" ? "direct" : `via ${via.name}`}</span>
           </li>
         ))}
       </ul>

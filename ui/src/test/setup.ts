@@ -16,3 +16,10 @@ for (const [prop, value] of [
 ] as const) {
   Object.defineProperty(HTMLElement.prototype, prop, { configurable: true, get: () => value });
 }
+
+// jsdom has no ResizeObserver (the charts watch their box with one).
+globalThis.ResizeObserver ??= class {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+};

@@ -29,6 +29,7 @@ export function ActivityView() {
           status: status || null,
           text: debounced || null,
           limit: 1000,
+          run_id: null,
         }),
       ),
     placeholderData: (p) => p,

@@ -2,18 +2,13 @@
 // new starter's form (onboarding), or several people from a pasted list or a CSV file.
 import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
-import {
-  commands,
-  type SearchHit,
-  type StartInput_Deserialize,
-  type Template_Serialize as Template,
-} from "../bindings";
+import { commands, type SearchHit, type StartInput, type Template } from "../bindings";
 import { unwrap, useGroups } from "../api";
 import { GroupSelect } from "../components/GroupSelect";
 import { useUi } from "../context";
 import { keys } from "../queryKeys";
 
-export const emptyStart: StartInput_Deserialize = {
+export const emptyStart: StartInput = {
   user_id: "",
   group_ids: [],
   new_user: null,
@@ -110,7 +105,7 @@ export function Starter({
   onStarted: (runId: string) => void;
 }) {
   const ui = useUi();
-  const start = (input: StartInput_Deserialize) =>
+  const start = (input: StartInput) =>
     unwrap(commands.checklistStart(template.id, input)).then(onStarted, (e: Error) =>
       ui.notify("error", e.message),
     );
@@ -165,11 +160,13 @@ function AccessRequestForm({
   start,
 }: {
   template: Template;
-  start: (i: StartInput_Deserialize) => Promise<void>;
+  start: (i: StartInput) => Promise<void>;
 }) {
   const [who, setWho] = useState<SearchHit | null>(null);
   const [group, setGroup] = useState("");
-  const [expires, setExpires] = useState(dayFromToday(template.defaults.expiry_days || 30));
+  const [expires, setExpires] = useState(
+    dayFromToday((template.defaults ?? { groups: [], expiry_days: 0 }).expiry_days || 30),
+  );
   return (
     <div className="picker form-grid" data-testid="access-form">
       <span className="label">Person</span>
@@ -221,7 +218,7 @@ function OnboardingForm({
   start,
 }: {
   template: Template;
-  start: (i: StartInput_Deserialize) => Promise<void>;
+  start: (i: StartInput) => Promise<void>;
 }) {
   const groups = useGroups("user");
   const [profile, setProfile] = useState({
@@ -234,7 +231,9 @@ function OnboardingForm({
     employee_id: "",
     location: "",
   });
-  const [chosen, setChosen] = useState<string[]>((template.defaults.groups ?? []).map((g) => g.id));
+  const [chosen, setChosen] = useState<string[]>(
+    ((template.defaults ?? { groups: [], expiry_days: 0 }).groups ?? []).map((g) => g.id),
+  );
   const [device, setDevice] = useState<SearchHit | null>(null);
   const ready = profile.username.trim() !== "" && profile.email.includes("@");
   return (
@@ -320,10 +319,12 @@ export function BulkStarter({ template, onDone }: { template: Template; onDone: 
   const ui = useUi();
   const [people, setPeople] = useState("");
   const [group, setGroup] = useState("");
-  const [expires, setExpires] = useState(dayFromToday(template.defaults.expiry_days || 30));
+  const [expires, setExpires] = useState(
+    dayFromToday((template.defaults ?? { groups: [], expiry_days: 0 }).expiry_days || 30),
+  );
   const access = template.base === "access_request";
   const onboarding = template.base === "onboarding";
-  const input: StartInput_Deserialize = access
+  const input: StartInput = access
     ? { ...emptyStart, group_ids: group ? [group] : [], expires_on: expires }
     : emptyStart;
   return (

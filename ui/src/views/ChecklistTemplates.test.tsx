@@ -3,12 +3,12 @@ import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { UiContext, type Ui } from "../context";
-import type { StepKind, TemplateCatalog_Serialize } from "../bindings";
+import type { StepKind, TemplateCatalog } from "../bindings";
 import { TemplateEditor } from "./ChecklistTemplates";
 
 const step = (kind: StepKind, title: string) => ({ kind, title, optional: false, text: "" });
 
-const catalog: TemplateCatalog_Serialize = {
+const catalog: TemplateCatalog = {
   templates: [
     {
       id: "offboarding",

@@ -7,9 +7,8 @@ import {
   commands,
   type StepKind,
   type StepKindInfo,
-  type Template_Deserialize,
-  type Template_Serialize,
-  type TemplateCatalog_Serialize,
+  type Template,
+  type TemplateCatalog,
 } from "../bindings";
 import { unwrap, useGroups } from "../api";
 import { useUi } from "../context";
@@ -28,7 +27,7 @@ export function useRefreshChecklists() {
   return () => invalidateFor(qc, ["checklists"]);
 }
 
-export function TemplateEditor(props: { catalog: TemplateCatalog_Serialize; initial: string }) {
+export function TemplateEditor(props: { catalog: TemplateCatalog; initial: string }) {
   const first = props.catalog.templates[0];
   return first ? <Editor {...props} first={first} /> : null;
 }
@@ -38,15 +37,15 @@ function Editor({
   initial,
   first,
 }: {
-  catalog: TemplateCatalog_Serialize;
+  catalog: TemplateCatalog;
   initial: string;
-  first: Template_Serialize;
+  first: Template;
 }) {
   const ui = useUi();
   const refresh = useRefreshChecklists();
   const [id, setId] = useState(initial);
   const source = catalog.templates.find((t) => t.id === id) ?? first;
-  const [draft, setDraft] = useState<Template_Deserialize>(structuredClone(source));
+  const [draft, setDraft] = useState<Template>(structuredClone(source));
   const [adding, setAdding] = useState<StepKind | "">("");
   const groups = useGroups("user");
   const pick = (tid: string) => {

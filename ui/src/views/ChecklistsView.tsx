@@ -285,7 +285,7 @@ function RunDetail({ runId }: { runId: string }) {
                   ))}
                 </ul>
               )}
-              {items.length === 0 && s.kind.startsWith("remove") && !preview.loading && (
+              {items.length === 0 && preview.removes_access && !preview.loading && (
                 <div className="muted small">Nothing to remove in the local copy.</div>
               )}
               {open && preview.loading && (
@@ -297,7 +297,7 @@ function RunDetail({ runId }: { runId: string }) {
                 <div className="muted small" data-testid={`step-${s.idx}-live`}>
                   The preview comes from the local copy; when it runs, this step reads what
                   JumpCloud holds now and acts on that
-                  {s.kind.startsWith("remove") ? ", then reads again to check it is gone." : "."}
+                  {preview.removes_access ? ", then reads again to check it is gone." : "."}
                 </div>
               )}
               {s.message && (

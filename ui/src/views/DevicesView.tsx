@@ -3,7 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { commands } from "../bindings";
 import { unwrap, type SystemQuery, type SystemRow } from "../api";
 import { useUi } from "../context";
-import { ago, osLabel } from "../format";
+import { ago } from "../format";
 import { DataTable, type Column, type Sort } from "../components/DataTable";
 import { FacetChips, type ChipSpec } from "../components/FacetChips";
 import { ColumnChooser, useColumns } from "../components/ColumnChooser";
@@ -14,10 +14,16 @@ import { useDebounced } from "../components/useDebounced";
 import { useSelection } from "../components/useSelection";
 import { keys } from "../queryKeys";
 import { CheckChip } from "../components/CheckChip";
-import { DEVICE_CHECK_LABEL, type DeviceDrill } from "../drill";
-import type { DeviceCheck } from "../bindings";
+import type { DeviceFilter } from "../drill";
+import type { DeviceCheck, Facet, OsFamily, SystemSort } from "../bindings";
+import { useLabels, valueText, type Labels } from "../labels";
 
-const COLUMNS: Column<SystemRow>[] = [
+/** A device's OS family, in Rust's words. */
+function OsName({ family }: { family: OsFamily }) {
+  return <>{useLabels().osFamily(family)}</>;
+}
+
+const COLUMNS: Column<SystemRow, SystemSort>[] = [
   {
     id: "hostname",
     label: "Hostname",
@@ -25,7 +31,13 @@ const COLUMNS: Column<SystemRow>[] = [
     render: (s) => s.hostname || s.display_name,
     sort: "hostname",
   },
-  { id: "os", label: "OS", width: "90px", render: (s) => osLabel(s.os_family), sort: "os" },
+  {
+    id: "os",
+    label: "OS",
+    width: "90px",
+    render: (s) => <OsName family={s.os_family} />,
+    sort: "os",
+  },
   {
     id: "os_version",
     label: "Version",
@@ -64,33 +76,77 @@ const COLUMNS: Column<SystemRow>[] = [
   { id: "agent", label: "Agent", width: "90px", render: (s) => s.agent_version },
 ];
 
-const CHIPS: ChipSpec[] = [
-  { facet: "os", value: "darwin", label: "macOS" },
-  { facet: "os", value: "windows", label: "Windows" },
-  { facet: "os", value: "linux", label: "Linux" },
-  { facet: "os", value: "ios", label: "iOS" },
-  { facet: "os", value: "android", label: "Android" },
-  { facet: "fde", value: "not encrypted", label: "Not encrypted" },
-  { facet: "mdm", value: "not enrolled", label: "No MDM" },
-  { facet: "stale", value: "stale", label: "Stale" },
-  { facet: "unbound", value: "unbound", label: "Unbound" },
-];
+/** The chips: each OS family Rust knows (and any other the org has), then the yes/no ones. */
+function chips(labels: Labels, facets: Facet[] | undefined): ChipSpec[] {
+  const present = facets?.find((f) => f.name === "os")?.counts.map((c) => c.value) ?? [];
+  const families: OsFamily[] = [...labels.osFamilies.filter((f) => f !== "unknown")];
+  for (const v of present)
+    if (typeof v === "object" && !families.some((f) => valueText(f) === v.other)) families.push(v);
+  return [
+    ...families.map((f): ChipSpec => ({ facet: "os", value: f, label: labels.osFamily(f) })),
+    { facet: "fde", value: false, label: "Not encrypted" },
+    { facet: "mdm", value: false, label: "No MDM" },
+    { facet: "stale", value: true, label: "Stale" },
+    { facet: "unbound", value: true, label: "Reached by nobody" },
+  ];
+}
 
-export function DevicesView({ initial }: { initial?: DeviceDrill }) {
-  const ui = useUi();
-  const [search, setSearch] = useState("");
-  const debounced = useDebounced(search, 120);
-  const [os, setOs] = useState<string[]>(initial?.os ?? []);
+/** The Devices list's filters: their state, and the chips' on/off. */
+function useDeviceFilters(initial: DeviceFilter | undefined, defaultDays: number) {
+  const [os, setOs] = useState<OsFamily[]>(initial?.os ?? []);
   const [fde, setFde] = useState<boolean | null>(initial?.fde ?? null);
   const [mdm, setMdm] = useState<boolean | null>(initial?.mdm ?? null);
-  const [stale, setStale] = useState(initial?.staleDays !== undefined);
-  const [staleDays, setStaleDays] = useState(initial?.staleDays ?? 30);
+  const [stale, setStale] = useState(initial?.stale_days != null);
+  const [staleDays, setStaleDays] = useState(initial?.stale_days ?? defaultDays);
   const [unbound, setUnbound] = useState<boolean | null>(initial?.unbound ?? null);
   const [check, setCheck] = useState<DeviceCheck | null>(initial?.check ?? null);
-  const [agent, setAgent] = useState<string | null>(initial?.agentVersion ?? null);
-  const [osVersion, setOsVersion] = useState<string | null>(initial?.osVersion ?? null);
+  const [agent, setAgent] = useState<string | null>(initial?.agent_version ?? null);
+  const [osVersion, setOsVersion] = useState<string | null>(initial?.os_version ?? null);
+  const hasOs = (v: ChipSpec["value"]) =>
+    typeof v !== "boolean" && os.some((f) => valueText(f) === valueText(v));
+  const active = (c: ChipSpec): boolean => {
+    switch (c.facet) {
+      case "os":
+        return hasOs(c.value);
+      case "fde":
+        return fde === false;
+      case "mdm":
+        return mdm === false;
+      case "stale":
+        return stale;
+      default:
+        return unbound === true;
+    }
+  };
+  const toggle = (c: ChipSpec) => {
+    const v = c.value;
+    if (c.facet === "os" && typeof v !== "boolean")
+      setOs(hasOs(v) ? os.filter((f) => valueText(f) !== valueText(v)) : [...os, v as OsFamily]);
+    else if (c.facet === "fde") setFde(fde === false ? null : false);
+    else if (c.facet === "mdm") setMdm(mdm === false ? null : false);
+    else if (c.facet === "stale") setStale(!stale);
+    else setUnbound(unbound ? null : true);
+  };
+  return {
+    values: { os, fde, mdm, stale, staleDays, unbound, check, agent, osVersion },
+    setStaleDays,
+    setCheck,
+    setAgent,
+    setOsVersion,
+    active,
+    toggle,
+  };
+}
+
+export function DevicesView({ initial }: { initial?: DeviceFilter }) {
+  const ui = useUi();
+  const labels = useLabels();
+  const [search, setSearch] = useState("");
+  const debounced = useDebounced(search, 120);
+  const f = useDeviceFilters(initial, labels.silentDays);
+  const { os, fde, mdm, stale, staleDays, unbound, check, agent, osVersion } = f.values;
   const [group, setGroup] = useState("");
-  const [sort, setSort] = useState<Sort>({ key: "hostname", desc: false });
+  const [sort, setSort] = useState<Sort<SystemSort>>({ key: "hostname", desc: false });
   const { selected, toggle: toggleRow, clear } = useSelection();
   const cols = useColumns("devices", COLUMNS, [
     "hostname",
@@ -126,24 +182,6 @@ export function DevicesView({ initial }: { initial?: DeviceDrill }) {
       unwrap(commands.systemFacets({ ...facetQuery, stale_days: stale ? staleDays : null })),
     placeholderData: (prev) => prev,
   });
-  const active = (c: ChipSpec) =>
-    c.facet === "os"
-      ? os.includes(c.value)
-      : c.facet === "fde"
-        ? fde === false
-        : c.facet === "mdm"
-          ? mdm === false
-          : c.facet === "stale"
-            ? stale
-            : unbound === true;
-  const toggle = (c: ChipSpec) => {
-    if (c.facet === "os")
-      setOs(os.includes(c.value) ? os.filter((s) => s !== c.value) : [...os, c.value]);
-    else if (c.facet === "fde") setFde(fde === false ? null : false);
-    else if (c.facet === "mdm") setMdm(mdm === false ? null : false);
-    else if (c.facet === "stale") setStale(!stale);
-    else setUnbound(unbound ? null : true);
-  };
   return (
     <section className="view" data-testid="view-devices">
       <div className="toolbar">
@@ -173,27 +211,36 @@ export function DevicesView({ initial }: { initial?: DeviceDrill }) {
             max={3650}
             value={staleDays}
             aria-label="Stale after days"
-            onChange={(e) => setStaleDays(Math.max(1, Number(e.target.value) || 30))}
+            onChange={(e) =>
+              f.setStaleDays(Math.max(1, Number(e.target.value) || labels.silentDays))
+            }
           />
           days
         </label>
         <ColumnChooser columns={COLUMNS} shown={cols.shown} onToggle={cols.toggle} />
         <ExportButton request={{ view: "Systems", query }} />
       </div>
-      <FacetChips facets={facets.data} chips={CHIPS} active={active} onToggle={toggle} />
+      <FacetChips
+        facets={facets.data}
+        chips={chips(labels, facets.data)}
+        active={f.active}
+        onToggle={f.toggle}
+      />
       {(check || agent !== null || osVersion) && (
         <div className="check-chips">
-          {check && <CheckChip label={DEVICE_CHECK_LABEL[check]} onClear={() => setCheck(null)} />}
+          {check && (
+            <CheckChip label={labels.deviceCheck(check)} onClear={() => f.setCheck(null)} />
+          )}
           {osVersion && (
-            <CheckChip label={`OS version ${osVersion}`} onClear={() => setOsVersion(null)} />
+            <CheckChip label={`OS version ${osVersion}`} onClear={() => f.setOsVersion(null)} />
           )}
           {agent !== null && (
-            <CheckChip label={`Agent ${agent || "(none)"}`} onClear={() => setAgent(null)} />
+            <CheckChip label={`Agent ${agent || "(none)"}`} onClear={() => f.setAgent(null)} />
           )}
         </div>
       )}
       <SelectionBar kind="system" selected={selected} clear={clear} />
-      <DataTable<SystemRow>
+      <DataTable<SystemRow, SystemSort>
         testId="devices-table"
         queryKey={keys.systems(query)}
         fetchPage={(offset, limit) => unwrap(commands.systemsPage({ ...query, offset, limit }))}

@@ -5,6 +5,8 @@ import { useQuery } from "@tanstack/react-query";
 import { commands } from "../bindings";
 import { unwrap } from "../api";
 import { when } from "../format";
+import { useLabels } from "../labels";
+import { keys } from "../queryKeys";
 import { PosturePane } from "./reports/PosturePane";
 import { TrendsPane } from "./reports/TrendsPane";
 import { ChangesPane } from "./reports/ChangesPane";
@@ -23,9 +25,11 @@ const TABS: [Tab, string][] = [
 
 export function ReportsView() {
   const [tab, setTab] = useState<Tab>("posture");
-  const [silentDays, setSilentDays] = useState(30);
+  const labels = useLabels();
+  const [chosenDays, setSilentDays] = useState<number | null>(null);
+  const silentDays = chosenDays ?? labels.silentDays;
   const posture = useQuery({
-    queryKey: ["posture", silentDays],
+    queryKey: keys.posture(silentDays),
     queryFn: () => unwrap(commands.posture(silentDays)),
     placeholderData: (prev) => prev,
   });
@@ -49,8 +53,8 @@ export function ReportsView() {
           ))}
         </div>
         <span className="muted" data-testid="reports-as-of">
-          {posture.data?.as_of
-            ? `From the local copy as of ${when(posture.data.as_of)}`
+          {posture.data?.measured.as_of
+            ? `From the local copy as of ${when(posture.data.measured.as_of)}`
             : "Nothing synced yet"}
         </span>
       </div>

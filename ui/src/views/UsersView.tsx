@@ -15,10 +15,21 @@ import { useDebounced } from "../components/useDebounced";
 import { useSelection } from "../components/useSelection";
 import { keys } from "../queryKeys";
 import { CheckChip } from "../components/CheckChip";
-import { USER_CHECK_LABEL, type UserDrill } from "../drill";
-import type { UserCheck } from "../bindings";
+import type { UserFilter } from "../drill";
+import type { UserCheck, UserSort, UserState } from "../bindings";
+import { useLabels, valueText, type Labels } from "../labels";
 
-const COLUMNS: Column<UserRow>[] = [
+/** A person's state, in Rust's words. */
+function StateBadge({ state }: { state: UserState }) {
+  const labels = useLabels();
+  return (
+    <span className={`badge state-${valueText(state).toLowerCase()}`}>
+      {labels.userState(state)}
+    </span>
+  );
+}
+
+const COLUMNS: Column<UserRow, UserSort>[] = [
   {
     id: "name",
     label: "Name",
@@ -52,7 +63,7 @@ const COLUMNS: Column<UserRow>[] = [
     id: "state",
     label: "State",
     width: "100px",
-    render: (u) => <span className={`badge state-${u.state.toLowerCase()}`}>{u.state}</span>,
+    render: (u) => <StateBadge state={u.state} />,
     sort: "state",
   },
   { id: "locked", label: "Locked", width: "70px", render: (u) => (u.locked ? "locked" : "") },
@@ -66,24 +77,30 @@ const COLUMNS: Column<UserRow>[] = [
   },
 ];
 
-const CHIPS: ChipSpec[] = [
-  { facet: "state", value: "ACTIVATED", label: "Active" },
-  { facet: "state", value: "STAGED", label: "Staged" },
-  { facet: "state", value: "SUSPENDED", label: "Suspended" },
-  { facet: "locked", value: "locked", label: "Locked out" },
-  { facet: "mfa", value: "not enrolled", label: "No MFA" },
-];
+/** The chips: each state Rust knows, locked out, no MFA. */
+function chips(labels: Labels): ChipSpec[] {
+  return [
+    ...labels.userStates.map((s): ChipSpec => ({
+      facet: "state",
+      value: s,
+      label: labels.userState(s),
+    })),
+    { facet: "locked", value: true, label: "Locked out" },
+    { facet: "mfa", value: false, label: "No MFA" },
+  ];
+}
 
-export function UsersView({ initial }: { initial?: UserDrill }) {
+export function UsersView({ initial }: { initial?: UserFilter }) {
   const ui = useUi();
+  const labels = useLabels();
   const [search, setSearch] = useState("");
   const debounced = useDebounced(search, 120);
-  const [states, setStates] = useState<string[]>(initial?.states ?? []);
+  const [states, setStates] = useState<UserState[]>(initial?.states ?? []);
   const [locked, setLocked] = useState<boolean | null>(initial?.locked ?? null);
   const [mfa, setMfa] = useState<boolean | null>(initial?.mfa ?? null);
   const [check, setCheck] = useState<UserCheck | null>(initial?.check ?? null);
   const [group, setGroup] = useState<string>("");
-  const [sort, setSort] = useState<Sort>({ key: "name", desc: false });
+  const [sort, setSort] = useState<Sort<UserSort>>({ key: "name", desc: false });
   const { selected, toggle: toggleRow, clear } = useSelection();
   const [creating, setCreating] = useState(false);
   const cols = useColumns("users", COLUMNS, [
@@ -107,22 +124,28 @@ export function UsersView({ initial }: { initial?: UserDrill }) {
     offset: 0,
     limit: 200,
     check,
+    now: null,
   };
   const facets = useQuery({
     queryKey: keys.userFacets(query),
     queryFn: () => unwrap(commands.userFacets(query)),
     placeholderData: (prev) => prev,
   });
+  const hasState = (v: ChipSpec["value"]) =>
+    states.some((s) => typeof v !== "boolean" && valueText(s) === valueText(v));
   const active = (c: ChipSpec) =>
     c.facet === "state"
-      ? states.includes(c.value)
+      ? hasState(c.value)
       : c.facet === "locked"
         ? locked === true
         : mfa === false;
   const toggle = (c: ChipSpec) => {
-    if (c.facet === "state")
+    const v = c.value;
+    if (c.facet === "state" && typeof v !== "boolean")
       setStates(
-        states.includes(c.value) ? states.filter((s) => s !== c.value) : [...states, c.value],
+        hasState(v)
+          ? states.filter((s) => valueText(s) !== valueText(v))
+          : [...states, v as UserState],
       );
     else if (c.facet === "locked") setLocked(locked ? null : true);
     else setMfa(mfa === false ? null : false);
@@ -159,14 +182,14 @@ export function UsersView({ initial }: { initial?: UserDrill }) {
           New user
         </button>
       </div>
-      <FacetChips facets={facets.data} chips={CHIPS} active={active} onToggle={toggle} />
+      <FacetChips facets={facets.data} chips={chips(labels)} active={active} onToggle={toggle} />
       {check && (
         <div className="check-chips">
-          <CheckChip label={USER_CHECK_LABEL[check]} onClear={() => setCheck(null)} />
+          <CheckChip label={labels.userCheck(check)} onClear={() => setCheck(null)} />
         </div>
       )}
       <SelectionBar kind="user" selected={selected} clear={clear} />
-      <DataTable<UserRow>
+      <DataTable<UserRow, UserSort>
         testId="users-table"
         queryKey={keys.users({ ...query, offset: 0 })}
         fetchPage={(offset, limit) => unwrap(commands.usersPage({ ...query, offset, limit }))}

@@ -37,16 +37,17 @@ CREATE INDEX audit_started ON audit(started_at);
 pub struct AuditIntent {
     pub org_id: String,
     pub operator: String,
-    pub action: String,
+    pub action: crate::AuditAction,
     pub target_kind: crate::RecordKind,
     pub target_id: String,
     pub target_label: String,
+    /// The request as JSON text.
     pub params: String,
     pub run_id: Option<String>,
 }
 
 /// One row of the trail.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AuditEntry {
     #[cfg_attr(feature = "specta", specta(type = u32))]
@@ -55,10 +56,13 @@ pub struct AuditEntry {
     pub finished_at: Option<String>,
     pub org_id: String,
     pub operator: String,
-    pub action: String,
+    pub action: crate::AuditAction,
     pub target_kind: crate::RecordKind,
     pub target_id: String,
     pub target_label: String,
+    /// The request as sent (no secrets), as JSON text: kept for the evidence, not sent to the
+    /// front end.
+    #[serde(skip)]
     pub params: String,
     pub status: AuditStatus,
     #[cfg_attr(feature = "specta", specta(type = Option<u32>))]
@@ -72,7 +76,7 @@ pub struct AuditEntry {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AuditQuery {
     pub target_id: Option<String>,
-    pub action: Option<String>,
+    pub action: Option<crate::AuditAction>,
     pub status: Option<AuditStatus>,
     /// Matches target label, action or message.
     pub text: Option<String>,
@@ -154,8 +158,8 @@ impl Cache {
             args.push(t.clone());
             sql.push_str(&format!(" AND target_id = ?{}", args.len()));
         }
-        if let Some(a) = q.action.as_ref().filter(|s| !s.is_empty()) {
-            args.push(a.clone());
+        if let Some(a) = q.action {
+            args.push(a.as_str().to_string());
             sql.push_str(&format!(" AND action = ?{}", args.len()));
         }
         if let Some(r) = q.run_id.as_ref().filter(|s| !s.is_empty()) {

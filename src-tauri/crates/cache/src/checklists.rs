@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::kinds::{RunStatus, StepKind, StepState};
 use crate::Cache;
 use rusqlite::{params, OptionalExtension, Row};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Added by migration 3.
 pub(crate) const DDL: &str = "
@@ -53,7 +53,7 @@ CREATE TABLE checklist_templates (
 ) WITHOUT ROWID;
 ";
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RunRow {
     pub id: String,
@@ -66,21 +66,24 @@ pub struct RunRow {
     pub started_at: String,
     pub finished_at: Option<String>,
     pub status: RunStatus,
-    /// What the capture step recorded (JSON).
+    /// What the capture step recorded (JSON text, read by core; never sent to the front end).
+    #[serde(skip)]
     pub capture: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StepRow {
     pub run_id: String,
     pub idx: u32,
     pub kind: StepKind,
     pub title: String,
-    /// JSON array of the step's items.
+    /// JSON array of the step's items (decoded by core into `StepView`; never sent as text).
+    #[serde(skip)]
     pub items: String,
     pub state: StepState,
-    /// JSON array of item keys already done.
+    /// JSON array of item keys already done (decoded by core into `StepView`).
+    #[serde(skip)]
     pub items_done: String,
     pub started_at: Option<String>,
     pub finished_at: Option<String>,

@@ -25,16 +25,24 @@ DROP INDEX history_edges_last;
 ";
 
 use crate::error::Result;
+use crate::kinds::EdgeKind;
 use rusqlite::{params, Transaction};
 
 /// Kinds of record kept whole in the `records` table.
 pub const RECORD_KINDS: &[crate::RecordKind] = crate::RecordKind::ALL;
 /// (history kind, live table, column a, column b)
-pub const EDGE_KINDS: &[(&str, &str, &str, &str)] = &[
-    ("member", "group_members", "group_id", "member_id"),
-    ("binding", "bindings", "system_id", "user_id"),
-    ("app_user", "app_users", "app_id", "user_id"),
-    ("app_group", "app_groups", "app_id", "group_id"),
+pub const EDGE_KINDS: &[(EdgeKind, &str, &str, &str)] = &[
+    (EdgeKind::Member, "group_members", "group_id", "member_id"),
+    (EdgeKind::Binding, "bindings", "system_id", "user_id"),
+    (EdgeKind::AppUser, "app_users", "app_id", "user_id"),
+    (EdgeKind::AppGroup, "app_groups", "app_id", "group_id"),
+    (EdgeKind::GroupDevice, "user_group_devices", "group_id", "system_id"),
+    (
+        EdgeKind::GroupDeviceGroup,
+        "user_group_device_groups",
+        "group_id",
+        "device_group_id",
+    ),
 ];
 
 /// Before the swap: the versions current at sync `prev` that the staged sync does not carry on

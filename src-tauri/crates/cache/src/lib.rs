@@ -17,6 +17,7 @@ pub mod live;
 pub mod observed;
 pub mod packed;
 pub mod problems;
+pub mod reach;
 pub mod read;
 pub mod reviews;
 pub mod rows;
@@ -32,10 +33,12 @@ pub use dates::{format_ms, parse_ms};
 pub use db::OpenOutcome;
 pub use error::{CacheError, Result};
 pub use kinds::{
-    AgendaKind, AuditStatus, Decision, GroupKind, RecordKind, RunStatus, StepKind, StepState, TemplateBase,
+    AgendaKind, AuditAction, AuditStatus, ChangeKind, Decision, EdgeKind, GroupKind, MfaStatus, OsFamily, PostureCheck,
+    RecordKind, RunStatus, StepKind, StepState, SyncStatus, TemplateBase, UserState,
 };
 pub use live::PersonAccess;
 pub use problems::RecordProblem;
+pub use reach::{ReachKind, ReachPath, ReachRow, ReachedDevice, ReachingUser};
 pub use read::*;
 pub use reviews::{AgendaItem, NewItem, Review};
 pub use rows::*;

@@ -3,6 +3,7 @@
 //! search index in step.
 
 use crate::error::Result;
+use crate::reach::{devices_behind_group, refresh_bound};
 use crate::rows::*;
 use crate::write::{
     app_values, group_values, record_values, system_values, upsert_sql, user_values, RecordRow, APP_COLS, GROUP_COLS,
@@ -53,7 +54,7 @@ impl Cache {
     pub fn remove_user(&mut self, id: &str) -> Result<()> {
         let tx = self.conn.transaction()?;
         let bound: Vec<String> = tx
-            .prepare_cached("SELECT system_id FROM bindings WHERE user_id = ?1")?
+            .prepare_cached("SELECT DISTINCT system_id FROM device_reach WHERE user_id = ?1")?
             .query_map([id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         for sql in [
@@ -66,7 +67,7 @@ impl Cache {
         ] {
             tx.execute(sql, [id])?;
         }
-        refresh_bound(&tx, &bound)?;
+        refresh_bound(&tx, Some(&bound))?;
         tx.commit()?;
         Ok(())
     }
@@ -142,6 +143,13 @@ impl Cache {
     /// through a group) and the devices they are bound to. One transaction.
     pub fn replace_person_access(&mut self, user_id: &str, now: &PersonAccess) -> Result<()> {
         let tx = self.conn.transaction()?;
+        let reached = |tx: &rusqlite::Transaction<'_>| -> Result<Vec<String>> {
+            Ok(tx
+                .prepare_cached("SELECT DISTINCT system_id FROM device_reach WHERE user_id = ?1")?
+                .query_map([user_id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?)
+        };
+        let reached_before = reached(&tx)?;
         if let Some(groups) = &now.user_groups {
             // Device groups never hold a person; only their user-group memberships are replaced.
             tx.execute(
@@ -180,10 +188,10 @@ impl Cache {
             for d in devices {
                 ins.execute(params![d, user_id])?;
             }
-            drop(ins);
-            let touched: Vec<String> = held.into_iter().chain(devices.iter().cloned()).collect();
-            refresh_bound(&tx, &touched)?;
         }
+        // Groups and bindings both move what a person reaches.
+        let touched: Vec<String> = reached_before.into_iter().chain(reached(&tx)?).collect();
+        refresh_bound(&tx, Some(&touched))?;
         tx.commit()?;
         Ok(())
     }
@@ -203,8 +211,8 @@ impl Cache {
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
         tx.execute(&upsert_sql(table, cols), rusqlite::params_from_iter(values))?;
-        if table == "systems" {
-            refresh_bound(&tx, &[id.to_string()])?;
+        if kind == RecordKind::System {
+            refresh_bound(&tx, Some(&[id.to_string()]))?;
         }
         let dict = crate::packed::dict_for(&tx, kind.as_str(), &[], "")?;
         let rec = RecordRow {
@@ -255,10 +263,11 @@ impl Cache {
             system_id,
             user_id,
         )?;
-        refresh_bound(&self.conn, &[system_id.to_string()])
+        refresh_bound(&self.conn, Some(&[system_id.to_string()]))
     }
 
-    /// Records a membership added (`present`) or removed.
+    /// Records a membership added (`present`) or removed; the devices the group's members
+    /// reach through it (or the device that joined or left a device group) are counted again.
     pub fn apply_membership(&mut self, group_id: &str, member_id: &str, present: bool) -> Result<()> {
         self.apply_edge(
             present,
@@ -266,18 +275,9 @@ impl Cache {
             "DELETE FROM group_members WHERE group_id = ?1 AND member_id = ?2",
             group_id,
             member_id,
-        )
+        )?;
+        let mut moved = devices_behind_group(&self.conn, group_id)?;
+        moved.push(member_id.to_string());
+        refresh_bound(&self.conn, Some(&moved))
     }
-}
-
-/// Sets each device's `bound` flag (a user bound to it, as the facets and filters read it) from
-/// its bindings now.
-fn refresh_bound(conn: &rusqlite::Connection, system_ids: &[String]) -> Result<()> {
-    let mut stmt = conn.prepare_cached(
-        "UPDATE systems SET bound = EXISTS (SELECT 1 FROM bindings b WHERE b.system_id = systems.id) WHERE id = ?1",
-    )?;
-    for id in system_ids {
-        stmt.execute([id])?;
-    }
-    Ok(())
 }

@@ -6,7 +6,7 @@
 use crate::write::SyncWriter;
 use crate::{Cache, RecordKind, Result};
 use rusqlite::params;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Migration: the problems of each record (empty when it was read whole).
 pub(crate) const DDL: &str = "
@@ -19,7 +19,7 @@ CREATE INDEX records_problems ON records(kind) WHERE problems <> '';
 pub const UNREADABLE_PREFIX: &str = "unreadable-";
 
 /// A record that could not be fully read.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RecordProblem {
     pub kind: RecordKind,

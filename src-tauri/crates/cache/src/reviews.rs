@@ -1,14 +1,15 @@
 //! Inventory review meetings, kept in the org's file: a review pins the snapshot it looks at
-//! (the sync and a hash of its data), builds its agenda from the posture checks that fail, the
-//! changes since the last review and the follow-ups still open, records who attended, and each
-//! agenda item's decision (accepted, fix now, follow-up with an owner and a due date) and notes.
-//! Reviews are resumable: everything is written as it is decided.
+//! (the sync and a SHA-256 fingerprint of its data), holds its agenda (built by core:
+//! `rollcall_core::reviews`), who attended, and each agenda item's decision (accepted, fix now,
+//! follow-up with an owner and a due date) and notes. Reviews are resumable: everything is
+//! written as it is decided.
 
 use crate::error::{CacheError, Result};
-use crate::read::Posture;
+use crate::kinds::{ChangeKind, PostureCheck, RecordKind};
 use crate::Cache;
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 /// Added by migration 11.
 pub(crate) const DDL: &str = "
@@ -41,27 +42,101 @@ CREATE TABLE review_items (
 
 pub use crate::kinds::{AgendaKind, Decision};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// What an agenda item is about. Stored as JSON in `review_items.key` (items of files from
+/// before are read from their text form: `not_encrypted`, `change:user:added`,
+/// `review 3 item 2: <key>`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "about", rename_all = "snake_case")]
+pub enum AgendaSubject {
+    /// A posture check that fails.
+    Check { check: PostureCheck },
+    /// Records of a kind added, removed or changed since the last review.
+    Change { record: RecordKind, change: ChangeKind },
+    /// A follow-up an earlier review left open: that review's item, and what it was about.
+    FollowUp {
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        review: i64,
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        item: i64,
+        of: Box<AgendaSubject>,
+    },
+    /// An item whose stored key this version cannot read (kept as it is).
+    Unknown { key: String },
+}
+
+impl AgendaSubject {
+    /// The posture check the item is about, through any follow-ups.
+    pub fn check(&self) -> Option<PostureCheck> {
+        match self {
+            AgendaSubject::Check { check } => Some(*check),
+            AgendaSubject::FollowUp { of, .. } => of.check(),
+            _ => None,
+        }
+    }
+
+    fn to_stored(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The subject stored as `key` (JSON, or the text form of files from before).
+    fn from_stored(key: &str) -> Self {
+        if let Ok(s) = serde_json::from_str(key) {
+            return s;
+        }
+        Self::from_legacy(key).unwrap_or_else(|| AgendaSubject::Unknown { key: key.into() })
+    }
+
+    /// The text keys of migration 11's reviews: a check key, `change:<kind>:<change>`, or
+    /// `review <r> item <i>: <key>` (read once, here; new items are stored as JSON).
+    fn from_legacy(key: &str) -> Option<Self> {
+        if let Some((head, of)) = key.split_once(": ") {
+            let mut words = head.split(' ');
+            let (Some("review"), Some(r), Some("item"), Some(i), None) =
+                (words.next(), words.next(), words.next(), words.next(), words.next())
+            else {
+                return None;
+            };
+            return Some(AgendaSubject::FollowUp {
+                review: r.parse().ok()?,
+                item: i.parse().ok()?,
+                of: Box::new(Self::from_legacy(of)?),
+            });
+        }
+        let mut parts = key.split(':');
+        match (parts.next(), parts.next(), parts.next(), parts.next()) {
+            (Some("change"), Some(record), Some(change), None) => Some(AgendaSubject::Change {
+                record: RecordKind::parse(record)?,
+                change: ChangeKind::parse(change)?,
+            }),
+            (Some(check), None, ..) => Some(AgendaSubject::Check {
+                check: PostureCheck::parse(check)?,
+            }),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AgendaItem {
     #[cfg_attr(feature = "specta", specta(type = u32))]
     pub seq: i64,
     pub kind: AgendaKind,
-    /// What the item is about: a posture figure (`not_encrypted`), a change
-    /// (`change:user:added`) or the follow-up's origin (`review 3 item 2: not_encrypted`).
-    pub key: String,
+    pub subject: AgendaSubject,
     pub title: String,
     pub detail: String,
     #[cfg_attr(feature = "specta", specta(type = u32))]
     pub count: i64,
     pub decision: Option<Decision>,
     pub owner: String,
+    /// The follow-up's due date, `YYYY-MM-DD`.
     pub due: Option<String>,
     pub notes: String,
     pub decided_at: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Review {
     #[cfg_attr(feature = "specta", specta(type = u32))]
@@ -73,6 +148,8 @@ pub struct Review {
     /// The snapshot the review looks at.
     #[cfg_attr(feature = "specta", specta(type = Option<u32>))]
     pub sync_id: Option<i64>,
+    /// The fingerprint of the snapshot's data when the review started (SHA-256, hex; reviews
+    /// from before Rollcall used SHA-256 keep the 16-digit fingerprint they were given).
     pub snapshot_hash: String,
     #[cfg_attr(feature = "specta", specta(type = Option<u32>))]
     pub previous_id: Option<i64>,
@@ -83,107 +160,24 @@ pub struct Review {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewItem {
     pub kind: AgendaKind,
-    pub key: String,
+    pub subject: AgendaSubject,
     pub title: String,
     pub detail: String,
     pub count: i64,
 }
 
-/// The failed posture checks of `p`, as agenda items (worst first is the caller's order).
-pub fn failed_checks(p: &Posture) -> Vec<NewItem> {
-    let (u, d) = (&p.people, &p.devices);
-    let mut out = vec![];
-    let mut check = |key: &str, n: u64, title: String, detail: &str| {
-        if n > 0 {
-            out.push(NewItem {
-                kind: AgendaKind::Check,
-                key: key.into(),
-                title,
-                detail: detail.into(),
-                count: n as i64,
-            });
-        }
-    };
-    check(
-        "admins_without_mfa",
-        u.admins_without_mfa,
-        format!("{} administrators without MFA", u.admins_without_mfa),
-        "An administrator's password alone opens the whole organisation.",
-    );
-    if u.active > 0 && u.active_mfa * 100 < u.active * 95 {
-        let n = u.active - u.active_mfa;
-        check(
-            "mfa_adoption",
-            n,
-            format!(
-                "MFA adoption {:.1}% (under 95%): {n} active people without MFA",
-                u.active_mfa as f64 * 100.0 / u.active as f64
-            ),
-            "",
-        );
-    }
-    check(
-        "suspended_with_access",
-        u.suspended_with_access,
-        format!("{} suspended people still with access", u.suspended_with_access),
-        "Still bound to devices, in groups or assigned apps.",
-    );
-    check(
-        "not_encrypted",
-        d.not_encrypted,
-        format!("{} devices not encrypted", d.not_encrypted),
-        "",
-    );
-    check(
-        "owned_by_suspended",
-        d.owned_by_suspended,
-        format!("{} devices bound to a suspended person", d.owned_by_suspended),
-        "",
-    );
-    check("locked", u.locked, format!("{} people locked out", u.locked), "");
-    check(
-        "password_expired",
-        u.password_expired,
-        format!("{} passwords expired", u.password_expired),
-        "",
-    );
-    check(
-        "staged_old",
-        u.staged_old,
-        format!("{} people staged over 14 days, never activated", u.staged_old),
-        "",
-    );
-    check(
-        "silent",
-        d.silent,
-        format!("{} devices silent more than {} days", d.silent, d.silent_days),
-        "",
-    );
-    check(
-        "behind",
-        d.behind,
-        format!("{} devices behind the newest OS version seen", d.behind),
-        "",
-    );
-    if let Some(n) = d.low_disk {
-        check(
-            "low_disk",
-            n,
-            format!("{n} devices with less than 10% of their disk free"),
-            "",
-        );
-    }
-    if let Some(n) = u.inactive {
-        check("inactive", n, format!("{n} active people with no login in 90 days"), "");
-    }
-    out
+/// A follow-up of a finished review, still open.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenFollowUp {
+    pub review: i64,
+    pub item: AgendaItem,
 }
 
 fn item(r: &rusqlite::Row<'_>) -> rusqlite::Result<AgendaItem> {
     Ok(AgendaItem {
         seq: r.get(0)?,
         kind: r.get(1)?,
-        key: r.get(2)?,
+        subject: AgendaSubject::from_stored(&r.get::<_, String>(2)?),
         title: r.get(3)?,
         detail: r.get(4)?,
         count: r.get(5)?,
@@ -196,28 +190,32 @@ fn item(r: &rusqlite::Row<'_>) -> rusqlite::Result<AgendaItem> {
 }
 
 impl Cache {
-    /// A hash of the current snapshot's data: every record's version, and the sync.
-    pub fn snapshot_hash(&self) -> Result<String> {
-        // Order-free: the wrapping sum of every record's (kind, id, version) hash.
-        let mut stmt = self.conn.prepare("SELECT kind, id, hash FROM records")?;
-        let (mut n, mut sum) = (0u64, 0u64);
+    /// A SHA-256 fingerprint of the current snapshot's data: every record whole (kind, id and
+    /// JumpCloud's JSON, in order), then the sync (hex).
+    pub fn snapshot_fingerprint(&self) -> Result<String> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT kind, id, json FROM records ORDER BY kind, id")?;
+        let mut sha = Sha256::new();
         let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, crate::packed::Packed>(2)?.0,
+            ))
         })?;
         for r in rows {
-            let (kind, id, h) = r?;
-            n += 1;
-            sum = sum.wrapping_add(crate::rows::hash(&format!("{kind}/{id}/{h}")) as u64);
+            let (kind, id, json) = r?;
+            sha.update(format!("{kind}/{id}\n{}\n", json.len()));
+            sha.update(json.as_bytes());
         }
         let sync = self.last_complete_sync()?.map(|(id, _)| id).unwrap_or(0);
-        Ok(format!(
-            "{:016x}",
-            crate::rows::hash(&format!("{sync}:{n}:{sum}")) as u64
-        ))
+        sha.update(format!("sync {sync}\n"));
+        Ok(format!("{:x}", sha.finalize()))
     }
 
-    /// The last review finished before now, if any.
-    fn last_finished_review(&self) -> Result<Option<(i64, Option<i64>)>> {
+    /// The last review finished, if any: its id and snapshot.
+    pub fn last_finished_review(&self) -> Result<Option<(i64, Option<i64>)>> {
         Ok(self
             .conn
             .query_row(
@@ -228,88 +226,35 @@ impl Cache {
             .optional()?)
     }
 
-    /// Follow-ups of finished reviews still open (the latest decision of each item).
-    fn open_follow_ups(&self) -> Result<Vec<NewItem>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT i.review_id, i.seq, i.title, i.owner, i.due, i.notes, i.key FROM review_items i \
-             JOIN reviews r ON r.id = i.review_id AND r.finished_at IS NOT NULL \
-             WHERE i.decision = 'follow_up' AND r.id = (SELECT max(id) FROM reviews WHERE finished_at IS NOT NULL) \
-             ORDER BY i.seq",
-        )?;
-        let rows = stmt
-            .query_map([], |r| {
-                let (review, seq): (i64, i64) = (r.get(0)?, r.get(1)?);
-                let (title, owner, due, notes): (String, String, Option<String>, String) =
-                    (r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?);
-                let key: String = r.get(6)?;
-                let title = title.strip_prefix("Follow-up: ").unwrap_or(&title).to_string();
-                Ok(NewItem {
-                    kind: AgendaKind::FollowUp,
-                    key: format!("review {review} item {seq}: {key}"),
-                    title: format!("Follow-up: {title}"),
-                    detail: format!(
-                        "Owner {}{}{}",
-                        if owner.is_empty() { "not named" } else { &owner },
-                        due.map(|d| format!(", due {d}")).unwrap_or_default(),
-                        if notes.is_empty() {
-                            String::new()
-                        } else {
-                            format!(". Notes: {notes}")
-                        }
-                    ),
-                    count: 0,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+    /// The follow-ups the last finished review left open.
+    pub fn open_follow_ups(&self) -> Result<Vec<OpenFollowUp>> {
+        let Some((last, _)) = self.last_finished_review()? else {
+            return Ok(vec![]);
+        };
+        Ok(self
+            .review(last)?
+            .items
+            .into_iter()
+            .filter(|i| i.decision == Some(Decision::FollowUp))
+            .map(|item| OpenFollowUp { review: last, item })
+            .collect())
     }
 
-    /// Starts a review of the current snapshot: the agenda is the open follow-ups, then
-    /// `checks` (the failed posture checks), then the changes since the last review.
-    pub fn start_review(&mut self, title: &str, attendees: &str, now: &str, checks: Vec<NewItem>) -> Result<Review> {
+    /// Starts a review of the current snapshot with `items` as its agenda, in order.
+    pub fn start_review(&mut self, title: &str, attendees: &str, now: &str, items: &[NewItem]) -> Result<Review> {
         let snap = self.last_complete_sync()?.map(|(id, _)| id);
-        let hash = self.snapshot_hash()?;
+        let fingerprint = self.snapshot_fingerprint()?;
         let previous = self.last_finished_review()?;
-        let mut items = self.open_follow_ups()?;
-        items.extend(checks);
-        if let (Some((_, Some(from))), Some(to)) = (previous, snap) {
-            if from != to {
-                let diff = self.diff(from, to)?;
-                for (kind, name) in [
-                    ("user", "people"),
-                    ("system", "devices"),
-                    ("group", "groups"),
-                    ("app", "apps"),
-                ] {
-                    let Some(d) = diff.records.get(kind) else { continue };
-                    for (what, n) in [
-                        ("added", d.added.len()),
-                        ("removed", d.removed.len()),
-                        ("changed", d.changed.len()),
-                    ] {
-                        if n > 0 {
-                            items.push(NewItem {
-                                kind: AgendaKind::Change,
-                                key: format!("change:{kind}:{what}"),
-                                title: format!("{n} {name} {what} since the last review"),
-                                detail: String::new(),
-                                count: n as i64,
-                            });
-                        }
-                    }
-                }
-            }
-        }
         let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT INTO reviews (title, attendees, started_at, sync_id, snapshot_hash, previous_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![title, attendees, now, snap, hash, previous.map(|p| p.0)],
+            params![title, attendees, now, snap, fingerprint, previous.map(|p| p.0)],
         )?;
         let id = tx.last_insert_rowid();
         for (seq, i) in items.iter().enumerate() {
             tx.execute(
                 "INSERT INTO review_items (review_id, seq, kind, key, title, detail, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![id, seq as i64 + 1, i.kind, i.key, i.title, i.detail, i.count],
+                params![id, seq as i64 + 1, i.kind, i.subject.to_stored(), i.title, i.detail, i.count],
             )?;
         }
         tx.commit()?;
@@ -397,5 +342,38 @@ impl Cache {
             params![id, now, attendees],
         )?;
         self.review(id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subjects_of_files_from_before_are_read_from_their_text() {
+        let check = AgendaSubject::Check {
+            check: PostureCheck::NotEncrypted,
+        };
+        assert_eq!(AgendaSubject::from_stored("not_encrypted"), check);
+        assert_eq!(
+            AgendaSubject::from_stored("change:user:added"),
+            AgendaSubject::Change {
+                record: RecordKind::User,
+                change: ChangeKind::Added
+            }
+        );
+        let carried = AgendaSubject::from_stored("review 4 item 2: review 3 item 1: not_encrypted");
+        assert_eq!(carried.check(), Some(PostureCheck::NotEncrypted));
+        assert!(matches!(carried, AgendaSubject::FollowUp { review: 4, item: 2, .. }));
+        assert!(matches!(
+            AgendaSubject::from_stored("review x item 2: locked"),
+            AgendaSubject::Unknown { .. }
+        ));
+        let stored = carried.to_stored();
+        assert_eq!(
+            AgendaSubject::from_stored(&stored),
+            carried,
+            "new items round-trip as JSON"
+        );
     }
 }

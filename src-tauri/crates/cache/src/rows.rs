@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct UserRow {
     pub id: String,
@@ -18,23 +18,23 @@ pub struct UserRow {
     pub location: String,
     pub company: String,
     pub manager_id: Option<String>,
-    /// ACTIVATED | STAGED | SUSPENDED
-    pub state: String,
+    pub state: crate::UserState,
     pub locked: bool,
     pub locked_at: Option<String>,
     pub mfa_configured: bool,
-    /// mfaEnrollment.overallStatus
-    pub mfa_status: String,
+    pub mfa_status: crate::MfaStatus,
     pub password_expired: bool,
     pub password_expires_at: Option<String>,
     /// When the password was last set (`password_date`).
     pub password_date: Option<String>,
     pub created: Option<String>,
-    /// The full JumpCloud record, for the detail panel and diffs.
+    /// The full JumpCloud record (read for a detail, empty in list pages), for Rust's own
+    /// use: never sent to the front end.
+    #[serde(skip)]
     pub json: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SystemRow {
     pub id: String,
@@ -42,8 +42,7 @@ pub struct SystemRow {
     pub hostname: String,
     pub serial: String,
     pub os: String,
-    /// darwin | windows | linux | ios | android
-    pub os_family: String,
+    pub os_family: crate::OsFamily,
     pub os_version: String,
     pub arch: String,
     pub hw_vendor: String,
@@ -64,10 +63,12 @@ pub struct SystemRow {
     pub active: bool,
     pub agent_version: String,
     pub created: Option<String>,
+    /// The full JumpCloud record, for Rust's own use (never sent to the front end).
+    #[serde(skip)]
     pub json: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GroupRow {
     pub id: String,
@@ -75,10 +76,12 @@ pub struct GroupRow {
     pub name: String,
     pub description: String,
     pub email: String,
+    /// The full JumpCloud record, for Rust's own use (never sent to the front end).
+    #[serde(skip)]
     pub json: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AppRow {
     pub id: String,
@@ -86,10 +89,12 @@ pub struct AppRow {
     pub label: String,
     pub sso_type: String,
     pub active: bool,
+    /// The full JumpCloud record, for Rust's own use (never sent to the front end).
+    #[serde(skip)]
     pub json: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AdminRow {
     pub id: String,
@@ -108,7 +113,7 @@ pub struct RoleRow {
     pub scopes: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct EventRow {
     pub id: String,
@@ -120,6 +125,8 @@ pub struct EventRow {
     pub username: String,
     pub system_id: String,
     pub app_id: String,
+    /// The whole event, for Rust's own use (never sent to the front end).
+    #[serde(skip)]
     pub json: String,
 }
 

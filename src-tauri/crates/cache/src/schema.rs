@@ -19,6 +19,8 @@ pub const MIRRORED: &[&str] = &[
     "apps",
     "app_users",
     "app_groups",
+    "user_group_devices",
+    "user_group_device_groups",
     "admins",
     "roles",
     "events",
@@ -223,6 +225,18 @@ CREATE VIRTUAL TABLE search_index USING fts5(
 pub fn migrations() -> Migrations<'static> {
     static V1: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let v1 = V1.get_or_init(|| format!("{}{}{}", mirror(""), mirror("s_"), V1_SHARED));
+    // Who reaches a device through groups: the groups' bindings, and the view of every path
+    // (devices reached only through a group were "bound to nobody" before).
+    static V15: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let v15 = V15.get_or_init(|| {
+        let ddl = crate::reach::MIRROR_DDL;
+        format!(
+            "{}{}{}",
+            ddl.replace("{p}", ""),
+            ddl.replace("{p}", "s_"),
+            crate::reach::VIEW_DDL
+        )
+    });
     Migrations::new(vec![
         M::up(v1),
         M::up(crate::audit::DDL),
@@ -256,6 +270,7 @@ pub fn migrations() -> Migrations<'static> {
              ALTER TABLE s_users ADD COLUMN password_date TEXT;",
         ),
         M::up(crate::admins_seen::DDL),
+        M::up(v15),
     ])
 }
 

@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::read::Posture;
 use crate::Cache;
 use rusqlite::{params, OptionalExtension};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Added by migration 10.
 pub(crate) const DDL: &str = "
@@ -19,7 +19,7 @@ CREATE TABLE posture_history (
 ";
 
 /// The figures of one sync.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TrendPoint {
     #[cfg_attr(feature = "specta", specta(type = u32))]

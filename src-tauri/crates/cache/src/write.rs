@@ -109,11 +109,11 @@ pub(crate) fn user_values(r: &UserRow) -> Vec<rusqlite::types::Value> {
         v(r.location.clone()),
         v(r.company.clone()),
         opt(&r.manager_id),
-        v(r.state.clone()),
+        v(r.state.as_str().to_string()),
         v(r.locked),
         opt(&r.locked_at),
         v(r.mfa_configured),
-        v(r.mfa_status.clone()),
+        v(r.mfa_status.as_str().to_string()),
         v(r.password_expired),
         opt(&r.password_expires_at),
         opt(&r.created),
@@ -130,7 +130,7 @@ pub(crate) fn system_values(r: &SystemRow) -> Vec<rusqlite::types::Value> {
         v(r.hostname.clone()),
         v(r.serial.clone()),
         v(r.os.clone()),
-        v(r.os_family.clone()),
+        v(r.os_family.as_str().to_string()),
         v(r.os_version.clone()),
         v(r.arch.clone()),
         v(r.hw_vendor.clone()),
@@ -290,6 +290,20 @@ impl SyncWriter<'_> {
         |r: &Binding| vec![v(r.system_id.clone()), v(r.user_id.clone()), v(r.sudo)]
     );
     put_rows!(put_app_rows, AppRow, "apps", APP_COLS, app_values);
+
+    /// Edges (a, b) into a two-column mirrored table.
+    pub(crate) fn put_edges(&mut self, table: &str, cols: &str, edges: &[Edge]) -> Result<()> {
+        let prefixes = self.prefixes();
+        let tx = self.cache.conn.transaction()?;
+        for prefix in prefixes {
+            let mut stmt = tx.prepare_cached(&upsert_sql(&format!("{prefix}{table}"), cols))?;
+            for e in edges {
+                stmt.execute(params![e.a, e.b])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
     put_rows!(
         put_app_users,
         AppUser,
@@ -460,10 +474,7 @@ impl SyncWriter<'_> {
             tx.execute(&format!("INSERT INTO {t} SELECT * FROM s_{t}"), [])?;
             tx.execute(&format!("DELETE FROM s_{t}"), [])?;
         }
-        tx.execute(
-            "UPDATE systems SET bound = (id IN (SELECT system_id FROM bindings))",
-            [],
-        )?;
+        crate::reach::refresh_bound(&tx, None)?;
         crate::history::record(&tx, id, prev)?;
         crate::search::rebuild(&tx)?;
         tx.execute(

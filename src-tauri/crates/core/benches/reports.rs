@@ -8,7 +8,9 @@
 #[path = "big_cache.rs"]
 mod big_cache;
 
-use rollcall_cache::{Cache, ReportId};
+use rollcall_cache::{Cache, RecordKind};
+use rollcall_core::catalogue::{self, ReportId};
+use rollcall_core::posture;
 use std::time::Instant;
 
 fn ms(t: Instant) -> f64 {
@@ -37,12 +39,13 @@ fn main() {
     );
     let (cache, _) = Cache::open(&file).unwrap();
     let now = rollcall_cache::parse_ms("2026-12-01T12:00:00.000Z").unwrap();
+    let th = posture::thresholds(now, posture::SILENT_DAYS);
 
     let mut posture_ms = vec![];
     let mut posture = None;
     for _ in 0..5 {
         let t = Instant::now();
-        posture = Some(cache.posture(now, 30).unwrap());
+        posture = Some(posture::measure(&cache, now, posture::SILENT_DAYS).unwrap());
         posture_ms.push(ms(t));
     }
     let worst = posture_ms.iter().cloned().fold(0.0, f64::max);
@@ -54,7 +57,7 @@ fn main() {
     let mut slowest = (0.0, ReportId::UsersToDevices, 0);
     for id in ReportId::ALL {
         let t = Instant::now();
-        let r = cache.report(id, now).unwrap();
+        let r = catalogue::report(&cache, id, &th).unwrap();
         let took = ms(t);
         if took > slowest.0 {
             slowest = (took, id, r.rows.len());
@@ -71,7 +74,7 @@ fn main() {
     let t = Instant::now();
     let d = cache.diff(1, 2).unwrap();
     let took = ms(t);
-    let users = &d.records["user"];
+    let users = &d.records[&RecordKind::User];
     println!(
         "  what changed between the two 50k syncs: {:.0} ms, people -{} changed {} (goal < 1 s: {})",
         took,
@@ -104,7 +107,7 @@ fn main() {
         if took < 300.0 { "met" } else { "NOT met" }
     );
 
-    let big = cache.report(ReportId::UserAccountHealth, now).unwrap();
+    let big = catalogue::report(&cache, ReportId::UserAccountHealth, &th).unwrap();
     let t = Instant::now();
     let csv = rollcall_core::report_export::csv(&big);
     let csv_ms = ms(t);
@@ -122,10 +125,9 @@ fn main() {
     // The review pack as PDF, from the click: the review, every report, the snapshot's posture
     // and the trends read, then written (what the export command does).
     let mut cache = cache;
-    let checks = rollcall_cache::reviews::failed_checks(&posture.unwrap());
-    let review = cache
-        .start_review("Bench review", "Ana, Дмитрий", "2026-12-01T12:00:00.000Z", checks)
-        .unwrap();
+    let review = rollcall_core::reviews::start(&mut cache, "Bench review", "Ana, Дмитрий", now)
+        .unwrap()
+        .review;
     for (k, item) in review.items.iter().enumerate().take(3) {
         let d = [
             rollcall_cache::Decision::Accepted,
@@ -146,7 +148,7 @@ fn main() {
     }
     let t = Instant::now();
     let review = cache.review(review.id).unwrap();
-    let tables: Vec<_> = ReportId::ALL.iter().map(|id| cache.report(*id, now).unwrap()).collect();
+    let tables = catalogue::all_reports(&cache, &th).unwrap();
     let snapshot = cache.posture_of_sync(review.sync_id.unwrap()).unwrap().unwrap();
     let trends = cache.trends(180).unwrap();
     let read_ms = ms(t);

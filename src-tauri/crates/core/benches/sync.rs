@@ -203,8 +203,16 @@ fn main() {
     let runs = cache.sync_runs(100).unwrap();
     let (first, last) = (runs.last().unwrap().id, runs.first().unwrap().id);
     let diff = cache.diff(first, last).unwrap();
-    let users = diff.records.get("user").cloned().unwrap_or_default();
-    let devices = diff.records.get("system").cloned().unwrap_or_default();
+    let users = diff
+        .records
+        .get(&rollcall_cache::RecordKind::User)
+        .cloned()
+        .unwrap_or_default();
+    let devices = diff
+        .records
+        .get(&rollcall_cache::RecordKind::System)
+        .cloned()
+        .unwrap_or_default();
     let mut fields: std::collections::BTreeMap<String, usize> = Default::default();
     for c in users.changed.iter().chain(devices.changed.iter()) {
         for f in &c.fields {
@@ -288,32 +296,41 @@ fn queries(dir: &tempfile::TempDir) {
         search_ms.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     let mut list_ms = vec![];
-    let sorts = ["hostname", "last_contact", "os_version", "model"];
+    use rollcall_cache::{OsFamily, SystemSort, UserSort, UserState};
+    let sorts = [
+        SystemSort::Hostname,
+        SystemSort::LastContact,
+        SystemSort::OsVersion,
+        SystemSort::Model,
+    ];
     for i in 0..200 {
         let q = SystemQuery {
-            os_families: vec![["darwin", "windows", "linux"][i % 3].into()],
+            os_families: vec![[OsFamily::Darwin, OsFamily::Windows, OsFamily::Linux][i % 3].clone()],
             fde: Some(i % 2 == 0),
-            sort: Some(sorts[i % 4].into()),
+            sort: sorts[i % 4],
             desc: i % 3 == 0,
             offset: (i as u32 % 20) * 100,
             limit: 100,
             ..Default::default()
         };
         let t = Instant::now();
-        let _ = cache.systems(&q).unwrap();
+        let _ = cache.systems(&q, &rollcall_core::posture::thresholds_now()).unwrap();
         list_ms.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     let mut user_ms = vec![];
     for i in 0..100 {
         let t = Instant::now();
         let _ = cache
-            .users(&UserQuery {
-                states: vec!["ACTIVATED".into()],
-                sort: Some("email".into()),
-                offset: i * 100,
-                limit: 100,
-                ..Default::default()
-            })
+            .users(
+                &UserQuery {
+                    states: vec![UserState::Activated],
+                    sort: UserSort::Email,
+                    offset: i * 100,
+                    limit: 100,
+                    ..Default::default()
+                },
+                &rollcall_core::posture::thresholds_now(),
+            )
             .unwrap();
         user_ms.push(t.elapsed().as_secs_f64() * 1000.0);
     }
@@ -324,18 +341,24 @@ fn queries(dir: &tempfile::TempDir) {
         let t = Instant::now();
         if i % 2 == 0 {
             let _ = cache
-                .system_facets(&SystemQuery {
-                    fde: (i % 4 == 0).then_some(false),
-                    stale_days: (i % 6 == 0).then_some(30),
-                    ..Default::default()
-                })
+                .system_facets(
+                    &SystemQuery {
+                        fde: (i % 4 == 0).then_some(false),
+                        stale_days: (i % 6 == 0).then_some(30),
+                        ..Default::default()
+                    },
+                    &rollcall_core::posture::thresholds_now(),
+                )
                 .unwrap();
         } else {
             let _ = cache
-                .user_facets(&UserQuery {
-                    states: if i % 3 == 0 { vec!["SUSPENDED".into()] } else { vec![] },
-                    ..Default::default()
-                })
+                .user_facets(
+                    &UserQuery {
+                        states: if i % 3 == 0 { vec![UserState::Suspended] } else { vec![] },
+                        ..Default::default()
+                    },
+                    &rollcall_core::posture::thresholds_now(),
+                )
                 .unwrap();
         }
         facet_ms.push(t.elapsed().as_secs_f64() * 1000.0);

@@ -3,8 +3,90 @@
 //! weak to read what Rollcall mirrors, no network, TLS) before anything is stored.
 
 use crate::access::{probe, role_in_message, Access};
-use jumpcloud::{Client, Error, Method};
+use crate::session::{OrgEntry, RegionName};
+use jumpcloud::{ApiKey, Client, ClientConfig, Endpoints, Error, Method};
 use serde::{Deserialize, Serialize};
+
+/// What the connect form sends. The key crosses IPC this once, into the keyring.
+#[derive(Clone, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ConnectInput {
+    pub api_key: String,
+    /// Empty for a single-organisation key.
+    pub org_id: String,
+    pub region: RegionName,
+    /// Empty, or a custom API base URL (a proxy; the simulator).
+    pub base_url: String,
+}
+
+impl std::fmt::Debug for ConnectInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectInput")
+            .field("api_key", &"<redacted>")
+            .field("org_id", &self.org_id)
+            .field("region", &self.region)
+            .field("base_url", &self.base_url)
+            .finish()
+    }
+}
+
+impl ConnectInput {
+    /// What the form holds is usable: a key, a well-formed org ID (or none), an http(s) URL
+    /// (or none).
+    pub fn validate(&self) -> Result<(), ConnectError> {
+        if self.api_key.trim().is_empty() {
+            return Err(ConnectError::NoKey);
+        }
+        let org = self.org_id.trim();
+        let well_formed = org.len() == 24 && org.chars().all(|c| c.is_ascii_hexdigit());
+        if !org.is_empty() && !well_formed {
+            return Err(ConnectError::MalformedOrgId(org.into()));
+        }
+        let base = self.base_url.trim();
+        if !base.is_empty() {
+            let u = url::Url::parse(base).map_err(|e| ConnectError::NotAUrl {
+                url: base.into(),
+                why: e.to_string(),
+            })?;
+            if !matches!(u.scheme(), "https" | "http") {
+                return Err(ConnectError::NotHttp);
+            }
+        }
+        Ok(())
+    }
+
+    /// The client the form describes.
+    pub fn client(&self) -> Result<Client, ConnectError> {
+        let endpoints = match self.base_url.trim() {
+            "" => Endpoints::region(self.region.region()),
+            b => Endpoints::custom(b),
+        };
+        let mut cfg = ClientConfig::new(endpoints, ApiKey::new(self.api_key.clone()));
+        if !self.org_id.trim().is_empty() {
+            cfg = cfg.with_org(self.org_id.trim().to_lowercase());
+        }
+        Ok(Client::new(cfg)?)
+    }
+
+    /// "Test connection": validates the form, then tests the key (nothing is stored).
+    pub async fn check(&self) -> Result<ConnectionCheck, ConnectError> {
+        self.validate()?;
+        let org = self.org_id.trim();
+        check(&self.client()?, (!org.is_empty()).then_some(org)).await
+    }
+
+    /// The org list's entry for the organisation a test `found`.
+    pub fn entry(&self, found: &ConnectionCheck) -> OrgEntry {
+        OrgEntry {
+            id: found.org.id.clone(),
+            name: found.org.name.clone(),
+            region: self.region,
+            base_url: Some(self.base_url.trim().to_string()).filter(|b| !b.is_empty()),
+            send_org_id: !self.org_id.trim().is_empty(),
+            demo: false,
+        }
+    }
+}
 
 /// An organisation the key reaches.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,6 +110,14 @@ pub struct ConnectionCheck {
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ConnectError {
+    #[error("Enter the API key (Admin Portal → your name, top right → My API Key).")]
+    NoKey,
+    #[error("\"{0}\" is not an organisation ID: it has 24 hexadecimal characters (0-9, a-f).")]
+    MalformedOrgId(String),
+    #[error("The API URL \"{url}\" is not a URL ({why}).")]
+    NotAUrl { url: String, why: String },
+    #[error("The API URL must start with https://.")]
+    NotHttp,
     #[error("This API key belongs to a multi-tenant (MSP) administrator, so JumpCloud needs the organisation's ID. Enter it under \"Organisation ID\" (Admin Portal → Settings → Organization Profile) and test again.")]
     NeedsOrgId,
     #[error("No organisation with ID {id} is reachable with this key ({message}). Check the ID (24 hexadecimal characters) or leave it empty for a single-organisation key.")]

@@ -51,17 +51,15 @@ pub fn user_row(raw: &Value) -> std::result::Result<Read<UserRow>, Unreadable> {
         location: s(&u.location),
         company: s(&u.company),
         manager_id: u.manager.filter(|m| !m.is_empty()),
-        state: u.state.unwrap_or_else(|| {
-            if u.suspended {
-                "SUSPENDED".into()
-            } else {
-                "ACTIVATED".into()
-            }
-        }),
+        state: match u.state.as_deref() {
+            Some(state) => UserState::parse(state),
+            None if u.suspended => UserState::Suspended,
+            None => UserState::Activated,
+        },
         locked: u.account_locked,
         locked_at: u.account_locked_date,
         mfa_configured: u.mfa.configured || u.totp_enabled,
-        mfa_status: u.mfa_enrollment.overall_status.unwrap_or_default(),
+        mfa_status: MfaStatus::parse(u.mfa_enrollment.overall_status.as_deref().unwrap_or_default()),
         password_expired: u.password_expired,
         password_expires_at: u.password_expiration_date,
         password_date: u.password_date,
@@ -81,7 +79,7 @@ pub fn system_row(raw: &Value) -> std::result::Result<Read<SystemRow>, Unreadabl
         hostname: s(&m.hostname),
         serial: s(&m.serial_number),
         os: s(&m.os),
-        os_family: s(&m.os_family),
+        os_family: os_family(m.os_family.as_deref(), m.os.as_deref()),
         os_version: s(&m.version),
         arch: s(&m.arch),
         hw_vendor: s(&m.hw_vendor),
@@ -101,6 +99,16 @@ pub fn system_row(raw: &Value) -> std::result::Result<Read<SystemRow>, Unreadabl
         json: raw.to_string(),
     };
     Ok(Read { row, problems })
+}
+
+/// A device's OS family from JumpCloud's `osFamily`, with an iPad that reports the iOS family
+/// but names its OS "iPadOS" (`os`) counted as iPadOS: the two are managed alike, but an admin
+/// counts iPads apart from iPhones.
+pub fn os_family(family: Option<&str>, os: Option<&str>) -> OsFamily {
+    match OsFamily::parse(family.unwrap_or_default()) {
+        OsFamily::Ios if os.is_some_and(|o| o.eq_ignore_ascii_case("ipados")) => OsFamily::Ipados,
+        f => f,
+    }
 }
 
 /// The API client's name for a kind of group.

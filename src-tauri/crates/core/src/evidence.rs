@@ -4,9 +4,9 @@
 //! the run began (as far as the last sync brought them in), and what was captured.
 
 use crate::checklists::ChecklistError;
-use crate::export::field;
+use crate::export::CsvOut;
 use crate::pdf::{self, Block};
-use rollcall_cache::{AuditQuery, Cache, RunRow};
+use rollcall_cache::{AppVia, AuditQuery, Cache, RunRow};
 
 /// A titled table.
 pub struct Section {
@@ -91,7 +91,7 @@ pub fn gather(cache: &Cache, run_id: &str) -> Result<Evidence, ChecklistError> {
             vec![
                 a.id.to_string(),
                 at(&a.started_at),
-                a.action.clone(),
+                a.action.to_string(),
                 a.target_label.clone(),
                 format!("{} {code}", a.status).trim().to_string(),
                 a.message.clone(),
@@ -254,13 +254,9 @@ fn capture_rows(capture: &str) -> Vec<Vec<String>> {
     };
     let mut rows: Vec<Vec<String>> = [
         list("groups", &|g| text(g, "name")),
-        list("apps", &|a| {
-            let how = text(a, "how");
-            if how == "direct" {
-                format!("{} (direct)", text(a, "name"))
-            } else {
-                format!("{} (through {how})", text(a, "name"))
-            }
+        list("apps", &|a| match crate::checklists::captured_via(a) {
+            AppVia::Direct => format!("{} (direct)", text(a, "name")),
+            AppVia::Group { name, .. } => format!("{} (through {name})", text(a, "name")),
         }),
         list("devices", &|d| {
             format!("{} (serial {})", text(d, "hostname"), text(d, "serial"))
@@ -286,6 +282,49 @@ fn capture_rows(capture: &str) -> Vec<Vec<String>> {
 }
 
 /// The report as CSV (formula-safe cells).
+/// Where the evidence report's Directory Insights events come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventsFrom {
+    /// JumpCloud, asked now (Rollcall is online).
+    JumpCloud,
+    /// The last sync (offline).
+    LastSync,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EvidenceError {
+    #[error(transparent)]
+    Checklist(#[from] ChecklistError),
+    #[error("The evidence report could not be written: {0}")]
+    Pdf(#[from] pdf::PdfError),
+}
+
+/// What the save dialog proposes for run `run_id`'s report as `format`.
+pub fn offer(run_id: &str, format: ReportFormat) -> crate::files::SaveOffer {
+    let (name, ext) = format.name_and_extension();
+    crate::files::SaveOffer::new(
+        format!("Export the evidence report as {name}"),
+        &format!("{run_id}-evidence"),
+        name,
+        ext,
+    )
+}
+
+/// Run `run_id`'s evidence report as `format`, its events from `from`.
+pub async fn report(
+    client: &jumpcloud::Client,
+    cache: &std::sync::Mutex<Cache>,
+    run_id: &str,
+    from: EventsFrom,
+    format: ReportFormat,
+) -> Result<Vec<u8>, EvidenceError> {
+    let evidence = match from {
+        EventsFrom::JumpCloud => gather_live(client, cache, run_id).await?,
+        EventsFrom::LastSync => gather(&rollcall_cache::lock(cache), run_id)?,
+    };
+    Ok(format.write(&evidence)?)
+}
+
 /// The files an evidence report is saved as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -314,24 +353,20 @@ impl ReportFormat {
 }
 
 pub fn csv(e: &Evidence) -> String {
-    let mut out = String::new();
-    let mut line = |cells: &[&str]| {
-        out.push_str(&cells.iter().map(|c| field(c)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
-    };
-    line(&["report", &e.run.title]);
+    let mut out = CsvOut::default();
+    out.record(&["report", &e.run.title]);
     for (k, v) in &e.facts {
-        line(&[k, v]);
+        out.record(&[k, v]);
     }
     for s in &e.sections {
-        line(&[]);
-        line(&[&s.title]);
-        line(&s.columns);
+        out.blank();
+        out.record(&[&s.title]);
+        out.record(&s.columns);
         for r in &s.rows {
-            line(&r.iter().map(String::as_str).collect::<Vec<_>>());
+            out.record(r);
         }
     }
-    out
+    out.into_string()
 }
 
 /// The report as PDF (PDF/A-2b).

@@ -4,19 +4,24 @@
 
 pub mod access;
 pub mod actions;
+pub mod catalogue;
 pub mod checklists;
 pub mod connect;
 pub mod convert;
 pub mod csv_read;
 pub mod evidence;
 pub mod export;
+pub mod files;
 pub mod live;
 pub mod pdf;
+pub mod posture;
 pub mod report_export;
 pub mod review_pdf;
+pub mod reviews;
 pub mod schedule;
 pub mod session;
 pub mod sync;
 pub mod templates;
+pub mod vocabulary;
 
 pub use sync::{sync_org, CancelToken, Phase, SyncError, SyncOptions, SyncProgress, SyncReport};

@@ -5,6 +5,7 @@
 
 use crate::convert;
 use crate::sync::now_rfc3339;
+use jumpcloud::models::GraphType;
 use jumpcloud::{Client, Error, Method};
 use rollcall_cache::lock;
 use rollcall_cache::{Cache, PersonAccess, SystemRow};
@@ -91,7 +92,7 @@ pub async fn read_person(
             Part::Groups => {
                 let found = client.users().groups(user_id).await.map_err(fail)?;
                 let mut groups = vec![];
-                for g in found.into_iter().filter(|g| g.kind == "user_group") {
+                for g in found.into_iter().filter(|g| g.kind == GraphType::UserGroup) {
                     let name = group_name(client, cache, &g.id).await;
                     groups.push(Named { id: g.id, name });
                 }
@@ -125,7 +126,7 @@ pub async fn read_person(
             Part::Devices => {
                 let bound = client.users().system_bindings(user_id).await.map_err(fail)?;
                 let mut devices = vec![];
-                for b in bound.iter().filter(|b| b.to.kind == "system") {
+                for b in bound.iter().filter(|b| b.to.kind == GraphType::System) {
                     match fresh_device(client, cache, &b.to.id).await {
                         Ok(Some(row)) => devices.push(row),
                         // Deleted between the two requests: nothing to lock.

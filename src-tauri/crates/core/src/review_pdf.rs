@@ -2,9 +2,11 @@
 //! figures and the Reports view's charts, the trends, the agenda with each decision and its
 //! notes, then the catalogue's reports as appendix tables.
 
-use rollcall_cache::{os_label, AgendaKind, Cell, ColumnKind, Decision, Posture, ReportTable, Review, TrendPoint};
+use rollcall_cache::{Cell, ColumnKind, Decision, Posture, Review, TrendPoint};
 
+use crate::catalogue::ReportTable;
 use crate::pdf::{self, Bars, Block, Chart, Figure, Lines, Series};
+use crate::posture::{self, Section};
 
 /// How many rows of each report the appendix prints (the Excel pack has every row).
 pub const APPENDIX_ROWS: usize = 100;
@@ -21,32 +23,6 @@ pub struct PackInput<'a> {
     pub created: time::OffsetDateTime,
 }
 
-pub fn decision_label(d: Option<Decision>) -> &'static str {
-    match d {
-        None => "undecided",
-        Some(Decision::Accepted) => "accepted",
-        Some(Decision::FixNow) => "fix now",
-        Some(Decision::FollowUp) => "follow-up",
-    }
-}
-
-pub fn kind_label(k: AgendaKind) -> &'static str {
-    match k {
-        AgendaKind::Check => "failed check",
-        AgendaKind::Change => "change",
-        AgendaKind::FollowUp => "open follow-up",
-    }
-}
-
-fn state_label(s: &str) -> String {
-    match s {
-        "ACTIVATED" => "Active".into(),
-        "STAGED" => "Staged".into(),
-        "SUSPENDED" => "Suspended".into(),
-        other => other.to_string(),
-    }
-}
-
 /// "2026-11-23T09:15:02.123Z" → "2026-11-23 09:15 UTC".
 fn when(s: &str) -> String {
     pdf::utc(s, false)
@@ -60,12 +36,19 @@ fn pct(part: u64, whole: u64) -> String {
     }
 }
 
-fn fig(value: impl ToString, label: impl Into<String>, bad: bool) -> Figure {
-    Figure {
-        value: value.to_string(),
-        label: label.into(),
-        bad,
-    }
+/// The figures of one half of the posture table, as the pane shows them (bad ones in red).
+fn figures(p: &Posture, section: Section) -> Block {
+    Block::Figures(
+        posture::figures(p)
+            .into_iter()
+            .filter(|f| f.section == section)
+            .map(|f| Figure {
+                value: f.value.text(),
+                label: f.label,
+                bad: f.bad,
+            })
+            .collect(),
+    )
 }
 
 fn posture_blocks(p: &Posture, blocks: &mut Vec<Block>) {
@@ -75,35 +58,8 @@ fn posture_blocks(p: &Posture, blocks: &mut Vec<Block>) {
         Some(at) => format!("As of the snapshot's sync, {}.", when(at)),
         None => "No sync has finished: the figures are of what the local copy holds.".into(),
     }));
-    let inactive = match pe.inactive {
-        Some(n) => fig(n, "active but no login in 90 days", n > 0),
-        None => fig("–", "inactive: no login events in the local copy", false),
-    };
-    blocks.push(Block::Figures(vec![
-        fig(pe.total, "people", false),
-        fig(
-            pct(pe.active_mfa, pe.active),
-            "of active people enrolled in MFA",
-            pe.no_mfa > 0,
-        ),
-        fig(pe.locked, "locked out", pe.locked > 0),
-        fig(pe.password_expired, "password expired", pe.password_expired > 0),
-        fig(pe.password_expiring, "password expires within 14 days", false),
-        fig(pe.staged_old, "staged over 14 days, never activated", pe.staged_old > 0),
-        fig(
-            pe.suspended_with_access,
-            "suspended, still bound to devices or in groups or apps",
-            pe.suspended_with_access > 0,
-        ),
-        inactive,
-        fig(pe.admins, "administrators", false),
-        fig(
-            pe.admins_without_mfa,
-            "administrators without MFA",
-            pe.admins_without_mfa > 0,
-        ),
-    ]));
-    if pe.inactive.is_some() && pe.event_days < 90 {
+    blocks.push(figures(p, Section::People));
+    if pe.inactive.is_some() && pe.event_days < posture::INACTIVE_DAYS as u64 {
         blocks.push(Block::Text(format!(
             "Inactivity is read from the login events the local copy holds: {} days of them.",
             pe.event_days
@@ -111,37 +67,16 @@ fn posture_blocks(p: &Posture, blocks: &mut Vec<Block>) {
     }
     blocks.push(Block::Chart(Chart::Bars(Bars {
         title: "People by state".into(),
-        categories: pe.by_state.iter().map(|(s, _)| state_label(s)).collect(),
+        categories: pe.by_state.iter().map(|(s, _)| s.label()).collect(),
         series: vec![Series {
             name: "People".into(),
             values: pe.by_state.iter().map(|(_, n)| Some(*n as f64)).collect(),
         }],
     })));
-    let low_disk = match d.low_disk {
-        Some(n) => fig(n, "less than 10% of the disk free", n > 0),
-        None => fig("–", "low free disk: no device reported its drives", false),
-    };
-    blocks.push(Block::Figures(vec![
-        fig(d.total, "devices", false),
-        fig(d.not_encrypted, "not encrypted", d.not_encrypted > 0),
-        fig(d.no_mdm, "not enrolled in MDM", false),
-        fig(
-            d.silent,
-            format!("silent more than {} days", d.silent_days),
-            d.silent > 0,
-        ),
-        fig(d.unbound, "bound to nobody", false),
-        fig(
-            d.owned_by_suspended,
-            "bound to a suspended person",
-            d.owned_by_suspended > 0,
-        ),
-        fig(d.behind, "behind the newest OS version seen", d.behind > 0),
-        low_disk,
-    ]));
+    blocks.push(figures(p, Section::Devices));
     blocks.push(Block::Chart(Chart::Bars(Bars {
         title: "Encryption by OS".into(),
-        categories: d.by_os.iter().map(|o| os_label(&o.family)).collect(),
+        categories: d.by_os.iter().map(|o| o.family.label()).collect(),
         series: vec![
             Series {
                 name: "Encrypted".into(),
@@ -169,7 +104,12 @@ fn posture_blocks(p: &Posture, blocks: &mut Vec<Block>) {
             values: d.agent_versions.iter().map(|(_, n)| Some(*n as f64)).collect(),
         }],
     })));
-    blocks.push(Block::Table(
+    blocks.push(os_table(p));
+}
+
+/// Devices per OS: encrypted, in MDM, the newest version seen and how many are behind it.
+fn os_table(p: &Posture) -> Block {
+    Block::Table(
         vec![
             "Operating system".into(),
             "Devices".into(),
@@ -179,11 +119,12 @@ fn posture_blocks(p: &Posture, blocks: &mut Vec<Block>) {
             "Behind it".into(),
         ],
         vec![2.0, 1.0, 1.0, 1.0, 2.0, 1.0],
-        d.by_os
+        p.devices
+            .by_os
             .iter()
             .map(|o| {
                 vec![
-                    os_label(&o.family),
+                    o.family.label(),
                     o.devices.to_string(),
                     format!("{} ({})", o.encrypted, pct(o.encrypted, o.devices)),
                     o.mdm.to_string(),
@@ -192,7 +133,7 @@ fn posture_blocks(p: &Posture, blocks: &mut Vec<Block>) {
                 ]
             })
             .collect(),
-    ));
+    )
 }
 
 fn trend_blocks(t: &[TrendPoint], blocks: &mut Vec<Block>) {
@@ -273,7 +214,7 @@ fn agenda_blocks(r: &Review, blocks: &mut Vec<Block>) {
             } else {
                 format!("{}\n{}", i.title, i.detail)
             };
-            let mut decision = decision_label(i.decision).to_string();
+            let mut decision = Decision::label_of(i.decision).to_string();
             if !i.owner.is_empty() {
                 decision.push_str(&format!("\nowner: {}", i.owner));
             }
@@ -282,7 +223,7 @@ fn agenda_blocks(r: &Review, blocks: &mut Vec<Block>) {
             }
             vec![
                 i.seq.to_string(),
-                kind_label(i.kind).into(),
+                i.kind.label().into(),
                 item,
                 if i.count > 0 {
                     i.count.to_string()
@@ -349,7 +290,6 @@ fn appendix_blocks(tables: &[ReportTable], blocks: &mut Vec<Block>) {
 /// The pack's blocks.
 pub fn blocks(input: &PackInput<'_>) -> Vec<Block> {
     let r = input.review;
-    let count = |d: Option<Decision>| r.items.iter().filter(|i| i.decision == d).count();
     let mut blocks = vec![
         Block::Title(format!("Inventory review: {}", r.title)),
         Block::Subtitle(format!("{} · {}", input.org, when(&r.started_at))),
@@ -375,20 +315,28 @@ pub fn blocks(input: &PackInput<'_>) -> Vec<Block> {
             (
                 "Snapshot".into(),
                 match (r.sync_id, &input.posture.as_of) {
-                    (Some(s), Some(at)) => format!("sync {s}, finished {}; data hash {}", when(at), r.snapshot_hash),
-                    (Some(s), None) => format!("sync {s}; data hash {}", r.snapshot_hash),
-                    _ => format!("no finished sync; data hash {}", r.snapshot_hash),
+                    (Some(s), Some(at)) => format!(
+                        "sync {s}, finished {}; fingerprint of its data (SHA-256) {}",
+                        when(at),
+                        r.snapshot_hash
+                    ),
+                    (Some(s), None) => format!("sync {s}; fingerprint of its data (SHA-256) {}", r.snapshot_hash),
+                    _ => format!(
+                        "no finished sync; fingerprint of its data (SHA-256) {}",
+                        r.snapshot_hash
+                    ),
                 },
             ),
             (
                 "Agenda".into(),
                 format!(
-                    "{} items: {} accepted, {} fix now, {} follow-up, {} undecided",
+                    "{} items: {}",
                     r.items.len(),
-                    count(Some(Decision::Accepted)),
-                    count(Some(Decision::FixNow)),
-                    count(Some(Decision::FollowUp)),
-                    count(None)
+                    crate::reviews::decision_counts(r)
+                        .iter()
+                        .map(|(d, n)| format!("{n} {}", Decision::label_of(*d)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             ),
         ]),

@@ -389,3 +389,58 @@ fn serde_path_to_json(v: serde_json::Value) -> Result<Template, TemplateError> {
     serde_json::from_value(v)
         .map_err(|e| TemplateError::Invalid(format!("This template file is damaged or from a newer Rollcall: {e}.")))
 }
+
+/// A step kind templates can hold: its default title and the checklists it belongs in.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct StepKindInfo {
+    pub kind: StepKind,
+    pub title: String,
+    pub bases: Vec<TemplateBase>,
+    /// It ends the run: steps added later go before it.
+    pub ends_run: bool,
+}
+
+/// The org's templates and the step kinds they may hold.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TemplateCatalog {
+    pub templates: Vec<Template>,
+    pub kinds: Vec<StepKindInfo>,
+}
+
+/// The org's templates (its own versions where it has them) and the step kinds they may hold.
+pub fn catalog(cache: &Cache) -> Result<TemplateCatalog, TemplateError> {
+    let kinds = KINDS
+        .iter()
+        .map(|(k, t, b)| StepKindInfo {
+            kind: *k,
+            title: t.to_string(),
+            bases: b.to_vec(),
+            ends_run: *k == StepKind::Evidence,
+        })
+        .collect();
+    Ok(TemplateCatalog {
+        templates: list(cache)?,
+        kinds,
+    })
+}
+
+/// What an import brought in.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TemplateImport {
+    pub template: Template,
+    /// What could not be matched in this org (groups), and was left out.
+    pub unmatched: Vec<String>,
+}
+
+/// What the save dialog proposes for exporting `t`.
+pub fn offer(t: &Template) -> crate::files::SaveOffer {
+    crate::files::SaveOffer::new(
+        format!("Export the template \"{}\"", t.name),
+        &format!("{}.rollcall-template", t.id),
+        "JSON",
+        "json",
+    )
+}

@@ -142,13 +142,29 @@ pub struct Group {
     pub membership_method: Option<String>,
 }
 
+/// The type of a node of the graph (`GraphType` in the v2 spec), the kinds Rollcall reads;
+/// the rest (directories, policies, RADIUS servers, …) are `Other`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GraphType {
+    User,
+    UserGroup,
+    System,
+    SystemGroup,
+    Application,
+    Command,
+    #[default]
+    #[serde(other)]
+    Other,
+}
+
 /// A node of the graph: `{id, type, attributes}`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct GraphObject {
     pub id: String,
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: GraphType,
     pub attributes: Option<Value>,
 }
 
@@ -167,7 +183,7 @@ pub struct GraphConnection {
 pub struct GraphObjectWithPaths {
     pub id: String,
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: GraphType,
     pub paths: Vec<Vec<GraphConnection>>,
     pub compiled_attributes: Option<Value>,
 }
@@ -176,6 +192,11 @@ impl GraphObjectWithPaths {
     /// True when one of the paths is a single hop (a direct membership or binding).
     pub fn is_direct(&self) -> bool {
         self.paths.iter().any(|p| p.len() == 1)
+    }
+
+    /// A user group the object is a direct member of (a `memberof` listing's row).
+    pub fn is_direct_user_group(&self) -> bool {
+        self.kind == GraphType::UserGroup && self.is_direct()
     }
 
     /// `compiledAttributes.sudo.enabled`

@@ -8,17 +8,20 @@ import {
   type Cell,
   type ReportFile,
   type ReportId,
-  type ReportTable_Serialize as ReportTable,
+  type ColumnKind,
+  type ReportTable,
 } from "../../bindings";
 import { unwrap } from "../../api";
 import { useUi } from "../../context";
 import { when } from "../../format";
 import { DataTable, type Column, type Sort } from "../../components/DataTable";
 import { useDebounced } from "../../components/useDebounced";
+import { useLabels } from "../../labels";
+import { keys } from "../../queryKeys";
 
 type Row = { i: number; cells: Cell[] };
 
-function shown(c: Cell, kind: string): string {
+function shown(c: Cell, kind: ColumnKind): string {
   if (c === null) return "";
   if (typeof c === "boolean") return c ? "yes" : "no";
   if (typeof c === "number") return kind === "percent" ? `${c.toFixed(1)}%` : c.toLocaleString();
@@ -78,7 +81,7 @@ function Table({ t }: { t: ReportTable }) {
       </div>
       <DataTable<Row>
         testId="catalogue-rows"
-        queryKey={["catalogue", t.id, t.as_of, q, sort.key, sort.desc]}
+        queryKey={keys.catalogueRows(t.id, t.as_of, q, sort.key, sort.desc)}
         fetchPage={(offset, limit) =>
           Promise.resolve({ total: rows.length, rows: rows.slice(offset, offset + limit) })
         }
@@ -96,15 +99,16 @@ function Table({ t }: { t: ReportTable }) {
 
 export function CataloguePane() {
   const ui = useUi();
+  const labels = useLabels();
   const list = useQuery({
-    queryKey: ["report-catalogue"],
+    queryKey: keys.reportCatalogue,
     queryFn: () => unwrap(commands.reportCatalogue()),
   });
   const [open, setOpen] = useState<ReportId | null>(null);
   const [picked, setPicked] = useState<Set<ReportId>>(new Set());
   const current = open ?? list.data?.[0]?.id ?? null;
   const table = useQuery({
-    queryKey: ["report-table", current, ui.status?.snapshot?.as_of],
+    queryKey: keys.reportTable(current),
     queryFn: () => unwrap(commands.reportTable(current as ReportId)),
     enabled: current !== null,
     placeholderData: (prev) => (prev?.id === current ? prev : undefined),
@@ -129,9 +133,9 @@ export function CataloguePane() {
   return (
     <div className="catalogue" data-testid="catalogue">
       <aside className="catalogue-list">
-        {(["JumpCloud report type", "Posture check"] as const).map((source) => (
+        {labels.reportSources.map((source) => (
           <div key={source}>
-            <h3>{source === "Posture check" ? "Posture checks" : "JumpCloud's reports"}</h3>
+            <h3>{labels.reportSource(source)}</h3>
             <ul>
               {(list.data ?? [])
                 .filter((r) => r.source === source)

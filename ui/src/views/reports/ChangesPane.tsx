@@ -5,26 +5,24 @@ import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import {
   commands,
-  type KindDiff_Serialize as KindDiff,
-  type SyncDiff_Serialize as SyncDiff,
+  type EdgeKind,
+  type KindDiff,
+  type RecordKind,
+  type SyncDiff,
 } from "../../bindings";
 import { unwrap } from "../../api";
 import { useUi } from "../../context";
 import { when } from "../../format";
+import { useLabels } from "../../labels";
+import { keys } from "../../queryKeys";
 import type { PanelRef } from "../../context";
 
-const KINDS: [string, string, PanelRef["kind"] | null][] = [
-  ["user", "People", "user"],
-  ["system", "Devices", "system"],
-  ["group", "Groups", "group"],
-  ["app", "Apps", null],
-];
-
-const EDGES: Record<string, string> = {
-  member: "Group memberships",
-  binding: "Device bindings",
-  app_user: "App access",
-  app_group: "Apps' groups",
+/** The panel a record of each kind opens (an app has none). */
+const PANEL: Record<RecordKind, PanelRef["kind"] | null> = {
+  user: "user",
+  system: "system",
+  group: "group",
+  app: null,
 };
 
 /** At most this many entries of one list are shown (the counts are whole). */
@@ -90,7 +88,10 @@ function Records({
 }
 
 function Edges({ diff }: { diff: SyncDiff }) {
-  const rows = Object.entries(diff.edges).filter(([, [a, r]]) => a.length + r.length > 0);
+  const labels = useLabels();
+  const rows = (Object.entries(diff.edges) as [EdgeKind, [unknown[], unknown[]]][]).filter(
+    ([, [a, r]]) => a.length + r.length > 0,
+  );
   if (rows.length === 0) return null;
   return (
     <table className="report-table" data-testid="changes-edges">
@@ -104,7 +105,7 @@ function Edges({ diff }: { diff: SyncDiff }) {
       <tbody>
         {rows.map(([kind, [added, removed]]) => (
           <tr key={kind}>
-            <td>{EDGES[kind] ?? kind}</td>
+            <td>{labels.edgeKind(kind)}</td>
             <td>{added.length.toLocaleString()}</td>
             <td>{removed.length.toLocaleString()}</td>
           </tr>
@@ -115,8 +116,9 @@ function Edges({ diff }: { diff: SyncDiff }) {
 }
 
 export function ChangesPane() {
+  const labels = useLabels();
   const runs = useQuery({
-    queryKey: ["sync-history"],
+    queryKey: keys.syncHistory,
     queryFn: () => unwrap(commands.syncHistory(200)),
   });
   const complete = (runs.data ?? []).filter((r) => r.status === "complete");
@@ -130,7 +132,7 @@ export function ChangesPane() {
   const setFrom = (n: number) => setPicked({ from: n, to });
   const setTo = (n: number) => setPicked({ from, to: n });
   const diff = useQuery({
-    queryKey: ["sync-diff", from, to],
+    queryKey: keys.syncDiff(from, to),
     queryFn: () => unwrap(commands.syncDiff(from ?? 0, to ?? 0)),
     enabled: from !== null && to !== null,
   });
@@ -157,12 +159,10 @@ export function ChangesPane() {
     </select>
   );
   const d = diff.data;
-  const total = d
-    ? Object.values(d.records).reduce(
-        (n, k) => n + k.added.length + k.removed.length + k.changed.length,
-        0,
-      ) + Object.values(d.edges).reduce((n, [a, r]) => n + a.length + r.length, 0)
-    : 0;
+  const kinds = d ? (Object.entries(d.records) as [RecordKind, KindDiff][]) : [];
+  const total =
+    kinds.reduce((n, [, k]) => n + k.added.length + k.removed.length + k.changed.length, 0) +
+    (d ? Object.values(d.edges).reduce((n, [a, r]) => n + a.length + r.length, 0) : 0);
   return (
     <div className="changes" data-testid="changes">
       <div className="toolbar">
@@ -175,10 +175,9 @@ export function ChangesPane() {
           Nothing changed between these syncs (devices checking in is not a change).
         </p>
       )}
-      {d &&
-        KINDS.map(([k, label, kind]) =>
-          d.records[k] ? <Records key={k} kind={kind} label={label} d={d.records[k]} /> : null,
-        )}
+      {kinds.map(([k, diff]) => (
+        <Records key={k} kind={PANEL[k]} label={labels.recordKind(k)} d={diff} />
+      ))}
       {d && <Edges diff={d} />}
     </div>
   );

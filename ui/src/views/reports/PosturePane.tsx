@@ -1,305 +1,277 @@
-// The posture at a glance: people and devices, each figure a button that opens the Users or
-// Devices list filtered to exactly its rows; charts whose segments do the same.
+// The posture at a glance: Rust's table of figures (`PostureView.figures` — each with its
+// value, label, note, whether it is bad and the list it opens), rendered as it comes, and the
+// charts of the measurements behind it, whose segments open their rows too.
 import { useMemo } from "react";
-import type { Posture_Serialize as Posture } from "../../bindings";
+import type { Figure, FigureValue, OsPosture, PostureView, Section } from "../../bindings";
 import { useUi } from "../../context";
-import { osLabel } from "../../format";
-import { CHECK_DRILL, type Drill } from "../../drill";
+import { devicesDrill, usersDrill } from "../../drill";
+import { useLabels, valueText } from "../../labels";
 import { Chart } from "../../components/Chart";
 
 const pct = (part: number, whole: number) =>
   whole === 0 ? "–" : `${((part * 100) / whole).toFixed(1)}%`;
 
+function shown(v: FigureValue): string {
+  switch (v.type) {
+    case "count":
+      return v.value.toLocaleString();
+    case "percent":
+      return v.value == null ? "–" : `${v.value.toFixed(1)}%`;
+    case "unknown":
+      return "–";
+  }
+}
+
 /** One figure: a number, what it counts, and the list it opens (if any). */
-function Figure({
-  id,
-  value,
-  label,
-  drill,
-  bad,
-  note,
-}: {
-  id: string;
-  value: string | number;
-  label: string;
-  drill?: Drill;
-  bad?: boolean;
-  note?: string;
-}) {
+function FigureCard({ f }: { f: Figure }) {
   const ui = useUi();
-  const text = typeof value === "number" ? value.toLocaleString() : value;
+  const id = `posture-${f.key.replaceAll("_", "-")}`;
   const body = (
     <>
-      <span className={bad ? "figure-value bad" : "figure-value"}>{text}</span>
-      <span className="figure-label">{label}</span>
-      {note && <span className="figure-note">{note}</span>}
+      <span className={f.bad ? "figure-value bad" : "figure-value"}>{shown(f.value)}</span>
+      <span className="figure-label">{f.label}</span>
+      {f.note && <span className="figure-note">{f.note}</span>}
     </>
   );
+  const drill = f.drill;
   return drill ? (
     <button
       type="button"
       className="figure"
-      data-testid={`posture-${id}`}
+      data-testid={id}
       title={`Open the ${drill.view === "users" ? "Users" : "Devices"} list: ${drill.label}`}
       onClick={() => ui.drill(drill)}
     >
       {body}
     </button>
   ) : (
-    <div className="figure" data-testid={`posture-${id}`}>
+    <div className="figure" data-testid={id}>
       {body}
     </div>
   );
 }
 
-const STATE_LABEL: Record<string, string> = {
-  ACTIVATED: "Active",
-  STAGED: "Staged",
-  SUSPENDED: "Suspended",
-};
+function Figures({ figures, section }: { figures: Figure[]; section: Section }) {
+  return (
+    <div className="figures">
+      {figures
+        .filter((f) => f.section === section)
+        .map((f) => (
+          <FigureCard key={f.key} f={f} />
+        ))}
+    </div>
+  );
+}
 
-export function PosturePane({
-  p,
-  silentDays,
-  onSilentDays,
-}: {
-  p: Posture;
-  silentDays: number;
-  onSilentDays: (d: number) => void;
-}) {
+/** People by state; a bar opens the people in that state. */
+function StateChart({ byState }: { byState: PostureView["measured"]["people"]["by_state"] }) {
   const ui = useUi();
-  const people = p.people;
-  const dev = p.devices;
-  const u = (label: string, filter: Extract<Drill, { view: "users" }>["filter"]): Drill => ({
-    view: "users",
-    filter,
-    label,
-  });
-  const d = (label: string, filter: Extract<Drill, { view: "devices" }>["filter"]): Drill => ({
-    view: "devices",
-    filter,
-    label,
-  });
-
-  const stateChart = useMemo(
+  const labels = useLabels();
+  const option = useMemo(
     () => ({
       tooltip: { trigger: "item" },
       grid: { left: 90, right: 20, top: 10, bottom: 20 },
       xAxis: { type: "value" },
-      yAxis: {
-        type: "category",
-        data: people.by_state.map(([s]) => STATE_LABEL[s] ?? s),
-      },
+      yAxis: { type: "category", data: byState.map(([s]) => labels.userState(s)) },
       series: [
         {
           name: "People",
           type: "bar",
-          data: people.by_state.map(([, n]) => n),
+          data: byState.map(([, n]) => n),
           itemStyle: { color: "#1f4fd1" },
           label: { show: true, position: "right" },
         },
       ],
     }),
-    [people.by_state],
+    [byState, labels],
   );
-  const osChart = useMemo(
+  return (
+    <figure className="chart-card">
+      <figcaption>People by state</figcaption>
+      <Chart
+        testId="chart-states"
+        label="People by state"
+        option={option}
+        height={Math.max(120, byState.length * 40)}
+        onPick={(pk) => {
+          const state = byState[pk.dataIndex]?.[0];
+          if (state) ui.drill(usersDrill(labels.userState(state), { states: [state] }));
+        }}
+      />
+    </figure>
+  );
+}
+
+/** Encrypted and not, per OS; a segment opens those devices. */
+function EncryptionChart({ byOs }: { byOs: OsPosture[] }) {
+  const ui = useUi();
+  const labels = useLabels();
+  const option = useMemo(
     () => ({
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       legend: { bottom: 0 },
       grid: { left: 40, right: 20, top: 10, bottom: 50 },
-      xAxis: { type: "category", data: dev.by_os.map((o) => osLabel(o.family)) },
+      xAxis: { type: "category", data: byOs.map((o) => labels.osFamily(o.family)) },
       yAxis: { type: "value" },
       series: [
         {
           name: "Encrypted",
           type: "bar",
           stack: "all",
-          data: dev.by_os.map((o) => o.encrypted),
+          data: byOs.map((o) => o.encrypted),
           itemStyle: { color: "#2e7d32" },
         },
         {
           name: "Not encrypted",
           type: "bar",
           stack: "all",
-          data: dev.by_os.map((o) => o.devices - o.encrypted),
+          data: byOs.map((o) => o.devices - o.encrypted),
           itemStyle: { color: "#b42318" },
         },
       ],
     }),
-    [dev.by_os],
+    [byOs, labels],
   );
-  const agentChart = useMemo(
+  return (
+    <figure className="chart-card">
+      <figcaption>Encryption by OS</figcaption>
+      <Chart
+        testId="chart-encryption"
+        label="Encrypted and unencrypted devices per operating system"
+        option={option}
+        onPick={(pk) => {
+          const o = byOs[pk.dataIndex];
+          if (!o) return;
+          // The first series is the encrypted devices.
+          const enc = pk.seriesIndex === 0;
+          const what = `${labels.osFamily(o.family)}, ${enc ? "encrypted" : "not encrypted"}`;
+          ui.drill(devicesDrill(what, { os: [o.family], fde: enc }));
+        }}
+      />
+    </figure>
+  );
+}
+
+/** Devices per agent version (the eight most common); a bar opens those devices. */
+function AgentChart({ versions }: { versions: [string, number][] }) {
+  const ui = useUi();
+  const top = versions.slice(0, 8);
+  const option = useMemo(
     () => ({
       tooltip: { trigger: "item" },
       grid: { left: 90, right: 30, top: 10, bottom: 20 },
       xAxis: { type: "value" },
-      yAxis: {
-        type: "category",
-        data: dev.agent_versions.slice(0, 8).map(([v]) => v || "(none)"),
-        inverse: true,
-      },
+      yAxis: { type: "category", data: top.map(([v]) => v || "(none)"), inverse: true },
       series: [
         {
           name: "Devices",
           type: "bar",
-          data: dev.agent_versions.slice(0, 8).map(([, n]) => n),
+          data: top.map(([, n]) => n),
           itemStyle: { color: "#5b6b8c" },
           label: { show: true, position: "right" },
         },
       ],
     }),
-    [dev.agent_versions],
+    [top],
   );
+  return (
+    <figure className="chart-card">
+      <figcaption>Agent versions</figcaption>
+      <Chart
+        testId="chart-agents"
+        label="Devices per agent version"
+        option={option}
+        onPick={(pk) => {
+          const v = top[pk.dataIndex]?.[0];
+          if (v !== undefined) ui.drill(devicesDrill(`agent ${v}`, { agent_version: v }));
+        }}
+      />
+    </figure>
+  );
+}
 
+/** Per OS: devices, encrypted, MDM, the newest version seen and how many are behind it. */
+function OsTable({ byOs }: { byOs: OsPosture[] }) {
+  const ui = useUi();
+  const labels = useLabels();
+  const link = (
+    text: string,
+    label: string,
+    filter: Parameters<typeof devicesDrill>[1],
+    id?: string,
+  ) => (
+    <button
+      type="button"
+      className="link"
+      data-testid={id}
+      onClick={() => ui.drill(devicesDrill(label, filter))}
+    >
+      {text}
+    </button>
+  );
+  return (
+    <table className="report-table" data-testid="posture-os-table">
+      <thead>
+        <tr>
+          <th>OS</th>
+          <th>Devices</th>
+          <th>Encrypted</th>
+          <th>MDM</th>
+          <th>Newest version seen</th>
+          <th>Behind it</th>
+        </tr>
+      </thead>
+      <tbody>
+        {byOs.map((o) => {
+          const name = labels.osFamily(o.family);
+          const os = [o.family];
+          return (
+            <tr key={valueText(o.family)}>
+              <td>{name}</td>
+              <td>{link(o.devices.toLocaleString(), name, { os })}</td>
+              <td>{pct(o.encrypted, o.devices)}</td>
+              <td>{pct(o.mdm, o.devices)}</td>
+              <td>
+                {o.newest
+                  ? link(o.newest, `${name} ${o.newest}`, { os, os_version: o.newest })
+                  : "–"}
+              </td>
+              <td>
+                {link(
+                  o.behind.toLocaleString(),
+                  `${name} behind ${o.newest}`,
+                  { os, check: "behind" },
+                  `posture-behind-${valueText(o.family)}`,
+                )}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+export function PosturePane({
+  p,
+  silentDays,
+  onSilentDays,
+}: {
+  p: PostureView;
+  silentDays: number;
+  onSilentDays: (d: number) => void;
+}) {
+  const labels = useLabels();
+  const { people, devices } = p.measured;
   return (
     <div className="posture" data-testid="posture">
       <h2>People</h2>
-      <div className="figures">
-        <Figure id="people" value={people.total} label="people" drill={u("everyone", {})} />
-        <Figure
-          id="mfa-adoption"
-          value={pct(people.active_mfa, people.active)}
-          label="of active people enrolled in MFA"
-          bad={people.active > 0 && people.active_mfa / people.active < 0.95}
-          drill={CHECK_DRILL.mfa_adoption}
-          note={`${(people.active - people.active_mfa).toLocaleString()} active without MFA`}
-        />
-        <Figure
-          id="locked"
-          value={people.locked}
-          label="locked out"
-          bad={people.locked > 0}
-          drill={CHECK_DRILL.locked}
-        />
-        <Figure
-          id="password-expired"
-          value={people.password_expired}
-          label="password expired"
-          bad={people.password_expired > 0}
-          drill={CHECK_DRILL.password_expired}
-        />
-        <Figure
-          id="password-expiring"
-          value={people.password_expiring}
-          label="password expires within 14 days"
-          drill={u("password expiring", { check: "password_expiring" })}
-        />
-        <Figure
-          id="staged-old"
-          value={people.staged_old}
-          label="staged over 14 days, never activated"
-          bad={people.staged_old > 0}
-          drill={CHECK_DRILL.staged_old}
-        />
-        <Figure
-          id="suspended-with-access"
-          value={people.suspended_with_access}
-          label="suspended, still bound to devices or in groups or apps"
-          bad={people.suspended_with_access > 0}
-          drill={CHECK_DRILL.suspended_with_access}
-        />
-        {people.inactive === null ? (
-          <Figure
-            id="inactive"
-            value="–"
-            label="inactive: no login events in the local copy (Directory Insights off or not allowed)"
-          />
-        ) : (
-          <Figure
-            id="inactive"
-            value={people.inactive}
-            label="active but no login in 90 days"
-            note={
-              people.event_days < 90
-                ? `the local copy holds ${people.event_days} days of logins`
-                : undefined
-            }
-            drill={CHECK_DRILL.inactive}
-          />
-        )}
-        <Figure id="admins" value={people.admins} label="administrators" />
-        <Figure
-          id="admins-without-mfa"
-          value={people.admins_without_mfa}
-          label="administrators without MFA"
-          bad={people.admins_without_mfa > 0}
-        />
-      </div>
+      <Figures figures={p.figures} section="people" />
       <div className="chart-row">
-        <figure className="chart-card">
-          <figcaption>People by state</figcaption>
-          <Chart
-            testId="chart-states"
-            label="People by state"
-            option={stateChart}
-            height={Math.max(120, people.by_state.length * 40)}
-            onPick={(pk) => {
-              const state = people.by_state[pk.dataIndex]?.[0];
-              if (state) ui.drill(u(STATE_LABEL[state] ?? state, { states: [state] }));
-            }}
-          />
-        </figure>
+        <StateChart byState={people.by_state} />
       </div>
-
       <h2>Devices</h2>
-      <div className="figures">
-        <Figure id="devices" value={dev.total} label="devices" drill={d("every device", {})} />
-        <Figure
-          id="not-encrypted"
-          value={dev.not_encrypted}
-          label="not encrypted"
-          bad={dev.not_encrypted > 0}
-          drill={CHECK_DRILL.not_encrypted}
-          note={`${pct(dev.total - dev.not_encrypted, dev.total)} encrypted`}
-        />
-        <Figure
-          id="no-mdm"
-          value={dev.no_mdm}
-          label="not enrolled in MDM"
-          drill={d("no MDM", { mdm: false })}
-        />
-        <Figure
-          id="silent"
-          value={dev.silent}
-          label={`silent more than ${dev.silent_days} days`}
-          bad={dev.silent > 0}
-          drill={d(`silent > ${dev.silent_days} days`, { staleDays: dev.silent_days })}
-        />
-        <Figure
-          id="unbound"
-          value={dev.unbound}
-          label="bound to nobody"
-          drill={d("unbound", { unbound: true })}
-        />
-        <Figure
-          id="owned-by-suspended"
-          value={dev.owned_by_suspended}
-          label="bound to a suspended person"
-          bad={dev.owned_by_suspended > 0}
-          drill={CHECK_DRILL.owned_by_suspended}
-        />
-        <Figure
-          id="behind"
-          value={dev.behind}
-          label="behind the newest OS version seen"
-          drill={CHECK_DRILL.behind}
-        />
-        {dev.low_disk === null ? (
-          <Figure
-            id="low-disk"
-            value="–"
-            label="low free disk: no device reported its drives (System Insights off)"
-          />
-        ) : (
-          <Figure
-            id="low-disk"
-            value={dev.low_disk}
-            label="less than 10% of the disk free"
-            bad={dev.low_disk > 0}
-            drill={CHECK_DRILL.low_disk}
-          />
-        )}
-      </div>
+      <Figures figures={p.figures} section="devices" />
       <label className="inline">
         Silent after{" "}
         <select
@@ -308,7 +280,7 @@ export function PosturePane({
           data-testid="posture-silent-days"
           onChange={(e) => onSilentDays(Number(e.target.value))}
         >
-          {[7, 14, 30, 60, 90].map((n) => (
+          {labels.silentDayChoices.map((n) => (
             <option key={n} value={n}>
               {n} days
             </option>
@@ -316,105 +288,10 @@ export function PosturePane({
         </select>
       </label>
       <div className="chart-row">
-        <figure className="chart-card">
-          <figcaption>Encryption by OS</figcaption>
-          <Chart
-            testId="chart-encryption"
-            label="Encrypted and unencrypted devices per operating system"
-            option={osChart}
-            onPick={(pk) => {
-              const o = dev.by_os[pk.dataIndex];
-              if (!o) return;
-              const enc = pk.seriesName === "Encrypted";
-              ui.drill(
-                d(`${osLabel(o.family)}, ${enc ? "encrypted" : "not encrypted"}`, {
-                  os: [o.family],
-                  fde: enc,
-                }),
-              );
-            }}
-          />
-        </figure>
-        <figure className="chart-card">
-          <figcaption>Agent versions</figcaption>
-          <Chart
-            testId="chart-agents"
-            label="Devices per agent version"
-            option={agentChart}
-            onPick={(pk) => {
-              const v = dev.agent_versions[pk.dataIndex]?.[0];
-              if (v !== undefined) ui.drill(d(`agent ${v}`, { agentVersion: v }));
-            }}
-          />
-        </figure>
+        <EncryptionChart byOs={devices.by_os} />
+        <AgentChart versions={devices.agent_versions} />
       </div>
-      <table className="report-table" data-testid="posture-os-table">
-        <thead>
-          <tr>
-            <th>OS</th>
-            <th>Devices</th>
-            <th>Encrypted</th>
-            <th>MDM</th>
-            <th>Newest version seen</th>
-            <th>Behind it</th>
-          </tr>
-        </thead>
-        <tbody>
-          {dev.by_os.map((o) => (
-            <tr key={o.family}>
-              <td>{osLabel(o.family)}</td>
-              <td>
-                <button
-                  type="button"
-                  className="link"
-                  onClick={() => ui.drill(d(osLabel(o.family), { os: [o.family] }))}
-                >
-                  {o.devices.toLocaleString()}
-                </button>
-              </td>
-              <td>{pct(o.encrypted, o.devices)}</td>
-              <td>{pct(o.mdm, o.devices)}</td>
-              <td>
-                {o.newest ? (
-                  <button
-                    type="button"
-                    className="link"
-                    onClick={() =>
-                      ui.drill(
-                        d(`${osLabel(o.family)} ${o.newest}`, {
-                          os: [o.family],
-                          osVersion: o.newest,
-                        }),
-                      )
-                    }
-                  >
-                    {o.newest}
-                  </button>
-                ) : (
-                  "–"
-                )}
-              </td>
-              <td>
-                <button
-                  type="button"
-                  className="link"
-                  data-testid={`posture-behind-${o.family}`}
-                  onClick={() =>
-                    ui.drill(
-                      d(`${osLabel(o.family)} behind ${o.newest}`, {
-                        os: [o.family],
-                        check: "behind",
-                      }),
-                    )
-                  }
-                >
-                  {o.behind.toLocaleString()}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <OsTable byOs={devices.by_os} />
     </div>
   );
 }

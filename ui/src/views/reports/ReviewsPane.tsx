@@ -6,43 +6,99 @@ import { useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import {
   commands,
-  type AgendaItem_Serialize as AgendaItem,
+  type AgendaItem,
+  type AgendaSubject,
   type Decision,
+  type Drill,
   type PackFormat,
-  type Review_Serialize as Review,
+  type Review,
+  type ReviewView,
 } from "../../bindings";
 import { unwrap } from "../../api";
 import { useUi } from "../../context";
 import { when } from "../../format";
-import { agendaDrill } from "../../drill";
+import { useLabels } from "../../labels";
+import { keys } from "../../queryKeys";
 
-const DECISIONS: [Decision, string][] = [
-  ["accepted", "Accepted"],
-  ["fix_now", "Fix now"],
-  ["follow_up", "Follow-up"],
-];
+/** What an item is about, as one word for its `data-key` (a check, `change:<kind>:<how>`, or
+ * what a follow-up was about). */
+function subjectKey(s: AgendaSubject): string {
+  switch (s.about) {
+    case "check":
+      return s.check;
+    case "change":
+      return `change:${s.record}:${s.change}`;
+    case "follow_up":
+      return subjectKey(s.of);
+    case "unknown":
+      return s.key;
+  }
+}
 
-const FROM: Record<AgendaItem["kind"], string> = {
-  check: "Failed check",
-  change: "Change",
-  follow_up: "Open follow-up",
-};
-
-function Item({ review, item }: { review: Review; item: AgendaItem }) {
-  const ui = useUi();
+/** After a decision or the finish: the review as Rust answered, and the list refetched. */
+function useReviewSaved() {
   const qc = useQueryClient();
+  return (v: ReviewView) => {
+    qc.setQueryData(keys.review(v.review.id), v);
+    void qc.invalidateQueries({ queryKey: keys.reviews });
+  };
+}
+
+/** A follow-up's owner and due date. */
+function FollowUpFields({
+  seq,
+  owner,
+  due,
+  disabled,
+  onOwner,
+  onDue,
+}: {
+  seq: number;
+  owner: string;
+  due: string;
+  disabled: boolean;
+  onOwner: (v: string) => void;
+  onDue: (v: string) => void;
+}) {
+  return (
+    <div className="agenda-follow">
+      <label className="inline">
+        Owner
+        <input
+          className="input"
+          value={owner}
+          disabled={disabled}
+          data-testid={`agenda-${seq}-owner`}
+          onChange={(e) => onOwner(e.target.value)}
+        />
+      </label>
+      <label className="inline">
+        Due
+        <input
+          className="input"
+          type="date"
+          value={due}
+          disabled={disabled}
+          data-testid={`agenda-${seq}-due`}
+          onChange={(e) => onDue(e.target.value)}
+        />
+      </label>
+    </div>
+  );
+}
+
+function Item({ review, item, drill }: { review: Review; item: AgendaItem; drill?: Drill }) {
+  const ui = useUi();
+  const labels = useLabels();
+  const saved = useReviewSaved();
   const [decision, setDecision] = useState<Decision | null>(item.decision);
   const [owner, setOwner] = useState(item.owner);
   const [due, setDue] = useState(item.due ?? "");
   const [notes, setNotes] = useState(item.notes);
   const done = review.finished_at !== null;
-  const drill = agendaDrill(item.key);
   const save = (d: Decision | null) =>
     unwrap(commands.reviewDecide(review.id, item.seq, d, owner, due.trim() || null, notes)).then(
-      (r) => {
-        qc.setQueryData(["review", review.id], r);
-        void qc.invalidateQueries({ queryKey: ["reviews"] });
-      },
+      saved,
       (e: Error) => ui.notify("error", e.message),
     );
   const changed =
@@ -51,9 +107,13 @@ function Item({ review, item }: { review: Review; item: AgendaItem }) {
     (due || null) !== item.due ||
     notes !== item.notes;
   return (
-    <li className="agenda-item" data-testid={`agenda-${item.seq}`} data-key={item.key}>
+    <li
+      className="agenda-item"
+      data-testid={`agenda-${item.seq}`}
+      data-key={subjectKey(item.subject)}
+    >
       <div className="agenda-head">
-        <span className="tag">{FROM[item.kind]}</span>
+        <span className="tag cap">{labels.agendaKind(item.kind)}</span>
         <strong>{item.title}</strong>
         {drill && (
           <button
@@ -68,7 +128,7 @@ function Item({ review, item }: { review: Review; item: AgendaItem }) {
       </div>
       {item.detail && <p className="muted">{item.detail}</p>}
       <div className="agenda-decision" role="radiogroup" aria-label={`Decision on ${item.title}`}>
-        {DECISIONS.map(([d, label]) => (
+        {labels.decisions.map((d) => (
           <label key={d} className="inline">
             <input
               type="radio"
@@ -78,34 +138,19 @@ function Item({ review, item }: { review: Review; item: AgendaItem }) {
               disabled={done}
               onChange={() => setDecision(d)}
             />
-            {label}
+            <span className="cap">{labels.decision(d)}</span>
           </label>
         ))}
       </div>
       {decision === "follow_up" && (
-        <div className="agenda-follow">
-          <label className="inline">
-            Owner
-            <input
-              className="input"
-              value={owner}
-              disabled={done}
-              data-testid={`agenda-${item.seq}-owner`}
-              onChange={(e) => setOwner(e.target.value)}
-            />
-          </label>
-          <label className="inline">
-            Due
-            <input
-              className="input"
-              type="date"
-              value={due}
-              disabled={done}
-              data-testid={`agenda-${item.seq}-due`}
-              onChange={(e) => setDue(e.target.value)}
-            />
-          </label>
-        </div>
+        <FollowUpFields
+          seq={item.seq}
+          owner={owner}
+          due={due}
+          disabled={done}
+          onOwner={setOwner}
+          onDue={setDue}
+        />
       )}
       <textarea
         className="input"
@@ -133,22 +178,21 @@ function Item({ review, item }: { review: Review; item: AgendaItem }) {
 
 function ReviewScreen({ id, onBack }: { id: number; onBack: () => void }) {
   const ui = useUi();
-  const qc = useQueryClient();
-  const review = useQuery({
-    queryKey: ["review", id],
+  const saved = useReviewSaved();
+  const view = useQuery({
+    queryKey: keys.review(id),
     queryFn: () => unwrap(commands.reviewGet(id)),
   });
   const [attendees, setAttendees] = useState<string | null>(null);
-  if (review.isError) return <p className="error-text">{(review.error as Error).message}</p>;
-  const r = review.data;
-  if (!r) return <p className="muted">Reading the review…</p>;
+  if (view.isError) return <p className="error-text">{(view.error as Error).message}</p>;
+  if (!view.data) return <p className="muted">Reading the review…</p>;
+  const { review: r, drills } = view.data;
   const who = attendees ?? r.attendees;
   const decided = r.items.filter((i) => i.decision !== null).length;
   const finish = () =>
     unwrap(commands.reviewFinish(r.id, who)).then(
       (done) => {
-        qc.setQueryData(["review", r.id], done);
-        void qc.invalidateQueries({ queryKey: ["reviews"] });
+        saved(done);
         ui.notify("ok", `Review finished: ${decided} of ${r.items.length} items decided.`);
       },
       (e: Error) => ui.notify("error", e.message),
@@ -167,8 +211,8 @@ function ReviewScreen({ id, onBack }: { id: number; onBack: () => void }) {
       <p className="muted" data-testid="review-pin">
         Started {when(r.started_at)}
         {r.finished_at ? `, finished ${when(r.finished_at)}` : " — in progress"}. Looks at sync{" "}
-        {r.sync_id ?? "–"} (data hash {r.snapshot_hash}). {decided} of {r.items.length} items
-        decided.
+        {r.sync_id ?? "–"} (fingerprint of its data, SHA-256: {r.snapshot_hash}). {decided} of{" "}
+        {r.items.length} items decided.
       </p>
       <label className="inline">
         Attendees
@@ -185,7 +229,12 @@ function ReviewScreen({ id, onBack }: { id: number; onBack: () => void }) {
       ) : (
         <ol className="agenda">
           {r.items.map((i) => (
-            <Item key={`${i.seq}-${i.decided_at ?? ""}`} review={r} item={i} />
+            <Item
+              key={`${i.seq}-${i.decided_at ?? ""}`}
+              review={r}
+              item={i}
+              drill={drills.find((d) => d.seq === i.seq)?.drill}
+            />
           ))}
         </ol>
       )}
@@ -226,17 +275,17 @@ function ReviewScreen({ id, onBack }: { id: number; onBack: () => void }) {
 export function ReviewsPane() {
   const ui = useUi();
   const qc = useQueryClient();
-  const list = useQuery({ queryKey: ["reviews"], queryFn: () => unwrap(commands.reviewList()) });
+  const list = useQuery({ queryKey: keys.reviews, queryFn: () => unwrap(commands.reviewList()) });
   const [open, setOpen] = useState<number | null>(null);
   const [title, setTitle] = useState(`Inventory review ${new Date().toISOString().slice(0, 10)}`);
   const [attendees, setAttendees] = useState("");
   if (open !== null) return <ReviewScreen id={open} onBack={() => setOpen(null)} />;
   const start = () =>
     unwrap(commands.reviewStart(title, attendees)).then(
-      (r) => {
-        qc.setQueryData(["review", r.id], r);
-        void qc.invalidateQueries({ queryKey: ["reviews"] });
-        setOpen(r.id);
+      (v) => {
+        qc.setQueryData(keys.review(v.review.id), v);
+        void qc.invalidateQueries({ queryKey: keys.reviews });
+        setOpen(v.review.id);
       },
       (e: Error) => ui.notify("error", e.message),
     );

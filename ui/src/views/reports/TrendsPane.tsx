@@ -2,8 +2,9 @@
 // what their summary holds (people and devices).
 import { useMemo } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { commands, type TrendPoint_Serialize as TrendPoint } from "../../bindings";
+import { commands, type TrendPoint } from "../../bindings";
 import { unwrap } from "../../api";
+import { keys } from "../../queryKeys";
 import { Chart } from "../../components/Chart";
 
 const day = (at: string) => at.slice(0, 16).replace("T", " ");
@@ -32,7 +33,7 @@ function line(
 
 export function TrendsPane() {
   const trends = useQuery({
-    queryKey: ["posture-trends"],
+    queryKey: keys.postureTrends,
     queryFn: () => unwrap(commands.postureTrends(180)),
   });
   const points = useMemo(() => trends.data ?? [], [trends.data]);

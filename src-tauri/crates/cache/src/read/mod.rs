@@ -16,8 +16,10 @@ pub use syncs::*;
 pub use systems::*;
 pub use users::*;
 
-use crate::dates::{format_ms, now_ms, parse_ms};
+use crate::dates::{format_ms, parse_ms};
 use crate::error::{CacheError, Result};
+use crate::kinds::{OsFamily, UserState};
+use crate::reach::{ReachKind, ReachedDevice, ReachingUser};
 use crate::rows::*;
 use crate::Cache;
 use rusqlite::types::Value;
@@ -26,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// One page of a list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Page<T> {
     /// Rows matching the filters (all pages).
@@ -35,13 +37,77 @@ pub struct Page<T> {
     pub rows: Vec<T>,
 }
 
+/// A filter dimension of the Users or Devices list that shows counts per value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum FacetName {
+    /// A person's state.
+    State,
+    /// Locked out (yes) or not.
+    Locked,
+    /// Enrolled in MFA (yes) or not.
+    Mfa,
+    /// A device's OS family.
+    Os,
+    /// Disk encryption on (yes) or off.
+    Fde,
+    /// Enrolled in MDM (yes) or not.
+    Mdm,
+    /// Silent past the chosen days (yes) or not.
+    Stale,
+    /// Reached by nobody (yes) or by someone.
+    Unbound,
+}
+
+/// One value of a facet: a state, an OS family, or yes/no for the others.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(untagged)]
+pub enum FacetValue {
+    State(UserState),
+    Os(OsFamily),
+    Flag(bool),
+}
+
+/// How many rows have one value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FacetCount {
+    pub value: FacetValue,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub count: u64,
+}
+
 /// Counts per value of one filter dimension, computed with every other filter applied.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Facet {
-    pub name: String,
-    #[cfg_attr(feature = "specta", specta(type = Vec<(String, u32)>))]
-    pub counts: Vec<(String, u64)>,
+    pub name: FacetName,
+    pub counts: Vec<FacetCount>,
+}
+
+impl Facet {
+    /// The count of `value` (0 when no row has it).
+    pub fn count(&self, value: &FacetValue) -> u64 {
+        self.counts.iter().find(|c| &c.value == value).map_or(0, |c| c.count)
+    }
+}
+
+impl FacetName {
+    /// The value a facet's SQL expression gave (`1`/`0` for yes/no dimensions).
+    fn value(self, text: &str) -> FacetValue {
+        match self {
+            FacetName::State => FacetValue::State(UserState::parse(text)),
+            FacetName::Os => FacetValue::Os(OsFamily::parse(text)),
+            _ => FacetValue::Flag(text == "1"),
+        }
+    }
+}
+
+/// A yes/no filter as a facet selection: whether `value` (`1`/`0`) passes `want`.
+fn flag_passes(want: Option<bool>, value: &str) -> bool {
+    want.is_none_or(|w| w == (value == "1"))
 }
 
 pub(crate) fn user_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
@@ -190,9 +256,9 @@ impl Cache {
     fn facets(
         &self,
         table: &str,
-        dims: &[(&str, String)],
+        dims: &[(FacetName, String)],
         base: &Where,
-        selected: impl Fn(&str, &str) -> bool,
+        selected: impl Fn(FacetName, &str) -> bool,
     ) -> Result<Vec<Facet>> {
         let exprs: Vec<&str> = dims.iter().map(|(_, e)| e.as_str()).collect();
         let groups: Vec<String> = (1..=dims.len()).map(|i| i.to_string()).collect();
@@ -206,31 +272,40 @@ impl Cache {
         let combos: Vec<(Vec<String>, u64)> = stmt
             .query_map(rusqlite::params_from_iter(&base.params), |r| {
                 let values = (0..dims.len())
-                    .map(|i| r.get::<_, Option<String>>(i).map(Option::unwrap_or_default))
+                    .map(|i| {
+                        Ok(match r.get_ref(i)? {
+                            rusqlite::types::ValueRef::Integer(n) => n.to_string(),
+                            rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                            _ => String::new(),
+                        })
+                    })
                     .collect::<rusqlite::Result<Vec<_>>>()?;
                 Ok((values, r.get::<_, i64>(dims.len())? as u64))
             })?
             .collect::<rusqlite::Result<_>>()?;
         let passes: Vec<Vec<bool>> = combos
             .iter()
-            .map(|(values, _)| dims.iter().zip(values).map(|((n, _), v)| selected(n, v)).collect())
+            .map(|(values, _)| dims.iter().zip(values).map(|((n, _), v)| selected(*n, v)).collect())
             .collect();
         Ok(dims
             .iter()
             .enumerate()
             .map(|(i, (name, _))| {
-                let mut counts: std::collections::BTreeMap<&str, u64> = Default::default();
+                let mut counts: BTreeMap<&str, u64> = Default::default();
                 for ((values, n), pass) in combos.iter().zip(&passes) {
                     if pass.iter().enumerate().all(|(j, p)| j == i || *p) {
                         *counts.entry(values[i].as_str()).or_default() += n;
                     }
                 }
-                let mut counts: Vec<(String, u64)> = counts.into_iter().map(|(v, n)| (v.to_string(), n)).collect();
-                counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-                Facet {
-                    name: (*name).into(),
-                    counts,
-                }
+                let mut counts: Vec<FacetCount> = counts
+                    .into_iter()
+                    .map(|(v, count)| FacetCount {
+                        value: name.value(v),
+                        count,
+                    })
+                    .collect();
+                counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+                Facet { name: *name, counts }
             })
             .collect())
     }

@@ -1,19 +1,46 @@
-//! The org's posture at a glance, from the mirror (offline): people by state, MFA adoption,
+//! The org's posture measured from the mirror (offline): people by state, MFA adoption,
 //! lockouts, passwords, staged and suspended people who still have access, inactivity; devices
 //! by OS and version (and how many are behind the newest version seen), encryption, MDM,
-//! silence, ownership, agent versions. Every figure is also a filter of the Users or Devices
-//! list (`UserCheck`, `DeviceCheck` and the existing filters), so a number opens its rows.
+//! silence, reach, agent versions. Every figure is also a filter of the Users or Devices list
+//! (`UserCheck`, `DeviceCheck` and the existing filters), so a number opens its rows.
+//!
+//! The thresholds (days, shares) are core's (`rollcall_core::posture`), passed in as
+//! `Thresholds`; what is bad, the labels and the agenda are core's too.
 
 use super::*;
 
-/// Days before a password's expiry that count as "expiring soon".
-pub const EXPIRING_DAYS: i64 = 14;
-/// Days a person may stay staged (never activated) before it is a finding.
-pub const STAGED_DAYS: i64 = 14;
-/// Days without a login that make an active person inactive.
-pub const INACTIVE_DAYS: i64 = 90;
-/// Event types that are a person signing in.
+/// Event types that are a person signing in (Directory Insights' login events).
 pub const LOGIN_EVENTS: &str = "('user_login_attempt', 'login_attempt', 'sso_auth')";
+
+/// The thresholds a measurement uses, and "now". Core holds their values.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Thresholds {
+    /// "Now", milliseconds since the epoch.
+    pub now_ms: i64,
+    /// A device is silent after this many days without a check-in.
+    pub silent_days: u32,
+    /// A password expiring within this many days is "expiring soon".
+    pub expiring_days: u32,
+    /// A person staged (never activated) longer than this is a finding.
+    pub staged_days: u32,
+    /// An active person with no login for this long is inactive.
+    pub inactive_days: u32,
+    /// A system drive with less than this share free is low on disk.
+    pub low_disk_percent: u32,
+    /// A password set longer ago than this is old.
+    pub password_age_days: u32,
+    /// An administrator first listed within this many days is new.
+    pub admins_added_days: u32,
+    /// MFA adoption under this share (percent) is a finding.
+    pub mfa_target_percent: u32,
+}
+
+impl Thresholds {
+    /// `now_ms - days`, as stored times are written.
+    pub(super) fn days_ago(&self, days: u32) -> Value {
+        text(&format_ms(self.now_ms - days as i64 * 86_400_000))
+    }
+}
 
 /// A people check a list can be filtered by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,27 +67,41 @@ pub enum DeviceCheck {
     Behind,
     /// Bound to a person who is suspended.
     OwnedBySuspended,
-    /// Less than `LOW_DISK_PERCENT` of the system drive free (as System Insights reported it).
+    /// Less than the threshold's share of the system drive free (as System Insights reported it).
     LowDisk,
 }
 
-/// A system drive with less than this share free is low on disk.
-pub const LOW_DISK_PERCENT: i64 = 10;
+impl DeviceCheck {
+    pub const ALL: [DeviceCheck; 3] = [DeviceCheck::Behind, DeviceCheck::OwnedBySuspended, DeviceCheck::LowDisk];
+}
 
-/// Devices whose system drive is low on free space.
-pub(super) const LOW_DISK: &str = "disk_size > 0 AND disk_free * 100 < disk_size * 10";
+/// Devices whose system drive is low on free space (parameter: the share, percent).
+pub(super) const LOW_DISK: &str = "disk_size > 0 AND disk_free * 100 < disk_size * ?";
 
 impl UserCheck {
-    /// The condition on `users` (and its parameters) at `now_ms`.
-    pub(super) fn condition(self, now_ms: i64) -> (String, Vec<Value>) {
-        let days = |d: i64| text(&format_ms(now_ms - d * 86_400_000));
+    pub const ALL: [UserCheck; 5] = [
+        UserCheck::PasswordExpired,
+        UserCheck::PasswordExpiring,
+        UserCheck::StagedOld,
+        UserCheck::SuspendedWithAccess,
+        UserCheck::Inactive,
+    ];
+
+    /// The condition on `users` (and its parameters) under `th`.
+    pub(super) fn condition(self, th: &Thresholds) -> (String, Vec<Value>) {
         match self {
             UserCheck::PasswordExpired => ("password_expired = 1".into(), vec![]),
             UserCheck::PasswordExpiring => (
                 "password_expired = 0 AND password_expires_at >= ? AND password_expires_at < ?".into(),
-                vec![text(&format_ms(now_ms)), days(-EXPIRING_DAYS)],
+                vec![
+                    text(&format_ms(th.now_ms)),
+                    text(&format_ms(th.now_ms + th.expiring_days as i64 * 86_400_000)),
+                ],
             ),
-            UserCheck::StagedOld => ("state = 'STAGED' AND created < ?".into(), vec![days(STAGED_DAYS)]),
+            UserCheck::StagedOld => (
+                "state = 'STAGED' AND created < ?".into(),
+                vec![th.days_ago(th.staged_days)],
+            ),
             UserCheck::SuspendedWithAccess => (
                 "state = 'SUSPENDED' AND (id IN (SELECT user_id FROM bindings) \
                  OR id IN (SELECT member_id FROM group_members) \
@@ -74,7 +115,7 @@ impl UserCheck {
                      WHERE e.username = users.username AND e.at >= ? AND e.success = 1 \
                      AND e.event_type IN {LOGIN_EVENTS})"
                 ),
-                vec![days(INACTIVE_DAYS), days(INACTIVE_DAYS)],
+                vec![th.days_ago(th.inactive_days), th.days_ago(th.inactive_days)],
             ),
         }
     }
@@ -92,7 +133,7 @@ pub(super) fn version_key(v: &str) -> Vec<u64> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct OsPosture {
-    pub family: String,
+    pub family: OsFamily,
     #[cfg_attr(feature = "specta", specta(type = u32))]
     pub devices: u64,
     #[cfg_attr(feature = "specta", specta(type = u32))]
@@ -115,8 +156,8 @@ pub struct OsPosture {
 pub struct PeoplePosture {
     #[cfg_attr(feature = "specta", specta(type = u32))]
     pub total: u64,
-    #[cfg_attr(feature = "specta", specta(type = Vec<(String, u32)>))]
-    pub by_state: Vec<(String, u64)>,
+    #[cfg_attr(feature = "specta", specta(type = Vec<(UserState, u32)>))]
+    pub by_state: Vec<(UserState, u64)>,
     /// Active people (the MFA adoption's base).
     #[cfg_attr(feature = "specta", specta(type = u32))]
     pub active: u64,
@@ -165,14 +206,15 @@ pub struct DevicePosture {
     pub silent: u64,
     #[cfg_attr(feature = "specta", specta(type = u32))]
     pub silent_days: u32,
+    /// Reached by nobody: no person bound directly or through a group (as JumpCloud counts).
     #[cfg_attr(feature = "specta", specta(type = u32))]
     pub unbound: u64,
     #[cfg_attr(feature = "specta", specta(type = u32))]
     pub owned_by_suspended: u64,
     #[cfg_attr(feature = "specta", specta(type = u32))]
     pub behind: u64,
-    /// Devices with less than 10% of their system drive free; None when no device reported
-    /// its drives (System Insights off).
+    /// Devices with less than the threshold's share of their system drive free; None when no
+    /// device reported its drives (System Insights off).
     #[cfg_attr(feature = "specta", specta(type = Option<u32>))]
     pub low_disk: Option<u64>,
     /// Devices per agent version, most first.
@@ -212,15 +254,15 @@ impl Cache {
         Ok(rows)
     }
 
-    fn user_check_count(&self, check: UserCheck, now_ms: i64) -> Result<u64> {
-        let (cond, params) = check.condition(now_ms);
+    fn user_check_count(&self, check: UserCheck, th: &Thresholds) -> Result<u64> {
+        let (cond, params) = check.condition(th);
         self.count(&format!("SELECT count(*) FROM users WHERE {cond}"), &params)
     }
 
     /// Versions behind the newest seen, per family: the condition on `systems` that selects
     /// them (and its parameters).
     pub(super) fn behind_condition(&self) -> Result<(String, Vec<Value>)> {
-        let behind: Vec<(String, String)> = self
+        let behind: Vec<(OsFamily, String)> = self
             .os_versions()?
             .into_iter()
             .flat_map(|(family, versions)| {
@@ -240,19 +282,22 @@ impl Cache {
         );
         Ok((
             cond,
-            behind.into_iter().flat_map(|(f, v)| [text(&f), text(&v)]).collect(),
+            behind
+                .into_iter()
+                .flat_map(|(f, v)| [text(f.as_str()), text(&v)])
+                .collect(),
         ))
     }
 
     /// Per OS family, its versions and their device counts, newest first.
-    fn os_versions(&self) -> Result<BTreeMap<String, Vec<(String, u64)>>> {
+    fn os_versions(&self) -> Result<BTreeMap<OsFamily, Vec<(String, u64)>>> {
         let mut stmt = self
             .conn
             .prepare("SELECT os_family, os_version, count(*) FROM systems GROUP BY 1, 2")?;
-        let mut out: BTreeMap<String, Vec<(String, u64)>> = BTreeMap::new();
+        let mut out: BTreeMap<OsFamily, Vec<(String, u64)>> = BTreeMap::new();
         for r in stmt.query_map([], |r| {
             Ok((
-                r.get::<_, String>(0)?,
+                r.get::<_, OsFamily>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, i64>(2)? as u64,
             ))
@@ -266,10 +311,18 @@ impl Cache {
         Ok(out)
     }
 
-    /// The org's posture as the mirror holds it, at `now_ms`, with devices silent after
-    /// `silent_days` days.
-    pub fn posture(&self, now_ms: i64, silent_days: u32) -> Result<Posture> {
+    /// The org's posture as the mirror holds it, under `th`.
+    pub fn posture(&self, th: &Thresholds) -> Result<Posture> {
         let snap = self.snapshot()?;
+        Ok(Posture {
+            sync_id: snap.sync_id,
+            as_of: snap.as_of,
+            people: self.people_posture(th)?,
+            devices: self.device_posture(th)?,
+        })
+    }
+
+    fn people_posture(&self, th: &Thresholds) -> Result<PeoplePosture> {
         let by_state = self.pairs("SELECT state, count(*) FROM users GROUP BY 1 ORDER BY 2 DESC")?;
         let (active, active_mfa): (i64, i64) = self.conn.query_row(
             "SELECT count(*), coalesce(sum(mfa_configured), 0) FROM users WHERE state = 'ACTIVATED'",
@@ -284,47 +337,52 @@ impl Cache {
         let event_days = oldest_event
             .as_deref()
             .and_then(parse_ms)
-            .map(|t| ((now_ms - t).max(0) / 86_400_000) as u64)
+            .map(|t| ((th.now_ms - t).max(0) / 86_400_000) as u64)
             .unwrap_or(0);
-        let people = PeoplePosture {
+        let inactive = match oldest_event {
+            Some(_) => Some(self.user_check_count(UserCheck::Inactive, th)?),
+            None => None,
+        };
+        Ok(PeoplePosture {
             total: self.count("SELECT count(*) FROM users", &[])?,
-            by_state,
+            by_state: by_state.into_iter().map(|(s, n)| (UserState::parse(&s), n)).collect(),
             active: active as u64,
             active_mfa: active_mfa as u64,
             no_mfa: self.count("SELECT count(*) FROM users WHERE mfa_configured = 0", &[])?,
             locked: self.count("SELECT count(*) FROM users WHERE locked = 1", &[])?,
-            password_expired: self.user_check_count(UserCheck::PasswordExpired, now_ms)?,
-            password_expiring: self.user_check_count(UserCheck::PasswordExpiring, now_ms)?,
-            staged_old: self.user_check_count(UserCheck::StagedOld, now_ms)?,
-            suspended_with_access: self.user_check_count(UserCheck::SuspendedWithAccess, now_ms)?,
-            inactive: if oldest_event.is_some() {
-                Some(self.user_check_count(UserCheck::Inactive, now_ms)?)
-            } else {
-                None
-            },
+            password_expired: self.user_check_count(UserCheck::PasswordExpired, th)?,
+            password_expiring: self.user_check_count(UserCheck::PasswordExpiring, th)?,
+            staged_old: self.user_check_count(UserCheck::StagedOld, th)?,
+            suspended_with_access: self.user_check_count(UserCheck::SuspendedWithAccess, th)?,
+            inactive,
             event_days,
             admins: self.count("SELECT count(*) FROM admins", &[])?,
             admins_without_mfa: self.count("SELECT count(*) FROM admins WHERE mfa = 0 AND suspended = 0", &[])?,
-        };
+        })
+    }
 
-        let per_family: BTreeMap<String, (u64, u64, u64)> = {
-            let mut stmt = self
-                .conn
-                .prepare("SELECT os_family, count(*), sum(fde_active), sum(mdm_enrolled) FROM systems GROUP BY 1")?;
-            let rows = stmt
-                .query_map([], |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        (
-                            r.get::<_, i64>(1)? as u64,
-                            r.get::<_, i64>(2)? as u64,
-                            r.get::<_, i64>(3)? as u64,
-                        ),
-                    ))
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-            rows
-        };
+    /// Per OS family: devices, encrypted, in MDM.
+    fn per_family(&self) -> Result<BTreeMap<OsFamily, (u64, u64, u64)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT os_family, count(*), sum(fde_active), sum(mdm_enrolled) FROM systems GROUP BY 1")?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, OsFamily>(0)?,
+                    (
+                        r.get::<_, i64>(1)? as u64,
+                        r.get::<_, i64>(2)? as u64,
+                        r.get::<_, i64>(3)? as u64,
+                    ),
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    fn os_posture(&self) -> Result<Vec<OsPosture>> {
+        let per_family = self.per_family()?;
         let mut by_os: Vec<OsPosture> = self
             .os_versions()?
             .into_iter()
@@ -349,35 +407,34 @@ impl Cache {
             })
             .collect();
         by_os.sort_by(|a, b| b.devices.cmp(&a.devices).then_with(|| a.family.cmp(&b.family)));
-        let silent_before = format_ms(now_ms - silent_days as i64 * 86_400_000);
-        let devices = DevicePosture {
+        Ok(by_os)
+    }
+
+    fn device_posture(&self, th: &Thresholds) -> Result<DevicePosture> {
+        let by_os = self.os_posture()?;
+        let reported_drives = self.count("SELECT count(*) FROM systems WHERE disk_size > 0", &[])? > 0;
+        let low_disk = match reported_drives {
+            true => Some(self.count(
+                &format!("SELECT count(*) FROM systems WHERE {LOW_DISK}"),
+                &[Value::Integer(th.low_disk_percent as i64)],
+            )?),
+            false => None,
+        };
+        Ok(DevicePosture {
             total: self.count("SELECT count(*) FROM systems", &[])?,
             not_encrypted: self.count("SELECT count(*) FROM systems WHERE fde_active = 0", &[])?,
             no_mdm: self.count("SELECT count(*) FROM systems WHERE mdm_enrolled = 0", &[])?,
             silent: self.count(
                 "SELECT count(*) FROM systems WHERE last_contact IS NULL OR last_contact < ?",
-                &[text(&silent_before)],
+                &[th.days_ago(th.silent_days)],
             )?,
-            silent_days,
+            silent_days: th.silent_days,
             unbound: self.count("SELECT count(*) FROM systems WHERE bound = 0", &[])?,
-            owned_by_suspended: self.count(
-                &format!("SELECT count(*) FROM systems WHERE {}", OWNED_BY_SUSPENDED),
-                &[],
-            )?,
+            owned_by_suspended: self.count(&format!("SELECT count(*) FROM systems WHERE {OWNED_BY_SUSPENDED}"), &[])?,
             behind: by_os.iter().map(|o| o.behind).sum(),
-            low_disk: if self.count("SELECT count(*) FROM systems WHERE disk_size > 0", &[])? > 0 {
-                Some(self.count(&format!("SELECT count(*) FROM systems WHERE {LOW_DISK}"), &[])?)
-            } else {
-                None
-            },
+            low_disk,
             agent_versions: self.pairs("SELECT agent_version, count(*) FROM systems GROUP BY 1 ORDER BY 2 DESC, 1")?,
             by_os,
-        };
-        Ok(Posture {
-            sync_id: snap.sync_id,
-            as_of: snap.as_of,
-            people,
-            devices,
         })
     }
 }

@@ -3,7 +3,7 @@
 use super::*;
 
 /// State of the mirror.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SnapshotInfo {
     pub state: crate::kinds::SnapshotState,
@@ -24,22 +24,61 @@ pub struct SnapshotInfo {
     pub problems: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// What a sync read, kind by kind (kept with the sync; a count a sync of an older version did
+/// not keep reads 0).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(default)]
+pub struct SyncCounts {
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub users: u64,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub devices: u64,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub user_groups: u64,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub device_groups: u64,
+    /// Group memberships (people in user groups, devices in device groups).
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub memberships: u64,
+    /// Direct user↔device bindings.
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub bindings: u64,
+    /// User groups bound to devices or device groups.
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub group_bindings: u64,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub apps: u64,
+    /// Who reaches which app, each path once.
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub app_access: u64,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub admins: u64,
+    /// Directory Insights login events read this sync.
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub events: u64,
+    /// Records kept with fields that could not be read (or kept only as JSON).
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub not_fully_read: u64,
+}
+
+/// One sync of the org, finished or not.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SyncRun {
     #[cfg_attr(feature = "specta", specta(type = u32))]
     pub id: i64,
     pub started_at: String,
     pub finished_at: Option<String>,
-    pub status: String,
+    pub status: crate::SyncStatus,
     #[cfg_attr(feature = "specta", specta(type = u32))]
     pub requests: i64,
-    pub counts: String,
+    pub counts: SyncCounts,
     pub error: Option<String>,
 }
 
 /// One record that changed between two syncs, with the fields that changed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Changed {
     pub id: String,
@@ -50,7 +89,7 @@ pub struct Changed {
 }
 
 /// One field's value in the earlier and the later sync (None: absent).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FieldChange {
     pub field: String,
@@ -58,7 +97,7 @@ pub struct FieldChange {
     pub after: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct KindDiff {
     pub added: Vec<(String, String)>,
@@ -66,16 +105,16 @@ pub struct KindDiff {
     pub changed: Vec<Changed>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SyncDiff {
     #[cfg_attr(feature = "specta", specta(type = u32))]
     pub from: i64,
     #[cfg_attr(feature = "specta", specta(type = u32))]
     pub to: i64,
-    pub records: BTreeMap<String, KindDiff>,
+    pub records: BTreeMap<crate::RecordKind, KindDiff>,
     /// kind → (added edges, removed edges)
-    pub edges: BTreeMap<String, (Vec<Edge>, Vec<Edge>)>,
+    pub edges: BTreeMap<crate::EdgeKind, (Vec<Edge>, Vec<Edge>)>,
 }
 
 impl Cache {
@@ -136,7 +175,7 @@ impl Cache {
                 finished_at: r.get(2)?,
                 status: r.get(3)?,
                 requests: r.get(4)?,
-                counts: r.get(5)?,
+                counts: serde_json::from_str(&r.get::<_, String>(5)?).unwrap_or_default(),
                 error: r.get(6)?,
             })
         })?;
@@ -211,9 +250,10 @@ impl Cache {
                     d.removed.push((id.clone(), label_of(&json(id, from)?)));
                 }
             }
-            out.records.insert(kind.to_string(), d);
+            out.records.insert(*kind, d);
         }
         for (kind, ..) in crate::history::EDGE_KINDS {
+            let kind = *kind;
             let at = |sync: i64| -> Result<std::collections::BTreeSet<Edge>> {
                 let mut s = self.conn.prepare_cached(
                     "SELECT a, b FROM history_edges WHERE kind = ?1 AND first_sync <= ?2 AND last_sync >= ?2",
@@ -228,7 +268,7 @@ impl Cache {
             };
             let (a, b) = (at(from)?, at(to)?);
             out.edges.insert(
-                kind.to_string(),
+                kind,
                 (b.difference(&a).cloned().collect(), a.difference(&b).cloned().collect()),
             );
         }

@@ -6,7 +6,7 @@ use super::*;
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SystemQuery {
     pub search: Option<String>,
-    pub os_families: Vec<String>,
+    pub os_families: Vec<OsFamily>,
     pub os_version: Option<String>,
     pub fde: Option<bool>,
     pub mdm: Option<bool>,
@@ -14,8 +14,7 @@ pub struct SystemQuery {
     pub stale_days: Option<u32>,
     pub unbound: Option<bool>,
     pub group_id: Option<String>,
-    /// One of: hostname, os, os_version, last_contact, serial, model, created.
-    pub sort: Option<String>,
+    pub sort: SystemSort,
     pub desc: bool,
     pub offset: u32,
     pub limit: u32,
@@ -27,28 +26,60 @@ pub struct SystemQuery {
     pub agent_version: Option<String>,
 }
 
+/// The columns the Devices list sorts by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum SystemSort {
+    #[default]
+    Hostname,
+    Os,
+    OsVersion,
+    LastContact,
+    Serial,
+    Model,
+    Created,
+}
+
+impl SystemSort {
+    fn order(self) -> &'static str {
+        match self {
+            SystemSort::Hostname => "hostname COLLATE NOCASE",
+            SystemSort::Os => "os_family, os",
+            SystemSort::OsVersion => "os_version",
+            SystemSort::LastContact => "last_contact",
+            SystemSort::Serial => "serial COLLATE NOCASE",
+            SystemSort::Model => "model COLLATE NOCASE",
+            SystemSort::Created => "created",
+        }
+    }
+}
+
 /// A device with its owner and surroundings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SystemDetail {
     pub system: SystemRow,
-    /// Bound users (the owner is the one whose email matches the device's primary user, else the first).
-    pub users: Vec<UserRow>,
+    /// Who reaches the device, directly or through a group, with each path.
+    pub users: Vec<ReachingUser>,
     pub owner: Option<UserRow>,
     pub groups: Vec<GroupRow>,
     pub recent_events: Vec<EventRow>,
 }
 
 impl SystemQuery {
-    fn stale_before(&self) -> Option<String> {
+    fn now_ms(&self, th: &Thresholds) -> i64 {
+        self.now.as_deref().and_then(parse_ms).unwrap_or(th.now_ms)
+    }
+
+    fn stale_before(&self, th: &Thresholds) -> Option<String> {
         let days = self.stale_days?;
-        let now = self.now.as_deref().and_then(parse_ms).unwrap_or_else(now_ms);
-        Some(format_ms(now - days as i64 * 86_400_000))
+        Some(format_ms(self.now_ms(th) - days as i64 * 86_400_000))
     }
 
     /// The WHERE clause of the query, leaving out the facets named in `skip`.
-    fn filters(&self, skip: &[&str]) -> Where {
-        let skip = |name: &str| skip.contains(&name);
+    fn filters(&self, skip: &[FacetName], th: &Thresholds) -> Where {
+        let skip = |name: FacetName| skip.contains(&name);
         let mut w = Where::default();
         if let Some(m) = self.search.as_deref().and_then(crate::search::match_expr) {
             w.push(
@@ -56,31 +87,31 @@ impl SystemQuery {
                 [text(&m)],
             );
         }
-        if !skip("os") && !self.os_families.is_empty() {
+        if !skip(FacetName::Os) && !self.os_families.is_empty() {
             w.push(
                 &in_list("os_family", self.os_families.len()),
-                self.os_families.iter().map(|s| text(s)),
+                self.os_families.iter().map(|f| text(f.as_str())),
             );
         }
         if let Some(v) = &self.os_version {
             w.push("os_version = ?", [text(v)]);
         }
-        if !skip("fde") {
+        if !skip(FacetName::Fde) {
             if let Some(f) = self.fde {
                 w.push("fde_active = ?", [Value::Integer(f as i64)]);
             }
         }
-        if !skip("mdm") {
+        if !skip(FacetName::Mdm) {
             if let Some(m) = self.mdm {
                 w.push("mdm_enrolled = ?", [Value::Integer(m as i64)]);
             }
         }
-        if !skip("stale") {
-            if let Some(before) = self.stale_before() {
+        if !skip(FacetName::Stale) {
+            if let Some(before) = self.stale_before(th) {
                 w.push("(last_contact IS NULL OR last_contact < ?)", [text(&before)]);
             }
         }
-        if !skip("unbound") {
+        if !skip(FacetName::Unbound) {
             match self.unbound {
                 Some(true) => w.push("bound = 0", []),
                 Some(false) => w.push("bound = 1", []),
@@ -100,7 +131,7 @@ impl SystemQuery {
             w.push(super::posture::OWNED_BY_SUSPENDED, []);
         }
         if self.check == Some(DeviceCheck::LowDisk) {
-            w.push(super::posture::LOW_DISK, []);
+            w.push(super::posture::LOW_DISK, [Value::Integer(th.low_disk_percent as i64)]);
         }
         w
     }
@@ -108,8 +139,8 @@ impl SystemQuery {
 
 impl Cache {
     /// The query's WHERE clause, with the checks that need the data (versions behind).
-    fn system_filters(&self, q: &SystemQuery, skip: &[&str]) -> Result<Where> {
-        let mut w = q.filters(skip);
+    fn system_filters(&self, q: &SystemQuery, skip: &[FacetName], th: &Thresholds) -> Result<Where> {
+        let mut w = q.filters(skip, th);
         if q.check == Some(DeviceCheck::Behind) {
             let (cond, params) = self.behind_condition()?;
             w.push(&cond, params);
@@ -117,17 +148,10 @@ impl Cache {
         Ok(w)
     }
 
-    pub fn systems(&self, q: &SystemQuery) -> Result<Page<SystemRow>> {
-        let w = self.system_filters(q, &[])?;
-        let order = match q.sort.as_deref().unwrap_or("hostname") {
-            "os" => "os_family, os",
-            "os_version" => "os_version",
-            "last_contact" => "last_contact",
-            "serial" => "serial COLLATE NOCASE",
-            "model" => "model COLLATE NOCASE",
-            "created" => "created",
-            _ => "hostname COLLATE NOCASE",
-        };
+    /// A page of the Devices list (checks and "stale" under `th`).
+    pub fn systems(&self, q: &SystemQuery, th: &Thresholds) -> Result<Page<SystemRow>> {
+        let w = self.system_filters(q, &[], th)?;
+        let order = q.sort.order();
         let dir = if q.desc { "DESC" } else { "ASC" };
         let total: i64 = self.conn.query_row(
             &format!("SELECT count(*) FROM systems{}", w.sql()),
@@ -149,50 +173,44 @@ impl Cache {
         })
     }
 
-    pub fn system_facets(&self, q: &SystemQuery) -> Result<Vec<Facet>> {
+    /// The Devices list's facet counts; a device is stale past the query's days, else past the
+    /// posture's silent days (`th`).
+    pub fn system_facets(&self, q: &SystemQuery, th: &Thresholds) -> Result<Vec<Facet>> {
         let stale_before = q
-            .stale_before()
-            .unwrap_or_else(|| format_ms(q.now.as_deref().and_then(parse_ms).unwrap_or_else(now_ms) - 30 * 86_400_000));
+            .stale_before(th)
+            .unwrap_or_else(|| format_ms(q.now_ms(th) - th.silent_days as i64 * 86_400_000));
         let stale_expr = format!(
-            "CASE WHEN last_contact IS NULL OR last_contact < '{}' THEN 'stale' ELSE 'recent' END",
+            "CASE WHEN last_contact IS NULL OR last_contact < '{}' THEN 1 ELSE 0 END",
             stale_before.replace('\'', "")
         );
-        let dims: [(&str, String); 5] = [
-            ("os", "os_family".into()),
-            (
-                "fde",
-                "CASE fde_active WHEN 1 THEN 'encrypted' ELSE 'not encrypted' END".into(),
-            ),
-            (
-                "mdm",
-                "CASE mdm_enrolled WHEN 1 THEN 'enrolled' ELSE 'not enrolled' END".into(),
-            ),
-            ("stale", stale_expr),
-            ("unbound", "CASE bound WHEN 1 THEN 'bound' ELSE 'unbound' END".into()),
+        let dims: [(FacetName, String); 5] = [
+            (FacetName::Os, "os_family".into()),
+            (FacetName::Fde, "fde_active".into()),
+            (FacetName::Mdm, "mdm_enrolled".into()),
+            (FacetName::Stale, stale_expr),
+            (FacetName::Unbound, "1 - bound".into()),
         ];
-        let names: Vec<&str> = dims.iter().map(|(n, _)| *n).collect();
-        let selected = |name: &str, value: &str| match name {
-            "os" => q.os_families.is_empty() || q.os_families.iter().any(|f| f == value),
-            "fde" => q.fde.is_none_or(|f| f == (value == "encrypted")),
-            "mdm" => q.mdm.is_none_or(|m| m == (value == "enrolled")),
-            "stale" => q.stale_days.is_none() || value == "stale",
-            "unbound" => q.unbound.is_none_or(|u| u == (value == "unbound")),
+        let names: Vec<FacetName> = dims.iter().map(|(n, _)| *n).collect();
+        let selected = |name: FacetName, value: &str| match name {
+            FacetName::Os => q.os_families.is_empty() || q.os_families.iter().any(|f| f.as_str() == value),
+            FacetName::Fde => flag_passes(q.fde, value),
+            FacetName::Mdm => flag_passes(q.mdm, value),
+            FacetName::Stale => q.stale_days.is_none() || value == "1",
+            FacetName::Unbound => flag_passes(q.unbound, value),
             _ => true,
         };
-        self.facets("systems", &dims, &self.system_filters(q, &names)?, selected)
+        self.facets("systems", &dims, &self.system_filters(q, &names, th)?, selected)
     }
 
-    /// A device by id, hostname or serial, with its bound users (owner first), groups and events.
+    /// A device by id, hostname or serial, with who reaches it (and how), its owner (its primary
+    /// user, else the first person bound to it directly), groups and events.
     pub fn system_detail(&self, key: &str) -> Result<Option<SystemDetail>> {
         let system = self
             .conn
             .query_row("SELECT s.*, (SELECT json FROM records r WHERE r.kind = 'system' AND r.id = s.id) AS json FROM systems s WHERE s.id = ?1 OR s.hostname = ?1 COLLATE NOCASE OR s.serial = ?1 COLLATE NOCASE LIMIT 1", [key], system_row)
             .optional()?;
         let Some(system) = system else { return Ok(None) };
-        let mut s = self.conn.prepare_cached(
-            "SELECT u.* FROM users u JOIN bindings b ON b.user_id = u.id WHERE b.system_id = ? ORDER BY u.lastname",
-        )?;
-        let users: Vec<UserRow> = s.query_map([&system.id], user_row)?.collect::<rusqlite::Result<_>>()?;
+        let users = self.users_reaching(&system.id)?;
         let primary: Option<String> = serde_json::from_str::<serde_json::Value>(&system.json)
             .ok()
             .and_then(|v| {
@@ -200,11 +218,12 @@ impl Cache {
                     .and_then(|x| x.as_str())
                     .map(String::from)
             });
+        let direct = |r: &&ReachingUser| r.paths.iter().any(|p| p.kind == ReachKind::Direct);
         let owner = primary
             .as_ref()
-            .and_then(|p| users.iter().find(|u| &u.id == p))
-            .or_else(|| users.first())
-            .cloned();
+            .and_then(|p| users.iter().find(|r| &r.user.id == p))
+            .or_else(|| users.iter().find(direct))
+            .map(|r| r.user.clone());
         let mut s = self.conn.prepare_cached(
             "SELECT g.* FROM groups g JOIN group_members m ON m.group_id = g.id WHERE m.member_id = ? ORDER BY g.name",
         )?;

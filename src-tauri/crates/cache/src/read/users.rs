@@ -6,13 +6,12 @@ use super::*;
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct UserQuery {
     pub search: Option<String>,
-    pub states: Vec<String>,
+    pub states: Vec<UserState>,
     pub locked: Option<bool>,
     pub mfa: Option<bool>,
     pub group_id: Option<String>,
     pub department: Option<String>,
-    /// One of: name, username, email, department, state, created.
-    pub sort: Option<String>,
+    pub sort: UserSort,
     pub desc: bool,
     pub offset: u32,
     pub limit: u32,
@@ -22,15 +21,75 @@ pub struct UserQuery {
     pub now: Option<String>,
 }
 
+/// The columns the Users list sorts by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum UserSort {
+    /// Last name, then first name.
+    #[default]
+    Name,
+    Username,
+    Email,
+    Department,
+    State,
+    Created,
+}
+
+impl UserSort {
+    fn order(self) -> &'static str {
+        match self {
+            UserSort::Name => "lastname COLLATE NOCASE, firstname COLLATE NOCASE",
+            UserSort::Username => "username COLLATE NOCASE",
+            UserSort::Email => "email COLLATE NOCASE",
+            UserSort::Department => "department COLLATE NOCASE",
+            UserSort::State => "state",
+            UserSort::Created => "created",
+        }
+    }
+}
+
+/// How a person reaches an app: assigned directly, or through a user group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "via", rename_all = "snake_case")]
+pub enum AppVia {
+    Direct,
+    Group { id: String, name: String },
+}
+
+impl AppVia {
+    pub fn is_direct(&self) -> bool {
+        matches!(self, AppVia::Direct)
+    }
+
+    /// "direct", or the group's name: how a checklist's capture words it.
+    pub fn describe(&self) -> &str {
+        match self {
+            AppVia::Direct => "direct",
+            AppVia::Group { name, .. } => name,
+        }
+    }
+}
+
+/// An app a person reaches, and how.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AppReach {
+    pub app: AppRow,
+    pub via: AppVia,
+}
+
 /// A user with everything around them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct UserDetail {
     pub user: UserRow,
     pub groups: Vec<GroupRow>,
-    pub devices: Vec<SystemRow>,
-    /// (app, how: "direct" or the group name)
-    pub apps: Vec<(AppRow, String)>,
+    /// The devices they reach, directly or through a group, with each path.
+    pub devices: Vec<ReachedDevice>,
+    /// The apps they reach, each with how.
+    pub apps: Vec<AppReach>,
     pub admin_role: Option<String>,
     pub last_login: Option<String>,
     pub manager: Option<UserRow>,
@@ -39,8 +98,14 @@ pub struct UserDetail {
 
 impl UserQuery {
     /// The WHERE clause of the query, leaving out the facets named in `skip`.
-    fn filters(&self, skip: &[&str]) -> Where {
-        let skip = |name: &str| skip.contains(&name);
+    /// The thresholds at the query's "now" (when it names one).
+    fn at(&self, th: &Thresholds) -> Thresholds {
+        let now_ms = self.now.as_deref().and_then(parse_ms).unwrap_or(th.now_ms);
+        Thresholds { now_ms, ..*th }
+    }
+
+    fn filters(&self, skip: &[FacetName], th: &Thresholds) -> Where {
+        let skip = |name: FacetName| skip.contains(&name);
         let mut w = Where::default();
         if let Some(m) = self.search.as_deref().and_then(crate::search::match_expr) {
             w.push(
@@ -48,18 +113,18 @@ impl UserQuery {
                 [text(&m)],
             );
         }
-        if !skip("state") && !self.states.is_empty() {
+        if !skip(FacetName::State) && !self.states.is_empty() {
             w.push(
                 &in_list("state", self.states.len()),
-                self.states.iter().map(|s| text(s)),
+                self.states.iter().map(|s| text(s.as_str())),
             );
         }
-        if !skip("locked") {
+        if !skip(FacetName::Locked) {
             if let Some(l) = self.locked {
                 w.push("locked = ?", [Value::Integer(l as i64)]);
             }
         }
-        if !skip("mfa") {
+        if !skip(FacetName::Mfa) {
             if let Some(m) = self.mfa {
                 w.push("mfa_configured = ?", [Value::Integer(m as i64)]);
             }
@@ -70,14 +135,11 @@ impl UserQuery {
                 [text(g)],
             );
         }
-        if !skip("department") {
-            if let Some(d) = &self.department {
-                w.push("department = ?", [text(d)]);
-            }
+        if let Some(d) = &self.department {
+            w.push("department = ?", [text(d)]);
         }
         if let Some(c) = self.check {
-            let now = self.now.as_deref().and_then(parse_ms).unwrap_or_else(now_ms);
-            let (cond, params) = c.condition(now);
+            let (cond, params) = c.condition(&self.at(th));
             w.push(&format!("({cond})"), params);
         }
         w
@@ -85,16 +147,10 @@ impl UserQuery {
 }
 
 impl Cache {
-    pub fn users(&self, q: &UserQuery) -> Result<Page<UserRow>> {
-        let w = q.filters(&[]);
-        let order = match q.sort.as_deref().unwrap_or("name") {
-            "username" => "username COLLATE NOCASE",
-            "email" => "email COLLATE NOCASE",
-            "department" => "department COLLATE NOCASE",
-            "state" => "state",
-            "created" => "created",
-            _ => "lastname COLLATE NOCASE, firstname COLLATE NOCASE",
-        };
+    /// A page of the Users list (a posture check filters under `th`).
+    pub fn users(&self, q: &UserQuery, th: &Thresholds) -> Result<Page<UserRow>> {
+        let w = q.filters(&[], th);
+        let order = q.sort.order();
         let dir = if q.desc { "DESC" } else { "ASC" };
         let total: i64 = self.conn.query_row(
             &format!("SELECT count(*) FROM users{}", w.sql()),
@@ -116,23 +172,20 @@ impl Cache {
         })
     }
 
-    pub fn user_facets(&self, q: &UserQuery) -> Result<Vec<Facet>> {
-        let dims: [(&str, String); 3] = [
-            ("state", "state".into()),
-            ("locked", "CASE locked WHEN 1 THEN 'locked' ELSE 'unlocked' END".into()),
-            (
-                "mfa",
-                "CASE mfa_configured WHEN 1 THEN 'enrolled' ELSE 'not enrolled' END".into(),
-            ),
+    pub fn user_facets(&self, q: &UserQuery, th: &Thresholds) -> Result<Vec<Facet>> {
+        let dims: [(FacetName, String); 3] = [
+            (FacetName::State, "state".into()),
+            (FacetName::Locked, "locked".into()),
+            (FacetName::Mfa, "mfa_configured".into()),
         ];
-        let names: Vec<&str> = dims.iter().map(|(n, _)| *n).collect();
-        let selected = |name: &str, value: &str| match name {
-            "state" => q.states.is_empty() || q.states.iter().any(|s| s == value),
-            "locked" => q.locked.is_none_or(|l| l == (value == "locked")),
-            "mfa" => q.mfa.is_none_or(|m| m == (value == "enrolled")),
+        let names: Vec<FacetName> = dims.iter().map(|(n, _)| *n).collect();
+        let selected = |name: FacetName, value: &str| match name {
+            FacetName::State => q.states.is_empty() || q.states.iter().any(|s| s.as_str() == value),
+            FacetName::Locked => flag_passes(q.locked, value),
+            FacetName::Mfa => flag_passes(q.mfa, value),
             _ => true,
         };
-        self.facets("users", &dims, &q.filters(&names), selected)
+        self.facets("users", &dims, &q.filters(&names, th), selected)
     }
 
     /// A user by id, email or username, with groups, devices, apps, admin status and last login.
@@ -147,16 +200,23 @@ impl Cache {
             "SELECT g.* FROM groups g JOIN group_members m ON m.group_id = g.id WHERE m.member_id = ? ORDER BY g.name",
         )?;
         let groups = s.query_map([&id], group_row)?.collect::<rusqlite::Result<_>>()?;
+        let devices = self.devices_reached_by(&id)?;
         let mut s = self.conn.prepare_cached(
-            "SELECT s.* FROM systems s JOIN bindings b ON b.system_id = s.id WHERE b.user_id = ? ORDER BY s.hostname",
-        )?;
-        let devices = s.query_map([&id], system_row)?.collect::<rusqlite::Result<_>>()?;
-        let mut s = self.conn.prepare_cached(
-            "SELECT a.*, CASE WHEN x.via_group = '' THEN 'direct' ELSE COALESCE((SELECT name FROM groups WHERE id = x.via_group), x.via_group) END AS how
+            "SELECT a.*, x.via_group, COALESCE((SELECT name FROM groups WHERE id = x.via_group), x.via_group) AS group_name
              FROM apps a JOIN app_users x ON x.app_id = a.id WHERE x.user_id = ? ORDER BY a.label",
         )?;
         let apps = s
-            .query_map([&id], |r| Ok((app_row(r)?, r.get::<_, String>("how")?)))?
+            .query_map([&id], |r| {
+                let via: String = r.get("via_group")?;
+                let via = match via.is_empty() {
+                    true => AppVia::Direct,
+                    false => AppVia::Group {
+                        name: r.get("group_name")?,
+                        id: via,
+                    },
+                };
+                Ok(AppReach { app: app_row(r)?, via })
+            })?
             .collect::<rusqlite::Result<_>>()?;
         let admin_role = self
             .conn
@@ -168,7 +228,7 @@ impl Cache {
             .optional()?;
         let last_login = self
             .conn
-            .query_row("SELECT max(at) FROM events WHERE (user_id = ?1 OR username = ?2) AND success = 1 AND event_type IN ('user_login_attempt', 'login_attempt', 'sso_auth')", params![id, user.username], |r| r.get(0))
+            .query_row(&format!("SELECT max(at) FROM events WHERE (user_id = ?1 OR username = ?2) AND success = 1 AND event_type IN {LOGIN_EVENTS}"), params![id, user.username], |r| r.get(0))
             .optional()?
             .flatten();
         let manager = match &user.manager_id {

@@ -1,6 +1,21 @@
 //! The cache file on its own: opening, migrations, staging and the swap, corruption.
 
-use rollcall_cache::{Cache, CacheError, OpenOutcome, UserQuery, UserRow};
+use rollcall_cache::{AuditAction, Cache, CacheError, OpenOutcome, Thresholds, UserQuery, UserRow, UserState};
+
+/// Thresholds for the lists' checks (none of these tests filters by one).
+fn th() -> Thresholds {
+    Thresholds {
+        now_ms: rollcall_cache::dates::now_ms(),
+        silent_days: 30,
+        expiring_days: 14,
+        staged_days: 14,
+        inactive_days: 90,
+        low_disk_percent: 10,
+        password_age_days: 90,
+        admins_added_days: 14,
+        mfa_target_percent: 95,
+    }
+}
 
 fn user(id: &str, state: &str) -> UserRow {
     UserRow {
@@ -8,7 +23,7 @@ fn user(id: &str, state: &str) -> UserRow {
         username: format!("user{id}"),
         email: format!("user{id}@x.example"),
         lastname: format!("Last{id}"),
-        state: state.into(),
+        state: UserState::parse(state),
         json: format!("{{\"_id\":\"{id}\",\"state\":\"{state}\"}}"),
         ..Default::default()
     }
@@ -51,14 +66,14 @@ fn reopening_keeps_the_data_and_the_schema_version() {
     }
     let (cache, outcome) = Cache::open(&path).unwrap();
     assert_eq!(outcome, OpenOutcome::Opened);
-    assert_eq!(cache.users(&UserQuery::default()).unwrap().total, 1);
+    assert_eq!(cache.users(&UserQuery::default(), &th()).unwrap().total, 1);
     let version: i64 = cache
         .connection()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(
-        version, 14,
-        "fourteen migrations so far (mirror, audit trail, checklists, checklist templates, org settings, record problems, history layout, compression dictionaries, facet indexes, posture history, reviews, disk space, password dates, administrators first seen)"
+        version, 15,
+        "fifteen migrations so far (mirror, audit trail, checklists, checklist templates, org settings, record problems, history layout, compression dictionaries, facet indexes, posture history, reviews, disk space, password dates, administrators first seen, groups' bindings and who reaches a device)"
     );
 }
 
@@ -82,7 +97,7 @@ fn a_file_from_the_previous_version_is_upgraded_in_place() {
         .connection()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 14, "upgraded to the latest schema");
+    assert_eq!(version, 15, "upgraded to the latest schema");
     assert!(
         cache.trends(10).unwrap().len() == 1,
         "the posture history table exists after the upgrade"
@@ -102,7 +117,7 @@ fn a_file_from_the_previous_version_is_upgraded_in_place() {
         "the settings table exists after the upgrade"
     );
     assert_eq!(
-        cache.users(&UserQuery::default()).unwrap().total,
+        cache.users(&UserQuery::default(), &th()).unwrap().total,
         1,
         "the synced data survived"
     );
@@ -121,7 +136,7 @@ fn a_file_from_the_previous_version_is_upgraded_in_place() {
             &rollcall_cache::AuditIntent {
                 org_id: "o".into(),
                 operator: "me".into(),
-                action: "user.suspend".into(),
+                action: AuditAction::UserSuspend,
                 target_kind: rollcall_cache::RecordKind::User,
                 target_id: "u1".into(),
                 target_label: "Ada".into(),
@@ -175,7 +190,7 @@ fn a_sync_that_never_finishes_leaves_the_snapshot_and_is_marked_failed_next_time
     let _ = w;
     drop(cache);
     let (mut cache, _) = Cache::open(&path).unwrap();
-    let page = cache.users(&UserQuery::default()).unwrap();
+    let page = cache.users(&UserQuery::default(), &th()).unwrap();
     assert_eq!(
         (page.total, page.rows[0].state.as_str()),
         (1, "ACTIVATED"),

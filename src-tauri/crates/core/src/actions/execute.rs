@@ -8,7 +8,7 @@ use crate::convert;
 use crate::sync::now_rfc3339;
 use jumpcloud::{Client, Error, Method};
 use rollcall_cache::lock;
-use rollcall_cache::{AuditIntent, AuditStatus, Cache, GroupKind};
+use rollcall_cache::{AuditAction, AuditIntent, AuditStatus, Cache, GroupKind, UserState};
 use serde_json::{json, Value};
 use std::sync::Mutex;
 
@@ -45,7 +45,7 @@ async fn send(client: &Client, plan: &ActionPlan, member: Option<(GroupKind, &st
         R::UserSuspend { user_id } => users.suspend(user_id).await?,
         R::UserActivate { user_id } => {
             let current = users.get(user_id).await?;
-            if current.state.as_deref() == Some("STAGED") {
+            if current.state.as_deref().map(UserState::parse) == Some(UserState::Staged) {
                 users.activate(user_id, true).await?;
             } else {
                 users.unsuspend(user_id).await?;
@@ -167,7 +167,7 @@ async fn audited(
     let intent = AuditIntent {
         org_id: actor.org_id.clone(),
         operator: actor.operator.clone(),
-        action: plan.action.clone(),
+        action: plan.action,
         target_kind,
         target_id,
         target_label,
@@ -191,7 +191,7 @@ async fn audited(
         // JumpCloud refused this for the role: what Rollcall learned of it may be out of date.
         crate::access::forget(&c)?;
     }
-    if let (Ok(Some(id)), "user.create") = (&result, plan.action.as_str()) {
+    if let (Ok(Some(id)), AuditAction::UserCreate) = (&result, plan.action) {
         // The created user's id is only known now.
         c.audit_set_target(audit_id, id)?;
     }
@@ -286,7 +286,7 @@ pub async fn execute(
             if let Err(e) = refresh_user(client, cache, user_id).await {
                 tracing::warn!(error = %e, "could not refresh the user after an action");
             }
-            Ok(done(success_text(&plan.action, &plan.target_label), None))
+            Ok(done(success_text(plan.action, &plan.target_label), None))
         }
         R::DeviceBind {
             system_id,
@@ -300,7 +300,7 @@ pub async fn execute(
         }
         R::DeviceLock { .. } | R::DeviceWipe { .. } | R::DeviceRestart { .. } | R::DeviceShutdown { .. } => {
             audited(client, cache, plan, actor, None).await?;
-            let mut message = success_text(&plan.action, &plan.target_label);
+            let mut message = success_text(plan.action, &plan.target_label);
             if let Some(p) = &plan.pin {
                 message.push_str(&format!(" PIN: {p} — record it now; JumpCloud keeps no copy."));
             }
@@ -422,21 +422,22 @@ fn member_label(cache: &Cache, group_kind: Option<GroupKind>, id: &str) -> Strin
     found.unwrap_or_else(|| id.to_string())
 }
 
-fn success_text(action: &str, target: &str) -> String {
+fn success_text(action: AuditAction, target: &str) -> String {
+    use AuditAction as A;
     match action {
-        "user.update" => format!("Saved {target}."),
-        "user.suspend" => format!("Suspended {target}."),
-        "user.activate" => format!("Activated {target}."),
-        "user.unlock" => format!("Unlocked {target}."),
-        "user.reset_mfa" => format!("Reset MFA for {target}: they enrol again at their next login."),
-        "user.expire_password" => {
+        A::UserUpdate => format!("Saved {target}."),
+        A::UserSuspend => format!("Suspended {target}."),
+        A::UserActivate => format!("Activated {target}."),
+        A::UserUnlock => format!("Unlocked {target}."),
+        A::UserResetMfa => format!("Reset MFA for {target}: they enrol again at their next login."),
+        A::UserExpirePassword => {
             format!("Expired the password of {target}: they must set a new one at their next login.")
         }
-        "user.resend_email" => format!("Sent the activation / reset email to {target}."),
-        "device.lock" => format!("Lock sent to {target}."),
-        "device.wipe" => format!("Wipe sent to {target}."),
-        "device.restart" => format!("Restart sent to {target}."),
-        "device.shutdown" => format!("Shutdown sent to {target}."),
+        A::UserResendEmail => format!("Sent the activation / reset email to {target}."),
+        A::DeviceLock => format!("Lock sent to {target}."),
+        A::DeviceWipe => format!("Wipe sent to {target}."),
+        A::DeviceRestart => format!("Restart sent to {target}."),
+        A::DeviceShutdown => format!("Shutdown sent to {target}."),
         other => format!("{other}: done for {target}."),
     }
 }

@@ -3,7 +3,7 @@
 //! admin's role (`plan`) and sending it with its audit rows (`execute`).
 //!
 //! An action goes through two steps. `plan` (no network) resolves the target from the cache,
-//! checks that the action is offered for it (ENDPOINTS.md §4 and the admin's role), and
+//! checks that the action is offered for it (docs/jumpcloud-api.md §4 and the admin's role), and
 //! builds the confirmation the shell shows in a native dialog. `execute` records the intent,
 //! sends the one request, records the outcome and writes the change into the cache. A request
 //! that must not be repeated is sent at most once; a lost answer is "outcome unknown".
@@ -17,7 +17,7 @@ pub use plan::plan;
 pub use rules::{device_route, options_for, ActionOption, Route};
 
 use jumpcloud::Error;
-use rollcall_cache::{CacheError, GroupKind, RecordKind, UserRow};
+use rollcall_cache::{AuditAction, CacheError, GroupKind, RecordKind, UserRow};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -150,6 +150,25 @@ impl DeviceCommand {
             Self::Shutdown => "shut down",
         }
     }
+
+    /// The audit trail's name of the command.
+    pub fn audit_action(self) -> AuditAction {
+        match self {
+            Self::Lock => AuditAction::DeviceLock,
+            Self::Wipe => AuditAction::DeviceWipe,
+            Self::Restart => AuditAction::DeviceRestart,
+            Self::Shutdown => AuditAction::DeviceShutdown,
+        }
+    }
+
+    fn past_participle(self) -> &'static str {
+        match self {
+            Self::Lock => "locked",
+            Self::Wipe => "wiped",
+            Self::Restart => "restarted",
+            Self::Shutdown => "shut down",
+        }
+    }
 }
 
 /// A native confirmation the shell must show (and the admin accept) before `execute`.
@@ -166,7 +185,7 @@ pub struct Confirmation {
 pub struct ActionPlan {
     pub request: ActionRequest,
     /// Stable name for the audit trail, e.g. `device.lock`.
-    pub action: String,
+    pub action: AuditAction,
     pub target_kind: RecordKind,
     pub target_id: String,
     pub target_label: String,
@@ -181,6 +200,16 @@ pub struct ActionPlan {
 }
 
 impl ActionPlan {
+    /// What of the org's file an action of this plan changes, for the views to follow it.
+    pub fn changes(&self) -> Vec<crate::session::DataKind> {
+        use crate::session::DataKind as K;
+        match self.target_kind {
+            RecordKind::User => vec![K::Users, K::Groups, K::Audit],
+            RecordKind::Group | RecordKind::App => vec![K::Groups, K::Users, K::Systems, K::Audit],
+            RecordKind::System => vec![K::Systems, K::Audit],
+        }
+    }
+
     /// The kind of the group whose members this plan changes.
     pub(crate) fn member_group_kind(&self) -> Result<GroupKind, ActionError> {
         self.group_kind

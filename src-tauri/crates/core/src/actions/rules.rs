@@ -1,9 +1,9 @@
-//! Which action Rollcall offers where (ENDPOINTS.md §4, "Which device action Rollcall offers
-//! where"), and the list a panel shows, each enabled or disabled with its reason.
+//! Which action Rollcall offers where (docs/jumpcloud-api.md §4, "Which device action Rollcall
+//! offers where"), and the list a panel shows, each enabled or disabled with its reason.
 
 use super::{must, plan, ActionError, ActionRequest, DeviceCommand};
 use crate::access::Access;
-use rollcall_cache::{Cache, RecordKind, SystemRow};
+use rollcall_cache::{Cache, OsFamily, RecordKind, SystemRow};
 use serde::{Deserialize, Serialize};
 
 /// How a device command reaches the device.
@@ -17,28 +17,26 @@ pub enum Route {
 
 pub(super) fn os_name(s: &SystemRow) -> String {
     if s.os.is_empty() {
-        s.os_family.clone()
+        s.os_family.label()
     } else {
         format!("{} {}", s.os, s.os_version).trim().to_string()
     }
 }
 
-/// Where Rollcall offers a device command (ENDPOINTS.md §4, "Which device action Rollcall
-/// offers where"), or the reason it does not.
+/// Where Rollcall offers a device command (docs/jumpcloud-api.md §4, "Which device action
+/// Rollcall offers where"), or the reason it does not.
 pub fn device_route(cmd: DeviceCommand, s: &SystemRow) -> Result<Route, String> {
-    let verb = cmd.verb();
     let mdm = s.mdm_enrolled && !s.mdm_device_id.is_empty();
-    match s.os_family.as_str() {
-        "darwin" | "ios" if !mdm => Err(format!(
-            "Apple devices can only be {}ed through JumpCloud's Apple MDM, and this one is not enrolled. Enrol it in MDM first.",
-            if cmd == DeviceCommand::Shutdown { "shut down".to_string() } else { verb.trim_end_matches('e').to_string() }
-        )
-        .replace("shut downed", "shut down")),
-        "darwin" => Ok(Route::AppleMdm {
+    match &s.os_family {
+        OsFamily::Darwin | OsFamily::Ios | OsFamily::Ipados if !mdm => Err(format!(
+            "Apple devices can only be {} through JumpCloud's Apple MDM, and this one is not enrolled. Enrol it in MDM first.",
+            cmd.past_participle()
+        )),
+        OsFamily::Darwin => Ok(Route::AppleMdm {
             pin: matches!(cmd, DeviceCommand::Lock | DeviceCommand::Wipe),
         }),
-        "ios" => Ok(Route::AppleMdm { pin: false }),
-        "windows" if cmd == DeviceCommand::Wipe && !(s.mdm_enrolled && s.fde_active) => {
+        OsFamily::Ios | OsFamily::Ipados => Ok(Route::AppleMdm { pin: false }),
+        OsFamily::Windows if cmd == DeviceCommand::Wipe && !(s.mdm_enrolled && s.fde_active) => {
             let mut missing = vec![];
             if !s.mdm_enrolled {
                 missing.push("it is not enrolled in JumpCloud MDM");
@@ -51,13 +49,20 @@ pub fn device_route(cmd: DeviceCommand, s: &SystemRow) -> Result<Route, String> 
                 missing.join(" and ")
             ))
         }
-        "windows" => Ok(Route::Agent),
-        "linux" if cmd == DeviceCommand::Wipe => {
+        OsFamily::Windows => Ok(Route::Agent),
+        OsFamily::Linux if cmd == DeviceCommand::Wipe => {
             Err("Linux systems have no managed wipe; handle it manually.".into())
         }
-        "linux" => Ok(Route::Agent),
-        "android" => Err("Android devices are managed through Google EMM, which Rollcall does not support yet; use the JumpCloud console.".into()),
-        other => Err(format!("Rollcall does not know how to {verb} a device running \"{other}\".")),
+        OsFamily::Linux => Ok(Route::Agent),
+        OsFamily::Android => Err("Android devices are managed through Google EMM, which Rollcall does not support yet; use the JumpCloud console.".into()),
+        OsFamily::Unknown => Err(format!(
+            "JumpCloud does not say which operating system this device runs, so Rollcall cannot tell how to {} it; use the JumpCloud console.",
+            cmd.verb()
+        )),
+        OsFamily::Other(other) => Err(format!(
+            "Rollcall does not know how to {} a device running \"{other}\"; use the JumpCloud console.",
+            cmd.verb()
+        )),
     }
 }
 
@@ -149,7 +154,7 @@ mod tests {
         SystemRow {
             id: "s1".into(),
             hostname: "host-1".into(),
-            os_family: os_family.into(),
+            os_family: OsFamily::parse(os_family),
             mdm_enrolled: mdm,
             mdm_device_id: if mdm { "dev1".into() } else { String::new() },
             fde_active: fde,
@@ -179,6 +184,17 @@ mod tests {
             device_route(Lock, &sys("ios", true, false)),
             Ok(Route::AppleMdm { pin: false })
         );
+        // An iPad is an Apple mobile device like an iPhone: Apple MDM, no PIN.
+        assert_eq!(
+            device_route(Lock, &sys("ipados", true, false)),
+            Ok(Route::AppleMdm { pin: false })
+        );
+        assert!(device_route(Wipe, &sys("ipados", false, false))
+            .unwrap_err()
+            .contains("not enrolled"));
+        assert!(device_route(Lock, &sys("", true, true))
+            .unwrap_err()
+            .contains("does not say which operating system"));
         assert_eq!(device_route(Lock, &sys("windows", false, false)), Ok(Route::Agent));
         assert_eq!(device_route(Wipe, &sys("windows", true, true)), Ok(Route::Agent));
         let w = device_route(Wipe, &sys("windows", false, false)).unwrap_err();

@@ -62,7 +62,7 @@ async fn main() {
             println!("peak RSS {peak_kb} kB");
             println!("counts {}", serde_json::to_string(&r.counts).unwrap_or_default());
             for n in &r.notes {
-                println!("note {n}");
+                println!("note {}", n.text);
             }
         }
         Err(e) => {

@@ -14,11 +14,13 @@
 mod rules;
 mod run;
 mod start;
+mod view;
 mod whole_run;
 
 pub use rules::{step_preview, step_rules, StepPreview, StepRules};
 pub use run::{run_step, skip_step};
 pub use start::{new_starters, people_in, start_bulk, start_run};
+pub use view::{run_view, RunView, StepView};
 pub use whole_run::{grants, remove_grant, restore_access, Grant};
 
 use crate::access::Access;
@@ -190,4 +192,20 @@ pub struct StepInput {
     pub approver: String,
     #[serde(default)]
     pub ticket: String,
+}
+
+/// How a captured app was reached: the capture's `via`, or (captures from before it was kept)
+/// its `how`, "direct" or the group's name.
+pub(crate) fn captured_via(app: &serde_json::Value) -> rollcall_cache::AppVia {
+    use rollcall_cache::AppVia;
+    if let Some(via) = app.get("via").and_then(|v| serde_json::from_value(v.clone()).ok()) {
+        return via;
+    }
+    match app.get("how").and_then(|h| h.as_str()).unwrap_or_default() {
+        "direct" => AppVia::Direct,
+        group => AppVia::Group {
+            id: String::new(),
+            name: group.to_string(),
+        },
+    }
 }

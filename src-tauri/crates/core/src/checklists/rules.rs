@@ -18,12 +18,19 @@ pub(crate) fn reads_live(kind: StepKind) -> bool {
     )
 }
 
+/// A step that removes access: "done" only once a read afterwards shows none of it left.
+pub(crate) fn removes_access(kind: StepKind) -> bool {
+    matches!(kind, StepKind::RemoveGroups | StepKind::RemoveApps)
+}
+
 /// What a step's preview should tell the admin beside its items.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StepPreview {
     /// The step reads what the person holds from JumpCloud when it runs (and acts on that).
     pub reads_live: bool,
+    /// The step removes access, and reads JumpCloud again afterwards to check it is gone.
+    pub removes_access: bool,
     /// The local copy is still being filled: the preview may be missing what is loading.
     pub loading: Option<String>,
 }
@@ -39,6 +46,7 @@ pub fn step_preview(kind: StepKind, snapshot_state: rollcall_cache::kinds::Snaps
     };
     StepPreview {
         reads_live: live,
+        removes_access: removes_access(kind),
         loading: (live && snapshot_state != rollcall_cache::kinds::SnapshotState::Complete).then(|| {
             format!(
                 "The first import of this organisation has not finished, so {what} may be missing from this preview. When the step runs it reads them from JumpCloud and acts on what is there."

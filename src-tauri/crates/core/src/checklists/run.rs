@@ -2,6 +2,7 @@
 //! JumpCloud when they run, act on that, and read again to verify; device commands already
 //! accepted are never sent again.
 
+use super::rules::removes_access;
 use super::start::{fill_subject, items_for, Holdings};
 use super::{load_step, lock, ChecklistError, Result, StartInput, StepContext, StepInput, StepItem};
 use crate::actions::{self, ActionError, ActionRequest, Actor};
@@ -10,11 +11,6 @@ use crate::sync::now_rfc3339;
 use rollcall_cache::{Cache, RunStatus, StepKind, StepRow, StepState};
 use serde_json::json;
 use std::collections::BTreeMap;
-
-/// A step that removes access: "done" only once a read afterwards shows none of it left.
-fn removes_access(kind: StepKind) -> bool {
-    matches!(kind, StepKind::RemoveGroups | StepKind::RemoveApps)
-}
 
 /// What part of the person a step acts on, read from JumpCloud when it runs.
 fn live_part(kind: StepKind) -> Option<Part> {
@@ -386,7 +382,7 @@ async fn capture(
         "captured_at": now.read_at,
         "source": "JumpCloud, read when the step ran",
         "groups": h.groups.iter().map(|(id, name)| json!({"id": id, "name": name})).collect::<Vec<_>>(),
-        "apps": h.apps.iter().map(|(id, name, how)| json!({"id": id, "name": name, "how": how})).collect::<Vec<_>>(),
+        "apps": h.apps.iter().map(|a| json!({"id": a.id, "name": a.name, "how": a.via.describe(), "via": a.via})).collect::<Vec<_>>(),
         "devices": h.devices.iter().map(|x| json!({"id": x.id, "hostname": x.hostname, "serial": x.serial})).collect::<Vec<_>>(),
         "state": state,
     });
@@ -395,17 +391,15 @@ async fn capture(
         clock(&now.read_at),
         count(h.groups.len(), "group", "groups"),
         count(h.apps.len(), "app", "apps"),
-        h.apps.iter().filter(|a| a.2 == "direct").count(),
+        h.apps.iter().filter(|a| a.via.is_direct()).count(),
         count(h.devices.len(), "device", "devices")
     )];
     let keyed = |v: &[(String, String)]| -> BTreeMap<String, String> { v.iter().cloned().collect() };
     let devices = |v: &[rollcall_cache::SystemRow]| -> BTreeMap<String, String> {
         v.iter().map(|d| (d.id.clone(), d.hostname.clone())).collect()
     };
-    let apps = |v: &[(String, String, String)]| -> BTreeMap<String, String> {
-        v.iter()
-            .map(|(id, name, how)| (format!("{id}:{how}"), name.clone()))
-            .collect()
+    let apps = |v: &[super::start::HeldApp]| -> BTreeMap<String, String> {
+        v.iter().map(|a| (a.key(), a.name.clone())).collect()
     };
     for diff in [
         live::difference(

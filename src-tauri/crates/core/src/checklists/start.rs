@@ -7,7 +7,7 @@ use super::{insert, item, step, today, ChecklistError, Result, StartInput, StepI
 use crate::actions::{self, ActionRequest, UserProfile};
 use crate::live::PersonNow;
 use crate::templates;
-use rollcall_cache::{Cache, StepKind, SystemRow, TemplateBase, UserDetail};
+use rollcall_cache::{AppVia, Cache, ReachKind, StepKind, SystemRow, TemplateBase, UserDetail};
 use serde_json::json;
 
 /// The person a run is about, with the label the run shows.
@@ -140,9 +140,24 @@ pub fn start_run(
 pub(crate) struct Holdings {
     /// (group id, name)
     pub groups: Vec<(String, String)>,
-    /// (app id, name, how: "direct" or the name of the group it is reached through)
-    pub apps: Vec<(String, String, String)>,
+    pub apps: Vec<HeldApp>,
+    /// The devices they are bound to directly (not those reached through a group).
     pub devices: Vec<SystemRow>,
+}
+
+/// An app a person reaches: id, name, and how.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct HeldApp {
+    pub id: String,
+    pub name: String,
+    pub via: AppVia,
+}
+
+impl HeldApp {
+    /// The key an item or a difference names it by ("<app>:direct", "<app>:<group>").
+    pub fn key(&self) -> String {
+        format!("{}:{}", self.id, self.via.describe())
+    }
 }
 
 impl Holdings {
@@ -152,16 +167,22 @@ impl Holdings {
             apps: d
                 .apps
                 .iter()
-                .map(|(a, how)| {
-                    let name = if a.label.is_empty() {
-                        a.name.clone()
+                .map(|r| HeldApp {
+                    id: r.app.id.clone(),
+                    name: if r.app.label.is_empty() {
+                        r.app.name.clone()
                     } else {
-                        a.label.clone()
-                    };
-                    (a.id.clone(), name, how.clone())
+                        r.app.label.clone()
+                    },
+                    via: r.via.clone(),
                 })
                 .collect(),
-            devices: d.devices.clone(),
+            devices: d
+                .devices
+                .iter()
+                .filter(|r| r.paths.iter().any(|p| p.kind == ReachKind::Direct))
+                .map(|r| r.device.clone())
+                .collect(),
         }
     }
 
@@ -177,9 +198,16 @@ impl Holdings {
                 .apps
                 .iter()
                 .flatten()
-                .map(|p| {
-                    let how = p.via.as_ref().map_or("direct".to_string(), |v| v.name.clone());
-                    (p.app.id.clone(), p.app.name.clone(), how)
+                .map(|p| HeldApp {
+                    id: p.app.id.clone(),
+                    name: p.app.name.clone(),
+                    via: match &p.via {
+                        None => AppVia::Direct,
+                        Some(g) => AppVia::Group {
+                            id: g.id.clone(),
+                            name: g.name.clone(),
+                        },
+                    },
                 })
                 .collect(),
             devices: n.devices.clone().unwrap_or_default(),
@@ -241,8 +269,16 @@ pub(crate) fn items_for(
             .map(|d| {
                 d.apps
                     .iter()
-                    .map(|(id, name, how)| {
-                        if how == "direct" {
+                    .map(|a| {
+                        let (id, name) = (&a.id, &a.name);
+                        if let AppVia::Group { name: group, .. } = &a.via {
+                            item(
+                                format!("app:{id}:{group}"),
+                                name.clone(),
+                                None,
+                                Some(format!("through the group {group}: removed with the groups")),
+                            )
+                        } else {
                             item(
                                 format!("app:{id}"),
                                 name.clone(),
@@ -252,13 +288,6 @@ pub(crate) fn items_for(
                                     grant: false,
                                 }),
                                 None,
-                            )
-                        } else {
-                            item(
-                                format!("app:{id}:{how}"),
-                                name.clone(),
-                                None,
-                                Some(format!("through the group {how}: removed with the groups")),
                             )
                         }
                     })

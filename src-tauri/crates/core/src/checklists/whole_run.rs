@@ -60,7 +60,7 @@ pub async fn restore_access(ctx: &StepContext<'_>, run_id: &str) -> Result<Strin
                 .and_then(|a| a.as_array())
                 .into_iter()
                 .flatten()
-                .filter(|a| a.get("how").and_then(|h| h.as_str()) == Some("direct"))
+                .filter(|a| super::captured_via(a).is_direct())
                 .map(|a| {
                     (
                         format!("app:{}", text(a, "id")),

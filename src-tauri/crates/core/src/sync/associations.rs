@@ -1,7 +1,7 @@
 //! Associations read object by object through the graph endpoints: what a sync does when the
 //! bulk reports are not used (scoped syncs, `use_reports` off) or cannot be (refused, failed,
-//! expired, not ready, not valid), and for device group memberships and apps' groups, which no
-//! report covers.
+//! expired, not ready, not valid), and for device group memberships, what user groups are
+//! bound to and apps' groups, which no report covers.
 
 use super::*;
 use jumpcloud::models::GraphObjectWithPaths;
@@ -52,14 +52,10 @@ pub(super) async fn memberof(run: &Run<'_>, user_ids: Vec<String>) -> Result<Vec
     .buffer_unordered(width);
     while let Some(r) = results.next().await {
         let (gs, uid) = r?;
-        edges.extend(
-            gs.into_iter()
-                .filter(|g| g.kind == "user_group" && g.is_direct())
-                .map(|g| Edge {
-                    a: g.id,
-                    b: uid.clone(),
-                }),
-        );
+        edges.extend(gs.into_iter().filter(|g| g.is_direct_user_group()).map(|g| Edge {
+            a: g.id,
+            b: uid.clone(),
+        }));
     }
     Ok(edges)
 }
@@ -117,6 +113,35 @@ pub(super) async fn bindings(run: &Run<'_>, users: &BTreeSet<&str>, systems: &BT
     }
     run.items(Phase::Bindings, total, total, t);
     Ok(bindings)
+}
+
+/// What each user group is bound to among devices and device groups: one
+/// `associations?targets=system,system_group` listing per group. (group, node bound).
+pub(super) async fn user_group_targets(
+    run: &Run<'_>,
+    group_ids: &[String],
+) -> Result<Vec<(String, jumpcloud::models::GraphObject)>> {
+    let c = run.client;
+    let width = c.config().max_in_flight.max(1);
+    let t = Instant::now();
+    let total = group_ids.len() as u64;
+    let mut out = Vec::new();
+    let mut results = stream::iter(group_ids.iter().cloned().map(|id| async move {
+        let bound = c.user_groups().associations(&id, "system,system_group").await?;
+        Ok::<_, jumpcloud::Error>((id, bound))
+    }))
+    .buffer_unordered(width);
+    let mut done = 0u64;
+    while let Some(r) = results.next().await {
+        let (group, bound) = r?;
+        out.extend(bound.into_iter().map(|e| (group.clone(), e.to)));
+        done += 1;
+        if done.is_multiple_of(50) {
+            run.check()?;
+            run.items(Phase::Bindings, done, total, t);
+        }
+    }
+    Ok(out)
 }
 
 /// One listing per app (`fetch(c, app)`), in flight together; (app, what it listed).

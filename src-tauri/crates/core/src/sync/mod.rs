@@ -5,9 +5,17 @@
 //! - user and device groups: v2 listings; memberships from the cheaper side of the association:
 //!   one `members` listing per group (≥ 1 request per group) when there are fewer groups than
 //!   members, else one `memberof` per member;
-//! - user↔device bindings: the cheaper of one `/systems/{id}/associations?targets=user` per
-//!   device or one `/users/{id}/associations?targets=system` per user (direct bindings only:
-//!   the `/systems/{id}/users` traversal would also page through every group path);
+//! - the bulk reports first (docs/jumpcloud-api.md §10): `users-to-devices`,
+//!   `users-to-user-groups` and `users-to-sso-applications` are requested when the sync starts
+//!   and generate while users and devices are listed; each replaces one request per device,
+//!   group or app when it checks out (`reports`), and otherwise those associations are read
+//!   object by object (`associations`), the sync's notes saying which and why;
+//! - user↔device bindings: the report's direct rows, else the cheaper of one
+//!   `/systems/{id}/associations?targets=user` per device or one
+//!   `/users/{id}/associations?targets=system` per user (direct bindings only);
+//! - what a user group is bound to (devices, device groups): one
+//!   `/usergroups/{id}/associations?targets=system,system_group` per user group, so that the
+//!   mirror counts who reaches a device the way JumpCloud does (`rollcall_cache::reach`);
 //! - hardware and disk encryption: System Insights' bulk tables, 10,000 rows per request
 //!   (`system_info`, `disk_encryption`, `bitlocker_info`) instead of one call per device;
 //! - app access: one `users` and one `usergroups` listing per app;
@@ -18,15 +26,16 @@
 //! Cancellable between batches through `CancelToken`; progress is a typed `SyncProgress`.
 
 mod associations;
+mod insights;
 mod phases;
 mod reports;
 
-pub use reports::REPORT_WAIT;
+pub use reports::{ReportUnused, REPORT_WAIT};
 
 use crate::convert;
 use futures_util::stream::{self, StreamExt};
 use jumpcloud::Client;
-use rollcall_cache::{AdminRow, AppUser, Binding, Cache, Edge, RoleRow, SyncEnd, SyncWriter};
+use rollcall_cache::{AdminRow, AppUser, Binding, Cache, Edge, RoleRow, SyncCounts, SyncEnd, SyncWriter};
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -42,9 +51,6 @@ const BATCH: usize = 1000;
 /// device, so a sync runs wider than interactive use (8); the adaptive limiter still halves
 /// the window at the first 429 and paces requests after it.
 pub const SYNC_IN_FLIGHT: usize = 16;
-
-/// Days of silence after which a device counts as silent in the posture kept per sync.
-pub const POSTURE_SILENT_DAYS: u32 = 30;
 
 /// Stops a running sync at the next batch boundary.
 #[derive(Debug, Clone, Default)]
@@ -96,6 +102,37 @@ pub enum Phase {
     Admins,
     Events,
     Saving,
+}
+
+impl Phase {
+    pub const ALL: &'static [Phase] = &[
+        Phase::Users,
+        Phase::Devices,
+        Phase::Groups,
+        Phase::Memberships,
+        Phase::Bindings,
+        Phase::Insights,
+        Phase::Apps,
+        Phase::Admins,
+        Phase::Events,
+        Phase::Saving,
+    ];
+
+    /// What the phase reads, as the progress bar says it ("Reading …").
+    pub fn label(self) -> &'static str {
+        match self {
+            Phase::Users => "people",
+            Phase::Devices => "devices",
+            Phase::Groups => "groups",
+            Phase::Memberships => "group memberships",
+            Phase::Bindings => "device bindings",
+            Phase::Insights => "System Insights",
+            Phase::Apps => "apps",
+            Phase::Admins => "administrators",
+            Phase::Events => "login events",
+            Phase::Saving => "the local copy",
+        }
+    }
 }
 
 /// Progress of a sync, reported through the callback.
@@ -155,10 +192,77 @@ pub struct SyncReport {
     /// When every user was in the cache (first import: listable from then on).
     #[cfg_attr(feature = "specta", specta(type = u32))]
     pub browsable_after_ms: u64,
-    #[cfg_attr(feature = "specta", specta(type = BTreeMap<String, u32>))]
-    pub counts: BTreeMap<String, u64>,
+    pub counts: SyncCounts,
     /// How the associations were read (from a bulk report, or object by object and why).
-    pub notes: Vec<String>,
+    pub notes: Vec<SyncNote>,
+}
+
+/// Associations a bulk report can give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum Association {
+    /// People in user groups (`users-to-user-groups`).
+    Memberships,
+    /// People bound to devices (`users-to-devices`).
+    Bindings,
+    /// People reaching apps (`users-to-sso-applications`).
+    AppAccess,
+}
+
+impl Association {
+    pub fn label(self) -> &'static str {
+        match self {
+            Association::Memberships => "User group memberships",
+            Association::Bindings => "Device bindings",
+            Association::AppAccess => "App access",
+        }
+    }
+
+    pub fn report(self) -> jumpcloud::ReportType {
+        match self {
+            Association::Memberships => jumpcloud::ReportType::UsersToUserGroups,
+            Association::Bindings => jumpcloud::ReportType::UsersToDevices,
+            Association::AppAccess => jumpcloud::ReportType::UsersToSsoApplications,
+        }
+    }
+}
+
+/// Where a sync read one kind of association from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "how", rename_all = "snake_case")]
+pub enum AssociationSource {
+    /// JumpCloud's bulk report, checked whole.
+    Report,
+    /// One request per object, because the report was not used.
+    ObjectByObject { why: ReportUnused },
+}
+
+/// How a sync read one kind of association, and the sentence that says so.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SyncNote {
+    pub association: Association,
+    pub source: AssociationSource,
+    pub text: String,
+}
+
+impl SyncNote {
+    pub fn new(association: Association, source: AssociationSource) -> Self {
+        let (what, kind) = (association.label(), association.report());
+        let text = match &source {
+            AssociationSource::Report => format!("{what}: from the {kind} report."),
+            AssociationSource::ObjectByObject { why } => {
+                format!("{what}: read object by object; the {kind} report was not used: {why}.")
+            }
+        };
+        SyncNote {
+            association,
+            source,
+            text,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -245,7 +349,7 @@ pub async fn sync_org(
             let mut counts_json = serde_json::to_value(&counts).unwrap_or_default();
             counts_json["notes"] = json!(notes);
             for n in &notes {
-                tracing::info!(sync_id, "{n}");
+                tracing::info!(sync_id, "{}", n.text);
             }
             let requests = run.requests();
             let finished_at = now_rfc3339();
@@ -257,8 +361,7 @@ pub async fn sync_org(
                 .as_deref()
                 .and_then(rollcall_cache::parse_ms)
                 .unwrap_or_else(rollcall_cache::dates::now_ms);
-            let kept = cache
-                .posture(now_ms, POSTURE_SILENT_DAYS)
+            let kept = crate::posture::measure(&cache, now_ms, crate::posture::SILENT_DAYS)
                 .and_then(|p| cache.record_posture(sync_id, &finished_at, &p));
             if let Err(e) = kept {
                 tracing::warn!(error = %e, "the posture of this sync could not be kept");

@@ -1,4 +1,4 @@
-//! Associations from JumpCloud's bulk reports (ENDPOINTS.md §10): user↔device bindings from
+//! Associations from JumpCloud's bulk reports (docs/jumpcloud-api.md §10): user↔device bindings from
 //! `users-to-devices`, user group memberships from `users-to-user-groups`, app access from
 //! `users-to-sso-applications` — a handful of requests instead of one per device, group or app.
 //!
@@ -35,7 +35,66 @@ pub(super) struct Rows {
 }
 
 /// Each report's rows, or why it is not used.
-pub(super) type Got = BTreeMap<ReportType, std::result::Result<Rows, String>>;
+pub(super) type Got = BTreeMap<ReportType, std::result::Result<Rows, ReportUnused>>;
+
+/// Why a bulk report was not used (its associations were read object by object instead).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum ReportUnused {
+    /// 403: the admin's role has no access to Reports.
+    Refused,
+    /// JumpCloud answered the request, the poll or the download with an error.
+    Answered { detail: String },
+    /// Not generated within the sync's wait.
+    NotReady {
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        secs: u64,
+    },
+    /// No longer in JumpCloud's list (deleted or expired) before it was read.
+    Gone,
+    /// JumpCloud could not generate it (`FAILED`).
+    Failed,
+    /// It ended in another state (`DELETED`, …) before it could be read.
+    Ended { status: String },
+    /// It has no JSON artifact to read.
+    NoArtifact,
+    /// The download could not be read, or its rows do not decode.
+    Unreadable { detail: String },
+    /// Too many rows name ids the listings do not have (a report of another moment or org).
+    Strangers {
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        unknown: u64,
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        total: u64,
+    },
+    /// What it says disagrees with JumpCloud's graph or with the groups.
+    Disagrees { detail: String },
+    /// Reading it stopped (the task ended).
+    Stopped { detail: String },
+}
+
+impl std::fmt::Display for ReportUnused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReportUnused::Refused => {
+                f.write_str("JumpCloud refused them: this admin role has no access to Reports (403)")
+            }
+            ReportUnused::Answered { detail } => write!(f, "JumpCloud answered: {detail}"),
+            ReportUnused::NotReady { secs } => write!(f, "not ready after {secs} s"),
+            ReportUnused::Gone => f.write_str("it is no longer listed (deleted or expired)"),
+            ReportUnused::Failed => f.write_str("JumpCloud could not generate it (FAILED)"),
+            ReportUnused::Ended { status } => write!(f, "it ended {status} before it could be read"),
+            ReportUnused::NoArtifact => f.write_str("it has no JSON artifact"),
+            ReportUnused::Unreadable { detail } => f.write_str(detail),
+            ReportUnused::Strangers { unknown, total } => {
+                write!(f, "{unknown} of its {total} rows name ids the listings do not have")
+            }
+            ReportUnused::Disagrees { detail } => f.write_str(detail),
+            ReportUnused::Stopped { detail } => write!(f, "reading it stopped ({detail})"),
+        }
+    }
+}
 
 /// A report's JSON artifact in a temporary file (read row by row, removed when dropped).
 struct Spool(std::path::PathBuf);
@@ -55,12 +114,12 @@ impl Drop for Spool {
 /// One association a report row states: user, resource, and whether it is direct.
 type Pair = (String, String, bool);
 
-fn why(e: &jumpcloud::Error) -> String {
+fn why(e: &jumpcloud::Error) -> ReportUnused {
     match e {
-        jumpcloud::Error::Forbidden { .. } => {
-            "JumpCloud refused them: this admin role has no access to Reports (403)".into()
-        }
-        other => format!("JumpCloud answered: {other}"),
+        jumpcloud::Error::Forbidden { .. } => ReportUnused::Refused,
+        other => ReportUnused::Answered {
+            detail: other.to_string(),
+        },
     }
 }
 
@@ -97,7 +156,7 @@ impl Fetching {
             match tokio::time::timeout(Duration::from_millis(200), &mut h).await {
                 Ok(Ok(got)) => return Ok(got),
                 Ok(Err(e)) => {
-                    let why = format!("reading them stopped ({e})");
+                    let why = ReportUnused::Stopped { detail: e.to_string() };
                     return Ok(TYPES.into_iter().map(|t| (t, Err(why.clone()))).collect());
                 }
                 Err(_) => {}
@@ -106,8 +165,31 @@ impl Fetching {
     }
 }
 
-fn is(status: &str, s: &str) -> bool {
-    status.eq_ignore_ascii_case(s)
+/// Where a report's generation stands (JumpCloud's `status`, compared case-insensitively).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Generation {
+    Pending,
+    InProgress,
+    Completed,
+    Failed,
+    /// `DELETED`, or a state this version does not know.
+    Other(String),
+}
+
+impl Generation {
+    fn of(m: &ReportMeta) -> Self {
+        match m.status.to_ascii_uppercase().as_str() {
+            "PENDING" => Generation::Pending,
+            "IN_PROGRESS" => Generation::InProgress,
+            "COMPLETED" => Generation::Completed,
+            "FAILED" => Generation::Failed,
+            _ => Generation::Other(m.status.clone()),
+        }
+    }
+
+    fn running(&self) -> bool {
+        matches!(self, Generation::Pending | Generation::InProgress)
+    }
 }
 
 /// Requests the reports, polls the report list (one request for all of them) until each is
@@ -132,7 +214,7 @@ async fn fetch(c: &Client, deadline: Instant, wait: Duration) -> Got {
     loop {
         let finished: Vec<ReportType> = pending
             .iter()
-            .filter(|(_, m)| !is(&m.status, "PENDING") && !is(&m.status, "IN_PROGRESS"))
+            .filter(|(_, m)| !Generation::of(m).running())
             .map(|(t, _)| *t)
             .collect();
         for t in finished {
@@ -146,7 +228,7 @@ async fn fetch(c: &Client, deadline: Instant, wait: Duration) -> Got {
         let now = Instant::now();
         if now >= deadline {
             for t in pending.keys() {
-                out.insert(*t, Err(format!("not ready after {} s", wait.as_secs())));
+                out.insert(*t, Err(ReportUnused::NotReady { secs: wait.as_secs() }));
             }
             break;
         }
@@ -163,7 +245,7 @@ async fn fetch(c: &Client, deadline: Instant, wait: Duration) -> Got {
                 }
                 for t in gone {
                     pending.remove(&t);
-                    out.insert(t, Err("it is no longer listed (deleted or expired)".into()));
+                    out.insert(t, Err(ReportUnused::Gone));
                 }
             }
             Err(e) => {
@@ -173,45 +255,65 @@ async fn fetch(c: &Client, deadline: Instant, wait: Duration) -> Got {
             }
         }
     }
-    let downloads = done.into_iter().map(|(t, m)| async move {
-        let rows = if is(&m.status, "COMPLETED") {
-            match m.artifact("json") {
-                Some(a) => {
-                    let spool = Spool::new(t);
-                    match c.reports().download(&m.id, &a.id, &spool.0).await {
-                        // Bindings need the direct rows only; app access also the rest.
-                        Ok(_) => tokio::task::spawn_blocking(move || read(&spool, t != ReportType::UsersToDevices))
-                            .await
-                            .unwrap_or_else(|e| Err(format!("reading it stopped ({e})"))),
-                        Err(e) => Err(why(&e)),
-                    }
-                }
-                None => Err("it has no JSON artifact".into()),
-            }
-        } else if is(&m.status, "FAILED") {
-            Err("JumpCloud could not generate it (FAILED)".into())
-        } else {
-            Err(format!("it ended {} before it could be read", m.status))
-        };
-        (t, rows)
-    });
+    let downloads = done
+        .into_iter()
+        .map(|(t, m)| async move { (t, download(c, t, &m).await) });
     out.extend(futures_util::future::join_all(downloads).await);
     out
 }
 
-fn read(spool: &Spool, indirect: bool) -> std::result::Result<Rows, String> {
-    let file = std::fs::File::open(&spool.0).map_err(|e| format!("its download could not be read ({e})"))?;
+/// A finished report's rows: its JSON artifact downloaded to a temporary file and read.
+async fn download(c: &Client, t: ReportType, m: &ReportMeta) -> std::result::Result<Rows, ReportUnused> {
+    match Generation::of(m) {
+        Generation::Completed => {}
+        Generation::Failed => return Err(ReportUnused::Failed),
+        _ => {
+            return Err(ReportUnused::Ended {
+                status: m.status.clone(),
+            })
+        }
+    }
+    let a = m.artifact("json").ok_or(ReportUnused::NoArtifact)?;
+    let spool = Spool::new(t);
+    c.reports()
+        .download(&m.id, &a.id, &spool.0)
+        .await
+        .map_err(|e| why(&e))?;
+    // Bindings need the direct rows only; app access also the rest.
+    let indirect = t != ReportType::UsersToDevices;
+    tokio::task::spawn_blocking(move || read(&spool, indirect))
+        .await
+        .unwrap_or_else(|e| Err(ReportUnused::Stopped { detail: e.to_string() }))
+}
+
+fn read(spool: &Spool, indirect: bool) -> std::result::Result<Rows, ReportUnused> {
+    let file = std::fs::File::open(&spool.0).map_err(|e| ReportUnused::Unreadable {
+        detail: format!("its download could not be read ({e})"),
+    })?;
     read_from(file, indirect)
+}
+
+/// A row without a field the sync needs.
+#[derive(Debug)]
+struct MissingField {
+    row: usize,
+    field: &'static str,
+}
+
+impl std::fmt::Display for MissingField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "row {} has no {}", self.row, self.field)
+    }
 }
 
 /// A report's rows, one at a time (direct ones only unless `indirect`). Fails on a row without
 /// the fields needed or on JSON that does not parse.
-fn read_from(reader: impl std::io::Read, indirect: bool) -> std::result::Result<Rows, String> {
+fn read_from(reader: impl std::io::Read, indirect: bool) -> std::result::Result<Rows, ReportUnused> {
+    use jumpcloud::api::RowsError;
     let mut pairs = Vec::new();
     let total = jumpcloud::api::read_rows(reader, |i, r| {
-        let field = |v: Option<String>, f: &str| {
-            v.filter(|s| !s.is_empty())
-                .ok_or_else(|| format!("row {} has no {f}", i + 1))
+        let field = |v: Option<String>, field: &'static str| {
+            v.filter(|s| !s.is_empty()).ok_or(MissingField { row: i + 1, field })
         };
         let user = field(r.user_object_id, "user_object_id")?;
         let resource = field(r.resource_object_id, "resource_object_id")?;
@@ -221,12 +323,11 @@ fn read_from(reader: impl std::io::Read, indirect: bool) -> std::result::Result<
         }
         Ok(())
     })
-    .map_err(|e| {
-        if e.starts_with("row ") {
-            e
-        } else {
-            format!("its JSON artifact does not parse ({e})")
-        }
+    .map_err(|e: RowsError<MissingField>| ReportUnused::Unreadable {
+        detail: match e {
+            RowsError::Stopped(missing) => missing.to_string(),
+            other => format!("its JSON artifact does not parse ({other})"),
+        },
     })?;
     Ok(Rows { total, pairs })
 }
@@ -240,7 +341,7 @@ fn known(
     rows: Rows,
     users: &BTreeSet<&str>,
     resources: &BTreeSet<&str>,
-) -> std::result::Result<Vec<Pair>, String> {
+) -> std::result::Result<Vec<Pair>, ReportUnused> {
     let kept = rows.pairs.len();
     let pairs: Vec<Pair> = rows
         .pairs
@@ -249,10 +350,10 @@ fn known(
         .collect();
     let unknown = kept - pairs.len();
     if unknown > (rows.total / 100).max(5) {
-        return Err(format!(
-            "{unknown} of its {} rows name ids the listings do not have",
-            rows.total
-        ));
+        return Err(ReportUnused::Strangers {
+            unknown: unknown as u64,
+            total: rows.total as u64,
+        });
     }
     if unknown > 0 {
         tracing::info!(report = %kind, unknown, "report rows naming records created or deleted since the listing; skipped");
@@ -262,15 +363,7 @@ fn known(
 
 /// Up to `k` of `ids`, at random.
 fn sample<'a>(ids: &[&'a str], k: usize) -> Vec<&'a str> {
-    let mut ids = ids.to_vec();
-    let k = k.min(ids.len());
-    for i in 0..k {
-        let r = getrandom::u64().unwrap_or(i as u64 * 2_654_435_761) as usize;
-        let j = i + r % (ids.len() - i);
-        ids.swap(i, j);
-    }
-    ids.truncate(k);
-    ids
+    fastrand::choose_multiple(ids.iter().copied(), k)
 }
 
 /// The users each resource is reached by directly, as the report says.
@@ -299,7 +392,7 @@ async fn cross_check<F, Fut>(
     k: usize,
     reported: &BTreeMap<&str, BTreeSet<&str>>,
     graph: F,
-) -> std::result::Result<(), String>
+) -> std::result::Result<(), ReportUnused>
 where
     F: Fn(String) -> Fut,
     Fut: std::future::Future<Output = jumpcloud::Result<BTreeSet<String>>>,
@@ -310,10 +403,12 @@ where
         let rep = reported.get(id);
         let n = rep.map_or(0, |r| r.len());
         if n != found.len() || !found.iter().all(|g| rep.is_some_and(|r| r.contains(g.as_str()))) {
-            return Err(format!(
-                "it disagrees with JumpCloud's graph for {what} {id} ({n} in the report, {} in the graph)",
-                found.len()
-            ));
+            return Err(ReportUnused::Disagrees {
+                detail: format!(
+                    "it disagrees with JumpCloud's graph for {what} {id} ({n} in the report, {} in the graph)",
+                    found.len()
+                ),
+            });
         }
     }
     Ok(())
@@ -325,7 +420,7 @@ pub(super) async fn bindings(
     rows: Rows,
     users: &BTreeSet<&str>,
     systems: &BTreeSet<&str>,
-) -> std::result::Result<Vec<Binding>, String> {
+) -> std::result::Result<Vec<Binding>, ReportUnused> {
     let pairs = known(ReportType::UsersToDevices, rows, users, systems)?;
     let reported = direct_by_resource(&pairs);
     cross_check("device", systems, SAMPLE_DEVICES, &reported, |id| async move {
@@ -357,7 +452,7 @@ pub(super) async fn memberships(
     rows: Rows,
     users: &BTreeSet<&str>,
     groups: &BTreeSet<&str>,
-) -> std::result::Result<Vec<Edge>, String> {
+) -> std::result::Result<Vec<Edge>, ReportUnused> {
     let pairs = known(ReportType::UsersToUserGroups, rows, users, groups)?;
     cross_check(
         "the user groups of user",
@@ -369,7 +464,7 @@ pub(super) async fn memberships(
                 .groups(&id)
                 .await?
                 .into_iter()
-                .filter(|g| g.kind == "user_group" && g.is_direct() && groups.contains(g.id.as_str()))
+                .filter(|g| g.is_direct_user_group() && groups.contains(g.id.as_str()))
                 .map(|g| g.id)
                 .collect())
         },
@@ -392,7 +487,7 @@ pub(super) async fn app_users(
     apps: &BTreeSet<&str>,
     app_groups: &[Edge],
     members: &[Edge],
-) -> std::result::Result<Vec<AppUser>, String> {
+) -> std::result::Result<Vec<AppUser>, ReportUnused> {
     let pairs = known(ReportType::UsersToSsoApplications, rows, users, apps)?;
     let mut group_members: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for e in members {
@@ -416,11 +511,13 @@ pub(super) async fn app_users(
         .map(|(u, a, _)| (a.as_str(), u.as_str()))
         .collect();
     if reported_via != via_groups {
-        return Err(format!(
-            "its {} accesses through groups do not match the {} the apps' groups give",
-            reported_via.len(),
-            via_groups.len()
-        ));
+        return Err(ReportUnused::Disagrees {
+            detail: format!(
+                "its {} accesses through groups do not match the {} the apps' groups give",
+                reported_via.len(),
+                via_groups.len()
+            ),
+        });
     }
     cross_check(
         "the apps of user",
@@ -460,8 +557,8 @@ mod tests {
         let row = |u: &str, s: &str| json!({"user_object_id": u, "resource_object_id": s, "association_type": "direct", "hostname": "h"});
         let t = ReportType::UsersToDevices;
         let read = |rows: Vec<Value>, indirect: bool| {
-            let rows = read_from(serde_json::to_vec(&rows).unwrap().as_slice(), indirect)?;
-            known(t, rows, &users, &systems)
+            let rows = read_from(serde_json::to_vec(&rows).unwrap().as_slice(), indirect).map_err(|e| e.to_string())?;
+            known(t, rows, &users, &systems).map_err(|e| e.to_string())
         };
         assert_eq!(read(vec![row("u1", "s1")], false).unwrap().len(), 1);
         let missing = json!({"user_object_id": "u1", "association_type": "direct"});
@@ -482,7 +579,11 @@ mod tests {
         let many: Vec<Value> = (0..6).map(|_| row("u9", "s1")).collect();
         assert!(read(many, false).unwrap_err().contains("6 of its 6 rows"));
         let cut = read_from(&br#"[{"user_object_id": "u1", "resource_obj"#[..], false);
-        assert!(cut.err().unwrap().starts_with("its JSON artifact does not parse"));
+        assert!(cut
+            .err()
+            .unwrap()
+            .to_string()
+            .starts_with("its JSON artifact does not parse"));
     }
 
     #[test]

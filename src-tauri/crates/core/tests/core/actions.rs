@@ -83,11 +83,11 @@ async fn suspend_and_reset_mfa_are_audited_and_land_in_the_cache() {
     let user = {
         let c = cache.lock().unwrap();
         let q = UserQuery {
-            states: vec!["ACTIVATED".into()],
+            states: vec![rollcall_cache::UserState::Activated],
             limit: 1,
             ..Default::default()
         };
-        c.users(&q).unwrap().rows.remove(0)
+        c.users(&q, &th()).unwrap().rows.remove(0)
     };
     let access = Access::full("Administrator");
     let client = env.client();
@@ -106,7 +106,7 @@ async fn suspend_and_reset_mfa_are_audited_and_land_in_the_cache() {
         let c = cache.lock().unwrap();
         assert_eq!(
             c.user_detail(&user.id).unwrap().unwrap().user.state,
-            "SUSPENDED",
+            rollcall_cache::UserState::Suspended,
             "the cache shows the change at once"
         );
         let again = plan(
@@ -152,11 +152,14 @@ async fn device_rules_wipe_hostname_and_lost_answers() {
     let (linux, win) = {
         let c = cache.lock().unwrap();
         let get = |os: &str| {
-            c.systems(&SystemQuery {
-                os_families: vec![os.into()],
-                limit: 1,
-                ..Default::default()
-            })
+            c.systems(
+                &SystemQuery {
+                    os_families: vec![rollcall_cache::OsFamily::parse(os)],
+                    limit: 1,
+                    ..Default::default()
+                },
+                &th(),
+            )
             .unwrap()
             .rows
             .remove(0)
@@ -243,10 +246,13 @@ async fn bulk_membership_changes_one_request_and_one_audit_row_per_member() {
             .expect("a user group");
         let (members, _) = c.group_members(&g.group.id).unwrap();
         let outside: Vec<String> = c
-            .users(&UserQuery {
-                limit: 100,
-                ..Default::default()
-            })
+            .users(
+                &UserQuery {
+                    limit: 100,
+                    ..Default::default()
+                },
+                &th(),
+            )
             .unwrap()
             .rows
             .into_iter()
@@ -281,7 +287,8 @@ async fn bulk_membership_changes_one_request_and_one_audit_row_per_member() {
     assert_eq!(
         trail
             .iter()
-            .filter(|a| a.action == "group.add_members" && a.status == rollcall_cache::AuditStatus::Done)
+            .filter(|a| a.action == rollcall_cache::AuditAction::GroupAddMembers
+                && a.status == rollcall_cache::AuditStatus::Done)
             .count(),
         3
     );

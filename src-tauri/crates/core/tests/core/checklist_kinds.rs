@@ -25,7 +25,7 @@ async fn onboarding_creates_the_person_then_groups_activation_and_device_from_an
             })
             .collect();
         let device = c
-            .systems(&Default::default())
+            .systems(&Default::default(), &th())
             .unwrap()
             .rows
             .into_iter()
@@ -115,10 +115,10 @@ async fn onboarding_creates_the_person_then_groups_activation_and_device_from_an
         .count();
     assert_eq!(binds, 1, "bound once");
     let d = cache.lock().unwrap().user_detail(&uid).unwrap().unwrap();
-    assert_eq!(d.user.state, "ACTIVATED");
+    assert_eq!(d.user.state, rollcall_cache::UserState::Activated);
     assert_eq!(d.groups.len(), groups.len());
     assert!(
-        d.devices.iter().any(|s| s.id == device),
+        d.devices.iter().any(|r| r.device.id == device),
         "the binding is in the local copy"
     );
     let again = step(&client, &cache, &run, 0, "", yes).await.unwrap_err();

@@ -93,11 +93,14 @@ pub(crate) async fn step_with(
 /// A user with lockable (agent) devices and at least one group.
 pub(crate) fn subject(cache: &Cache) -> (String, Vec<String>) {
     let users = cache
-        .users(&UserQuery {
-            states: vec!["ACTIVATED".into()],
-            limit: 500,
-            ..Default::default()
-        })
+        .users(
+            &UserQuery {
+                states: vec![rollcall_cache::UserState::Activated],
+                limit: 500,
+                ..Default::default()
+            },
+            &th(),
+        )
         .unwrap();
     let mut best: Option<(String, Vec<String>)> = None;
     for u in users.rows {
@@ -105,7 +108,14 @@ pub(crate) fn subject(cache: &Cache) -> (String, Vec<String>) {
         let agents: Vec<String> = d
             .devices
             .iter()
-            .filter(|s| matches!(s.os_family.as_str(), "windows" | "linux"))
+            .filter(|r| r.paths.iter().any(|p| p.kind == rollcall_cache::ReachKind::Direct))
+            .map(|r| &r.device)
+            .filter(|s| {
+                matches!(
+                    s.os_family,
+                    rollcall_cache::OsFamily::Windows | rollcall_cache::OsFamily::Linux
+                )
+            })
             .map(|s| s.id.clone())
             .collect();
         if !agents.is_empty() && !d.groups.is_empty() && agents.len() > best.as_ref().map_or(0, |b| b.1.len()) {
@@ -292,7 +302,10 @@ async fn restore_access_re_adds_the_captured_groups() {
         })
         .unwrap();
     assert_eq!(
-        trail.iter().filter(|a| a.action == "group.add_members").count(),
+        trail
+            .iter()
+            .filter(|a| a.action == rollcall_cache::AuditAction::GroupAddMembers)
+            .count(),
         before,
         "each re-add is audited with the run"
     );
@@ -401,11 +414,14 @@ async fn a_reset_waits_for_the_identity_check_and_bulk_starts_one_run_per_person
 /// The first `n` active users in the local copy.
 pub(crate) fn active_users(cache: &Cache, n: u32) -> Vec<rollcall_cache::UserRow> {
     cache
-        .users(&UserQuery {
-            states: vec!["ACTIVATED".into()],
-            limit: n,
-            ..Default::default()
-        })
+        .users(
+            &UserQuery {
+                states: vec![rollcall_cache::UserState::Activated],
+                limit: n,
+                ..Default::default()
+            },
+            &th(),
+        )
         .unwrap()
         .rows
 }

@@ -124,3 +124,8 @@ pub fn pdf_text(pdf: &[u8]) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// The posture's thresholds now (the lists' checks and "stale" filter with them).
+pub fn th() -> rollcall_cache::Thresholds {
+    rollcall_core::posture::thresholds_now()
+}

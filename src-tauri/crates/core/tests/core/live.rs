@@ -167,10 +167,13 @@ async fn a_device_bound_after_the_sync_is_locked_once_and_an_unbound_one_is_not(
     let extra = {
         let c = cache.lock().unwrap();
         let all = c
-            .systems(&rollcall_cache::SystemQuery {
-                limit: 2000,
-                ..Default::default()
-            })
+            .systems(
+                &rollcall_cache::SystemQuery {
+                    limit: 2000,
+                    ..Default::default()
+                },
+                &th(),
+            )
             .unwrap()
             .rows;
         all.into_iter()
@@ -196,11 +199,14 @@ async fn a_device_bound_after_the_sync_is_locked_once_and_an_unbound_one_is_not(
     let still_unbound = cache
         .lock()
         .unwrap()
-        .systems(&rollcall_cache::SystemQuery {
-            unbound: Some(true),
-            limit: 2000,
-            ..Default::default()
-        })
+        .systems(
+            &rollcall_cache::SystemQuery {
+                unbound: Some(true),
+                limit: 2000,
+                ..Default::default()
+            },
+            &th(),
+        )
         .unwrap()
         .rows;
     assert!(

@@ -82,7 +82,7 @@ async fn odd_and_malformed_records_are_all_kept_and_the_malformed_ones_flagged()
         .filter(|id| jcsim::shapes::is_malformed(id))
         .count();
     assert!(malformed > 0, "the seed gives some malformed records");
-    assert_eq!(report.counts.get("not_fully_read").copied(), Some(malformed as u64));
+    assert_eq!(report.counts.not_fully_read, malformed as u64);
     assert_eq!(cache.problem_count().unwrap(), malformed as u64);
     assert_eq!(cache.snapshot().unwrap().problems, malformed as u64);
     let listed = cache.record_problems(1000).unwrap();

@@ -3,8 +3,53 @@
 //! each sync is kept for the trends.
 
 use crate::common::*;
-use rollcall_cache::{catalogue, Cell, DeviceCheck, ReportId, SystemQuery, UserCheck, UserQuery};
+use rollcall_cache::reviews::AgendaSubject;
+use rollcall_cache::{
+    Cache, Cell, ChangeKind, DeviceCheck, PostureCheck, RecordKind, SystemQuery, UserCheck, UserQuery,
+};
+use rollcall_core::catalogue::{self, catalogue, ReportId, ReportTable};
+use rollcall_core::posture;
 use serde_json::Value;
+
+/// A report of the catalogue at `now` (devices silent after 30 days).
+fn report(cache: &Cache, id: ReportId, now: i64) -> ReportTable {
+    catalogue::report(cache, id, &posture::thresholds(now, 30)).unwrap()
+}
+
+/// Every (person, device, path) by which JumpCloud's graph says a person reaches a device:
+/// direct bindings, user groups bound to the device, user groups bound to a device group it
+/// is in. And the devices nobody reaches, and those nobody is bound to directly.
+fn reach_of(o: &jcsim::world::Org) -> (usize, usize, usize) {
+    let members = |g: &str| o.ug_members.get(g).map_or(0, |m| m.len());
+    let direct: usize = o.bindings.values().map(|b| b.len()).sum();
+    let via_groups: usize = o.ug_systems.iter().map(|(g, s)| s.len() * members(g)).sum();
+    let via_device_groups: usize = o
+        .ug_system_groups
+        .iter()
+        .map(|(g, sgs)| {
+            sgs.iter()
+                .map(|sg| o.sg_members.get(sg).map_or(0, |m| m.len()) * members(g))
+                .sum::<usize>()
+        })
+        .sum();
+    let reached = |sys: &str| {
+        o.bindings.get(sys).is_some_and(|b| !b.is_empty())
+            || o.ug_systems.iter().any(|(g, s)| s.contains(sys) && members(g) > 0)
+            || o.ug_system_groups.iter().any(|(g, sgs)| {
+                members(g) > 0
+                    && sgs
+                        .iter()
+                        .any(|sg| o.sg_members.get(sg).is_some_and(|m| m.contains(sys)))
+            })
+    };
+    let nobody = o.systems.keys().filter(|s| !reached(s)).count();
+    let no_direct = o
+        .systems
+        .keys()
+        .filter(|s| o.bindings.get(*s).is_none_or(|b| b.is_empty()))
+        .count();
+    (direct + via_groups + via_device_groups, nobody, no_direct)
+}
 
 #[tokio::test]
 async fn the_posture_is_the_orgs_and_each_figure_opens_exactly_its_rows() {
@@ -12,9 +57,9 @@ async fn the_posture_is_the_orgs_and_each_figure_opens_exactly_its_rows() {
     env.sync().await.unwrap();
     let now = rollcall_cache::parse_ms(NOW).unwrap();
     let cache = env.cache();
-    let p = cache.posture(now, 30).unwrap();
+    let p = posture::measure(&cache, now, 30).unwrap();
 
-    let (users, systems, bindings) = {
+    let (users, systems, (paths, reached_by_nobody, no_direct)) = {
         let w = env.sim.state.world.read().unwrap();
         let o = &w.orgs[0];
         let users: Vec<Value> = o
@@ -27,8 +72,7 @@ async fn the_posture_is_the_orgs_and_each_figure_opens_exactly_its_rows() {
             .values()
             .map(|s| serde_json::from_slice(&s.json).unwrap())
             .collect();
-        let bindings: usize = o.bindings.values().map(|b| b.len()).sum();
-        (users, systems, bindings)
+        (users, systems, reach_of(o))
     };
     let count = |v: &[Value], f: &dyn Fn(&Value) -> bool| v.iter().filter(|x| f(x)).count() as u64;
     assert_eq!(p.people.total, users.len() as u64);
@@ -50,21 +94,27 @@ async fn the_posture_is_the_orgs_and_each_figure_opens_exactly_its_rows() {
     // Each figure's filter lists exactly its rows.
     let users_of = |q: UserQuery| {
         cache
-            .users(&UserQuery {
-                now: Some(NOW.into()),
-                limit: 1,
-                ..q
-            })
+            .users(
+                &UserQuery {
+                    now: Some(NOW.into()),
+                    limit: 1,
+                    ..q
+                },
+                &th(),
+            )
             .unwrap()
             .total
     };
     let devices_of = |q: SystemQuery| {
         cache
-            .systems(&SystemQuery {
-                now: Some(NOW.into()),
-                limit: 1,
-                ..q
-            })
+            .systems(
+                &SystemQuery {
+                    now: Some(NOW.into()),
+                    limit: 1,
+                    ..q
+                },
+                &th(),
+            )
             .unwrap()
             .total
     };
@@ -138,25 +188,41 @@ async fn the_posture_is_the_orgs_and_each_figure_opens_exactly_its_rows() {
 
     // The catalogue answers from the same mirror.
     assert_eq!(catalogue().len(), ReportId::ALL.len());
-    let t = cache.report(ReportId::UsersToDevices, now).unwrap();
-    assert_eq!(t.rows.len(), bindings);
+    // Who reaches a device, the way JumpCloud counts it: every path, each saying which.
+    let t = report(&cache, ReportId::UsersToDevices, now);
+    assert_eq!(t.rows.len(), paths, "every path from a person to a device");
     assert!(t.rows.iter().all(|r| r.len() == t.columns.len()));
-    let t = cache.report(ReportId::PeopleWithoutMfa, now).unwrap();
+    for kind in ["direct", "user_group", "system_group"] {
+        assert!(
+            t.rows.iter().any(|r| r[5] == Cell::Text(kind.into())),
+            "the seed reaches devices by every path: none is {kind}"
+        );
+    }
+    assert_eq!(
+        p.devices.unbound, reached_by_nobody as u64,
+        "a device a user group reaches (directly or through a device group) is not bound to nobody"
+    );
+    assert!(
+        (p.devices.unbound as usize) < no_direct,
+        "the seed has devices reached only through a group ({no_direct} without a direct binding, {} reached by nobody)",
+        p.devices.unbound
+    );
+    let t = report(&cache, ReportId::PeopleWithoutMfa, now);
     assert_eq!(t.rows.len() as u64, p.people.active - p.people.active_mfa);
     // passwords set more than 90 days before now, of active people: as jcsim holds them
     let cutoff = rollcall_cache::format_ms(now - 90 * 86_400_000);
     let old_passwords = count(&users, &|u| {
         u["state"] == "ACTIVATED" && u["password_date"].as_str().is_some_and(|d| d < cutoff.as_str())
     });
-    let t = cache.report(ReportId::PasswordsOld, now).unwrap();
+    let t = report(&cache, ReportId::PasswordsOld, now);
     assert!(old_passwords > 0, "the seed has old passwords");
     assert_eq!(t.rows.len() as u64, old_passwords);
     assert!(t.rows.iter().all(|r| matches!(r[4], Cell::Number(d) if d >= 90.0)));
-    let t = cache.report(ReportId::OsVersion, now).unwrap();
+    let t = report(&cache, ReportId::OsVersion, now);
     let behind = t.rows.iter().filter(|r| r[4] == Cell::Bool(true)).count() as u64;
     assert_eq!(behind, p.devices.behind);
     for id in ReportId::ALL {
-        cache.report(id, now).unwrap();
+        report(&cache, id, now);
     }
 
     // Each sync keeps its posture: two syncs, two points with coverage.
@@ -169,36 +235,54 @@ async fn the_posture_is_the_orgs_and_each_figure_opens_exactly_its_rows() {
 
 #[tokio::test]
 async fn a_review_pins_its_snapshot_keeps_its_decisions_and_carries_follow_ups() {
-    use rollcall_cache::reviews::failed_checks;
     use rollcall_cache::{AgendaKind, Decision};
+    use rollcall_core::reviews;
     let env = start(200).await;
     env.sync().await.unwrap();
     let now = rollcall_cache::parse_ms(NOW).unwrap();
     let mut cache = env.cache();
-    let checks = failed_checks(&cache.posture(now, 30).unwrap());
-    assert!(checks.iter().any(|c| c.key == "not_encrypted"), "{checks:?}");
-    let r = cache
-        .start_review("December review", "Ana, Bo", NOW, checks.clone())
-        .unwrap();
-    assert_eq!(r.items.len(), checks.len(), "a first review: the failed checks only");
+    let failed = posture::failed(&posture::measure(&cache, now, 30).unwrap());
+    assert!(
+        failed.iter().any(|(c, _)| *c == PostureCheck::NotEncrypted),
+        "{failed:?}"
+    );
+    let r = reviews::start(&mut cache, "December review", "Ana, Bo", now)
+        .unwrap()
+        .review;
+    assert_eq!(r.items.len(), failed.len(), "a first review: the failed checks only");
     assert_eq!(r.sync_id, Some(1));
-    assert_eq!(r.snapshot_hash, cache.snapshot_hash().unwrap());
-    let enc = r.items.iter().find(|i| i.key == "not_encrypted").unwrap().seq;
-    let r = cache
-        .decide(
-            r.id,
-            enc,
-            Some(Decision::FollowUp),
-            "Bo",
-            Some("2026-12-15"),
-            "Laptops first",
-            NOW,
-        )
-        .unwrap();
+    assert_eq!(r.snapshot_hash, cache.snapshot_fingerprint().unwrap());
+    assert_eq!(r.snapshot_hash.len(), 64, "a SHA-256, in hex: {}", r.snapshot_hash);
+    let enc = r
+        .items
+        .iter()
+        .find(|i| i.subject.check() == Some(PostureCheck::NotEncrypted))
+        .unwrap()
+        .seq;
+    let decide = |c: &Cache, seq, d, owner, due, notes| reviews::decide(c, r.id, seq, d, owner, due, notes);
+    assert!(
+        matches!(
+            decide(&cache, enc, Some(Decision::FollowUp), "", None, ""),
+            Err(reviews::ReviewError::NoOwner)
+        ),
+        "a follow-up needs an owner"
+    );
+    assert!(matches!(
+        decide(&cache, enc, Some(Decision::FollowUp), "Bo", Some("31/12/2026"), ""),
+        Err(reviews::ReviewError::BadDate(_))
+    ));
+    let r = decide(
+        &cache,
+        enc,
+        Some(Decision::FollowUp),
+        "Bo",
+        Some("2026-12-15"),
+        "Laptops first",
+    )
+    .unwrap()
+    .review;
     let first = r.items.iter().find(|i| i.seq != enc).unwrap().seq;
-    cache
-        .decide(r.id, first, Some(Decision::Accepted), "", None, "", NOW)
-        .unwrap();
+    decide(&cache, first, Some(Decision::Accepted), "", None, "").unwrap();
     // Reopened (a restart): the decisions are there.
     drop(cache);
     let cache = env.cache();
@@ -208,9 +292,9 @@ async fn a_review_pins_its_snapshot_keeps_its_decisions_and_carries_follow_ups()
         (item.decision, item.owner.as_str(), item.due.as_deref()),
         (Some(Decision::FollowUp), "Bo", Some("2026-12-15"))
     );
-    cache.finish_review(r.id, "Ana, Bo, Cy", NOW).unwrap();
+    reviews::finish(&cache, r.id, "Ana, Bo, Cy").unwrap();
     assert!(
-        cache.decide(r.id, first, None, "", None, "", NOW).is_err(),
+        decide(&cache, first, None, "", None, "").is_err(),
         "a finished review is not changed"
     );
 
@@ -230,38 +314,48 @@ async fn a_review_pins_its_snapshot_keeps_its_decisions_and_carries_follow_ups()
     drop(cache);
     env.sync().await.unwrap();
     let mut cache = env.cache();
-    let checks = failed_checks(&cache.posture(now, 30).unwrap());
-    let next = cache.start_review("January review", "", NOW, checks).unwrap();
-    assert_eq!(next.previous_id, Some(r.id));
-    let follow = &next.items[0];
+    let next = reviews::start(&mut cache, "January review", "", now).unwrap();
+    assert_eq!(next.review.previous_id, Some(r.id));
+    let follow = &next.review.items[0];
     assert_eq!(follow.kind, AgendaKind::FollowUp);
     assert!(
         follow.title.contains("devices not encrypted") && follow.detail.contains("Bo"),
         "{follow:?}"
     );
+    assert_eq!(
+        follow.subject.check(),
+        Some(PostureCheck::NotEncrypted),
+        "a follow-up is still about its check"
+    );
     assert!(
-        next.items
-            .iter()
-            .any(|i| i.kind == AgendaKind::Change && i.key == "change:user:removed" && i.count == 1),
+        next.drills.iter().any(|d| d.seq == follow.seq),
+        "a carried follow-up opens its check's rows"
+    );
+    assert!(
+        next.review.items.iter().any(|i| i.kind == AgendaKind::Change
+            && i.subject
+                == AgendaSubject::Change {
+                    record: RecordKind::User,
+                    change: ChangeKind::Removed
+                }
+            && i.count == 1),
         "{:?}",
-        next.items
+        next.review.items
     );
     assert_eq!(cache.reviews().unwrap().len(), 2);
 }
 
 #[tokio::test]
 async fn the_review_pack_pdf_prints_every_name_and_decision_as_it_is() {
-    use rollcall_cache::reviews::failed_checks;
     use rollcall_cache::Decision;
     use rollcall_core::review_pdf::{review_pack_pdf, PackInput};
     let env = start_hostile(60).await;
     env.sync().await.unwrap();
     let now = rollcall_cache::parse_ms(NOW).unwrap();
     let mut cache = env.cache();
-    let checks = failed_checks(&cache.posture(now, 30).unwrap());
-    let r = cache
-        .start_review("Q4 <b>review</b>", "Ana Ferreira, Дмитрий Петров", NOW, checks)
-        .unwrap();
+    let r = rollcall_core::reviews::start(&mut cache, "Q4 <b>review</b>", "Ana Ferreira, Дмитрий Петров", now)
+        .unwrap()
+        .review;
     let seqs: Vec<i64> = r.items.iter().map(|i| i.seq).collect();
     assert!(seqs.len() >= 3, "{:?}", r.items);
     let decide = |c: &mut rollcall_cache::Cache, seq, d, owner, due, notes| {
@@ -288,7 +382,7 @@ async fn the_review_pack_pdf_prints_every_name_and_decision_as_it_is() {
         .posture_of_sync(review.sync_id.unwrap())
         .unwrap()
         .expect("the snapshot's posture is kept");
-    let tables: Vec<_> = ReportId::ALL.iter().map(|id| cache.report(*id, now).unwrap()).collect();
+    let tables = catalogue::all_reports(&cache, &posture::thresholds(now, 30)).unwrap();
     let trends = cache.trends(180).unwrap();
     let pdf = review_pack_pdf(&PackInput {
         org: "Acme & <Sons>",
@@ -341,7 +435,7 @@ async fn an_administrator_a_later_sync_lists_for_the_first_time_counts_as_added(
     let env = start(40).await;
     env.sync().await.unwrap();
     let now = rollcall_cache::dates::now_ms();
-    let t = env.cache().report(ReportId::AdminsAdded, now).unwrap();
+    let t = report(&env.cache(), ReportId::AdminsAdded, now);
     assert!(
         t.rows.is_empty(),
         "the first sync's administrators were there already: {:?}",
@@ -358,14 +452,11 @@ async fn an_administrator_a_later_sync_lists_for_the_first_time_counts_as_added(
         w.admins.push(admin);
     }
     env.sync().await.unwrap();
-    let t = env.cache().report(ReportId::AdminsAdded, now).unwrap();
+    let t = report(&env.cache(), ReportId::AdminsAdded, now);
     assert_eq!(t.rows.len(), 1, "{:?}", t.rows);
     assert_eq!(t.rows[0][0], Cell::Text("Новый Админ".into()));
     assert_eq!(t.rows[0][4], Cell::Bool(false), "without MFA");
     // fourteen days later it is no longer "added in the last 14 days"
-    let later = env
-        .cache()
-        .report(ReportId::AdminsAdded, now + 15 * 86_400_000)
-        .unwrap();
+    let later = report(&env.cache(), ReportId::AdminsAdded, now + 15 * 86_400_000);
     assert!(later.rows.is_empty());
 }

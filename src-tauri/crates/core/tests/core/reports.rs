@@ -6,6 +6,7 @@
 use crate::common::*;
 use crate::sync::assert_matches_ground_truth;
 use jcsim::reports::{ReportFault, ReportSettings};
+use rollcall_core::sync::{Association, AssociationSource};
 use rollcall_core::{sync_org, CancelToken, SyncOptions};
 
 async fn sync_with(env: &Env, opts: SyncOptions) -> rollcall_core::SyncReport {
@@ -45,13 +46,12 @@ async fn the_reports_replace_the_per_object_requests_and_the_mirror_is_the_same(
 
     let by_report = env.sync().await.unwrap();
     assert_matches_ground_truth(&env);
-    for what in ["User group memberships", "Device bindings", "App access"] {
+    for what in [Association::Memberships, Association::Bindings, Association::AppAccess] {
         assert!(
-            by_report
-                .notes
-                .iter()
-                .any(|n| n.starts_with(&format!("{what}: from the"))),
-            "{what}: {:?}",
+            by_report.notes.iter().any(|n| n.association == what
+                && n.source == AssociationSource::Report
+                && n.text.starts_with(&format!("{}: from the", what.label()))),
+            "{what:?}: {:?}",
             by_report.notes
         );
     }
@@ -61,9 +61,10 @@ async fn the_reports_replace_the_per_object_requests_and_the_mirror_is_the_same(
         by_report.requests,
         by_object.requests
     );
-    assert_eq!(by_report.counts["bindings"], by_object.counts["bindings"]);
-    assert_eq!(by_report.counts["memberships"], by_object.counts["memberships"]);
-    assert_eq!(by_report.counts["app_access"], by_object.counts["app_access"]);
+    assert_eq!(by_report.counts.bindings, by_object.counts.bindings);
+    assert_eq!(by_report.counts.memberships, by_object.counts.memberships);
+    assert_eq!(by_report.counts.app_access, by_object.counts.app_access);
+    assert_eq!(by_report.counts.group_bindings, by_object.counts.group_bindings);
     // Three requested, each downloaded once.
     let content = env
         .sim
@@ -105,11 +106,14 @@ async fn each_way_a_report_goes_wrong_falls_back_with_the_reason_and_the_mirror_
         let fell_back: Vec<&String> = report
             .notes
             .iter()
-            .filter(|n| n.contains("read object by object"))
+            .filter(|n| matches!(n.source, AssociationSource::ObjectByObject { .. }))
+            .map(|n| &n.text)
             .collect();
         assert!(!fell_back.is_empty(), "{f:?}: {:?}", report.notes);
         assert!(
-            fell_back.iter().all(|n| n.contains(reason)),
+            fell_back
+                .iter()
+                .all(|n| n.contains("read object by object") && n.contains(reason)),
             "{f:?}: {:?}",
             report.notes
         );
@@ -127,7 +131,10 @@ async fn each_way_a_report_goes_wrong_falls_back_with_the_reason_and_the_mirror_
     fault(&env, None, None);
     let report = env.sync().await.unwrap();
     assert!(
-        report.notes.iter().all(|n| n.contains(": from the")),
+        report
+            .notes
+            .iter()
+            .all(|n| n.source == rollcall_core::sync::AssociationSource::Report),
         "{:?}",
         report.notes
     );

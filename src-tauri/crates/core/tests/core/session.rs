@@ -89,7 +89,7 @@ async fn an_org_opened_with_a_tested_key_syncs_and_takes_a_new_key_of_the_same_o
 
     let heard = Heard::default();
     let report = s.sync(&heard).await.unwrap();
-    assert!(report.counts.get("users").copied().unwrap_or(0) >= 30, "{report:?}");
+    assert!(report.counts.users >= 30, "{report:?}");
     assert!(!s.status().sync_due);
     assert!(lock(&heard.changed).contains(&DataKind::All));
     assert!(*lock(&heard.status) > 0);
@@ -289,8 +289,8 @@ async fn a_scope_is_chosen_from_jumpcloud_previewed_kept_and_followed_by_the_syn
     s.set_scope(&people_only).unwrap();
     assert_eq!(s.status().scope, Some(people_only.clone()));
     let report = s.sync(&heard).await.unwrap();
-    assert_eq!(report.counts["users"], members.len() as u64);
-    assert_eq!(report.counts["devices"], total_devices as u64);
+    assert_eq!(report.counts.users, members.len() as u64);
+    assert_eq!(report.counts.devices, total_devices as u64);
     let org = s.active().unwrap();
     let kept: std::collections::BTreeSet<String> = {
         let c = org.cache();
@@ -310,13 +310,16 @@ async fn a_scope_is_chosen_from_jumpcloud_previewed_kept_and_followed_by_the_syn
     );
     s.set_scope(&both).unwrap();
     let report = s.sync(&heard).await.unwrap();
-    assert_eq!(report.counts["devices"], devices.len() as u64);
+    assert_eq!(report.counts.devices, devices.len() as u64);
     s.set_scope(&Default::default()).unwrap();
     assert!(s.status().scope.is_none());
     let report = s.sync(&heard).await.unwrap();
-    assert_eq!(report.counts["devices"], total_devices as u64);
+    assert_eq!(report.counts.devices, total_devices as u64);
     assert!(
-        report.notes.iter().all(|n| n.contains(": from the")),
+        report
+            .notes
+            .iter()
+            .all(|n| n.source == rollcall_core::sync::AssociationSource::Report),
         "{:?}",
         report.notes
     );

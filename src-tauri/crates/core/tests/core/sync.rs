@@ -1,6 +1,7 @@
 use crate::common::*;
 use jcsim::Faults;
 use rollcall_cache::{Cache, SystemQuery, UserQuery};
+use rollcall_cache::{FacetName, FacetValue};
 use rollcall_core::{sync_org, CancelToken, SyncError, SyncProgress};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -212,11 +213,14 @@ async fn a_failed_or_cancelled_sync_keeps_the_last_complete_snapshot() {
     let first = env.sync().await.unwrap();
     let user = env
         .cache()
-        .users(&UserQuery {
-            states: vec!["ACTIVATED".into()],
-            limit: 1,
-            ..Default::default()
-        })
+        .users(
+            &UserQuery {
+                states: vec![rollcall_cache::UserState::Activated],
+                limit: 1,
+                ..Default::default()
+            },
+            &th(),
+        )
         .unwrap()
         .rows[0]
         .clone();
@@ -234,7 +238,7 @@ async fn a_failed_or_cancelled_sync_keeps_the_last_complete_snapshot() {
     let cache = env.cache();
     assert_eq!(
         cache.user_detail(&user.id).unwrap().unwrap().user.state,
-        "ACTIVATED",
+        rollcall_cache::UserState::Activated,
         "readers still see the last complete snapshot"
     );
     assert_eq!(cache.snapshot().unwrap().sync_id, Some(first.sync_id));
@@ -262,7 +266,7 @@ async fn a_failed_or_cancelled_sync_keeps_the_last_complete_snapshot() {
     assert!(matches!(e, SyncError::Cancelled));
     assert_eq!(
         env.cache().user_detail(&user.id).unwrap().unwrap().user.state,
-        "ACTIVATED"
+        rollcall_cache::UserState::Activated
     );
     let runs = env.cache().sync_runs(10).unwrap();
     assert_eq!(
@@ -273,10 +277,10 @@ async fn a_failed_or_cancelled_sync_keeps_the_last_complete_snapshot() {
     let third = env.sync().await.unwrap();
     assert_eq!(
         env.cache().user_detail(&user.username).unwrap().unwrap().user.state,
-        "SUSPENDED"
+        rollcall_cache::UserState::Suspended
     );
     let diff = env.cache().diff(first.sync_id, third.sync_id).unwrap();
-    let changed = &diff.records["user"].changed;
+    let changed = &diff.records[&rollcall_cache::RecordKind::User].changed;
     assert_eq!(changed.len(), 1, "{changed:?}");
     assert!(
         changed[0].fields.contains(&"state".to_string()) && changed[0].fields.contains(&"suspended".to_string()),
@@ -308,26 +312,35 @@ async fn the_diff_lists_added_removed_and_changed_records_and_edges() {
     c.user_groups().add_member(&groups[0].id, &new.id).await.unwrap();
     let victim = env
         .cache()
-        .users(&UserQuery {
-            limit: 1,
-            ..Default::default()
-        })
+        .users(
+            &UserQuery {
+                limit: 1,
+                ..Default::default()
+            },
+            &th(),
+        )
         .unwrap()
         .rows[0]
         .clone();
     c.users().delete(&victim.id).await.ok();
     let b = env.sync().await.unwrap();
     let d = env.cache().diff(a.sync_id, b.sync_id).unwrap();
-    assert!(d.records["user"]
+    assert!(d.records[&rollcall_cache::RecordKind::User]
         .added
         .iter()
         .any(|(id, label)| id == &new.id && label == "diff.new"));
     assert!(
-        d.records["user"].removed.iter().any(|(id, _)| id == &victim.id)
+        d.records[&rollcall_cache::RecordKind::User]
+            .removed
+            .iter()
+            .any(|(id, _)| id == &victim.id)
             || env.cache().user_detail(&victim.id).unwrap().is_some()
     );
     assert!(
-        d.edges["member"].0.iter().any(|e| e.a == groups[0].id && e.b == new.id),
+        d.edges[&rollcall_cache::EdgeKind::Member]
+            .0
+            .iter()
+            .any(|e| e.a == groups[0].id && e.b == new.id),
         "the new membership is listed"
     );
     assert!(matches!(
@@ -342,35 +355,50 @@ async fn queries_filter_facet_search_and_enrich() {
     env.sync().await.unwrap();
     let cache = env.cache();
     let all = cache
-        .users(&UserQuery {
-            limit: 1000,
-            ..Default::default()
-        })
+        .users(
+            &UserQuery {
+                limit: 1000,
+                ..Default::default()
+            },
+            &th(),
+        )
         .unwrap();
     assert_eq!(all.total, 400);
     let suspended = cache
-        .users(&UserQuery {
-            states: vec!["SUSPENDED".into()],
-            limit: 1000,
-            ..Default::default()
-        })
+        .users(
+            &UserQuery {
+                states: vec![rollcall_cache::UserState::Suspended],
+                limit: 1000,
+                ..Default::default()
+            },
+            &th(),
+        )
         .unwrap();
-    assert!(suspended.total > 0 && suspended.rows.iter().all(|u| u.state == "SUSPENDED"));
+    assert!(
+        suspended.total > 0
+            && suspended
+                .rows
+                .iter()
+                .all(|u| u.state == rollcall_cache::UserState::Suspended)
+    );
     let facets = cache
-        .user_facets(&UserQuery {
-            states: vec!["SUSPENDED".into()],
-            ..Default::default()
-        })
+        .user_facets(
+            &UserQuery {
+                states: vec![rollcall_cache::UserState::Suspended],
+                ..Default::default()
+            },
+            &th(),
+        )
         .unwrap();
-    let state = facets.iter().find(|f| f.name == "state").unwrap();
+    let state = facets.iter().find(|f| f.name == FacetName::State).unwrap();
     assert_eq!(
-        state.counts.iter().map(|c| c.1).sum::<u64>(),
+        state.counts.iter().map(|c| c.count).sum::<u64>(),
         400,
         "a facet ignores its own filter"
     );
-    let mfa = facets.iter().find(|f| f.name == "mfa").unwrap();
+    let mfa = facets.iter().find(|f| f.name == FacetName::Mfa).unwrap();
     assert_eq!(
-        mfa.counts.iter().map(|c| c.1).sum::<u64>(),
+        mfa.counts.iter().map(|c| c.count).sum::<u64>(),
         suspended.total,
         "other facets apply the filter"
     );
@@ -391,10 +419,13 @@ async fn queries_filter_facet_search_and_enrich() {
             .search(hostile, 10)
             .unwrap_or_else(|e| panic!("search for {hostile:?} failed: {e}"));
         cache
-            .users(&UserQuery {
-                search: Some(hostile.into()),
-                ..Default::default()
-            })
+            .users(
+                &UserQuery {
+                    search: Some(hostile.into()),
+                    ..Default::default()
+                },
+                &th(),
+            )
             .unwrap();
     }
     let by_email = cache.user_detail(&u.email.to_uppercase()).unwrap().unwrap();
@@ -402,12 +433,15 @@ async fn queries_filter_facet_search_and_enrich() {
     assert_eq!(cache.user_detail(&u.username).unwrap().unwrap().user.id, u.id);
     assert!(!by_email.groups.is_empty());
     let stale = cache
-        .systems(&SystemQuery {
-            stale_days: Some(30),
-            now: Some(NOW.into()),
-            limit: 1000,
-            ..Default::default()
-        })
+        .systems(
+            &SystemQuery {
+                stale_days: Some(30),
+                now: Some(NOW.into()),
+                limit: 1000,
+                ..Default::default()
+            },
+            &th(),
+        )
         .unwrap();
     assert!(
         stale.total > 0 && stale.total < 100,
@@ -415,53 +449,83 @@ async fn queries_filter_facet_search_and_enrich() {
         stale.total
     );
     let macs_unencrypted = cache
-        .systems(&SystemQuery {
-            os_families: vec!["darwin".into()],
-            fde: Some(false),
-            limit: 1000,
-            sort: Some("last_contact".into()),
-            desc: true,
-            ..Default::default()
-        })
+        .systems(
+            &SystemQuery {
+                os_families: vec![rollcall_cache::OsFamily::Darwin],
+                fde: Some(false),
+                limit: 1000,
+                sort: rollcall_cache::SystemSort::LastContact,
+                desc: true,
+                ..Default::default()
+            },
+            &th(),
+        )
         .unwrap();
     assert!(macs_unencrypted
         .rows
         .iter()
-        .all(|s| s.os_family == "darwin" && !s.fde_active));
+        .all(|s| s.os_family == rollcall_cache::OsFamily::Darwin && !s.fde_active));
     let unbound = cache
-        .systems(&SystemQuery {
-            unbound: Some(true),
-            limit: 1000,
-            ..Default::default()
-        })
+        .systems(
+            &SystemQuery {
+                unbound: Some(true),
+                limit: 1000,
+                ..Default::default()
+            },
+            &th(),
+        )
         .unwrap();
     assert!(unbound.total > 0);
+    // JumpCloud's `/systems/{id}/users` lists a device's people through every path: a device
+    // a user group reaches (bound to it, or to a device group it is in) has people.
     let want_unbound = {
         let w = env.sim.state.world.read().unwrap();
         let o = &w.orgs[0];
+        let members = |g: &str| o.ug_members.get(g).is_some_and(|m| !m.is_empty());
         o.systems
             .keys()
-            .filter(|s| o.bindings.get(*s).is_none_or(|b| b.is_empty()))
+            .filter(|s| {
+                o.bindings.get(*s).is_none_or(|b| b.is_empty())
+                    && !o.ug_systems.iter().any(|(g, sys)| sys.contains(*s) && members(g))
+                    && !o.ug_system_groups.iter().any(|(g, sgs)| {
+                        members(g)
+                            && sgs
+                                .iter()
+                                .any(|sg| o.sg_members.get(sg).is_some_and(|m| m.contains(*s)))
+                    })
+            })
             .count() as u64
     };
     assert_eq!(unbound.total, want_unbound, "the unbound filter matches the simulator");
-    let facet = cache.system_facets(&SystemQuery::default()).unwrap();
+    let facet = cache.system_facets(&SystemQuery::default(), &th()).unwrap();
     let unbound_count = facet
         .iter()
-        .find(|f| f.name == "unbound")
-        .and_then(|f| f.counts.iter().find(|(v, _)| v == "unbound"))
-        .map(|(_, n)| *n);
+        .find(|f| f.name == FacetName::Unbound)
+        .map(|f| f.count(&FacetValue::Flag(true)));
     assert_eq!(unbound_count, Some(want_unbound), "the unbound facet counts the same");
-    let sys = cache
-        .systems(&SystemQuery {
-            unbound: Some(false),
-            limit: 1,
-            ..Default::default()
-        })
+    // A device someone is bound to directly: its owner is that person.
+    let (sys, d) = cache
+        .systems(
+            &SystemQuery {
+                unbound: Some(false),
+                limit: 100,
+                ..Default::default()
+            },
+            &th(),
+        )
         .unwrap()
-        .rows[0]
-        .clone();
-    let d = cache.system_detail(&sys.serial).unwrap().unwrap();
+        .rows
+        .into_iter()
+        .map(|s| {
+            let d = cache.system_detail(&s.serial).unwrap().unwrap();
+            (s, d)
+        })
+        .find(|(_, d)| {
+            d.users
+                .iter()
+                .any(|r| r.paths.iter().any(|p| p.kind == rollcall_cache::ReachKind::Direct))
+        })
+        .expect("a device with a person bound to it directly");
     assert_eq!(d.system.id, sys.id);
     assert!(d.owner.is_some(), "a bound device has an owner");
     let owner_email = d.owner.unwrap().email;
@@ -475,10 +539,13 @@ async fn queries_filter_facet_search_and_enrich() {
     );
     assert_eq!(cache.system_detail(&sys.hostname).unwrap().unwrap().system.id, sys.id);
     let sf = cache
-        .system_facets(&SystemQuery {
-            now: Some(NOW.into()),
-            ..Default::default()
-        })
+        .system_facets(
+            &SystemQuery {
+                now: Some(NOW.into()),
+                ..Default::default()
+            },
+            &th(),
+        )
         .unwrap();
     assert_eq!(sf.len(), 5);
     assert!(
@@ -521,11 +588,14 @@ async fn a_sync_killed_at_random_points_always_reopens_to_the_previous_snapshot(
         &env,
         &env.key(),
         &env.cache()
-            .users(&UserQuery {
-                states: vec!["ACTIVATED".into()],
-                limit: 1,
-                ..Default::default()
-            })
+            .users(
+                &UserQuery {
+                    states: vec![rollcall_cache::UserState::Activated],
+                    limit: 1,
+                    ..Default::default()
+                },
+                &th(),
+            )
             .unwrap()
             .rows[0]
             .id,

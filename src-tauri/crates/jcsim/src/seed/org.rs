@@ -312,6 +312,16 @@ pub(super) fn generate_org(
             .or_default()
             .insert(sg_ids[4].clone());
     }
+    // A user group bound to devices themselves (no device group between): its members reach
+    // them, as JumpCloud's `/systems/{id}/users` lists.
+    let shared: Vec<Id> = org
+        .systems
+        .keys()
+        .filter(|s| org.bindings.get(*s).is_none_or(|b| b.is_empty()))
+        .take(3)
+        .cloned()
+        .collect();
+    org.ug_systems.entry(ug_ids[3].clone()).or_default().extend(shared);
 
     // ---- applications ----
     for (i, (key, display)) in APPS.iter().enumerate() {

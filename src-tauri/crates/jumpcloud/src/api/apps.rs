@@ -47,11 +47,11 @@ impl Applications<'_> {
             )
             .await
     }
-    async fn associate(&self, app: &str, op: &str, kind: &str, id: &str) -> Result<()> {
-        let repeat = if op == "add" {
-            Repeat::GraphAdd
+    async fn associate(&self, app: &str, add: bool, kind: GraphType, id: &str) -> Result<()> {
+        let (op, repeat) = if add {
+            ("add", Repeat::GraphAdd)
         } else {
-            Repeat::GraphRemove
+            ("remove", Repeat::GraphRemove)
         };
         let body = json!({ "op": op, "type": kind, "id": id });
         self.0
@@ -67,16 +67,16 @@ impl Applications<'_> {
             .await
     }
     pub async fn assign_user(&self, app: &str, user: &str) -> Result<()> {
-        self.associate(app, "add", "user", user).await
+        self.associate(app, true, GraphType::User, user).await
     }
     pub async fn unassign_user(&self, app: &str, user: &str) -> Result<()> {
-        self.associate(app, "remove", "user", user).await
+        self.associate(app, false, GraphType::User, user).await
     }
     pub async fn assign_group(&self, app: &str, group: &str) -> Result<()> {
-        self.associate(app, "add", "user_group", group).await
+        self.associate(app, true, GraphType::UserGroup, group).await
     }
     pub async fn unassign_group(&self, app: &str, group: &str) -> Result<()> {
-        self.associate(app, "remove", "user_group", group).await
+        self.associate(app, false, GraphType::UserGroup, group).await
     }
 }
 

@@ -106,85 +106,179 @@ pub struct ReportRow {
     pub association_type: Option<String>,
 }
 
+/// Why a report's rows could not be read to the end.
+#[derive(Debug, thiserror::Error)]
+pub enum RowsError<E> {
+    #[error("the report is not a JSON array")]
+    NotAnArray,
+    #[error("row {0} is not an object")]
+    NotAnObject(usize),
+    /// A row's JSON does not decode (a field of the wrong type, bad syntax).
+    #[error("row {row}: {source}")]
+    Row {
+        row: usize,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("the report ends after {0} rows, before its array does")]
+    CutShort(usize),
+    #[error("there is more after the end of the array")]
+    TrailingData,
+    #[error("the report could not be read: {0}")]
+    Io(String),
+    /// `each` stopped the reading.
+    #[error("{0}")]
+    Stopped(E),
+}
+
 /// Reads a JSON report (an array of row objects) from `reader` one row at a time, handing each
-/// to `each` (which may stop the reading with a reason); the number of rows. The bytes are
-/// scanned in 1 MB chunks for the end of each row (strings and nesting respected) and only that
-/// row is decoded, so memory stays that of a chunk whatever the report's size, and a report
-/// cut short or holding something other than rows is an error naming where.
-pub fn read_rows<R: std::io::Read>(
-    mut reader: R,
-    mut each: impl FnMut(usize, ReportRow) -> std::result::Result<(), String>,
-) -> std::result::Result<usize, String> {
-    #[derive(PartialEq)]
-    enum At {
-        Start,
-        Between,
-        InRow,
-        Done,
+/// to `each` (which may stop the reading with its own error); the number of rows. serde's
+/// sequence visitor decodes one element at a time from a buffered reader, so memory stays
+/// that of a row whatever the report's size, and a report cut short or holding something
+/// other than rows is an error naming where.
+pub fn read_rows<R: std::io::Read, E>(
+    reader: R,
+    each: impl FnMut(usize, ReportRow) -> std::result::Result<(), E>,
+) -> std::result::Result<usize, RowsError<E>> {
+    use serde::de::Deserializer as _;
+    let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(1 << 20, reader));
+    let mut rows = RowsVisitor {
+        each,
+        n: 0,
+        failure: None,
+    };
+    let read = (&mut de).deserialize_any(&mut rows);
+    let n = rows.n;
+    match (read, rows.failure) {
+        (Ok(()), _) => de.end().map(|_| n).map_err(|_| RowsError::TrailingData),
+        (Err(_), Some(f)) => Err(f),
+        (Err(e), None) if e.is_eof() => Err(RowsError::CutShort(n)),
+        (Err(e), None) if e.is_io() => Err(RowsError::Io(e.to_string())),
+        (Err(e), None) => Err(RowsError::Row { row: n + 1, source: e }),
     }
-    let mut at = At::Start;
-    let (mut depth, mut in_str, mut escaped) = (0usize, false, false);
-    let mut buf: Vec<u8> = Vec::with_capacity(2 << 20);
-    let mut chunk = vec![0u8; 1 << 20];
-    let (mut row_start, mut n) = (0usize, 0usize);
-    loop {
-        let got = reader.read(&mut chunk).map_err(|e| e.to_string())?;
-        if got == 0 {
-            break;
-        }
-        let scan_from = buf.len();
-        buf.extend_from_slice(&chunk[..got]);
-        let mut i = scan_from;
-        while i < buf.len() {
-            let b = buf[i];
-            match at {
-                At::Start | At::Between | At::Done if b.is_ascii_whitespace() => {}
-                At::Start if b == b'[' => at = At::Between,
-                At::Start => return Err("the report is not a JSON array".into()),
-                At::Between if b == b',' => {}
-                At::Between if b == b']' => at = At::Done,
-                At::Between if b == b'{' => {
-                    at = At::InRow;
-                    depth = 1;
-                    row_start = i;
-                }
-                At::Between => return Err(format!("row {} is not an object", n + 1)),
-                At::Done => return Err("there is more after the end of the array".into()),
-                At::InRow if in_str => {
-                    if escaped {
-                        escaped = false;
-                    } else if b == b'\\' {
-                        escaped = true;
-                    } else if b == b'"' {
-                        in_str = false;
+}
+
+/// The array of rows: each element is decoded and handed on; the first failure is kept typed
+/// (serde's own error only carries it out of the visitor).
+struct RowsVisitor<F, E> {
+    each: F,
+    n: usize,
+    failure: Option<RowsError<E>>,
+}
+
+impl<'de, F, E> serde::de::Visitor<'de> for &mut RowsVisitor<F, E>
+where
+    F: FnMut(usize, ReportRow) -> std::result::Result<(), E>,
+{
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON array of report rows")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+        use serde::de::Error as _;
+        loop {
+            let mut object = true;
+            let row = match seq.next_element_seed(RowSeed(&mut object)) {
+                Ok(Some(row)) => row,
+                Ok(None) => return Ok(()),
+                Err(e) => {
+                    if !object {
+                        self.failure = Some(RowsError::NotAnObject(self.n + 1));
                     }
+                    return Err(e);
                 }
-                At::InRow => match b {
-                    b'"' => in_str = true,
-                    b'{' | b'[' => depth += 1,
-                    b'}' | b']' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            let row: ReportRow = serde_json::from_slice(&buf[row_start..=i])
-                                .map_err(|e| format!("row {}: {e}", n + 1))?;
-                            each(n, row)?;
-                            n += 1;
-                            at = At::Between;
-                        }
-                    }
-                    _ => {}
-                },
+            };
+            if let Err(e) = (self.each)(self.n, row) {
+                self.failure = Some(RowsError::Stopped(e));
+                return Err(A::Error::custom("stopped"));
             }
-            i += 1;
+            self.n += 1;
         }
-        // Keep only the row being read.
-        let keep = if at == At::InRow { row_start } else { buf.len() };
-        buf.drain(..keep);
-        row_start = 0;
     }
-    match at {
-        At::Done => Ok(n),
-        _ => Err(format!("the report ends after {n} rows, before its array does")),
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, _: A) -> std::result::Result<(), A::Error> {
+        self.not_an_array()
+    }
+    fn visit_str<X: serde::de::Error>(self, _: &str) -> std::result::Result<(), X> {
+        self.not_an_array()
+    }
+    fn visit_u64<X: serde::de::Error>(self, _: u64) -> std::result::Result<(), X> {
+        self.not_an_array()
+    }
+    fn visit_i64<X: serde::de::Error>(self, _: i64) -> std::result::Result<(), X> {
+        self.not_an_array()
+    }
+    fn visit_f64<X: serde::de::Error>(self, _: f64) -> std::result::Result<(), X> {
+        self.not_an_array()
+    }
+    fn visit_bool<X: serde::de::Error>(self, _: bool) -> std::result::Result<(), X> {
+        self.not_an_array()
+    }
+    fn visit_unit<X: serde::de::Error>(self) -> std::result::Result<(), X> {
+        self.not_an_array()
+    }
+}
+
+impl<F, E> RowsVisitor<F, E> {
+    fn not_an_array<X: serde::de::Error>(&mut self) -> std::result::Result<(), X> {
+        self.failure = Some(RowsError::NotAnArray);
+        Err(X::custom("not an array"))
+    }
+}
+
+/// One element: a row object (`false` in the flag when it is something else).
+struct RowSeed<'a>(&'a mut bool);
+
+impl<'de> serde::de::DeserializeSeed<'de> for RowSeed<'_> {
+    type Value = ReportRow;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<ReportRow, D::Error> {
+        d.deserialize_any(RowVisitor(self.0))
+    }
+}
+
+struct RowVisitor<'a>(&'a mut bool);
+
+impl<'de> serde::de::Visitor<'de> for RowVisitor<'_> {
+    type Value = ReportRow;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a report row object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> std::result::Result<ReportRow, A::Error> {
+        ReportRow::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> std::result::Result<ReportRow, A::Error> {
+        self.other()
+    }
+    fn visit_str<X: serde::de::Error>(self, _: &str) -> std::result::Result<ReportRow, X> {
+        self.other()
+    }
+    fn visit_u64<X: serde::de::Error>(self, _: u64) -> std::result::Result<ReportRow, X> {
+        self.other()
+    }
+    fn visit_i64<X: serde::de::Error>(self, _: i64) -> std::result::Result<ReportRow, X> {
+        self.other()
+    }
+    fn visit_f64<X: serde::de::Error>(self, _: f64) -> std::result::Result<ReportRow, X> {
+        self.other()
+    }
+    fn visit_bool<X: serde::de::Error>(self, _: bool) -> std::result::Result<ReportRow, X> {
+        self.other()
+    }
+    fn visit_unit<X: serde::de::Error>(self) -> std::result::Result<ReportRow, X> {
+        self.other()
+    }
+}
+
+impl RowVisitor<'_> {
+    fn other<X: serde::de::Error>(self) -> std::result::Result<ReportRow, X> {
+        *self.0 = false;
+        Err(X::custom("not an object"))
     }
 }
 
@@ -207,8 +301,9 @@ mod tests {
         let mut out = vec![];
         read_rows(Drip(body, drip), |_, r| {
             out.push(r.user_object_id.unwrap_or_default());
-            Ok(())
-        })?;
+            Ok::<_, String>(())
+        })
+        .map_err(|e| e.to_string())?;
         Ok(out)
     }
 
@@ -245,11 +340,12 @@ mod tests {
         let stopped = read_rows(&br#"[{"user_object_id": "a"}, {"user_object_id": "b"}]"#[..], |i, _| {
             seen += 1;
             if i == 0 {
-                Err("enough".into())
+                Err("enough")
             } else {
                 Ok(())
             }
         });
-        assert_eq!((stopped.unwrap_err().as_str(), seen), ("enough", 1));
+        assert!(matches!(stopped, Err(RowsError::Stopped("enough"))));
+        assert_eq!(seen, 1);
     }
 }

@@ -1,0 +1,72 @@
+//! The words of every closed set the screens show, as Rust writes them: the front end asks for
+//! this once and renders these labels (a value JumpCloud sent that Rollcall does not know is
+//! shown as it came).
+
+use crate::catalogue::ReportSource;
+use crate::sync::Phase;
+use rollcall_cache::{
+    AgendaKind, Decision, DeviceCheck, EdgeKind, MfaStatus, OsFamily, RecordKind, UserCheck, UserState,
+};
+use serde::Serialize;
+
+/// A value and its label.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Labelled<T> {
+    pub value: T,
+    pub label: String,
+}
+
+fn labelled<T: Clone>(values: &[T], label: impl Fn(&T) -> String) -> Vec<Labelled<T>> {
+    values
+        .iter()
+        .map(|v| Labelled {
+            value: v.clone(),
+            label: label(v),
+        })
+        .collect()
+}
+
+/// Every label of every closed set the front end shows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Vocabulary {
+    pub user_states: Vec<Labelled<UserState>>,
+    pub os_families: Vec<Labelled<OsFamily>>,
+    pub mfa_statuses: Vec<Labelled<MfaStatus>>,
+    pub decisions: Vec<Labelled<Decision>>,
+    /// The label of an item no decision was recorded for yet.
+    pub undecided: String,
+    pub agenda_kinds: Vec<Labelled<AgendaKind>>,
+    pub record_kinds: Vec<Labelled<RecordKind>>,
+    pub edge_kinds: Vec<Labelled<EdgeKind>>,
+    pub report_sources: Vec<Labelled<ReportSource>>,
+    pub phases: Vec<Labelled<Phase>>,
+    pub user_checks: Vec<Labelled<UserCheck>>,
+    pub device_checks: Vec<Labelled<DeviceCheck>>,
+    /// The days a device may be silent before the posture counts it (the default of the
+    /// posture's and the Devices list's "silent after" choice).
+    pub silent_days: u32,
+    /// The choices of "silent after" the posture offers.
+    pub silent_day_choices: Vec<u32>,
+}
+
+/// The vocabulary.
+pub fn vocabulary() -> Vocabulary {
+    Vocabulary {
+        user_states: labelled(UserState::KNOWN, UserState::label),
+        os_families: labelled(OsFamily::KNOWN, OsFamily::label),
+        mfa_statuses: labelled(MfaStatus::KNOWN, MfaStatus::label),
+        decisions: labelled(Decision::ALL, |d| d.label().into()),
+        undecided: Decision::label_of(None).into(),
+        agenda_kinds: labelled(AgendaKind::ALL, |k| k.label().into()),
+        record_kinds: labelled(RecordKind::ALL, |k| k.plural_label().into()),
+        edge_kinds: labelled(EdgeKind::ALL, |k| k.label().into()),
+        report_sources: labelled(&ReportSource::ALL, |s| s.label().into()),
+        phases: labelled(Phase::ALL, |p| p.label().into()),
+        user_checks: labelled(&UserCheck::ALL, |c| crate::posture::user_check_label(*c)),
+        device_checks: labelled(&DeviceCheck::ALL, |c| crate::posture::device_check_label(*c)),
+        silent_days: crate::posture::SILENT_DAYS,
+        silent_day_choices: vec![7, 14, 30, 60, 90],
+    }
+}

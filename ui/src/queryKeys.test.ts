@@ -1,0 +1,36 @@
+// Every screen follows a sync: each query key comes from `keys`, and a sync ("all") makes
+// every key of the org's data stale.
+import { describe, expect, it } from "vitest";
+import { NOT_ORG_DATA, ROOTS, staleRoots } from "./queryKeys";
+
+/** Every source file of the front end, as text (tests and the generated bindings aside). */
+const SOURCES = import.meta.glob<string>(["./**/*.{ts,tsx}", "!./**/*.test.{ts,tsx}"], {
+  query: "?raw",
+  import: "default",
+  eager: true,
+});
+
+describe("query keys", () => {
+  it("no component writes a key of its own", () => {
+    const files = Object.entries(SOURCES);
+    expect(files.length).toBeGreaterThan(20);
+    const own = files
+      .filter(([p]) => !p.endsWith("queryKeys.ts") && !p.endsWith("bindings.ts"))
+      .filter(([, text]) => /queryKey=?\{?:?\s*\[\s*["'`]/.test(text))
+      .map(([p]) => p);
+    expect(own).toEqual([]);
+  });
+
+  it("a sync makes every key of the org's data stale", () => {
+    const all = staleRoots(["all"]);
+    for (const root of ROOTS)
+      expect(all.has(root), `${root} after a sync`).toBe(!NOT_ORG_DATA.includes(root));
+  });
+
+  it("an action on people or devices refreshes the posture and the catalogue", () => {
+    for (const kind of ["users", "systems", "groups"] as const) {
+      const stale = staleRoots([kind]);
+      expect(stale.has("posture") && stale.has("reportTable")).toBe(true);
+    }
+  });
+});

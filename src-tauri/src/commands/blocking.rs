@@ -67,7 +67,7 @@ pub async fn read_on<T: Send + 'static, E: Into<AppError>>(
 
 /// A connection held for one read: a locked shared one, or one of its own.
 enum Held<'a> {
-    Guard(std::sync::MutexGuard<'a, Cache>),
+    Guard(parking_lot::MutexGuard<'a, Cache>),
     Own(&'a Cache),
 }
 

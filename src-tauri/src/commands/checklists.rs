@@ -237,7 +237,7 @@ pub async fn checklist_export(
 #[specta::specta]
 #[instrument(skip(session), err(Debug))]
 pub async fn checklist_templates(session: State<'_, Session>) -> AppResult<TemplateCatalog> {
-    read(&session, "checklist templates", |c| templates::catalog(c)).await
+    read(&session, "checklist templates", templates::catalog).await
 }
 
 /// Saves the org's version of a template (checked first; the message names what is wrong).

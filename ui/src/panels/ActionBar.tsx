@@ -108,7 +108,7 @@ export function ActionBar({ targetKind, id, hostname }: Props) {
               } else void run(o.request);
             }}
           >
-            {o.label}
+            {o.asks_more ? `${o.label}…` : o.label}
           </button>
         ))}
       </div>
@@ -116,7 +116,7 @@ export function ActionBar({ targetKind, id, hostname }: Props) {
         <ul className="reasons" data-testid="action-reasons">
           {disabled.map((o) => (
             <li key={o.request.kind}>
-              <strong>{o.label.replace("…", "")}:</strong> {o.reason}
+              <strong>{o.label}:</strong> {o.reason}
             </li>
           ))}
         </ul>

@@ -107,13 +107,6 @@ impl Cache {
     }
 }
 
-/// Locks a mutex, taking over one that a panicking thread left poisoned: what Rollcall keeps
-/// behind a mutex (a connection, a flag) is consistent between statements, and a panic in one
-/// command must not lock the admin out of the rest. The one place this rule is written.
-pub fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
 /// The cache file of an org inside the app's data dir.
 pub fn org_file(data_dir: &Path, org_id: &str) -> PathBuf {
     let safe: String = org_id

@@ -1,5 +1,5 @@
 //! Observations versus versions. Some fields of a record move on their own, without anyone
-//! changing anything (ENDPOINTS.md §11): a device's `lastContact`, `active` and `remoteIP` with
+//! changing anything (docs/jumpcloud-api.md §11): a device's `lastContact`, `active` and `remoteIP` with
 //! every check-in, a user's failed-login counter and lockout time. They are kept as the
 //! record's current value but are not part of its version: a re-sync where only they moved adds
 //! no history and "what changed" does not list them. The transitions that matter are versions:

@@ -5,11 +5,12 @@
 //! dictionary, so a dictionary is never changed or removed once used). Rows written by earlier
 //! versions hold TEXT and are read as they are: no file needs rewriting.
 
+use parking_lot::RwLock;
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
 use rusqlite::{params, Connection, OptionalExtension, ToSql};
 use std::collections::HashMap;
 use std::io::Read;
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, OnceLock};
 use zstd::dict::{DecoderDictionary, EncoderDictionary};
 
 /// zstd's default level: fast to write (a 50,000-device sync packs ~150 MB of JSON) and close
@@ -51,7 +52,7 @@ fn dicts() -> &'static RwLock<Dicts> {
 }
 
 fn register(id: u32, dict: &[u8]) {
-    let mut d = dicts().write().unwrap_or_else(|p| p.into_inner());
+    let mut d = dicts().write();
     d.decode
         .entry(id)
         .or_insert_with(|| Arc::new(DecoderDictionary::copy(dict)));
@@ -118,14 +119,7 @@ pub(crate) fn dict_for(conn: &Connection, kind: &str, samples: &[&str], now: &st
 
 /// `json` compressed (with the dictionary `dict`, when given and known).
 pub fn pack_with(dict: Option<u32>, json: &str) -> Vec<u8> {
-    let prepared = dict.and_then(|id| {
-        dicts()
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .encode
-            .get(&id)
-            .cloned()
-    });
+    let prepared = dict.and_then(|id| dicts().read().encode.get(&id).cloned());
     let packed = match prepared {
         Some(p) => zstd::bulk::Compressor::with_prepared_dictionary(&p).and_then(|mut c| c.compress(json.as_bytes())),
         None => zstd::bulk::compress(json.as_bytes(), LEVEL),
@@ -152,15 +146,9 @@ pub fn unpack(v: ValueRef<'_>) -> FromSqlResult<String> {
             let mut out = Vec::new();
             match zstd::zstd_safe::get_dict_id_from_frame(b) {
                 Some(id) => {
-                    let dict = dicts()
-                        .read()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .decode
-                        .get(&id.get())
-                        .cloned()
-                        .ok_or_else(|| {
-                            FromSqlError::Other(format!("compression dictionary {id} is not in this file").into())
-                        })?;
+                    let dict = dicts().read().decode.get(&id.get()).cloned().ok_or_else(|| {
+                        FromSqlError::Other(format!("compression dictionary {id} is not in this file").into())
+                    })?;
                     zstd::stream::read::Decoder::with_prepared_dictionary(b, &dict)
                         .and_then(|mut d| d.read_to_end(&mut out))
                         .map_err(other)?;

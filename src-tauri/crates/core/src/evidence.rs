@@ -159,11 +159,11 @@ const EVENT_COLUMNS: &[&str] = &["time", "event", "service", "success", "initiat
 /// section says why.
 pub async fn gather_live(
     client: &jumpcloud::Client,
-    cache: &std::sync::Mutex<Cache>,
+    cache: &parking_lot::Mutex<Cache>,
     run_id: &str,
 ) -> Result<Evidence, ChecklistError> {
     use futures_util::StreamExt;
-    let mut report = gather(&rollcall_cache::lock(cache), run_id)?;
+    let mut report = gather(&cache.lock(), run_id)?;
     let run = report.run.clone();
     if run.subject_id.is_empty() {
         return Ok(report);
@@ -313,14 +313,14 @@ pub fn offer(run_id: &str, format: ReportFormat) -> crate::files::SaveOffer {
 /// Run `run_id`'s evidence report as `format`, its events from `from`.
 pub async fn report(
     client: &jumpcloud::Client,
-    cache: &std::sync::Mutex<Cache>,
+    cache: &parking_lot::Mutex<Cache>,
     run_id: &str,
     from: EventsFrom,
     format: ReportFormat,
 ) -> Result<Vec<u8>, EvidenceError> {
     let evidence = match from {
         EventsFrom::JumpCloud => gather_live(client, cache, run_id).await?,
-        EventsFrom::LastSync => gather(&rollcall_cache::lock(cache), run_id)?,
+        EventsFrom::LastSync => gather(&cache.lock(), run_id)?,
     };
     Ok(format.write(&evidence)?)
 }

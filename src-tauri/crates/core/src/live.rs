@@ -7,10 +7,9 @@ use crate::convert;
 use crate::sync::now_rfc3339;
 use jumpcloud::models::GraphType;
 use jumpcloud::{Client, Error, Method};
-use rollcall_cache::lock;
+use parking_lot::Mutex;
 use rollcall_cache::{Cache, PersonAccess, SystemRow};
 use std::collections::BTreeMap;
-use std::sync::Mutex;
 
 /// A part of what a person holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,7 +153,7 @@ pub async fn read_person(
         }),
         devices: now.devices.as_ref().map(|d| d.iter().map(|d| d.id.clone()).collect()),
     };
-    if let Err(e) = lock(cache).replace_person_access(user_id, &access) {
+    if let Err(e) = cache.lock().replace_person_access(user_id, &access) {
         // The read stands; only the mirror stays behind until the next sync.
         tracing::warn!(error = %e, "could not write what was read into the local copy");
     }
@@ -164,7 +163,7 @@ pub async fn read_person(
 /// The group's name from the mirror, else from JumpCloud (and then kept in the mirror); its id
 /// when neither can say.
 async fn group_name(client: &Client, cache: &Mutex<Cache>, id: &str) -> String {
-    let known = lock(cache).group_name(id).ok().flatten();
+    let known = cache.lock().group_name(id).ok().flatten();
     if let Some(name) = known {
         return name;
     }
@@ -175,7 +174,7 @@ async fn group_name(client: &Client, cache: &Mutex<Cache>, id: &str) -> String {
         Ok((_, raw)) => match convert::group_row(&raw, rollcall_cache::GroupKind::User) {
             Ok(convert::Read { row, .. }) => {
                 let name = row.name.clone();
-                if let Err(e) = lock(cache).apply_group(&row) {
+                if let Err(e) = cache.lock().apply_group(&row) {
                     tracing::warn!(error = %e, "could not keep a new group in the local copy");
                 }
                 name
@@ -191,7 +190,7 @@ async fn group_name(client: &Client, cache: &Mutex<Cache>, id: &str) -> String {
 
 /// The app's label from the mirror, else from JumpCloud (kept in the mirror); its id otherwise.
 async fn app_name(client: &Client, cache: &Mutex<Cache>, id: &str) -> String {
-    let known = lock(cache).app_name(id).ok().flatten();
+    let known = cache.lock().app_name(id).ok().flatten();
     if let Some(name) = known {
         return name;
     }
@@ -203,7 +202,7 @@ async fn app_name(client: &Client, cache: &Mutex<Cache>, id: &str) -> String {
                 } else {
                     row.label.clone()
                 };
-                if let Err(e) = lock(cache).apply_app(&row) {
+                if let Err(e) = cache.lock().apply_app(&row) {
                     tracing::warn!(error = %e, "could not keep a new app in the local copy");
                 }
                 name
@@ -228,9 +227,9 @@ async fn fresh_device(client: &Client, cache: &Mutex<Cache>, id: &str) -> Result
     };
     let Ok(convert::Read { mut row, .. }) = convert::system_row(&raw) else {
         // A record this version cannot read: act on what the mirror knows of it.
-        return Ok(lock(cache).system_detail(id).ok().flatten().map(|d| d.system));
+        return Ok(cache.lock().system_detail(id).ok().flatten().map(|d| d.system));
     };
-    let c = lock(cache);
+    let c = cache.lock();
     if let Some(known) = c.system_detail(id).ok().flatten().map(|d| d.system) {
         row.model = known.model;
         row.memory_bytes = known.memory_bytes;
@@ -238,7 +237,7 @@ async fn fresh_device(client: &Client, cache: &Mutex<Cache>, id: &str) -> Result
         row.fde_detail = known.fde_detail;
     }
     drop(c);
-    if let Err(e) = lock(cache).apply_system(&row) {
+    if let Err(e) = cache.lock().apply_system(&row) {
         tracing::warn!(error = %e, "could not keep a device in the local copy");
     }
     Ok(Some(row))

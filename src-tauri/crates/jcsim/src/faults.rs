@@ -38,7 +38,7 @@ pub struct Faults {
     /// …and delete this many (the newest first).
     pub remove_between_pages: u32,
     /// Graph member listings point at deleted records, so pages come back short mid-list, as
-    /// JumpCloud does (ENDPOINTS.md §9).
+    /// JumpCloud does (docs/jumpcloud-api.md §9).
     pub dangling_members: bool,
     /// Graph removals (`{"op":"remove"}` to a group's members or an object's associations) that
     /// match `path_contains`/`method` answer 204 but change nothing, as when a dynamic group's

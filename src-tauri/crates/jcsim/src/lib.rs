@@ -1,7 +1,7 @@
 //! jcsim: a stateful JumpCloud simulator.
 //!
 //! It serves one or more seeded fictional organisations over HTTP on 127.0.0.1 with
-//! JumpCloud's paths, envelopes, paging, auth, roles and error bodies (ENDPOINTS.md and the
+//! JumpCloud's paths, envelopes, paging, auth, roles and error bodies (docs/jumpcloud-api.md and the
 //! published specs), and misbehaves on demand (latency, 429s, 5xx, resets, truncated bodies,
 //! records changing between pages, dangling graph members, the abuse block).
 //!

@@ -1,4 +1,4 @@
-//! A living organisation: what happens while the simulator's clock moves (ENDPOINTS.md §11).
+//! A living organisation: what happens while the simulator's clock moves (docs/jumpcloud-api.md §11).
 //! Online devices check in (`lastContact`, `active`), people log in (Directory Insights events
 //! accumulate), lockouts happen and clear, passwords expire; with churn, people are hired and
 //! leave, another admin edits groups, devices enrol and retire. Everything is drawn from the

@@ -1,4 +1,4 @@
-//! Directory Insights bulk reports (ENDPOINTS.md §10): requested, generated in the background
+//! Directory Insights bulk reports (docs/jumpcloud-api.md §10): requested, generated in the background
 //! (`PENDING` → `IN_PROGRESS` → `COMPLETED` after `generate_ms` of real time), downloaded as a
 //! JSON or CSV artifact, gone after `expire_minutes`. The rows are written when an artifact is
 //! downloaded, from the org as it then stands. Faults on demand (`PUT /__sim/reports`):

@@ -12,12 +12,13 @@ use crate::config::ClientConfig;
 use crate::error::{message_of, Error, Result};
 use crate::limiter::{backoff, Limiter, LimiterStats};
 use bytes::Bytes;
+use parking_lot::Mutex;
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Which of JumpCloud's three APIs a path belongs to.
@@ -235,7 +236,7 @@ impl Client {
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
-            if let Some(msg) = self.inner.blocked.lock().expect("blocked lock").clone() {
+            if let Some(msg) = self.inner.blocked.lock().clone() {
                 return Err(Error::Blocked { message: msg });
             }
             let permit = self.inner.limiter.acquire().await;
@@ -268,7 +269,7 @@ impl Client {
                         return Err(self.failed(Error::RateLimited { retry_after }));
                     }
                     if status == StatusCode::FORBIDDEN && message.to_lowercase().contains("suspected abuse") {
-                        *self.inner.blocked.lock().expect("blocked lock") = Some(message.clone());
+                        *self.inner.blocked.lock() = Some(message.clone());
                         tracing::error!(endpoint = %Self::endpoint_name(call), "JumpCloud blocked this client for suspected abuse; stopping all requests");
                         return Err(self.failed(Error::Blocked { message }));
                     }
@@ -562,12 +563,34 @@ fn transport_detail(e: &reqwest::Error) -> String {
     s
 }
 
+/// Whether a transport failure came from TLS (the handshake, a certificate): a `rustls::Error`
+/// somewhere in its chain of sources, or wrapped in I/O errors (how the connector reports a
+/// handshake that failed: an I/O error holding an I/O error holding the TLS error, which
+/// `source()` skips). Decided by the error's type, never by its wording: a URL or a host name
+/// holding "tls" is no TLS problem.
+fn is_tls(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut at = Some(e);
+    while let Some(err) = at {
+        let mut inner: Option<&(dyn std::error::Error + 'static)> = Some(err);
+        while let Some(x) = inner {
+            if x.downcast_ref::<rustls::Error>().is_some() {
+                return true;
+            }
+            inner = x
+                .downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+                .map(|e| e as &(dyn std::error::Error + 'static));
+        }
+        at = err.source();
+    }
+    false
+}
+
 fn transport_error(e: &reqwest::Error, timeout: Duration) -> Error {
     let detail = transport_detail(e);
-    let lower = detail.to_lowercase();
     if e.is_timeout() {
         Error::Timeout { after: timeout }
-    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
+    } else if is_tls(e) {
         Error::Tls { detail }
     } else {
         Error::Offline { detail }

@@ -7,7 +7,8 @@
 //! pace (a minimum gap between request starts) that widens on each 429 and narrows by 2% on
 //! each success: the client settles just under the server's rate instead of bouncing off it.
 
-use std::sync::{Arc, Mutex};
+use parking_lot::Mutex;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 
@@ -39,7 +40,7 @@ pub struct Permit {
 
 impl Drop for Permit {
     fn drop(&mut self) {
-        let mut s = self.limiter.state.lock().expect("limiter lock");
+        let mut s = self.limiter.state.lock();
         s.in_flight -= 1;
         drop(s);
         self.limiter.notify.notify_waiters();
@@ -82,7 +83,7 @@ impl Limiter {
             tokio::pin!(notified);
             notified.as_mut().enable();
             let wait = {
-                let mut s = self.state.lock().expect("limiter lock");
+                let mut s = self.state.lock();
                 let now = Instant::now();
                 let gate = s
                     .paused_until
@@ -117,7 +118,7 @@ impl Limiter {
 
     /// A request succeeded: grow the window by 1/window (about +1 per window of successes).
     pub fn on_success(&self) {
-        let mut s = self.state.lock().expect("limiter lock");
+        let mut s = self.state.lock();
         s.strikes = 0;
         s.window = (s.window + 1.0 / s.window.max(1.0)).min(self.max as f64);
         s.pace = if s.pace < 0.001 { 0.0 } else { s.pace * 0.98 };
@@ -127,7 +128,7 @@ impl Limiter {
 
     /// JumpCloud answered 429: halve the window and pause everyone. Returns how long.
     pub fn on_rate_limited(&self, retry_after: Option<Duration>, max_backoff: Duration) -> Duration {
-        let mut s = self.state.lock().expect("limiter lock");
+        let mut s = self.state.lock();
         s.strikes = s.strikes.saturating_add(1);
         s.window = (s.window / 2.0).max(1.0);
         s.pace = if s.pace == 0.0 { 0.02 } else { (s.pace * 1.5).min(2.0) };
@@ -143,7 +144,7 @@ impl Limiter {
     }
 
     pub fn stats(&self) -> LimiterStats {
-        let s = self.state.lock().expect("limiter lock");
+        let s = self.state.lock();
         LimiterStats {
             window: s.window,
             pace: s.pace,

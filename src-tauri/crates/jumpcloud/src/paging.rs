@@ -4,7 +4,7 @@
 //! `x-total-count`); the other pages are then fetched concurrently — as many as the limiter
 //! lets through — and yielded in order. Paging is driven by the total, never by a short page:
 //! JumpCloud returns short pages mid-list when graph members point at deleted records
-//! (ENDPOINTS.md §9). If a later page reports a different total, the records changed while
+//! (docs/jumpcloud-api.md §9). If a later page reports a different total, the records changed while
 //! being read: the stream ends with `ListingChanged`, and `collect_all` reads the whole list
 //! again (up to three times) rather than return a short or duplicated list.
 

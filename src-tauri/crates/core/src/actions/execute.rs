@@ -7,10 +7,9 @@ use super::{user_label, ActionError, ActionOutcome, ActionPlan, ActionRequest, A
 use crate::convert;
 use crate::sync::now_rfc3339;
 use jumpcloud::{Client, Error, Method};
-use rollcall_cache::lock;
+use parking_lot::Mutex;
 use rollcall_cache::{AuditAction, AuditIntent, AuditStatus, Cache, GroupKind, UserState};
 use serde_json::{json, Value};
-use std::sync::Mutex;
 
 /// Parameters recorded in the audit trail: the request without secrets (Rollcall's requests
 /// hold none; a macOS PIN is recorded on purpose, it is what unlocks the device).
@@ -27,7 +26,7 @@ async fn refresh_user(client: &Client, cache: &Mutex<Cache>, id: &str) -> Result
         .call(Method::GET, &format!("/api/systemusers/{id}"), None)
         .await?;
     if let Ok(convert::Read { row, .. }) = convert::user_row(&raw) {
-        lock(cache).apply_user(&row)?;
+        cache.lock().apply_user(&row)?;
     }
     Ok(())
 }
@@ -174,7 +173,7 @@ async fn audited(
         params: audit_params(plan),
         run_id: actor.run_id.clone(),
     };
-    let audit_id = lock(cache).audit_intent(&now_rfc3339(), &intent)?;
+    let audit_id = cache.lock().audit_intent(&now_rfc3339(), &intent)?;
     let result = send(client, plan, member.as_ref().map(|(id, _)| (group_kind, *id))).await;
     let (status, http, message) = match &result {
         // The client reports success without the exact 2xx code (200, 201 or 204).
@@ -185,7 +184,7 @@ async fn audited(
         ),
         Err(e) => (status_of(e), e.status(), e.to_string()),
     };
-    let c = lock(cache);
+    let c = cache.lock();
     c.audit_outcome(audit_id, &now_rfc3339(), status, http, &message)?;
     if matches!(result, Err(Error::Forbidden { .. })) {
         // JumpCloud refused this for the role: what Rollcall learned of it may be out of date.
@@ -221,9 +220,9 @@ pub async fn execute(
         } => {
             let mut failed: Vec<String> = vec![];
             for m in member_ids {
-                let label = member_label(&lock(cache), plan.group_kind, m);
+                let label = member_label(&cache.lock(), plan.group_kind, m);
                 match audited(client, cache, plan, actor, Some((m, label.clone()))).await {
-                    Ok(_) => lock(cache).apply_membership(group_id, m, *add)?,
+                    Ok(_) => cache.lock().apply_membership(group_id, m, *add)?,
                     Err(ActionError::Api(e)) => failed.push(format!("{label}: {e}")),
                     Err(e) => return Err(e),
                 }
@@ -259,19 +258,19 @@ pub async fn execute(
             };
             let (_, raw) = client.call(Method::GET, &format!("/api/v2/{path}/{id}"), None).await?;
             if let Ok(convert::Read { row, .. }) = convert::group_row(&raw, *group_kind) {
-                lock(cache).apply_group(&row)?;
+                cache.lock().apply_group(&row)?;
             }
             Ok(done(format!("Created group {}.", plan.target_label), Some(id)))
         }
         R::AppAccess { app_id, user_id, grant } => {
             audited(client, cache, plan, actor, None).await?;
-            lock(cache).apply_app_access(app_id, user_id, *grant)?;
+            cache.lock().apply_app_access(app_id, user_id, *grant)?;
             let verb = if *grant { "Gave access" } else { "Removed access" };
             Ok(done(format!("{verb}: {}.", plan.target_label), None))
         }
         R::UserDelete { user_id } => {
             audited(client, cache, plan, actor, None).await?;
-            lock(cache).remove_user(user_id)?;
+            cache.lock().remove_user(user_id)?;
             Ok(done(format!("Deleted {}.", plan.target_label), None))
         }
         R::UserUpdate { user_id, .. }
@@ -294,7 +293,7 @@ pub async fn execute(
             bind,
         } => {
             audited(client, cache, plan, actor, None).await?;
-            lock(cache).apply_binding(system_id, user_id, *bind)?;
+            cache.lock().apply_binding(system_id, user_id, *bind)?;
             let verb = if *bind { "Bound" } else { "Unbound" };
             Ok(done(format!("{verb}: {}.", plan.target_label), None))
         }
@@ -346,7 +345,7 @@ pub async fn perform(
     let before = members("before removing").await?;
     let (still, gone): (Vec<String>, Vec<String>) = member_ids.iter().cloned().partition(|m| before.contains(m));
     for m in &gone {
-        lock(cache).apply_membership(group_id, m, false)?;
+        cache.lock().apply_membership(group_id, m, false)?;
     }
     let mut out = if still.is_empty() {
         ActionOutcome {
@@ -385,7 +384,7 @@ pub async fn perform(
             let left: Vec<String> = member_ids
                 .iter()
                 .filter(|m| after.contains(*m))
-                .map(|m| member_label(&lock(cache), plan.group_kind, m))
+                .map(|m| member_label(&cache.lock(), plan.group_kind, m))
                 .collect();
             if left.is_empty() {
                 out.message.push_str(&format!(

@@ -72,7 +72,11 @@ pub fn device_route(cmd: DeviceCommand, s: &SystemRow) -> Result<Route, String> 
 pub struct ActionOption {
     /// The request to send (for a wipe, the UI replaces `typed_hostname` with what was typed).
     pub request: ActionRequest,
+    /// What the action is called ("Wipe").
     pub label: String,
+    /// The button asks for more before anything is sent (a typed hostname, a confirmation):
+    /// shown with an ellipsis ("Wipe…").
+    pub asks_more: bool,
     /// Why it is disabled; None when it is available.
     pub reason: Option<String>,
     /// Opens a native confirmation.
@@ -104,7 +108,7 @@ pub fn options_for(
                         system_id: id.clone(),
                         typed_hostname: hostname,
                     },
-                    "Wipe…",
+                    "Wipe",
                 ),
             ]
         }
@@ -115,7 +119,7 @@ pub fn options_for(
             (R::UserResetMfa { user_id: id.clone() }, "Reset MFA"),
             (R::UserExpirePassword { user_id: id.clone() }, "Expire password"),
             (R::UserResendEmail { user_id: id.clone() }, "Send reset email"),
-            (R::UserDelete { user_id: id.clone() }, "Delete…"),
+            (R::UserDelete { user_id: id.clone() }, "Delete"),
         ],
         other => {
             return Err(ActionError::Invalid(format!(
@@ -137,6 +141,7 @@ pub fn options_for(
             typed_hostname.clear();
         }
         out.push(ActionOption {
+            asks_more: matches!(request, R::DeviceWipe { .. } | R::UserDelete { .. }),
             request,
             label: label.into(),
             reason: blocked.map(String::from).or(reason),

@@ -29,10 +29,9 @@ use crate::live::LiveReadError;
 use crate::sync::now_rfc3339;
 use futures_util::future::BoxFuture;
 use jumpcloud::Client;
-pub(crate) use rollcall_cache::lock;
-use rollcall_cache::{Cache, CacheError, RunRow, RunStatus, StepKind, StepRow, StepState};
+use parking_lot::Mutex;
+pub(crate) use rollcall_cache::{Cache, CacheError, RunRow, RunStatus, StepKind, StepRow, StepState};
 use serde::{Deserialize, Serialize};
-use std::sync::Mutex;
 
 /// One thing a step does: one request (or, without one, something it will not do and why).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

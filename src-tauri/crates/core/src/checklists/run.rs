@@ -4,7 +4,7 @@
 
 use super::rules::removes_access;
 use super::start::{fill_subject, items_for, Holdings};
-use super::{load_step, lock, ChecklistError, Result, StartInput, StepContext, StepInput, StepItem};
+use super::{load_step, ChecklistError, Result, StartInput, StepContext, StepInput, StepItem};
 use crate::actions::{self, ActionError, ActionRequest, Actor};
 use crate::live::{self, names, Part, PersonNow};
 use crate::sync::now_rfc3339;
@@ -63,7 +63,7 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
         confirm,
     } = *ctx;
     let (typed_hostnames, note) = (&input.typed_hostnames, input.note.as_str());
-    let (run, mut s, all) = load_step(&lock(cache), run_id, idx)?;
+    let (run, mut s, all) = load_step(&cache.lock(), run_id, idx)?;
     if run.status != RunStatus::Active {
         return Err(ChecklistError::Invalid("This run is finished.".into()));
     }
@@ -97,7 +97,7 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
     s.state = StepState::Running;
     s.started_at.get_or_insert_with(now_rfc3339);
     s.message.clear();
-    lock(cache).save_step(&s)?;
+    cache.lock().save_step(&s)?;
 
     let mut items: Vec<StepItem> = serde_json::from_str(&s.items)?;
     let mut done: Vec<String> = serde_json::from_str(&s.items_done)?;
@@ -111,7 +111,7 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
     match s.kind {
         StepKind::Capture => match capture(ctx, &run.subject_id, &run.subject_label).await {
             Ok((value, said)) => {
-                lock(cache).save_capture(run_id, &value.to_string())?;
+                cache.lock().save_capture(run_id, &value.to_string())?;
                 notes.extend(said);
             }
             Err(ChecklistError::Live(e)) => {
@@ -128,7 +128,9 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
         StepKind::Manual | StepKind::Verify | StepKind::Approval => notes.push("Recorded.".into()),
         StepKind::Instructions => notes.push(items.first().map(|i| i.label.clone()).unwrap_or_default()),
         StepKind::Evidence => {
-            lock(cache).set_run_status(run_id, RunStatus::Finished, Some(&now_rfc3339()))?;
+            cache
+                .lock()
+                .set_run_status(run_id, RunStatus::Finished, Some(&now_rfc3339()))?;
             notes.push("Run finished; export the evidence report.".into());
         }
         kind => {
@@ -140,7 +142,7 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
             if let (Some(part), false) = (live_part(kind), subject_id.is_empty()) {
                 match live::read_person(client, cache, &subject_id, &[part]).await {
                     Ok(now) => {
-                        let fresh = live_items(kind, &now, &subject_id, &lock(cache))?;
+                        let fresh = live_items(kind, &now, &subject_id, &cache.lock())?;
                         notes.extend(live::difference(
                             noun(kind),
                             "the preview",
@@ -199,7 +201,7 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
                         .map(|(_, h)| h.clone())
                         .unwrap_or_default();
                 }
-                let plan = match actions::plan(&lock(cache), access, request) {
+                let plan = match actions::plan(&cache.lock(), access, request) {
                     Ok(p) => p,
                     // Already in the wanted state (suspended, say): nothing to send.
                     Err(ActionError::AlreadyDone(why)) => {
@@ -224,7 +226,7 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
                 match actions::execute(client, cache, &plan, &actor).await {
                     Ok(out) => {
                         if let (true, Some(id)) = (creates, &out.created_id) {
-                            lock(cache).set_run_subject(run_id, id, &plan.target_label)?;
+                            cache.lock().set_run_subject(run_id, id, &plan.target_label)?;
                             subject_id.clone_from(id);
                         }
                         sent += 1;
@@ -235,7 +237,7 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
                             notes.push(out.message);
                         }
                         s.items_done = serde_json::to_string(&done)?;
-                        lock(cache).save_step(&s)?;
+                        cache.lock().save_step(&s)?;
                     }
                     Err(ActionError::Api(e)) => {
                         let state = if matches!(e, jumpcloud::Error::OutcomeUnknown { .. }) {
@@ -270,7 +272,7 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
                 match check {
                     None => {}
                     Some(Ok(after)) => {
-                        let left: Vec<String> = live_items(kind, &after, &subject_id, &lock(cache))?
+                        let left: Vec<String> = live_items(kind, &after, &subject_id, &cache.lock())?
                             .into_iter()
                             .filter(|i| i.request.is_some())
                             .map(|i| i.label)
@@ -341,7 +343,7 @@ pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &Ste
         .trim()
         .to_string();
     }
-    lock(cache).save_step(&s)?;
+    cache.lock().save_step(&s)?;
     Ok(s)
 }
 
@@ -365,7 +367,8 @@ async fn capture(
     label: &str,
 ) -> std::result::Result<(serde_json::Value, Vec<String>), ChecklistError> {
     let StepContext { client, cache, .. } = *ctx;
-    let before = lock(cache)
+    let before = cache
+        .lock()
         .user_detail(user_id)?
         .map(|d| Holdings::from_mirror(&d))
         .unwrap_or_default();

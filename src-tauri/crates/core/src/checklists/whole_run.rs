@@ -2,7 +2,7 @@
 //! time-limited access an access request gave. Both read what the person holds in JumpCloud
 //! first, send only what differs, and read again to verify.
 
-use super::{lock, today, ChecklistError, Result, StepContext};
+use super::{today, ChecklistError, Result, StepContext};
 use crate::actions::{self, ActionRequest, ActionStatus, Actor};
 use crate::live::{self, names, Part};
 use crate::sync::now_rfc3339;
@@ -13,7 +13,9 @@ use std::collections::BTreeSet;
 
 /// The run, its capture and the audit actor tied to it, for a write made on the whole run.
 fn run_write(ctx: &StepContext<'_>, run_id: &str) -> Result<(RunRow, serde_json::Value, Actor)> {
-    let (run, _) = lock(ctx.cache)
+    let (run, _) = ctx
+        .cache
+        .lock()
         .run(run_id)?
         .ok_or_else(|| ChecklistError::NotFound(format!("No checklist run {run_id} in this organisation.")))?;
     let capture = serde_json::from_str(&run.capture)?;
@@ -94,7 +96,7 @@ pub async fn restore_access(ctx: &StepContext<'_>, run_id: &str) -> Result<Strin
     let already = wanted.len() - missing.len();
     let (mut ok, mut failed) = (0, vec![]);
     for (_, label, r) in &missing {
-        let plan = match actions::plan(&lock(cache), access, r.clone()) {
+        let plan = match actions::plan(&cache.lock(), access, r.clone()) {
             Ok(p) => p,
             Err(e) => {
                 failed.push(format!("{label}: {e}"));
@@ -230,7 +232,7 @@ pub async fn remove_grant(ctx: &StepContext<'_>, run_id: &str) -> Result<String>
             member_ids: vec![uid.clone()],
             add: false,
         };
-        let plan = actions::plan(&lock(cache), access, request)?;
+        let plan = actions::plan(&cache.lock(), access, request)?;
         let out = actions::execute(client, cache, &plan, &actor).await?;
         if out.status != ActionStatus::Done {
             return Err(ChecklistError::Invalid(out.message));
@@ -264,6 +266,6 @@ pub async fn remove_grant(ctx: &StepContext<'_>, run_id: &str) -> Result<String>
     g["removed_at"] = json!(now_rfc3339());
     g["removed_by"] = json!(actor.operator);
     g["verified"] = json!(said);
-    lock(cache).save_capture(run_id, &capture.to_string())?;
+    cache.lock().save_capture(run_id, &capture.to_string())?;
     Ok(said)
 }

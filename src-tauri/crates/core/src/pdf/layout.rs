@@ -257,18 +257,51 @@ impl Layout<'_> {
                         .wrap(row.get(i).map_or("", String::as_str), false, size, w - 2.0 * pad)
                 })
                 .collect();
-            let n = cells.iter().map(Vec::len).max().unwrap_or(1);
-            let h = n as f32 * lead + 2.0 * pad;
-            if self.y + h > BOTTOM {
+            self.row(&cells, &ws, (size, lead, pad), &header);
+        }
+        self.y += 8.0;
+    }
+
+    /// One table row (each cell's wrapped lines), moved to the next page (under the header
+    /// again) when it does not fit; a row taller than a page is cut between lines and goes on
+    /// over as many pages as it needs, never past the bottom margin.
+    fn row(
+        &mut self,
+        cells: &[Vec<String>],
+        ws: &[f32],
+        (size, lead, pad): (f32, f32, f32),
+        header: &dyn Fn(&mut Self),
+    ) {
+        let n = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        let fits = |l: &Self, lines: usize| l.y + lines as f32 * lead + 2.0 * pad <= BOTTOM;
+        let whole_page_lines = ((BOTTOM - MARGIN - 2.0 * pad) / lead).floor().max(1.0) as usize;
+        if !fits(self, n) && n <= whole_page_lines {
+            self.new_page();
+            header(self);
+        }
+        let mut from = 0;
+        while from < n {
+            let room = ((BOTTOM - self.y - 2.0 * pad) / lead).floor().max(0.0) as usize;
+            if room == 0 {
+                self.new_page();
+                header(self);
+                continue;
+            }
+            let to = n.min(from + room);
+            let part: Vec<Vec<String>> = cells
+                .iter()
+                .map(|c| c.get(from.min(c.len())..to.min(c.len())).unwrap_or_default().to_vec())
+                .collect();
+            let top = self.y;
+            self.cells(top, &part, ws, (size, lead, pad), false);
+            self.y = top + (to - from) as f32 * lead + 2.0 * pad;
+            from = to;
+            if from < n {
                 self.new_page();
                 header(self);
             }
-            let top = self.y;
-            self.cells(top, &cells, &ws, (size, lead, pad), false);
-            self.y = top + h;
-            self.hline(MARGIN, self.y, CONTENT, RULE);
         }
-        self.y += 8.0;
+        self.hline(MARGIN, self.y, CONTENT, RULE);
     }
 }
 

@@ -177,4 +177,40 @@ mod tests {
         );
         assert!(text.contains("page 1 of 1"), "{text}");
     }
+
+    #[test]
+    fn a_table_row_taller_than_a_page_goes_on_over_pages_within_the_margins() {
+        // One cell of 200 lines (a notes field someone pasted a log into), between two rows.
+        let long: String = (0..200)
+            .map(|i| format!("line {i} of the notes"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let rows = vec![
+            vec!["before".into(), "short".into()],
+            vec!["tall".into(), long],
+            vec!["after".into(), "short".into()],
+        ];
+        let blocks = vec![
+            Block::Title("Tall".into()),
+            Block::Table(vec!["Item".into(), "Notes".into()], vec![1.0, 3.0], rows),
+        ];
+        let mut fonts = text::Fonts::new().unwrap();
+        let pages = layout::lay_out(&blocks, &mut fonts);
+        assert!(pages.len() >= 3, "200 lines take several pages: {}", pages.len());
+        for (n, page) in pages.iter().enumerate() {
+            for op in &page.ops {
+                if let layout::Op::Text { y, .. } = op {
+                    assert!(
+                        *y >= layout::MARGIN && *y <= layout::H - layout::MARGIN - 14.0,
+                        "page {}: text at y {y} outside the margins",
+                        n + 1
+                    );
+                }
+            }
+        }
+        let text = pdftotext(&render(&blocks, &meta()).unwrap());
+        for needle in ["line 0 of the notes", "line 199 of the notes", "after"] {
+            assert!(text.contains(needle), "{needle} is missing");
+        }
+    }
 }

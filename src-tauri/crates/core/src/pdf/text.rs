@@ -5,8 +5,9 @@
 //! the first system font that has it (CJK, Arabic, …; outline fonts only). A character no font
 //! has is drawn as a box, but its text is kept, so the name still searches and copies as it is.
 
+use parking_lot::Mutex;
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 use rustybuzz::{Direction, UnicodeBuffer};
@@ -62,7 +63,7 @@ fn system_data(id: fontdb::ID) -> Option<(&'static [u8], u32)> {
     /// A font file's bytes and the face's index in it.
     type Loaded = (&'static [u8], u32);
     static LOADED: OnceLock<Mutex<HashMap<fontdb::ID, Loaded>>> = OnceLock::new();
-    let mut loaded = LOADED.get_or_init(Default::default).lock().ok()?;
+    let mut loaded = LOADED.get_or_init(Default::default).lock();
     if let Some(d) = loaded.get(&id) {
         return Some(*d);
     }

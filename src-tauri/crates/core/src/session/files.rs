@@ -1,7 +1,6 @@
 //! The org's file on disk: checking it, replacing a damaged one, deleting it with the org.
 
 use super::open::{ActiveOrg, OrgSession, Result, SessionError};
-use rollcall_cache::lock;
 use std::path::PathBuf;
 
 impl OrgSession {
@@ -44,14 +43,15 @@ impl OrgSession {
             ),
         };
         if let Some(now) = self.try_active() {
-            *lock(&now.later_note) = Some(note.clone());
+            *now.later_note.lock() = Some(note.clone());
         }
         note
     }
 
     /// An org's name, for a confirmation.
     pub fn name_of(&self, org_id: &str) -> Result<String> {
-        lock(&self.registry)
+        self.registry
+            .lock()
             .get(org_id)
             .map(|o| o.name.clone())
             .ok_or(SessionError::UnknownOrg)
@@ -62,9 +62,9 @@ impl OrgSession {
         let is_active = self.try_active().is_some_and(|o| o.entry.id == id);
         if is_active {
             self.link.cancel_sync();
-            *self.active.write().unwrap_or_else(|p| p.into_inner()) = None;
+            *self.active.write() = None;
         }
-        let demo = lock(&self.registry).get(id).is_some_and(|o| o.demo);
+        let demo = self.registry.lock().get(id).is_some_and(|o| o.demo);
         if !demo {
             self.keys.delete(id).map_err(SessionError::Key)?;
         }
@@ -76,7 +76,8 @@ impl OrgSession {
                     .map_err(|e| SessionError::Files(format!("Could not delete {}: {e}", p.display())))?;
             }
         }
-        lock(&self.registry)
+        self.registry
+            .lock()
             .remove(id)
             .map_err(|e| SessionError::Files(format!("Could not save the organisation list: {e}")))?;
         Ok(())

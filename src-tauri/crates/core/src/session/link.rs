@@ -7,11 +7,11 @@
 use crate::schedule;
 use crate::sync::{sync_org, CancelToken, SyncError, SyncOptions, SyncProgress, SyncReport};
 use jumpcloud::{Client, Error, KeyRefusal};
-use rollcall_cache::{lock, SnapshotInfo};
+use parking_lot::Mutex;
+use rollcall_cache::SnapshotInfo;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Reachability of JumpCloud for the open org.
@@ -106,20 +106,20 @@ impl Link {
     /// A fresh link for a newly opened org (`offline` when its key could not be read).
     pub fn reset(&self, offline: Option<String>) {
         self.set_connectivity(offline.map_or(Connectivity::Unknown, Connectivity::Offline));
-        *lock(&self.sync_error) = None;
+        *self.sync_error.lock() = None;
         self.key_refused.store(false, Ordering::SeqCst);
-        if let Some(t) = lock(&self.running).take() {
+        if let Some(t) = self.running.lock().take() {
             t.cancel();
         }
     }
 
     pub fn connectivity(&self) -> Connectivity {
-        lock(&self.connectivity).clone()
+        self.connectivity.lock().clone()
     }
 
     /// Sets connectivity; true when it changed.
     pub fn set_connectivity(&self, c: Connectivity) -> bool {
-        let mut cur = lock(&self.connectivity);
+        let mut cur = self.connectivity.lock();
         let changed = *cur != c;
         *cur = c;
         changed
@@ -164,20 +164,20 @@ impl Link {
     }
 
     pub fn sync_error(&self) -> Option<String> {
-        lock(&self.sync_error).clone()
+        self.sync_error.lock().clone()
     }
 
     pub fn set_sync_error(&self, e: Option<String>) {
-        *lock(&self.sync_error) = e;
+        *self.sync_error.lock() = e;
     }
 
     pub fn syncing(&self) -> bool {
-        lock(&self.running).is_some()
+        self.running.lock().is_some()
     }
 
     /// Asks the running sync (if any) to stop; it keeps the last complete copy.
     pub fn cancel_sync(&self) {
-        if let Some(t) = lock(&self.running).as_ref() {
+        if let Some(t) = self.running.lock().as_ref() {
             t.cancel();
         }
     }
@@ -194,7 +194,7 @@ impl Link {
     ) -> Result<SyncReport, SyncRunError> {
         let token = CancelToken::default();
         {
-            let mut running = lock(&self.running);
+            let mut running = self.running.lock();
             if running.is_some() {
                 return Err(SyncRunError::AlreadyRunning);
             }
@@ -215,7 +215,7 @@ impl Link {
         // Another org opened meanwhile (`reset` took and cancelled this sync): what this sync
         // met says nothing of the org now open, and a sync of that one may be running.
         let ours = {
-            let mut running = lock(&self.running);
+            let mut running = self.running.lock();
             let ours = running.as_ref().is_some_and(|t| t.same(&token));
             if ours {
                 *running = None;
@@ -258,7 +258,7 @@ impl ProgressPace {
         if !matches!(p, SyncProgress::Items { .. }) {
             return true;
         }
-        let mut last = lock(&self.last);
+        let mut last = self.last.lock();
         if last.is_some_and(|t| t.elapsed() < self.every) {
             return false;
         }

@@ -8,11 +8,12 @@ use crate::access::Access;
 use crate::actions::Actor;
 use crate::connect::{check, ConnectError};
 use jumpcloud::{ApiKey, Client, ClientConfig, Method};
-use rollcall_cache::{lock, Cache, CacheError, OpenOutcome, SnapshotInfo};
+use parking_lot::{Mutex, MutexGuard, RwLock};
+use rollcall_cache::{Cache, CacheError, OpenOutcome, SnapshotInfo};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::Arc;
 
 /// Size of the demo organisation (users; devices and groups follow from it).
 pub const DEMO_USERS: usize = 400;
@@ -84,13 +85,13 @@ pub struct ActiveOrg {
 
 impl ActiveOrg {
     pub fn cache(&self) -> MutexGuard<'_, Cache> {
-        lock(&self.cache)
+        self.cache.lock()
     }
     pub fn stats(&self) -> MutexGuard<'_, Cache> {
-        lock(&self.stats)
+        self.stats.lock()
     }
     pub fn access(&self) -> Option<Access> {
-        lock(&self.access).clone()
+        self.access.lock().clone()
     }
 }
 
@@ -181,12 +182,14 @@ impl OrgSession {
     }
 
     pub fn try_active(&self) -> Option<Arc<ActiveOrg>> {
-        self.active.read().unwrap_or_else(|p| p.into_inner()).clone()
+        self.active.read().clone()
     }
 
     /// A connected org's entry (the demo's as it runs now).
     pub fn entry(&self, org_id: &str) -> Result<OrgEntry> {
-        let entry = lock(&self.registry)
+        let entry = self
+            .registry
+            .lock()
             .get(org_id)
             .cloned()
             .ok_or(SessionError::UnknownOrg)?;
@@ -202,7 +205,7 @@ impl OrgSession {
         if demo {
             return self.demo_entry().map(Some);
         }
-        let last = lock(&self.registry).last_active().cloned();
+        let last = self.registry.lock().last_active().cloned();
         match last {
             Some(e) if e.demo => self.demo_entry().map(Some),
             other => Ok(other),
@@ -249,7 +252,7 @@ impl OrgSession {
 
     /// Starts the demo simulator (once); its org id, name, base URL and key.
     fn demo_sim(&self) -> Result<(String, String, String, ApiKey)> {
-        let mut demo = lock(&self.demo);
+        let mut demo = self.demo.lock();
         if demo.is_none() {
             *demo = Some(start_demo()?);
         }
@@ -267,7 +270,7 @@ impl OrgSession {
     /// The MSP provider id, when known (the demo's; real orgs do not expose it).
     pub fn provider_id(&self, entry: &OrgEntry) -> Option<String> {
         if entry.demo {
-            lock(&self.demo).as_ref().map(|d| d.provider_id.clone())
+            self.demo.lock().as_ref().map(|d| d.provider_id.clone())
         } else {
             None
         }
@@ -355,10 +358,10 @@ impl OrgSession {
             key_problem: key_problem.clone(),
             later_note: Mutex::new(None),
         });
-        *self.active.write().unwrap_or_else(|p| p.into_inner()) = Some(org.clone());
+        *self.active.write() = Some(org.clone());
         self.link.reset(key_problem);
-        *lock(&self.timer) = Default::default();
-        if let Err(e) = lock(&self.registry).upsert(entry) {
+        *self.timer.lock() = Default::default();
+        if let Err(e) = self.registry.lock().upsert(entry) {
             tracing::warn!(error = %e, "could not save the organisation list");
         }
         Ok(org)
@@ -372,7 +375,7 @@ impl OrgSession {
         if let Err(e) = crate::access::keep(&org.cache(), &org.client, &access) {
             tracing::warn!(error = %e, "could not keep the admin's access");
         }
-        *lock(&org.access) = Some(access);
+        *org.access.lock() = Some(access);
         self.set_connectivity(Connectivity::Online);
         Ok(org)
     }
@@ -381,7 +384,9 @@ impl OrgSession {
     /// that reaches another organisation. Returns the entry and what the test learned; the
     /// caller then stores it with `open_with_key`. Nothing changes when it fails.
     pub async fn check_new_key(&self, org_id: &str, key: &str) -> Result<(OrgEntry, Access)> {
-        let entry = lock(&self.registry)
+        let entry = self
+            .registry
+            .lock()
             .get(org_id)
             .cloned()
             .ok_or(SessionError::UnknownOrg)?;
@@ -436,7 +441,7 @@ impl OrgSession {
         };
         self.observe(result.as_ref().map(|_| ()));
         match &result {
-            Ok(a) => *lock(&org.access) = Some(a.clone()),
+            Ok(a) => *org.access.lock() = Some(a.clone()),
             // JumpCloud answered but refused the key (revoked, suspended admin, abuse block):
             // nothing can be sent until the admin acts, and the status bar says why.
             Err(e @ (jumpcloud::Error::Unauthorized { .. } | jumpcloud::Error::Blocked { .. })) => {
@@ -499,7 +504,7 @@ impl OrgSession {
         if org.entry.demo {
             self.demo_synced.store(true, Ordering::SeqCst);
         }
-        *lock(&self.timer) = Default::default();
+        *self.timer.lock() = Default::default();
         if org.access().is_none() {
             let _ = self.refresh_access(&org, Relearn::IfUnknown).await;
         }
@@ -521,7 +526,7 @@ impl OrgSession {
         let schedule = self.schedule(snapshot.as_ref().and_then(|s| s.as_of.as_deref()));
         OrgStatus {
             org: org.as_ref().map(|o| o.entry.clone()),
-            orgs: lock(&self.registry).orgs().to_vec(),
+            orgs: self.registry.lock().orgs().to_vec(),
             snapshot,
             scope: Some(self.scope()).filter(|s| !s.is_whole_org()),
             connectivity: self.connectivity(),
@@ -534,7 +539,7 @@ impl OrgSession {
             schedule,
             // The most recent finding first: damage found after opening, then what opening found.
             note: org.as_ref().and_then(|o| {
-                let notes: Vec<String> = [lock(&o.later_note).clone(), o.open_note.clone()]
+                let notes: Vec<String> = [o.later_note.lock().clone(), o.open_note.clone()]
                     .into_iter()
                     .flatten()
                     .collect();

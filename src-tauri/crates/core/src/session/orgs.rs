@@ -68,7 +68,7 @@ pub enum PortalPage {
     DeviceGroup,
 }
 
-/// The Admin Portal address of a record (`ENDPOINTS.md` §8): only the region's console host,
+/// The Admin Portal address of a record (`docs/jumpcloud-api.md` §8): only the region's console host,
 /// only a JumpCloud object ID (24 hexadecimal characters), so nothing else can be opened.
 pub fn portal_url(region: RegionName, page: PortalPage, id: &str) -> Result<String, String> {
     if id.len() != 24 || !id.chars().all(|c| c.is_ascii_hexdigit()) {

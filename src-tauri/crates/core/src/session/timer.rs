@@ -8,7 +8,7 @@ use super::link::Connectivity;
 use super::open::{OrgSession, Result};
 use super::SessionEvents;
 use crate::schedule::DEFAULT_RESYNC_EVERY;
-use rollcall_cache::{dates, lock};
+use rollcall_cache::dates;
 use serde::Serialize;
 use std::time::Duration;
 
@@ -65,7 +65,7 @@ impl OrgSession {
         let org = self.active()?;
         org.cache()
             .set_setting(SETTING, &minutes.to_string(), &dates::now_rfc3339())?;
-        *lock(&self.timer) = TimerState::default();
+        *self.timer.lock() = TimerState::default();
         Ok(())
     }
 
@@ -76,7 +76,7 @@ impl OrgSession {
             return None;
         }
         let due = dates::parse_ms(last_complete?)? + every.as_millis() as i64;
-        let retry = lock(&self.timer).retry_at_ms;
+        let retry = self.timer.lock().retry_at_ms;
         // After a failure the retry time; a sync that succeeded since moved `due` past it.
         Some(retry.map_or(due, |r| r.max(due)))
     }
@@ -86,7 +86,7 @@ impl OrgSession {
     pub fn schedule(&self, last_complete: Option<&str>) -> Option<SyncSchedule> {
         self.try_active()?;
         let every = self.resync_every();
-        let failed = lock(&self.timer).last_error.clone();
+        let failed = self.timer.lock().last_error.clone();
         Some(SyncSchedule {
             every_minutes: (every.as_secs() / 60) as u32,
             next_at: self.next_timed_ms(every, last_complete).map(dates::format_ms),
@@ -109,7 +109,7 @@ impl OrgSession {
         }
         tracing::info!("timed sync starting");
         let result = self.sync(events).await;
-        let mut t = lock(&self.timer);
+        let mut t = self.timer.lock();
         match &result {
             Ok(_) => *t = TimerState::default(),
             // JumpCloud could not be reached: the reconnect watch takes over; not a failure.

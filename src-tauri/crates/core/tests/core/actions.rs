@@ -4,13 +4,13 @@
 use crate::common::*;
 use jcsim::model::Role;
 use jcsim::Faults;
+use parking_lot::Mutex;
 use rollcall_cache::{AuditQuery, SystemQuery, UserQuery};
 #[allow(unused_imports)]
 use rollcall_cache::{RunStatus, StepKind, StepState};
 use rollcall_core::access::Access;
 use rollcall_core::actions::{execute, plan, ActionError, ActionRequest, Actor};
 use rollcall_core::connect::{check, ConnectError};
-use std::sync::Mutex;
 
 fn actor() -> Actor {
     Actor {
@@ -81,7 +81,7 @@ async fn suspend_and_reset_mfa_are_audited_and_land_in_the_cache() {
     env.sync().await.unwrap();
     let cache = Mutex::new(env.cache());
     let user = {
-        let c = cache.lock().unwrap();
+        let c = cache.lock();
         let q = UserQuery {
             states: vec![rollcall_cache::UserState::Activated],
             limit: 1,
@@ -92,7 +92,7 @@ async fn suspend_and_reset_mfa_are_audited_and_land_in_the_cache() {
     let access = Access::full("Administrator");
     let client = env.client();
     let p = plan(
-        &cache.lock().unwrap(),
+        &cache.lock(),
         &access,
         ActionRequest::UserSuspend {
             user_id: user.id.clone(),
@@ -103,7 +103,7 @@ async fn suspend_and_reset_mfa_are_audited_and_land_in_the_cache() {
     let out = execute(&client, &cache, &p, &actor()).await.unwrap();
     assert!(out.message.starts_with("Suspended"), "{}", out.message);
     {
-        let c = cache.lock().unwrap();
+        let c = cache.lock();
         assert_eq!(
             c.user_detail(&user.id).unwrap().unwrap().user.state,
             rollcall_cache::UserState::Suspended,
@@ -121,7 +121,7 @@ async fn suspend_and_reset_mfa_are_audited_and_land_in_the_cache() {
     }
 
     let p = plan(
-        &cache.lock().unwrap(),
+        &cache.lock(),
         &access,
         ActionRequest::UserResetMfa {
             user_id: user.id.clone(),
@@ -131,7 +131,6 @@ async fn suspend_and_reset_mfa_are_audited_and_land_in_the_cache() {
     execute(&client, &cache, &p, &actor()).await.unwrap();
     let trail = cache
         .lock()
-        .unwrap()
         .audit(&AuditQuery {
             target_id: Some(user.id.clone()),
             ..Default::default()
@@ -150,7 +149,7 @@ async fn device_rules_wipe_hostname_and_lost_answers() {
     let cache = Mutex::new(env.cache());
     let access = Access::full("Administrator");
     let (linux, win) = {
-        let c = cache.lock().unwrap();
+        let c = cache.lock();
         let get = |os: &str| {
             c.systems(
                 &SystemQuery {
@@ -167,7 +166,7 @@ async fn device_rules_wipe_hostname_and_lost_answers() {
         (get("linux"), get("windows"))
     };
     let refused = plan(
-        &cache.lock().unwrap(),
+        &cache.lock(),
         &access,
         ActionRequest::DeviceWipe {
             system_id: linux.id.clone(),
@@ -181,7 +180,7 @@ async fn device_rules_wipe_hostname_and_lost_answers() {
     );
 
     let p = plan(
-        &cache.lock().unwrap(),
+        &cache.lock(),
         &access,
         ActionRequest::DeviceLock {
             system_id: linux.id.clone(),
@@ -207,7 +206,7 @@ async fn device_rules_wipe_hostname_and_lost_answers() {
         requests(&env, "POST", &format!("/systems/{}/command/builtin/lock", linux.id)),
         1
     );
-    let trail = cache.lock().unwrap().audit(&AuditQuery::default()).unwrap();
+    let trail = cache.lock().audit(&AuditQuery::default()).unwrap();
     assert_eq!(trail[0].status.as_str(), "unknown");
     assert!(trail[0].message.contains("Outcome unknown"), "{}", trail[0].message);
     env.sim.state.set_faults(Faults::default());
@@ -220,7 +219,7 @@ async fn device_rules_wipe_hostname_and_lost_answers() {
         device_commands: false,
     };
     let no = plan(
-        &cache.lock().unwrap(),
+        &cache.lock(),
         &ro,
         ActionRequest::DeviceRestart {
             system_id: win.id.clone(),
@@ -237,7 +236,7 @@ async fn bulk_membership_changes_one_request_and_one_audit_row_per_member() {
     let cache = Mutex::new(env.cache());
     let access = Access::full("Administrator");
     let (group, users) = {
-        let c = cache.lock().unwrap();
+        let c = cache.lock();
         let g = c
             .groups(None, None)
             .unwrap()
@@ -268,7 +267,7 @@ async fn bulk_membership_changes_one_request_and_one_audit_row_per_member() {
         member_ids: users.clone(),
         add: true,
     };
-    let p = plan(&cache.lock().unwrap(), &access, req).unwrap();
+    let p = plan(&cache.lock(), &access, req).unwrap();
     let out = execute(&env.client(), &cache, &p, &actor()).await.unwrap();
     assert_eq!(
         out.status,
@@ -277,13 +276,13 @@ async fn bulk_membership_changes_one_request_and_one_audit_row_per_member() {
         out.message
     );
     assert!(out.message.starts_with("Added 3 of 3"), "{}", out.message);
-    let (members, _) = cache.lock().unwrap().group_members(&group.id).unwrap();
+    let (members, _) = cache.lock().group_members(&group.id).unwrap();
     assert!(
         users.iter().all(|u| members.iter().any(|m| &m.id == u)),
         "the cache shows the new members"
     );
     assert_eq!(requests(&env, "POST", &format!("/usergroups/{}/members", group.id)), 3);
-    let trail = cache.lock().unwrap().audit(&AuditQuery::default()).unwrap();
+    let trail = cache.lock().audit(&AuditQuery::default()).unwrap();
     assert_eq!(
         trail
             .iter()
@@ -298,8 +297,8 @@ async fn bulk_membership_changes_one_request_and_one_audit_row_per_member() {
         member_ids: users[..1].to_vec(),
         add: false,
     };
-    let p = plan(&cache.lock().unwrap(), &access, req).unwrap();
+    let p = plan(&cache.lock(), &access, req).unwrap();
     execute(&env.client(), &cache, &p, &actor()).await.unwrap();
-    let (members, _) = cache.lock().unwrap().group_members(&group.id).unwrap();
+    let (members, _) = cache.lock().group_members(&group.id).unwrap();
     assert!(!members.iter().any(|m| m.id == users[0]), "removed from the cache too");
 }

@@ -12,7 +12,7 @@ async fn onboarding_creates_the_person_then_groups_activation_and_device_from_an
     use rollcall_core::templates::{self, GroupRef, TemplateStep};
     let (env, cache) = synced(start(40).await).await;
     let (groups, device) = {
-        let c = cache.lock().unwrap();
+        let c = cache.lock();
         let groups: Vec<GroupRef> = c
             .groups(None, None)
             .unwrap()
@@ -35,7 +35,7 @@ async fn onboarding_creates_the_person_then_groups_activation_and_device_from_an
         (groups, device)
     };
     // The org's own onboarding: baseline groups and a manual step before the evidence.
-    let mut t = templates::get(&cache.lock().unwrap(), "onboarding").unwrap();
+    let mut t = templates::get(&cache.lock(), "onboarding").unwrap();
     t.defaults.groups = groups.clone();
     let at = t.steps.len() - 1;
     t.steps.insert(
@@ -47,7 +47,7 @@ async fn onboarding_creates_the_person_then_groups_activation_and_device_from_an
             text: String::new(),
         },
     );
-    templates::save(&cache.lock().unwrap(), &t).unwrap();
+    templates::save(&cache.lock(), &t).unwrap();
 
     let input = StartInput {
         new_user: Some(rollcall_core::actions::UserProfile {
@@ -60,8 +60,8 @@ async fn onboarding_creates_the_person_then_groups_activation_and_device_from_an
         device_id: Some(device.clone()),
         ..Default::default()
     };
-    let run = start_run(&mut cache.lock().unwrap(), "org", "tester", "onboarding", &input).unwrap();
-    let (r, steps) = cache.lock().unwrap().run(&run).unwrap().unwrap();
+    let run = start_run(&mut cache.lock(), "org", "tester", "onboarding", &input).unwrap();
+    let (r, steps) = cache.lock().run(&run).unwrap().unwrap();
     assert_eq!(r.title, "Onboarding for New Starter");
     let kinds: Vec<&str> = steps.iter().map(|s| s.kind.as_str()).collect();
     assert_eq!(
@@ -93,7 +93,7 @@ async fn onboarding_creates_the_person_then_groups_activation_and_device_from_an
         let s = step(&client, &cache, &run, idx, "", yes).await.unwrap();
         assert_eq!(s.state, StepState::Done, "step {idx} ({}): {}", s.title, s.message);
     }
-    let (r, _) = cache.lock().unwrap().run(&run).unwrap().unwrap();
+    let (r, _) = cache.lock().run(&run).unwrap().unwrap();
     assert!(!r.subject_id.is_empty(), "the run now names the created person");
     let uid = r.subject_id.clone();
     let creates = |env: &Env| {
@@ -114,7 +114,7 @@ async fn onboarding_creates_the_person_then_groups_activation_and_device_from_an
         .filter(|q| q.path.ends_with(&format!("/systems/{device}/associations")) && q.body.contains(&uid))
         .count();
     assert_eq!(binds, 1, "bound once");
-    let d = cache.lock().unwrap().user_detail(&uid).unwrap().unwrap();
+    let d = cache.lock().user_detail(&uid).unwrap().unwrap();
     assert_eq!(d.user.state, rollcall_cache::UserState::Activated);
     assert_eq!(d.groups.len(), groups.len());
     assert!(
@@ -126,7 +126,7 @@ async fn onboarding_creates_the_person_then_groups_activation_and_device_from_an
     assert_eq!(creates(&env), 1);
 
     // Starting again for the same person is refused: they exist now.
-    let dup = start_run(&mut cache.lock().unwrap(), "org", "tester", "onboarding", &input).unwrap_err();
+    let dup = start_run(&mut cache.lock(), "org", "tester", "onboarding", &input).unwrap_err();
     assert!(dup.to_string().contains("already in JumpCloud"), "{dup}");
 }
 
@@ -135,7 +135,7 @@ async fn an_access_request_needs_approval_and_expired_grants_are_removed_in_one_
     use rollcall_core::checklists::{grants, remove_grant, today};
     let (env, cache) = synced(start(40).await).await;
     let (user, group) = {
-        let c = cache.lock().unwrap();
+        let c = cache.lock();
         let d = active_users(&c, 1).remove(0);
         let mine: Vec<String> = c
             .user_detail(&d.id)
@@ -159,10 +159,10 @@ async fn an_access_request_needs_approval_and_expired_grants_are_removed_in_one_
         expires_on: Some("2020-01-01".into()),
         ..Default::default()
     };
-    let past = start_run(&mut cache.lock().unwrap(), "org", "tester", "access_request", &input).unwrap_err();
+    let past = start_run(&mut cache.lock(), "org", "tester", "access_request", &input).unwrap_err();
     assert!(past.to_string().contains("already past"), "{past}");
     input.expires_on = Some(today());
-    let run = start_run(&mut cache.lock().unwrap(), "org", "tester", "access_request", &input).unwrap();
+    let run = start_run(&mut cache.lock(), "org", "tester", "access_request", &input).unwrap();
 
     let client = env.client();
     let yes: Confirm<'_> = &|_| Box::pin(async { true });
@@ -187,7 +187,7 @@ async fn an_access_request_needs_approval_and_expired_grants_are_removed_in_one_
     );
     assert_eq!(count(&env, "POST", &format!("/usergroups/{group}/members")), 1);
 
-    let due = grants(&cache.lock().unwrap()).unwrap();
+    let due = grants(&cache.lock()).unwrap();
     assert_eq!(due.len(), 1);
     assert!(due[0].due, "expires today: due for removal");
     assert!(due[0].approval.contains("HELP-1234"), "{}", due[0].approval);
@@ -197,13 +197,13 @@ async fn an_access_request_needs_approval_and_expired_grants_are_removed_in_one_
     let msg = remove_grant(&ctx, &run).await.unwrap();
     assert!(msg.starts_with("Removed 1 of 1"), "{msg}");
     assert_eq!(count(&env, "POST", &format!("/usergroups/{group}/members")), 2);
-    assert!(grants(&cache.lock().unwrap()).unwrap().is_empty(), "no longer due");
+    assert!(grants(&cache.lock()).unwrap().is_empty(), "no longer due");
     let twice = remove_grant(&ctx, &run).await.unwrap_err();
     assert!(twice.to_string().contains("already removed"), "{twice}");
     assert_eq!(count(&env, "POST", &format!("/usergroups/{group}/members")), 2);
 
     step(&client, &cache, &run, 2, "", yes).await.unwrap();
-    let report = evidence::gather(&cache.lock().unwrap(), &run).unwrap();
+    let report = evidence::gather(&cache.lock(), &run).unwrap();
     let csv = evidence::csv(&report);
     assert!(csv.contains("Approved by Dana (IT lead); ticket HELP-1234"), "{csv}");
     assert!(
@@ -324,12 +324,12 @@ async fn the_evidence_asks_jumpcloud_for_the_events_of_the_run() {
     // A simulator whose clock is the real one: the run's start time and JumpCloud's event
     // times are on the same clock, as in production.
     let (env, cache) = synced(start_now(30).await).await;
-    let user = active_users(&cache.lock().unwrap(), 1).remove(0);
+    let user = active_users(&cache.lock(), 1).remove(0);
     let input = StartInput {
         user_id: user.id.clone(),
         ..Default::default()
     };
-    let run = start_run(&mut cache.lock().unwrap(), "org", "tester", "mfa_reset", &input).unwrap();
+    let run = start_run(&mut cache.lock(), "org", "tester", "mfa_reset", &input).unwrap();
     let client = env.client();
     let yes: Confirm<'_> = &|_| Box::pin(async { true });
     step(&client, &cache, &run, 0, "Verified in person by Sam", yes)

@@ -4,6 +4,7 @@
 use crate::common::*;
 use futures_util::future::BoxFuture;
 use jumpcloud::Client;
+use parking_lot::Mutex;
 use rollcall_cache::{Cache, StepRow, UserQuery};
 #[allow(unused_imports)]
 use rollcall_cache::{RunStatus, StepKind, StepState};
@@ -14,7 +15,7 @@ use rollcall_core::checklists::{
 };
 use rollcall_core::evidence;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 pub(crate) fn count(env: &Env, method: &str, part: &str) -> usize {
     env.sim
@@ -128,9 +129,9 @@ pub(crate) fn subject(cache: &Cache) -> (String, Vec<String>) {
 #[tokio::test]
 async fn offboarding_runs_step_by_step_and_never_resends_what_is_done() {
     let (env, cache) = synced(start(120).await).await;
-    let (user, devices) = subject(&cache.lock().unwrap());
-    let run = offboard(&mut cache.lock().unwrap(), &user).unwrap();
-    let (_, steps) = cache.lock().unwrap().run(&run).unwrap().unwrap();
+    let (user, devices) = subject(&cache.lock());
+    let run = offboard(&mut cache.lock(), &user).unwrap();
+    let (_, steps) = cache.lock().run(&run).unwrap().unwrap();
     let kinds: Vec<&str> = steps.iter().map(|s| s.kind.as_str()).collect();
     assert_eq!(
         kinds,
@@ -167,14 +168,7 @@ async fn offboarding_runs_step_by_step_and_never_resends_what_is_done() {
         .count();
     assert_eq!(removals, groups.len(), "one removal per group");
     assert!(
-        cache
-            .lock()
-            .unwrap()
-            .user_detail(&user)
-            .unwrap()
-            .unwrap()
-            .groups
-            .is_empty(),
+        cache.lock().user_detail(&user).unwrap().unwrap().groups.is_empty(),
         "no groups left in the cache"
     );
 
@@ -208,14 +202,13 @@ async fn offboarding_runs_step_by_step_and_never_resends_what_is_done() {
     let cache = Mutex::new(env.cache());
     cache
         .lock()
-        .unwrap()
         .settle_interrupted_steps("2026-11-01T13:00:00.000Z")
         .unwrap();
     let s = step(&client, &cache, &run, 6, "", yes).await.unwrap();
     assert_eq!(s.state, StepState::Done, "{}", s.message);
     assert_eq!(locks(&env), n_dev, "each device locked exactly once");
 
-    skip_step(&cache.lock().unwrap(), &run, 7, "devices not returned yet").unwrap();
+    skip_step(&cache.lock(), &run, 7, "devices not returned yet").unwrap();
     let refused = step(&client, &cache, &run, 8, "  ", yes).await.unwrap_err();
     assert!(refused.to_string().contains("Write a note"), "{refused}");
     step(
@@ -229,11 +222,11 @@ async fn offboarding_runs_step_by_step_and_never_resends_what_is_done() {
     .await
     .unwrap();
     step(&client, &cache, &run, 9, "", yes).await.unwrap();
-    let (r, _) = cache.lock().unwrap().run(&run).unwrap().unwrap();
+    let (r, _) = cache.lock().run(&run).unwrap().unwrap();
     assert_eq!(r.status, RunStatus::Finished);
     assert!(r.capture.contains("\"groups\""), "the capture was kept: {}", r.capture);
 
-    let report = evidence::gather(&cache.lock().unwrap(), &run).unwrap();
+    let report = evidence::gather(&cache.lock(), &run).unwrap();
     let csv = evidence::csv(&report);
     let bytes = evidence::pdf(&report).unwrap();
     if let Ok(out) = std::env::var("ROLLCALL_PDF_OUT") {
@@ -266,22 +259,15 @@ async fn offboarding_runs_step_by_step_and_never_resends_what_is_done() {
 #[tokio::test]
 async fn restore_access_re_adds_the_captured_groups() {
     let (env, cache) = synced(start(60).await).await;
-    let (user, _) = subject(&cache.lock().unwrap());
-    let before = cache.lock().unwrap().user_detail(&user).unwrap().unwrap().groups.len();
-    let run = offboard(&mut cache.lock().unwrap(), &user).unwrap();
+    let (user, _) = subject(&cache.lock());
+    let before = cache.lock().user_detail(&user).unwrap().unwrap().groups.len();
+    let run = offboard(&mut cache.lock(), &user).unwrap();
     let client = env.client();
     let yes: Confirm<'_> = &|_| Box::pin(async { true });
     for idx in 0..2 {
         step(&client, &cache, &run, idx, "", yes).await.unwrap();
     }
-    assert!(cache
-        .lock()
-        .unwrap()
-        .user_detail(&user)
-        .unwrap()
-        .unwrap()
-        .groups
-        .is_empty());
+    assert!(cache.lock().user_detail(&user).unwrap().unwrap().groups.is_empty());
     let (access, actor) = admin();
     let ctx = with_ctx(&client, &cache, &access, &actor, yes);
     let summary = rollcall_core::checklists::restore_access(&ctx, &run).await.unwrap();
@@ -289,13 +275,9 @@ async fn restore_access_re_adds_the_captured_groups() {
         summary.starts_with(&format!("Restored {before} of {before}")),
         "{summary}"
     );
-    assert_eq!(
-        cache.lock().unwrap().user_detail(&user).unwrap().unwrap().groups.len(),
-        before
-    );
+    assert_eq!(cache.lock().user_detail(&user).unwrap().unwrap().groups.len(), before);
     let trail = cache
         .lock()
-        .unwrap()
         .audit(&rollcall_cache::AuditQuery {
             run_id: Some(run.clone()),
             ..Default::default()
@@ -314,12 +296,12 @@ async fn restore_access_re_adds_the_captured_groups() {
 #[tokio::test]
 async fn a_reset_waits_for_the_identity_check_and_bulk_starts_one_run_per_person() {
     let (env, cache) = synced(start(40).await).await;
-    let users = active_users(&cache.lock().unwrap(), 3);
+    let users = active_users(&cache.lock(), 3);
     let input = StartInput {
         user_id: users[0].id.clone(),
         ..Default::default()
     };
-    let run = start_run(&mut cache.lock().unwrap(), "org", "tester", "mfa_reset", &input).unwrap();
+    let run = start_run(&mut cache.lock(), "org", "tester", "mfa_reset", &input).unwrap();
     let client = env.client();
     let yes: Confirm<'_> = &|_| Box::pin(async { true });
     let gated = step(&client, &cache, &run, 1, "", yes).await.unwrap_err();
@@ -354,7 +336,7 @@ async fn a_reset_waits_for_the_identity_check_and_bulk_starts_one_run_per_person
 
     let people = format!("{}\n{}\nnobody@nowhere.example", users[1].email, users[2].username);
     let (started, unknown) = rollcall_core::checklists::start_bulk(
-        &mut cache.lock().unwrap(),
+        &mut cache.lock(),
         "org",
         "tester",
         "offboarding",
@@ -374,7 +356,7 @@ async fn a_reset_waits_for_the_identity_check_and_bulk_starts_one_run_per_person
                ben.new,ben.new@example.com,Ben,New,\n\
                no.mail,,No,Mail,\n";
     let (started, not_started) = rollcall_core::checklists::start_bulk(
-        &mut cache.lock().unwrap(),
+        &mut cache.lock(),
         "org",
         "tester",
         "onboarding",
@@ -385,20 +367,13 @@ async fn a_reset_waits_for_the_identity_check_and_bulk_starts_one_run_per_person
     assert_eq!(started.len(), 2, "{not_started:?}");
     assert_eq!(not_started.len(), 1);
     assert!(not_started[0].starts_with("no.mail: "), "{not_started:?}");
-    let titles: Vec<String> = cache
-        .lock()
-        .unwrap()
-        .runs()
-        .unwrap()
-        .into_iter()
-        .map(|r| r.title)
-        .collect();
+    let titles: Vec<String> = cache.lock().runs().unwrap().into_iter().map(|r| r.title).collect();
     assert!(
         titles.contains(&"Onboarding for Ana New, Jr.".to_string()),
         "{titles:?}"
     );
     let bad = rollcall_core::checklists::start_bulk(
-        &mut cache.lock().unwrap(),
+        &mut cache.lock(),
         "org",
         "tester",
         "onboarding",
@@ -407,7 +382,7 @@ async fn a_reset_waits_for_the_identity_check_and_bulk_starts_one_run_per_person
     )
     .unwrap_err();
     assert!(bad.to_string().contains("first line names the columns"), "{bad}");
-    let runs = cache.lock().unwrap().runs().unwrap();
+    let runs = cache.lock().runs().unwrap();
     assert_eq!(runs.iter().filter(|r| r.template == "offboarding").count(), 2);
 }
 

@@ -5,12 +5,12 @@
 use crate::checklists::{active_users, admin, count, offboard, step, subject, synced, with_ctx};
 use crate::common::*;
 use jcsim::Faults;
+use parking_lot::Mutex;
 use rollcall_cache::{Cache, StepRow};
 #[allow(unused_imports)]
 use rollcall_cache::{RunStatus, StepKind, StepState};
 use rollcall_core::checklists::{remove_grant, start_run, step_preview, Confirm, StartInput, StepInput, StepItem};
 use rollcall_core::live::{read_person, Part};
-use std::sync::Mutex;
 
 /// The user groups JumpCloud lists for `user` now (ids).
 async fn groups_in_jumpcloud(env: &Env, user: &str) -> Vec<String> {
@@ -26,7 +26,7 @@ async fn groups_in_jumpcloud(env: &Env, user: &str) -> Vec<String> {
 
 /// The groups the local copy lists for `user`.
 fn mirrored_groups(cache: &Mutex<Cache>, user: &str) -> Vec<String> {
-    let d = cache.lock().unwrap().user_detail(user).unwrap().unwrap();
+    let d = cache.lock().user_detail(user).unwrap().unwrap();
     d.groups.into_iter().map(|g| g.id).collect()
 }
 
@@ -66,9 +66,9 @@ fn items(s: &StepRow) -> Vec<StepItem> {
 #[tokio::test]
 async fn a_group_added_after_the_sync_is_captured_removed_and_verified() {
     let (env, cache) = synced(start(80).await).await;
-    let (user, _) = subject(&cache.lock().unwrap());
-    let preview_groups = cache.lock().unwrap().user_detail(&user).unwrap().unwrap().groups;
-    let run = offboard(&mut cache.lock().unwrap(), &user).unwrap();
+    let (user, _) = subject(&cache.lock());
+    let preview_groups = cache.lock().user_detail(&user).unwrap().unwrap().groups;
+    let run = offboard(&mut cache.lock(), &user).unwrap();
     // Behind the mirror's back: one more group, and one previewed group already removed.
     let late = late_group(&env, &user, "late group").await;
     let dropped = preview_groups[0].clone();
@@ -87,7 +87,7 @@ async fn a_group_added_after_the_sync_is_captured_removed_and_verified() {
         "capture says what the local copy missed: {}",
         cap.message
     );
-    let (r, _) = cache.lock().unwrap().run(&run).unwrap().unwrap();
+    let (r, _) = cache.lock().run(&run).unwrap().unwrap();
     assert!(
         r.capture.contains(&late),
         "the capture holds the late group: {}",
@@ -113,7 +113,7 @@ async fn a_group_added_after_the_sync_is_captured_removed_and_verified() {
         items(&s).iter().any(|i| i.label == "late group"),
         "the step lists what it acted on"
     );
-    let (_, kept) = cache.lock().unwrap().run(&run).unwrap().unwrap();
+    let (_, kept) = cache.lock().run(&run).unwrap().unwrap();
     assert!(
         items(&kept[1]).iter().any(|i| i.label == "late group")
             && !items(&kept[1]).iter().any(|i| i.label == dropped.name),
@@ -139,7 +139,7 @@ async fn a_group_added_after_the_sync_is_captured_removed_and_verified() {
         "nothing sent for a group already left"
     );
     assert!(mirrored_groups(&cache, &user).is_empty(), "the mirror is corrected");
-    let report = rollcall_core::evidence::csv(&rollcall_core::evidence::gather(&cache.lock().unwrap(), &run).unwrap());
+    let report = rollcall_core::evidence::csv(&rollcall_core::evidence::gather(&cache.lock(), &run).unwrap());
     assert!(report.contains("Verified at"), "the evidence records the verification");
 
     // Restore reads JumpCloud too and puts back exactly what was captured (the late group included).
@@ -162,10 +162,10 @@ async fn a_group_added_after_the_sync_is_captured_removed_and_verified() {
 #[tokio::test]
 async fn a_device_bound_after_the_sync_is_locked_once_and_an_unbound_one_is_not() {
     let (env, cache) = synced(start(120).await).await;
-    let (user, devices) = subject(&cache.lock().unwrap());
+    let (user, devices) = subject(&cache.lock());
     // Another Windows or Linux device nobody is bound to, bound now in JumpCloud.
     let extra = {
-        let c = cache.lock().unwrap();
+        let c = cache.lock();
         let all = c
             .systems(
                 &rollcall_cache::SystemQuery {
@@ -184,7 +184,7 @@ async fn a_device_bound_after_the_sync_is_locked_once_and_an_unbound_one_is_not(
             })
             .expect("an unbound agent device")
     };
-    let run = offboard(&mut cache.lock().unwrap(), &user).unwrap();
+    let run = offboard(&mut cache.lock(), &user).unwrap();
     let client = env.client();
     client.systems().bind_user(&extra.id, &user, false).await.unwrap();
     if devices.len() > 1 {
@@ -198,7 +198,6 @@ async fn a_device_bound_after_the_sync_is_locked_once_and_an_unbound_one_is_not(
     assert_eq!(locks(&extra.id), 1, "the device bound since the sync is locked");
     let still_unbound = cache
         .lock()
-        .unwrap()
         .systems(
             &rollcall_cache::SystemQuery {
                 unbound: Some(true),
@@ -239,11 +238,11 @@ async fn while_the_first_import_is_running_steps_act_on_jumpcloud_not_on_the_par
     set_faults(&env, Faults::default());
     let cache = Mutex::new(env.cache());
     assert_eq!(
-        cache.lock().unwrap().snapshot().unwrap().state,
+        cache.lock().snapshot().unwrap().state,
         rollcall_cache::kinds::SnapshotState::Partial
     );
     let user = {
-        let candidates = active_users(&cache.lock().unwrap(), 60);
+        let candidates = active_users(&cache.lock(), 60);
         let mut found = None;
         for u in candidates {
             let n = env.client().users().groups(&u.id).await.unwrap().len();
@@ -258,7 +257,7 @@ async fn while_the_first_import_is_running_steps_act_on_jumpcloud_not_on_the_par
         mirrored_groups(&cache, &user).is_empty(),
         "the partial copy has no memberships yet"
     );
-    let run = offboard(&mut cache.lock().unwrap(), &user).unwrap();
+    let run = offboard(&mut cache.lock(), &user).unwrap();
     let note = step_preview(StepKind::RemoveGroups, rollcall_cache::kinds::SnapshotState::Partial);
     assert!(
         note.loading.as_deref().is_some_and(|n| n.contains("has not finished")),
@@ -279,7 +278,7 @@ async fn while_the_first_import_is_running_steps_act_on_jumpcloud_not_on_the_par
     let held = groups_in_jumpcloud(&env, &user).await;
     let client = env.client();
     let cap = step(&client, &cache, &run, 0, "", yes()).await.unwrap();
-    let (r, _) = cache.lock().unwrap().run(&run).unwrap().unwrap();
+    let (r, _) = cache.lock().run(&run).unwrap().unwrap();
     let captured: serde_json::Value = serde_json::from_str(&r.capture).unwrap();
     assert_eq!(
         captured["groups"].as_array().unwrap().len(),
@@ -296,8 +295,8 @@ async fn while_the_first_import_is_running_steps_act_on_jumpcloud_not_on_the_par
 #[tokio::test]
 async fn a_step_whose_live_read_fails_sends_nothing_and_says_why() {
     let (env, cache) = synced(start(60).await).await;
-    let (user, _) = subject(&cache.lock().unwrap());
-    let run = offboard(&mut cache.lock().unwrap(), &user).unwrap();
+    let (user, _) = subject(&cache.lock());
+    let run = offboard(&mut cache.lock(), &user).unwrap();
     set_faults(
         &env,
         Faults {
@@ -353,10 +352,10 @@ async fn a_step_whose_live_read_fails_sends_nothing_and_says_why() {
 #[tokio::test]
 async fn a_removal_that_does_not_stick_fails_the_step_and_the_retry_sends_only_what_remains() {
     let (env, cache) = synced(start(80).await).await;
-    let (user, _) = subject(&cache.lock().unwrap());
+    let (user, _) = subject(&cache.lock());
     let held = groups_in_jumpcloud(&env, &user).await;
     assert!(!held.is_empty());
-    let run = offboard(&mut cache.lock().unwrap(), &user).unwrap();
+    let run = offboard(&mut cache.lock(), &user).unwrap();
     // A dynamic group's rule puts the person straight back into the first group removed.
     set_faults(
         &env,
@@ -391,7 +390,7 @@ async fn bulk_removal_from_a_selection_reads_first_and_verifies() {
     let (env, cache) = synced(start(80).await).await;
     let client = env.client();
     let (group, members) = {
-        let c = cache.lock().unwrap();
+        let c = cache.lock();
         c.groups(None, None)
             .unwrap()
             .into_iter()
@@ -412,7 +411,7 @@ async fn bulk_removal_from_a_selection_reads_first_and_verifies() {
         member_ids: members.clone(),
         add: false,
     };
-    let p = plan(&cache.lock().unwrap(), &access, request.clone()).unwrap();
+    let p = plan(&cache.lock(), &access, request.clone()).unwrap();
     let out = perform(&client, &cache, &p, &actor).await.unwrap();
     assert_eq!(
         out.status,
@@ -437,7 +436,7 @@ async fn bulk_removal_from_a_selection_reads_first_and_verifies() {
             ..Default::default()
         },
     );
-    let p = plan(&cache.lock().unwrap(), &access, request).unwrap();
+    let p = plan(&cache.lock(), &access, request).unwrap();
     let out = perform(&client, &cache, &p, &actor).await.unwrap();
     assert_eq!(
         out.status,
@@ -452,9 +451,9 @@ async fn bulk_removal_from_a_selection_reads_first_and_verifies() {
 async fn a_grant_removed_outside_rollcall_is_not_removed_twice_and_one_that_sticks_is_not_marked_removed() {
     use rollcall_core::checklists::{grants, today};
     let (env, cache) = synced(start(40).await).await;
-    let users = active_users(&cache.lock().unwrap(), 2);
+    let users = active_users(&cache.lock(), 2);
     let group = {
-        let c = cache.lock().unwrap();
+        let c = cache.lock();
         c.groups(None, None)
             .unwrap()
             .into_iter()
@@ -484,7 +483,7 @@ async fn a_grant_removed_outside_rollcall_is_not_removed_twice_and_one_that_stic
             expires_on: Some(today()),
             ..Default::default()
         };
-        let run = start_run(&mut cache.lock().unwrap(), "org", "tester", "access_request", &input).unwrap();
+        let run = start_run(&mut cache.lock(), "org", "tester", "access_request", &input).unwrap();
         let approved = StepInput {
             approver: "Dana".into(),
             ticket: "HELP-1".into(),
@@ -521,17 +520,17 @@ async fn a_grant_removed_outside_rollcall_is_not_removed_twice_and_one_that_stic
     );
     let err = remove_grant(&ctx, &runs[1]).await.unwrap_err();
     assert!(err.to_string().contains("still in"), "{err}");
-    assert_eq!(grants(&cache.lock().unwrap()).unwrap().len(), 1, "still due");
+    assert_eq!(grants(&cache.lock()).unwrap().len(), 1, "still due");
     let ok = remove_grant(&ctx, &runs[1]).await.unwrap();
     assert!(ok.contains("Verified"), "{ok}");
-    assert!(grants(&cache.lock().unwrap()).unwrap().is_empty());
+    assert!(grants(&cache.lock()).unwrap().is_empty());
     assert!(!groups_in_jumpcloud(&env, &users[1].id).await.contains(&group));
 }
 
 #[tokio::test]
 async fn what_a_read_finds_corrects_the_local_copy() {
     let (env, cache) = synced(start(40).await).await;
-    let user = active_users(&cache.lock().unwrap(), 1).remove(0).id;
+    let user = active_users(&cache.lock(), 1).remove(0).id;
     let late = late_group(&env, &user, "Contractors — added by HR").await;
     let now = read_person(&env.client(), &cache, &user, &Part::ALL).await.unwrap();
     assert!(now
@@ -539,7 +538,7 @@ async fn what_a_read_finds_corrects_the_local_copy() {
         .unwrap()
         .iter()
         .any(|g| g.id == late && g.name == "Contractors — added by HR"));
-    let d = cache.lock().unwrap().user_detail(&user).unwrap().unwrap();
+    let d = cache.lock().user_detail(&user).unwrap().unwrap();
     assert!(
         d.groups.iter().any(|g| g.id == late),
         "the new group and the membership are in the local copy"

@@ -460,3 +460,85 @@ async fn an_administrator_a_later_sync_lists_for_the_first_time_counts_as_added(
     let later = report(&env.cache(), ReportId::AdminsAdded, now + 15 * 86_400_000);
     assert!(later.rows.is_empty());
 }
+
+/// The figures of a review pack's PDF, as (value, label, bad), in order.
+fn pdf_figures(blocks: &[rollcall_core::pdf::Block]) -> Vec<(String, String, bool)> {
+    blocks
+        .iter()
+        .filter_map(|b| match b {
+            rollcall_core::pdf::Block::Figures(f) => Some(f),
+            _ => None,
+        })
+        .flatten()
+        .map(|f| (f.value.clone(), f.label.clone(), f.bad))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_pane_the_agenda_and_the_pack_say_the_same_of_every_check() {
+    use rollcall_core::review_pdf::{blocks, PackInput};
+    let env = start(300).await;
+    env.sync().await.unwrap();
+    let now = rollcall_cache::parse_ms(NOW).unwrap();
+    let mut cache = env.cache();
+    let measured = posture::measure(&cache, now, 30).unwrap();
+    // What the Posture pane shows is the command's view of the measurement.
+    let pane = posture::view(measured.clone()).figures;
+    let review = rollcall_core::reviews::start(&mut cache, "Agree", "", now)
+        .unwrap()
+        .review;
+    let pack = |p: &rollcall_cache::Posture| {
+        pdf_figures(&blocks(&PackInput {
+            org: "Org",
+            review: &review,
+            posture: p,
+            trends: &[],
+            tables: &[],
+            created: time::OffsetDateTime::now_utc(),
+        }))
+    };
+
+    // The pack prints every figure of the pane, with the same value, words and colour.
+    let shown: Vec<(String, String, bool)> = pane.iter().map(|f| (f.value.text(), f.label.clone(), f.bad)).collect();
+    assert_eq!(pack(&measured), shown);
+    // The agenda holds exactly the checks the pane marks bad, each with the rows it counts.
+    let bad: Vec<PostureCheck> = pane.iter().filter(|f| f.bad).filter_map(|f| f.check).collect();
+    let agenda: Vec<PostureCheck> = review.items.iter().filter_map(|i| i.subject.check()).collect();
+    let mut sorted_bad = bad.clone();
+    sorted_bad.sort_by_key(|c| PostureCheck::ALL.iter().position(|x| x == c));
+    assert_eq!(
+        agenda, sorted_bad,
+        "the agenda is the pane's failed checks, worst first"
+    );
+    assert!(!agenda.is_empty(), "the seed fails some checks");
+
+    // MFA adoption at 96% with people still without MFA: above the target, so no finding —
+    // not in red on the pane or in the pack, not on the agenda.
+    let mut above = measured.clone();
+    (above.people.active, above.people.active_mfa, above.people.no_mfa) = (100, 96, 12);
+    let mfa = |figures: &[(String, String, bool)]| {
+        figures
+            .iter()
+            .find(|f| f.1 == "of active people enrolled in MFA")
+            .cloned()
+            .unwrap()
+    };
+    let pane_above: Vec<(String, String, bool)> = posture::figures(&above)
+        .iter()
+        .map(|f| (f.value.text(), f.label.clone(), f.bad))
+        .collect();
+    assert_eq!(
+        mfa(&pane_above),
+        ("96.0%".into(), "of active people enrolled in MFA".into(), false)
+    );
+    assert_eq!(mfa(&pack(&above)), mfa(&pane_above));
+    assert!(!posture::failed(&above)
+        .iter()
+        .any(|(c, _)| *c == PostureCheck::MfaAdoption));
+    // and at 94% it is a finding in all three
+    (above.people.active_mfa, above.people.no_mfa) = (94, 12);
+    assert!(mfa(&pack(&above)).2);
+    assert!(posture::failed(&above)
+        .iter()
+        .any(|(c, n)| *c == PostureCheck::MfaAdoption && *n == 6));
+}

@@ -3,7 +3,8 @@
 
 use crate::common::{self, Env};
 use jumpcloud::ApiKey;
-use rollcall_cache::{lock, Cache};
+use parking_lot::Mutex;
+use rollcall_cache::Cache;
 use rollcall_core::connect::check;
 use rollcall_core::session::{
     Connectivity, DataKind, KeyStore, OrgEntry, OrgSession, RegionName, SessionError, SessionEvents,
@@ -11,7 +12,7 @@ use rollcall_core::session::{
 use rollcall_core::SyncProgress;
 use std::collections::HashMap;
 use std::io::{Seek, SeekFrom, Write};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// Keys in memory, shared with the test so it can look inside.
 #[derive(Clone, Default)]
@@ -19,17 +20,18 @@ struct Keys(Arc<Mutex<HashMap<String, String>>>);
 
 impl KeyStore for Keys {
     fn read(&self, org_id: &str) -> Result<ApiKey, String> {
-        lock(&self.0)
+        self.0
+            .lock()
             .get(org_id)
             .map(|k| ApiKey::new(k.clone()))
             .ok_or_else(|| "The API key of this organisation is not in the store.".to_string())
     }
     fn store(&self, org_id: &str, key: &str) -> Result<(), String> {
-        lock(&self.0).insert(org_id.into(), key.into());
+        self.0.lock().insert(org_id.into(), key.into());
         Ok(())
     }
     fn delete(&self, org_id: &str) -> Result<(), String> {
-        lock(&self.0).remove(org_id);
+        self.0.lock().remove(org_id);
         Ok(())
     }
 }
@@ -43,10 +45,10 @@ struct Heard {
 
 impl SessionEvents for Heard {
     fn status_changed(&self) {
-        *lock(&self.status) += 1;
+        *self.status.lock() += 1;
     }
     fn cache_changed(&self, kinds: &[DataKind]) {
-        lock(&self.changed).extend_from_slice(kinds);
+        self.changed.lock().extend_from_slice(kinds);
     }
     fn progress(&self, _: SyncProgress) {}
 }
@@ -79,7 +81,7 @@ async fn an_org_opened_with_a_tested_key_syncs_and_takes_a_new_key_of_the_same_o
     let org_id = found.org.id.clone();
     let org = s.open_with_key(entry(&env, &org_id), &env.key(), found.access).unwrap();
     assert_eq!(
-        lock(&keys.0).get(&org_id),
+        keys.0.lock().get(&org_id),
         Some(&env.key()),
         "the key went to the store"
     );
@@ -91,8 +93,8 @@ async fn an_org_opened_with_a_tested_key_syncs_and_takes_a_new_key_of_the_same_o
     let report = s.sync(&heard).await.unwrap();
     assert!(report.counts.users >= 30, "{report:?}");
     assert!(!s.status().sync_due);
-    assert!(lock(&heard.changed).contains(&DataKind::All));
-    assert!(*lock(&heard.status) > 0);
+    assert!(heard.changed.lock().contains(&DataKind::All));
+    assert!(*heard.status.lock() > 0);
     let (_, _, actor) = s.for_writes(None).unwrap();
     assert_eq!(actor.org_id, org_id);
 
@@ -111,12 +113,12 @@ async fn an_org_opened_with_a_tested_key_syncs_and_takes_a_new_key_of_the_same_o
     let other = env.key_of(jcsim::model::Role::Manager);
     let (e, access) = s.check_new_key(&org_id, &other).await.unwrap();
     let org = s.open_with_key(e, &other, access).unwrap();
-    assert_eq!(lock(&keys.0).get(&org_id), Some(&other));
+    assert_eq!(keys.0.lock().get(&org_id), Some(&other));
     assert!(org.cache().snapshot().unwrap().sync_id.is_some(), "the mirror was kept");
 
     // Removing the org forgets its key, its file and its entry.
     s.remove(&org_id).unwrap();
-    assert!(lock(&keys.0).is_empty());
+    assert!(keys.0.lock().is_empty());
     assert!(!org.cache_path.exists());
     assert!(s.status().orgs.is_empty() && s.status().org.is_none());
 }

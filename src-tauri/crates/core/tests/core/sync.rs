@@ -1,11 +1,12 @@
 use crate::common::*;
 use jcsim::Faults;
+use parking_lot::Mutex;
 use rollcall_cache::{Cache, SystemQuery, UserQuery};
 use rollcall_cache::{FacetName, FacetValue};
 use rollcall_core::{sync_org, CancelToken, SyncError, SyncProgress};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 pub(crate) fn rows(cache: &Cache, sql: &str) -> BTreeSet<(String, String)> {
     let mut s = cache.connection().prepare(sql).unwrap();
@@ -162,13 +163,13 @@ async fn a_full_sync_mirrors_the_org_exactly() {
         &env.client(),
         &env.cache_path(),
         &env.options(),
-        &move |p| sink.lock().unwrap().push(p),
+        &move |p| sink.lock().push(p),
         &CancelToken::default(),
     )
     .await
     .unwrap();
     assert_matches_ground_truth(&env);
-    let seen = seen.lock().unwrap();
+    let seen = seen.lock();
     assert!(
         seen.iter()
             .any(|p| matches!(p, SyncProgress::Browsable { users: 300, .. })),

@@ -1,4 +1,4 @@
-//! The records the simulator keeps, serialized with JumpCloud's field names (ENDPOINTS.md §1-§7
+//! The records the simulator keeps, serialized with JumpCloud's field names (docs/jumpcloud-api.md §1-§7
 //! and the published schemas). Optional fields JumpCloud omits when unset are skipped;
 //! fields the spec marks nullable are sent as `null`.
 

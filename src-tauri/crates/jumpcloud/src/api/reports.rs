@@ -1,4 +1,4 @@
-//! Directory Insights bulk reports (ENDPOINTS.md §10): request one, poll the list, download an
+//! Directory Insights bulk reports (docs/jumpcloud-api.md §10): request one, poll the list, download an
 //! artifact. Generation is asynchronous; a role without Reports gets 403.
 
 use super::*;

@@ -208,6 +208,28 @@ async fn the_abuse_block_stops_everything() {
 }
 
 #[tokio::test]
+async fn tls_failures_are_told_by_their_type_not_by_the_words_of_the_url() {
+    let offline = |base: &str| {
+        let mut cfg = jumpcloud::ClientConfig::new(jumpcloud::Endpoints::custom(base), jumpcloud::ApiKey::new("k"));
+        cfg.max_attempts = 1;
+        jumpcloud::Client::new(cfg).unwrap()
+    };
+    // Nothing listens: a connection refused, whatever the URL says.
+    for base in [
+        "http://127.0.0.1:9/tls-handshake-certificate/api",
+        "https://127.0.0.1:9/tls",
+    ] {
+        let e = offline(base).users().list_all().await.unwrap_err();
+        assert!(matches!(e, Error::Offline { .. }), "{base}: {e:?}");
+    }
+    // An HTTPS client talking to a plain-HTTP server: the handshake fails, a TLS problem.
+    let env = start(5).await;
+    let https = env.sim.base_url.replacen("http://", "https://", 1);
+    let e = offline(&format!("{https}/plain")).users().list_all().await.unwrap_err();
+    assert!(matches!(e, Error::Tls { .. }), "{e:?}");
+}
+
+#[tokio::test]
 async fn no_network_and_timeouts_have_their_own_errors() {
     let mut cfg = jumpcloud::ClientConfig::new(
         jumpcloud::Endpoints::custom("http://127.0.0.1:9"),

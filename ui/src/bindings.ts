@@ -172,7 +172,13 @@ export type Access = {
 export type ActionOption = {
 	/**  The request to send (for a wipe, the UI replaces `typed_hostname` with what was typed). */
 	request: ActionRequest,
+	/**  What the action is called ("Wipe"). */
 	label: string,
+	/**
+	 *  The button asks for more before anything is sent (a typed hostname, a confirmation):
+	 *  shown with an ellipsis ("Wipe…").
+	 */
+	asks_more: boolean,
 	/**  Why it is disabled; None when it is available. */
 	reason: string | null,
 	/**  Opens a native confirmation. */

@@ -5,10 +5,12 @@
 use crate::error::Result;
 use crate::reach::{devices_behind_group, refresh_bound};
 use crate::rows::*;
-use crate::write::{
-    app_values, group_values, record_values, system_values, upsert_sql, user_values, RecordRow, APP_COLS, GROUP_COLS,
-    RECORD_COLS, SYSTEM_COLS, USER_COLS,
-};
+use crate::write::apps::{app_values, APP_COLS};
+use crate::write::groups::{group_values, GROUP_COLS};
+use crate::write::records::{record_values, RecordRow, RECORD_COLS};
+use crate::write::systems::{system_values, SYSTEM_COLS};
+use crate::write::upsert_sql;
+use crate::write::users::{user_values, USER_COLS};
 use crate::Cache;
 use crate::RecordKind;
 use rusqlite::{params, OptionalExtension};

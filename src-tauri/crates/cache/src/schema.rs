@@ -26,157 +26,22 @@ pub const MIRRORED: &[&str] = &[
     "events",
 ];
 
-const MIRROR_DDL: &str = "
-CREATE TABLE {p}users (
-    id TEXT PRIMARY KEY,
-    username TEXT NOT NULL,
-    email TEXT NOT NULL,
-    firstname TEXT NOT NULL DEFAULT '',
-    lastname TEXT NOT NULL DEFAULT '',
-    displayname TEXT NOT NULL DEFAULT '',
-    department TEXT NOT NULL DEFAULT '',
-    job_title TEXT NOT NULL DEFAULT '',
-    employee_type TEXT NOT NULL DEFAULT '',
-    employee_id TEXT NOT NULL DEFAULT '',
-    location TEXT NOT NULL DEFAULT '',
-    company TEXT NOT NULL DEFAULT '',
-    manager_id TEXT,
-    state TEXT NOT NULL DEFAULT '',
-    locked INTEGER NOT NULL DEFAULT 0,
-    locked_at TEXT,
-    mfa_configured INTEGER NOT NULL DEFAULT 0,
-    mfa_status TEXT NOT NULL DEFAULT '',
-    password_expired INTEGER NOT NULL DEFAULT 0,
-    password_expires_at TEXT,
-    created TEXT
-) WITHOUT ROWID;
-CREATE INDEX {p}users_state ON {p}users(state);
-CREATE INDEX {p}users_email ON {p}users(email COLLATE NOCASE);
-CREATE INDEX {p}users_username ON {p}users(username COLLATE NOCASE);
-CREATE INDEX {p}users_name ON {p}users(lastname COLLATE NOCASE, firstname COLLATE NOCASE);
-CREATE INDEX {p}users_state_email ON {p}users(state, email COLLATE NOCASE);
-CREATE INDEX {p}users_state_name ON {p}users(state, lastname COLLATE NOCASE, firstname COLLATE NOCASE);
-
-CREATE TABLE {p}groups (
-    id TEXT PRIMARY KEY,
-    kind TEXT NOT NULL CHECK (kind IN ('user', 'system')),
-    name TEXT NOT NULL,
-    description TEXT NOT NULL DEFAULT '',
-    email TEXT NOT NULL DEFAULT ''
-) WITHOUT ROWID;
-
--- The whole JumpCloud record of each user, device, group and app, kept apart from the narrow
--- tables above so that filtering and sorting never read it.
-CREATE TABLE {p}records (
-    kind TEXT NOT NULL,
-    id TEXT NOT NULL,
-    hash INTEGER NOT NULL,
-    json TEXT NOT NULL,
-    PRIMARY KEY (kind, id)
-);
-
-CREATE TABLE {p}group_members (
-    group_id TEXT NOT NULL,
-    member_id TEXT NOT NULL,
-    PRIMARY KEY (group_id, member_id)
-) WITHOUT ROWID;
-CREATE INDEX {p}group_members_member ON {p}group_members(member_id);
-
-CREATE TABLE {p}systems (
-    id TEXT PRIMARY KEY,
-    display_name TEXT NOT NULL DEFAULT '',
-    hostname TEXT NOT NULL DEFAULT '',
-    serial TEXT NOT NULL DEFAULT '',
-    os TEXT NOT NULL DEFAULT '',
-    os_family TEXT NOT NULL DEFAULT '',
-    os_version TEXT NOT NULL DEFAULT '',
-    arch TEXT NOT NULL DEFAULT '',
-    hw_vendor TEXT NOT NULL DEFAULT '',
-    model TEXT NOT NULL DEFAULT '',
-    memory_bytes INTEGER,
-    cpu TEXT NOT NULL DEFAULT '',
-    fde_active INTEGER NOT NULL DEFAULT 0,
-    fde_key_present INTEGER NOT NULL DEFAULT 0,
-    fde_detail TEXT NOT NULL DEFAULT '',
-    mdm_vendor TEXT NOT NULL DEFAULT '',
-    mdm_enrolled INTEGER NOT NULL DEFAULT 0,
-    mdm_device_id TEXT NOT NULL DEFAULT '',
-    last_contact TEXT,
-    active INTEGER NOT NULL DEFAULT 0,
-    agent_version TEXT NOT NULL DEFAULT '',
-    created TEXT
-) WITHOUT ROWID;
-CREATE INDEX {p}systems_hostname ON {p}systems(hostname COLLATE NOCASE);
-CREATE INDEX {p}systems_serial ON {p}systems(serial COLLATE NOCASE);
-CREATE INDEX {p}systems_os ON {p}systems(os_family, os_version);
-CREATE INDEX {p}systems_os_fde ON {p}systems(os_family, fde_active, hostname COLLATE NOCASE);
-CREATE INDEX {p}systems_contact ON {p}systems(last_contact);
-
-CREATE TABLE {p}bindings (
-    system_id TEXT NOT NULL,
-    user_id TEXT NOT NULL,
-    sudo INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (system_id, user_id)
-) WITHOUT ROWID;
-CREATE INDEX {p}bindings_user ON {p}bindings(user_id);
-
-CREATE TABLE {p}apps (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL DEFAULT '',
-    label TEXT NOT NULL DEFAULT '',
-    sso_type TEXT NOT NULL DEFAULT '',
-    active INTEGER NOT NULL DEFAULT 0
-) WITHOUT ROWID;
-
--- Who reaches an app: directly (via_group '') or through a user group.
-CREATE TABLE {p}app_users (
-    app_id TEXT NOT NULL,
-    user_id TEXT NOT NULL,
-    via_group TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (app_id, user_id, via_group)
-) WITHOUT ROWID;
-CREATE INDEX {p}app_users_user ON {p}app_users(user_id);
-
-CREATE TABLE {p}app_groups (
-    app_id TEXT NOT NULL,
-    group_id TEXT NOT NULL,
-    PRIMARY KEY (app_id, group_id)
-) WITHOUT ROWID;
-
-CREATE TABLE {p}admins (
-    id TEXT PRIMARY KEY,
-    email TEXT NOT NULL DEFAULT '',
-    name TEXT NOT NULL DEFAULT '',
-    role_name TEXT NOT NULL DEFAULT '',
-    suspended INTEGER NOT NULL DEFAULT 0,
-    mfa INTEGER NOT NULL DEFAULT 0
-) WITHOUT ROWID;
-
-CREATE TABLE {p}roles (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    scopes TEXT NOT NULL DEFAULT ''
-) WITHOUT ROWID;
-
--- Recent Directory Insights events (logins), for last-login and history panels.
-CREATE TABLE {p}events (
-    id TEXT PRIMARY KEY,
-    at TEXT NOT NULL,
-    service TEXT NOT NULL DEFAULT '',
-    event_type TEXT NOT NULL DEFAULT '',
-    success INTEGER NOT NULL DEFAULT 0,
-    user_id TEXT NOT NULL DEFAULT '',
-    username TEXT NOT NULL DEFAULT '',
-    system_id TEXT NOT NULL DEFAULT '',
-    app_id TEXT NOT NULL DEFAULT '',
-    json TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX {p}events_user ON {p}events(username, at);
-CREATE INDEX {p}events_system ON {p}events(system_id, at);
-";
+/// The mirrored tables as the first schema made them; each table's slice lives beside the code
+/// that writes it (`write/<table>.rs`). Later changes to a table are later migrations below.
+const MIRROR_V1: &[&str] = &[
+    crate::write::users::DDL,
+    crate::write::groups::DDL,
+    crate::write::records::DDL,
+    crate::write::groups::MEMBERS_DDL,
+    crate::write::systems::DDL,
+    crate::write::bindings::DDL,
+    crate::write::apps::DDL,
+    crate::write::admins::DDL,
+    crate::write::events::DDL,
+];
 
 fn mirror(prefix: &str) -> String {
-    MIRROR_DDL.replace("{p}", prefix)
+    MIRROR_V1.concat().replace("{p}", prefix)
 }
 
 const V1_SHARED: &str = "
@@ -225,6 +90,8 @@ CREATE VIRTUAL TABLE search_index USING fts5(
 pub fn migrations() -> Migrations<'static> {
     static V1: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let v1 = V1.get_or_init(|| format!("{}{}{}", mirror(""), mirror("s_"), V1_SHARED));
+    static V9: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let v9 = V9.get_or_init(|| [crate::write::systems::BOUND, crate::write::users::FACETS_INDEX].concat());
     // Who reaches a device through groups: the groups' bindings, and the view of every path
     // (devices reached only through a group were "bound to nobody" before).
     static V15: std::sync::OnceLock<String> = std::sync::OnceLock::new();
@@ -246,29 +113,12 @@ pub fn migrations() -> Migrations<'static> {
         M::up(crate::problems::DDL),
         M::up(crate::history::DDL_V7),
         M::up(crate::packed::DDL),
-        // Whether a device has a user bound (kept by `refresh_bound`), and narrow indexes the
-        // facet counts scan instead of the wide rows.
-        M::up(
-            "ALTER TABLE systems ADD COLUMN bound INTEGER NOT NULL DEFAULT 0;
-             ALTER TABLE s_systems ADD COLUMN bound INTEGER NOT NULL DEFAULT 0;
-             UPDATE systems SET bound = (id IN (SELECT system_id FROM bindings));
-             CREATE INDEX systems_facets ON systems(os_family, fde_active, mdm_enrolled, last_contact, bound);
-             CREATE INDEX users_facets ON users(state, locked, mfa_configured);",
-        ),
+        // Whether a device is reached by anyone, and the narrow indexes the facet counts scan.
+        M::up(v9),
         M::up(crate::trends::DDL),
         M::up(crate::reviews::DDL),
-        // The system drive's size and free space, from System Insights (NULL: not reported).
-        M::up(
-            "ALTER TABLE systems ADD COLUMN disk_size INTEGER;
-             ALTER TABLE systems ADD COLUMN disk_free INTEGER;
-             ALTER TABLE s_systems ADD COLUMN disk_size INTEGER;
-             ALTER TABLE s_systems ADD COLUMN disk_free INTEGER;",
-        ),
-        // When each person's password was last set (NULL until the next sync reads it).
-        M::up(
-            "ALTER TABLE users ADD COLUMN password_date TEXT;
-             ALTER TABLE s_users ADD COLUMN password_date TEXT;",
-        ),
+        M::up(crate::write::systems::DISKS),
+        M::up(crate::write::users::PASSWORD_DATE),
         M::up(crate::admins_seen::DDL),
         M::up(v15),
     ])
@@ -281,5 +131,38 @@ mod tests {
         super::migrations()
             .validate()
             .expect("every migration applies to an empty database");
+    }
+
+    /// The sync empties and swaps exactly the tables in `MIRRORED`: every staging twin must be
+    /// in it, and a live table and its twin must have the same columns in the same order
+    /// (`INSERT INTO t SELECT * FROM s_t`).
+    #[test]
+    fn every_mirrored_table_has_a_twin_of_the_same_shape() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        super::migrations().to_latest(&mut conn).unwrap();
+        let mut twins: Vec<String> = conn
+            .prepare("SELECT substr(name, 3) FROM sqlite_master WHERE type = 'table' AND name LIKE 's\\_%' ESCAPE '\\'")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        twins.sort();
+        let mut mirrored: Vec<String> = super::MIRRORED.iter().map(|t| t.to_string()).collect();
+        mirrored.sort();
+        assert_eq!(twins, mirrored);
+        let columns = |t: &str| -> Vec<(String, String)> {
+            conn.prepare(&format!("SELECT name, type FROM pragma_table_info('{t}') ORDER BY cid"))
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        for t in super::MIRRORED {
+            let live = columns(t);
+            assert!(!live.is_empty(), "{t} exists");
+            assert_eq!(live, columns(&format!("s_{t}")), "{t} and s_{t}");
+        }
     }
 }

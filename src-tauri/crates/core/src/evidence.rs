@@ -6,7 +6,7 @@
 use crate::checklists::ChecklistError;
 use crate::export::CsvOut;
 use crate::pdf::{self, Block};
-use rollcall_cache::{AppVia, AuditQuery, Cache, RunRow};
+use rollcall_cache::{AppVia, AuditEntry, AuditQuery, Cache, EventRow, RunRow, StepRow};
 
 /// A titled table.
 pub struct Section {
@@ -37,84 +37,16 @@ pub fn gather(cache: &Cache, run_id: &str) -> Result<Evidence, ChecklistError> {
     let (run, steps) = cache
         .run(run_id)?
         .ok_or_else(|| ChecklistError::NotFound(format!("No checklist run {run_id} in this organisation.")))?;
-    let approvals: Vec<String> = steps
-        .iter()
-        .filter(|s| s.kind == rollcall_cache::StepKind::Approval && s.state == rollcall_cache::StepState::Done)
-        .map(|s| s.note.clone())
-        .collect();
-    let status = match run.status {
-        rollcall_cache::RunStatus::Finished => "finished".to_string(),
-        other => format!("{other} (not finished: steps below show where it stands)"),
-    };
-    let mut facts = vec![
-        ("Run".to_string(), run.id.clone()),
-        ("Organisation".into(), run.org_id.clone()),
-        ("Person".into(), run.subject_label.clone()),
-        ("Operator".into(), run.operator.clone()),
-        ("Started".into(), at(&run.started_at)),
-        ("Finished".into(), at_opt(&run.finished_at)),
-        ("Status".into(), status),
-    ];
-    if !approvals.is_empty() {
-        facts.push(("Approval".into(), approvals.join(" | ")));
-    }
-    let step_rows = steps
-        .iter()
-        .map(|s| {
-            vec![
-                (s.idx + 1).to_string(),
-                s.title.clone(),
-                s.state.to_string(),
-                at_opt(&s.started_at),
-                at_opt(&s.finished_at),
-                s.message.clone(),
-                s.note.clone(),
-            ]
-        })
-        .collect();
+    let facts = run_facts(&run, &steps);
+    let step_rows = step_rows(&steps);
     let audit = cache.audit(&AuditQuery {
         run_id: Some(run_id.into()),
         limit: 10_000,
         ..Default::default()
     })?;
-    let requests = audit
-        .iter()
-        .rev()
-        .map(|a| {
-            let code = a.http_status.map(|c| format!("HTTP {c}")).unwrap_or_else(|| {
-                if a.status == rollcall_cache::AuditStatus::Done {
-                    "2xx".into()
-                } else {
-                    String::new()
-                }
-            });
-            vec![
-                a.id.to_string(),
-                at(&a.started_at),
-                a.action.to_string(),
-                a.target_label.clone(),
-                format!("{} {code}", a.status).trim().to_string(),
-                a.message.clone(),
-                a.operator.clone(),
-            ]
-        })
-        .collect();
+    let requests = request_rows(&audit);
     let events = match cache.user_detail(&run.subject_id)? {
-        Some(d) => d
-            .recent_events
-            .iter()
-            .filter(|e| e.at >= run.started_at)
-            .map(|e| {
-                vec![
-                    at(&e.at),
-                    e.event_type.clone(),
-                    e.service.clone(),
-                    if e.success { "yes" } else { "no" }.into(),
-                    e.username.clone(),
-                    String::new(),
-                ]
-            })
-            .collect(),
+        Some(d) => synced_event_rows(&d.recent_events, &run.started_at),
         None => vec![],
     };
     Ok(Evidence {
@@ -149,6 +81,94 @@ pub fn gather(cache: &Cache, run_id: &str) -> Result<Evidence, ChecklistError> {
     })
 }
 
+/// The report's facts: the run, the person, who ran it, when, its status and its approvals.
+fn run_facts(run: &RunRow, steps: &[StepRow]) -> Vec<(String, String)> {
+    let approvals: Vec<String> = steps
+        .iter()
+        .filter(|s| s.kind == rollcall_cache::StepKind::Approval && s.state == rollcall_cache::StepState::Done)
+        .map(|s| s.note.clone())
+        .collect();
+    let status = match run.status {
+        rollcall_cache::RunStatus::Finished => "finished".to_string(),
+        other => format!("{other} (not finished: steps below show where it stands)"),
+    };
+    let mut facts = vec![
+        ("Run".to_string(), run.id.clone()),
+        ("Organisation".into(), run.org_id.clone()),
+        ("Person".into(), run.subject_label.clone()),
+        ("Operator".into(), run.operator.clone()),
+        ("Started".into(), at(&run.started_at)),
+        ("Finished".into(), at_opt(&run.finished_at)),
+        ("Status".into(), status),
+    ];
+    if !approvals.is_empty() {
+        facts.push(("Approval".into(), approvals.join(" | ")));
+    }
+    facts
+}
+
+/// One row per step: number, title, state, times, outcome and note.
+fn step_rows(steps: &[StepRow]) -> Vec<Vec<String>> {
+    steps
+        .iter()
+        .map(|s| {
+            vec![
+                (s.idx + 1).to_string(),
+                s.title.clone(),
+                s.state.to_string(),
+                at_opt(&s.started_at),
+                at_opt(&s.finished_at),
+                s.message.clone(),
+                s.note.clone(),
+            ]
+        })
+        .collect()
+}
+
+/// One row per audited request of the run, oldest first, with what JumpCloud answered.
+fn request_rows(audit: &[AuditEntry]) -> Vec<Vec<String>> {
+    audit
+        .iter()
+        .rev()
+        .map(|a| {
+            let code = a.http_status.map(|c| format!("HTTP {c}")).unwrap_or_else(|| {
+                if a.status == rollcall_cache::AuditStatus::Done {
+                    "2xx".into()
+                } else {
+                    String::new()
+                }
+            });
+            vec![
+                a.id.to_string(),
+                at(&a.started_at),
+                a.action.to_string(),
+                a.target_label.clone(),
+                format!("{} {code}", a.status).trim().to_string(),
+                a.message.clone(),
+                a.operator.clone(),
+            ]
+        })
+        .collect()
+}
+
+/// One row per event the last sync brought in about the person since `since`.
+fn synced_event_rows(events: &[EventRow], since: &str) -> Vec<Vec<String>> {
+    events
+        .iter()
+        .filter(|e| e.at.as_str() >= since)
+        .map(|e| {
+            vec![
+                at(&e.at),
+                e.event_type.clone(),
+                e.service.clone(),
+                if e.success { "yes" } else { "no" }.into(),
+                e.username.clone(),
+                String::new(),
+            ]
+        })
+        .collect()
+}
+
 const CLOCK_ALLOWANCE_MS: i64 = 5 * 60 * 1000;
 const EVENTS_TITLE: &str = "Directory Insights events about the person since the run began";
 const EVENT_COLUMNS: &[&str] = &["time", "event", "service", "success", "initiated by", "about"];
@@ -162,57 +182,12 @@ pub async fn gather_live(
     cache: &parking_lot::Mutex<Cache>,
     run_id: &str,
 ) -> Result<Evidence, ChecklistError> {
-    use futures_util::StreamExt;
     let mut report = gather(&cache.lock(), run_id)?;
     let run = report.run.clone();
     if run.subject_id.is_empty() {
         return Ok(report);
     }
-    // JumpCloud's clock and this computer's may differ a little: ask from a few minutes
-    // before the run began.
-    let since = rollcall_cache::parse_ms(&run.started_at)
-        .map(|ms| rollcall_cache::format_ms(ms - CLOCK_ALLOWANCE_MS))
-        .unwrap_or_else(|| run.started_at.clone());
-    let query = serde_json::json!({
-        "service": ["all"],
-        "start_time": since,
-        "sort": "ASC",
-        "limit": 1000,
-        "search_term": { "or": [
-            { "resource.id": run.subject_id },
-            { "initiated_by.id": run.subject_id },
-        ] },
-    });
-    let fetch = async {
-        let mut rows = vec![];
-        let mut stream = client.insights().events(query);
-        while let Some(e) = stream.next().await {
-            let e = e?;
-            let name = |v: &Option<serde_json::Value>| {
-                v.as_ref()
-                    .map(|x| {
-                        ["email", "username", "name", "hostname", "id"]
-                            .iter()
-                            .find_map(|k| x.get(*k).and_then(|s| s.as_str()).filter(|s| !s.is_empty()))
-                            .unwrap_or_default()
-                            .to_string()
-                    })
-                    .unwrap_or_default()
-            };
-            rows.push(vec![
-                at(e.timestamp.as_deref().unwrap_or_default()),
-                e.event_type.clone().unwrap_or_default(),
-                e.service.clone().unwrap_or_default(),
-                if e.success.unwrap_or(false) { "yes" } else { "no" }.into(),
-                name(&e.initiated_by),
-                name(&e.resource),
-            ]);
-            if rows.len() >= 2000 {
-                break;
-            }
-        }
-        Ok::<_, jumpcloud::Error>(rows)
-    };
+    let fetch = live_event_rows(client, events_query(&run));
     let section = report
         .sections
         .iter_mut()
@@ -234,6 +209,65 @@ pub async fn gather_live(
         }
     }
     Ok(report)
+}
+
+/// The Directory Insights query for the events about the run's person, or initiated by them,
+/// since the run began.
+fn events_query(run: &RunRow) -> serde_json::Value {
+    // JumpCloud's clock and this computer's may differ a little: ask from a few minutes
+    // before the run began.
+    let since = rollcall_cache::parse_ms(&run.started_at)
+        .map(|ms| rollcall_cache::format_ms(ms - CLOCK_ALLOWANCE_MS))
+        .unwrap_or_else(|| run.started_at.clone());
+    serde_json::json!({
+        "service": ["all"],
+        "start_time": since,
+        "sort": "ASC",
+        "limit": 1000,
+        "search_term": { "or": [
+            { "resource.id": run.subject_id },
+            { "initiated_by.id": run.subject_id },
+        ] },
+    })
+}
+
+/// The events JumpCloud answers `query` with, as rows (at most 2000).
+async fn live_event_rows(
+    client: &jumpcloud::Client,
+    query: serde_json::Value,
+) -> Result<Vec<Vec<String>>, jumpcloud::Error> {
+    use futures_util::StreamExt;
+    let mut rows = vec![];
+    let mut stream = client.insights().events(query);
+    while let Some(e) = stream.next().await {
+        let e = e?;
+        rows.push(vec![
+            at(e.timestamp.as_deref().unwrap_or_default()),
+            e.event_type.clone().unwrap_or_default(),
+            e.service.clone().unwrap_or_default(),
+            if e.success.unwrap_or(false) { "yes" } else { "no" }.into(),
+            event_party(&e.initiated_by),
+            event_party(&e.resource),
+        ]);
+        if rows.len() >= 2000 {
+            break;
+        }
+    }
+    Ok(rows)
+}
+
+/// Who or what an event names (its initiator or resource): email, username, name, hostname
+/// or id, the first given.
+fn event_party(v: &Option<serde_json::Value>) -> String {
+    v.as_ref()
+        .map(|x| {
+            ["email", "username", "name", "hostname", "id"]
+                .iter()
+                .find_map(|k| x.get(*k).and_then(|s| s.as_str()).filter(|s| !s.is_empty()))
+                .unwrap_or_default()
+                .to_string()
+        })
+        .unwrap_or_default()
 }
 
 /// The capture in words: groups, apps (and how), devices, state; an access grant.

@@ -88,58 +88,74 @@ pub async fn read_person(
                 let u = client.users().get(user_id).await.map_err(fail)?;
                 now.state = Some(u.state.unwrap_or_default());
             }
-            Part::Groups => {
-                let found = client.users().groups(user_id).await.map_err(fail)?;
-                let mut groups = vec![];
-                for g in found.into_iter().filter(|g| g.kind == GraphType::UserGroup) {
-                    let name = group_name(client, cache, &g.id).await;
-                    groups.push(Named { id: g.id, name });
-                }
-                groups.sort_by_key(|a| a.name.to_lowercase());
-                now.groups = Some(groups);
-            }
-            Part::Apps => {
-                let found = client.users().applications(user_id).await.map_err(fail)?;
-                let mut apps = vec![];
-                for a in found {
-                    let app = Named {
-                        name: app_name(client, cache, &a.id).await,
-                        id: a.id.clone(),
-                    };
-                    for path in &a.paths {
-                        let via = match path.as_slice() {
-                            [_] => None,
-                            [first, ..] => Some(Named {
-                                name: group_name(client, cache, &first.to.id).await,
-                                id: first.to.id.clone(),
-                            }),
-                            [] => continue,
-                        };
-                        apps.push(AppPath { app: app.clone(), via });
-                    }
-                }
-                apps.sort();
-                apps.dedup();
-                now.apps = Some(apps);
-            }
-            Part::Devices => {
-                let bound = client.users().system_bindings(user_id).await.map_err(fail)?;
-                let mut devices = vec![];
-                for b in bound.iter().filter(|b| b.to.kind == GraphType::System) {
-                    match fresh_device(client, cache, &b.to.id).await {
-                        Ok(Some(row)) => devices.push(row),
-                        // Deleted between the two requests: nothing to lock.
-                        Ok(None) => {}
-                        Err(source) => return Err(fail(source)),
-                    }
-                }
-                devices.sort_by_key(|a| a.hostname.to_lowercase());
-                now.devices = Some(devices);
-            }
+            Part::Groups => now.groups = Some(read_groups(client, cache, user_id).await.map_err(fail)?),
+            Part::Apps => now.apps = Some(read_apps(client, cache, user_id).await.map_err(fail)?),
+            Part::Devices => now.devices = Some(read_devices(client, cache, user_id).await.map_err(fail)?),
         }
     }
     now.read_at = now_rfc3339();
-    let access = PersonAccess {
+    if let Err(e) = cache.lock().replace_person_access(user_id, &person_access(&now)) {
+        // The read stands; only the mirror stays behind until the next sync.
+        tracing::warn!(error = %e, "could not write what was read into the local copy");
+    }
+    Ok(now)
+}
+
+/// The user groups the person is in now, named, by name.
+async fn read_groups(client: &Client, cache: &Mutex<Cache>, user_id: &str) -> Result<Vec<Named>, Error> {
+    let found = client.users().groups(user_id).await?;
+    let mut groups = vec![];
+    for g in found.into_iter().filter(|g| g.kind == GraphType::UserGroup) {
+        let name = group_name(client, cache, &g.id).await;
+        groups.push(Named { id: g.id, name });
+    }
+    groups.sort_by_key(|a| a.name.to_lowercase());
+    Ok(groups)
+}
+
+/// Each way the person reaches an app now (directly, or through which user group), sorted.
+async fn read_apps(client: &Client, cache: &Mutex<Cache>, user_id: &str) -> Result<Vec<AppPath>, Error> {
+    let found = client.users().applications(user_id).await?;
+    let mut apps = vec![];
+    for a in found {
+        let app = Named {
+            name: app_name(client, cache, &a.id).await,
+            id: a.id.clone(),
+        };
+        for path in &a.paths {
+            let via = match path.as_slice() {
+                [_] => None,
+                [first, ..] => Some(Named {
+                    name: group_name(client, cache, &first.to.id).await,
+                    id: first.to.id.clone(),
+                }),
+                [] => continue,
+            };
+            apps.push(AppPath { app: app.clone(), via });
+        }
+    }
+    apps.sort();
+    apps.dedup();
+    Ok(apps)
+}
+
+/// The devices bound to the person directly now, as JumpCloud describes them, by hostname.
+async fn read_devices(client: &Client, cache: &Mutex<Cache>, user_id: &str) -> Result<Vec<SystemRow>, Error> {
+    let bound = client.users().system_bindings(user_id).await?;
+    let mut devices = vec![];
+    for b in bound.iter().filter(|b| b.to.kind == GraphType::System) {
+        // None: deleted between the two requests; nothing to lock.
+        if let Some(row) = fresh_device(client, cache, &b.to.id).await? {
+            devices.push(row);
+        }
+    }
+    devices.sort_by_key(|a| a.hostname.to_lowercase());
+    Ok(devices)
+}
+
+/// What a read found, as the mirror keeps a person's access (`None` for a part not read).
+fn person_access(now: &PersonNow) -> PersonAccess {
+    PersonAccess {
         user_groups: now.groups.as_ref().map(|g| g.iter().map(|g| g.id.clone()).collect()),
         apps: now.apps.as_ref().map(|a| {
             a.iter()
@@ -152,12 +168,7 @@ pub async fn read_person(
                 .collect()
         }),
         devices: now.devices.as_ref().map(|d| d.iter().map(|d| d.id.clone()).collect()),
-    };
-    if let Err(e) = cache.lock().replace_person_access(user_id, &access) {
-        // The read stands; only the mirror stays behind until the next sync.
-        tracing::warn!(error = %e, "could not write what was read into the local copy");
     }
-    Ok(now)
 }
 
 /// The group's name from the mirror, else from JumpCloud (and then kept in the mirror); its id

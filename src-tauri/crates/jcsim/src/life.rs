@@ -222,13 +222,25 @@ fn lock_out(org: &mut Org, rng: &mut Rng, at: i64) {
 /// A day of churn: hires and leavers, groups edited by another admin, devices enrolled and
 /// retired.
 fn churn(world: &mut World, org: &mut Org, rng: &mut Rng, at: i64, rate: f64) {
-    let count = |n: usize, rng: &mut Rng| -> usize {
-        let x = n as f64 * rate;
-        x.floor() as usize + usize::from(rng.chance(x.fract()))
-    };
     let users: Vec<Id> = org.users.keys().cloned().collect();
-    // Hires: a new person shaped like a colleague, in one of the colleague's groups.
-    for _ in 0..count(users.len(), rng) {
+    hire(world, org, rng, at, &users, rate);
+    leave(org, rng, &users, rate);
+    edit_groups(org, rng, rate);
+    let systems: Vec<Id> = org.systems.keys().cloned().collect();
+    enrol_devices(world, org, rng, at, &systems, rate);
+    retire_devices(org, rng, &systems, rate);
+}
+
+/// How many of `n` things change in a day at `rate`: the whole part, and one more with the
+/// chance of the fraction.
+fn churn_count(n: usize, rate: f64, rng: &mut Rng) -> usize {
+    let x = n as f64 * rate;
+    x.floor() as usize + usize::from(rng.chance(x.fract()))
+}
+
+/// Hires: a new person shaped like a colleague, in one of the colleague's groups.
+fn hire(world: &mut World, org: &mut Org, rng: &mut Rng, at: i64, users: &[Id], rate: f64) {
+    for _ in 0..churn_count(users.len(), rate, rng) {
         let like = org.users[&users[rng.index(users.len())]].rec();
         let id = world.next_id(at);
         let tag = &id[id.len() - 6..];
@@ -252,8 +264,11 @@ fn churn(world: &mut World, org: &mut Org, rng: &mut Rng, at: i64, rate: f64) {
             org.ug_members.entry(g).or_default().insert(id);
         }
     }
-    // Leavers: suspended, or deleted (with their memberships, bindings and app access).
-    for _ in 0..count(users.len(), rng) {
+}
+
+/// Leavers: suspended, or deleted (with their memberships, bindings and app access).
+fn leave(org: &mut Org, rng: &mut Rng, users: &[Id], rate: f64) {
+    for _ in 0..churn_count(users.len(), rate, rng) {
         let id = &users[rng.index(users.len())];
         let Some(stored) = org.users.get_mut(id) else { continue };
         if rng.chance(0.5) {
@@ -265,10 +280,13 @@ fn churn(world: &mut World, org: &mut Org, rng: &mut Rng, at: i64, rate: f64) {
             remove_user(org, id);
         }
     }
-    // Another admin edits groups: one member in, one out, per edited group.
+}
+
+/// Another admin edits groups: one member in, one out, per edited group.
+fn edit_groups(org: &mut Org, rng: &mut Rng, rate: f64) {
     let groups: Vec<Id> = org.user_groups.keys().cloned().collect();
     let live_users: Vec<Id> = org.users.keys().cloned().collect();
-    for _ in 0..count(groups.len() * 5, rng).min(groups.len()) {
+    for _ in 0..churn_count(groups.len() * 5, rate, rng).min(groups.len()) {
         if groups.is_empty() || live_users.is_empty() {
             break;
         }
@@ -284,9 +302,11 @@ fn churn(world: &mut World, org: &mut Org, rng: &mut Rng, at: i64, rate: f64) {
             }
         }
     }
-    // Devices enrol (shaped like another device) and retire.
-    let systems: Vec<Id> = org.systems.keys().cloned().collect();
-    for _ in 0..count(systems.len(), rng) {
+}
+
+/// Devices enrol, each shaped like another device.
+fn enrol_devices(world: &mut World, org: &mut Org, rng: &mut Rng, at: i64, systems: &[Id], rate: f64) {
+    for _ in 0..churn_count(systems.len(), rate, rng) {
         if systems.is_empty() {
             break;
         }
@@ -306,7 +326,11 @@ fn churn(world: &mut World, org: &mut Org, rng: &mut Rng, at: i64, rate: f64) {
         }
         org.systems.insert(id, Stored::new(s));
     }
-    for _ in 0..count(systems.len(), rng) {
+}
+
+/// Devices retire: deleted with their groups, bindings and command targets.
+fn retire_devices(org: &mut Org, rng: &mut Rng, systems: &[Id], rate: f64) {
+    for _ in 0..churn_count(systems.len(), rate, rng) {
         if systems.is_empty() {
             break;
         }

@@ -5,7 +5,7 @@
 use crate::api::{self, Ctx, Req, Resp};
 use crate::clock;
 use crate::faults::{Bucket, Faults};
-use crate::model::{is_object_id, Id};
+use crate::model::{is_object_id, Admin, Id};
 use crate::rng::Rng;
 use crate::world::World;
 use axum::body::Body;
@@ -240,6 +240,8 @@ pub async fn serve(state: Arc<SimState>, addr: SocketAddr) -> std::io::Result<Si
 
 const MAX_BODY: usize = 4 * 1024 * 1024;
 
+/// Serves one HTTP request: control routes aside, it is logged, delayed, handled, reshaped and
+/// possibly cut by the faults in force.
 async fn dispatch(State(state): State<Arc<SimState>>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     let method = parts.method.clone();
@@ -262,49 +264,67 @@ async fn dispatch(State(state): State<Arc<SimState>>, req: Request) -> Response 
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    let key_hint = if key.len() >= 4 {
-        key[key.len() - 4..].to_string()
-    } else {
-        String::new()
-    };
     let org_header = parts
         .headers
         .get("x-org-id")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let mut entry = LoggedRequest {
-        seq: 0,
-        method: method.to_string(),
-        path: path.clone(),
-        query: query.clone().unwrap_or_default(),
-        status: 0,
-        key_hint,
-        org_id: org_header.clone().unwrap_or_default(),
-        body: String::from_utf8_lossy(&body[..body.len().min(2048)]).into_owned(),
-        fault: String::new(),
-    };
+    let mut entry = log_entry(&method, &path, query.as_deref(), &key, org_header.as_deref(), &body);
 
     if faults.latency_ms > 0 || faults.jitter_ms > 0 {
         let ms = faults.latency_ms + state.jitter(faults.jitter_ms);
         tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
     }
 
-    let di = path.starts_with("/insights/directory/v1");
-    let resp = handle(
-        &state,
-        &faults,
-        &method,
-        &path,
+    let incoming = Incoming {
+        method: &method,
+        path: &path,
         query,
-        &parts.headers,
+        headers: &parts.headers,
         body,
-        &key,
-        org_header.as_deref(),
-        di,
-        &mut entry,
-    );
+        key: &key,
+        org_header: org_header.as_deref(),
+        di: path.starts_with("/insights/directory/v1"),
+    };
+    let resp = handle(&state, &faults, incoming, &mut entry);
     entry.status = resp.status.as_u16();
-    let mut resp = resp;
+    let resp = reshape_records(&faults, &path, resp);
+    let response = respond(&state, &faults, &method, &path, resp, &mut entry);
+    let mut log = state.log.lock().expect("log lock");
+    entry.seq = log.len() as u64 + 1;
+    log.push(entry);
+    response
+}
+
+/// The request log's entry for a request as it arrived (status and fault are filled in later).
+fn log_entry(
+    method: &Method,
+    path: &str,
+    query: Option<&str>,
+    key: &str,
+    org_header: Option<&str>,
+    body: &[u8],
+) -> LoggedRequest {
+    let key_hint = if key.len() >= 4 {
+        key[key.len() - 4..].to_string()
+    } else {
+        String::new()
+    };
+    LoggedRequest {
+        seq: 0,
+        method: method.to_string(),
+        path: path.to_string(),
+        query: query.unwrap_or_default().to_string(),
+        status: 0,
+        key_hint,
+        org_id: org_header.unwrap_or_default().to_string(),
+        body: String::from_utf8_lossy(&body[..body.len().min(2048)]).into_owned(),
+        fault: String::new(),
+    }
+}
+
+/// The odd- and malformed-record faults: a successful JSON answer's records reshaped.
+fn reshape_records(faults: &Faults, path: &str, mut resp: Resp) -> Resp {
     // Report artifacts hold association rows, not records (and can be very large).
     let artifact = path.contains("/reports/") && path.ends_with("/content");
     if (faults.odd_records || faults.malformed_records) && resp.is_json && resp.status.is_success() && !artifact {
@@ -312,10 +332,21 @@ async fn dispatch(State(state): State<Arc<SimState>>, req: Request) -> Response 
             resp.body = body;
         }
     }
+    resp
+}
 
+/// The response as sent: reset or cut in half when a response fault strikes, whole otherwise.
+fn respond(
+    state: &SimState,
+    faults: &Faults,
+    method: &Method,
+    path: &str,
+    resp: Resp,
+    entry: &mut LoggedRequest,
+) -> Response {
     // Response faults happen after the handler took effect: the change is made, the answer is lost.
-    let faultable = faults.applies_to(method.as_str(), &path) && resp.status.is_success();
-    let response = if faultable && state.roll(faults.reset_rate) && state.spend_budget() {
+    let faultable = faults.applies_to(method.as_str(), path) && resp.status.is_success();
+    if faultable && state.roll(faults.reset_rate) && state.spend_budget() {
         entry.fault = "reset".into();
         reset_response(resp)
     } else if faultable && resp.is_json && state.roll(faults.truncate_rate) && state.spend_budget() {
@@ -326,42 +357,80 @@ async fn dispatch(State(state): State<Arc<SimState>>, req: Request) -> Response 
         into_response(r)
     } else {
         into_response(resp)
-    };
-    let mut log = state.log.lock().expect("log lock");
-    entry.seq = log.len() as u64 + 1;
-    log.push(entry);
-    response
+    }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn handle(
-    state: &SimState,
-    faults: &Faults,
-    method: &Method,
-    path: &str,
+/// One API request as it arrived, before it is authenticated.
+struct Incoming<'a> {
+    method: &'a Method,
+    path: &'a str,
     query: Option<String>,
-    headers: &HeaderMap,
+    headers: &'a HeaderMap,
     body: Bytes,
-    key: &str,
-    org_header: Option<&str>,
+    key: &'a str,
+    org_header: Option<&'a str>,
+    /// A Directory Insights route, whose errors have their own shape.
     di: bool,
-    entry: &mut LoggedRequest,
-) -> Resp {
-    let now = state.now_ms();
-    let err = |status: StatusCode, msg: &str| {
-        if di {
+}
+
+impl Incoming<'_> {
+    /// An error in the shape of the request's API.
+    fn error(&self, status: StatusCode, msg: &str) -> Resp {
+        if self.di {
             api::di_error(status, msg)
         } else {
             api::error(status, msg)
         }
-    };
+    }
+}
 
+/// Answers one API request: throttling, authentication, injected refusals, then the route.
+fn handle(state: &SimState, faults: &Faults, incoming: Incoming, entry: &mut LoggedRequest) -> Resp {
+    let now = state.now_ms();
+    if let Some(refused) = throttle(state, faults, &incoming, now, entry) {
+        return refused;
+    }
+    let (admin, org, org_id) = match authenticate(state, &incoming) {
+        Ok(who) => who,
+        Err(refused) => return refused,
+    };
+    entry.org_id = org_id;
+    if let Some(refused) = injected_refusal(state, faults, &incoming, entry) {
+        return refused;
+    }
+    let ctx = Ctx {
+        admin,
+        org,
+        now_ms: now,
+    };
+    let req = Req {
+        method: incoming.method.clone(),
+        path: incoming.path.to_string(),
+        query: incoming.query,
+        headers: incoming.headers.clone(),
+        body: incoming.body,
+    };
+    api::route(state, &ctx, &req, faults)
+}
+
+/// The abuse block and the rate limit: the refusal when the key is blocked or out of tokens.
+fn throttle(
+    state: &SimState,
+    faults: &Faults,
+    incoming: &Incoming,
+    now: i64,
+    entry: &mut LoggedRequest,
+) -> Option<Resp> {
+    let key = incoming.key;
     // JumpCloud's abuse protection: a key that keeps hammering past 429s is blocked.
     if faults.block_after_429s > 0 {
         let abuse = state.abuse.lock().expect("abuse lock");
         if abuse.get(key).is_some_and(|a| a.blocked_until_ms > now) {
             entry.fault = "blocked".into();
-            return api::error(StatusCode::FORBIDDEN, "Your IP has been blocked due to suspected abuse");
+            return Some(api::error(
+                StatusCode::FORBIDDEN,
+                "Your IP has been blocked due to suspected abuse",
+            ));
         }
     }
     if faults.rate_limit_rps > 0.0
@@ -381,42 +450,50 @@ fn handle(
                 a.blocked_until_ms = now + faults.block_secs.max(1) as i64 * 1000;
             }
         }
-        let mut r = err(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests");
+        let mut r = incoming.error(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests");
         if let Some(s) = faults.retry_after_secs {
             r.headers.push(("retry-after".into(), s.to_string()));
         }
-        return r;
+        return Some(r);
     }
+    None
+}
 
-    // Authentication and organisation selection.
+/// Authentication and organisation selection: the admin, the index of the org they act in,
+/// and its id.
+fn authenticate(state: &SimState, incoming: &Incoming) -> Result<(Admin, usize, Id), Resp> {
+    let key = incoming.key;
     let world = state.world.read().expect("world lock");
     if key.is_empty() {
-        return err(StatusCode::UNAUTHORIZED, "Unauthorized");
+        return Err(incoming.error(StatusCode::UNAUTHORIZED, "Unauthorized"));
     }
     let Some(admin) = world.admin_by_key(key) else {
-        return err(StatusCode::UNAUTHORIZED, "Unauthorized");
+        return Err(incoming.error(StatusCode::UNAUTHORIZED, "Unauthorized"));
     };
     if admin.suspended {
-        return err(StatusCode::UNAUTHORIZED, "Unauthorized: administrator is suspended");
+        return Err(incoming.error(StatusCode::UNAUTHORIZED, "Unauthorized: administrator is suspended"));
     }
-    let org_id: Id = match (admin.multi_tenant, org_header) {
-        (true, None) => return err(StatusCode::UNAUTHORIZED, "ID not included for multi-tenant admin"),
-        (_, Some(h)) if !is_object_id(h) => return err(StatusCode::BAD_REQUEST, "Malformed ID"),
+    let org_id: Id = match (admin.multi_tenant, incoming.org_header) {
+        (true, None) => return Err(incoming.error(StatusCode::UNAUTHORIZED, "ID not included for multi-tenant admin")),
+        (_, Some(h)) if !is_object_id(h) => return Err(incoming.error(StatusCode::BAD_REQUEST, "Malformed ID")),
         (_, Some(h)) => {
             if !admin.org_ids.iter().any(|o| o.eq_ignore_ascii_case(h)) || world.org_index(h).is_none() {
-                return err(StatusCode::NOT_FOUND, "Organization ID Not Found");
+                return Err(incoming.error(StatusCode::NOT_FOUND, "Organization ID Not Found"));
             }
             h.to_ascii_lowercase()
         }
         (false, None) => admin.org_ids.first().cloned().unwrap_or_default(),
     };
     let Some(org) = world.org_index(&org_id) else {
-        return err(StatusCode::NOT_FOUND, "Organization ID Not Found");
+        return Err(incoming.error(StatusCode::NOT_FOUND, "Organization ID Not Found"));
     };
-    let admin = admin.clone();
-    drop(world);
-    entry.org_id = org_id;
+    Ok((admin.clone(), org, org_id))
+}
 
+/// The request-level faults: an injected 5xx, a strict proxy's 415 for a body where none
+/// belongs, and a removal answered but not done.
+fn injected_refusal(state: &SimState, faults: &Faults, incoming: &Incoming, entry: &mut LoggedRequest) -> Option<Resp> {
+    let (method, path, body) = (incoming.method, incoming.path, &incoming.body);
     if faults.applies_to(method.as_str(), path) && state.roll(faults.error_5xx_rate) && state.spend_budget() {
         entry.fault = "5xx".into();
         let status = *[
@@ -426,43 +503,30 @@ fn handle(
         ]
         .get(state.jitter(2) as usize)
         .unwrap_or(&StatusCode::INTERNAL_SERVER_ERROR);
-        return err(status, "Internal Server Error");
+        return Some(incoming.error(status, "Internal Server Error"));
     }
 
     if faults.strict_proxy && !body.is_empty() && crate::faults::takes_no_body(method.as_str(), path) {
         entry.fault = "415".into();
-        return err(
+        return Some(incoming.error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "Unsupported Media Type: this operation takes no request body",
-        );
+        ));
     }
     let is_removal = method == Method::POST
-        && serde_json::from_slice::<serde_json::Value>(&body)
+        && serde_json::from_slice::<serde_json::Value>(body)
             .ok()
             .is_some_and(|b| b.get("op").and_then(|o| o.as_str()) == Some("remove"));
     if faults.removals_undone && is_removal && faults.applies_to(method.as_str(), path) && state.spend_budget() {
         entry.fault = "undone".into();
-        return Resp {
+        return Some(Resp {
             status: StatusCode::NO_CONTENT,
             headers: vec![],
             body: vec![],
             is_json: false,
-        };
+        });
     }
-
-    let ctx = Ctx {
-        admin,
-        org,
-        now_ms: now,
-    };
-    let req = Req {
-        method: method.clone(),
-        path: path.to_string(),
-        query,
-        headers: headers.clone(),
-        body,
-    };
-    api::route(state, &ctx, &req, faults)
+    None
 }
 
 pub(crate) fn plain(status: StatusCode, text: &str) -> Response {

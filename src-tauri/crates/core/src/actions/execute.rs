@@ -10,6 +10,7 @@ use jumpcloud::{Client, Error, Method};
 use parking_lot::Mutex;
 use rollcall_cache::{AuditAction, AuditIntent, AuditStatus, Cache, GroupKind, UserState};
 use serde_json::{json, Value};
+use std::collections::BTreeSet;
 
 /// Parameters recorded in the audit trail: the request without secrets (Rollcall's requests
 /// hold none; a macOS PIN is recorded on purpose, it is what unlocks the device).
@@ -42,14 +43,7 @@ async fn send(client: &Client, plan: &ActionPlan, member: Option<(GroupKind, &st
             users.update(user_id, &profile.to_json()).await?;
         }
         R::UserSuspend { user_id } => users.suspend(user_id).await?,
-        R::UserActivate { user_id } => {
-            let current = users.get(user_id).await?;
-            if current.state.as_deref().map(UserState::parse) == Some(UserState::Staged) {
-                users.activate(user_id, true).await?;
-            } else {
-                users.unsuspend(user_id).await?;
-            }
-        }
+        R::UserActivate { user_id } => activate(client, user_id).await?,
         R::UserUnlock { user_id } => users.unlock(user_id).await?,
         R::UserResetMfa { user_id } => users.reset_mfa(user_id).await?,
         R::UserExpirePassword { user_id } => users.expire_password(user_id).await?,
@@ -60,14 +54,7 @@ async fn send(client: &Client, plan: &ActionPlan, member: Option<(GroupKind, &st
         R::UserDelete { user_id } => {
             users.delete(user_id).await?;
         }
-        R::AppAccess { app_id, user_id, grant } => {
-            let apps = client.applications();
-            if *grant {
-                apps.assign_user(app_id, user_id).await?;
-            } else {
-                apps.unassign_user(app_id, user_id).await?;
-            }
-        }
+        R::AppAccess { app_id, user_id, grant } => app_access(client, app_id, user_id, *grant).await?,
         R::GroupCreate {
             group_kind,
             name,
@@ -76,64 +63,112 @@ async fn send(client: &Client, plan: &ActionPlan, member: Option<(GroupKind, &st
             let groups = client.groups(convert::api_group_kind(*group_kind));
             return Ok(Some(groups.create(name.trim(), description.trim()).await?.id));
         }
-        R::GroupMembers { group_id, add, .. } => {
-            let Some((kind, member)) = member else {
-                return Err(Error::Config(format!("{} names no member.", plan.action)));
-            };
-            let groups = client.groups(convert::api_group_kind(kind));
-            if *add {
-                groups.add_member(group_id, member).await?;
-            } else {
-                groups.remove_member(group_id, member).await?;
-            }
-        }
+        R::GroupMembers { group_id, add, .. } => change_membership(client, plan, member, group_id, *add).await?,
         R::DeviceBind {
             system_id,
             user_id,
             bind,
-        } => {
-            if *bind {
-                client.systems().bind_user(system_id, user_id, false).await?;
-            } else {
-                client.systems().unbind_user(system_id, user_id).await?;
-            }
-        }
+        } => device_binding(client, system_id, user_id, *bind).await?,
         R::DeviceLock { system_id }
         | R::DeviceWipe { system_id, .. }
         | R::DeviceRestart { system_id }
-        | R::DeviceShutdown { system_id } => {
-            let systems = client.systems();
-            match plan.route {
-                Some(Route::AppleMdm { .. }) => {
-                    let device = &plan.mdm_device_id;
-                    let mdm = client
-                        .apple_mdm()
-                        .list()
-                        .await?
-                        .into_iter()
-                        .next()
-                        .ok_or_else(|| Error::NotFound {
-                            message: "no Apple MDM server is configured in this organisation".into(),
-                        })?;
-                    let pin = plan.pin.clone().unwrap_or_default();
-                    let mdms = client.apple_mdm();
-                    match &plan.request {
-                        R::DeviceLock { .. } => mdms.lock(&mdm.id, device, &pin).await?,
-                        R::DeviceWipe { .. } => mdms.erase(&mdm.id, device, &pin).await?,
-                        R::DeviceRestart { .. } => mdms.restart(&mdm.id, device).await?,
-                        _ => mdms.shutdown(&mdm.id, device).await?,
-                    }
-                }
-                _ => match &plan.request {
-                    R::DeviceLock { .. } => systems.lock(system_id).await?,
-                    R::DeviceWipe { .. } => systems.erase(system_id).await?,
-                    R::DeviceRestart { .. } => systems.restart(system_id).await?,
-                    _ => systems.shutdown(system_id).await?,
-                },
-            }
-        }
+        | R::DeviceShutdown { system_id } => device_command(client, plan, system_id).await?,
     }
     Ok(None)
+}
+
+/// Activates a staged account (sending its activation email), or unsuspends any other.
+async fn activate(client: &Client, user_id: &str) -> Result<(), Error> {
+    let users = client.users();
+    let current = users.get(user_id).await?;
+    if current.state.as_deref().map(UserState::parse) == Some(UserState::Staged) {
+        users.activate(user_id, true).await?;
+    } else {
+        users.unsuspend(user_id).await?;
+    }
+    Ok(())
+}
+
+/// Gives the user direct access to the app, or removes it.
+async fn app_access(client: &Client, app_id: &str, user_id: &str, grant: bool) -> Result<(), Error> {
+    let apps = client.applications();
+    if grant {
+        apps.assign_user(app_id, user_id).await?;
+    } else {
+        apps.unassign_user(app_id, user_id).await?;
+    }
+    Ok(())
+}
+
+/// Adds `member` (with its group's kind) to the group, or removes it.
+async fn change_membership(
+    client: &Client,
+    plan: &ActionPlan,
+    member: Option<(GroupKind, &str)>,
+    group_id: &str,
+    add: bool,
+) -> Result<(), Error> {
+    let Some((kind, member)) = member else {
+        return Err(Error::Config(format!("{} names no member.", plan.action)));
+    };
+    let groups = client.groups(convert::api_group_kind(kind));
+    if add {
+        groups.add_member(group_id, member).await?;
+    } else {
+        groups.remove_member(group_id, member).await?;
+    }
+    Ok(())
+}
+
+/// Binds the user to the device, or unbinds them.
+async fn device_binding(client: &Client, system_id: &str, user_id: &str, bind: bool) -> Result<(), Error> {
+    if bind {
+        client.systems().bind_user(system_id, user_id, false).await?;
+    } else {
+        client.systems().unbind_user(system_id, user_id).await?;
+    }
+    Ok(())
+}
+
+/// A lock, wipe, restart or shutdown: through Apple MDM where the plan routes it there, else
+/// as a JumpCloud command.
+async fn device_command(client: &Client, plan: &ActionPlan, system_id: &str) -> Result<(), Error> {
+    use ActionRequest as R;
+    let systems = client.systems();
+    match plan.route {
+        Some(Route::AppleMdm { .. }) => apple_mdm_command(client, plan).await?,
+        _ => match &plan.request {
+            R::DeviceLock { .. } => systems.lock(system_id).await?,
+            R::DeviceWipe { .. } => systems.erase(system_id).await?,
+            R::DeviceRestart { .. } => systems.restart(system_id).await?,
+            _ => systems.shutdown(system_id).await?,
+        },
+    }
+    Ok(())
+}
+
+/// A device command sent through the organisation's (first) Apple MDM server.
+async fn apple_mdm_command(client: &Client, plan: &ActionPlan) -> Result<(), Error> {
+    use ActionRequest as R;
+    let device = &plan.mdm_device_id;
+    let mdm = client
+        .apple_mdm()
+        .list()
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::NotFound {
+            message: "no Apple MDM server is configured in this organisation".into(),
+        })?;
+    let pin = plan.pin.clone().unwrap_or_default();
+    let mdms = client.apple_mdm();
+    match &plan.request {
+        R::DeviceLock { .. } => mdms.lock(&mdm.id, device, &pin).await?,
+        R::DeviceWipe { .. } => mdms.erase(&mdm.id, device, &pin).await?,
+        R::DeviceRestart { .. } => mdms.restart(&mdm.id, device).await?,
+        _ => mdms.shutdown(&mdm.id, device).await?,
+    }
+    Ok(())
 }
 
 fn status_of(e: &Error) -> AuditStatus {
@@ -198,6 +233,16 @@ async fn audited(
     Ok(result?)
 }
 
+/// The outcome of an action done as asked, with the plan's PIN (if any).
+fn done(plan: &ActionPlan, message: String, created_id: Option<String>) -> ActionOutcome {
+    ActionOutcome {
+        status: ActionStatus::Done,
+        message,
+        pin: plan.pin.clone(),
+        created_id,
+    }
+}
+
 /// Sends a planned (and, where needed, confirmed) action; records it; updates the cache.
 pub async fn execute(
     client: &Client,
@@ -206,72 +251,28 @@ pub async fn execute(
     actor: &Actor,
 ) -> Result<ActionOutcome, ActionError> {
     use ActionRequest as R;
-    let done = |message: String, created_id: Option<String>| ActionOutcome {
-        status: ActionStatus::Done,
-        message,
-        pin: plan.pin.clone(),
-        created_id,
-    };
     match &plan.request {
         R::GroupMembers {
             group_id,
             member_ids,
             add,
-        } => {
-            let mut failed: Vec<String> = vec![];
-            for m in member_ids {
-                let label = member_label(&cache.lock(), plan.group_kind, m);
-                match audited(client, cache, plan, actor, Some((m, label.clone()))).await {
-                    Ok(_) => cache.lock().apply_membership(group_id, m, *add)?,
-                    Err(ActionError::Api(e)) => failed.push(format!("{label}: {e}")),
-                    Err(e) => return Err(e),
-                }
-            }
-            let ok = member_ids.len() - failed.len();
-            let verb = if *add { "Added" } else { "Removed" };
-            let dir = if *add { "to" } else { "from" };
-            let mut message = format!("{verb} {ok} of {} {dir} {}.", member_ids.len(), plan.target_label);
-            if !failed.is_empty() {
-                message.push_str(&format!(" Not done: {}", failed.join("; ")));
-            }
-            Ok(ActionOutcome {
-                status: if failed.is_empty() {
-                    ActionStatus::Done
-                } else {
-                    ActionStatus::Failed
-                },
-                message,
-                pin: None,
-                created_id: None,
-            })
-        }
+        } => execute_membership(client, cache, plan, actor, group_id, member_ids, *add).await,
         R::UserCreate { .. } => {
             let id = audited(client, cache, plan, actor, None).await?.unwrap_or_default();
             refresh_user(client, cache, &id).await?;
-            Ok(done(format!("Created {}.", plan.target_label), Some(id)))
+            Ok(done(plan, format!("Created {}.", plan.target_label), Some(id)))
         }
-        R::GroupCreate { group_kind, .. } => {
-            let id = audited(client, cache, plan, actor, None).await?.unwrap_or_default();
-            let path = match group_kind {
-                GroupKind::System => "systemgroups",
-                GroupKind::User => "usergroups",
-            };
-            let (_, raw) = client.call(Method::GET, &format!("/api/v2/{path}/{id}"), None).await?;
-            if let Ok(convert::Read { row, .. }) = convert::group_row(&raw, *group_kind) {
-                cache.lock().apply_group(&row)?;
-            }
-            Ok(done(format!("Created group {}.", plan.target_label), Some(id)))
-        }
+        R::GroupCreate { group_kind, .. } => execute_group_create(client, cache, plan, actor, *group_kind).await,
         R::AppAccess { app_id, user_id, grant } => {
             audited(client, cache, plan, actor, None).await?;
             cache.lock().apply_app_access(app_id, user_id, *grant)?;
             let verb = if *grant { "Gave access" } else { "Removed access" };
-            Ok(done(format!("{verb}: {}.", plan.target_label), None))
+            Ok(done(plan, format!("{verb}: {}.", plan.target_label), None))
         }
         R::UserDelete { user_id } => {
             audited(client, cache, plan, actor, None).await?;
             cache.lock().remove_user(user_id)?;
-            Ok(done(format!("Deleted {}.", plan.target_label), None))
+            Ok(done(plan, format!("Deleted {}.", plan.target_label), None))
         }
         R::UserUpdate { user_id, .. }
         | R::UserSuspend { user_id }
@@ -285,7 +286,7 @@ pub async fn execute(
             if let Err(e) = refresh_user(client, cache, user_id).await {
                 tracing::warn!(error = %e, "could not refresh the user after an action");
             }
-            Ok(done(success_text(plan.action, &plan.target_label), None))
+            Ok(done(plan, success_text(plan.action, &plan.target_label), None))
         }
         R::DeviceBind {
             system_id,
@@ -295,7 +296,7 @@ pub async fn execute(
             audited(client, cache, plan, actor, None).await?;
             cache.lock().apply_binding(system_id, user_id, *bind)?;
             let verb = if *bind { "Bound" } else { "Unbound" };
-            Ok(done(format!("{verb}: {}.", plan.target_label), None))
+            Ok(done(plan, format!("{verb}: {}.", plan.target_label), None))
         }
         R::DeviceLock { .. } | R::DeviceWipe { .. } | R::DeviceRestart { .. } | R::DeviceShutdown { .. } => {
             audited(client, cache, plan, actor, None).await?;
@@ -303,9 +304,68 @@ pub async fn execute(
             if let Some(p) = &plan.pin {
                 message.push_str(&format!(" PIN: {p} — record it now; JumpCloud keeps no copy."));
             }
-            Ok(done(message, None))
+            Ok(done(plan, message, None))
         }
     }
+}
+
+/// Adds members to a group (or removes them), one audited request each; says how many were
+/// done and which were not.
+async fn execute_membership(
+    client: &Client,
+    cache: &Mutex<Cache>,
+    plan: &ActionPlan,
+    actor: &Actor,
+    group_id: &str,
+    member_ids: &[String],
+    add: bool,
+) -> Result<ActionOutcome, ActionError> {
+    let mut failed: Vec<String> = vec![];
+    for m in member_ids {
+        let label = member_label(&cache.lock(), plan.group_kind, m);
+        match audited(client, cache, plan, actor, Some((m, label.clone()))).await {
+            Ok(_) => cache.lock().apply_membership(group_id, m, add)?,
+            Err(ActionError::Api(e)) => failed.push(format!("{label}: {e}")),
+            Err(e) => return Err(e),
+        }
+    }
+    let ok = member_ids.len() - failed.len();
+    let verb = if add { "Added" } else { "Removed" };
+    let dir = if add { "to" } else { "from" };
+    let mut message = format!("{verb} {ok} of {} {dir} {}.", member_ids.len(), plan.target_label);
+    if !failed.is_empty() {
+        message.push_str(&format!(" Not done: {}", failed.join("; ")));
+    }
+    Ok(ActionOutcome {
+        status: if failed.is_empty() {
+            ActionStatus::Done
+        } else {
+            ActionStatus::Failed
+        },
+        message,
+        pin: None,
+        created_id: None,
+    })
+}
+
+/// Creates a group, then reads it back into the cache.
+async fn execute_group_create(
+    client: &Client,
+    cache: &Mutex<Cache>,
+    plan: &ActionPlan,
+    actor: &Actor,
+    group_kind: GroupKind,
+) -> Result<ActionOutcome, ActionError> {
+    let id = audited(client, cache, plan, actor, None).await?.unwrap_or_default();
+    let path = match group_kind {
+        GroupKind::System => "systemgroups",
+        GroupKind::User => "usergroups",
+    };
+    let (_, raw) = client.call(Method::GET, &format!("/api/v2/{path}/{id}"), None).await?;
+    if let Ok(convert::Read { row, .. }) = convert::group_row(&raw, group_kind) {
+        cache.lock().apply_group(&row)?;
+    }
+    Ok(done(plan, format!("Created group {}.", plan.target_label), Some(id)))
 }
 
 /// Sends an action a panel or a table selection asked for. Removing members from a group (a
@@ -327,22 +387,7 @@ pub async fn perform(
     else {
         return execute(client, cache, plan, actor).await;
     };
-    let members = |what: &'static str| async move {
-        let groups = client.groups(convert::api_group_kind(plan.member_group_kind()?));
-        groups
-            .members(group_id)
-            .await
-            .map(|m| {
-                m.into_iter()
-                    .map(|c| c.to.id)
-                    .collect::<std::collections::BTreeSet<String>>()
-            })
-            .map_err(|source| ActionError::LiveRead {
-                what: format!("the members of {} ({what})", plan.target_label),
-                source,
-            })
-    };
-    let before = members("before removing").await?;
+    let before = members_now(client, plan, group_id, "before removing").await?;
     let (still, gone): (Vec<String>, Vec<String>) = member_ids.iter().cloned().partition(|m| before.contains(m));
     for m in &gone {
         cache.lock().apply_membership(group_id, m, false)?;
@@ -377,8 +422,41 @@ pub async fn perform(
     let after = if still.is_empty() {
         Ok(before)
     } else {
-        members("after removing").await
+        members_now(client, plan, group_id, "after removing").await
     };
+    verify_removed(&mut out, after, cache, plan, member_ids);
+    out.message = out.message.trim().to_string();
+    Ok(out)
+}
+
+/// The ids of the group's members as JumpCloud lists them now; `what` says when they were read
+/// ("before removing"), for the error.
+async fn members_now(
+    client: &Client,
+    plan: &ActionPlan,
+    group_id: &str,
+    what: &str,
+) -> Result<BTreeSet<String>, ActionError> {
+    let groups = client.groups(convert::api_group_kind(plan.member_group_kind()?));
+    groups
+        .members(group_id)
+        .await
+        .map(|m| m.into_iter().map(|c| c.to.id).collect::<BTreeSet<String>>())
+        .map_err(|source| ActionError::LiveRead {
+            what: format!("the members of {} ({what})", plan.target_label),
+            source,
+        })
+}
+
+/// Completes a removal's outcome with what the read afterwards shows: verified when none of
+/// `member_ids` is left in the group, else failed naming who is still in.
+fn verify_removed(
+    out: &mut ActionOutcome,
+    after: Result<BTreeSet<String>, ActionError>,
+    cache: &Mutex<Cache>,
+    plan: &ActionPlan,
+    member_ids: &[String],
+) {
     match after {
         Ok(after) => {
             let left: Vec<String> = member_ids
@@ -408,8 +486,6 @@ pub async fn perform(
             ));
         }
     }
-    out.message = out.message.trim().to_string();
-    Ok(out)
 }
 
 fn member_label(cache: &Cache, group_kind: Option<GroupKind>, id: &str) -> String {

@@ -7,7 +7,7 @@ use super::{insert, item, step, today, ChecklistError, Result, StartInput, StepI
 use crate::actions::{self, ActionRequest, UserProfile};
 use crate::live::PersonNow;
 use crate::templates;
-use rollcall_cache::{AppVia, Cache, ReachKind, StepKind, SystemRow, TemplateBase, UserDetail};
+use rollcall_cache::{AppVia, Cache, ReachKind, StepKind, StepRow, SystemRow, TemplateBase, UserDetail};
 use serde_json::json;
 
 /// The person a run is about, with the label the run shows.
@@ -17,6 +17,17 @@ fn subject(cache: &Cache, user_id: &str) -> Result<(UserDetail, String)> {
     })?;
     let label = actions::user_label(&d.user);
     Ok((d, label))
+}
+
+/// The person a run is about, as its steps and its title name them.
+struct Subject {
+    /// Their record in the local copy (none for someone about to be created).
+    detail: Option<UserDetail>,
+    /// Their id (empty until an onboarding creates them).
+    id: String,
+    label: String,
+    name: String,
+    email: String,
 }
 
 /// Starts a run of the template `template_id` (built-in or the org's own); returns the run id.
@@ -29,109 +40,155 @@ pub fn start_run(
 ) -> Result<String> {
     let t = templates::get(cache, template_id).map_err(|e| ChecklistError::Invalid(e.to_string()))?;
     templates::validate(&t).map_err(|e| ChecklistError::Invalid(e.to_string()))?;
-    let mut capture = json!({});
     // The person: someone in the local copy, or (onboarding) someone about to be created.
-    let (detail, subject_id, label, name, email) = if t.base == TemplateBase::Onboarding {
-        let p = input
-            .new_user
-            .clone()
-            .ok_or_else(|| ChecklistError::Invalid("Fill in the new person's username and email.".into()))?;
-        if p.username.trim().is_empty() || !p.email.contains('@') {
-            return Err(ChecklistError::Invalid(
-                "The new person needs a username and a valid email address.".into(),
-            ));
-        }
-        if cache.user_detail(p.username.trim())?.is_some() || cache.user_detail(p.email.trim())?.is_some() {
-            return Err(ChecklistError::Invalid(format!(
-                "{} is already in JumpCloud; start an access request or edit them instead.",
-                p.email.trim()
-            )));
-        }
-        let name = format!("{} {}", p.firstname.trim(), p.lastname.trim())
-            .trim()
-            .to_string();
-        let label = format!("{} <{}>", p.username.trim(), p.email.trim());
-        let name = if name.is_empty() {
-            p.username.trim().to_string()
-        } else {
-            name
-        };
-        (None, String::new(), label, name, p.email.trim().to_string())
+    let who = if t.base == TemplateBase::Onboarding {
+        new_person(cache, input)?
     } else {
-        let (d, label) = subject(cache, &input.user_id)?;
-        let name = if d.user.displayname.trim().is_empty() {
-            d.user.username.clone()
-        } else {
-            d.user.displayname.clone()
-        };
-        let (id, email) = (d.user.id.clone(), d.user.email.clone());
-        (Some(d), id, label, name, email)
+        known_person(cache, input)?
     };
-    let groups_named = |ids: &[String]| -> Result<Vec<(String, String)>> {
-        let all = cache.groups(None, None)?;
-        ids.iter()
-            .map(|id| {
-                all.iter()
-                    .find(|g| &g.group.id == id)
-                    .map(|g| (g.group.id.clone(), g.group.name.clone()))
-                    .ok_or_else(|| {
-                        ChecklistError::Invalid(format!("Group {id} is not in the local copy; sync and try again."))
-                    })
-            })
-            .collect()
+    let capture = if t.base == TemplateBase::AccessRequest {
+        grant_capture(cache, input, &who)?
+    } else {
+        json!({})
     };
-    if t.base == TemplateBase::AccessRequest {
-        let [gid] = input.group_ids.as_slice() else {
-            return Err(ChecklistError::Invalid(
-                "Choose the one group the access is for.".into(),
-            ));
-        };
-        let expires = input.expires_on.clone().unwrap_or_default();
-        let expires = expires.trim().to_string();
-        if expires.len() != 10 || rollcall_cache::dates::parse_date(&expires).is_none() {
-            return Err(ChecklistError::Invalid(
-                "Give the last day of the access as a date (YYYY-MM-DD).".into(),
-            ));
-        }
-        if expires < today() {
-            return Err(ChecklistError::Invalid(format!(
-                "The expiry date {expires} is already past; pick today or a later day."
-            )));
-        }
-        let (gid, gname) = groups_named(std::slice::from_ref(gid))?.remove(0);
-        if detail.as_ref().is_some_and(|d| d.groups.iter().any(|g| g.id == gid)) {
-            return Err(ChecklistError::Invalid(format!("{label} is already in {gname}.")));
-        }
-        capture = json!({"grant": {"group_id": gid, "group_name": gname, "expires_on": expires}});
-    }
     let group_ids: Vec<String> = if t.base == TemplateBase::Onboarding && input.group_ids.is_empty() {
         t.defaults.groups.iter().map(|g| g.id.clone()).collect()
     } else {
         input.group_ids.clone()
     };
-    let chosen_groups = groups_named(&group_ids)?;
-
-    let mut steps = vec![];
-    for (idx, ts) in t.steps.iter().enumerate() {
-        let holdings = detail.as_ref().map(Holdings::from_mirror);
-        let items = items_for(ts.kind, holdings.as_ref(), &subject_id, input, &chosen_groups, cache)?;
-        let mut row = step(idx as u32, ts.kind, &ts.title, &items, ts.optional)?;
-        if ts.kind == StepKind::Instructions || (ts.kind == StepKind::Manual && !ts.text.is_empty()) {
-            let text = ts.text.replace("{name}", &name).replace("{email}", &email);
-            row.items = serde_json::to_string(&[item("text".into(), text, None, None)])?;
-        }
-        steps.push(row);
-    }
+    let chosen_groups = groups_named(cache, &group_ids)?;
+    let steps = run_steps(cache, &t, &who, input, &chosen_groups)?;
     let title = if t.base == TemplateBase::Onboarding {
-        format!("{} for {name}", t.name)
+        format!("{} for {}", t.name, who.name)
     } else {
-        format!("{} for {label}", t.name)
+        format!("{} for {}", t.name, who.label)
     };
-    let id = insert(cache, org_id, operator, &t.id, &title, &subject_id, &label, steps)?;
+    let id = insert(cache, org_id, operator, &t.id, &title, &who.id, &who.label, steps)?;
     if capture != json!({}) {
         cache.save_capture(&id, &capture.to_string())?;
     }
     Ok(id)
+}
+
+/// An onboarding's new person, checked: a username, a valid email, and not in JumpCloud yet.
+fn new_person(cache: &Cache, input: &StartInput) -> Result<Subject> {
+    let p = input
+        .new_user
+        .clone()
+        .ok_or_else(|| ChecklistError::Invalid("Fill in the new person's username and email.".into()))?;
+    if p.username.trim().is_empty() || !p.email.contains('@') {
+        return Err(ChecklistError::Invalid(
+            "The new person needs a username and a valid email address.".into(),
+        ));
+    }
+    if cache.user_detail(p.username.trim())?.is_some() || cache.user_detail(p.email.trim())?.is_some() {
+        return Err(ChecklistError::Invalid(format!(
+            "{} is already in JumpCloud; start an access request or edit them instead.",
+            p.email.trim()
+        )));
+    }
+    let name = format!("{} {}", p.firstname.trim(), p.lastname.trim())
+        .trim()
+        .to_string();
+    let label = format!("{} <{}>", p.username.trim(), p.email.trim());
+    let name = if name.is_empty() {
+        p.username.trim().to_string()
+    } else {
+        name
+    };
+    Ok(Subject {
+        detail: None,
+        id: String::new(),
+        label,
+        name,
+        email: p.email.trim().to_string(),
+    })
+}
+
+/// The person in the local copy that the run is about.
+fn known_person(cache: &Cache, input: &StartInput) -> Result<Subject> {
+    let (d, label) = subject(cache, &input.user_id)?;
+    let name = if d.user.displayname.trim().is_empty() {
+        d.user.username.clone()
+    } else {
+        d.user.displayname.clone()
+    };
+    let (id, email) = (d.user.id.clone(), d.user.email.clone());
+    Ok(Subject {
+        detail: Some(d),
+        id,
+        label,
+        name,
+        email,
+    })
+}
+
+/// The groups `ids` as (id, name), from the local copy.
+fn groups_named(cache: &Cache, ids: &[String]) -> Result<Vec<(String, String)>> {
+    let all = cache.groups(None, None)?;
+    ids.iter()
+        .map(|id| {
+            all.iter()
+                .find(|g| &g.group.id == id)
+                .map(|g| (g.group.id.clone(), g.group.name.clone()))
+                .ok_or_else(|| {
+                    ChecklistError::Invalid(format!("Group {id} is not in the local copy; sync and try again."))
+                })
+        })
+        .collect()
+}
+
+/// An access request's grant, checked (one group the person is not in, a last day not past),
+/// as the run's capture keeps it.
+fn grant_capture(cache: &Cache, input: &StartInput, who: &Subject) -> Result<serde_json::Value> {
+    let [gid] = input.group_ids.as_slice() else {
+        return Err(ChecklistError::Invalid(
+            "Choose the one group the access is for.".into(),
+        ));
+    };
+    let expires = input.expires_on.clone().unwrap_or_default();
+    let expires = expires.trim().to_string();
+    if expires.len() != 10 || rollcall_cache::dates::parse_date(&expires).is_none() {
+        return Err(ChecklistError::Invalid(
+            "Give the last day of the access as a date (YYYY-MM-DD).".into(),
+        ));
+    }
+    if expires < today() {
+        return Err(ChecklistError::Invalid(format!(
+            "The expiry date {expires} is already past; pick today or a later day."
+        )));
+    }
+    let (gid, gname) = groups_named(cache, std::slice::from_ref(gid))?.remove(0);
+    if who
+        .detail
+        .as_ref()
+        .is_some_and(|d| d.groups.iter().any(|g| g.id == gid))
+    {
+        return Err(ChecklistError::Invalid(format!("{} is already in {gname}.", who.label)));
+    }
+    Ok(json!({"grant": {"group_id": gid, "group_name": gname, "expires_on": expires}}))
+}
+
+/// The run's steps from the template, each with what it will do for this person.
+fn run_steps(
+    cache: &Cache,
+    t: &templates::Template,
+    who: &Subject,
+    input: &StartInput,
+    chosen_groups: &[(String, String)],
+) -> Result<Vec<StepRow>> {
+    let mut steps = vec![];
+    for (idx, ts) in t.steps.iter().enumerate() {
+        let holdings = who.detail.as_ref().map(Holdings::from_mirror);
+        let items = items_for(ts.kind, holdings.as_ref(), &who.id, input, chosen_groups, cache)?;
+        let mut row = step(idx as u32, ts.kind, &ts.title, &items, ts.optional)?;
+        if ts.kind == StepKind::Instructions || (ts.kind == StepKind::Manual && !ts.text.is_empty()) {
+            let text = ts.text.replace("{name}", &who.name).replace("{email}", &who.email);
+            row.items = serde_json::to_string(&[item("text".into(), text, None, None)])?;
+        }
+        steps.push(row);
+    }
+    Ok(steps)
 }
 
 /// What a person holds, as the steps see it: from the local copy (the preview) or as
@@ -226,142 +283,160 @@ pub(crate) fn items_for(
     cache: &Cache,
 ) -> Result<Vec<StepItem>> {
     let uid = uid.to_string();
-    let one = |key: &str, label: &str, r: ActionRequest| vec![item(key.into(), label.into(), Some(r), None)];
-    let device = |cmd: actions::DeviceCommand| -> Vec<StepItem> {
-        d.map(|d| d.devices.as_slice())
-            .unwrap_or_default()
-            .iter()
-            .map(|s| {
-                let request = match cmd {
-                    actions::DeviceCommand::Wipe => ActionRequest::DeviceWipe {
-                        system_id: s.id.clone(),
-                        typed_hostname: String::new(),
-                    },
-                    _ => ActionRequest::DeviceLock {
-                        system_id: s.id.clone(),
-                    },
-                };
-                let label = format!("{} ({} {})", s.hostname, s.os, s.os_version);
-                match actions::device_route(cmd, s) {
-                    Ok(_) => item(format!("device:{}", s.id), label, Some(request), None),
-                    Err(why) => item(format!("device:{}", s.id), label, None, Some(why)),
-                }
-            })
-            .collect()
-    };
-    let membership = |(id, name): &(String, String), add: bool| {
-        item(
-            format!("group:{id}"),
-            name.clone(),
-            Some(ActionRequest::GroupMembers {
-                group_id: id.clone(),
-                member_ids: vec![uid.clone()],
-                add,
-            }),
-            None,
-        )
-    };
     Ok(match kind {
         StepKind::RemoveGroups => d
-            .map(|d| d.groups.iter().map(|g| membership(g, false)).collect())
+            .map(|d| d.groups.iter().map(|g| membership(g, &uid, false)).collect())
             .unwrap_or_default(),
-        StepKind::RemoveApps => d
-            .map(|d| {
-                d.apps
-                    .iter()
-                    .map(|a| {
-                        let (id, name) = (&a.id, &a.name);
-                        if let AppVia::Group { name: group, .. } = &a.via {
-                            item(
-                                format!("app:{id}:{group}"),
-                                name.clone(),
-                                None,
-                                Some(format!("through the group {group}: removed with the groups")),
-                            )
-                        } else {
-                            item(
-                                format!("app:{id}"),
-                                name.clone(),
-                                Some(ActionRequest::AppAccess {
-                                    app_id: id.clone(),
-                                    user_id: uid.clone(),
-                                    grant: false,
-                                }),
-                                None,
-                            )
-                        }
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
+        StepKind::RemoveApps => d.map(|d| app_removals(&d.apps, &uid)).unwrap_or_default(),
         StepKind::ResetMfa => one("mfa", "Reset MFA factors", ActionRequest::UserResetMfa { user_id: uid }),
         StepKind::ExpirePassword => one(
             "password",
             "Expire the password",
             ActionRequest::UserExpirePassword { user_id: uid },
         ),
-        StepKind::ResetPassword => vec![
-            item(
-                "expire".into(),
-                "Expire the password".into(),
-                Some(ActionRequest::UserExpirePassword { user_id: uid.clone() }),
-                None,
-            ),
-            item(
-                "email".into(),
-                "Send the reset email".into(),
-                Some(ActionRequest::UserResendEmail { user_id: uid }),
-                None,
-            ),
-        ],
+        StepKind::ResetPassword => password_reset(uid),
         StepKind::Suspend => one("suspend", "Suspend", ActionRequest::UserSuspend { user_id: uid }),
-        StepKind::LockDevices => device(actions::DeviceCommand::Lock),
-        StepKind::WipeDevices => device(actions::DeviceCommand::Wipe),
-        StepKind::CreateUser => {
-            let p = input.new_user.clone().unwrap_or_default();
-            let label = format!(
-                "{} <{}> (staged: no email until the activation step)",
-                p.username.trim(),
-                p.email.trim()
-            );
-            one("create", &label, ActionRequest::UserCreate { profile: p })
-        }
-        StepKind::AddGroups | StepKind::GrantGroup => groups.iter().map(|g| membership(g, true)).collect(),
+        StepKind::LockDevices => device_commands(d, actions::DeviceCommand::Lock),
+        StepKind::WipeDevices => device_commands(d, actions::DeviceCommand::Wipe),
+        StepKind::CreateUser => user_creation(input),
+        StepKind::AddGroups | StepKind::GrantGroup => groups.iter().map(|g| membership(g, &uid, true)).collect(),
         StepKind::ActivationEmail => one(
             "activate",
             "Activate the account and send the activation email",
             ActionRequest::UserActivate { user_id: uid },
         ),
-        StepKind::BindDevice => match input.device_id.as_deref().filter(|s| !s.is_empty()) {
-            Some(sid) => {
-                let s = cache.system_detail(sid)?.ok_or_else(|| {
-                    ChecklistError::Invalid(format!("Device {sid} is not in the local copy; sync and try again."))
-                })?;
-                vec![item(
-                    format!("device:{sid}"),
-                    format!(
-                        "{} ({} {}, serial {})",
-                        s.system.hostname, s.system.os, s.system.os_version, s.system.serial
-                    ),
-                    Some(ActionRequest::DeviceBind {
-                        system_id: sid.into(),
-                        user_id: uid,
-                        bind: true,
+        StepKind::BindDevice => device_binding(input, uid, cache)?,
+        _ => vec![],
+    })
+}
+
+/// A step's single item: one request.
+fn one(key: &str, label: &str, r: ActionRequest) -> Vec<StepItem> {
+    vec![item(key.into(), label.into(), Some(r), None)]
+}
+
+/// The item adding the person to (or removing them from) the group (id, name).
+fn membership((id, name): &(String, String), uid: &str, add: bool) -> StepItem {
+    item(
+        format!("group:{id}"),
+        name.clone(),
+        Some(ActionRequest::GroupMembers {
+            group_id: id.clone(),
+            member_ids: vec![uid.to_string()],
+            add,
+        }),
+        None,
+    )
+}
+
+/// The items removing the apps: a request for direct access, a note for access through a group.
+fn app_removals(apps: &[HeldApp], uid: &str) -> Vec<StepItem> {
+    apps.iter()
+        .map(|a| {
+            let (id, name) = (&a.id, &a.name);
+            if let AppVia::Group { name: group, .. } = &a.via {
+                item(
+                    format!("app:{id}:{group}"),
+                    name.clone(),
+                    None,
+                    Some(format!("through the group {group}: removed with the groups")),
+                )
+            } else {
+                item(
+                    format!("app:{id}"),
+                    name.clone(),
+                    Some(ActionRequest::AppAccess {
+                        app_id: id.clone(),
+                        user_id: uid.to_string(),
+                        grant: false,
                     }),
                     None,
-                )]
+                )
             }
-            None => vec![item(
-                "device:none".into(),
-                "No device".into(),
-                None,
-                Some(
-                    "no device was chosen when the run started; bind one from the device's panel when it arrives"
-                        .into(),
+        })
+        .collect()
+}
+
+/// The items of a password reset: expire the password, then send the reset email.
+fn password_reset(uid: String) -> Vec<StepItem> {
+    vec![
+        item(
+            "expire".into(),
+            "Expire the password".into(),
+            Some(ActionRequest::UserExpirePassword { user_id: uid.clone() }),
+            None,
+        ),
+        item(
+            "email".into(),
+            "Send the reset email".into(),
+            Some(ActionRequest::UserResendEmail { user_id: uid }),
+            None,
+        ),
+    ]
+}
+
+/// One item per device bound directly: the lock or wipe, or why the device does not take it.
+fn device_commands(d: Option<&Holdings>, cmd: actions::DeviceCommand) -> Vec<StepItem> {
+    d.map(|d| d.devices.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .map(|s| {
+            let request = match cmd {
+                actions::DeviceCommand::Wipe => ActionRequest::DeviceWipe {
+                    system_id: s.id.clone(),
+                    typed_hostname: String::new(),
+                },
+                _ => ActionRequest::DeviceLock {
+                    system_id: s.id.clone(),
+                },
+            };
+            let label = format!("{} ({} {})", s.hostname, s.os, s.os_version);
+            match actions::device_route(cmd, s) {
+                Ok(_) => item(format!("device:{}", s.id), label, Some(request), None),
+                Err(why) => item(format!("device:{}", s.id), label, None, Some(why)),
+            }
+        })
+        .collect()
+}
+
+/// The item creating the new person (staged).
+fn user_creation(input: &StartInput) -> Vec<StepItem> {
+    let p = input.new_user.clone().unwrap_or_default();
+    let label = format!(
+        "{} <{}> (staged: no email until the activation step)",
+        p.username.trim(),
+        p.email.trim()
+    );
+    one("create", &label, ActionRequest::UserCreate { profile: p })
+}
+
+/// The item binding the chosen device to the person, or a note that none was chosen.
+fn device_binding(input: &StartInput, uid: String, cache: &Cache) -> Result<Vec<StepItem>> {
+    Ok(match input.device_id.as_deref().filter(|s| !s.is_empty()) {
+        Some(sid) => {
+            let s = cache.system_detail(sid)?.ok_or_else(|| {
+                ChecklistError::Invalid(format!("Device {sid} is not in the local copy; sync and try again."))
+            })?;
+            vec![item(
+                format!("device:{sid}"),
+                format!(
+                    "{} ({} {}, serial {})",
+                    s.system.hostname, s.system.os, s.system.os_version, s.system.serial
                 ),
-            )],
-        },
-        _ => vec![],
+                Some(ActionRequest::DeviceBind {
+                    system_id: sid.into(),
+                    user_id: uid,
+                    bind: true,
+                }),
+                None,
+            )]
+        }
+        None => vec![item(
+            "device:none".into(),
+            "No device".into(),
+            None,
+            Some("no device was chosen when the run started; bind one from the device's panel when it arrives".into()),
+        )],
     })
 }
 

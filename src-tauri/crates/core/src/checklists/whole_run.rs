@@ -26,24 +26,52 @@ fn run_write(ctx: &StepContext<'_>, run_id: &str) -> Result<(RunRow, serde_json:
     Ok((run, capture, actor))
 }
 
+/// One captured access to restore: (key, label, request).
+type Wanted = (String, String, ActionRequest);
+
 /// "Restore access" (a rehire, or a mistake): re-adds the captured groups and direct app
 /// access that JumpCloud does not hold now, each one request with its audit row tied to the
 /// run, then reads again to check they are back. The account itself is not reactivated here:
 /// that stays an explicit action in the person's panel. Returns a summary.
 pub async fn restore_access(ctx: &StepContext<'_>, run_id: &str) -> Result<String> {
     let (run, capture, actor) = run_write(ctx, run_id)?;
-    let StepContext {
-        client, cache, access, ..
-    } = *ctx;
+    let StepContext { client, cache, .. } = *ctx;
     let Some(groups) = capture.get("groups").and_then(|g| g.as_array()) else {
         return Err(ChecklistError::Invalid(
             "Nothing was captured in this run, so there is nothing to restore.".into(),
         ));
     };
     let uid = run.subject_id.clone();
+    let wanted = captured_access(groups, &capture, &uid);
+    let parts = [Part::Groups, Part::Apps];
+    let before = held(&live::read_person(client, cache, &uid, &parts).await?);
+    let missing: Vec<&Wanted> = wanted.iter().filter(|w| !before.contains(&w.0)).collect();
+    let already = wanted.len() - missing.len();
+    let (ok, failed) = restore_missing(ctx, &missing, &actor).await;
+    let mut summary = format!(
+        "Restored {ok} of {} captured accesses for {}.",
+        missing.len(),
+        run.subject_label
+    );
+    if already > 0 {
+        summary.push_str(&format!(" {already} were already in place."));
+    }
+    if !failed.is_empty() {
+        summary.push_str(&format!(" Not restored: {}.", failed.join("; ")));
+    }
+    let check = if missing.is_empty() {
+        Ok(before)
+    } else {
+        live::read_person(client, cache, &uid, &parts).await.map(|n| held(&n))
+    };
+    summary.push_str(&restore_check(&wanted, check));
+    Ok(summary)
+}
+
+/// The captured groups and direct app access, each as the request that gives it back to `uid`.
+fn captured_access(groups: &[serde_json::Value], capture: &serde_json::Value, uid: &str) -> Vec<Wanted> {
     let text = |v: &serde_json::Value, k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or_default().to_string();
-    // (key, label, request) for each captured access.
-    let wanted: Vec<(String, String, ActionRequest)> = groups
+    groups
         .iter()
         .map(|g| {
             (
@@ -51,7 +79,7 @@ pub async fn restore_access(ctx: &StepContext<'_>, run_id: &str) -> Result<Strin
                 text(g, "name"),
                 ActionRequest::GroupMembers {
                     group_id: text(g, "id"),
-                    member_ids: vec![uid.clone()],
+                    member_ids: vec![uid.to_string()],
                     add: true,
                 },
             )
@@ -69,33 +97,39 @@ pub async fn restore_access(ctx: &StepContext<'_>, run_id: &str) -> Result<Strin
                         text(a, "name"),
                         ActionRequest::AppAccess {
                             app_id: text(a, "id"),
-                            user_id: uid.clone(),
+                            user_id: uid.to_string(),
                             grant: true,
                         },
                     )
                 }),
         )
-        .collect();
-    let held = |now: &live::PersonNow| -> BTreeSet<String> {
-        now.groups
-            .iter()
-            .flatten()
-            .map(|g| format!("group:{}", g.id))
-            .chain(
-                now.apps
-                    .iter()
-                    .flatten()
-                    .filter(|p| p.via.is_none())
-                    .map(|p| format!("app:{}", p.app.id)),
-            )
-            .collect()
-    };
-    let parts = [Part::Groups, Part::Apps];
-    let before = held(&live::read_person(client, cache, &uid, &parts).await?);
-    let missing: Vec<&(String, String, ActionRequest)> = wanted.iter().filter(|w| !before.contains(&w.0)).collect();
-    let already = wanted.len() - missing.len();
+        .collect()
+}
+
+/// The keys of the groups and direct app access a read found.
+fn held(now: &live::PersonNow) -> BTreeSet<String> {
+    now.groups
+        .iter()
+        .flatten()
+        .map(|g| format!("group:{}", g.id))
+        .chain(
+            now.apps
+                .iter()
+                .flatten()
+                .filter(|p| p.via.is_none())
+                .map(|p| format!("app:{}", p.app.id)),
+        )
+        .collect()
+}
+
+/// Sends one request per missing access, audited with the run. Returns how many JumpCloud
+/// accepted, and what was not restored and why.
+async fn restore_missing(ctx: &StepContext<'_>, missing: &[&Wanted], actor: &Actor) -> (usize, Vec<String>) {
+    let StepContext {
+        client, cache, access, ..
+    } = *ctx;
     let (mut ok, mut failed) = (0, vec![]);
-    for (_, label, r) in &missing {
+    for (_, label, r) in missing {
         let plan = match actions::plan(&cache.lock(), access, r.clone()) {
             Ok(p) => p,
             Err(e) => {
@@ -103,28 +137,17 @@ pub async fn restore_access(ctx: &StepContext<'_>, run_id: &str) -> Result<Strin
                 continue;
             }
         };
-        match actions::execute(client, cache, &plan, &actor).await {
+        match actions::execute(client, cache, &plan, actor).await {
             Ok(out) if out.status == ActionStatus::Done => ok += 1,
             Ok(out) => failed.push(format!("{label}: {}", out.message)),
             Err(e) => failed.push(format!("{label}: {e}")),
         }
     }
-    let mut summary = format!(
-        "Restored {ok} of {} captured accesses for {}.",
-        missing.len(),
-        run.subject_label
-    );
-    if already > 0 {
-        summary.push_str(&format!(" {already} were already in place."));
-    }
-    if !failed.is_empty() {
-        summary.push_str(&format!(" Not restored: {}.", failed.join("; ")));
-    }
-    let check = if missing.is_empty() {
-        Ok(before)
-    } else {
-        live::read_person(client, cache, &uid, &parts).await.map(|n| held(&n))
-    };
+    (ok, failed)
+}
+
+/// The summary's last sentence: what the read after the restore shows of what was captured.
+fn restore_check(wanted: &[Wanted], check: std::result::Result<BTreeSet<String>, live::LiveReadError>) -> String {
     match check {
         Ok(after) => {
             let absent: Vec<String> = wanted
@@ -133,17 +156,13 @@ pub async fn restore_access(ctx: &StepContext<'_>, run_id: &str) -> Result<Strin
                 .map(|w| w.1.clone())
                 .collect();
             if absent.is_empty() {
-                summary.push_str(&format!(
-                    " Verified: JumpCloud lists all {} captured accesses.",
-                    wanted.len()
-                ));
+                format!(" Verified: JumpCloud lists all {} captured accesses.", wanted.len())
             } else {
-                summary.push_str(&format!(" Still missing in JumpCloud: {}.", names(&absent, 10)));
+                format!(" Still missing in JumpCloud: {}.", names(&absent, 10))
             }
         }
-        Err(e) => summary.push_str(&format!(" The check afterwards failed: {}.", live::clause(&e))),
+        Err(e) => format!(" The check afterwards failed: {}.", live::clause(&e)),
     }
-    Ok(summary)
 }
 
 /// Access given by an access request, until its expiry date.

@@ -343,8 +343,13 @@ async fn a_sync_cancelled_by_opening_another_org_leaves_no_error_on_it() {
         .unwrap();
     let found_b = check(&b.client(), None).await.unwrap();
     let heard = Heard::default();
+    a.sim.state.clear_requests();
     let (first, _) = tokio::join!(s.sync(&heard), async {
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        // Org B is opened once org A's sync has been answered a few requests: it is under way,
+        // and (at 30 ms a request) far from done.
+        while a.sim.state.requests().len() < 3 {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
         let mut e = entry(&b, &found_b.org.id);
         e.name = "Other".into();
         s.open_with_key(e, &b.key(), found_b.access.clone()).unwrap();

@@ -583,7 +583,6 @@ async fn a_corrupt_cache_file_is_moved_aside_and_rebuilt() {
 async fn a_sync_killed_at_random_points_always_reopens_to_the_previous_snapshot() {
     let env = start(600).await;
     let first = env.sync().await.unwrap();
-    let users_before = env.cache().snapshot().unwrap().users;
     // Change the org so a completed second sync would differ.
     reqwest_suspend(
         &env,
@@ -607,13 +606,19 @@ async fn a_sync_killed_at_random_points_always_reopens_to_the_previous_snapshot(
         ..Faults::default()
     });
     let bin = env!("CARGO_BIN_EXE_rollcall-sync");
+    // Each run is killed once the simulator has answered its k-th request, k drawn from a
+    // little past a whole sync's requests: most runs die mid-sync at a different point, a few
+    // finish. The point is counted in requests, not in wall-clock time.
+    let whole = first.requests;
     let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
     let mut killed_mid_sync = 0;
     for run in 0..20 {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        let delay = std::time::Duration::from_millis(50 + seed % 900);
+        let kill_after = 1 + (seed % (whole + whole / 8)) as usize;
+        let before = env.cache().snapshot().unwrap();
+        env.sim.state.clear_requests();
         let mut child = std::process::Command::new(bin)
             .args([&env.sim.base_url, env.cache_path().to_str().unwrap()])
             .env("ROLLCALL_API_KEY", env.key())
@@ -621,7 +626,9 @@ async fn a_sync_killed_at_random_points_always_reopens_to_the_previous_snapshot(
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        tokio::time::sleep(delay).await;
+        while child.try_wait().unwrap().is_none() && env.sim.state.requests().len() < kill_after {
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+        }
         let finished = child.try_wait().unwrap().is_some();
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
@@ -630,9 +637,9 @@ async fn a_sync_killed_at_random_points_always_reopens_to_the_previous_snapshot(
             .integrity_check()
             .unwrap_or_else(|e| panic!("run {run}: integrity_check failed after kill -9: {e}"));
         let snap = cache.snapshot().unwrap();
-        if !finished && snap.sync_id == Some(first.sync_id) {
+        if !finished && snap.sync_id == before.sync_id {
             killed_mid_sync += 1;
-            assert_eq!(snap.users, users_before, "run {run}: the previous snapshot is intact");
+            assert_eq!(snap.users, before.users, "run {run}: the previous snapshot is intact");
         }
         assert!(
             snap.state == rollcall_cache::kinds::SnapshotState::Complete,

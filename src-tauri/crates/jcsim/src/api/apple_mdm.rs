@@ -2,6 +2,13 @@
 
 use super::*;
 
+/// `GET /api/v2/applemdms`: the organization's Apple MDM servers.
+pub(super) fn apple_mdms(state: &SimState, ctx: &Ctx) -> Resp {
+    let w = state.world.read().expect("world lock");
+    let all: Vec<&AppleMdm> = w.orgs[ctx.org].apple_mdms.iter().collect();
+    Resp::ok(&serde_json::to_value(&all).unwrap_or_default()).with_total(all.len())
+}
+
 pub(super) fn mdm_devices(state: &SimState, ctx: &Ctx, req: &Req, mdm: &str) -> Resp {
     let q = match list(req, Flavor::V2, 100) {
         Ok(q) => q,

@@ -108,6 +108,8 @@ pub(super) fn command_delete(state: &SimState, ctx: &Ctx, id: &str) -> Resp {
     }
 }
 
+/// `POST /api/runCommand`: queues a saved command on the given devices (or its targets), one
+/// result per device.
 pub(super) fn run_command(state: &SimState, ctx: &Ctx, req: &Req) -> Resp {
     if let Err(e) = require(ctx, WriteKind::CommandRun, "run commands") {
         return e;
@@ -124,49 +126,11 @@ pub(super) fn run_command(state: &SimState, ctx: &Ctx, req: &Req) -> Resp {
     let Some(cmd) = o.commands.get(&cid).cloned() else {
         return not_found("command", &cid);
     };
-    let targets: Vec<Id> = match body.get("systemIds").and_then(Value::as_array) {
-        Some(ids) => ids.iter().filter_map(|v| v.as_str().map(String::from)).collect(),
-        None => {
-            let mut out = BTreeSet::new();
-            for (kind, tid) in o.command_targets.get(&cid).into_iter().flatten() {
-                if kind == "system" {
-                    out.insert(tid.clone());
-                } else if let Some(m) = o.sg_members.get(tid) {
-                    out.extend(m.iter().cloned());
-                }
-            }
-            out.into_iter().collect()
-        }
-    };
+    let targets = run_targets(o, &body, &cid);
     if let Some(bad) = targets.iter().find(|t| !o.systems.contains_key(*t)) {
         return not_found("system", bad);
     }
-    let wf = w.next_id(ctx.now_ms);
-    let mut queue_ids = vec![];
-    for t in &targets {
-        let rid = w.next_id(ctx.now_ms);
-        let org_id = w.orgs[ctx.org].id().to_string();
-        let host = w.orgs[ctx.org].systems[t].rec().hostname.clone();
-        w.orgs[ctx.org].command_results.insert(
-            rid.clone(),
-            CommandResult {
-                id: rid.clone(),
-                command: cmd.command.clone(),
-                name: cmd.name.clone(),
-                system: host,
-                system_id: t.clone(),
-                organization: org_id,
-                workflow_id: cid.clone(),
-                workflow_instance_id: wf.clone(),
-                request_time: rfc3339_ms(ctx.now_ms),
-                response_time: rfc3339_ms(ctx.now_ms + 1500),
-                sudo: cmd.sudo,
-                user: cmd.user.clone(),
-                response: json!({ "id": rid, "data": { "exitCode": 0, "output": "" }, "error": "" }),
-            },
-        );
-        queue_ids.push(rid);
-    }
+    let (wf, queue_ids) = queue_command(&mut w, ctx, &cmd, &cid, &targets);
     record_event(
         &mut w,
         ctx,
@@ -180,4 +144,55 @@ pub(super) fn run_command(state: &SimState, ctx: &Ctx, req: &Req) -> Resp {
         None,
     );
     Resp::ok(&json!({ "queueIds": queue_ids, "workflowInstanceId": wf }))
+}
+
+/// The devices to run on: the body's `systemIds`, or else the command's targets (devices, and
+/// the members of device groups).
+fn run_targets(o: &Org, body: &Map<String, Value>, cid: &str) -> Vec<Id> {
+    match body.get("systemIds").and_then(Value::as_array) {
+        Some(ids) => ids.iter().filter_map(|v| v.as_str().map(String::from)).collect(),
+        None => {
+            let mut out = BTreeSet::new();
+            for (kind, tid) in o.command_targets.get(cid).into_iter().flatten() {
+                if kind == "system" {
+                    out.insert(tid.clone());
+                } else if let Some(m) = o.sg_members.get(tid) {
+                    out.extend(m.iter().cloned());
+                }
+            }
+            out.into_iter().collect()
+        }
+    }
+}
+
+/// Queues the command on each target, already answered: the workflow instance's id and the
+/// results' ids.
+fn queue_command(w: &mut World, ctx: &Ctx, cmd: &Command, cid: &str, targets: &[Id]) -> (Id, Vec<Id>) {
+    let wf = w.next_id(ctx.now_ms);
+    let mut queue_ids = vec![];
+    for t in targets {
+        let rid = w.next_id(ctx.now_ms);
+        let org_id = w.orgs[ctx.org].id().to_string();
+        let host = w.orgs[ctx.org].systems[t].rec().hostname.clone();
+        w.orgs[ctx.org].command_results.insert(
+            rid.clone(),
+            CommandResult {
+                id: rid.clone(),
+                command: cmd.command.clone(),
+                name: cmd.name.clone(),
+                system: host,
+                system_id: t.clone(),
+                organization: org_id,
+                workflow_id: cid.to_string(),
+                workflow_instance_id: wf.clone(),
+                request_time: rfc3339_ms(ctx.now_ms),
+                response_time: rfc3339_ms(ctx.now_ms + 1500),
+                sudo: cmd.sudo,
+                user: cmd.user.clone(),
+                response: json!({ "id": rid, "data": { "exitCode": 0, "output": "" }, "error": "" }),
+            },
+        );
+        queue_ids.push(rid);
+    }
+    (wf, queue_ids)
 }

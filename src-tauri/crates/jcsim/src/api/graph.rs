@@ -191,92 +191,83 @@ pub(super) fn app_groups(state: &SimState, ctx: &Ctx, req: &Req, id: &str) -> Re
     graph_page(req, items)
 }
 
-/// The direct associations of an object, by target type.
+/// The direct associations of an object, by target type: `(type, id, attributes)` of each
+/// object at the other end; None when the object does not exist.
 pub(super) fn direct_associations(o: &Org, kind: &str, id: &str, target: &str) -> Option<Vec<(String, Id, Value)>> {
-    let mut out = vec![];
-    let ids = |set: Option<&BTreeSet<Id>>| set.into_iter().flatten().cloned().collect::<Vec<_>>();
-    match (kind, target) {
+    Some(match (kind, target) {
         ("systems", "user") => {
             o.systems.get(id)?;
-            for (u, s) in o.bindings.get(id).into_iter().flatten() {
-                out.push(("user".into(), u.clone(), sudo_attr(*s)));
-            }
+            o.bindings
+                .get(id)
+                .into_iter()
+                .flatten()
+                .map(|(u, s)| ("user".into(), u.clone(), sudo_attr(*s)))
+                .collect()
         }
         ("users", "system") => {
             o.users.get(id)?;
-            for (sys, users) in &o.bindings {
-                if let Some(s) = users.get(id) {
-                    out.push(("system".into(), sys.clone(), sudo_attr(*s)));
-                }
-            }
+            o.bindings
+                .iter()
+                .filter_map(|(sys, users)| users.get(id).map(|s| ("system".into(), sys.clone(), sudo_attr(*s))))
+                .collect()
         }
         ("users", "application") => {
             o.users.get(id)?;
-            for (app, users) in &o.app_users {
-                if users.contains(id) {
-                    out.push(("application".into(), app.clone(), Value::Null));
-                }
-            }
+            holders("application", &o.app_users, id)
         }
         ("usergroups", "system_group") => {
             o.user_groups.get(id)?;
-            out.extend(
-                ids(o.ug_system_groups.get(id))
-                    .into_iter()
-                    .map(|g| ("system_group".into(), g, Value::Null)),
-            );
+            listed("system_group", o.ug_system_groups.get(id))
         }
         ("usergroups", "system") => {
             o.user_groups.get(id)?;
-            out.extend(
-                ids(o.ug_systems.get(id))
-                    .into_iter()
-                    .map(|g| ("system".into(), g, Value::Null)),
-            );
+            listed("system", o.ug_systems.get(id))
         }
         ("usergroups", "application") => {
             o.user_groups.get(id)?;
-            for (app, gs) in &o.app_groups {
-                if gs.contains(id) {
-                    out.push(("application".into(), app.clone(), Value::Null));
-                }
-            }
+            holders("application", &o.app_groups, id)
         }
         ("systemgroups", "user_group") => {
             o.system_groups.get(id)?;
-            for (ug, sgs) in &o.ug_system_groups {
-                if sgs.contains(id) {
-                    out.push(("user_group".into(), ug.clone(), Value::Null));
-                }
-            }
+            holders("user_group", &o.ug_system_groups, id)
         }
         ("applications", "user") => {
             o.apps.get(id)?;
-            out.extend(
-                ids(o.app_users.get(id))
-                    .into_iter()
-                    .map(|u| ("user".into(), u, Value::Null)),
-            );
+            listed("user", o.app_users.get(id))
         }
         ("applications", "user_group") => {
             o.apps.get(id)?;
-            out.extend(
-                ids(o.app_groups.get(id))
-                    .into_iter()
-                    .map(|u| ("user_group".into(), u, Value::Null)),
-            );
+            listed("user_group", o.app_groups.get(id))
         }
         ("commands", "system" | "system_group") => {
             o.commands.get(id)?;
-            for (k, t) in o.command_targets.get(id).into_iter().flatten() {
-                if k == target {
-                    out.push((k.clone(), t.clone(), Value::Null));
-                }
-            }
+            o.command_targets
+                .get(id)
+                .into_iter()
+                .flatten()
+                .filter(|(k, _)| k == target)
+                .map(|(k, t)| (k.clone(), t.clone(), Value::Null))
+                .collect()
         }
-        _ => {}
-    }
-    Some(out)
+        _ => vec![],
+    })
+}
+
+/// The members of an edge set, as associations of type `kind` without attributes.
+fn listed(kind: &str, set: Option<&BTreeSet<Id>>) -> Vec<(String, Id, Value)> {
+    set.into_iter()
+        .flatten()
+        .map(|g| (kind.into(), g.clone(), Value::Null))
+        .collect()
+}
+
+/// The keys of an edge map whose sets hold `id`, as associations of type `kind` without attributes.
+fn holders(kind: &str, edges: &std::collections::BTreeMap<Id, BTreeSet<Id>>, id: &str) -> Vec<(String, Id, Value)> {
+    edges
+        .iter()
+        .filter(|(_, set)| set.contains(id))
+        .map(|(k, _)| (kind.into(), k.clone(), Value::Null))
+        .collect()
 }
 
 pub(super) fn exists(o: &Org, kind: &str, id: &str) -> bool {
@@ -323,34 +314,83 @@ pub(super) fn associations_get(state: &SimState, ctx: &Ctx, req: &Req, kind: &st
     graph_page(req, items)
 }
 
+/// An association edit as the request body asks it: the op, the object at the other end, and
+/// the binding's sudo attributes.
+struct AssociationEdit {
+    op: String,
+    target: String,
+    tid: String,
+    sudo: Sudo,
+}
+
+/// `POST /api/v2/{kind}/{id}/associations`: adds, removes or updates one edge of the graph.
 pub(super) fn associations_post(state: &SimState, ctx: &Ctx, req: &Req, kind: &str, id: &str) -> Resp {
+    let edit = match association_edit(ctx, req, kind) {
+        Ok(edit) => edit,
+        Err(e) => return e,
+    };
+    let mut w = state.world.write().expect("world lock");
+    let o = &mut w.orgs[ctx.org];
+    if !exists(o, kind, id) {
+        return not_found(kind, id);
+    }
+    if let Err(e) = check_target(o, kind, &edit) {
+        return e;
+    }
+    let changed = apply_association(o, kind, id, &edit);
+    let AssociationEdit { op, target, tid, .. } = edit;
+    match changed {
+        None => error_details(&format!(
+            "Bad Request: type \"{target}\" cannot be associated with {kind}"
+        )),
+        Some(false) if op == "add" => error(StatusCode::CONFLICT, "Already Exists"),
+        Some(false) if op == "remove" => not_found("association with", &tid),
+        Some(_) => {
+            record_event(
+                &mut w,
+                ctx,
+                "directory",
+                "association_change",
+                Some(EventResource {
+                    id: tid,
+                    kind: "association",
+                    name: target,
+                }),
+                Some(json!({ "op": op, "from": { "type": kind, "id": id } })),
+            );
+            Resp::empty(StatusCode::NO_CONTENT)
+        }
+    }
+}
+
+/// The edit the request asks for, once the admin may make it and the body is well formed.
+fn association_edit(ctx: &Ctx, req: &Req, kind: &str) -> Result<AssociationEdit, Resp> {
     let write = match kind {
         "systems" | "users" => WriteKind::System,
         "usergroups" | "systemgroups" => WriteKind::Group,
         "applications" => WriteKind::Application,
         "commands" => WriteKind::CommandEdit,
         _ => {
-            return error(
+            return Err(error(
                 StatusCode::NOT_FOUND,
                 &format!("jcsim does not serve POST {}", req.path),
-            )
+            ))
         }
     };
-    if let Err(e) = require(ctx, write, "change associations") {
-        return e;
-    }
-    let body = match parse_body(req) {
-        Ok(b) => b,
-        Err(e) => return e,
-    };
+    require(ctx, write, "change associations")?;
+    let body = parse_body(req)?;
     let op = body.get("op").and_then(Value::as_str).unwrap_or("").to_string();
     let target = body.get("type").and_then(Value::as_str).unwrap_or("").to_string();
     let tid = body.get("id").and_then(Value::as_str).unwrap_or("").to_string();
     if op != "add" && op != "remove" && op != "update" {
-        return error_details(&format!("Bad Request: op must be add, remove or update, not \"{op}\""));
+        return Err(error_details(&format!(
+            "Bad Request: op must be add, remove or update, not \"{op}\""
+        )));
     }
     if !is_object_id(&tid) {
-        return error_details(&format!("Bad Request: id \"{tid}\" is not a valid object id"));
+        return Err(error_details(&format!(
+            "Bad Request: id \"{tid}\" is not a valid object id"
+        )));
     }
     let sudo = body
         .get("attributes")
@@ -360,29 +400,36 @@ pub(super) fn associations_post(state: &SimState, ctx: &Ctx, req: &Req, kind: &s
             without_password: s.get("withoutPassword").and_then(Value::as_bool).unwrap_or(false),
         })
         .unwrap_or_default();
-    let mut w = state.world.write().expect("world lock");
-    let o = &mut w.orgs[ctx.org];
-    if !exists(o, kind, id) {
-        return not_found(kind, id);
-    }
+    Ok(AssociationEdit { op, target, tid, sudo })
+}
+
+/// The refusal when the edit's target type is unknown or its target does not exist.
+fn check_target(o: &Org, kind: &str, edit: &AssociationEdit) -> Result<(), Resp> {
+    let (target, tid) = (&edit.target, &edit.tid);
     let target_exists = match target.as_str() {
-        "user" => o.users.contains_key(&tid),
-        "system" => o.systems.contains_key(&tid),
-        "user_group" => o.user_groups.contains_key(&tid),
-        "system_group" => o.system_groups.contains_key(&tid),
-        "application" => o.apps.contains_key(&tid),
+        "user" => o.users.contains_key(tid),
+        "system" => o.systems.contains_key(tid),
+        "user_group" => o.user_groups.contains_key(tid),
+        "system_group" => o.system_groups.contains_key(tid),
+        "application" => o.apps.contains_key(tid),
         _ => {
-            return error_details(&format!(
+            return Err(error_details(&format!(
                 "Bad Request: type \"{target}\" cannot be associated with {kind}"
-            ))
+            )))
         }
     };
     if !target_exists {
-        return not_found(&target, &tid);
+        return Err(not_found(target, tid));
     }
+    Ok(())
+}
+
+/// Makes the edit on the graph: Some(whether anything changed) for a supported pair of types,
+/// None otherwise.
+fn apply_association(o: &mut Org, kind: &str, id: &str, edit: &AssociationEdit) -> Option<bool> {
+    let (op, target, tid, sudo) = (edit.op.as_str(), &edit.target, &edit.tid, edit.sudo);
     let add = op != "remove";
-    // Returns Some(changed) for a supported pair.
-    let changed: Option<bool> = match (kind, target.as_str()) {
+    match (kind, target.as_str()) {
         ("systems", "user") | ("users", "system") => {
             let (sys, user) = if kind == "systems" {
                 (id.to_string(), tid.clone())
@@ -390,7 +437,7 @@ pub(super) fn associations_post(state: &SimState, ctx: &Ctx, req: &Req, kind: &s
                 (tid.clone(), id.to_string())
             };
             let b = o.bindings.entry(sys).or_default();
-            Some(match op.as_str() {
+            Some(match op {
                 "add" => b.insert(user, sudo).is_none(),
                 "update" => b.insert(user, sudo).is_some(),
                 _ => b.remove(&user).is_some(),
@@ -407,7 +454,7 @@ pub(super) fn associations_post(state: &SimState, ctx: &Ctx, req: &Req, kind: &s
         }
         ("usergroups", "system") => {
             let s = o.ug_systems.entry(id.to_string()).or_default();
-            Some(if add { s.insert(tid.clone()) } else { s.remove(&tid) })
+            Some(if add { s.insert(tid.clone()) } else { s.remove(tid) })
         }
         ("usergroups", "application") | ("applications", "user_group") => {
             let (ug, app) = if kind == "usergroups" {
@@ -436,27 +483,5 @@ pub(super) fn associations_post(state: &SimState, ctx: &Ctx, req: &Req, kind: &s
             })
         }
         _ => None,
-    };
-    match changed {
-        None => error_details(&format!(
-            "Bad Request: type \"{target}\" cannot be associated with {kind}"
-        )),
-        Some(false) if op == "add" => error(StatusCode::CONFLICT, "Already Exists"),
-        Some(false) if op == "remove" => not_found("association with", &tid),
-        Some(_) => {
-            record_event(
-                &mut w,
-                ctx,
-                "directory",
-                "association_change",
-                Some(EventResource {
-                    id: tid,
-                    kind: "association",
-                    name: target,
-                }),
-                Some(json!({ "op": op, "from": { "type": kind, "id": id } })),
-            );
-            Resp::empty(StatusCode::NO_CONTENT)
-        }
     }
 }

@@ -194,27 +194,13 @@ pub(super) fn group_members(state: &SimState, ctx: &Ctx, req: &Req, ug: bool, id
     Resp::value(StatusCode::OK, &Value::Array(page)).with_total(total)
 }
 
+/// `POST /api/v2/{usergroups|systemgroups}/{id}/members`: adds or removes one member.
 pub(super) fn group_member_edit(state: &SimState, ctx: &Ctx, req: &Req, ug: bool, id: &str) -> Resp {
-    if let Err(e) = require(ctx, WriteKind::Group, "change group membership") {
-        return e;
-    }
-    let body = match parse_body(req) {
-        Ok(b) => b,
+    let (op, member) = match member_edit(ctx, req, ug) {
+        Ok(edit) => edit,
         Err(e) => return e,
     };
-    let op = body.get("op").and_then(Value::as_str).unwrap_or("");
-    let kind = body.get("type").and_then(Value::as_str).unwrap_or("");
-    let member = body.get("id").and_then(Value::as_str).unwrap_or("").to_string();
     let want_kind = if ug { "user" } else { "system" };
-    if op != "add" && op != "remove" {
-        return error_details(&format!("Bad Request: op must be add or remove, not \"{op}\""));
-    }
-    if kind != want_kind {
-        return error_details(&format!("Bad Request: type must be {want_kind}, not \"{kind}\""));
-    }
-    if !is_object_id(&member) {
-        return error_details(&format!("Bad Request: id \"{member}\" is not a valid object id"));
-    }
     let mut w = state.world.write().expect("world lock");
     let o = &mut w.orgs[ctx.org];
     if !groups(o, ug).contains_key(id) {
@@ -264,6 +250,33 @@ pub(super) fn group_member_edit(state: &SimState, ctx: &Ctx, req: &Req, ug: bool
         Some(json!({ "op": op, "group": id })),
     );
     Resp::empty(StatusCode::NO_CONTENT)
+}
+
+/// The membership edit the request asks for (the op and the member's id), once the admin may
+/// make it and the body names a member of the group's kind.
+fn member_edit(ctx: &Ctx, req: &Req, ug: bool) -> Result<(String, String), Resp> {
+    require(ctx, WriteKind::Group, "change group membership")?;
+    let body = parse_body(req)?;
+    let op = body.get("op").and_then(Value::as_str).unwrap_or("");
+    let kind = body.get("type").and_then(Value::as_str).unwrap_or("");
+    let member = body.get("id").and_then(Value::as_str).unwrap_or("").to_string();
+    let want_kind = if ug { "user" } else { "system" };
+    if op != "add" && op != "remove" {
+        return Err(error_details(&format!(
+            "Bad Request: op must be add or remove, not \"{op}\""
+        )));
+    }
+    if kind != want_kind {
+        return Err(error_details(&format!(
+            "Bad Request: type must be {want_kind}, not \"{kind}\""
+        )));
+    }
+    if !is_object_id(&member) {
+        return Err(error_details(&format!(
+            "Bad Request: id \"{member}\" is not a valid object id"
+        )));
+    }
+    Ok((op.to_string(), member))
 }
 
 pub(super) fn group_membership(state: &SimState, ctx: &Ctx, req: &Req, ug: bool, id: &str) -> Resp {

@@ -155,13 +155,29 @@ fn query_param(req: &Req, name: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-/// Dispatches one authenticated request.
+/// Dispatches one authenticated request: each route group in turn, the first that knows the
+/// method and path answering.
 pub fn route(state: &SimState, ctx: &Ctx, req: &Req, faults: &Faults) -> Resp {
     let path = req.path.trim_end_matches('/').to_string();
     let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let m = req.method.as_str();
-    let r = match (m, segs.as_slice()) {
-        // ---- Directory Insights ----
+    let at = (m, segs.as_slice());
+    directory_insights_routes(state, ctx, req, at)
+        .or_else(|| user_routes(state, ctx, req, faults, at))
+        .or_else(|| system_routes(state, ctx, req, faults, at))
+        .or_else(|| application_routes(state, ctx, req, at))
+        .or_else(|| command_routes(state, ctx, req, at))
+        .or_else(|| organization_routes(state, ctx, req, at))
+        .or_else(|| group_routes(state, ctx, req, faults, at))
+        .or_else(|| graph_routes(state, ctx, req, at))
+        .or_else(|| device_routes(state, ctx, req, at))
+        .or_else(|| admin_routes(state, ctx, req, at))
+        .unwrap_or_else(|| error(StatusCode::NOT_FOUND, &format!("jcsim does not serve {m} {}", req.path)))
+}
+
+/// Directory Insights: event queries and reports.
+fn directory_insights_routes(state: &SimState, ctx: &Ctx, req: &Req, at: (&str, &[&str])) -> Option<Resp> {
+    Some(match at {
         ("POST", ["insights", "directory", "v1", "events"]) => di_events(state, ctx, req, false),
         ("POST", ["insights", "directory", "v1", "events", "count"]) => di_events(state, ctx, req, true),
         ("POST", ["insights", "directory", "v1", "reports", kind]) => report_create(state, ctx, kind),
@@ -169,8 +185,13 @@ pub fn route(state: &SimState, ctx: &Ctx, req: &Req, faults: &Faults) -> Resp {
         ("GET", ["insights", "directory", "v1", "reports", id, "artifacts", aid, "content"]) => {
             report_content(state, ctx, id, aid)
         }
+        _ => return None,
+    })
+}
 
-        // ---- v1 users ----
+/// v1 users: listing, search, create, read, edit, delete and the account actions.
+fn user_routes(state: &SimState, ctx: &Ctx, req: &Req, faults: &Faults, at: (&str, &[&str])) -> Option<Resp> {
+    Some(match at {
         ("GET", ["api", "systemusers"]) => {
             between_pages(state, ctx, req, faults);
             stored_list(state, ctx, req, |o| &o.users)
@@ -198,21 +219,14 @@ pub fn route(state: &SimState, ctx: &Ctx, req: &Req, faults: &Faults) -> Resp {
         ("POST", ["api", "systemusers", id, "expire"]) => user_action(state, ctx, req, id, UserAction::Expire),
         ("POST", ["api", "systemusers", id, "reactivate"]) => user_action(state, ctx, req, id, UserAction::Reactivate),
         ("POST", ["api", "systemusers", id, "password"]) => user_action(state, ctx, req, id, UserAction::SetPassword),
-        ("GET", ["api", "systemusers", id, "totpinfo"]) => read(state, ctx, |o| {
-            let u = o.users.get(*id).ok_or_else(|| not_found("user", id))?;
-            let u = u.rec();
-            if u.totp_enabled {
-                Ok(
-                    json!({ "enrollmentDate": u.password_date.clone().unwrap_or_else(|| u.created.clone()) })
-                        .to_string()
-                        .into_bytes(),
-                )
-            } else {
-                Err(error(StatusCode::NOT_FOUND, "TOTP not enrolled"))
-            }
-        }),
+        ("GET", ["api", "systemusers", id, "totpinfo"]) => user_totp_info(state, ctx, id),
+        _ => return None,
+    })
+}
 
-        // ---- v1 systems ----
+/// v1 systems: listing, search, read, edit, delete and the built-in commands.
+fn system_routes(state: &SimState, ctx: &Ctx, req: &Req, faults: &Faults, at: (&str, &[&str])) -> Option<Resp> {
+    Some(match at {
         ("GET", ["api", "systems"]) => {
             between_pages(state, ctx, req, faults);
             stored_list(state, ctx, req, |o| &o.systems)
@@ -229,24 +243,39 @@ pub fn route(state: &SimState, ctx: &Ctx, req: &Req, faults: &Faults) -> Resp {
         ("PUT", ["api", "systems", id]) => system_update(state, ctx, req, id),
         ("DELETE", ["api", "systems", id]) => system_delete(state, ctx, id),
         ("POST", ["api", "systems", id, "command", "builtin", cmd]) => builtin_command(state, ctx, id, cmd),
+        _ => return None,
+    })
+}
 
-        // ---- v1 applications, commands, organizations ----
-        ("GET", ["api", "applications"]) => {
-            let mut q = match list(req, Flavor::V1, 100) {
-                Ok(q) => q,
-                Err(e) => return e,
-            };
-            if q.sort.is_empty() {
-                q.sort.push(("name".into(), false));
-            }
-            read_list(state, ctx, &q, Flavor::V1, |o| o.apps.values().map(to_bytes).collect())
-        }
+/// Applications: the v1 listing (by name unless told) and one application, v1 or v2.
+fn application_routes(state: &SimState, ctx: &Ctx, req: &Req, at: (&str, &[&str])) -> Option<Resp> {
+    Some(match at {
+        ("GET", ["api", "applications"]) => application_list(state, ctx, req),
         ("GET", ["api", "applications", id]) | ("GET", ["api", "v2", "applications", id]) => read(state, ctx, |o| {
             o.apps
                 .get(*id)
                 .map(|a| serde_json::to_vec(a).unwrap_or_default())
                 .ok_or_else(|| not_found("application", id))
         }),
+        _ => return None,
+    })
+}
+
+/// `GET /api/applications`: sorted by name unless the query sorts.
+fn application_list(state: &SimState, ctx: &Ctx, req: &Req) -> Resp {
+    let mut q = match list(req, Flavor::V1, 100) {
+        Ok(q) => q,
+        Err(e) => return e,
+    };
+    if q.sort.is_empty() {
+        q.sort.push(("name".into(), false));
+    }
+    read_list(state, ctx, &q, Flavor::V1, |o| o.apps.values().map(to_bytes).collect())
+}
+
+/// Saved commands, their results, and running one.
+fn command_routes(state: &SimState, ctx: &Ctx, req: &Req, at: (&str, &[&str])) -> Option<Resp> {
+    Some(match at {
         ("GET", ["api", "commands"]) => v1_list(state, ctx, req, |o| o.commands.values().map(to_bytes).collect()),
         ("POST", ["api", "commands"]) => command_create(state, ctx, req),
         ("GET", ["api", "commands", id]) => read(state, ctx, |o| {
@@ -271,20 +300,22 @@ pub fn route(state: &SimState, ctx: &Ctx, req: &Req, faults: &Faults) -> Resp {
                 .ok_or_else(|| not_found("command result", id))
         }),
         ("POST", ["api", "runCommand"]) => run_command(state, ctx, req),
-        ("GET", ["api", "organizations"]) => organizations(state, ctx, req),
-        ("GET", ["api", "organizations", id]) => {
-            let w = state.world.read().expect("world lock");
-            match w
-                .orgs
-                .iter()
-                .find(|o| o.id() == *id && ctx.admin.org_ids.iter().any(|a| a == id))
-            {
-                Some(o) => Resp::ok(&serde_json::to_value(&o.org).unwrap_or_default()),
-                None => error(StatusCode::NOT_FOUND, "Organization ID Not Found"),
-            }
-        }
+        _ => return None,
+    })
+}
 
-        // ---- v2 groups ----
+/// v1 organizations: the ones the admin may see, and one of them.
+fn organization_routes(state: &SimState, ctx: &Ctx, req: &Req, at: (&str, &[&str])) -> Option<Resp> {
+    Some(match at {
+        ("GET", ["api", "organizations"]) => organizations(state, ctx, req),
+        ("GET", ["api", "organizations", id]) => organization(state, ctx, id),
+        _ => return None,
+    })
+}
+
+/// v2 user and device groups: listing, create, read, edit, delete, members and membership.
+fn group_routes(state: &SimState, ctx: &Ctx, req: &Req, faults: &Faults, at: (&str, &[&str])) -> Option<Resp> {
+    Some(match at {
         ("GET", ["api", "v2", kind @ ("usergroups" | "systemgroups")]) => {
             let ug = *kind == "usergroups";
             v2_list(state, ctx, req, 100, |o| groups(o, ug).values().map(to_bytes).collect())
@@ -318,8 +349,13 @@ pub fn route(state: &SimState, ctx: &Ctx, req: &Req, faults: &Faults) -> Resp {
         }
         ("GET", ["api", "v2", "users", id, "memberof"]) => memberof(state, ctx, req, true, id),
         ("GET", ["api", "v2", "systems", id, "memberof"]) => memberof(state, ctx, req, false, id),
+        _ => return None,
+    })
+}
 
-        // ---- v2 graph: bindings, apps ----
+/// The v2 graph: bindings between users and devices, app assignments, and associations.
+fn graph_routes(state: &SimState, ctx: &Ctx, req: &Req, at: (&str, &[&str])) -> Option<Resp> {
+    Some(match at {
         ("GET", ["api", "v2", "systems", id, "users"]) => system_users(state, ctx, req, id),
         ("GET", ["api", "v2", "users", id, "systems"]) => user_systems(state, ctx, req, id),
         ("GET", ["api", "v2", "users", id, "applications"]) => user_apps(state, ctx, req, id),
@@ -327,46 +363,31 @@ pub fn route(state: &SimState, ctx: &Ctx, req: &Req, faults: &Faults) -> Resp {
         ("GET", ["api", "v2", "applications", id, "usergroups"]) => app_groups(state, ctx, req, id),
         ("GET", ["api", "v2", kind, id, "associations"]) => associations_get(state, ctx, req, kind, id),
         ("POST", ["api", "v2", kind, id, "associations"]) => associations_post(state, ctx, req, kind, id),
+        _ => return None,
+    })
+}
 
-        // ---- v2 System Insights ----
+/// Device facts and management: System Insights tables and Apple MDM.
+fn device_routes(state: &SimState, ctx: &Ctx, req: &Req, at: (&str, &[&str])) -> Option<Resp> {
+    Some(match at {
         ("GET", ["api", "v2", "systeminsights", table]) => system_insights(state, ctx, req, table),
-
-        // ---- Apple MDM ----
-        ("GET", ["api", "v2", "applemdms"]) => {
-            let w = state.world.read().expect("world lock");
-            let all: Vec<&AppleMdm> = w.orgs[ctx.org].apple_mdms.iter().collect();
-            Resp::ok(&serde_json::to_value(&all).unwrap_or_default()).with_total(all.len())
-        }
+        ("GET", ["api", "v2", "applemdms"]) => apple_mdms(state, ctx),
         ("GET", ["api", "v2", "applemdms", mdm, "devices"]) => mdm_devices(state, ctx, req, mdm),
         ("POST", ["api", "v2", "applemdms", mdm, "devices", dev, action]) => {
             mdm_action(state, ctx, req, mdm, dev, action)
         }
+        _ => return None,
+    })
+}
 
-        // ---- admins, roles, providers ----
+/// Admins, roles and the provider's organizations.
+fn admin_routes(state: &SimState, ctx: &Ctx, req: &Req, at: (&str, &[&str])) -> Option<Resp> {
+    Some(match at {
         ("GET", ["api", "v2", "providers", pid, "administrators"]) => administrators(state, ctx, req, pid),
-        ("GET", ["api", "v2", "providers", pid, "organizations"]) => {
-            let w = state.world.read().expect("world lock");
-            if *pid != w.provider_id {
-                return not_found("provider", pid);
-            }
-            let orgs: Vec<Value> = w
-                .orgs
-                .iter()
-                .filter(|o| ctx.admin.org_ids.iter().any(|a| a == o.id()))
-                .map(|o| json!({"id": o.id(), "name": o.name()}))
-                .collect();
-            Resp::ok(&json!({ "totalCount": orgs.len(), "results": orgs }))
-        }
-        ("GET", ["api", "v2", "roles"]) => {
-            let results: Vec<Value> = Role::ALL
-                .iter()
-                .map(|r| json!({ "id": r.id(), "name": r.name(), "scopes": r.scopes(), "organizationIds": [], "isCustom": false, "description": "" }))
-                .collect();
-            Resp::ok(&json!({ "totalCount": results.len(), "results": results }))
-        }
-        _ => error(StatusCode::NOT_FOUND, &format!("jcsim does not serve {m} {}", req.path)),
-    };
-    r
+        ("GET", ["api", "v2", "providers", pid, "organizations"]) => provider_organizations(state, ctx, pid),
+        ("GET", ["api", "v2", "roles"]) => roles(),
+        _ => return None,
+    })
 }
 
 fn to_bytes<T: serde::Serialize>(v: &T) -> Bytes {

@@ -35,53 +35,78 @@ fn free_bytes(id: &str, size: u64, at_ms: i64) -> u64 {
     (size as f64 * (base + drift).clamp(0.01, 0.95)) as u64
 }
 
+/// `GET /api/v2/systeminsights/{table}`: the table's rows for the devices it applies to, paged
+/// by row.
 pub(super) fn system_insights(state: &SimState, ctx: &Ctx, req: &Req, table: &str) -> Resp {
-    if !INSIGHTS_TABLES.contains(&table) {
-        return error(
-            StatusCode::NOT_FOUND,
-            &format!("jcsim does not serve System Insights table \"{table}\""),
-        );
-    }
-    let mut q = match list(req, Flavor::V2, 10_000) {
-        Ok(q) => q,
+    let (q, only) = match insights_query(req, table) {
+        Ok(asked) => asked,
         Err(e) => return e,
     };
-    // Only system_id:eq / system_id:in are supported, as on JumpCloud.
-    let mut only: Option<BTreeSet<String>> = None;
-    for f in &q.filters {
-        if f.field != "system_id" || !(f.op == "eq" || f.op == "in") {
-            return error(
-                StatusCode::BAD_REQUEST,
-                &format!(
-                    "Bad Request: System Insights filters support only system_id with eq or in, not {}:{}",
-                    f.field, f.op
-                ),
-            );
-        }
-        only = Some(f.value.split('|').map(String::from).collect());
-    }
-    q.filters.clear();
     let w = state.world.read().expect("world lock");
     let o = &w.orgs[ctx.org];
     let candidates: Vec<(&Id, &SystemExtra)> = match &only {
         Some(ids) => ids.iter().filter_map(|i| o.system_extra.get_key_value(i)).collect(),
         None => o.system_extra.iter().collect(),
     };
-    let applies = |x: &SystemExtra| {
-        x.insights_enabled
-            && match table {
-                "disk_encryption" => x.os_family == "darwin" || x.os_family == "linux",
-                "bitlocker_info" => x.os_family == "windows",
-                _ => true,
-            }
-    };
     // Count from the small per-device facts; parse and build rows only for the page.
     let counts: Vec<(usize, &Id, &SystemExtra)> = candidates
         .into_iter()
-        .filter(|(_, x)| applies(x))
+        .filter(|(_, x)| table_applies(table, x))
         .map(|(id, x)| (if table == "users" { x.local_users } else { 1 }, id, x))
         .collect();
     let total: usize = counts.iter().map(|(n, _, _)| n).sum();
+    let page = insights_page(o, table, counts, &q, total);
+    drop(w);
+    Resp::json(StatusCode::OK, query::json_array(&page)).with_total(total)
+}
+
+/// The paging of the request and the devices it is limited to; an unknown table or a filter
+/// other than `system_id` is refused.
+fn insights_query(req: &Req, table: &str) -> Result<(ListQuery, Option<BTreeSet<String>>), Resp> {
+    if !INSIGHTS_TABLES.contains(&table) {
+        return Err(error(
+            StatusCode::NOT_FOUND,
+            &format!("jcsim does not serve System Insights table \"{table}\""),
+        ));
+    }
+    let mut q = list(req, Flavor::V2, 10_000)?;
+    // Only system_id:eq / system_id:in are supported, as on JumpCloud.
+    let mut only: Option<BTreeSet<String>> = None;
+    for f in &q.filters {
+        if f.field != "system_id" || !(f.op == "eq" || f.op == "in") {
+            return Err(error(
+                StatusCode::BAD_REQUEST,
+                &format!(
+                    "Bad Request: System Insights filters support only system_id with eq or in, not {}:{}",
+                    f.field, f.op
+                ),
+            ));
+        }
+        only = Some(f.value.split('|').map(String::from).collect());
+    }
+    q.filters.clear();
+    Ok((q, only))
+}
+
+/// Whether the table has rows for the device: insights on, and the table fits its platform.
+fn table_applies(table: &str, x: &SystemExtra) -> bool {
+    x.insights_enabled
+        && match table {
+            "disk_encryption" => x.os_family == "darwin" || x.os_family == "linux",
+            "bitlocker_info" => x.os_family == "windows",
+            _ => true,
+        }
+}
+
+/// The rows of the page, building rows only for the devices it reaches (`counts`: each
+/// device's row count).
+fn insights_page(
+    o: &Org,
+    table: &str,
+    counts: Vec<(usize, &Id, &SystemExtra)>,
+    q: &ListQuery,
+    total: usize,
+) -> Vec<Bytes> {
     let mut page = Vec::with_capacity(q.limit.min(total));
     let mut skipped = 0;
     for (n, id, extra) in counts {
@@ -105,8 +130,7 @@ pub(super) fn system_insights(state: &SimState, ctx: &Ctx, req: &Req, table: &st
             }
         }
     }
-    drop(w);
-    Resp::json(StatusCode::OK, query::json_array(&page)).with_total(total)
+    page
 }
 
 pub(super) fn insight_rows(table: &str, s: &System, x: &SystemExtra) -> Vec<Value> {

@@ -94,30 +94,62 @@ pub(super) fn valid_email(e: &str) -> bool {
     matches!((parts.next(), parts.next(), parts.next()), (Some(a), Some(d), None) if !a.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'))
 }
 
+/// `POST /api/systemusers`: a new user, staged unless the body activates it.
 pub(super) fn user_create(state: &SimState, ctx: &Ctx, req: &Req) -> Resp {
-    if let Err(e) = require(ctx, WriteKind::UserEdit, "create users") {
-        return e;
-    }
-    let body = match parse_body(req) {
+    let body = match new_user_body(ctx, req) {
         Ok(b) => b,
         Err(e) => return e,
     };
-    for f in ["username", "email"] {
-        if body.get(f).and_then(Value::as_str).is_none_or(|s| s.trim().is_empty()) {
-            return error_details(&format!("Bad Request: {f} is required"));
-        }
-    }
-    let email = body["email"].as_str().unwrap_or_default();
-    if !valid_email(email) {
-        return error_details(&format!("Bad Request: email \"{email}\" is not a valid email address"));
-    }
     let mut w = state.world.write().expect("world lock");
     let id = w.next_id(ctx.now_ms);
     let org_id = w.orgs[ctx.org].id().to_string();
     let activate = body.get("state").and_then(Value::as_str) == Some("ACTIVATED")
         || body.get("activated").and_then(Value::as_bool) == Some(true);
-    let blank = User {
-        id: id.clone(),
+    let blank = blank_user(id.clone(), org_id, activate, ctx.now_ms);
+    let allowed: Vec<&str> = USER_EDITABLE
+        .iter()
+        .copied()
+        .filter(|k| *k != "state" && *k != "suspended")
+        .collect();
+    let mut user = match merge(&blank, &body, &allowed) {
+        Ok(u) => u,
+        Err(e) => return e,
+    };
+    complete_new_user(&w.orgs[ctx.org], &mut user);
+    if let Err(e) = check_unique(&w.orgs[ctx.org], &user, None) {
+        return e;
+    }
+    let res = user_res(&user);
+    let stored = Stored::new(user);
+    let out = stored.json.to_vec();
+    w.orgs[ctx.org].users.insert(id, stored);
+    record_event(&mut w, ctx, "directory", "user_create", res, None);
+    Resp::json(StatusCode::OK, out)
+}
+
+/// The body of a user creation, once the admin may create users and it names a username and a
+/// valid email.
+fn new_user_body(ctx: &Ctx, req: &Req) -> Result<Map<String, Value>, Resp> {
+    require(ctx, WriteKind::UserEdit, "create users")?;
+    let body = parse_body(req)?;
+    for f in ["username", "email"] {
+        if body.get(f).and_then(Value::as_str).is_none_or(|s| s.trim().is_empty()) {
+            return Err(error_details(&format!("Bad Request: {f} is required")));
+        }
+    }
+    let email = body["email"].as_str().unwrap_or_default();
+    if !valid_email(email) {
+        return Err(error_details(&format!(
+            "Bad Request: email \"{email}\" is not a valid email address"
+        )));
+    }
+    Ok(body)
+}
+
+/// A user made through the API before the body's fields are applied.
+fn blank_user(id: Id, org_id: Id, activate: bool, now_ms: i64) -> User {
+    User {
+        id,
         username: String::new(),
         email: String::new(),
         firstname: String::new(),
@@ -151,7 +183,7 @@ pub(super) fn user_create(state: &SimState, ctx: &Ctx, req: &Req) -> Resp {
         totp_enabled: false,
         enable_user_portal_multifactor: false,
         mfa_enrollment: MfaEnrollment::not_enrolled(),
-        created: rfc3339_ms(ctx.now_ms),
+        created: rfc3339_ms(now_ms),
         creation_source: "jumpcloud:api".into(),
         admin: None,
         organization: org_id,
@@ -165,39 +197,19 @@ pub(super) fn user_create(state: &SimState, ctx: &Ctx, req: &Req) -> Resp {
         unix_guid: 0,
         attributes: vec![],
         tags: vec![],
-    };
-    let allowed: Vec<&str> = USER_EDITABLE
-        .iter()
-        .copied()
-        .filter(|k| *k != "state" && *k != "suspended")
-        .collect();
-    let mut user = match merge(&blank, &body, &allowed) {
-        Ok(u) => u,
-        Err(e) => return e,
-    };
+    }
+}
+
+/// Gives a new user what the body left out: the next free unix id and a display name.
+fn complete_new_user(o: &Org, user: &mut User) {
     if user.unix_uid == 0 {
-        let next = w.orgs[ctx.org]
-            .users
-            .values()
-            .map(|u| u.rec().unix_uid)
-            .max()
-            .unwrap_or(4999)
-            + 1;
+        let next = o.users.values().map(|u| u.rec().unix_uid).max().unwrap_or(4999) + 1;
         user.unix_uid = next;
         user.unix_guid = next;
     }
     if user.displayname.is_empty() {
         user.displayname = format!("{} {}", user.firstname, user.lastname).trim().to_string();
     }
-    if let Err(e) = check_unique(&w.orgs[ctx.org], &user, None) {
-        return e;
-    }
-    let res = user_res(&user);
-    let stored = Stored::new(user);
-    let out = stored.json.to_vec();
-    w.orgs[ctx.org].users.insert(id, stored);
-    record_event(&mut w, ctx, "directory", "user_create", res, None);
-    Resp::json(StatusCode::OK, out)
 }
 
 pub(super) fn user_update(state: &SimState, ctx: &Ctx, req: &Req, id: &str) -> Resp {
@@ -324,17 +336,25 @@ pub(super) enum UserAction {
     SetPassword,
 }
 
+impl UserAction {
+    /// What the action does, as a refusal names it.
+    fn scope(self) -> &'static str {
+        match self {
+            UserAction::Activate => "activate users",
+            UserAction::Suspend => "suspend users",
+            UserAction::Unlock => "unlock users",
+            UserAction::ResetMfa => "reset MFA",
+            UserAction::Expire => "expire passwords",
+            UserAction::Reactivate => "send activation emails",
+            UserAction::SetPassword => "set passwords",
+        }
+    }
+}
+
+/// The v1 user actions (`state/activate`, `unlock`, `resetmfa`, ...): the change made and
+/// recorded as an event.
 pub(super) fn user_action(state: &SimState, ctx: &Ctx, req: &Req, id: &str, action: UserAction) -> Resp {
-    let op = match action {
-        UserAction::Activate => "activate users",
-        UserAction::Suspend => "suspend users",
-        UserAction::Unlock => "unlock users",
-        UserAction::ResetMfa => "reset MFA",
-        UserAction::Expire => "expire passwords",
-        UserAction::Reactivate => "send activation emails",
-        UserAction::SetPassword => "set passwords",
-    };
-    if let Err(e) = require(ctx, WriteKind::UserEdit, op) {
+    if let Err(e) = require(ctx, WriteKind::UserEdit, action.scope()) {
         return e;
     }
     let body = match parse_body(req) {
@@ -345,34 +365,40 @@ pub(super) fn user_action(state: &SimState, ctx: &Ctx, req: &Req, id: &str, acti
     let Some(mut u) = w.orgs[ctx.org].users.get(id).map(|s| s.rec()) else {
         return not_found("user", id);
     };
-    let now = rfc3339_ms(ctx.now_ms);
-    let (event, resp) = match action {
+    let (event, resp) = match apply_action(&mut u, action, &body, ctx.now_ms) {
+        Ok(done) => done,
+        Err(e) => return e,
+    };
+    let res = user_res(&u);
+    if let Some(s) = w.orgs[ctx.org].users.get_mut(id) {
+        s.set(u);
+    }
+    record_event(&mut w, ctx, "directory", event, res, None);
+    resp
+}
+
+/// Applies the action to the user: the event to record and the answer, or the refusal.
+fn apply_action(
+    u: &mut User,
+    action: UserAction,
+    body: &Map<String, Value>,
+    now_ms: i64,
+) -> Result<(&'static str, Resp), Resp> {
+    let now = rfc3339_ms(now_ms);
+    Ok(match action {
         UserAction::Activate => {
             if u.state != "STAGED" {
-                return error(
+                return Err(error(
                     StatusCode::BAD_REQUEST,
                     &format!("Bad Request: user is {}, only a STAGED user can be activated", u.state),
-                );
+                ));
             }
             u.state = "ACTIVATED".into();
             u.activated = true;
             ("user_activate", Resp::string("User activated"))
         }
         UserAction::Suspend => {
-            if !body.is_empty() {
-                return error(
-                    StatusCode::BAD_REQUEST,
-                    "Bad Request: the body of a suspend must be empty",
-                );
-            }
-            if u.state == "STAGED" {
-                return error(
-                    StatusCode::BAD_REQUEST,
-                    "Bad Request: a STAGED user cannot be suspended",
-                );
-            }
-            u.state = "SUSPENDED".into();
-            u.suspended = true;
+            suspend(u, body)?;
             ("user_suspend", Resp::empty(StatusCode::OK))
         }
         UserAction::Unlock => {
@@ -382,18 +408,7 @@ pub(super) fn user_action(state: &SimState, ctx: &Ctx, req: &Req, id: &str, acti
             ("user_unlocked", Resp::string("User unlocked"))
         }
         UserAction::ResetMfa => {
-            u.totp_enabled = false;
-            u.mfa.configured = false;
-            u.mfa_enrollment = MfaEnrollment::not_enrolled();
-            if u.enable_user_portal_multifactor {
-                u.mfa_enrollment.totp_status = "IN_ENROLLMENT".into();
-                u.mfa_enrollment.overall_status = "IN_ENROLLMENT".into();
-            }
-            if let Some(d) = body.get("exclusionDays").and_then(Value::as_u64) {
-                u.mfa.exclusion = body.get("exclusion").and_then(Value::as_bool).unwrap_or(true);
-                u.mfa.exclusion_days = Some(d as u32);
-                u.mfa.exclusion_until = Some(rfc3339_ms(ctx.now_ms + d as i64 * 86_400_000));
-            }
+            reset_mfa(u, body, now_ms);
             ("user_mfa_reset", Resp::string("MFA reset"))
         }
         UserAction::Expire => {
@@ -403,21 +418,76 @@ pub(super) fn user_action(state: &SimState, ctx: &Ctx, req: &Req, id: &str, acti
         }
         UserAction::Reactivate => ("user_reactivation_email", Resp::string("Reactivation email sent")),
         UserAction::SetPassword => {
-            let Some(p) = body.get("password").and_then(Value::as_str) else {
-                return error_details("Bad Request: password is required");
-            };
-            if p.chars().count() < 8 {
-                return error_details("Bad Request: the password does not meet the organization's password policy");
-            }
-            u.password_date = Some(now);
-            u.password_expired = false;
+            set_password(u, body, now)?;
             ("user_password_set", Resp::empty(StatusCode::OK))
         }
-    };
-    let res = user_res(&u);
-    if let Some(s) = w.orgs[ctx.org].users.get_mut(id) {
-        s.set(u);
+    })
+}
+
+/// Suspends an activated user; the body must be empty.
+fn suspend(u: &mut User, body: &Map<String, Value>) -> Result<(), Resp> {
+    if !body.is_empty() {
+        return Err(error(
+            StatusCode::BAD_REQUEST,
+            "Bad Request: the body of a suspend must be empty",
+        ));
     }
-    record_event(&mut w, ctx, "directory", event, res, None);
-    resp
+    if u.state == "STAGED" {
+        return Err(error(
+            StatusCode::BAD_REQUEST,
+            "Bad Request: a STAGED user cannot be suspended",
+        ));
+    }
+    u.state = "SUSPENDED".into();
+    u.suspended = true;
+    Ok(())
+}
+
+/// Clears the user's MFA (back to enrolment if the portal requires it), with the exclusion
+/// window the body asks for.
+fn reset_mfa(u: &mut User, body: &Map<String, Value>, now_ms: i64) {
+    u.totp_enabled = false;
+    u.mfa.configured = false;
+    u.mfa_enrollment = MfaEnrollment::not_enrolled();
+    if u.enable_user_portal_multifactor {
+        u.mfa_enrollment.totp_status = "IN_ENROLLMENT".into();
+        u.mfa_enrollment.overall_status = "IN_ENROLLMENT".into();
+    }
+    if let Some(d) = body.get("exclusionDays").and_then(Value::as_u64) {
+        u.mfa.exclusion = body.get("exclusion").and_then(Value::as_bool).unwrap_or(true);
+        u.mfa.exclusion_days = Some(d as u32);
+        u.mfa.exclusion_until = Some(rfc3339_ms(now_ms + d as i64 * 86_400_000));
+    }
+}
+
+/// Sets the password the body gives (at least 8 characters), dated `now`.
+fn set_password(u: &mut User, body: &Map<String, Value>, now: String) -> Result<(), Resp> {
+    let Some(p) = body.get("password").and_then(Value::as_str) else {
+        return Err(error_details("Bad Request: password is required"));
+    };
+    if p.chars().count() < 8 {
+        return Err(error_details(
+            "Bad Request: the password does not meet the organization's password policy",
+        ));
+    }
+    u.password_date = Some(now);
+    u.password_expired = false;
+    Ok(())
+}
+
+/// `GET /api/systemusers/{id}/totpinfo`: when the user enrolled TOTP, or 404 if they have not.
+pub(super) fn user_totp_info(state: &SimState, ctx: &Ctx, id: &str) -> Resp {
+    read(state, ctx, |o| {
+        let u = o.users.get(id).ok_or_else(|| not_found("user", id))?;
+        let u = u.rec();
+        if u.totp_enabled {
+            Ok(
+                json!({ "enrollmentDate": u.password_date.clone().unwrap_or_else(|| u.created.clone()) })
+                    .to_string()
+                    .into_bytes(),
+            )
+        } else {
+            Err(error(StatusCode::NOT_FOUND, "TOTP not enrolled"))
+        }
+    })
 }

@@ -82,6 +82,27 @@ struct Args {
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let a = Args::parse();
+    let sim = Sim::seeded(seed_config(&a));
+    sim.state.set_faults(faults(&a));
+    sim.state.set_life(jcsim::life::Life {
+        speed: a.speed,
+        churn_per_day: a.churn,
+    });
+    sim.state.reports.lock().expect("reports lock").settings = report_settings(&a);
+    let handle = match sim.serve(a.port).await {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("jcsim: cannot listen on 127.0.0.1:{}: {e}", a.port);
+            std::process::exit(1);
+        }
+    };
+    print_banner(&handle);
+    let _ = tokio::signal::ctrl_c().await;
+    println!("jcsim: stopped");
+}
+
+/// The organisation to seed, from the arguments; exits with status 2 on a bad size or date.
+fn seed_config(a: &Args) -> SeedConfig {
     if !(1..=50_000).contains(&a.users) {
         eprintln!("jcsim: --users must be between 1 and 50000 (got {})", a.users);
         std::process::exit(2);
@@ -102,8 +123,12 @@ async fn main() {
             }
         }
     }
-    let sim = Sim::seeded(cfg);
-    sim.state.set_faults(Faults {
+    cfg
+}
+
+/// The faults in force from the start, from the arguments.
+fn faults(a: &Args) -> Faults {
+    Faults {
         latency_ms: a.latency_ms,
         jitter_ms: a.jitter_ms,
         rate_limit_rps: a.rate_limit,
@@ -117,11 +142,12 @@ async fn main() {
         odd_records: a.odd_records,
         malformed_records: a.malformed_records,
         ..Faults::default()
-    });
-    sim.state.set_life(jcsim::life::Life {
-        speed: a.speed,
-        churn_per_day: a.churn,
-    });
+    }
+}
+
+/// How Directory Insights reports behave, from the arguments; exits with status 2 on an
+/// unknown report fault.
+fn report_settings(a: &Args) -> jcsim::reports::ReportSettings {
     let fault = match a
         .report_fault
         .as_deref()
@@ -134,49 +160,42 @@ async fn main() {
             std::process::exit(2);
         }
     };
-    sim.state.reports.lock().expect("reports lock").settings = jcsim::reports::ReportSettings {
+    jcsim::reports::ReportSettings {
         generate_ms: a.report_ms,
         fault,
         ..Default::default()
-    };
-    let handle = match sim.serve(a.port).await {
-        Ok(h) => h,
-        Err(e) => {
-            eprintln!("jcsim: cannot listen on 127.0.0.1:{}: {e}", a.port);
-            std::process::exit(1);
-        }
-    };
-    {
-        let w = handle.state.world.read().expect("world lock");
-        println!("jcsim serving on {}", handle.base_url);
-        println!("  v1:                 {}/api", handle.base_url);
-        println!("  v2:                 {}/api/v2", handle.base_url);
-        println!("  Directory Insights: {}/insights/directory/v1", handle.base_url);
-        println!(
-            "  control:            {}/__sim/info, /__sim/faults, /__sim/requests, /__sim/reports",
-            handle.base_url
-        );
-        for o in &w.orgs {
-            println!(
-                "organization {} \"{}\": {} users, {} devices, {} user groups",
-                o.id(),
-                o.name(),
-                o.users.len(),
-                o.systems.len(),
-                o.user_groups.len()
-            );
-        }
-        println!("provider {}", w.provider_id);
-        println!("API keys (x-api-key):");
-        for ad in &w.admins {
-            let mt = if ad.multi_tenant {
-                format!("  multi-tenant: send x-org-id (one of {})", ad.org_ids.join(", "))
-            } else {
-                String::new()
-            };
-            println!("  {}  {:<27} {}{mt}", ad.api_key, ad.role.name(), ad.email);
-        }
     }
-    let _ = tokio::signal::ctrl_c().await;
-    println!("jcsim: stopped");
+}
+
+/// Prints where the simulator serves, its organisations, and each admin's API key and role.
+fn print_banner(handle: &jcsim::SimHandle) {
+    let w = handle.state.world.read().expect("world lock");
+    println!("jcsim serving on {}", handle.base_url);
+    println!("  v1:                 {}/api", handle.base_url);
+    println!("  v2:                 {}/api/v2", handle.base_url);
+    println!("  Directory Insights: {}/insights/directory/v1", handle.base_url);
+    println!(
+        "  control:            {}/__sim/info, /__sim/faults, /__sim/requests, /__sim/reports",
+        handle.base_url
+    );
+    for o in &w.orgs {
+        println!(
+            "organization {} \"{}\": {} users, {} devices, {} user groups",
+            o.id(),
+            o.name(),
+            o.users.len(),
+            o.systems.len(),
+            o.user_groups.len()
+        );
+    }
+    println!("provider {}", w.provider_id);
+    println!("API keys (x-api-key):");
+    for ad in &w.admins {
+        let mt = if ad.multi_tenant {
+            format!("  multi-tenant: send x-org-id (one of {})", ad.org_ids.join(", "))
+        } else {
+            String::new()
+        };
+        println!("  {}  {:<27} {}{mt}", ad.api_key, ad.role.name(), ad.email);
+    }
 }

@@ -21,6 +21,19 @@ pub(super) fn add_hostile(
     ug_ids: &[Id],
     mdm_id: &str,
 ) {
+    let template = org.users.values().next().map(|s| s.rec());
+    let Some(template) = template else { return };
+    add_odd_people(world, org, &template, now, domain, &ug_ids[0]);
+    let gid = world.next_id(now - DAY_MS);
+    let mut g = group(&gid, "<script>alert('group')</script>", "user_group", org_id, domain);
+    g.description = "A".repeat(10_000);
+    org.user_groups.insert(gid, g);
+    add_hostile_device(world, org, rng, now, mdm_id);
+}
+
+/// People with markup, script, emoji and RTL in their names, and people named in their own
+/// scripts, each made from `template` and put in `first_group`.
+fn add_odd_people(world: &mut World, org: &mut Org, template: &User, now: i64, domain: &str, first_group: &str) {
     let nasty = [
         ("<script>alert('xss')</script>", "Script"),
         ("<img src=x onerror=\"document.title='pwned'\">", "Img"),
@@ -30,8 +43,6 @@ pub(super) fn add_hostile(
         ("مرحبا بالعالم", "\u{202E}txt.exe"),
         ("javascript:alert(document.cookie)", "Link"),
     ];
-    let template = org.users.values().next().map(|s| s.rec());
-    let Some(template) = template else { return };
     // A person made from the template: `{prefix}{i}` at the org's domain, in the first group.
     let mut add = |world: &mut World, prefix: &str, i: usize, first: &str, last: &str, odd: bool| {
         let id = world.next_id(now - DAY_MS);
@@ -51,7 +62,7 @@ pub(super) fn add_hostile(
             u.description = "x".repeat(5000);
         }
         org.users.insert(id.clone(), Stored::new(u));
-        org.ug_members.entry(ug_ids[0].clone()).or_default().insert(id);
+        org.ug_members.entry(first_group.to_string()).or_default().insert(id);
     };
     for (i, (first, last)) in nasty.iter().enumerate() {
         add(world, "hostile", i, first, last, true);
@@ -70,10 +81,11 @@ pub(super) fn add_hostile(
     for (i, (first, last)) in native.iter().enumerate() {
         add(world, "native", i, first, last, false);
     }
-    let gid = world.next_id(now - DAY_MS);
-    let mut g = group(&gid, "<script>alert('group')</script>", "user_group", org_id, domain);
-    g.description = "A".repeat(10_000);
-    org.user_groups.insert(gid, g);
+}
+
+/// A device with markup in its hostname and serial and a long RTL name, made from the first
+/// device (and enrolled in the org's Apple MDM if that one is).
+fn add_hostile_device(world: &mut World, org: &mut Org, rng: &mut Rng, now: i64, mdm_id: &str) {
     let template = org
         .systems
         .iter()

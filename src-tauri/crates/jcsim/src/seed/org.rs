@@ -2,7 +2,7 @@
 
 use super::names::*;
 use super::odd::{add_hostile, seed_events};
-use super::systems::make_system;
+use super::systems::{make_system, SystemSpec};
 use super::{slug, SeedConfig, DAY_MS};
 use crate::clock::rfc3339_ms;
 use crate::model::*;
@@ -11,6 +11,74 @@ use crate::world::{Org, Stored, Sudo, World};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// How far back the organisation's history reaches.
+const THREE_YEARS: i64 = 3 * 365 * DAY_MS;
+
+/// The device groups every organisation starts with, before its numbered rings.
+const SYSTEM_GROUP_NAMES: [&str; 6] = [
+    "All Macs",
+    "All Windows",
+    "Linux Servers",
+    "Mobile Devices",
+    "Finance Laptops",
+    "Kiosks",
+];
+
+/// The fixed facts of the organisation being generated, which every part reads.
+struct OrgFacts<'a> {
+    name: &'a str,
+    org_id: Id,
+    domain: String,
+    now: i64,
+    org_no: u64,
+}
+
+/// The people made, in creation order, with each one's department.
+struct People {
+    ids: Vec<Id>,
+    depts: Vec<&'static str>,
+}
+
+/// The user groups made: all of them in order, how many are fixed (before the project
+/// groups), and each department's group.
+struct UserGroups {
+    ids: Vec<Id>,
+    fixed: usize,
+    by_dept: BTreeMap<String, Id>,
+}
+
+/// The device groups made and the organisation's Apple MDM server.
+struct DeviceGroups {
+    ids: Vec<Id>,
+    mdm_id: Id,
+}
+
+/// One person about to be written: who they are and where they sit.
+struct Person {
+    i: usize,
+    first: &'static str,
+    last: &'static str,
+    username: String,
+    dept: &'static str,
+    titles: &'static [&'static str],
+    id: Id,
+    created_ms: i64,
+}
+
+/// A new account's standing: lifecycle state, lock, MFA enrolment and password age.
+struct Standing {
+    state: &'static str,
+    activated: bool,
+    suspended: bool,
+    locked: bool,
+    mfa_on: bool,
+    enrollment: MfaEnrollment,
+    password_date: i64,
+    never_expires: bool,
+    expires: i64,
+}
+
+/// One whole organisation, its parts made in a fixed order so a seed always gives the same org.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn generate_org(
     world: &mut World,
@@ -22,26 +90,55 @@ pub(super) fn generate_org(
     n_groups: usize,
     org_no: u64,
 ) -> Org {
-    let now = cfg.now_ms;
-    let org_id = object_id(
-        1_400_000_000 + org_no as i64,
-        cfg.seed.wrapping_mul(31).wrapping_add(org_no),
-    );
-    let domain = format!("{}.example", slug(name).chars().take(20).collect::<String>());
+    let facts = OrgFacts {
+        name,
+        org_id: object_id(
+            1_400_000_000 + org_no as i64,
+            cfg.seed.wrapping_mul(31).wrapping_add(org_no),
+        ),
+        domain: format!("{}.example", slug(name).chars().take(20).collect::<String>()),
+        now: cfg.now_ms,
+        org_no,
+    };
     let mut org = Org {
         org: Some(Organization {
-            id: org_id.clone(),
+            id: facts.org_id.clone(),
             display_name: name.into(),
             logo_url: String::new(),
         }),
         ..Org::default()
     };
-    let three_years = 3 * 365 * DAY_MS;
+    let people = seed_users(world, rng, &facts, &mut org, n_users);
+    let groups = seed_user_groups(world, &facts, &mut org, n_groups);
+    seed_memberships(rng, &mut org, &people, &groups);
+    let devices = seed_system_groups(world, &facts, &mut org, n_groups);
+    seed_systems(world, rng, &facts, &mut org, &people, &devices, n_systems);
+    nest_groups(&mut org, &groups, &devices);
+    seed_apps(world, rng, &facts, &mut org, &people, &groups);
+    seed_commands(world, &facts, &mut org);
+    if cfg.hostile {
+        add_hostile(
+            world,
+            &mut org,
+            rng,
+            facts.now,
+            &facts.org_id,
+            &facts.domain,
+            &groups.ids,
+            &devices.mdm_id,
+        );
+    }
+    seed_events(world, &mut org, rng, facts.now);
+    org
+}
 
-    // ---- users ----
-    let mut user_ids: Vec<Id> = Vec::with_capacity(n_users);
+/// The organisation's people, with accounts in every state, created evenly over three years.
+fn seed_users(world: &mut World, rng: &mut Rng, facts: &OrgFacts, org: &mut Org, n_users: usize) -> People {
+    let mut people = People {
+        ids: Vec::with_capacity(n_users),
+        depts: Vec::with_capacity(n_users),
+    };
     let mut usernames = BTreeSet::new();
-    let mut dept_of = Vec::with_capacity(n_users);
     for i in 0..n_users {
         let first = *rng.pick(FIRST);
         let last = *rng.pick(LAST);
@@ -50,111 +147,149 @@ pub(super) fn generate_org(
             username = format!("{username}{}", i);
             usernames.insert(username.clone());
         }
-        let created_ms = now - three_years + (i as i64 * three_years / n_users.max(1) as i64) - DAY_MS;
+        let created_ms = facts.now - THREE_YEARS + (i as i64 * THREE_YEARS / n_users.max(1) as i64) - DAY_MS;
         let id = world.next_id(created_ms);
         let (dept, titles) = *rng.pick(DEPTS);
-        let roll = rng.unit();
-        let (state, activated, suspended) = if roll < 0.05 {
-            ("STAGED", false, false)
-        } else if roll < 0.12 {
-            ("SUSPENDED", true, true)
-        } else {
-            ("ACTIVATED", true, false)
-        };
-        let locked = state == "ACTIVATED" && rng.chance(0.02);
-        let mfa_on = state != "STAGED" && rng.chance(0.8);
-        let mut enrollment = MfaEnrollment::not_enrolled();
-        if mfa_on {
-            enrollment.totp_status = "ENROLLED".into();
-            enrollment.overall_status = "ENROLLED".into();
-            if rng.chance(0.4) {
-                enrollment.push_status = "ENROLLED".into();
-            }
-        } else if state == "ACTIVATED" && rng.chance(0.3) {
-            enrollment.totp_status = "PENDING_ACTIVATION".into();
-            enrollment.overall_status = "PENDING_ACTIVATION".into();
-        }
-        let password_date = now - rng.below(200) as i64 * DAY_MS;
-        let never_expires = rng.chance(0.05);
-        let expires = password_date + 90 * DAY_MS;
+        let standing = draw_standing(rng, facts.now);
         let manager = if i > 5 && rng.chance(0.6) {
-            Some(user_ids[rng.index(i.min(50))].clone())
+            Some(people.ids[rng.index(i.min(50))].clone())
         } else {
             None
         };
-        let user = User {
+        let person = Person {
+            i,
+            first,
+            last,
+            username,
+            dept,
+            titles,
             id: id.clone(),
-            username: username.clone(),
-            email: format!("{username}@{domain}"),
-            firstname: first.into(),
-            middlename: String::new(),
-            lastname: last.into(),
-            displayname: format!("{first} {last}"),
-            alternate_email: String::new(),
-            recovery_email: RecoveryEmail {
-                address: format!("{username}@personal.example"),
-                verified: rng.chance(0.5),
-            },
-            job_title: rng.pick(titles).to_string(),
-            department: dept.into(),
-            company: name.into(),
-            cost_center: format!("CC-{}", 100 + DEPTS.iter().position(|d| d.0 == dept).unwrap_or(0) * 10),
-            employee_type: rng.pick(EMPLOYEE_TYPES).to_string(),
-            employee_identifier: format!("E{:06}", org_no * 1_000_000 + i as u64 + 1),
-            location: rng.pick(LOCATIONS).to_string(),
-            description: String::new(),
-            addresses: vec![],
-            phone_numbers: if rng.chance(0.7) {
-                vec![PhoneNumber {
-                    kind: "work".into(),
-                    number: format!("+1 555 {:04}", rng.below(10_000)),
-                }]
-            } else {
-                vec![]
-            },
-            manager,
-            state: state.into(),
-            activated,
-            suspended,
-            account_locked: locked,
-            account_locked_date: locked.then(|| rfc3339_ms(now - rng.below(5) as i64 * DAY_MS - 3_600_000)),
-            bad_login_attempts: if locked { 10 } else { rng.below(3) as u32 },
-            password_expired: !never_expires && expires < now && state == "ACTIVATED",
-            password_expiration_date: (!never_expires && state != "STAGED").then(|| rfc3339_ms(expires)),
-            password_date: (state != "STAGED").then(|| rfc3339_ms(password_date)),
-            password_never_expires: never_expires,
-            mfa: Mfa {
-                configured: mfa_on,
-                exclusion: false,
-                exclusion_until: None,
-                exclusion_days: None,
-            },
-            totp_enabled: mfa_on,
-            enable_user_portal_multifactor: mfa_on,
-            mfa_enrollment: enrollment,
-            created: rfc3339_ms(created_ms),
-            creation_source: "jumpcloud:user_portal".into(),
-            admin: None,
-            organization: org_id.clone(),
-            sudo: false,
-            passwordless_sudo: false,
-            allow_public_key: true,
-            enable_managed_uid: false,
-            ldap_binding_user: false,
-            samba_service_user: false,
-            unix_uid: 5000 + i as u32,
-            unix_guid: 5000 + i as u32,
-            attributes: vec![],
-            tags: vec![],
+            created_ms,
         };
-        dept_of.push(dept);
+        let user = user_record(rng, facts, &person, standing, manager);
+        people.depts.push(dept);
         org.users.insert(id.clone(), Stored::new(user));
-        user_ids.push(id);
+        people.ids.push(id);
     }
+    people
+}
 
-    // ---- groups ----
-    let mut ug_ids = Vec::new();
-    let mut dept_groups = BTreeMap::new();
+/// Draws an account's standing: mostly active, some staged or suspended, a few locked.
+fn draw_standing(rng: &mut Rng, now: i64) -> Standing {
+    let roll = rng.unit();
+    let (state, activated, suspended) = if roll < 0.05 {
+        ("STAGED", false, false)
+    } else if roll < 0.12 {
+        ("SUSPENDED", true, true)
+    } else {
+        ("ACTIVATED", true, false)
+    };
+    let locked = state == "ACTIVATED" && rng.chance(0.02);
+    let mfa_on = state != "STAGED" && rng.chance(0.8);
+    let mut enrollment = MfaEnrollment::not_enrolled();
+    if mfa_on {
+        enrollment.totp_status = "ENROLLED".into();
+        enrollment.overall_status = "ENROLLED".into();
+        if rng.chance(0.4) {
+            enrollment.push_status = "ENROLLED".into();
+        }
+    } else if state == "ACTIVATED" && rng.chance(0.3) {
+        enrollment.totp_status = "PENDING_ACTIVATION".into();
+        enrollment.overall_status = "PENDING_ACTIVATION".into();
+    }
+    let password_date = now - rng.below(200) as i64 * DAY_MS;
+    let never_expires = rng.chance(0.05);
+    let expires = password_date + 90 * DAY_MS;
+    Standing {
+        state,
+        activated,
+        suspended,
+        locked,
+        mfa_on,
+        enrollment,
+        password_date,
+        never_expires,
+        expires,
+    }
+}
+
+/// A person's JumpCloud user record (its remaining draws happen in field order).
+fn user_record(rng: &mut Rng, facts: &OrgFacts, p: &Person, s: Standing, manager: Option<Id>) -> User {
+    let (now, username, domain, first, last) = (facts.now, &p.username, &facts.domain, p.first, p.last);
+    User {
+        id: p.id.clone(),
+        username: username.clone(),
+        email: format!("{username}@{domain}"),
+        firstname: first.into(),
+        middlename: String::new(),
+        lastname: last.into(),
+        displayname: format!("{first} {last}"),
+        alternate_email: String::new(),
+        recovery_email: RecoveryEmail {
+            address: format!("{username}@personal.example"),
+            verified: rng.chance(0.5),
+        },
+        job_title: rng.pick(p.titles).to_string(),
+        department: p.dept.into(),
+        company: facts.name.into(),
+        cost_center: format!(
+            "CC-{}",
+            100 + DEPTS.iter().position(|d| d.0 == p.dept).unwrap_or(0) * 10
+        ),
+        employee_type: rng.pick(EMPLOYEE_TYPES).to_string(),
+        employee_identifier: format!("E{:06}", facts.org_no * 1_000_000 + p.i as u64 + 1),
+        location: rng.pick(LOCATIONS).to_string(),
+        description: String::new(),
+        addresses: vec![],
+        phone_numbers: if rng.chance(0.7) {
+            vec![PhoneNumber {
+                kind: "work".into(),
+                number: format!("+1 555 {:04}", rng.below(10_000)),
+            }]
+        } else {
+            vec![]
+        },
+        manager,
+        state: s.state.into(),
+        activated: s.activated,
+        suspended: s.suspended,
+        account_locked: s.locked,
+        account_locked_date: s
+            .locked
+            .then(|| rfc3339_ms(now - rng.below(5) as i64 * DAY_MS - 3_600_000)),
+        bad_login_attempts: if s.locked { 10 } else { rng.below(3) as u32 },
+        password_expired: !s.never_expires && s.expires < now && s.state == "ACTIVATED",
+        password_expiration_date: (!s.never_expires && s.state != "STAGED").then(|| rfc3339_ms(s.expires)),
+        password_date: (s.state != "STAGED").then(|| rfc3339_ms(s.password_date)),
+        password_never_expires: s.never_expires,
+        mfa: Mfa {
+            configured: s.mfa_on,
+            exclusion: false,
+            exclusion_until: None,
+            exclusion_days: None,
+        },
+        totp_enabled: s.mfa_on,
+        enable_user_portal_multifactor: s.mfa_on,
+        mfa_enrollment: s.enrollment,
+        created: rfc3339_ms(p.created_ms),
+        creation_source: "jumpcloud:user_portal".into(),
+        admin: None,
+        organization: facts.org_id.clone(),
+        sudo: false,
+        passwordless_sudo: false,
+        allow_public_key: true,
+        enable_managed_uid: false,
+        ldap_binding_user: false,
+        samba_service_user: false,
+        unix_uid: 5000 + p.i as u32,
+        unix_guid: 5000 + p.i as u32,
+        attributes: vec![],
+        tags: vec![],
+    }
+}
+
+/// The user groups: the fixed ones, one per department, then numbered project groups.
+fn seed_user_groups(world: &mut World, facts: &OrgFacts, org: &mut Org, n_groups: usize) -> UserGroups {
     let base_groups: Vec<String> = [
         "All Staff",
         "VPN Users",
@@ -167,25 +302,39 @@ pub(super) fn generate_org(
     .map(|s| s.to_string())
     .chain(DEPTS.iter().map(|d| d.0.to_string()))
     .collect();
+    let mut groups = UserGroups {
+        ids: Vec::new(),
+        fixed: base_groups.len(),
+        by_dept: BTreeMap::new(),
+    };
     for g in 0..n_groups.max(base_groups.len()) {
         let gname = base_groups
             .get(g)
             .cloned()
             .unwrap_or_else(|| format!("Project {:04}", g - base_groups.len() + 1));
-        let id = world.next_id(now - three_years);
-        org.user_groups
-            .insert(id.clone(), group(&id, &gname, "user_group", &org_id, &domain));
+        let id = world.next_id(facts.now - THREE_YEARS);
+        org.user_groups.insert(
+            id.clone(),
+            group(&id, &gname, "user_group", &facts.org_id, &facts.domain),
+        );
         if DEPTS.iter().any(|d| d.0 == gname) {
-            dept_groups.insert(gname.clone(), id.clone());
+            groups.by_dept.insert(gname.clone(), id.clone());
         }
-        ug_ids.push(id);
+        groups.ids.push(id);
     }
-    for (i, uid) in user_ids.iter().enumerate() {
+    groups
+}
+
+/// Puts each person in All Staff, their department's group, the groups their role gives
+/// them, and a few project groups.
+fn seed_memberships(rng: &mut Rng, org: &mut Org, people: &People, groups: &UserGroups) {
+    let ug_ids = &groups.ids;
+    for (i, uid) in people.ids.iter().enumerate() {
         let u = &org.users[uid].rec();
         if u.state != "STAGED" {
             org.ug_members.entry(ug_ids[0].clone()).or_default().insert(uid.clone());
         }
-        if let Some(g) = dept_groups.get(dept_of[i]) {
+        if let Some(g) = groups.by_dept.get(people.depts[i]) {
             org.ug_members.entry(g.clone()).or_default().insert(uid.clone());
         }
         if rng.chance(0.35) {
@@ -194,119 +343,150 @@ pub(super) fn generate_org(
         if u.employee_type == "Contractor" {
             org.ug_members.entry(ug_ids[3].clone()).or_default().insert(uid.clone());
         }
-        if dept_of[i] == "IT" {
+        if people.depts[i] == "IT" {
             org.ug_members.entry(ug_ids[5].clone()).or_default().insert(uid.clone());
         }
         if u.job_title.contains("Manager") {
             org.ug_members.entry(ug_ids[2].clone()).or_default().insert(uid.clone());
         }
         // Project groups: a couple each, so group sizes vary from a handful to several hundred.
-        if ug_ids.len() > base_groups.len() {
+        if ug_ids.len() > groups.fixed {
             for _ in 0..rng.below(3) {
-                let g = &ug_ids[base_groups.len() + rng.index(ug_ids.len() - base_groups.len())];
+                let g = &ug_ids[groups.fixed + rng.index(ug_ids.len() - groups.fixed)];
                 org.ug_members.entry(g.clone()).or_default().insert(uid.clone());
             }
         }
     }
+}
 
-    // ---- systems ----
-    let sg_names = [
-        "All Macs",
-        "All Windows",
-        "Linux Servers",
-        "Mobile Devices",
-        "Finance Laptops",
-        "Kiosks",
-    ];
+/// The device groups (one per platform and a few more, then numbered rings) and the
+/// organisation's Apple MDM server.
+fn seed_system_groups(world: &mut World, facts: &OrgFacts, org: &mut Org, n_groups: usize) -> DeviceGroups {
     let mut sg_ids = Vec::new();
-    let n_sgroups = (n_groups / 4).max(sg_names.len());
+    let n_sgroups = (n_groups / 4).max(SYSTEM_GROUP_NAMES.len());
     for g in 0..n_sgroups {
-        let gname = sg_names
+        let gname = SYSTEM_GROUP_NAMES
             .get(g)
             .map(|s| s.to_string())
             .unwrap_or_else(|| format!("Device Ring {:03}", g + 1));
-        let id = world.next_id(now - three_years);
-        org.system_groups
-            .insert(id.clone(), group(&id, &gname, "system_group", &org_id, &domain));
+        let id = world.next_id(facts.now - THREE_YEARS);
+        org.system_groups.insert(
+            id.clone(),
+            group(&id, &gname, "system_group", &facts.org_id, &facts.domain),
+        );
         sg_ids.push(id);
     }
-    let mdm_id = world.next_id(now - three_years);
+    let mdm_id = world.next_id(facts.now - THREE_YEARS);
     org.apple_mdms.push(AppleMdm {
         id: mdm_id.clone(),
         name: "JumpCloud MDM".into(),
-        organization: org_id.clone(),
+        organization: facts.org_id.clone(),
     });
+    DeviceGroups { ids: sg_ids, mdm_id }
+}
 
-    let bindable: Vec<usize> = (0..n_users).collect();
+/// The devices, created evenly over three years: most owned by a person, each in its
+/// platform's groups and bound to its owner.
+fn seed_systems(
+    world: &mut World,
+    rng: &mut Rng,
+    facts: &OrgFacts,
+    org: &mut Org,
+    people: &People,
+    devices: &DeviceGroups,
+    n_systems: usize,
+) {
+    let bindable: Vec<usize> = (0..people.ids.len()).collect();
     for i in 0..n_systems {
-        let created_ms = now - three_years + (i as i64 * three_years / n_systems.max(1) as i64);
+        let created_ms = facts.now - THREE_YEARS + (i as i64 * THREE_YEARS / n_systems.max(1) as i64);
         let id = world.next_id(created_ms);
         let owner = if bindable.is_empty() || rng.chance(0.08) {
             None
         } else {
             Some(bindable[i % bindable.len()])
         };
-        let owner_user = owner.map(|o| org.users[&user_ids[o]].rec());
-        let (sys, extra) = make_system(
-            rng,
-            &id,
+        let owner_user = owner.map(|o| org.users[&people.ids[o]].rec());
+        let spec = SystemSpec {
+            id: &id,
             i,
-            owner_user.as_ref(),
-            &org_id,
-            now,
+            owner: owner_user.as_ref(),
+            org_id: &facts.org_id,
+            now: facts.now,
             created_ms,
-            &mdm_id,
-            world,
-        );
-        let os = sys.os_family.clone();
-        let fin = owner.map(|o| dept_of[o] == "Finance").unwrap_or(false);
-        let sg = match os.as_str() {
-            "darwin" => Some(0),
-            "windows" => Some(1),
-            "linux" => Some(2),
-            "ios" | "android" => Some(3),
-            _ => None,
+            mdm_id: &devices.mdm_id,
         };
-        if let Some(sg) = sg {
-            org.sg_members.entry(sg_ids[sg].clone()).or_default().insert(id.clone());
-        }
-        if fin && os != "linux" {
-            org.sg_members.entry(sg_ids[4].clone()).or_default().insert(id.clone());
-        }
-        if sg_ids.len() > sg_names.len() && rng.chance(0.5) {
-            let g = &sg_ids[sg_names.len() + rng.index(sg_ids.len() - sg_names.len())];
-            org.sg_members.entry(g.clone()).or_default().insert(id.clone());
-        }
+        let (sys, extra) = make_system(rng, world, &spec);
+        let os = sys.os_family.clone();
+        let fin = owner.map(|o| people.depts[o] == "Finance").unwrap_or(false);
+        join_system_groups(rng, org, &devices.ids, &id, &os, fin);
         if let Some(o) = owner {
-            let mut bound = BTreeMap::new();
-            bound.insert(
-                user_ids[o].clone(),
-                Sudo {
-                    enabled: os == "linux",
-                    without_password: false,
-                },
-            );
-            // A few shared machines have a second user.
-            if rng.chance(0.05) && n_users > 1 {
-                bound.insert(user_ids[rng.index(n_users)].clone(), Sudo::default());
-            }
-            org.bindings.insert(id.clone(), bound);
+            bind_owner(rng, org, &people.ids, o, &id, &os);
         }
         org.system_extra.insert(id.clone(), extra);
         org.systems.insert(id, Stored::new(sys));
     }
-    // Nesting: user groups bound to system groups and to systems.
+}
+
+/// Puts a device in its platform's group, Finance Laptops if a Finance person owns it, and
+/// half the time a numbered ring.
+fn join_system_groups(rng: &mut Rng, org: &mut Org, sg_ids: &[Id], id: &str, os: &str, fin: bool) {
+    let sg = match os {
+        "darwin" => Some(0),
+        "windows" => Some(1),
+        "linux" => Some(2),
+        "ios" | "android" => Some(3),
+        _ => None,
+    };
+    if let Some(sg) = sg {
+        org.sg_members
+            .entry(sg_ids[sg].clone())
+            .or_default()
+            .insert(id.to_string());
+    }
+    if fin && os != "linux" {
+        org.sg_members
+            .entry(sg_ids[4].clone())
+            .or_default()
+            .insert(id.to_string());
+    }
+    if sg_ids.len() > SYSTEM_GROUP_NAMES.len() && rng.chance(0.5) {
+        let g = &sg_ids[SYSTEM_GROUP_NAMES.len() + rng.index(sg_ids.len() - SYSTEM_GROUP_NAMES.len())];
+        org.sg_members.entry(g.clone()).or_default().insert(id.to_string());
+    }
+}
+
+/// Binds a device to its owner (sudo on Linux), and a few shared machines to a second person.
+fn bind_owner(rng: &mut Rng, org: &mut Org, user_ids: &[Id], owner: usize, id: &str, os: &str) {
+    let n_users = user_ids.len();
+    let mut bound = BTreeMap::new();
+    bound.insert(
+        user_ids[owner].clone(),
+        Sudo {
+            enabled: os == "linux",
+            without_password: false,
+        },
+    );
+    // A few shared machines have a second user.
+    if rng.chance(0.05) && n_users > 1 {
+        bound.insert(user_ids[rng.index(n_users)].clone(), Sudo::default());
+    }
+    org.bindings.insert(id.to_string(), bound);
+}
+
+/// Nesting: user groups bound to device groups, and one user group bound to devices directly.
+fn nest_groups(org: &mut Org, groups: &UserGroups, devices: &DeviceGroups) {
+    let (ug_ids, sg_ids) = (&groups.ids, &devices.ids);
     org.ug_system_groups
         .entry(ug_ids[5].clone())
         .or_default()
         .insert(sg_ids[2].clone());
-    if let Some(eng) = dept_groups.get("Engineering") {
+    if let Some(eng) = groups.by_dept.get("Engineering") {
         org.ug_system_groups
             .entry(eng.clone())
             .or_default()
             .insert(sg_ids[2].clone());
     }
-    if let Some(fin) = dept_groups.get("Finance") {
+    if let Some(fin) = groups.by_dept.get("Finance") {
         org.ug_system_groups
             .entry(fin.clone())
             .or_default()
@@ -322,54 +502,63 @@ pub(super) fn generate_org(
         .cloned()
         .collect();
     org.ug_systems.entry(ug_ids[3].clone()).or_default().extend(shared);
+}
 
-    // ---- applications ----
+/// The SAML applications: the first three for All Staff, the rest for a department and some
+/// people directly.
+fn seed_apps(world: &mut World, rng: &mut Rng, facts: &OrgFacts, org: &mut Org, people: &People, groups: &UserGroups) {
+    let n_users = people.ids.len();
     for (i, (key, display)) in APPS.iter().enumerate() {
-        let id = world.next_id(now - three_years + i as i64 * DAY_MS);
-        org.apps.insert(
-            id.clone(),
-            Application {
-                id: id.clone(),
-                name: format!("{key}-saml"),
-                display_name: display.to_string(),
-                display_label: display.to_string(),
-                sso_url: format!("https://sso.jumpcloud.com/saml2/{key}"),
-                active: true,
-                sso: Sso {
-                    kind: "saml".into(),
-                    jit: i % 3 == 0,
-                    hidden: false,
-                    idp_cert_expiration_at: Some(rfc3339_ms(now + (30 + i as i64 * 60) * DAY_MS)),
-                },
-                config: json!({}),
-                created: rfc3339_ms(now - three_years + i as i64 * DAY_MS),
-                organization: org_id.clone(),
-                description: String::new(),
-            },
-        );
+        let id = world.next_id(facts.now - THREE_YEARS + i as i64 * DAY_MS);
+        org.apps.insert(id.clone(), saml_app(facts, i, key, display, &id));
         // Everyone gets the first three through All Staff; the rest go to department groups and some people directly.
-        let groups = org.app_groups.entry(id.clone()).or_default();
+        let app_groups = org.app_groups.entry(id.clone()).or_default();
         if i < 3 {
-            groups.insert(ug_ids[0].clone());
+            app_groups.insert(groups.ids[0].clone());
         } else {
             let dept = DEPTS[i % DEPTS.len()].0;
-            if let Some(g) = dept_groups.get(dept) {
-                groups.insert(g.clone());
+            if let Some(g) = groups.by_dept.get(dept) {
+                app_groups.insert(g.clone());
             }
             let direct = org.app_users.entry(id).or_default();
             for _ in 0..(n_users / 50).clamp(1, 40) {
-                direct.insert(user_ids[rng.index(n_users.max(1))].clone());
+                direct.insert(people.ids[rng.index(n_users.max(1))].clone());
             }
         }
     }
+}
 
-    // ---- saved commands ----
+/// The `i`th SAML application's record, its IdP certificate expiring some months out.
+fn saml_app(facts: &OrgFacts, i: usize, key: &str, display: &str, id: &str) -> Application {
+    let now = facts.now;
+    Application {
+        id: id.to_string(),
+        name: format!("{key}-saml"),
+        display_name: display.to_string(),
+        display_label: display.to_string(),
+        sso_url: format!("https://sso.jumpcloud.com/saml2/{key}"),
+        active: true,
+        sso: Sso {
+            kind: "saml".into(),
+            jit: i.is_multiple_of(3),
+            hidden: false,
+            idp_cert_expiration_at: Some(rfc3339_ms(now + (30 + i as i64 * 60) * DAY_MS)),
+        },
+        config: json!({}),
+        created: rfc3339_ms(now - THREE_YEARS + i as i64 * DAY_MS),
+        organization: facts.org_id.clone(),
+        description: String::new(),
+    }
+}
+
+/// The saved commands every organisation has: a shutdown per platform and a DNS flush.
+fn seed_commands(world: &mut World, facts: &OrgFacts, org: &mut Org) {
     for (name, cmd, kind) in [
         ("Shutdown (Linux)", "shutdown -h now", "linux"),
         ("Shutdown (Windows)", "Stop-Computer -Force", "windows"),
         ("Flush DNS (macOS)", "dscacheutil -flushcache", "mac"),
     ] {
-        let id = world.next_id(now - 200 * DAY_MS);
+        let id = world.next_id(facts.now - 200 * DAY_MS);
         org.commands.insert(
             id.clone(),
             Command {
@@ -388,16 +577,10 @@ pub(super) fn generate_org(
                 schedule: String::new(),
                 trigger: String::new(),
                 sudo: false,
-                organization: org_id.clone(),
+                organization: facts.org_id.clone(),
             },
         );
     }
-
-    if cfg.hostile {
-        add_hostile(world, &mut org, rng, now, &org_id, &domain, &ug_ids, &mdm_id);
-    }
-    seed_events(world, &mut org, rng, now);
-    org
 }
 
 pub(super) fn group(id: &str, name: &str, kind: &str, org_id: &str, domain: &str) -> Group {

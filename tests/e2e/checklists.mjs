@@ -47,7 +47,6 @@ export const tests = [
         // the panel's actions wait for JumpCloud to answer after the launch's sync
         await waitEnabled(s, $("action-suspend"));
         await click(s, $("offboard-user"));
-        await sleep(1000);
         await shot(s, "checklist-started");
         await s.find($("run-detail"), 10_000);
         const preview = await s.textOf($("step-6"));

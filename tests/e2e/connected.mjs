@@ -5,6 +5,7 @@ import {
   readdirSync,
   join,
   sleep,
+  until,
   freePort,
   answerDialog,
   app,
@@ -66,7 +67,6 @@ export const tests = [
           (await s.textOf($("data-as-of"))).includes("Not synced yet"),
           "the first import waited for the scope",
         );
-        await sleep(500); // a WebKit screenshot right after a change can show the frame before it
         await shot(s, "scope-dialog");
         await jsClick(s, $("scope-save"));
         await s.waitForText($("org-name"), org.name, 15_000);
@@ -76,7 +76,6 @@ export const tests = [
           "Scoped copy: 1 user group",
           10_000,
         );
-        await sleep(500);
         await shot(s, "scoped");
         // Back to the whole organisation.
         await jsClick(s, $("scope-item"));
@@ -115,8 +114,11 @@ export const tests = [
       assert(!logs.includes(key), "a log line holds the key");
 
       // JumpCloud unreachable: the app opens from the cache and says so.
+      const gone = new Promise((r) =>
+        js.child.exitCode !== null ? r() : js.child.once("exit", r),
+      );
       js.child.kill();
-      await sleep(300);
+      await gone;
       const s2 = await launch();
       try {
         await s2.waitForText($("org-name"), org.name, 15_000);
@@ -189,7 +191,6 @@ export const tests = [
         // Which records are malformed depends on their ids (and so on the day the org was seeded);
         // every kind names the field and the type it had.
         await s2.waitForText($("record-problems-list"), "invalid type");
-        await sleep(500); // a WebKit screenshot right after a change can show the frame before it
         await shot(s2, "record-problems");
         await s2.keys(Key.Escape);
         await fetch(js.base + "/__sim/faults", { method: "DELETE" });
@@ -204,7 +205,10 @@ export const tests = [
         await click(s2, $("org-name"));
         await click(s2, $(`org-remove-${org.id}`));
         await answerDialog("Remove organisation", "ok", 10_000, "alt+r");
-        await sleep(1000);
+        await until(
+          () => !existsSync(dbFile) && !secretToolSearch().includes(org.id),
+          "the organisation's key and file to be removed",
+        );
       } finally {
         await s2.quit();
         js.child.kill();

@@ -2,7 +2,7 @@
 import {
   readFileSync,
   join,
-  sleep,
+  until,
   answerDialog,
   answerSaveDialog,
   home,
@@ -157,7 +157,13 @@ export const tests = [
         await s.find($("user-panel"));
         await type(s, $("global-search"), "hostile");
         await s.find($("search-results"));
-        await sleep(500);
+        await until(
+          () =>
+            s.execute(
+              "return document.querySelectorAll('[data-testid=search-results] [data-testid^=hit-]').length > 0",
+            ),
+          "the search for hostile names to list its hits",
+        );
         const report = await s.execute(`return {
           title: document.title,
           markup: document.querySelectorAll('main script, main img, main svg, main marquee, main b, main i').length,
@@ -192,12 +198,17 @@ export const tests = [
         for (const v of VIEWS) {
           await click(s, $(`nav-${v}`));
           await s.find($(`view-${v}`));
-          await sleep(400);
           await shot(s, `view-${v}`);
         }
         await click(s, $("nav-devices"));
         await click(s, $("chip-os-linux"));
-        await sleep(300);
+        await until(
+          () =>
+            s.execute(
+              "const r = [...document.querySelectorAll('[data-testid=devices-table] [data-testid^=row-]')]; return r.length > 0 && r.every((x) => x.textContent.includes('Linux'));",
+            ),
+          "the devices table to show only Linux devices",
+        );
         await s.execute(
           "document.querySelector('[data-testid=devices-table] [data-testid^=row-]').click()",
         );
@@ -209,7 +220,6 @@ export const tests = [
         await shot(s, "device-panel-linux");
         await click(s, $("panel-close"));
         await click(s, $("nav-users"));
-        await sleep(400);
         await shot(s, "demo");
 
         // CSV export of the filtered view, through the native save dialog.
@@ -265,7 +275,14 @@ export const tests = [
         await tabTo(s, (f) => f.testid === "users-filter", "the users filter");
         await s.keys(user.email);
         await s.find($(`row-${user._id}`), 10_000);
-        await sleep(300); // the filter settles (debounced) before the table is entered
+        // The filter settles (debounced) before the table is entered: only their row is left.
+        await until(
+          () =>
+            s.execute(
+              "return document.querySelectorAll('[data-testid=users-table] [data-testid^=row-]').length === 1",
+            ),
+          "the users filter to leave one row",
+        );
         const row = await tabTo(
           s,
           (f) => f.role === "row",

@@ -60,7 +60,36 @@ export async function launch(args = [], ready = '[data-testid="nav-users"]') {
   return s;
 }
 
+/** Waits until the page has drawn what it holds: every chart has finished rendering (and
+ * animating; the Chart component marks it `data-settled`), then two more frames are painted.
+ * A barrier on the renderer, not a guess at how long it takes. */
+export async function settle(s) {
+  await s.executeAsync(
+    `const done = arguments[arguments.length - 1];
+     const until = Date.now() + 10000;
+     const frames = (n) => n === 0 ? done(true) : requestAnimationFrame(() => frames(n - 1));
+     const wait = () => {
+       const busy = [...document.querySelectorAll(".chart")].some((c) => c.dataset.settled !== "true");
+       if (busy && Date.now() < until) requestAnimationFrame(wait);
+       else frames(2);
+     };
+     wait();`,
+  );
+}
+
+/** Waits until `pred()` (sync or async) is true, checking every 100 ms; fails naming `what`
+ * after `timeout` ms. A barrier on the outcome, not a guess at how long it takes. */
+export async function until(pred, what, timeout = 10_000) {
+  const end = Date.now() + timeout;
+  while (!(await pred())) {
+    if (Date.now() > end) throw new Error(`waited ${timeout} ms for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** A screenshot of the settled page, kept as `target/e2e-screens/<name>.png`. */
 export async function shot(s, name) {
+  await settle(s);
   writeFileSync(join(screens, `${name}.png`), await s.screenshot());
 }
 

@@ -54,7 +54,6 @@ export const tests = [
       try {
         await click(s, $("nav-reports"));
         await s.find($("posture"), 20_000);
-        await sleep(600);
         await shot(s, "reports-posture");
 
         // The posture follows a sync without being reopened: a person added in JumpCloud
@@ -70,7 +69,10 @@ export const tests = [
             lastname: "Sync",
           }),
         });
-        assert(added.ok, `adding a person in the simulator: HTTP ${added.status}`);
+        assert(
+          added.ok,
+          `adding a person in the simulator: HTTP ${added.status}`,
+        );
         await jsClick(s, $("sync-now"));
         await s.waitForText($("sync-now"), "Sync now", 60_000);
         let after = before;
@@ -78,7 +80,8 @@ export const tests = [
           await sleep(200);
           after = await figure(s, "people");
         }
-        const held = (await simApi(base, key, "/api/systemusers?limit=1")).totalCount;
+        const held = (await simApi(base, key, "/api/systemusers?limit=1"))
+          .totalCount;
         assert(
           after !== before && after === held,
           `the posture did not follow the sync: ${before} people before, ${after} after, the simulator holds ${held}`,
@@ -128,7 +131,6 @@ export const tests = [
         assert(r.ok, `changing the department: HTTP ${r.status}`);
         await jsClick(s, $("sync-now"));
         await s.waitForText($("sync-now"), "Sync now", 60_000);
-        await sleep(500);
         await click(s, $("nav-reports"));
         await click(s, $("reports-tab-changes"));
         const people = await s.waitForText(
@@ -144,7 +146,6 @@ export const tests = [
           !/lastContact/.test(await s.textOf($("changes"))),
           "a check-in listed as a change",
         );
-        await sleep(400);
         await shot(s, "reports-changes");
 
         // The catalogue: a report as a table; one as CSV, two as one Excel workbook.
@@ -154,7 +155,6 @@ export const tests = [
         const count = await s.waitForText($("catalogue-count"), "rows", 20_000);
         const n = Number(count.split(" of ")[1].replace(/[^\d]/g, ""));
         assert(n > 0, `the users-to-devices report is empty: ${count}`);
-        await sleep(400);
         await shot(s, "reports-catalogue");
         const csvOut = join(home, "users-to-devices.csv");
         await click(s, $("catalogue-export-csv"));
@@ -191,7 +191,6 @@ export const tests = [
 
         await click(s, $("reports-tab-trends"));
         await s.find($("trend-coverage"), 20_000);
-        await sleep(600);
         await shot(s, "reports-trends");
 
         // A review meeting: started on this snapshot, three items decided (one fixed now by
@@ -233,7 +232,6 @@ export const tests = [
         );
         await jsClick(s, $(`agenda-${fix}-save`));
         await s.waitForText($(`agenda-${fix}-save`), "Saved", 10_000);
-        await sleep(400);
         await shot(s, "reports-review");
         await jsClick(s, $(`agenda-open-${fix}`));
         await s.find($("view-users"));
@@ -334,7 +332,10 @@ export const tests = [
         assert(/PDF version:\s+1\.7/.test(info), `not PDF 1.7: ${info}`);
         const fonts = execFileSync("pdffonts", [pdfPack], { encoding: "utf8" });
         assert(
-          fonts.split("\n").slice(2).every((l) => !l.trim() || / yes yes /.test(l)),
+          fonts
+            .split("\n")
+            .slice(2)
+            .every((l) => !l.trim() || / yes yes /.test(l)),
           `a font is not embedded as a subset: ${fonts}`,
         );
         execFileSync("pdftoppm", [

@@ -54,8 +54,13 @@ export function Chart({
 
   useEffect(() => {
     if (!box.current) return;
-    const c = echarts.init(box.current, undefined, { renderer: "svg" });
+    const el = box.current;
+    const c = echarts.init(el, undefined, { renderer: "svg" });
     chart.current = c;
+    // Drawn and done animating: what a screenshot (or a test) waits for.
+    c.on("finished", () => {
+      el.dataset.settled = "true";
+    });
     c.on("click", (p) => {
       const e = p as unknown as Pick;
       pick.current?.({
@@ -75,7 +80,9 @@ export function Chart({
   }, []);
 
   useEffect(() => {
-    chart.current?.setOption(option, true);
+    if (!chart.current) return;
+    delete box.current?.dataset.settled;
+    chart.current.setOption(option, true);
   }, [option]);
 
   return (

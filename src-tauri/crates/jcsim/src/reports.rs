@@ -1,5 +1,7 @@
 //! Directory Insights bulk reports (docs/jumpcloud-api.md §10): requested, generated in the background
-//! (`PENDING` → `IN_PROGRESS` → `COMPLETED` after `generate_ms` of real time), downloaded as a
+//! (`PENDING` → `IN_PROGRESS` → `COMPLETED` after `generate_ms`, by the simulator's clock or the
+//! wall clock, whichever has moved further: a test moves it on with `advance` instead of waiting,
+//! and a stopped clock does not stop generation), downloaded as a
 //! JSON or CSV artifact, gone after `expire_minutes`. The rows are written when an artifact is
 //! downloaded, from the org as it then stands. Faults on demand (`PUT /__sim/reports`):
 //! refused, failed, expired, malformed rows, a truncated artifact, a partial one, a report that
@@ -52,7 +54,8 @@ pub enum ReportFault {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReportSettings {
-    /// Real milliseconds from request to `COMPLETED` (the first fifth `PENDING`).
+    /// Milliseconds from request to `COMPLETED` (the first fifth `PENDING`), simulated or real,
+    /// whichever has passed first.
     pub generate_ms: u64,
     /// Simulated minutes a completed report stays downloadable.
     pub expire_minutes: i64,
@@ -138,12 +141,12 @@ impl Reports {
             fault,
         });
         let r = self.list.last().expect("just pushed");
-        self.meta(r)
+        self.meta(r, now_ms)
     }
 
-    fn status(&self, r: &Report) -> Status {
-        let gen = self.settings.generate_ms as u128;
-        let elapsed = r.requested.elapsed().as_millis();
+    fn status(&self, r: &Report, now_ms: i64) -> Status {
+        let gen = self.settings.generate_ms as i64;
+        let elapsed = (now_ms - r.created_ms).max(r.requested.elapsed().as_millis() as i64);
         if elapsed < gen / 5 {
             Status::Pending
         } else if elapsed < gen || r.fault == Some(ReportFault::Stuck) {
@@ -157,8 +160,8 @@ impl Reports {
         }
     }
 
-    fn meta(&self, r: &Report) -> Value {
-        let status = self.status(r);
+    fn meta(&self, r: &Report, now_ms: i64) -> Value {
+        let status = self.status(r, now_ms);
         let done = matches!(status, Status::Completed | Status::Failed | Status::Deleted);
         let updated = if done {
             r.created_ms + self.settings.generate_ms as i64
@@ -190,7 +193,7 @@ impl Reports {
             .iter()
             .filter(|r| r.org == org)
             .map(|r| {
-                let mut m = self.meta(r);
+                let mut m = self.meta(r, now_ms);
                 if self.expired(r, now_ms) {
                     m["status"] = json!("DELETED");
                 }
@@ -212,7 +215,7 @@ impl Reports {
     /// downloaded (a large org's report runs to millions of rows; the simulator keeps none).
     pub fn content(&self, o: &Org, org: usize, report: &str, artifact: &str, now_ms: i64) -> Option<(Vec<u8>, bool)> {
         let r = self.list.iter().find(|r| r.id == report && r.org == org)?;
-        if self.status(r) != Status::Completed || self.expired(r, now_ms) {
+        if self.status(r, now_ms) != Status::Completed || self.expired(r, now_ms) {
             return None;
         }
         let json = match artifact.strip_prefix(&r.id)? {

@@ -7,7 +7,6 @@ use jcsim::reports::{ReportFault, ReportSettings};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::time::Duration;
 
 const BASE: &str = "/insights/directory/v1/reports";
 
@@ -27,26 +26,17 @@ async fn request(env: &Env, kind: &str) -> Value {
     meta
 }
 
-/// Polls the list until the report leaves PENDING/IN_PROGRESS (or `tries` run out).
-async fn status_of(env: &Env, id: &str, tries: usize) -> (String, Value) {
-    let mut last = (String::new(), Value::Null);
-    for _ in 0..tries {
-        let list = env.get(&format!("{BASE}?sort=CREATED_AT")).await;
-        let meta = list
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["id"] == id)
-            .cloned()
-            .expect("the report is listed");
-        let status = meta["status"].as_str().unwrap().to_string();
-        last = (status.clone(), meta);
-        if status != "PENDING" && status != "IN_PROGRESS" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    last
+/// The report's status and metadata as the list shows them now.
+async fn status_of(env: &Env, id: &str) -> (String, Value) {
+    let list = env.get(&format!("{BASE}?sort=CREATED_AT")).await;
+    let meta = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .cloned()
+        .expect("the report is listed");
+    (meta["status"].as_str().unwrap().to_string(), meta)
 }
 
 async fn content(env: &Env, meta: &Value, format: &str) -> (StatusCode, Value) {
@@ -91,7 +81,9 @@ async fn a_report_is_generated_in_the_background_and_holds_the_orgs_associations
         StatusCode::NOT_FOUND,
         "not ready yet"
     );
-    let (status, meta) = status_of(&env, &id, 100).await;
+    // Generation moves with the simulator's clock: a minute on, it is done.
+    env.sim.state.advance(1);
+    let (status, meta) = status_of(&env, &id).await;
     assert_eq!(status, "COMPLETED");
 
     let (s, rows) = content(&env, &meta, "JSON").await;
@@ -137,8 +129,9 @@ async fn a_report_is_generated_in_the_background_and_holds_the_orgs_associations
 
     let groups = request(&env, "users-to-user-groups").await;
     let apps = request(&env, "users-to-sso-applications").await;
-    let (_, groups) = status_of(&env, groups["id"].as_str().unwrap(), 100).await;
-    let (_, apps) = status_of(&env, apps["id"].as_str().unwrap(), 100).await;
+    env.sim.state.advance(1);
+    let (_, groups) = status_of(&env, groups["id"].as_str().unwrap()).await;
+    let (_, apps) = status_of(&env, apps["id"].as_str().unwrap()).await;
     assert_eq!(pairs(&content(&env, &groups, "JSON").await.1, None), members);
     assert_eq!(pairs(&content(&env, &apps, "JSON").await.1, Some("direct")), app_direct);
 
@@ -183,21 +176,21 @@ async fn roles_without_reports_are_refused_and_each_fault_shows() {
     ] {
         settings(&env, 0, Some(fault));
         let meta = request(&env, "users-to-devices").await;
-        let (status, meta) = status_of(&env, meta["id"].as_str().unwrap(), 3).await;
+        let (status, meta) = status_of(&env, meta["id"].as_str().unwrap()).await;
         assert_eq!(status, want, "{fault:?}");
         assert_eq!(content(&env, &meta, "JSON").await.0, StatusCode::NOT_FOUND, "{fault:?}");
     }
 
     settings(&env, 0, Some(ReportFault::Truncated));
     let meta = request(&env, "users-to-devices").await;
-    let (_, meta) = status_of(&env, meta["id"].as_str().unwrap(), 3).await;
+    let (_, meta) = status_of(&env, meta["id"].as_str().unwrap()).await;
     let (s, body) = content(&env, &meta, "JSON").await;
     assert_eq!(s, StatusCode::OK);
     assert!(body.is_string(), "the artifact is not JSON that parses");
 
     settings(&env, 0, Some(ReportFault::Malformed));
     let meta = request(&env, "users-to-user-groups").await;
-    let (_, meta) = status_of(&env, meta["id"].as_str().unwrap(), 3).await;
+    let (_, meta) = status_of(&env, meta["id"].as_str().unwrap()).await;
     let rows = content(&env, &meta, "JSON").await.1;
     assert!(rows
         .as_array()
@@ -209,10 +202,10 @@ async fn roles_without_reports_are_refused_and_each_fault_shows() {
     let full = request(&env, "users-to-user-groups").await;
     settings(&env, 0, Some(ReportFault::Partial));
     let part = request(&env, "users-to-user-groups").await;
-    let full = content(&env, &status_of(&env, full["id"].as_str().unwrap(), 3).await.1, "JSON")
+    let full = content(&env, &status_of(&env, full["id"].as_str().unwrap()).await.1, "JSON")
         .await
         .1;
-    let part = content(&env, &status_of(&env, part["id"].as_str().unwrap(), 3).await.1, "JSON")
+    let part = content(&env, &status_of(&env, part["id"].as_str().unwrap()).await.1, "JSON")
         .await
         .1;
     assert_eq!(part.as_array().unwrap().len(), full.as_array().unwrap().len() / 2);
@@ -221,7 +214,7 @@ async fn roles_without_reports_are_refused_and_each_fault_shows() {
     settings(&env, 0, None);
     let meta = request(&env, "users-to-devices").await;
     env.sim.state.advance(8 * 24 * 60);
-    let (status, meta) = status_of(&env, meta["id"].as_str().unwrap(), 3).await;
+    let (status, meta) = status_of(&env, meta["id"].as_str().unwrap()).await;
     assert_eq!(status, "DELETED");
     assert_eq!(content(&env, &meta, "JSON").await.0, StatusCode::NOT_FOUND);
 }

@@ -18,23 +18,37 @@ pub struct LogGuard {
     _guard: WorkerGuard,
 }
 
+/// Why logging could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum LogError {
+    #[error("cannot open a log file in {dir}: {source}")]
+    Open {
+        dir: String,
+        source: tracing_appender::rolling::InitError,
+    },
+    #[error("logging was already initialised: {0}")]
+    AlreadySet(#[from] tracing_subscriber::util::TryInitError),
+}
+
 /// Installs the global subscriber. Returns the guard to keep alive.
-pub fn init(log_dir: &Path) -> Result<LogGuard, String> {
+pub fn init(log_dir: &Path) -> Result<LogGuard, LogError> {
     let appender = tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)
         .filename_prefix(FILE_PREFIX)
         .filename_suffix(FILE_SUFFIX)
         .max_log_files(14)
         .build(log_dir)
-        .map_err(|e| format!("cannot open a log file in {}: {e}", log_dir.display()))?;
+        .map_err(|source| LogError::Open {
+            dir: log_dir.display().to_string(),
+            source,
+        })?;
     let (file_writer, guard) = tracing_appender::non_blocking(appender);
     let filter = EnvFilter::try_from_env(LEVEL_ENV).unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::registry()
         .with(filter)
         .with(fmt::layer().with_writer(std::io::stderr))
         .with(fmt::layer().with_ansi(false).with_writer(file_writer))
-        .try_init()
-        .map_err(|e| format!("logging was already initialised: {e}"))?;
+        .try_init()?;
     Ok(LogGuard { _guard: guard })
 }
 

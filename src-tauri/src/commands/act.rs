@@ -83,7 +83,7 @@ pub async fn open_in_jumpcloud(
             "The demo organisation exists only inside Rollcall; it has no page in the JumpCloud console.",
         ));
     }
-    let url = portal_url(org.entry.region, page, &id).map_err(|m| AppError::new(ErrorCode::Invalid, m))?;
+    let url = portal_url(org.entry.region, page, &id).map_err(|e| AppError::new(ErrorCode::Invalid, e.to_string()))?;
     app.opener()
         .open_url(&url, None::<&str>)
         .map_err(|e| AppError::internal(format!("Could not open the browser: {e}")))?;

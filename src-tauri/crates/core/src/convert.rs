@@ -16,14 +16,22 @@ pub struct Read<R> {
     pub problems: Vec<String>,
 }
 
-/// A record that cannot be a row at all (not an object, or no ID), with the reason.
-pub type Unreadable = String;
+/// A record that cannot be a row at all, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unreadable {
+    /// Not an object, or a field the row cannot do without is of the wrong kind.
+    #[error("{0}")]
+    Shape(#[from] jumpcloud::decode::Undecodable),
+    /// Read, but with no ID to keep it by.
+    #[error("the record has no ID")]
+    NoId,
+}
 
 /// Reads a record leniently and insists on its ID.
 fn read<T: DeserializeOwned>(raw: &Value, id: impl Fn(&T) -> &str) -> std::result::Result<Decoded<T>, Unreadable> {
     let d = lenient::<T>(raw)?;
     if id(&d.value).is_empty() {
-        return Err("the record has no ID".into());
+        return Err(Unreadable::NoId);
     }
     Ok(d)
 }

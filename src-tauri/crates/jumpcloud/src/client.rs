@@ -475,7 +475,12 @@ impl Client {
                 let body = answer.body.clone();
                 tokio::task::spawn_blocking(move || decode::<T>(&body))
                     .await
-                    .unwrap_or_else(|e| Err(format!("decoder stopped: {e}")))
+                    .unwrap_or_else(|e| {
+                        Err(crate::decode::Undecodable::at(
+                            String::new(),
+                            format!("decoder stopped: {e}"),
+                        ))
+                    })
             } else {
                 decode::<T>(&answer.body)
             };
@@ -530,7 +535,7 @@ impl Client {
 /// Decodes with the failing field's path in the message (`results[12].lastContact: ...`). A
 /// `null` where a field is not optional is JumpCloud's "unset" too: such a body is read again
 /// with its `null` members left out (they take their defaults).
-pub fn decode<T: DeserializeOwned>(body: &[u8]) -> std::result::Result<T, String> {
+pub fn decode<T: DeserializeOwned>(body: &[u8]) -> std::result::Result<T, crate::decode::Undecodable> {
     let de = &mut serde_json::Deserializer::from_slice(body);
     let first = serde_path_to_error::deserialize(de);
     if first.is_err() {
@@ -541,15 +546,7 @@ pub fn decode<T: DeserializeOwned>(body: &[u8]) -> std::result::Result<T, String
             }
         }
     }
-    first.map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if path == "." || path.is_empty() {
-            inner.to_string()
-        } else {
-            format!("{path}: {inner}")
-        }
-    })
+    first.map_err(|e| crate::decode::Undecodable::at(e.path().to_string(), e.into_inner().to_string()))
 }
 
 fn transport_detail(e: &reqwest::Error) -> String {

@@ -17,14 +17,44 @@ pub struct Decoded<T> {
     pub problems: Vec<String>,
 }
 
+/// Why a JSON body or record could not be read: where (the field's path, when it is a field)
+/// and what serde said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undecodable {
+    /// `results[12].lastContact`; None when the whole value is wrong (not an object, bad JSON).
+    pub path: Option<String>,
+    pub reason: String,
+}
+
+impl Undecodable {
+    pub(crate) fn at(path: String, reason: impl Into<String>) -> Undecodable {
+        let path = (!path.is_empty() && path != ".").then_some(path);
+        Undecodable {
+            path,
+            reason: reason.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Undecodable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.path {
+            Some(p) => write!(f, "{p}: {}", self.reason),
+            None => f.write_str(&self.reason),
+        }
+    }
+}
+
+impl std::error::Error for Undecodable {}
+
 /// Fields left out before giving up (a record this far from the schema is not that record).
 const MAX_PROBLEMS: usize = 32;
 
 /// Reads `raw` as a `T`: `null`s count as unset, fields of the wrong type are left out and
 /// named. Errors only when no reading is possible (not an object, a required field missing).
-pub fn lenient<T: DeserializeOwned>(raw: &Value) -> Result<Decoded<T>, String> {
+pub fn lenient<T: DeserializeOwned>(raw: &Value) -> Result<Decoded<T>, Undecodable> {
     if !raw.is_object() {
-        return Err("not a JSON object".into());
+        return Err(Undecodable::at(String::new(), "not a JSON object"));
     }
     let mut value = raw.clone();
     strip_nulls(&mut value);
@@ -36,11 +66,7 @@ pub fn lenient<T: DeserializeOwned>(raw: &Value) -> Result<Decoded<T>, String> {
                 let path = e.path().to_string();
                 let reason = e.inner().to_string();
                 if problems.len() >= MAX_PROBLEMS || path == "." || !remove_path(&mut value, e.path()) {
-                    return Err(if path == "." {
-                        reason
-                    } else {
-                        format!("{path}: {reason}")
-                    });
+                    return Err(Undecodable::at(path, reason));
                 }
                 problems.push(format!("{path}: {reason}"));
             }

@@ -75,7 +75,10 @@ pub enum Error {
 
     /// The answer could not be read: names the endpoint and the field path.
     #[error("JumpCloud's answer to {endpoint} could not be read: {detail}")]
-    Decode { endpoint: String, detail: String },
+    Decode {
+        endpoint: String,
+        detail: crate::decode::Undecodable,
+    },
 
     /// A request that must not be repeated got no answer (timeout, dropped connection, a 5xx
     /// that may have come after the change).

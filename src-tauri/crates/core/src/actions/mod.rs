@@ -14,7 +14,7 @@ mod rules;
 
 pub use execute::{execute, perform};
 pub use plan::plan;
-pub use rules::{device_route, options_for, ActionOption, Route};
+pub use rules::{device_route, options_for, ActionOption, NotOffered, Route};
 
 use jumpcloud::Error;
 use rollcall_cache::{AuditAction, CacheError, GroupKind, RecordKind, UserRow};

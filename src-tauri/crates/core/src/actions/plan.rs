@@ -280,7 +280,7 @@ fn plan_device(p: &Planner<'_>, cmd: DeviceCommand, system_id: &str) -> Result<A
     p.allowed(p.access.device_commands, "lock, wipe, restart or shut down devices")?;
     let d = must(p.cache.system_detail(system_id)?, &format!("Device {system_id}"))?;
     let s = &d.system;
-    let route = device_route(cmd, s).map_err(ActionError::Unavailable)?;
+    let route = device_route(cmd, s).map_err(|why| ActionError::Unavailable(why.to_string()))?;
     if let ActionRequest::DeviceWipe { typed_hostname, .. } = p.request {
         if typed_hostname.trim() != s.hostname {
             return Err(ActionError::Invalid(format!(

@@ -23,46 +23,84 @@ pub(super) fn os_name(s: &SystemRow) -> String {
     }
 }
 
+/// Why Rollcall does not offer a device command on a device (a closed set: each reason says
+/// what to do instead).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotOffered {
+    /// A Mac, iPhone or iPad not enrolled in JumpCloud's Apple MDM.
+    AppleWithoutMdm(DeviceCommand),
+    /// A Windows wipe without MDM enrolment or BitLocker.
+    WindowsWipeNeeds { mdm: bool, bitlocker: bool },
+    /// Linux has no managed wipe.
+    LinuxWipe,
+    /// Android is managed through Google EMM.
+    Android,
+    /// JumpCloud does not say which operating system the device runs.
+    UnknownOs(DeviceCommand),
+    /// An operating system Rollcall does not know.
+    OtherOs(DeviceCommand, String),
+}
+
+impl std::fmt::Display for NotOffered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotOffered::AppleWithoutMdm(cmd) => write!(
+                f,
+                "Apple devices can only be {} through JumpCloud's Apple MDM, and this one is not enrolled. Enrol it in MDM first.",
+                cmd.past_participle()
+            ),
+            NotOffered::WindowsWipeNeeds { mdm, bitlocker } => {
+                let mut missing = vec![];
+                if !mdm {
+                    missing.push("it is not enrolled in JumpCloud MDM");
+                }
+                if !bitlocker {
+                    missing.push("BitLocker is off");
+                }
+                write!(
+                    f,
+                    "A Windows wipe needs JumpCloud MDM enrolment and BitLocker on; {}.",
+                    missing.join(" and ")
+                )
+            }
+            NotOffered::LinuxWipe => f.write_str("Linux systems have no managed wipe; handle it manually."),
+            NotOffered::Android => f.write_str("Android devices are managed through Google EMM, which Rollcall does not support yet; use the JumpCloud console."),
+            NotOffered::UnknownOs(cmd) => write!(
+                f,
+                "JumpCloud does not say which operating system this device runs, so Rollcall cannot tell how to {} it; use the JumpCloud console.",
+                cmd.verb()
+            ),
+            NotOffered::OtherOs(cmd, other) => write!(
+                f,
+                "Rollcall does not know how to {} a device running \"{other}\"; use the JumpCloud console.",
+                cmd.verb()
+            ),
+        }
+    }
+}
+
 /// Where Rollcall offers a device command (docs/jumpcloud-api.md §4, "Which device action
-/// Rollcall offers where"), or the reason it does not.
-pub fn device_route(cmd: DeviceCommand, s: &SystemRow) -> Result<Route, String> {
+/// Rollcall offers where"), or why it does not.
+pub fn device_route(cmd: DeviceCommand, s: &SystemRow) -> Result<Route, NotOffered> {
     let mdm = s.mdm_enrolled && !s.mdm_device_id.is_empty();
     match &s.os_family {
-        OsFamily::Darwin | OsFamily::Ios | OsFamily::Ipados if !mdm => Err(format!(
-            "Apple devices can only be {} through JumpCloud's Apple MDM, and this one is not enrolled. Enrol it in MDM first.",
-            cmd.past_participle()
-        )),
+        OsFamily::Darwin | OsFamily::Ios | OsFamily::Ipados if !mdm => Err(NotOffered::AppleWithoutMdm(cmd)),
         OsFamily::Darwin => Ok(Route::AppleMdm {
             pin: matches!(cmd, DeviceCommand::Lock | DeviceCommand::Wipe),
         }),
         OsFamily::Ios | OsFamily::Ipados => Ok(Route::AppleMdm { pin: false }),
         OsFamily::Windows if cmd == DeviceCommand::Wipe && !(s.mdm_enrolled && s.fde_active) => {
-            let mut missing = vec![];
-            if !s.mdm_enrolled {
-                missing.push("it is not enrolled in JumpCloud MDM");
-            }
-            if !s.fde_active {
-                missing.push("BitLocker is off");
-            }
-            Err(format!(
-                "A Windows wipe needs JumpCloud MDM enrolment and BitLocker on; {}.",
-                missing.join(" and ")
-            ))
+            Err(NotOffered::WindowsWipeNeeds {
+                mdm: s.mdm_enrolled,
+                bitlocker: s.fde_active,
+            })
         }
         OsFamily::Windows => Ok(Route::Agent),
-        OsFamily::Linux if cmd == DeviceCommand::Wipe => {
-            Err("Linux systems have no managed wipe; handle it manually.".into())
-        }
+        OsFamily::Linux if cmd == DeviceCommand::Wipe => Err(NotOffered::LinuxWipe),
         OsFamily::Linux => Ok(Route::Agent),
-        OsFamily::Android => Err("Android devices are managed through Google EMM, which Rollcall does not support yet; use the JumpCloud console.".into()),
-        OsFamily::Unknown => Err(format!(
-            "JumpCloud does not say which operating system this device runs, so Rollcall cannot tell how to {} it; use the JumpCloud console.",
-            cmd.verb()
-        )),
-        OsFamily::Other(other) => Err(format!(
-            "Rollcall does not know how to {} a device running \"{other}\"; use the JumpCloud console.",
-            cmd.verb()
-        )),
+        OsFamily::Android => Err(NotOffered::Android),
+        OsFamily::Unknown => Err(NotOffered::UnknownOs(cmd)),
+        OsFamily::Other(other) => Err(NotOffered::OtherOs(cmd, other.clone())),
     }
 }
 
@@ -184,6 +222,7 @@ mod tests {
         );
         assert!(device_route(Lock, &sys("darwin", false, true))
             .unwrap_err()
+            .to_string()
             .contains("not enrolled"));
         assert_eq!(
             device_route(Lock, &sys("ios", true, false)),
@@ -196,24 +235,30 @@ mod tests {
         );
         assert!(device_route(Wipe, &sys("ipados", false, false))
             .unwrap_err()
+            .to_string()
             .contains("not enrolled"));
         assert!(device_route(Lock, &sys("", true, true))
             .unwrap_err()
+            .to_string()
             .contains("does not say which operating system"));
         assert_eq!(device_route(Lock, &sys("windows", false, false)), Ok(Route::Agent));
         assert_eq!(device_route(Wipe, &sys("windows", true, true)), Ok(Route::Agent));
-        let w = device_route(Wipe, &sys("windows", false, false)).unwrap_err();
+        let w = device_route(Wipe, &sys("windows", false, false))
+            .unwrap_err()
+            .to_string();
         assert!(w.contains("not enrolled") && w.contains("BitLocker is off"), "{w}");
         assert!(device_route(Wipe, &sys("windows", true, false))
             .unwrap_err()
+            .to_string()
             .contains("BitLocker"));
         assert_eq!(device_route(Shutdown, &sys("linux", false, false)), Ok(Route::Agent));
         assert_eq!(
-            device_route(Wipe, &sys("linux", false, true)).unwrap_err(),
-            "Linux systems have no managed wipe; handle it manually."
+            device_route(Wipe, &sys("linux", false, true)),
+            Err(NotOffered::LinuxWipe)
         );
         assert!(device_route(Lock, &sys("android", false, false))
             .unwrap_err()
+            .to_string()
             .contains("Google EMM"));
     }
 }

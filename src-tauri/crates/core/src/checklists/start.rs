@@ -393,7 +393,7 @@ fn device_commands(d: Option<&Holdings>, cmd: actions::DeviceCommand) -> Vec<Ste
             let label = format!("{} ({} {})", s.hostname, s.os, s.os_version);
             match actions::device_route(cmd, s) {
                 Ok(_) => item(format!("device:{}", s.id), label, Some(request), None),
-                Err(why) => item(format!("device:{}", s.id), label, None, Some(why)),
+                Err(why) => item(format!("device:{}", s.id), label, None, Some(why.to_string())),
             }
         })
         .collect()

@@ -65,7 +65,7 @@ pub struct PdfError(pub String);
 
 /// The blocks as a PDF/A-2b document.
 pub fn render(blocks: &[Block], meta: &Meta) -> Result<Vec<u8>, PdfError> {
-    let mut fonts = text::Fonts::new().map_err(PdfError)?;
+    let mut fonts = text::Fonts::new()?;
     let mut pages = layout::lay_out(blocks, &mut fonts);
     layout::add_footers(&mut pages, &mut fonts, &meta.footer);
     draw::draw(&pages, &fonts, meta)

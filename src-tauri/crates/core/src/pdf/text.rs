@@ -146,9 +146,12 @@ pub(crate) struct Fonts {
 }
 
 impl Fonts {
-    pub fn new() -> Result<Fonts, String> {
-        let regular = Face::new(REGULAR, 0).ok_or("the bundled font could not be read")?;
-        let bold = Face::new(BOLD, 0).ok_or("the bundled bold font could not be read")?;
+    pub fn new() -> Result<Fonts, super::PdfError> {
+        let bundled = |data, what: &str| {
+            Face::new(data, 0).ok_or_else(|| super::PdfError(format!("the bundled {what} could not be read")))
+        };
+        let regular = bundled(REGULAR, "font")?;
+        let bold = bundled(BOLD, "bold font")?;
         Ok(Fonts {
             faces: vec![regular, bold],
             picks: HashMap::new(),

@@ -68,11 +68,16 @@ pub enum PortalPage {
     DeviceGroup,
 }
 
+/// An ID that is not a JumpCloud object ID (24 hexadecimal characters).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("\"{0}\" is not a JumpCloud object ID.")]
+pub struct NotAnObjectId(pub String);
+
 /// The Admin Portal address of a record (`docs/jumpcloud-api.md` §8): only the region's console host,
 /// only a JumpCloud object ID (24 hexadecimal characters), so nothing else can be opened.
-pub fn portal_url(region: RegionName, page: PortalPage, id: &str) -> Result<String, String> {
+pub fn portal_url(region: RegionName, page: PortalPage, id: &str) -> Result<String, NotAnObjectId> {
     if id.len() != 24 || !id.chars().all(|c| c.is_ascii_hexdigit()) {
-        return Err(format!("\"{id}\" is not a JumpCloud object ID."));
+        return Err(NotAnObjectId(id.to_string()));
     }
     let path = match page {
         PortalPage::User => format!("users/{id}/details"),

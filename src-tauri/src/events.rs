@@ -1,7 +1,7 @@
 //! Typed events the front end listens to: on `CacheChanged` it refetches the queries that show
 //! the kinds of data named (ui/src/queryKeys.ts), on `StatusChanged` the status.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use specta::Type;
 use tauri::AppHandle;
 use tauri_specta::Event;
@@ -9,7 +9,7 @@ use tauri_specta::Event;
 pub use rollcall_core::session::DataKind;
 
 /// The cache of the open org changed (a sync finished or became browsable, an action landed).
-#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+#[derive(Debug, Clone, Serialize, Type, Event)]
 pub struct CacheChanged {
     pub org_id: String,
     /// What changed.
@@ -17,7 +17,7 @@ pub struct CacheChanged {
 }
 
 /// Connectivity, access, sync state or the org list changed: refetch the status.
-#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+#[derive(Debug, Clone, Serialize, Type, Event)]
 pub struct StatusChanged;
 
 pub fn cache_changed(app: &AppHandle, org_id: &str, kinds: &[DataKind]) {

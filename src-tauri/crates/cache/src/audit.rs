@@ -32,7 +32,7 @@ CREATE INDEX audit_started ON audit(started_at);
 
 /// What is about to be sent. `params` must never hold a secret (a PIN is recorded, a password
 /// is not).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AuditIntent {
     pub org_id: String,

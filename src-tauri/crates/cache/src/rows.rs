@@ -1,6 +1,6 @@
 //! The rows the cache keeps, as the sync engine writes them and the UI reads them.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -105,7 +105,7 @@ pub struct AdminRow {
     pub mfa: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RoleRow {
     pub id: String,
@@ -131,7 +131,7 @@ pub struct EventRow {
 }
 
 /// A membership or binding edge.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Edge {
     pub a: String,
@@ -139,7 +139,7 @@ pub struct Edge {
 }
 
 /// Who reaches an app: directly (`via_group` empty) or through a user group.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AppUser {
     pub app_id: String,
@@ -148,7 +148,7 @@ pub struct AppUser {
 }
 
 /// A user↔device binding.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Binding {
     pub system_id: String,

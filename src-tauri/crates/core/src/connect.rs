@@ -89,7 +89,7 @@ impl ConnectInput {
 }
 
 /// An organisation the key reaches.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct OrgChoice {
     pub id: String,
@@ -97,7 +97,7 @@ pub struct OrgChoice {
 }
 
 /// What a successful test found.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ConnectionCheck {
     pub org: OrgChoice,

@@ -131,7 +131,7 @@ pub enum ActionRequest {
 }
 
 /// The four device commands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum DeviceCommand {
     Lock,
@@ -172,7 +172,7 @@ impl DeviceCommand {
 }
 
 /// A native confirmation the shell must show (and the admin accept) before `execute`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Confirmation {
     pub title: String,
@@ -218,7 +218,7 @@ impl ActionPlan {
 }
 
 /// Whether an action did all it was asked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum ActionStatus {
@@ -227,7 +227,7 @@ pub enum ActionStatus {
 }
 
 /// How an action ended.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ActionOutcome {
     /// Failed when any member of a bulk membership change was not done (each is named).

@@ -4,10 +4,10 @@
 use super::{must, plan, ActionError, ActionRequest, DeviceCommand};
 use crate::access::Access;
 use rollcall_cache::{Cache, OsFamily, RecordKind, SystemRow};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// How a device command reaches the device.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Route {
     /// The JumpCloud agent's builtin command (Linux, Windows).
     Agent,
@@ -105,7 +105,7 @@ pub fn device_route(cmd: DeviceCommand, s: &SystemRow) -> Result<Route, NotOffer
 }
 
 /// One action a panel offers, enabled or with the reason it is not.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ActionOption {
     /// The request to send (for a wipe, the UI replaces `typed_hostname` with what was typed).

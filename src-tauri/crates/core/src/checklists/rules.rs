@@ -4,7 +4,7 @@
 //! preview may be missing while the local copy is still importing.
 
 use rollcall_cache::{StepKind, StepRow, StepState};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// The steps that act on what a person holds; they read it from JumpCloud when they run.
 pub(crate) fn reads_live(kind: StepKind) -> bool {
@@ -24,7 +24,7 @@ pub(crate) fn removes_access(kind: StepKind) -> bool {
 }
 
 /// What a step's preview should tell the admin beside its items.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StepPreview {
     /// The step reads what the person holds from JumpCloud when it runs (and acts on that).
@@ -56,7 +56,7 @@ pub fn step_preview(kind: StepKind, snapshot_state: rollcall_cache::kinds::Snaps
 }
 
 /// What a step asks of the admin, and whether it may run now.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct StepRules {
     /// Done or skipped: it offers no buttons.

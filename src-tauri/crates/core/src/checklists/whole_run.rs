@@ -7,7 +7,7 @@ use crate::actions::{self, ActionRequest, ActionStatus, Actor};
 use crate::live::{self, names, Part};
 use crate::sync::now_rfc3339;
 use rollcall_cache::{Cache, RunRow, RunStatus, StepKind, StepState};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::json;
 use std::collections::BTreeSet;
 
@@ -166,7 +166,7 @@ fn restore_check(wanted: &[Wanted], check: std::result::Result<BTreeSet<String>,
 }
 
 /// Access given by an access request, until its expiry date.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Grant {
     pub run_id: String,

@@ -9,13 +9,13 @@ use crate::sync::{sync_org, CancelToken, SyncError, SyncOptions, SyncProgress, S
 use jumpcloud::{Client, Error, KeyRefusal};
 use parking_lot::Mutex;
 use rollcall_cache::SnapshotInfo;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// Reachability of JumpCloud for the open org.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Connectivity {
     /// Not tried yet.
@@ -26,7 +26,7 @@ pub enum Connectivity {
 }
 
 /// What part of an org's local data changed, so a screen refetches only what shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum DataKind {

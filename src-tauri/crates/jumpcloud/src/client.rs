@@ -162,6 +162,16 @@ impl std::fmt::Debug for Client {
     }
 }
 
+/// What `send` does after one attempt.
+enum Next {
+    Return(Result<Answer>),
+    /// Try again after the backoff for this attempt.
+    RetryAfterBackoff,
+    /// Try again at once, the attempt not counted (a 429: the limiter already makes everyone
+    /// wait).
+    RetryNotCounted,
+}
+
 impl Client {
     pub fn new(cfg: ClientConfig) -> Result<Self> {
         if cfg.api_key.is_empty() {
@@ -231,7 +241,6 @@ impl Client {
 
     /// Sends `call` under the retry rules. Returns the successful answer or the mapped error.
     pub async fn send(&self, call: &Call) -> Result<Answer> {
-        let cfg = &self.inner.cfg;
         let started = Instant::now();
         let mut attempt: u32 = 0;
         loop {
@@ -242,86 +251,118 @@ impl Client {
             let permit = self.inner.limiter.acquire().await;
             let result = self.send_once(call).await;
             drop(permit);
-            let can_retry = call.repeat != Repeat::Once && attempt < cfg.max_attempts;
-            match result {
+            let next = match result {
                 Ok((status, headers, body)) if status.is_success() => {
                     self.inner.limiter.on_success();
-                    return Ok(Answer { status, headers, body });
+                    Next::Return(Ok(Answer { status, headers, body }))
                 }
-                Ok((status, headers, body)) => {
-                    let message = message_of(&body);
-                    if status == StatusCode::TOO_MANY_REQUESTS {
-                        self.inner.counters.rate_limited.fetch_add(1, Ordering::Relaxed);
-                        let retry_after = headers
-                            .get("retry-after")
-                            .and_then(|v| v.to_str().ok())
-                            .and_then(|v| v.trim().parse::<u64>().ok())
-                            .map(Duration::from_secs);
-                        let wait = self.inner.limiter.on_rate_limited(retry_after, cfg.max_backoff);
-                        tracing::debug!(endpoint = %Self::endpoint_name(call), ?wait, attempt, "429 from JumpCloud");
-                        // 429s cost nothing to repeat for a safe request: keep going while the
-                        // total wait stays reasonable (the limiter makes everyone wait).
-                        if call.repeat != Repeat::Once && started.elapsed() + wait < cfg.max_backoff * 8 {
-                            self.inner.counters.retries.fetch_add(1, Ordering::Relaxed);
-                            attempt = attempt.saturating_sub(1);
-                            continue;
-                        }
-                        return Err(self.failed(Error::RateLimited { retry_after }));
-                    }
-                    if status == StatusCode::FORBIDDEN && message.to_lowercase().contains("suspected abuse") {
-                        *self.inner.blocked.lock() = Some(message.clone());
-                        tracing::error!(endpoint = %Self::endpoint_name(call), "JumpCloud blocked this client for suspected abuse; stopping all requests");
-                        return Err(self.failed(Error::Blocked { message }));
-                    }
-                    if attempt > 1 && status == StatusCode::CONFLICT && call.repeat == Repeat::GraphAdd {
-                        return Ok(Answer {
-                            status: StatusCode::NO_CONTENT,
-                            headers,
-                            body: Bytes::new(),
-                        });
-                    }
-                    if attempt > 1 && status == StatusCode::NOT_FOUND && call.repeat == Repeat::GraphRemove {
-                        return Ok(Answer {
-                            status: StatusCode::NO_CONTENT,
-                            headers,
-                            body: Bytes::new(),
-                        });
-                    }
-                    if status.is_server_error() {
-                        if can_retry {
-                            self.retry_wait(attempt).await;
-                            continue;
-                        }
-                        if call.repeat == Repeat::Once && status != StatusCode::SERVICE_UNAVAILABLE {
-                            return Err(self.failed(Error::OutcomeUnknown {
-                                operation: call.operation.clone(),
-                                detail: format!("JumpCloud answered {status}"),
-                            }));
-                        }
-                        return Err(self.failed(Error::Server {
-                            status: status.as_u16(),
-                            message,
-                        }));
-                    }
-                    return Err(self.failed(self.status_error(call, status, message)));
-                }
-                Err(e) => {
-                    let never_sent = e.is_connect();
-                    if can_retry {
-                        tracing::debug!(endpoint = %Self::endpoint_name(call), attempt, error = %e, "transport error, retrying");
-                        self.retry_wait(attempt).await;
-                        continue;
-                    }
-                    if call.repeat == Repeat::Once && !never_sent {
-                        return Err(self.failed(Error::OutcomeUnknown {
-                            operation: call.operation.clone(),
-                            detail: transport_detail(&e),
-                        }));
-                    }
-                    return Err(self.failed(transport_error(&e, cfg.timeout)));
+                Ok((status, headers, body)) => self.after_refusal(call, attempt, started, status, headers, &body),
+                Err(e) => self.after_transport_error(call, attempt, &e),
+            };
+            match next {
+                Next::Return(answer) => return answer,
+                Next::RetryAfterBackoff => self.retry_wait(attempt).await,
+                Next::RetryNotCounted => {
+                    self.inner.counters.retries.fetch_add(1, Ordering::Relaxed);
+                    attempt = attempt.saturating_sub(1);
                 }
             }
         }
+    }
+
+    /// Whether a failed attempt of `call` may be repeated.
+    fn can_retry(&self, call: &Call, attempt: u32) -> bool {
+        call.repeat != Repeat::Once && attempt < self.inner.cfg.max_attempts
+    }
+
+    /// After JumpCloud answered with an error status.
+    fn after_refusal(
+        &self,
+        call: &Call,
+        attempt: u32,
+        started: Instant,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: &Bytes,
+    ) -> Next {
+        let message = message_of(body);
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            return self.after_rate_limit(call, attempt, started, &headers);
+        }
+        // JumpCloud gives no code for this block; its message is the only sign (§7).
+        if status == StatusCode::FORBIDDEN && message.to_lowercase().contains("suspected abuse") {
+            *self.inner.blocked.lock() = Some(message.clone());
+            tracing::error!(endpoint = %Self::endpoint_name(call), "JumpCloud blocked this client for suspected abuse; stopping all requests");
+            return Next::Return(Err(self.failed(Error::Blocked { message })));
+        }
+        // A repeated graph edit whose first try landed: the edge is already as asked.
+        let already = (status == StatusCode::CONFLICT && call.repeat == Repeat::GraphAdd)
+            || (status == StatusCode::NOT_FOUND && call.repeat == Repeat::GraphRemove);
+        if attempt > 1 && already {
+            return Next::Return(Ok(Answer {
+                status: StatusCode::NO_CONTENT,
+                headers,
+                body: Bytes::new(),
+            }));
+        }
+        if status.is_server_error() {
+            return self.after_server_error(call, attempt, status, message);
+        }
+        Next::Return(Err(self.failed(self.status_error(call, status, message))))
+    }
+
+    /// After a 429: wait as the limiter says and go on while the total wait stays reasonable.
+    fn after_rate_limit(&self, call: &Call, attempt: u32, started: Instant, headers: &HeaderMap) -> Next {
+        let cfg = &self.inner.cfg;
+        self.inner.counters.rate_limited.fetch_add(1, Ordering::Relaxed);
+        let retry_after = headers
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let wait = self.inner.limiter.on_rate_limited(retry_after, cfg.max_backoff);
+        tracing::debug!(endpoint = %Self::endpoint_name(call), ?wait, attempt, "429 from JumpCloud");
+        // 429s cost nothing to repeat for a safe request: keep going while the total wait
+        // stays reasonable (the limiter makes everyone wait).
+        if call.repeat != Repeat::Once && started.elapsed() + wait < cfg.max_backoff * 8 {
+            return Next::RetryNotCounted;
+        }
+        Next::Return(Err(self.failed(Error::RateLimited { retry_after })))
+    }
+
+    /// After a 5xx: retried when safe; for a request sent at most once, the outcome is unknown
+    /// (unless a 503 says it was not taken).
+    fn after_server_error(&self, call: &Call, attempt: u32, status: StatusCode, message: String) -> Next {
+        if self.can_retry(call, attempt) {
+            return Next::RetryAfterBackoff;
+        }
+        if call.repeat == Repeat::Once && status != StatusCode::SERVICE_UNAVAILABLE {
+            return Next::Return(Err(self.failed(Error::OutcomeUnknown {
+                operation: call.operation.clone(),
+                detail: format!("JumpCloud answered {status}"),
+            })));
+        }
+        Next::Return(Err(self.failed(Error::Server {
+            status: status.as_u16(),
+            message,
+        })))
+    }
+
+    /// After no answer: retried when safe; a request sent at most once that may have arrived
+    /// has an unknown outcome.
+    fn after_transport_error(&self, call: &Call, attempt: u32, e: &reqwest::Error) -> Next {
+        if self.can_retry(call, attempt) {
+            tracing::debug!(endpoint = %Self::endpoint_name(call), attempt, error = %e, "transport error, retrying");
+            return Next::RetryAfterBackoff;
+        }
+        let never_sent = e.is_connect();
+        if call.repeat == Repeat::Once && !never_sent {
+            return Next::Return(Err(self.failed(Error::OutcomeUnknown {
+                operation: call.operation.clone(),
+                detail: transport_detail(e),
+            })));
+        }
+        Next::Return(Err(self.failed(transport_error(e, self.inner.cfg.timeout))))
     }
 
     fn failed(&self, e: Error) -> Error {

@@ -1,6 +1,7 @@
 //! The mirror's syncs: the current snapshot, the history of runs and what changed between two.
 
 use super::*;
+use crate::{EdgeKind, RecordKind};
 
 /// State of the mirror.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -185,17 +186,7 @@ impl Cache {
     /// What changed between complete syncs `from` and `to`.
     pub fn diff(&self, from: i64, to: i64) -> Result<SyncDiff> {
         for id in [from, to] {
-            let ok: Option<i64> = self
-                .conn
-                .query_row(
-                    "SELECT id FROM sync_runs WHERE id = ? AND status = 'complete'",
-                    [id],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if ok.is_none() {
-                return Err(CacheError::NoSuchSync(id));
-            }
+            self.complete_sync(id)?;
         }
         let mut out = SyncDiff {
             from,
@@ -203,76 +194,97 @@ impl Cache {
             ..Default::default()
         };
         for kind in crate::history::RECORD_KINDS {
-            // Versions (id → hash) first; JSON only for what was added, removed or changed.
-            let at = |sync: i64| -> Result<BTreeMap<String, i64>> {
-                let mut s = self.conn.prepare_cached(
-                    "SELECT id, hash FROM history_records WHERE kind = ?1 AND first_sync <= ?2 AND last_sync >= ?2",
-                )?;
-                let rows = s.query_map(params![kind, sync], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-                })?;
-                Ok(rows.collect::<rusqlite::Result<_>>()?)
-            };
-            // An empty JSON stands for the current version: the live record's.
-            let json = |id: &str, sync: i64| -> Result<String> {
-                let mut s = self.conn.prepare_cached(
-                    "SELECT CASE WHEN length(h.json) = 0 THEN r.json ELSE h.json END
-                       FROM history_records h LEFT JOIN records r ON r.kind = h.kind AND r.id = h.id
-                      WHERE h.kind = ?1 AND h.id = ?2 AND h.first_sync <= ?3 AND h.last_sync >= ?3",
-                )?;
-                Ok(
-                    s.query_row(params![kind, id, sync], |r| r.get::<_, crate::packed::Packed>(0))
-                        .optional()?
-                        .map(|p| p.0)
-                        .unwrap_or_default(),
-                )
-            };
-            let (a, b) = (at(from)?, at(to)?);
-            let mut d = KindDiff::default();
-            for (id, h) in &b {
-                match a.get(id) {
-                    None => d.added.push((id.clone(), label_of(&json(id, to)?))),
-                    Some(ha) if ha != h => {
-                        let (before, after) = (json(id, from)?, json(id, to)?);
-                        let values = field_changes(&before, &after, crate::observed::observed_fields(*kind));
-                        d.changed.push(Changed {
-                            id: id.clone(),
-                            label: label_of(&after),
-                            fields: values.iter().map(|c| c.field.clone()).collect(),
-                            values,
-                        })
-                    }
-                    _ => {}
-                }
-            }
-            for id in a.keys() {
-                if !b.contains_key(id) {
-                    d.removed.push((id.clone(), label_of(&json(id, from)?)));
-                }
-            }
-            out.records.insert(*kind, d);
+            out.records.insert(*kind, self.record_diff(*kind, from, to)?);
         }
         for (kind, ..) in crate::history::EDGE_KINDS {
-            let kind = *kind;
-            let at = |sync: i64| -> Result<std::collections::BTreeSet<Edge>> {
-                let mut s = self.conn.prepare_cached(
-                    "SELECT a, b FROM history_edges WHERE kind = ?1 AND first_sync <= ?2 AND last_sync >= ?2",
-                )?;
-                let rows = s.query_map(params![kind, sync], |r| {
-                    Ok(Edge {
-                        a: r.get(0)?,
-                        b: r.get(1)?,
-                    })
-                })?;
-                Ok(rows.collect::<rusqlite::Result<_>>()?)
-            };
-            let (a, b) = (at(from)?, at(to)?);
+            let (a, b) = (self.edges_at(*kind, from)?, self.edges_at(*kind, to)?);
             out.edges.insert(
-                kind,
+                *kind,
                 (b.difference(&a).cloned().collect(), a.difference(&b).cloned().collect()),
             );
         }
         Ok(out)
+    }
+
+    /// Fails with `NoSuchSync` unless `id` is a complete sync.
+    fn complete_sync(&self, id: i64) -> Result<()> {
+        let ok: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT id FROM sync_runs WHERE id = ? AND status = 'complete'",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        ok.map(|_| ()).ok_or(CacheError::NoSuchSync(id))
+    }
+
+    /// The records of `kind` added, removed and changed from sync `from` to sync `to`: versions
+    /// (id → hash) first, JSON only for what differs.
+    fn record_diff(&self, kind: RecordKind, from: i64, to: i64) -> Result<KindDiff> {
+        let (a, b) = (self.versions_at(kind, from)?, self.versions_at(kind, to)?);
+        let mut d = KindDiff::default();
+        for (id, h) in &b {
+            match a.get(id) {
+                None => d.added.push((id.clone(), label_of(&self.json_at(kind, id, to)?))),
+                Some(ha) if ha != h => {
+                    let (before, after) = (self.json_at(kind, id, from)?, self.json_at(kind, id, to)?);
+                    let values = field_changes(&before, &after, crate::observed::observed_fields(kind));
+                    d.changed.push(Changed {
+                        id: id.clone(),
+                        label: label_of(&after),
+                        fields: values.iter().map(|c| c.field.clone()).collect(),
+                        values,
+                    })
+                }
+                _ => {}
+            }
+        }
+        for id in a.keys().filter(|id| !b.contains_key(*id)) {
+            d.removed.push((id.clone(), label_of(&self.json_at(kind, id, from)?)));
+        }
+        Ok(d)
+    }
+
+    /// The version (hash) of each record of `kind` current at `sync`.
+    fn versions_at(&self, kind: RecordKind, sync: i64) -> Result<BTreeMap<String, i64>> {
+        let mut s = self.conn.prepare_cached(
+            "SELECT id, hash FROM history_records WHERE kind = ?1 AND first_sync <= ?2 AND last_sync >= ?2",
+        )?;
+        let rows = s.query_map(params![kind, sync], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A record's JSON as it was at `sync`. An empty JSON in history stands for the current
+    /// version: the live record's.
+    fn json_at(&self, kind: RecordKind, id: &str, sync: i64) -> Result<String> {
+        let mut s = self.conn.prepare_cached(
+            "SELECT CASE WHEN length(h.json) = 0 THEN r.json ELSE h.json END
+               FROM history_records h LEFT JOIN records r ON r.kind = h.kind AND r.id = h.id
+              WHERE h.kind = ?1 AND h.id = ?2 AND h.first_sync <= ?3 AND h.last_sync >= ?3",
+        )?;
+        Ok(
+            s.query_row(params![kind, id, sync], |r| r.get::<_, crate::packed::Packed>(0))
+                .optional()?
+                .map(|p| p.0)
+                .unwrap_or_default(),
+        )
+    }
+
+    /// The edges of `kind` present at `sync`.
+    fn edges_at(&self, kind: EdgeKind, sync: i64) -> Result<std::collections::BTreeSet<Edge>> {
+        let mut s = self.conn.prepare_cached(
+            "SELECT a, b FROM history_edges WHERE kind = ?1 AND first_sync <= ?2 AND last_sync >= ?2",
+        )?;
+        let rows = s.query_map(params![kind, sync], |r| {
+            Ok(Edge {
+                a: r.get(0)?,
+                b: r.get(1)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
 

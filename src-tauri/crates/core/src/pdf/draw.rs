@@ -7,6 +7,7 @@ use krilla::metadata::{DateTime, Metadata};
 use krilla::num::NormalizedF32;
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
+use krilla::surface::Surface;
 use krilla::{Document, SerializeSettings};
 
 use super::layout::{Op, Page, Rgb, H, W};
@@ -37,6 +38,7 @@ fn date(t: time::OffsetDateTime) -> DateTime {
         .utc_offset_minute(0)
 }
 
+/// The pages as a PDF/A-2b document.
 pub(crate) fn draw(pages: &[Page], fonts: &Fonts, meta: &Meta) -> Result<Vec<u8>, PdfError> {
     let configuration = ConfigurationBuilder::new()
         .with_archival_validator(Archival::A2_B)
@@ -61,68 +63,76 @@ pub(crate) fn draw(pages: &[Page], fonts: &Fonts, meta: &Meta) -> Result<Vec<u8>
         let mut page = doc.start_page_with(settings);
         let mut surface = page.surface();
         for op in &p.ops {
-            match op {
-                Op::Text {
-                    x,
-                    y,
-                    size,
-                    line,
-                    color: c,
-                } => {
-                    surface.set_fill(Some(fill(*c)));
-                    surface.set_stroke(None);
-                    let mut cx = *x;
-                    for run in &line.runs {
-                        surface.draw_glyphs(
-                            Point::from_xy(cx, *y),
-                            &run.glyphs,
-                            fonts.font(run.face),
-                            &run.text,
-                            *size,
-                            false,
-                        );
-                        cx += run.advance * size;
-                    }
-                }
-                Op::Rect { x, y, w, h, color: c } => {
-                    let Some(rect) = Rect::from_xywh(*x, *y, *w, *h) else {
-                        continue;
-                    };
-                    let mut pb = PathBuilder::new();
-                    pb.push_rect(rect);
-                    if let Some(path) = pb.finish() {
-                        surface.set_fill(Some(fill(*c)));
-                        surface.set_stroke(None);
-                        surface.draw_path(&path);
-                    }
-                }
-                Op::Stroke {
-                    points,
-                    width,
-                    color: c,
-                } => {
-                    let mut pb = PathBuilder::new();
-                    for (k, (px, py)) in points.iter().enumerate() {
-                        if k == 0 {
-                            pb.move_to(*px, *py);
-                        } else {
-                            pb.line_to(*px, *py);
-                        }
-                    }
-                    if let Some(path) = pb.finish() {
-                        surface.set_fill(None);
-                        surface.set_stroke(Some(Stroke {
-                            paint: color(*c).into(),
-                            width: *width,
-                            ..Default::default()
-                        }));
-                        surface.draw_path(&path);
-                    }
-                }
-            }
+            draw_op(&mut surface, op, fonts);
         }
         surface.finish();
         page.finish();
     }
     doc.finish().map_err(|e| PdfError(e.to_string()))
+}
+
+/// One operation on a page.
+fn draw_op(surface: &mut Surface<'_>, op: &Op, fonts: &Fonts) {
+    match op {
+        Op::Text {
+            x,
+            y,
+            size,
+            line,
+            color: c,
+        } => {
+            surface.set_fill(Some(fill(*c)));
+            surface.set_stroke(None);
+            let mut cx = *x;
+            for run in &line.runs {
+                surface.draw_glyphs(
+                    Point::from_xy(cx, *y),
+                    &run.glyphs,
+                    fonts.font(run.face),
+                    &run.text,
+                    *size,
+                    false,
+                );
+                cx += run.advance * size;
+            }
+        }
+        Op::Rect { x, y, w, h, color: c } => {
+            let mut pb = PathBuilder::new();
+            let Some(rect) = Rect::from_xywh(*x, *y, *w, *h) else {
+                return;
+            };
+            pb.push_rect(rect);
+            if let Some(path) = pb.finish() {
+                surface.set_fill(Some(fill(*c)));
+                surface.set_stroke(None);
+                surface.draw_path(&path);
+            }
+        }
+        Op::Stroke {
+            points,
+            width,
+            color: c,
+        } => stroke(surface, points, *width, *c),
+    }
+}
+
+/// A line through `points`.
+fn stroke(surface: &mut Surface<'_>, points: &[(f32, f32)], width: f32, c: Rgb) {
+    let mut pb = PathBuilder::new();
+    for (k, (px, py)) in points.iter().enumerate() {
+        if k == 0 {
+            pb.move_to(*px, *py);
+        } else {
+            pb.line_to(*px, *py);
+        }
+    }
+    if let Some(path) = pb.finish() {
+        surface.set_fill(None);
+        surface.set_stroke(Some(Stroke {
+            paint: color(c).into(),
+            width,
+            ..Default::default()
+        }));
+        surface.draw_path(&path);
+    }
 }

@@ -1,5 +1,6 @@
 //! Text for PDFs: which font draws each character, shaping (rustybuzz), right-to-left runs
-//! (unicode-bidi), measuring, wrapping and shortening.
+//! (unicode-bidi), measuring, wrapping and shortening. Which characters are marks, joiners,
+//! invisible or right-to-left is Unicode's data (ICU4X, unicode-bidi), not a table of our own.
 //!
 //! DejaVu Sans is bundled (Latin, Greek, Cyrillic and more). A character it lacks is drawn with
 //! the first system font that has it (CJK, Arabic, …; outline fonts only). A character no font
@@ -86,26 +87,29 @@ fn draws(data: &[u8], index: u32, c: char) -> bool {
         && t.sbix.is_none()
 }
 
-/// Characters that join the character before them and take its font when it has them.
+/// Characters that join the character before them and take its font when it has them:
+/// combining marks, joiners, variation selectors and emoji skin-tone modifiers (Unicode's own
+/// properties, from ICU4X's data).
 fn joins_previous(c: char) -> bool {
-    matches!(c as u32,
-        0x0300..=0x036F | 0x0483..=0x0489 | 0x0591..=0x05C7 | 0x0610..=0x061A | 0x064B..=0x065F
-        | 0x0670 | 0x06D6..=0x06ED | 0x0E31 | 0x0E34..=0x0E3A | 0x0E47..=0x0E4E
-        | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x200C | 0x200D | 0x20D0..=0x20FF
-        | 0xFE00..=0xFE0F | 0xFE20..=0xFE2F | 0x1F3FB..=0x1F3FF | 0xE0100..=0xE01EF)
+    use icu_properties::props::{EmojiModifier, GeneralCategory, GeneralCategoryGroup, JoinControl, VariationSelector};
+    use icu_properties::{CodePointMapData, CodePointSetData};
+    GeneralCategoryGroup::Mark.contains(CodePointMapData::<GeneralCategory>::new().get(c))
+        || CodePointSetData::new::<JoinControl>().contains(c)
+        || CodePointSetData::new::<VariationSelector>().contains(c)
+        || CodePointSetData::new::<EmojiModifier>().contains(c)
 }
 
 /// Characters that draw nothing (direction marks and overrides, joiners, soft hyphens, variation
-/// selectors, …): the shaper hides them, so the run's own font takes them.
+/// selectors, …: Unicode's Default_Ignorable_Code_Point): the shaper hides them, so the run's
+/// own font takes them.
 fn is_default_ignorable(c: char) -> bool {
-    matches!(c as u32,
-        0x00AD | 0x034F | 0x061C | 0x115F..=0x1160 | 0x17B4..=0x17B5 | 0x180B..=0x180F
-        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F
-        | 0xFEFF | 0xFFA0 | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0000..=0xE0FFF)
+    icu_properties::CodePointSetData::new::<icu_properties::props::DefaultIgnorableCodePoint>().contains(c)
 }
 
+/// A right-to-left letter (Hebrew, Arabic, …): only text with one is reordered.
 fn is_rtl_char(c: char) -> bool {
-    matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF | 0x10800..=0x10FFF | 0x1E800..=0x1EFFF)
+    use unicode_bidi::BidiClass;
+    matches!(unicode_bidi::bidi_class(c), BidiClass::R | BidiClass::AL)
 }
 
 /// Which face draws a character.
@@ -415,6 +419,22 @@ impl Fonts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn marks_invisibles_and_direction_are_unicodes_own() {
+        // combining acute, a Devanagari vowel sign (a spacing mark), zero-width joiner, an emoji
+        // skin tone, a variation selector
+        for c in ['\u{0301}', '\u{093E}', '\u{200D}', '\u{1F3FD}', '\u{FE0F}'] {
+            assert!(joins_previous(c), "{c:?} joins the character before it");
+        }
+        assert!(!joins_previous('a') && !joins_previous(' '));
+        for c in ['\u{00AD}', '\u{200B}', '\u{202E}', '\u{2066}', '\u{FEFF}', '\u{E0041}'] {
+            assert!(is_default_ignorable(c), "{c:?} draws nothing");
+        }
+        assert!(!is_default_ignorable('a') && !is_default_ignorable('\u{00A0}'));
+        assert!(is_rtl_char('א') && is_rtl_char('ع') && is_rtl_char('ߊ'));
+        assert!(!is_rtl_char('a') && !is_rtl_char('1') && !is_rtl_char('\u{202E}'));
+    }
 
     #[test]
     fn latin_greek_and_cyrillic_use_the_bundled_font() {

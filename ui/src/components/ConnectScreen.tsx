@@ -13,26 +13,78 @@ interface Props {
 }
 
 export function ConnectScreen({ onCancel, onConnected, notify }: Props) {
-  const qc = useQueryClient();
   const [apiKey, setApiKey] = useState("");
   const [orgId, setOrgId] = useState("");
   const [region, setRegion] = useState<RegionName>("US");
   const [baseUrl, setBaseUrl] = useState("");
-  const [advanced, setAdvanced] = useState(false);
   const [scopeFirst, setScopeFirst] = useState(false);
-  const [busy, setBusy] = useState<"" | "test" | "connect" | "demo">("");
+  const input: ConnectInput = { api_key: apiKey, org_id: orgId, region, base_url: baseUrl };
+  const { busy, result, error, act } = useConnect({
+    input,
+    scopeFirst,
+    clearKey: () => setApiKey(""),
+    onCancel,
+    onConnected,
+    notify,
+  });
+
+  return (
+    <div className="connect" data-testid="connect-screen">
+      <div className="connect-card">
+        <h1>Connect a JumpCloud organisation</h1>
+        <p className="muted">
+          Rollcall keeps a local copy of the organisation so you can search and review it instantly,
+          even offline. The API key is stored only in this computer&apos;s credential store.
+        </p>
+        <KeyFields
+          apiKey={apiKey}
+          onApiKey={setApiKey}
+          orgId={orgId}
+          onOrgId={setOrgId}
+          region={region}
+          onRegion={setRegion}
+        />
+        <ScopeFirstOption checked={scopeFirst} onChange={setScopeFirst} />
+        <AdvancedAddress baseUrl={baseUrl} onChange={setBaseUrl} />
+        {error && (
+          <div className="callout bad" role="alert" data-testid="connect-error">
+            {error}
+          </div>
+        )}
+        {result && <CheckResult result={result} />}
+        <ConnectActions busy={busy} canSend={!!apiKey} act={act} onCancel={onCancel} />
+        <DemoBox busy={busy} act={act} />
+      </div>
+    </div>
+  );
+}
+
+type Action = "test" | "connect" | "demo";
+
+/** Testing the connection, connecting, or opening the demo: what is under way (`busy`), the
+ * test's `result`, or the `error` in words. Connecting (or the demo) clears the typed key,
+ * tells the caller, refetches everything and leaves the screen. */
+function useConnect({
+  input,
+  scopeFirst,
+  clearKey,
+  onCancel,
+  onConnected,
+  notify,
+}: Props & { input: ConnectInput; scopeFirst: boolean; clearKey: () => void }) {
+  const qc = useQueryClient();
+  const [busy, setBusy] = useState<"" | Action>("");
   const [result, setResult] = useState<ConnectionCheck | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const input: ConnectInput = { api_key: apiKey, org_id: orgId, region, base_url: baseUrl };
 
-  const act = async (what: "test" | "connect" | "demo") => {
+  const act = async (what: Action) => {
     setBusy(what);
     setError(null);
     try {
       if (what === "test") setResult(await unwrap(commands.orgTest(input)));
       else {
         await unwrap(what === "demo" ? commands.orgOpenDemo() : commands.orgConnect(input));
-        setApiKey("");
+        clearKey();
         notify(
           "ok",
           what === "demo"
@@ -52,157 +104,216 @@ export function ConnectScreen({ onCancel, onConnected, notify }: Props) {
       setBusy("");
     }
   };
+  return { busy, result, error, act };
+}
 
+/** The API key (masked), the organisation ID (MSP keys) and the region. */
+function KeyFields({
+  apiKey,
+  onApiKey,
+  orgId,
+  onOrgId,
+  region,
+  onRegion,
+}: {
+  apiKey: string;
+  onApiKey: (v: string) => void;
+  orgId: string;
+  onOrgId: (v: string) => void;
+  region: RegionName;
+  onRegion: (v: RegionName) => void;
+}) {
   return (
-    <div className="connect" data-testid="connect-screen">
-      <div className="connect-card">
-        <h1>Connect a JumpCloud organisation</h1>
-        <p className="muted">
-          Rollcall keeps a local copy of the organisation so you can search and review it instantly,
-          even offline. The API key is stored only in this computer&apos;s credential store.
-        </p>
-        <label>
-          API key
-          <input
-            className="input"
-            type="password"
-            autoComplete="off"
-            spellCheck={false}
-            value={apiKey}
-            data-testid="connect-key"
-            onChange={(e) => setApiKey(e.target.value)}
-          />
-          <span className="hint">Admin Portal → your name (top right) → My API Key.</span>
-        </label>
-        <label>
-          Organisation ID <span className="muted">(multi-tenant / MSP keys only)</span>
-          <input
-            className="input"
-            value={orgId}
-            spellCheck={false}
-            placeholder="24 hexadecimal characters"
-            data-testid="connect-org"
-            onChange={(e) => setOrgId(e.target.value.trim())}
-          />
-        </label>
-        <label>
-          Region
-          <select
-            className="input"
-            value={region}
-            data-testid="connect-region"
-            onChange={(e) => setRegion(e.target.value as RegionName)}
-          >
-            <option value="US">United States (console.jumpcloud.com)</option>
-            <option value="EU">Europe (console.eu.jumpcloud.com)</option>
-            <option value="IN">India (console.in.jumpcloud.com)</option>
-          </select>
-        </label>
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={scopeFirst}
-            data-testid="connect-scope-first"
-            onChange={(e) => setScopeFirst(e.target.checked)}
-          />
-          Copy only some groups — choose them before the first import
-          <span className="hint">
-            Otherwise Rollcall copies the whole organisation. You can change this later from the
-            status bar (Scope).
-          </span>
-        </label>
-        <button
-          type="button"
-          className="link"
-          onClick={() => setAdvanced(!advanced)}
-          data-testid="connect-advanced"
+    <>
+      <label>
+        API key
+        <input
+          className="input"
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          value={apiKey}
+          data-testid="connect-key"
+          onChange={(e) => onApiKey(e.target.value)}
+        />
+        <span className="hint">Admin Portal → your name (top right) → My API Key.</span>
+      </label>
+      <label>
+        Organisation ID <span className="muted">(multi-tenant / MSP keys only)</span>
+        <input
+          className="input"
+          value={orgId}
+          spellCheck={false}
+          placeholder="24 hexadecimal characters"
+          data-testid="connect-org"
+          onChange={(e) => onOrgId(e.target.value.trim())}
+        />
+      </label>
+      <label>
+        Region
+        <select
+          className="input"
+          value={region}
+          data-testid="connect-region"
+          onChange={(e) => onRegion(e.target.value as RegionName)}
         >
-          {advanced ? "Hide advanced" : "Advanced: custom API address"}
+          <option value="US">United States (console.jumpcloud.com)</option>
+          <option value="EU">Europe (console.eu.jumpcloud.com)</option>
+          <option value="IN">India (console.in.jumpcloud.com)</option>
+        </select>
+      </label>
+    </>
+  );
+}
+
+/** "Copy only some groups": choose the scope before the first import. */
+function ScopeFirstOption({
+  checked,
+  onChange,
+}: {
+  checked: boolean;
+  onChange: (v: boolean) => void;
+}) {
+  return (
+    <label className="check">
+      <input
+        type="checkbox"
+        checked={checked}
+        data-testid="connect-scope-first"
+        onChange={(e) => onChange(e.target.checked)}
+      />
+      Copy only some groups — choose them before the first import
+      <span className="hint">
+        Otherwise Rollcall copies the whole organisation. You can change this later from the status
+        bar (Scope).
+      </span>
+    </label>
+  );
+}
+
+/** The custom API address (a proxy or a simulator), behind "Advanced". */
+function AdvancedAddress({
+  baseUrl,
+  onChange,
+}: {
+  baseUrl: string;
+  onChange: (v: string) => void;
+}) {
+  const [advanced, setAdvanced] = useState(false);
+  return (
+    <>
+      <button
+        type="button"
+        className="link"
+        onClick={() => setAdvanced(!advanced)}
+        data-testid="connect-advanced"
+      >
+        {advanced ? "Hide advanced" : "Advanced: custom API address"}
+      </button>
+      {advanced && (
+        <label>
+          API base URL{" "}
+          <span className="muted">
+            (a proxy, or a simulator; empty for the region&apos;s hosts)
+          </span>
+          <input
+            className="input"
+            value={baseUrl}
+            placeholder="https://…"
+            data-testid="connect-base"
+            onChange={(e) => onChange(e.target.value.trim())}
+          />
+        </label>
+      )}
+    </>
+  );
+}
+
+/** What "Test connection" found: the org, its size, and what the key may do. */
+function CheckResult({ result }: { result: ConnectionCheck }) {
+  return (
+    <div className="callout ok" data-testid="connect-result">
+      <strong>{result.org.name}</strong>: {result.users.toLocaleString()} users,{" "}
+      {result.systems.toLocaleString()} devices.{" "}
+      {result.access.role ? `Role: ${result.access.role}. ` : ""}
+      {result.access.user_edit && result.access.device_commands
+        ? "Your key may act on users, groups and devices."
+        : `Limited: ${[
+            !result.access.user_edit && "no user changes",
+            !result.access.groups && "no group changes",
+            !result.access.device_commands && "no device commands",
+          ]
+            .filter(Boolean)
+            .join(", ")}.`}
+      {result.orgs.length > 1 && (
+        <div className="muted">
+          This key reaches {result.orgs.length} organisations:{" "}
+          {result.orgs.map((o) => `${o.name} (${o.id})`).join(", ")}.
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** Test connection, Connect (both need a key), and Cancel when there is somewhere to go back. */
+function ConnectActions({
+  busy,
+  canSend,
+  act,
+  onCancel,
+}: {
+  busy: "" | Action;
+  canSend: boolean;
+  act: (what: Action) => Promise<void>;
+  onCancel?: () => void;
+}) {
+  return (
+    <div className="connect-actions">
+      <button
+        type="button"
+        className="btn"
+        disabled={!!busy || !canSend}
+        data-testid="connect-test"
+        onClick={() => act("test")}
+      >
+        {busy === "test" ? "Testing…" : "Test connection"}
+      </button>
+      <button
+        type="button"
+        className="btn primary"
+        disabled={!!busy || !canSend}
+        data-testid="connect-submit"
+        onClick={() => act("connect")}
+      >
+        {busy === "connect" ? "Connecting…" : "Connect"}
+      </button>
+      {onCancel && (
+        <button type="button" className="btn ghost" onClick={onCancel}>
+          Cancel
         </button>
-        {advanced && (
-          <label>
-            API base URL{" "}
-            <span className="muted">
-              (a proxy, or a simulator; empty for the region&apos;s hosts)
-            </span>
-            <input
-              className="input"
-              value={baseUrl}
-              placeholder="https://…"
-              data-testid="connect-base"
-              onChange={(e) => setBaseUrl(e.target.value.trim())}
-            />
-          </label>
-        )}
-        {error && (
-          <div className="callout bad" role="alert" data-testid="connect-error">
-            {error}
-          </div>
-        )}
-        {result && (
-          <div className="callout ok" data-testid="connect-result">
-            <strong>{result.org.name}</strong>: {result.users.toLocaleString()} users,{" "}
-            {result.systems.toLocaleString()} devices.{" "}
-            {result.access.role ? `Role: ${result.access.role}. ` : ""}
-            {result.access.user_edit && result.access.device_commands
-              ? "Your key may act on users, groups and devices."
-              : `Limited: ${[
-                  !result.access.user_edit && "no user changes",
-                  !result.access.groups && "no group changes",
-                  !result.access.device_commands && "no device commands",
-                ]
-                  .filter(Boolean)
-                  .join(", ")}.`}
-            {result.orgs.length > 1 && (
-              <div className="muted">
-                This key reaches {result.orgs.length} organisations:{" "}
-                {result.orgs.map((o) => `${o.name} (${o.id})`).join(", ")}.
-              </div>
-            )}
-          </div>
-        )}
-        <div className="connect-actions">
-          <button
-            type="button"
-            className="btn"
-            disabled={!!busy || !apiKey}
-            data-testid="connect-test"
-            onClick={() => act("test")}
-          >
-            {busy === "test" ? "Testing…" : "Test connection"}
-          </button>
-          <button
-            type="button"
-            className="btn primary"
-            disabled={!!busy || !apiKey}
-            data-testid="connect-submit"
-            onClick={() => act("connect")}
-          >
-            {busy === "connect" ? "Connecting…" : "Connect"}
-          </button>
-          {onCancel && (
-            <button type="button" className="btn ghost" onClick={onCancel}>
-              Cancel
-            </button>
-          )}
-        </div>
-        <div className="demo-box">
-          <div>
-            <strong>No account at hand?</strong> The demo organisation runs a JumpCloud simulator
-            inside Rollcall, with fictional people and devices. Every screen and action works;
-            nothing leaves this computer.
-          </div>
-          <button
-            type="button"
-            className="btn"
-            disabled={!!busy}
-            data-testid="try-demo"
-            onClick={() => act("demo")}
-          >
-            {busy === "demo" ? "Starting…" : "Try the demo organisation"}
-          </button>
-        </div>
+      )}
+    </div>
+  );
+}
+
+/** The offer of the built-in demo organisation. */
+function DemoBox({ busy, act }: { busy: "" | Action; act: (what: Action) => Promise<void> }) {
+  return (
+    <div className="demo-box">
+      <div>
+        <strong>No account at hand?</strong> The demo organisation runs a JumpCloud simulator inside
+        Rollcall, with fictional people and devices. Every screen and action works; nothing leaves
+        this computer.
       </div>
+      <button
+        type="button"
+        className="btn"
+        disabled={!!busy}
+        data-testid="try-demo"
+        onClick={() => act("demo")}
+      >
+        {busy === "demo" ? "Starting…" : "Try the demo organisation"}
+      </button>
     </div>
   );
 }

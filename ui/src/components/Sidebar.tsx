@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import { commands } from "../bindings";
+import { commands, type OrgEntry } from "../bindings";
 import { CommandError, unwrap, type OrgStatus } from "../api";
 import { VIEWS, type ViewId } from "../views";
 
@@ -24,78 +24,10 @@ export function Sidebar({
   notify,
   children,
 }: Props) {
-  const qc = useQueryClient();
-  const [open, setOpen] = useState(false);
-  const org = status?.org;
-  const after = (p: Promise<unknown>) =>
-    p.then(
-      () => qc.invalidateQueries(),
-      (e: unknown) => {
-        if (!(e instanceof CommandError && e.code === "Cancelled"))
-          notify("error", e instanceof Error ? e.message : String(e));
-      },
-    );
   return (
     <nav className="sidebar" aria-label="Main">
       <div className="brand">Rollcall</div>
-      <div className="org-switcher" data-testid="org-switcher">
-        <div className="org-label">Organisation</div>
-        <button
-          type="button"
-          className="org-name"
-          data-testid="org-name"
-          onClick={() => setOpen(!open)}
-          aria-expanded={open}
-        >
-          {status === undefined ? "…" : org ? org.name : "No organisation"}{" "}
-          <span aria-hidden="true">▾</span>
-        </button>
-        {org?.demo && <div className="org-hint">Demo organisation</div>}
-        {open && (
-          <div className="org-menu" data-testid="org-menu">
-            {status?.orgs.map((o) => (
-              <div key={o.id} className="org-menu-row">
-                <button
-                  type="button"
-                  className={o.id === org?.id ? "org-choice on" : "org-choice"}
-                  data-testid={`org-choice-${o.id}`}
-                  onClick={() => {
-                    setOpen(false);
-                    void after(unwrap(commands.orgSwitch(o.id)));
-                  }}
-                >
-                  {o.name}
-                  {o.demo ? " (demo)" : ""}
-                </button>
-                <button
-                  type="button"
-                  className="org-remove"
-                  title={`Remove ${o.name}`}
-                  aria-label={`Remove ${o.name}`}
-                  data-testid={`org-remove-${o.id}`}
-                  onClick={() => {
-                    setOpen(false);
-                    void after(unwrap(commands.orgRemove(o.id)));
-                  }}
-                >
-                  ✕
-                </button>
-              </div>
-            ))}
-            <button
-              type="button"
-              className="org-choice add"
-              data-testid="org-add"
-              onClick={() => {
-                setOpen(false);
-                onConnect();
-              }}
-            >
-              + Connect an organisation
-            </button>
-          </div>
-        )}
-      </div>
+      <OrgSwitcher status={status} onConnect={onConnect} notify={notify} />
       <ul className="nav">
         {VIEWS.map((v) => (
           <li key={v.id}>
@@ -116,5 +48,110 @@ export function Sidebar({
         About Rollcall
       </button>
     </nav>
+  );
+}
+
+/** The open organisation's name, which opens the menu of the others (switch, remove, connect
+ * another). */
+function OrgSwitcher({
+  status,
+  onConnect,
+  notify,
+}: Pick<Props, "status" | "onConnect" | "notify">) {
+  const qc = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const org = status?.org;
+  /** After a switch or a removal: every query refetched, or the error said (a cancel aside). */
+  const after = (p: Promise<unknown>) =>
+    p.then(
+      () => qc.invalidateQueries(),
+      (e: unknown) => {
+        if (!(e instanceof CommandError && e.code === "Cancelled"))
+          notify("error", e instanceof Error ? e.message : String(e));
+      },
+    );
+  // Each choice in the menu closes it first.
+  const switchTo = (id: string) => {
+    setOpen(false);
+    void after(unwrap(commands.orgSwitch(id)));
+  };
+  const remove = (id: string) => {
+    setOpen(false);
+    void after(unwrap(commands.orgRemove(id)));
+  };
+  const add = () => {
+    setOpen(false);
+    onConnect();
+  };
+  return (
+    <div className="org-switcher" data-testid="org-switcher">
+      <div className="org-label">Organisation</div>
+      <button
+        type="button"
+        className="org-name"
+        data-testid="org-name"
+        onClick={() => setOpen(!open)}
+        aria-expanded={open}
+      >
+        {status === undefined ? "…" : org ? org.name : "No organisation"}{" "}
+        <span aria-hidden="true">▾</span>
+      </button>
+      {org?.demo && <div className="org-hint">Demo organisation</div>}
+      {open && (
+        <OrgMenu
+          orgs={status?.orgs}
+          currentId={org?.id}
+          onSwitch={switchTo}
+          onRemove={remove}
+          onAdd={add}
+        />
+      )}
+    </div>
+  );
+}
+
+/** The organisations connected, each to switch to or remove, and "Connect an organisation". */
+function OrgMenu({
+  orgs,
+  currentId,
+  onSwitch,
+  onRemove,
+  onAdd,
+}: {
+  orgs: OrgEntry[] | undefined;
+  currentId: string | undefined;
+  onSwitch: (id: string) => void;
+  onRemove: (id: string) => void;
+  onAdd: () => void;
+}) {
+  return (
+    <div className="org-menu" data-testid="org-menu">
+      {orgs?.map((o) => (
+        <div key={o.id} className="org-menu-row">
+          <button
+            type="button"
+            className={o.id === currentId ? "org-choice on" : "org-choice"}
+            data-testid={`org-choice-${o.id}`}
+            onClick={() => onSwitch(o.id)}
+          >
+            {o.name}
+            {o.demo ? " (demo)" : ""}
+          </button>
+          <button
+            type="button"
+            className="org-remove"
+            title={`Remove ${o.name}`}
+            aria-label={`Remove ${o.name}`}
+            data-testid={`org-remove-${o.id}`}
+            onClick={() => onRemove(o.id)}
+          >
+            ✕
+          </button>
+        </div>
+      ))}
+      <button type="button" className="org-choice add" data-testid="org-add" onClick={onAdd}>
+        + Connect an organisation
+      </button>
+    </div>
   );
 }

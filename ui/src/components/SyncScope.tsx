@@ -105,30 +105,16 @@ export function ScopeDialog({
   onSaved: () => void;
   intro?: string;
 }) {
-  const ui = useUi();
-  const qc = useQueryClient();
-  const [choices, setChoices] = useState<ScopeChoices | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [users, setUsers] = useState<Set<string>>(new Set());
-  const [devices, setDevices] = useState<Set<string>>(new Set());
-  const [preview, setPreview] = useState<ScopePreview | null>(null);
-  const [busy, setBusy] = useState<"" | "preview" | "save">("");
-
-  useEffect(() => {
-    unwrap(commands.scopeChoices()).then(
-      (c) => {
-        setChoices(c);
-        setUsers(new Set(c.scope.user_groups));
-        setDevices(new Set(c.scope.system_groups));
-      },
-      (e: Error) => setError(`Choosing groups needs JumpCloud, which did not answer: ${e.message}`),
-    );
-  }, []);
-
+  const { choices, error, users, setUsers, devices, setDevices } = useScopeChoices();
   const scope: SyncScope = useMemo(
     () => ({ user_groups: [...users], system_groups: [...devices] }),
     [users, devices],
   );
+  const whole = users.size === 0 && devices.size === 0;
+  const { preview, setPreview, busy, runPreview, save } = useScopeActions(scope, whole, () => {
+    onSaved();
+    onClose();
+  });
   const toggle = (set: Set<string>, put: (s: Set<string>) => void) => (id: string) => {
     const next = new Set(set);
     if (next.has(id)) next.delete(id);
@@ -136,35 +122,6 @@ export function ScopeDialog({
     put(next);
     setPreview(null);
   };
-  const whole = users.size === 0 && devices.size === 0;
-
-  const runPreview = () => {
-    setBusy("preview");
-    unwrap(commands.scopePreview(scope))
-      .then(setPreview, (e: Error) => ui.notify("error", e.message))
-      .finally(() => setBusy(""));
-  };
-  const save = () => {
-    setBusy("save");
-    unwrap(commands.scopeSet(scope))
-      .then(
-        (s) => {
-          qc.setQueryData(keys.status, s);
-          ui.notify(
-            "ok",
-            whole
-              ? "Scope: the whole organisation. A sync is starting."
-              : `Scope: ${scopeText(scope)}. A sync is starting; what stays in scope keeps its history.`,
-          );
-          onSaved();
-          onClose();
-        },
-        (e: Error) => ui.notify("error", e.message),
-      )
-      .finally(() => setBusy(""));
-  };
-  const count = (n: number | null | undefined, what: string) =>
-    n == null ? `all ${what}` : `${n.toLocaleString()} ${what}`;
 
   return (
     <Modal title="Which groups to copy" onClose={onClose} testId="scope-dialog" wide>
@@ -196,36 +153,129 @@ export function ScopeDialog({
           />
         </div>
       )}
-      <p data-testid="scope-preview">
-        {whole
-          ? "The whole organisation: every person and every device."
-          : preview
-            ? `This scope holds ${count(preview.users, "people")} and ${count(preview.devices, "devices")}.`
-            : "Preview to see how many people and devices this scope holds."}
-      </p>
-      <div className="modal-actions">
-        <button type="button" className="btn" onClick={onClose}>
-          Cancel
-        </button>
-        <button
-          type="button"
-          className="btn"
-          data-testid="scope-preview-run"
-          disabled={!choices || whole || busy !== ""}
-          onClick={runPreview}
-        >
-          {busy === "preview" ? "Counting…" : "Preview"}
-        </button>
-        <button
-          type="button"
-          className="btn primary"
-          data-testid="scope-save"
-          disabled={!choices || busy !== ""}
-          onClick={save}
-        >
-          {busy === "save" ? "Saving…" : "Save and sync"}
-        </button>
-      </div>
+      <PreviewText whole={whole} preview={preview} />
+      <ScopeButtons
+        ready={!!choices}
+        whole={whole}
+        busy={busy}
+        onClose={onClose}
+        onPreview={runPreview}
+        onSave={save}
+      />
     </Modal>
+  );
+}
+
+/** Every group of the org, read live from JumpCloud (`error` when it does not answer), and the
+ * user and device groups chosen (at first, the scope in force). */
+function useScopeChoices() {
+  const [choices, setChoices] = useState<ScopeChoices | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [users, setUsers] = useState<Set<string>>(new Set());
+  const [devices, setDevices] = useState<Set<string>>(new Set());
+
+  useEffect(() => {
+    unwrap(commands.scopeChoices()).then(
+      (c) => {
+        setChoices(c);
+        setUsers(new Set(c.scope.user_groups));
+        setDevices(new Set(c.scope.system_groups));
+      },
+      (e: Error) => setError(`Choosing groups needs JumpCloud, which did not answer: ${e.message}`),
+    );
+  }, []);
+  return { choices, error, users, setUsers, devices, setDevices };
+}
+
+/** Previewing `scope` (how many people and devices it holds) and saving it; `busy` is what is
+ * under way. A save updates the status, says what happens next, then calls `onDone`. */
+function useScopeActions(scope: SyncScope, whole: boolean, onDone: () => void) {
+  const ui = useUi();
+  const qc = useQueryClient();
+  const [preview, setPreview] = useState<ScopePreview | null>(null);
+  const [busy, setBusy] = useState<"" | "preview" | "save">("");
+
+  const runPreview = () => {
+    setBusy("preview");
+    unwrap(commands.scopePreview(scope))
+      .then(setPreview, (e: Error) => ui.notify("error", e.message))
+      .finally(() => setBusy(""));
+  };
+  const save = () => {
+    setBusy("save");
+    unwrap(commands.scopeSet(scope))
+      .then(
+        (s) => {
+          qc.setQueryData(keys.status, s);
+          ui.notify(
+            "ok",
+            whole
+              ? "Scope: the whole organisation. A sync is starting."
+              : `Scope: ${scopeText(scope)}. A sync is starting; what stays in scope keeps its history.`,
+          );
+          onDone();
+        },
+        (e: Error) => ui.notify("error", e.message),
+      )
+      .finally(() => setBusy(""));
+  };
+  return { preview, setPreview, busy, runPreview, save };
+}
+
+/** What the chosen scope holds: the whole org, the preview's counts, or a prompt to preview. */
+function PreviewText({ whole, preview }: { whole: boolean; preview: ScopePreview | null }) {
+  const count = (n: number | null | undefined, what: string) =>
+    n == null ? `all ${what}` : `${n.toLocaleString()} ${what}`;
+  return (
+    <p data-testid="scope-preview">
+      {whole
+        ? "The whole organisation: every person and every device."
+        : preview
+          ? `This scope holds ${count(preview.users, "people")} and ${count(preview.devices, "devices")}.`
+          : "Preview to see how many people and devices this scope holds."}
+    </p>
+  );
+}
+
+/** Cancel, Preview (not for the whole org) and "Save and sync"; both wait for the groups. */
+function ScopeButtons({
+  ready,
+  whole,
+  busy,
+  onClose,
+  onPreview,
+  onSave,
+}: {
+  ready: boolean;
+  whole: boolean;
+  busy: "" | "preview" | "save";
+  onClose: () => void;
+  onPreview: () => void;
+  onSave: () => void;
+}) {
+  return (
+    <div className="modal-actions">
+      <button type="button" className="btn" onClick={onClose}>
+        Cancel
+      </button>
+      <button
+        type="button"
+        className="btn"
+        data-testid="scope-preview-run"
+        disabled={!ready || whole || busy !== ""}
+        onClick={onPreview}
+      >
+        {busy === "preview" ? "Counting…" : "Preview"}
+      </button>
+      <button
+        type="button"
+        className="btn primary"
+        data-testid="scope-save"
+        disabled={!ready || busy !== ""}
+        onClick={onSave}
+      >
+        {busy === "save" ? "Saving…" : "Save and sync"}
+      </button>
+    </div>
   );
 }

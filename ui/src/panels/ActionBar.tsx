@@ -89,6 +89,13 @@ export function ActionBar({ targetKind, id, hostname }: Props) {
   if (!options.data) return <p className="muted">Loading actions…</p>;
   const disabled = options.data.filter((o) => o.reason);
   const slug = (o: ActionOption) => SLUG[o.request.kind];
+  /** A wipe first asks for the hostname; any other action is sent (Rust confirms it). */
+  const choose = (o: ActionOption) => {
+    if (o.request.kind === "DeviceWipe") {
+      setTyped("");
+      setWipe(o);
+    } else void run(o.request);
+  };
 
   return (
     <div className="action-area" data-testid="action-bar">
@@ -101,12 +108,7 @@ export function ActionBar({ targetKind, id, hostname }: Props) {
             disabled={!!o.reason || busy}
             title={o.reason ?? undefined}
             data-testid={`action-${slug(o)}`}
-            onClick={() => {
-              if (o.request.kind === "DeviceWipe") {
-                setTyped("");
-                setWipe(o);
-              } else void run(o.request);
-            }}
+            onClick={() => choose(o)}
           >
             {o.asks_more ? `${o.label}…` : o.label}
           </button>
@@ -122,41 +124,66 @@ export function ActionBar({ targetKind, id, hostname }: Props) {
         </ul>
       )}
       {wipe && wipe.request.kind === "DeviceWipe" && (
-        <Modal title="Wipe device" onClose={() => setWipe(null)} testId="wipe-modal">
-          <p>
-            Wiping erases everything on <strong>{hostname}</strong>. To continue, type its hostname.
-            You will then confirm once more in a system dialog.
-          </p>
-          <input
-            className="input"
-            autoFocus
-            value={typed}
-            placeholder={hostname}
-            aria-label="Hostname"
-            data-testid="wipe-hostname"
-            onChange={(e) => setTyped(e.target.value)}
-          />
-          <div className="modal-actions">
-            <button type="button" className="btn" onClick={() => setWipe(null)}>
-              Cancel
-            </button>
-            <button
-              type="button"
-              className="btn danger"
-              data-testid="wipe-continue"
-              disabled={typed.trim() !== hostname}
-              onClick={() => {
-                const req = { ...wipe.request, typed_hostname: typed.trim() };
-                setWipe(null);
-                void run(req);
-              }}
-            >
-              Wipe…
-            </button>
-          </div>
-        </Modal>
+        <WipeModal
+          hostname={hostname}
+          typed={typed}
+          onType={setTyped}
+          onCancel={() => setWipe(null)}
+          onContinue={() => {
+            const req = { ...wipe.request, typed_hostname: typed.trim() };
+            setWipe(null);
+            void run(req);
+          }}
+        />
       )}
       {pinModal}
     </div>
+  );
+}
+
+/** A wipe's first step: the hostname typed, before the system dialog confirms once more. */
+function WipeModal({
+  hostname,
+  typed,
+  onType,
+  onCancel,
+  onContinue,
+}: {
+  hostname: string | undefined;
+  typed: string;
+  onType: (typed: string) => void;
+  onCancel: () => void;
+  onContinue: () => void;
+}) {
+  return (
+    <Modal title="Wipe device" onClose={onCancel} testId="wipe-modal">
+      <p>
+        Wiping erases everything on <strong>{hostname}</strong>. To continue, type its hostname. You
+        will then confirm once more in a system dialog.
+      </p>
+      <input
+        className="input"
+        autoFocus
+        value={typed}
+        placeholder={hostname}
+        aria-label="Hostname"
+        data-testid="wipe-hostname"
+        onChange={(e) => onType(e.target.value)}
+      />
+      <div className="modal-actions">
+        <button type="button" className="btn" onClick={onCancel}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="btn danger"
+          data-testid="wipe-continue"
+          disabled={typed.trim() !== hostname}
+          onClick={onContinue}
+        >
+          Wipe…
+        </button>
+      </div>
+    </Modal>
   );
 }

@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { commands } from "../bindings";
+import { commands, type SystemRow, type UserRow } from "../bindings";
 import { unwrap } from "../api";
 import { ago, bytes, userName, when } from "../format";
 import { useLabels } from "../labels";
@@ -23,7 +23,6 @@ export function DevicePanel({ id }: { id: string }) {
     );
   const d = q.data;
   const s = d.system;
-  const owner = d.owner;
   return (
     <div data-testid="device-panel">
       <h2 className="panel-title" data-testid="panel-title">
@@ -46,38 +45,7 @@ export function DevicePanel({ id }: { id: string }) {
       <div className="panel-buttons">
         <OpenInJumpCloud page="device" id={s.id} />
       </div>
-      <dl className="facts">
-        <dt>Owner</dt>
-        <dd data-testid="device-owner">
-          {owner ? (
-            <UserLink user={owner}>
-              {userName(owner)} ({owner.email})
-            </UserLink>
-          ) : (
-            "no bound user"
-          )}
-        </dd>
-        <dt>Model</dt>
-        <dd>{s.model || s.hw_vendor || "—"}</dd>
-        <dt>Memory</dt>
-        <dd>{bytes(s.memory_bytes)}</dd>
-        <dt>CPU</dt>
-        <dd>{s.cpu || "—"}</dd>
-        <dt>OS</dt>
-        <dd>
-          {s.os} {s.os_version} ({s.arch})
-        </dd>
-        <dt>Encryption</dt>
-        <dd>{s.fde_detail || (s.fde_active ? "on" : "off")}</dd>
-        <dt>Last contact</dt>
-        <dd>
-          {when(s.last_contact)} ({ago(s.last_contact)})
-        </dd>
-        <dt>Agent</dt>
-        <dd>{s.agent_version || "—"}</dd>
-        <dt>Added</dt>
-        <dd>{when(s.created)}</dd>
-      </dl>
+      <DeviceFacts s={s} owner={d.owner} />
       <h3>Who reaches it ({d.users.length})</h3>
       <ul className="list" data-testid="device-users">
         {d.users.map(({ user: u, paths }) => (
@@ -90,5 +58,43 @@ export function DevicePanel({ id }: { id: string }) {
       <h3>Rollcall activity</h3>
       <History targetId={s.id} />
     </div>
+  );
+}
+
+/** The device's facts: its owner, hardware, OS, encryption, last contact, agent and age. */
+function DeviceFacts({ s, owner }: { s: SystemRow; owner: UserRow | null }) {
+  return (
+    <dl className="facts">
+      <dt>Owner</dt>
+      <dd data-testid="device-owner">
+        {owner ? (
+          <UserLink user={owner}>
+            {userName(owner)} ({owner.email})
+          </UserLink>
+        ) : (
+          "no bound user"
+        )}
+      </dd>
+      <dt>Model</dt>
+      <dd>{s.model || s.hw_vendor || "—"}</dd>
+      <dt>Memory</dt>
+      <dd>{bytes(s.memory_bytes)}</dd>
+      <dt>CPU</dt>
+      <dd>{s.cpu || "—"}</dd>
+      <dt>OS</dt>
+      <dd>
+        {s.os} {s.os_version} ({s.arch})
+      </dd>
+      <dt>Encryption</dt>
+      <dd>{s.fde_detail || (s.fde_active ? "on" : "off")}</dd>
+      <dt>Last contact</dt>
+      <dd>
+        {when(s.last_contact)} ({ago(s.last_contact)})
+      </dd>
+      <dt>Agent</dt>
+      <dd>{s.agent_version || "—"}</dd>
+      <dt>Added</dt>
+      <dd>{when(s.created)}</dd>
+    </dl>
   );
 }

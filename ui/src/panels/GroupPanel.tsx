@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { commands } from "../bindings";
+import { commands, type GroupMembers } from "../bindings";
 import { unwrap, useGroups } from "../api";
 import { useUi } from "../context";
 import { useLabels } from "../labels";
@@ -9,8 +9,6 @@ import { useRunAction } from "./ActionBar";
 import { keys } from "../queryKeys";
 
 export function GroupPanel({ id }: { id: string }) {
-  const ui = useUi();
-  const labels = useLabels();
   const groups = useGroups(null);
   const members = useQuery({
     queryKey: keys.groupMembers(id),
@@ -56,6 +54,28 @@ export function GroupPanel({ id }: { id: string }) {
           Remove {picked.size || ""} selected
         </button>
       </div>
+      <MemberList members={m} picked={picked} onToggle={toggle} />
+      <p className="muted">
+        To add members, select users or devices in their table and choose “Add to group…”.
+      </p>
+    </div>
+  );
+}
+
+/** The group's members, people then devices, each with a box to tick for removal. */
+function MemberList({
+  members: m,
+  picked,
+  onToggle: toggle,
+}: {
+  members: GroupMembers | undefined;
+  picked: Set<string>;
+  onToggle: (id: string) => void;
+}) {
+  const ui = useUi();
+  const labels = useLabels();
+  return (
+    <>
       <h3>Members ({(m?.users.length ?? 0) + (m?.systems.length ?? 0)})</h3>
       <ul className="list">
         {m?.users.map((u) => (
@@ -88,9 +108,6 @@ export function GroupPanel({ id }: { id: string }) {
           </li>
         ))}
       </ul>
-      <p className="muted">
-        To add members, select users or devices in their table and choose “Add to group…”.
-      </p>
-    </div>
+    </>
   );
 }

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { commands } from "../bindings";
+import { commands, type UserDetail } from "../bindings";
 import { unwrap } from "../api";
 import { useUi } from "../context";
 import { ago, userName, when } from "../format";
@@ -16,8 +16,6 @@ import { emptyStart } from "../views/ChecklistStart";
 import { keys } from "../queryKeys";
 
 export function UserPanel({ id }: { id: string }) {
-  const ui = useUi();
-  const labels = useLabels();
   const [editing, setEditing] = useState(false);
   const [adding, setAdding] = useState(false);
   const q = useQuery({ queryKey: keys.user(id), queryFn: () => unwrap(commands.userDetail(id)) });
@@ -30,7 +28,6 @@ export function UserPanel({ id }: { id: string }) {
     );
   const d = q.data;
   const u = d.user;
-  const manager = d.manager;
   return (
     <div data-testid="user-panel">
       <h2 className="panel-title" data-testid="panel-title">
@@ -39,79 +36,114 @@ export function UserPanel({ id }: { id: string }) {
       <div className="panel-sub">
         {u.email} · {u.username}
       </div>
-      <div className="badges">
-        <span
-          className={`badge state-${valueText(u.state).toLowerCase()}`}
-          data-testid="user-state"
-        >
-          {labels.userState(u.state)}
-        </span>
-        {u.locked && <span className="badge warn">Locked out</span>}
-        <span className={u.mfa_configured ? "badge ok" : "badge warn"}>
-          {u.mfa_configured ? "MFA enrolled" : "No MFA"}
-        </span>
-        {u.password_expired && <span className="badge warn">Password expired</span>}
-        {d.admin_role && <span className="badge">Admin: {d.admin_role}</span>}
-      </div>
+      <UserBadges d={d} />
       <ActionBar targetKind="user" id={u.id} />
-      <div className="panel-buttons">
-        <button
-          type="button"
-          className="btn"
-          data-testid="edit-user"
-          onClick={() => setEditing(true)}
-        >
-          Edit profile
-        </button>
-        <button
-          type="button"
-          className="btn"
-          data-testid="add-user-to-group"
-          onClick={() => setAdding(true)}
-        >
-          Add to group…
-        </button>
-        <button
-          type="button"
-          className="btn"
-          data-testid="offboard-user"
-          onClick={() =>
-            unwrap(commands.checklistStart("offboarding", { ...emptyStart, user_id: u.id })).then(
-              ui.openRun,
-              (e: Error) => ui.notify("error", e.message),
-            )
-          }
-        >
-          Offboard…
-        </button>
-        <OpenInJumpCloud page="user" id={u.id} />
-      </div>
-      <dl className="facts">
-        <dt>Department</dt>
-        <dd>{u.department || "—"}</dd>
-        <dt>Job title</dt>
-        <dd>{u.job_title || "—"}</dd>
-        <dt>Employee ID</dt>
-        <dd>{u.employee_id || "—"}</dd>
-        <dt>Location</dt>
-        <dd>{u.location || "—"}</dd>
-        <dt>Manager</dt>
-        <dd>{manager ? <UserLink user={manager} /> : "—"}</dd>
-        <dt>Last login</dt>
-        <dd data-testid="last-login">
-          {d.last_login
-            ? `${when(d.last_login)} (${ago(d.last_login)})`
-            : "none in the last 90 days (what Directory Insights keeps)"}
-        </dd>
-        <dt>Created</dt>
-        <dd>{when(u.created)}</dd>
-      </dl>
-      <h3>Devices ({d.devices.length})</h3>
-      {d.devices.length === 0 ? (
+      <UserButtons userId={u.id} onEdit={() => setEditing(true)} onAdd={() => setAdding(true)} />
+      <UserFacts d={d} />
+      <UserDevices devices={d.devices} />
+      <GroupLinks groups={d.groups} />
+      <UserApps apps={d.apps} />
+      <RecentEvents events={d.recent_events} />
+      <h3>Rollcall activity</h3>
+      <History targetId={u.id} />
+      {editing && <UserForm user={u} onClose={() => setEditing(false)} />}
+      {adding && <GroupPicker kind="user" memberIds={[u.id]} onClose={() => setAdding(false)} />}
+    </div>
+  );
+}
+
+/** The person's state and what needs attention: lockout, MFA, an expired password, admin. */
+function UserBadges({ d }: { d: UserDetail }) {
+  const labels = useLabels();
+  const u = d.user;
+  return (
+    <div className="badges">
+      <span className={`badge state-${valueText(u.state).toLowerCase()}`} data-testid="user-state">
+        {labels.userState(u.state)}
+      </span>
+      {u.locked && <span className="badge warn">Locked out</span>}
+      <span className={u.mfa_configured ? "badge ok" : "badge warn"}>
+        {u.mfa_configured ? "MFA enrolled" : "No MFA"}
+      </span>
+      {u.password_expired && <span className="badge warn">Password expired</span>}
+      {d.admin_role && <span className="badge">Admin: {d.admin_role}</span>}
+    </div>
+  );
+}
+
+/** The panel's own buttons: edit, add to a group, start an offboarding, open in JumpCloud. */
+function UserButtons({
+  userId,
+  onEdit,
+  onAdd,
+}: {
+  userId: string;
+  onEdit: () => void;
+  onAdd: () => void;
+}) {
+  const ui = useUi();
+  /** Starts an offboarding checklist for the person and shows its run. */
+  const offboard = () =>
+    unwrap(commands.checklistStart("offboarding", { ...emptyStart, user_id: userId })).then(
+      ui.openRun,
+      (e: Error) => ui.notify("error", e.message),
+    );
+  return (
+    <div className="panel-buttons">
+      <button type="button" className="btn" data-testid="edit-user" onClick={onEdit}>
+        Edit profile
+      </button>
+      <button type="button" className="btn" data-testid="add-user-to-group" onClick={onAdd}>
+        Add to group…
+      </button>
+      <button type="button" className="btn" data-testid="offboard-user" onClick={offboard}>
+        Offboard…
+      </button>
+      <OpenInJumpCloud page="user" id={userId} />
+    </div>
+  );
+}
+
+/** The profile's facts, the manager, the last login and when the person was created. */
+function UserFacts({ d }: { d: UserDetail }) {
+  const u = d.user;
+  const manager = d.manager;
+  return (
+    <dl className="facts">
+      <dt>Department</dt>
+      <dd>{u.department || "—"}</dd>
+      <dt>Job title</dt>
+      <dd>{u.job_title || "—"}</dd>
+      <dt>Employee ID</dt>
+      <dd>{u.employee_id || "—"}</dd>
+      <dt>Location</dt>
+      <dd>{u.location || "—"}</dd>
+      <dt>Manager</dt>
+      <dd>{manager ? <UserLink user={manager} /> : "—"}</dd>
+      <dt>Last login</dt>
+      <dd data-testid="last-login">
+        {d.last_login
+          ? `${when(d.last_login)} (${ago(d.last_login)})`
+          : "none in the last 90 days (what Directory Insights keeps)"}
+      </dd>
+      <dt>Created</dt>
+      <dd>{when(u.created)}</dd>
+    </dl>
+  );
+}
+
+/** The devices the person reaches, each with its state and how it is reached. */
+function UserDevices({ devices }: { devices: UserDetail["devices"] }) {
+  const ui = useUi();
+  const labels = useLabels();
+  return (
+    <>
+      <h3>Devices ({devices.length})</h3>
+      {devices.length === 0 ? (
         <p className="muted">No device: bound to none, directly or through a group.</p>
       ) : (
         <ul className="list">
-          {d.devices.map(({ device: s, paths }) => (
+          {devices.map(({ device: s, paths }) => (
             <li key={s.id}>
               <button
                 type="button"
@@ -131,29 +163,40 @@ export function UserPanel({ id }: { id: string }) {
           ))}
         </ul>
       )}
-      <GroupLinks groups={d.groups} />
-      <h3>Apps ({d.apps.length})</h3>
+    </>
+  );
+}
+
+/** The apps the person reaches, each directly or through a group. */
+function UserApps({ apps }: { apps: UserDetail["apps"] }) {
+  return (
+    <>
+      <h3>Apps ({apps.length})</h3>
       <ul className="list">
-        {d.apps.map(({ app: a, via }) => (
+        {apps.map(({ app: a, via }) => (
           <li key={a.id + (via.via === "group" ? via.id : "")}>
             {a.label || a.name}{" "}
             <span className="muted">{via.via === "direct" ? "direct" : `via ${via.name}`}</span>
           </li>
         ))}
       </ul>
+    </>
+  );
+}
+
+/** The person's last ten logins and other directory events. */
+function RecentEvents({ events }: { events: UserDetail["recent_events"] }) {
+  return (
+    <>
       <h3>Recent logins and events</h3>
       <ul className="list small">
-        {d.recent_events.slice(0, 10).map((e) => (
+        {events.slice(0, 10).map((e) => (
           <li key={e.id}>
             <span className="muted">{when(e.at)}</span> {e.event_type} {e.success ? "" : "(failed)"}
           </li>
         ))}
-        {d.recent_events.length === 0 && <li className="muted">None in the last 90 days.</li>}
+        {events.length === 0 && <li className="muted">None in the last 90 days.</li>}
       </ul>
-      <h3>Rollcall activity</h3>
-      <History targetId={u.id} />
-      {editing && <UserForm user={u} onClose={() => setEditing(false)} />}
-      {adding && <GroupPicker kind="user" memberIds={[u.id]} onClose={() => setAdding(false)} />}
-    </div>
+    </>
   );
 }

@@ -15,7 +15,6 @@ function panelOf(a: AuditEntry): PanelRef {
 }
 
 export function ActivityView() {
-  const ui = useUi();
   const [text, setText] = useState("");
   const [status, setStatus] = useState<AuditStatus | "">("");
   const debounced = useDebounced(text, 150);
@@ -36,30 +35,7 @@ export function ActivityView() {
   });
   return (
     <section className="view" data-testid="view-activity">
-      <div className="toolbar">
-        <h1>Activity</h1>
-        <input
-          className="input search"
-          type="search"
-          placeholder="Filter by target, action or message"
-          aria-label="Filter activity"
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-        />
-        <select
-          className="input"
-          aria-label="Outcome"
-          value={status}
-          data-testid="activity-status"
-          onChange={(e) => setStatus(e.target.value as AuditStatus | "")}
-        >
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {s === "" ? "Any outcome" : s}
-            </option>
-          ))}
-        </select>
-      </div>
+      <ActivityToolbar text={text} onText={setText} status={status} onStatus={setStatus} />
       <p className="muted">
         Every action sent from Rollcall for this organisation: intent recorded before the request,
         outcome after it.
@@ -74,42 +50,7 @@ export function ActivityView() {
           <span>By</span>
         </div>
         {q.data?.map((a) => (
-          <div key={a.id} className="simple-row" data-testid="activity-row">
-            <span>{when(a.started_at)}</span>
-            <span>{a.action}</span>
-            <span>
-              {(a.target_kind === "user" || a.target_kind === "system") && a.target_id ? (
-                <button type="button" className="link" onClick={() => ui.open(panelOf(a))}>
-                  {a.target_label}
-                </button>
-              ) : (
-                a.target_label
-              )}
-            </span>
-            <span>
-              <span className={`badge st-${a.status}`}>
-                {a.status === "unknown" ? "outcome unknown" : a.status}
-              </span>
-              {a.http_status ? <span className="muted"> {a.http_status}</span> : null}
-            </span>
-            <span className="muted">{a.message}</span>
-            <span className="muted">
-              {a.operator}
-              {a.run_id && (
-                <>
-                  {" · "}
-                  <button
-                    type="button"
-                    className="link"
-                    data-testid="activity-run"
-                    onClick={() => ui.openRun(a.run_id ?? "")}
-                  >
-                    checklist
-                  </button>
-                </>
-              )}
-            </span>
-          </div>
+          <ActivityRow key={a.id} a={a} />
         ))}
         {q.data?.length === 0 && (
           <p className="muted pad">
@@ -118,5 +59,89 @@ export function ActivityView() {
         )}
       </div>
     </section>
+  );
+}
+
+/** The view's toolbar: the text filter and the outcome. */
+function ActivityToolbar({
+  text,
+  onText,
+  status,
+  onStatus,
+}: {
+  text: string;
+  onText: (text: string) => void;
+  status: AuditStatus | "";
+  onStatus: (status: AuditStatus | "") => void;
+}) {
+  return (
+    <div className="toolbar">
+      <h1>Activity</h1>
+      <input
+        className="input search"
+        type="search"
+        placeholder="Filter by target, action or message"
+        aria-label="Filter activity"
+        value={text}
+        onChange={(e) => onText(e.target.value)}
+      />
+      <select
+        className="input"
+        aria-label="Outcome"
+        value={status}
+        data-testid="activity-status"
+        onChange={(e) => onStatus(e.target.value as AuditStatus | "")}
+      >
+        {STATUSES.map((s) => (
+          <option key={s} value={s}>
+            {s === "" ? "Any outcome" : s}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** One action: when, what, on whom (their panel a click away), how it ended, who sent it, and
+ * the checklist it was part of. */
+function ActivityRow({ a }: { a: AuditEntry }) {
+  const ui = useUi();
+  return (
+    <div className="simple-row" data-testid="activity-row">
+      <span>{when(a.started_at)}</span>
+      <span>{a.action}</span>
+      <span>
+        {(a.target_kind === "user" || a.target_kind === "system") && a.target_id ? (
+          <button type="button" className="link" onClick={() => ui.open(panelOf(a))}>
+            {a.target_label}
+          </button>
+        ) : (
+          a.target_label
+        )}
+      </span>
+      <span>
+        <span className={`badge st-${a.status}`}>
+          {a.status === "unknown" ? "outcome unknown" : a.status}
+        </span>
+        {a.http_status ? <span className="muted"> {a.http_status}</span> : null}
+      </span>
+      <span className="muted">{a.message}</span>
+      <span className="muted">
+        {a.operator}
+        {a.run_id && (
+          <>
+            {" · "}
+            <button
+              type="button"
+              className="link"
+              data-testid="activity-run"
+              onClick={() => ui.openRun(a.run_id ?? "")}
+            >
+              checklist
+            </button>
+          </>
+        )}
+      </span>
+    </div>
   );
 }

@@ -2,7 +2,13 @@
 // new starter's form (onboarding), or several people from a pasted list or a CSV file.
 import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { commands, type SearchHit, type StartInput, type Template } from "../bindings";
+import {
+  commands,
+  type SearchHit,
+  type StartInput,
+  type Template,
+  type UserProfile,
+} from "../bindings";
 import { unwrap, useGroups } from "../api";
 import { GroupSelect } from "../components/GroupSelect";
 import { useUi } from "../context";
@@ -213,6 +219,7 @@ const PROFILE_FIELDS = [
   ["job_title", "Job title", false],
 ] as const;
 
+/** The new starter's form: profile, groups (the template's baseline ticked), device to bind. */
 function OnboardingForm({
   template,
   start,
@@ -220,8 +227,7 @@ function OnboardingForm({
   template: Template;
   start: (i: StartInput) => Promise<void>;
 }) {
-  const groups = useGroups("user");
-  const [profile, setProfile] = useState({
+  const [profile, setProfile] = useState<UserProfile>({
     username: "",
     email: "",
     firstname: "",
@@ -238,35 +244,9 @@ function OnboardingForm({
   const ready = profile.username.trim() !== "" && profile.email.includes("@");
   return (
     <div className="picker form-grid" data-testid="onboarding-form">
-      {PROFILE_FIELDS.map(([k, label, required]) => (
-        <Field key={k} label={label + (required ? " *" : "")}>
-          <input
-            className="input"
-            value={profile[k]}
-            data-testid={`new-${k}`}
-            onChange={(e) => setProfile({ ...profile, [k]: e.target.value })}
-          />
-        </Field>
-      ))}
+      <ProfileFields profile={profile} onChange={setProfile} />
       <Field label="Groups">
-        <div className="check-list" data-testid="onboarding-groups">
-          {groups.data?.map((g) => (
-            <label key={g.group.id}>
-              <input
-                type="checkbox"
-                checked={chosen.includes(g.group.id)}
-                onChange={(e) =>
-                  setChosen(
-                    e.target.checked
-                      ? [...chosen, g.group.id]
-                      : chosen.filter((x) => x !== g.group.id),
-                  )
-                }
-              />{" "}
-              {g.group.name}
-            </label>
-          ))}
-        </div>
+        <OnboardingGroups chosen={chosen} onChange={setChosen} />
       </Field>
       <Field label="Device to bind">
         <PickOne
@@ -300,6 +280,59 @@ function OnboardingForm({
           Nothing is sent until you run the first step; the user is created staged.
         </span>
       </div>
+    </div>
+  );
+}
+
+/** One labelled input per profile field; the required ones are starred. */
+function ProfileFields({
+  profile,
+  onChange,
+}: {
+  profile: UserProfile;
+  onChange: (p: UserProfile) => void;
+}) {
+  return (
+    <>
+      {PROFILE_FIELDS.map(([k, label, required]) => (
+        <Field key={k} label={label + (required ? " *" : "")}>
+          <input
+            className="input"
+            value={profile[k]}
+            data-testid={`new-${k}`}
+            onChange={(e) => onChange({ ...profile, [k]: e.target.value })}
+          />
+        </Field>
+      ))}
+    </>
+  );
+}
+
+/** Every user group, ticked when the new starter joins it. */
+function OnboardingGroups({
+  chosen,
+  onChange,
+}: {
+  chosen: string[];
+  onChange: (ids: string[]) => void;
+}) {
+  const groups = useGroups("user");
+  return (
+    <div className="check-list" data-testid="onboarding-groups">
+      {groups.data?.map((g) => (
+        <label key={g.group.id}>
+          <input
+            type="checkbox"
+            checked={chosen.includes(g.group.id)}
+            onChange={(e) =>
+              onChange(
+                e.target.checked ? [...chosen, g.group.id] : chosen.filter((x) => x !== g.group.id),
+              )
+            }
+          />{" "}
+          {g.group.name}
+        </label>
+      ))}
     </div>
   );
 }

@@ -138,13 +138,52 @@ function useDeviceFilters(initial: DeviceFilter | undefined, defaultDays: number
   };
 }
 
+/** The Devices list's filters, as the hook keeps them. */
+type DeviceFilters = ReturnType<typeof useDeviceFilters>;
+
+/** The list's query, as Rust takes it: the filters, the search, the group and the sort. */
+function systemQuery(
+  v: DeviceFilters["values"],
+  search: string,
+  group: string,
+  sort: Sort<SystemSort>,
+): SystemQuery {
+  return {
+    search: search.trim() || null,
+    os_families: v.os,
+    os_version: v.osVersion,
+    fde: v.fde,
+    mdm: v.mdm,
+    stale_days: v.stale ? v.staleDays : null,
+    unbound: v.unbound,
+    group_id: group || null,
+    sort: sort.key,
+    desc: sort.desc,
+    offset: 0,
+    limit: 200,
+    now: null,
+    check: v.check,
+    agent_version: v.agent,
+  };
+}
+
+/** The chips' counts for the list's query, stale ones counted even while that chip is off. */
+function useDeviceFacets(query: SystemQuery, staleDays: number, stale: boolean) {
+  const facetQuery = { ...query, stale_days: staleDays };
+  return useQuery({
+    queryKey: keys.systemFacets(facetQuery, stale),
+    queryFn: () =>
+      unwrap(commands.systemFacets({ ...facetQuery, stale_days: stale ? staleDays : null })),
+    placeholderData: (prev) => prev,
+  });
+}
+
 export function DevicesView({ initial }: { initial?: DeviceFilter }) {
   const ui = useUi();
   const labels = useLabels();
   const [search, setSearch] = useState("");
   const debounced = useDebounced(search, 120);
   const f = useDeviceFilters(initial, labels.silentDays);
-  const { os, fde, mdm, stale, staleDays, unbound, check, agent, osVersion } = f.values;
   const [group, setGroup] = useState("");
   const [sort, setSort] = useState<Sort<SystemSort>>({ key: "hostname", desc: false });
   const { selected, toggle: toggleRow, clear } = useSelection();
@@ -158,87 +197,28 @@ export function DevicesView({ initial }: { initial?: DeviceFilter }) {
     "last_contact",
   ]);
 
-  const query: SystemQuery = {
-    search: debounced.trim() || null,
-    os_families: os,
-    os_version: osVersion,
-    fde,
-    mdm,
-    stale_days: stale ? staleDays : null,
-    unbound,
-    group_id: group || null,
-    sort: sort.key,
-    desc: sort.desc,
-    offset: 0,
-    limit: 200,
-    now: null,
-    check,
-    agent_version: agent,
-  };
-  const facetQuery = { ...query, stale_days: staleDays };
-  const facets = useQuery({
-    queryKey: keys.systemFacets(facetQuery, stale),
-    queryFn: () =>
-      unwrap(commands.systemFacets({ ...facetQuery, stale_days: stale ? staleDays : null })),
-    placeholderData: (prev) => prev,
-  });
+  const query = systemQuery(f.values, debounced, group, sort);
+  const facets = useDeviceFacets(query, f.values.staleDays, f.values.stale);
   return (
     <section className="view" data-testid="view-devices">
-      <div className="toolbar">
-        <h1>Devices</h1>
-        <input
-          className="input search"
-          type="search"
-          placeholder="Filter by hostname, serial, model, owner…"
-          aria-label="Filter devices"
-          data-testid="devices-filter"
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
-        />
-        <GroupSelect
-          kind="system"
-          label="In group"
-          empty="Any group"
-          value={group}
-          onChange={setGroup}
-        />
-        <label className="inline">
-          Stale after
-          <input
-            className="input days"
-            type="number"
-            min={1}
-            max={3650}
-            value={staleDays}
-            aria-label="Stale after days"
-            onChange={(e) =>
-              f.setStaleDays(Math.max(1, Number(e.target.value) || labels.silentDays))
-            }
-          />
-          days
-        </label>
-        <ColumnChooser columns={COLUMNS} shown={cols.shown} onToggle={cols.toggle} />
-        <ExportButton request={{ view: "Systems", query }} />
-      </div>
+      <DevicesToolbar
+        search={search}
+        onSearch={setSearch}
+        group={group}
+        onGroup={setGroup}
+        staleDays={f.values.staleDays}
+        onStaleDays={f.setStaleDays}
+        shownColumns={cols.shown}
+        onToggleColumn={cols.toggle}
+        query={query}
+      />
       <FacetChips
         facets={facets.data}
         chips={chips(labels, facets.data)}
         active={f.active}
         onToggle={f.toggle}
       />
-      {(check || agent !== null || osVersion) && (
-        <div className="check-chips">
-          {check && (
-            <CheckChip label={labels.deviceCheck(check)} onClear={() => f.setCheck(null)} />
-          )}
-          {osVersion && (
-            <CheckChip label={`OS version ${osVersion}`} onClear={() => f.setOsVersion(null)} />
-          )}
-          {agent !== null && (
-            <CheckChip label={`Agent ${agent || "(none)"}`} onClear={() => f.setAgent(null)} />
-          )}
-        </div>
-      )}
+      <DeviceCheckChips f={f} />
       <SelectionBar kind="system" selected={selected} clear={clear} />
       <DataTable<SystemRow, SystemSort>
         testId="devices-table"
@@ -256,5 +236,75 @@ export function DevicesView({ initial }: { initial?: DeviceFilter }) {
         empty="No devices match these filters."
       />
     </section>
+  );
+}
+
+/** The list's toolbar: the search, the group, the days until stale, the columns, the export. */
+function DevicesToolbar(p: {
+  search: string;
+  onSearch: (search: string) => void;
+  group: string;
+  onGroup: (group: string) => void;
+  staleDays: number;
+  onStaleDays: (days: number) => void;
+  shownColumns: string[];
+  onToggleColumn: (id: string) => void;
+  query: SystemQuery;
+}) {
+  const labels = useLabels();
+  return (
+    <div className="toolbar">
+      <h1>Devices</h1>
+      <input
+        className="input search"
+        type="search"
+        placeholder="Filter by hostname, serial, model, owner…"
+        aria-label="Filter devices"
+        data-testid="devices-filter"
+        value={p.search}
+        onChange={(e) => p.onSearch(e.target.value)}
+      />
+      <GroupSelect
+        kind="system"
+        label="In group"
+        empty="Any group"
+        value={p.group}
+        onChange={p.onGroup}
+      />
+      <label className="inline">
+        Stale after
+        <input
+          className="input days"
+          type="number"
+          min={1}
+          max={3650}
+          value={p.staleDays}
+          aria-label="Stale after days"
+          onChange={(e) => p.onStaleDays(Math.max(1, Number(e.target.value) || labels.silentDays))}
+        />
+        days
+      </label>
+      <ColumnChooser columns={COLUMNS} shown={p.shownColumns} onToggle={p.onToggleColumn} />
+      <ExportButton request={{ view: "Systems", query: p.query }} />
+    </div>
+  );
+}
+
+/** The filters a figure opened the list with that have no chip (a check, an OS version, an
+ * agent version), each with its ✕. */
+function DeviceCheckChips({ f }: { f: DeviceFilters }) {
+  const labels = useLabels();
+  const { check, agent, osVersion } = f.values;
+  if (!(check || agent !== null || osVersion)) return null;
+  return (
+    <div className="check-chips">
+      {check && <CheckChip label={labels.deviceCheck(check)} onClear={() => f.setCheck(null)} />}
+      {osVersion && (
+        <CheckChip label={`OS version ${osVersion}`} onClear={() => f.setOsVersion(null)} />
+      )}
+      {agent !== null && (
+        <CheckChip label={`Agent ${agent || "(none)"}`} onClear={() => f.setAgent(null)} />
+      )}
+    </div>
   );
 }

@@ -90,47 +90,12 @@ function chips(labels: Labels): ChipSpec[] {
   ];
 }
 
-export function UsersView({ initial }: { initial?: UserFilter }) {
-  const ui = useUi();
-  const labels = useLabels();
-  const [search, setSearch] = useState("");
-  const debounced = useDebounced(search, 120);
+/** The Users list's filters: their state, and the chips' on/off. */
+function useUserFilters(initial: UserFilter | undefined) {
   const [states, setStates] = useState<UserState[]>(initial?.states ?? []);
   const [locked, setLocked] = useState<boolean | null>(initial?.locked ?? null);
   const [mfa, setMfa] = useState<boolean | null>(initial?.mfa ?? null);
   const [check, setCheck] = useState<UserCheck | null>(initial?.check ?? null);
-  const [group, setGroup] = useState<string>("");
-  const [sort, setSort] = useState<Sort<UserSort>>({ key: "name", desc: false });
-  const { selected, toggle: toggleRow, clear } = useSelection();
-  const [creating, setCreating] = useState(false);
-  const cols = useColumns("users", COLUMNS, [
-    "name",
-    "email",
-    "department",
-    "state",
-    "locked",
-    "mfa",
-  ]);
-
-  const query: UserQuery = {
-    search: debounced.trim() || null,
-    states,
-    locked,
-    mfa,
-    group_id: group || null,
-    department: null,
-    sort: sort.key,
-    desc: sort.desc,
-    offset: 0,
-    limit: 200,
-    check,
-    now: null,
-  };
-  const facets = useQuery({
-    queryKey: keys.userFacets(query),
-    queryFn: () => unwrap(commands.userFacets(query)),
-    placeholderData: (prev) => prev,
-  });
   const hasState = (v: ChipSpec["value"]) =>
     states.some((s) => typeof v !== "boolean" && valueText(s) === valueText(v));
   const active = (c: ChipSpec) =>
@@ -150,42 +115,79 @@ export function UsersView({ initial }: { initial?: UserFilter }) {
     else if (c.facet === "locked") setLocked(locked ? null : true);
     else setMfa(mfa === false ? null : false);
   };
+  return { values: { states, locked, mfa, check }, setCheck, active, toggle };
+}
+
+/** The list's query, as Rust takes it: the filters, the search, the group and the sort. */
+function userQuery(
+  v: ReturnType<typeof useUserFilters>["values"],
+  search: string,
+  group: string,
+  sort: Sort<UserSort>,
+): UserQuery {
+  return {
+    search: search.trim() || null,
+    states: v.states,
+    locked: v.locked,
+    mfa: v.mfa,
+    group_id: group || null,
+    department: null,
+    sort: sort.key,
+    desc: sort.desc,
+    offset: 0,
+    limit: 200,
+    check: v.check,
+    now: null,
+  };
+}
+
+export function UsersView({ initial }: { initial?: UserFilter }) {
+  const ui = useUi();
+  const labels = useLabels();
+  const [search, setSearch] = useState("");
+  const debounced = useDebounced(search, 120);
+  const f = useUserFilters(initial);
+  const { check } = f.values;
+  const [group, setGroup] = useState<string>("");
+  const [sort, setSort] = useState<Sort<UserSort>>({ key: "name", desc: false });
+  const { selected, toggle: toggleRow, clear } = useSelection();
+  const [creating, setCreating] = useState(false);
+  const cols = useColumns("users", COLUMNS, [
+    "name",
+    "email",
+    "department",
+    "state",
+    "locked",
+    "mfa",
+  ]);
+
+  const query = userQuery(f.values, debounced, group, sort);
+  const facets = useQuery({
+    queryKey: keys.userFacets(query),
+    queryFn: () => unwrap(commands.userFacets(query)),
+    placeholderData: (prev) => prev,
+  });
   return (
     <section className="view" data-testid="view-users">
-      <div className="toolbar">
-        <h1>Users</h1>
-        <input
-          className="input search"
-          type="search"
-          placeholder="Filter by name, email, username, department…"
-          aria-label="Filter users"
-          data-testid="users-filter"
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
-        />
-        <GroupSelect
-          kind="user"
-          id="users-group"
-          label="In group"
-          empty="Any group"
-          value={group}
-          onChange={setGroup}
-        />
-        <ColumnChooser columns={COLUMNS} shown={cols.shown} onToggle={cols.toggle} />
-        <ExportButton request={{ view: "Users", query }} />
-        <button
-          type="button"
-          className="btn primary"
-          data-testid="new-user"
-          onClick={() => setCreating(true)}
-        >
-          New user
-        </button>
-      </div>
-      <FacetChips facets={facets.data} chips={chips(labels)} active={active} onToggle={toggle} />
+      <UsersToolbar
+        search={search}
+        onSearch={setSearch}
+        group={group}
+        onGroup={setGroup}
+        shownColumns={cols.shown}
+        onToggleColumn={cols.toggle}
+        query={query}
+        onCreate={() => setCreating(true)}
+      />
+      <FacetChips
+        facets={facets.data}
+        chips={chips(labels)}
+        active={f.active}
+        onToggle={f.toggle}
+      />
       {check && (
         <div className="check-chips">
-          <CheckChip label={labels.userCheck(check)} onClear={() => setCheck(null)} />
+          <CheckChip label={labels.userCheck(check)} onClear={() => f.setCheck(null)} />
         </div>
       )}
       <SelectionBar kind="user" selected={selected} clear={clear} />
@@ -206,5 +208,45 @@ export function UsersView({ initial }: { initial?: UserFilter }) {
       />
       {creating && <UserForm onClose={() => setCreating(false)} />}
     </section>
+  );
+}
+
+/** The list's toolbar: the search, the group, the columns, the export and "New user". */
+function UsersToolbar(p: {
+  search: string;
+  onSearch: (search: string) => void;
+  group: string;
+  onGroup: (group: string) => void;
+  shownColumns: string[];
+  onToggleColumn: (id: string) => void;
+  query: UserQuery;
+  onCreate: () => void;
+}) {
+  return (
+    <div className="toolbar">
+      <h1>Users</h1>
+      <input
+        className="input search"
+        type="search"
+        placeholder="Filter by name, email, username, department…"
+        aria-label="Filter users"
+        data-testid="users-filter"
+        value={p.search}
+        onChange={(e) => p.onSearch(e.target.value)}
+      />
+      <GroupSelect
+        kind="user"
+        id="users-group"
+        label="In group"
+        empty="Any group"
+        value={p.group}
+        onChange={p.onGroup}
+      />
+      <ColumnChooser columns={COLUMNS} shown={p.shownColumns} onToggle={p.onToggleColumn} />
+      <ExportButton request={{ view: "Users", query: p.query }} />
+      <button type="button" className="btn primary" data-testid="new-user" onClick={p.onCreate}>
+        New user
+      </button>
+    </div>
   );
 }

@@ -9,6 +9,7 @@ import {
   type ReportFile,
   type ReportId,
   type ColumnKind,
+  type ReportInfo,
   type ReportTable,
 } from "../../bindings";
 import { unwrap } from "../../api";
@@ -97,9 +98,23 @@ function Table({ t }: { t: ReportTable }) {
   );
 }
 
-export function CataloguePane() {
+/** Exports reports through the save dialog (a CSV of one, or an Excel workbook of any number)
+ * and says where they went. */
+function useReportExport() {
   const ui = useUi();
-  const labels = useLabels();
+  return (ids: ReportId[], format: ReportFile) =>
+    unwrap(commands.reportExport(ids, format)).then(
+      (r) =>
+        r &&
+        ui.notify(
+          "ok",
+          `Exported ${ids.length === 1 ? "the report" : `${ids.length} reports`} (${r[1].toLocaleString()} rows) to ${r[0]}.`,
+        ),
+      (e: Error) => ui.notify("error", e.message),
+    );
+}
+
+export function CataloguePane() {
   const list = useQuery({
     queryKey: keys.reportCatalogue,
     queryFn: () => unwrap(commands.reportCatalogue()),
@@ -113,16 +128,7 @@ export function CataloguePane() {
     enabled: current !== null,
     placeholderData: (prev) => (prev?.id === current ? prev : undefined),
   });
-  const exportAs = (ids: ReportId[], format: ReportFile) =>
-    unwrap(commands.reportExport(ids, format)).then(
-      (r) =>
-        r &&
-        ui.notify(
-          "ok",
-          `Exported ${ids.length === 1 ? "the report" : `${ids.length} reports`} (${r[1].toLocaleString()} rows) to ${r[0]}.`,
-        ),
-      (e: Error) => ui.notify("error", e.message),
-    );
+  const exportAs = useReportExport();
   const toggle = (id: ReportId) => {
     const next = new Set(picked);
     if (next.has(id)) next.delete(id);
@@ -132,76 +138,18 @@ export function CataloguePane() {
   if (list.isError) return <p className="error-text">{(list.error as Error).message}</p>;
   return (
     <div className="catalogue" data-testid="catalogue">
-      <aside className="catalogue-list">
-        {labels.reportSources.map((source) => (
-          <div key={source}>
-            <h3>{labels.reportSource(source)}</h3>
-            <ul>
-              {(list.data ?? [])
-                .filter((r) => r.source === source)
-                .map((r) => (
-                  <li key={r.id} className={r.id === current ? "on" : undefined}>
-                    <input
-                      type="checkbox"
-                      aria-label={`Include ${r.title} in the Excel export`}
-                      data-testid={`catalogue-pick-${r.id}`}
-                      checked={picked.has(r.id)}
-                      onChange={() => toggle(r.id)}
-                    />
-                    <button
-                      type="button"
-                      className="link"
-                      data-testid={`catalogue-open-${r.id}`}
-                      title={r.description}
-                      onClick={() => setOpen(r.id)}
-                    >
-                      {r.title}
-                    </button>
-                  </li>
-                ))}
-            </ul>
-          </div>
-        ))}
-        <button
-          type="button"
-          className="btn"
-          data-testid="catalogue-export-xlsx"
-          disabled={picked.size === 0}
-          onClick={() => void exportAs([...picked], "xlsx")}
-        >
-          Export {picked.size === 0 ? "ticked" : picked.size} as Excel
-        </button>
-      </aside>
+      <CatalogueList
+        reports={list.data ?? []}
+        current={current}
+        picked={picked}
+        onPick={toggle}
+        onOpen={setOpen}
+        onExport={() => void exportAs([...picked], "xlsx")}
+      />
       <section className="catalogue-main">
         {table.data ? (
           <>
-            <header className="catalogue-head">
-              <div>
-                <h2 data-testid="catalogue-title">{table.data.title}</h2>
-                <p className="muted">
-                  {table.data.description}{" "}
-                  {table.data.as_of ? `As of ${when(table.data.as_of)}.` : ""}
-                </p>
-              </div>
-              <div className="catalogue-actions">
-                <button
-                  type="button"
-                  className="btn"
-                  data-testid="catalogue-export-csv"
-                  onClick={() => void exportAs([table.data.id], "csv")}
-                >
-                  Export CSV
-                </button>
-                <button
-                  type="button"
-                  className="btn"
-                  data-testid="catalogue-export-one-xlsx"
-                  onClick={() => void exportAs([table.data.id], "xlsx")}
-                >
-                  Export Excel
-                </button>
-              </div>
-            </header>
+            <ReportHead t={table.data} onExport={(f) => void exportAs([table.data.id], f)} />
             <Table key={table.data.id} t={table.data} />
           </>
         ) : table.isError ? (
@@ -211,5 +159,98 @@ export function CataloguePane() {
         )}
       </section>
     </div>
+  );
+}
+
+/** The reports by source, each to open or tick for the Excel export, and that export. */
+function CatalogueList({
+  reports,
+  current,
+  picked,
+  onPick,
+  onOpen,
+  onExport,
+}: {
+  reports: ReportInfo[];
+  current: ReportId | null;
+  picked: Set<ReportId>;
+  onPick: (id: ReportId) => void;
+  onOpen: (id: ReportId) => void;
+  onExport: () => void;
+}) {
+  const labels = useLabels();
+  return (
+    <aside className="catalogue-list">
+      {labels.reportSources.map((source) => (
+        <div key={source}>
+          <h3>{labels.reportSource(source)}</h3>
+          <ul>
+            {reports
+              .filter((r) => r.source === source)
+              .map((r) => (
+                <li key={r.id} className={r.id === current ? "on" : undefined}>
+                  <input
+                    type="checkbox"
+                    aria-label={`Include ${r.title} in the Excel export`}
+                    data-testid={`catalogue-pick-${r.id}`}
+                    checked={picked.has(r.id)}
+                    onChange={() => onPick(r.id)}
+                  />
+                  <button
+                    type="button"
+                    className="link"
+                    data-testid={`catalogue-open-${r.id}`}
+                    title={r.description}
+                    onClick={() => onOpen(r.id)}
+                  >
+                    {r.title}
+                  </button>
+                </li>
+              ))}
+          </ul>
+        </div>
+      ))}
+      <button
+        type="button"
+        className="btn"
+        data-testid="catalogue-export-xlsx"
+        disabled={picked.size === 0}
+        onClick={onExport}
+      >
+        Export {picked.size === 0 ? "ticked" : picked.size} as Excel
+      </button>
+    </aside>
+  );
+}
+
+/** The open report's title, description and date, with its own exports. */
+function ReportHead({ t, onExport }: { t: ReportTable; onExport: (format: ReportFile) => void }) {
+  return (
+    <header className="catalogue-head">
+      <div>
+        <h2 data-testid="catalogue-title">{t.title}</h2>
+        <p className="muted">
+          {t.description} {t.as_of ? `As of ${when(t.as_of)}.` : ""}
+        </p>
+      </div>
+      <div className="catalogue-actions">
+        <button
+          type="button"
+          className="btn"
+          data-testid="catalogue-export-csv"
+          onClick={() => onExport("csv")}
+        >
+          Export CSV
+        </button>
+        <button
+          type="button"
+          className="btn"
+          data-testid="catalogue-export-one-xlsx"
+          onClick={() => onExport("xlsx")}
+        >
+          Export Excel
+        </button>
+      </div>
+    </header>
   );
 }

@@ -87,9 +87,63 @@ function FollowUpFields({
   );
 }
 
-function Item({ review, item, drill }: { review: Review; item: AgendaItem; drill?: Drill }) {
+/** An agenda item's kind and title, with the button that opens its rows when it has any. */
+function ItemHead({ item, drill }: { item: AgendaItem; drill: Drill | undefined }) {
   const ui = useUi();
   const labels = useLabels();
+  return (
+    <div className="agenda-head">
+      <span className="tag cap">{labels.agendaKind(item.kind)}</span>
+      <strong>{item.title}</strong>
+      {drill && (
+        <button
+          type="button"
+          className="link"
+          data-testid={`agenda-open-${item.seq}`}
+          onClick={() => ui.drill(drill)}
+        >
+          Open the rows
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** The decision on an item: one radio button per decision Rust knows. */
+function DecisionChoice({
+  item,
+  decision,
+  disabled,
+  onChange,
+}: {
+  item: AgendaItem;
+  decision: Decision | null;
+  disabled: boolean;
+  onChange: (d: Decision) => void;
+}) {
+  const labels = useLabels();
+  return (
+    <div className="agenda-decision" role="radiogroup" aria-label={`Decision on ${item.title}`}>
+      {labels.decisions.map((d) => (
+        <label key={d} className="inline">
+          <input
+            type="radio"
+            name={`decision-${item.seq}`}
+            data-testid={`agenda-${item.seq}-${d}`}
+            checked={decision === d}
+            disabled={disabled}
+            onChange={() => onChange(d)}
+          />
+          <span className="cap">{labels.decision(d)}</span>
+        </label>
+      ))}
+    </div>
+  );
+}
+
+/** One agenda item: what it is, the decision, a follow-up's owner and due date, notes, save. */
+function Item({ review, item, drill }: { review: Review; item: AgendaItem; drill?: Drill }) {
+  const ui = useUi();
   const saved = useReviewSaved();
   const [decision, setDecision] = useState<Decision | null>(item.decision);
   const [owner, setOwner] = useState(item.owner);
@@ -112,36 +166,9 @@ function Item({ review, item, drill }: { review: Review; item: AgendaItem; drill
       data-testid={`agenda-${item.seq}`}
       data-key={subjectKey(item.subject)}
     >
-      <div className="agenda-head">
-        <span className="tag cap">{labels.agendaKind(item.kind)}</span>
-        <strong>{item.title}</strong>
-        {drill && (
-          <button
-            type="button"
-            className="link"
-            data-testid={`agenda-open-${item.seq}`}
-            onClick={() => ui.drill(drill)}
-          >
-            Open the rows
-          </button>
-        )}
-      </div>
+      <ItemHead item={item} drill={drill} />
       {item.detail && <p className="muted">{item.detail}</p>}
-      <div className="agenda-decision" role="radiogroup" aria-label={`Decision on ${item.title}`}>
-        {labels.decisions.map((d) => (
-          <label key={d} className="inline">
-            <input
-              type="radio"
-              name={`decision-${item.seq}`}
-              data-testid={`agenda-${item.seq}-${d}`}
-              checked={decision === d}
-              disabled={done}
-              onChange={() => setDecision(d)}
-            />
-            <span className="cap">{labels.decision(d)}</span>
-          </label>
-        ))}
-      </div>
+      <DecisionChoice item={item} decision={decision} disabled={done} onChange={setDecision} />
       {decision === "follow_up" && (
         <FollowUpFields
           seq={item.seq}
@@ -176,6 +203,51 @@ function Item({ review, item, drill }: { review: Review; item: AgendaItem; drill
   );
 }
 
+/** The review's closing buttons: finish it (while in progress), export the pack. */
+function ReviewActions({
+  finished,
+  onFinish,
+  onExport,
+}: {
+  finished: boolean;
+  onFinish: () => void;
+  onExport: (format: PackFormat) => void;
+}) {
+  return (
+    <div className="review-actions">
+      {!finished && (
+        <button
+          type="button"
+          className="btn primary"
+          data-testid="review-finish"
+          onClick={onFinish}
+        >
+          Finish the review
+        </button>
+      )}
+      <button
+        type="button"
+        className="btn"
+        data-testid="review-export-pdf"
+        title="Cover, posture and charts, trends, the agenda with the decisions, each report's first rows"
+        onClick={() => onExport("pdf")}
+      >
+        Review pack as PDF
+      </button>
+      <button
+        type="button"
+        className="btn"
+        data-testid="review-export"
+        title="The review, its agenda, and every report whole, a sheet each"
+        onClick={() => onExport("xlsx")}
+      >
+        Review pack as Excel
+      </button>
+    </div>
+  );
+}
+
+/** One review: how it stands, who attends, its agenda, and the buttons that close it. */
 function ReviewScreen({ id, onBack }: { id: number; onBack: () => void }) {
   const ui = useUi();
   const saved = useReviewSaved();
@@ -238,36 +310,11 @@ function ReviewScreen({ id, onBack }: { id: number; onBack: () => void }) {
           ))}
         </ol>
       )}
-      <div className="review-actions">
-        {r.finished_at === null && (
-          <button
-            type="button"
-            className="btn primary"
-            data-testid="review-finish"
-            onClick={() => void finish()}
-          >
-            Finish the review
-          </button>
-        )}
-        <button
-          type="button"
-          className="btn"
-          data-testid="review-export-pdf"
-          title="Cover, posture and charts, trends, the agenda with the decisions, each report's first rows"
-          onClick={() => void exportPack("pdf")}
-        >
-          Review pack as PDF
-        </button>
-        <button
-          type="button"
-          className="btn"
-          data-testid="review-export"
-          title="The review, its agenda, and every report whole, a sheet each"
-          onClick={() => void exportPack("xlsx")}
-        >
-          Review pack as Excel
-        </button>
-      </div>
+      <ReviewActions
+        finished={r.finished_at !== null}
+        onFinish={() => void finish()}
+        onExport={(format) => void exportPack(format)}
+      />
     </div>
   );
 }
@@ -321,14 +368,29 @@ export function ReviewsPane() {
         </button>
       </div>
       {list.isError && <p className="error-text">{(list.error as Error).message}</p>}
+      <ReviewList reviews={list.data} onOpen={setOpen} />
+    </div>
+  );
+}
+
+/** The reviews so far, each with how it stands, or what a review is when there is none. */
+function ReviewList({
+  reviews,
+  onOpen,
+}: {
+  reviews: Review[] | undefined;
+  onOpen: (id: number) => void;
+}) {
+  return (
+    <>
       <ul className="review-list">
-        {(list.data ?? []).map((r) => (
+        {(reviews ?? []).map((r) => (
           <li key={r.id}>
             <button
               type="button"
               className="link"
               data-testid={`review-open-${r.id}`}
-              onClick={() => setOpen(r.id)}
+              onClick={() => onOpen(r.id)}
             >
               {r.title}
             </button>{" "}
@@ -341,12 +403,12 @@ export function ReviewsPane() {
           </li>
         ))}
       </ul>
-      {list.data?.length === 0 && (
+      {reviews?.length === 0 && (
         <p className="muted">
           No review yet. A review looks at the current snapshot: its agenda is the checks that fail,
           what changed since the last review, and the follow-ups still open.
         </p>
       )}
-    </div>
+    </>
   );
 }

@@ -102,7 +102,14 @@ pub(super) async fn run_phases(
     let mut systems = p.devices(users.len()).await?;
     let (ug_rows, sg_rows) = p.groups().await?;
     p.got = fetching.finish(run).await?;
-    let members = p.memberships(&users, &ug_rows, &sg_rows).await?;
+    // What each user group is bound to is listed beside the memberships (the requests share
+    // the limiter; neither waits for the other).
+    let ug_ids: Vec<String> = ug_rows.iter().map(|g| g.id.clone()).collect();
+    let (members, bound) = tokio::join!(
+        p.memberships(&users, &ug_rows, &sg_rows),
+        associations::user_group_targets(run, &ug_ids)
+    );
+    let (members, bound) = (members?, bound?);
     if scoped {
         p.apply_scope(&members, &mut users, &mut systems)?;
     }
@@ -112,7 +119,7 @@ pub(super) async fn run_phases(
         p.w.put_group_members(chunk)?;
     }
     p.bindings(&users, &systems).await?;
-    p.group_bindings(&ug_rows, &sg_rows, &systems).await?;
+    p.group_bindings(bound, &sg_rows, &systems)?;
     p.insights(&systems).await?;
     p.apps(&users, &ug_rows, &members).await?;
     p.admins().await?;
@@ -320,12 +327,14 @@ impl Phases<'_, '_, '_> {
         Ok(())
     }
 
-    /// What each user group is bound to: devices and device groups (one listing per group).
-    /// Every member reaches those devices, as JumpCloud counts it.
-    async fn group_bindings(&mut self, ug: &[GroupRow], sg: &[GroupRow], systems: &[SystemRow]) -> Result<()> {
-        let (run, t) = (self.run, Instant::now());
-        let group_ids: Vec<String> = ug.iter().map(|g| g.id.clone()).collect();
-        let bound = associations::user_group_targets(run, &group_ids).await?;
+    /// What each user group is bound to (one listing per group, read beside the memberships):
+    /// devices and device groups. Every member reaches those devices, as JumpCloud counts it.
+    fn group_bindings(
+        &mut self,
+        bound: Vec<(String, jumpcloud::models::GraphObject)>,
+        sg: &[GroupRow],
+        systems: &[SystemRow],
+    ) -> Result<()> {
         let (system_set, sg_set) = (ids(systems, |s| &s.id), ids(sg, |g| &g.id));
         let (mut devices, mut device_groups) = (vec![], vec![]);
         for (group, to) in bound {
@@ -340,8 +349,6 @@ impl Phases<'_, '_, '_> {
         self.w.put_user_group_devices(&devices)?;
         self.w.put_user_group_device_groups(&device_groups)?;
         self.counts.group_bindings = (devices.len() + device_groups.len()) as u64;
-        let n = group_ids.len() as u64;
-        run.items(Phase::Bindings, n, n, t);
         Ok(())
     }
 

@@ -41,7 +41,7 @@ dev: deps-build
 	ui/node_modules/.bin/tauri dev -- -- --demo
 
 bindings:
-	cargo run --quiet $(FEATURES) --bin export-bindings -- ui/src/bindings.ts ui/src/test/vocabulary.json
+	cargo run --quiet $(FEATURES) --example export-bindings -- ui/src/bindings.ts ui/src/test/vocabulary.json
 
 # ---- checks, in the order `make test` runs them; the first failure stops the run ----
 fmt:

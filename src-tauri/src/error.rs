@@ -172,7 +172,7 @@ impl From<rollcall_core::session::SessionError> for AppError {
             S::UnknownOrg => AppError::new(ErrorCode::NotFound, e.to_string()),
             S::Blocked(WriteBlock::Offline(m)) => AppError::new(ErrorCode::Offline, m),
             S::Blocked(WriteBlock::NotReady(m)) => AppError::new(ErrorCode::NotReady, m),
-            S::Key(m) => AppError::new(ErrorCode::Keyring, m),
+            S::Key(e) => AppError::new(ErrorCode::Keyring, e.to_string()),
             S::Files(m) => AppError::new(ErrorCode::Cache, m),
             S::Demo(_) => AppError::internal(e.to_string()),
             S::Cache(c) => c.into(),

@@ -4,6 +4,7 @@
 
 use crate::error::{AppError, ErrorCode};
 use jumpcloud::ApiKey;
+use rollcall_core::session::KeyError;
 
 pub const SERVICE: &str = "app.rollcall.desktop";
 
@@ -31,18 +32,6 @@ pub fn store(org_id: &str, key: &str) -> Result<(), AppError> {
         .map_err(|e| keyring_error("save the API key", e))
 }
 
-/// Reads an org's key.
-pub fn read(org_id: &str) -> Result<ApiKey, AppError> {
-    match entry(org_id)?.get_password() {
-        Ok(k) => Ok(ApiKey::new(k)),
-        Err(keyring::Error::NoEntry) => Err(AppError::new(
-            ErrorCode::Keyring,
-            "The API key of this organisation is not in the system credential store any more. Connect it again with its key.",
-        )),
-        Err(e) => Err(keyring_error("read the API key", e)),
-    }
-}
-
 /// Deletes an org's key; a key already gone is fine.
 pub fn delete(org_id: &str) -> Result<(), AppError> {
     match entry(org_id)?.delete_credential() {
@@ -55,15 +44,24 @@ pub fn delete(org_id: &str) -> Result<(), AppError> {
 pub struct SystemKeyring;
 
 impl rollcall_core::session::KeyStore for SystemKeyring {
-    fn read(&self, org_id: &str) -> Result<ApiKey, String> {
-        read(org_id).map_err(|e| e.message)
+    fn read(&self, org_id: &str) -> Result<ApiKey, KeyError> {
+        match entry(org_id).map_err(store_error)?.get_password() {
+            Ok(k) => Ok(ApiKey::new(k)),
+            Err(keyring::Error::NoEntry) => Err(KeyError::Missing),
+            Err(e) => Err(store_error(keyring_error("read the API key", e))),
+        }
     }
-    fn store(&self, org_id: &str, key: &str) -> Result<(), String> {
-        store(org_id, key).map_err(|e| e.message)
+    fn store(&self, org_id: &str, key: &str) -> Result<(), KeyError> {
+        store(org_id, key).map_err(store_error)
     }
-    fn delete(&self, org_id: &str) -> Result<(), String> {
-        delete(org_id).map_err(|e| e.message)
+    fn delete(&self, org_id: &str) -> Result<(), KeyError> {
+        delete(org_id).map_err(store_error)
     }
+}
+
+/// The store's refusal, in its admin-readable sentence.
+fn store_error(e: AppError) -> KeyError {
+    KeyError::Store(e.message)
 }
 
 #[cfg(test)]
@@ -75,9 +73,8 @@ mod tests {
     fn store_read_delete() {
         keyring::set_default_credential_builder(keyring::mock::default_credential_builder());
         // The mock keeps nothing between entries, so this checks the error paths and messages.
-        let missing = read("org-x").unwrap_err();
-        assert_eq!(missing.code, ErrorCode::Keyring);
-        assert!(missing.message.contains("Connect it again"), "{}", missing.message);
+        use rollcall_core::session::KeyStore;
+        assert_eq!(SystemKeyring.read("org-x").unwrap_err(), KeyError::Missing);
         store("org-x", "secret").unwrap();
         delete("org-x").unwrap();
     }

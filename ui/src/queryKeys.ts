@@ -67,6 +67,7 @@ export const SHOWS: Record<Exclude<DataKind, "all">, Root[]> = {
   users: [
     "posture",
     "reportTable",
+    "catalogueRows",
     "users",
     "userFacets",
     "user",
@@ -81,6 +82,7 @@ export const SHOWS: Record<Exclude<DataKind, "all">, Root[]> = {
   systems: [
     "posture",
     "reportTable",
+    "catalogueRows",
     "systems",
     "systemFacets",
     "system",
@@ -93,6 +95,7 @@ export const SHOWS: Record<Exclude<DataKind, "all">, Root[]> = {
   groups: [
     "posture",
     "reportTable",
+    "catalogueRows",
     "groups",
     "groupMembers",
     "users",

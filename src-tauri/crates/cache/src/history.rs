@@ -28,6 +28,32 @@ use crate::error::Result;
 use crate::kinds::EdgeKind;
 use rusqlite::{params, Transaction};
 
+/// From which sync each edge kind added after the first schema has history (migration 15 added
+/// the group bindings): a diff from an earlier sync cannot say what changed in them, and leaves
+/// them out rather than list every one as added.
+pub(crate) const EDGES_SINCE_DDL: &str = "
+CREATE TABLE history_edges_since (
+    kind TEXT PRIMARY KEY,
+    first_sync INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO history_edges_since (kind, first_sync)
+    SELECT k.kind, coalesce((SELECT max(id) FROM sync_runs), 0) + 1
+      FROM (SELECT 'group_device' AS kind UNION ALL SELECT 'group_device_group') k;
+";
+
+/// Whether the history holds edges of `kind` at sync `from`.
+pub fn edges_tracked_at(conn: &rusqlite::Connection, kind: EdgeKind, from: i64) -> Result<bool> {
+    use rusqlite::OptionalExtension;
+    let since: Option<i64> = conn
+        .query_row(
+            "SELECT first_sync FROM history_edges_since WHERE kind = ?1",
+            [kind],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(since.is_none_or(|s| from >= s))
+}
+
 /// Kinds of record kept whole in the `records` table.
 pub const RECORD_KINDS: &[crate::RecordKind] = crate::RecordKind::ALL;
 /// (history kind, live table, column a, column b)

@@ -10,7 +10,8 @@ use crate::rows::hash;
 use crate::RecordKind;
 use serde_json::Value;
 
-/// A device is stale after this many days without a check-in.
+/// Days without a check-in after which a device is silent (core's `posture::SILENT_DAYS` is
+/// this number).
 pub const STALE_DAYS: i64 = 30;
 
 /// The fields of a record of `kind` that are observations.

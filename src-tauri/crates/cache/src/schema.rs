@@ -98,10 +98,11 @@ pub fn migrations() -> Migrations<'static> {
     let v15 = V15.get_or_init(|| {
         let ddl = crate::reach::MIRROR_DDL;
         format!(
-            "{}{}{}",
+            "{}{}{}{}",
             ddl.replace("{p}", ""),
             ddl.replace("{p}", "s_"),
-            crate::reach::VIEW_DDL
+            crate::reach::VIEW_DDL,
+            crate::history::EDGES_SINCE_DDL
         )
     });
     Migrations::new(vec![

@@ -8,8 +8,10 @@ use rollcall_cache::{Cache, DeviceCheck, OsFamily, Posture, PostureCheck, Thresh
 use serde::Serialize;
 
 /// A device is silent after this many days without a check-in (the posture kept per sync,
-/// the agenda, the Devices list's "Stale" chip).
-pub const SILENT_DAYS: u32 = 30;
+/// the agenda, the Devices list's "Stale" chip). The same number decides, when the copy is
+/// written, that going silent is a new version of the device (`observed::STALE_DAYS`): one
+/// number, kept where the writer can read it.
+pub const SILENT_DAYS: u32 = rollcall_cache::observed::STALE_DAYS as u32;
 /// A password that expires within this many days is "expiring soon".
 pub const EXPIRING_DAYS: u32 = 14;
 /// A person staged (never activated) for longer than this is a finding.

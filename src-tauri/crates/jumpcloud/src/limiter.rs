@@ -158,13 +158,7 @@ impl Limiter {
 pub fn backoff(attempt: u32, cap: Duration) -> Duration {
     let base = Duration::from_millis(250).saturating_mul(1u32 << attempt.saturating_sub(1).min(10));
     let ceiling = base.min(cap);
-    // Jitter from the clock's sub-second noise: good enough to spread retries, no RNG crate.
-    let noise = Instant::now().elapsed().subsec_nanos() as u64
-        ^ std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos() as u64)
-            .unwrap_or(0);
-    let frac = (noise % 1000) as f64 / 1000.0;
+    let frac = fastrand::f64();
     ceiling.mul_f64(0.5 + frac / 2.0)
 }
 

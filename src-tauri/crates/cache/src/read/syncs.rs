@@ -197,6 +197,10 @@ impl Cache {
             out.records.insert(*kind, self.record_diff(*kind, from, to)?);
         }
         for (kind, ..) in crate::history::EDGE_KINDS {
+            // Not kept yet at `from` (a kind added by an upgrade): nothing to compare with.
+            if !crate::history::edges_tracked_at(&self.conn, *kind, from)? {
+                continue;
+            }
             let (a, b) = (self.edges_at(*kind, from)?, self.edges_at(*kind, to)?);
             out.edges.insert(
                 *kind,

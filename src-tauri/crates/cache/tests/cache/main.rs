@@ -98,6 +98,18 @@ fn a_file_from_the_previous_version_is_upgraded_in_place() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, 15, "upgraded to the latest schema");
+    // The group bindings are kept from the next sync on: a diff from the sync before the
+    // upgrade leaves them out instead of listing every one as added.
+    use rollcall_cache::history::edges_tracked_at;
+    use rollcall_cache::kinds::EdgeKind;
+    let conn = cache.connection();
+    assert!(!edges_tracked_at(conn, EdgeKind::GroupDevice, 1).unwrap());
+    assert!(!edges_tracked_at(conn, EdgeKind::GroupDeviceGroup, 1).unwrap());
+    assert!(edges_tracked_at(conn, EdgeKind::GroupDevice, 2).unwrap());
+    assert!(
+        edges_tracked_at(conn, EdgeKind::Member, 1).unwrap(),
+        "kept since the first schema"
+    );
     assert!(
         cache.trends(10).unwrap().len() == 1,
         "the posture history table exists after the upgrade"

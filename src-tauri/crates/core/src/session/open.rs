@@ -18,14 +18,24 @@ use std::sync::Arc;
 /// Size of the demo organisation (users; devices and groups follow from it).
 pub const DEMO_USERS: usize = 400;
 
-/// Where API keys live: the OS credential store in the app, memory in tests. Errors are
-/// admin-readable sentences.
+/// Why the credential store could not give, keep or forget a key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    /// The organisation's key is not in the store (removed outside Rollcall).
+    #[error("The API key of this organisation is not in the system credential store any more. Connect it again with its key.")]
+    Missing,
+    /// The store refused (locked, not running, …), in an admin-readable sentence.
+    #[error("{0}")]
+    Store(String),
+}
+
+/// Where API keys live: the OS credential store in the app, memory in tests.
 pub trait KeyStore: Send + Sync {
-    fn read(&self, org_id: &str) -> Result<ApiKey, String>;
+    fn read(&self, org_id: &str) -> Result<ApiKey, KeyError>;
     /// Stores (or replaces) an org's key.
-    fn store(&self, org_id: &str, key: &str) -> Result<(), String>;
+    fn store(&self, org_id: &str, key: &str) -> Result<(), KeyError>;
     /// Deletes an org's key; a key already gone is fine.
-    fn delete(&self, org_id: &str) -> Result<(), String>;
+    fn delete(&self, org_id: &str) -> Result<(), KeyError>;
 }
 
 /// Why the session could not do what was asked.
@@ -39,8 +49,8 @@ pub enum SessionError {
     #[error("{}", .0.message())]
     Blocked(WriteBlock),
     /// The credential store refused, or the key is not in it.
-    #[error("{0}")]
-    Key(String),
+    #[error(transparent)]
+    Key(KeyError),
     /// A request the admin made that cannot be done (a demo with no key to replace, an empty
     /// key, a key of another organisation).
     #[error("{0}")]
@@ -78,7 +88,7 @@ pub struct ActiveOrg {
     /// from the credential store).
     pub open_note: Option<String>,
     /// The key could not be read: the cache is browsable, nothing is sent.
-    pub key_problem: Option<String>,
+    pub key_problem: Option<KeyError>,
     /// Found after opening (the background integrity check).
     pub later_note: Mutex<Option<String>>,
 }
@@ -359,7 +369,7 @@ impl OrgSession {
             later_note: Mutex::new(None),
         });
         *self.active.write() = Some(org.clone());
-        self.link.reset(key_problem);
+        self.link.reset(key_problem.map(|p| p.to_string()));
         *self.timer.lock() = Default::default();
         if let Err(e) = self.registry.lock().upsert(entry) {
             tracing::warn!(error = %e, "could not save the organisation list");
@@ -417,7 +427,7 @@ impl OrgSession {
     /// requests are sent and what they find is kept.
     pub async fn refresh_access(&self, org: &ActiveOrg, how: Relearn) -> Result<Access, jumpcloud::Error> {
         if let Some(p) = &org.key_problem {
-            return Err(jumpcloud::Error::Config(p.clone()));
+            return Err(jumpcloud::Error::Config(p.to_string()));
         }
         let kept = match how {
             Relearn::IfUnknown => crate::access::kept(&org.cache(), &org.client),

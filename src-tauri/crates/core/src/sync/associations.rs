@@ -123,8 +123,6 @@ pub(super) async fn user_group_targets(
 ) -> Result<Vec<(String, jumpcloud::models::GraphObject)>> {
     let c = run.client;
     let width = c.config().max_in_flight.max(1);
-    let t = Instant::now();
-    let total = group_ids.len() as u64;
     let mut out = Vec::new();
     let mut results = stream::iter(group_ids.iter().cloned().map(|id| async move {
         let bound = c.user_groups().associations(&id, "system,system_group").await?;
@@ -136,9 +134,9 @@ pub(super) async fn user_group_targets(
         let (group, bound) = r?;
         out.extend(bound.into_iter().map(|e| (group.clone(), e.to)));
         done += 1;
+        // Read beside the memberships, whose progress the bar shows; a cancel stops it too.
         if done.is_multiple_of(50) {
             run.check()?;
-            run.items(Phase::Bindings, done, total, t);
         }
     }
     Ok(out)

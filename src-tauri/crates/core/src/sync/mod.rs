@@ -1,7 +1,8 @@
 //! The sync engine: a full mirror of an org into its cache file.
 //!
 //! Strategy — the fewest requests that still give complete data:
-//! - users, devices, apps: v1 listings, 100 per page, pages fetched concurrently;
+//! - users, devices, apps: v1 listings, 100 per page, pages fetched concurrently (every listing
+//!   and per-object read below runs `max_in_flight` requests at a time under one limiter);
 //! - user and device groups: v2 listings; memberships from the cheaper side of the association:
 //!   one `members` listing per group (≥ 1 request per group) when there are fewer groups than
 //!   members, else one `memberof` per member;
@@ -14,10 +15,13 @@
 //!   `/systems/{id}/associations?targets=user` per device or one
 //!   `/users/{id}/associations?targets=system` per user (direct bindings only);
 //! - what a user group is bound to (devices, device groups): one
-//!   `/usergroups/{id}/associations?targets=system,system_group` per user group, so that the
-//!   mirror counts who reaches a device the way JumpCloud does (`rollcall_cache::reach`);
+//!   `/usergroups/{id}/associations?targets=system,system_group` per user group, in flight
+//!   beside the membership listings (JumpCloud's report does not say which group a row comes
+//!   through), so that the mirror counts who reaches a device the way JumpCloud does
+//!   (`rollcall_cache::reach`);
 //! - hardware and disk encryption: System Insights' bulk tables, 10,000 rows per request
-//!   (`system_info`, `disk_encryption`, `bitlocker_info`) instead of one call per device;
+//!   (`system_info`, `disk_encryption`, `bitlocker_info`, `logical_drives`) instead of one call
+//!   per device;
 //! - app access: one `users` and one `usergroups` listing per app;
 //! - admins and roles: one listing each; recent logins: Directory Insights, 10,000 per page.
 //!

@@ -1,6 +1,7 @@
-//! The phases of a full sync, in order: users, devices, groups and memberships, bindings (a
-//! person's own, and the groups'), System Insights, apps and who reaches them, admins and
-//! roles, recent logins. `run_phases` is the order; each phase is one method of `Phases`.
+//! The phases of a full sync, in order: users, devices, groups and memberships (with what
+//! each user group is bound to, read beside them), a person's own bindings, System Insights,
+//! apps and who reaches them, admins and roles, recent logins. `run_phases` is the order; each
+//! phase is one method of `Phases`.
 
 use super::*;
 use jumpcloud::models::GraphType;
@@ -105,11 +106,10 @@ pub(super) async fn run_phases(
     // What each user group is bound to is listed beside the memberships (the requests share
     // the limiter; neither waits for the other).
     let ug_ids: Vec<String> = ug_rows.iter().map(|g| g.id.clone()).collect();
-    let (members, bound) = tokio::join!(
+    let (members, bound) = tokio::try_join!(
         p.memberships(&users, &ug_rows, &sg_rows),
         associations::user_group_targets(run, &ug_ids)
-    );
-    let (members, bound) = (members?, bound?);
+    )?;
     if scoped {
         p.apply_scope(&members, &mut users, &mut systems)?;
     }

@@ -7,7 +7,7 @@ use parking_lot::Mutex;
 use rollcall_cache::Cache;
 use rollcall_core::connect::check;
 use rollcall_core::session::{
-    Connectivity, DataKind, KeyStore, OrgEntry, OrgSession, RegionName, SessionError, SessionEvents,
+    Connectivity, DataKind, KeyError, KeyStore, OrgEntry, OrgSession, RegionName, SessionError, SessionEvents,
 };
 use rollcall_core::SyncProgress;
 use std::collections::HashMap;
@@ -19,18 +19,18 @@ use std::sync::Arc;
 struct Keys(Arc<Mutex<HashMap<String, String>>>);
 
 impl KeyStore for Keys {
-    fn read(&self, org_id: &str) -> Result<ApiKey, String> {
+    fn read(&self, org_id: &str) -> Result<ApiKey, KeyError> {
         self.0
             .lock()
             .get(org_id)
             .map(|k| ApiKey::new(k.clone()))
-            .ok_or_else(|| "The API key of this organisation is not in the store.".to_string())
+            .ok_or(KeyError::Missing)
     }
-    fn store(&self, org_id: &str, key: &str) -> Result<(), String> {
+    fn store(&self, org_id: &str, key: &str) -> Result<(), KeyError> {
         self.0.lock().insert(org_id.into(), key.into());
         Ok(())
     }
-    fn delete(&self, org_id: &str) -> Result<(), String> {
+    fn delete(&self, org_id: &str) -> Result<(), KeyError> {
         self.0.lock().remove(org_id);
         Ok(())
     }
@@ -347,7 +347,12 @@ async fn a_sync_cancelled_by_opening_another_org_leaves_no_error_on_it() {
     let (first, _) = tokio::join!(s.sync(&heard), async {
         // Org B is opened once org A's sync has been answered a few requests: it is under way,
         // and (at 30 ms a request) far from done.
+        let give_up = std::time::Instant::now() + std::time::Duration::from_secs(60);
         while a.sim.state.requests().len() < 3 {
+            assert!(
+                std::time::Instant::now() < give_up,
+                "org A's sync never reached JumpCloud"
+            );
             tokio::time::sleep(std::time::Duration::from_millis(5)).await;
         }
         let mut e = entry(&b, &found_b.org.id);

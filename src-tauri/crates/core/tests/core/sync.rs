@@ -118,6 +118,23 @@ pub(crate) fn assert_matches_ground_truth(env: &Env) {
         .map(|a| (a.id.clone(), a.display_name.clone()))
         .collect();
     assert_eq!(rows(&cache, "SELECT id, label FROM apps"), apps, "apps");
+    // What each user group is bound to (who reaches a device through a group).
+    assert_eq!(
+        rows(&cache, "SELECT group_id, system_id FROM user_group_devices"),
+        o.ug_systems
+            .iter()
+            .flat_map(|(g, to)| to.iter().map(move |t| (g.clone(), t.clone())))
+            .collect::<BTreeSet<_>>(),
+        "user groups bound to devices"
+    );
+    assert_eq!(
+        rows(&cache, "SELECT group_id, device_group_id FROM user_group_device_groups"),
+        o.ug_system_groups
+            .iter()
+            .flat_map(|(g, to)| to.iter().map(move |t| (g.clone(), t.clone())))
+            .collect::<BTreeSet<_>>(),
+        "user groups bound to device groups"
+    );
     let mut access = BTreeSet::new();
     for (app, us) in &o.app_users {
         for u in us {

@@ -100,6 +100,8 @@ export function App() {
     if (chooseScope) setScopeOpen("connect");
   };
 
+  // Every screen renders Rust's words and numbers, so the workspace waits for them (a local
+  // read, answered at once).
   return (
     <VocabularyContext.Provider value={vocabulary.data ?? null}>
       <UiContext.Provider value={ui}>
@@ -121,7 +123,7 @@ export function App() {
                 onConnected={connected}
                 notify={notify}
               />
-            ) : (
+            ) : vocabulary.data ? (
               <Workspace
                 view={view}
                 runId={runId}
@@ -132,7 +134,7 @@ export function App() {
                 setRekeying={setRekeying}
                 onScope={() => setScopeOpen("settings")}
               />
-            )}
+            ) : null}
           </main>
           <StatusBar status={status.data} sync={sync} onScope={() => setScopeOpen("settings")} />
           {scopeOpen && (

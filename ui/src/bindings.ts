@@ -581,6 +581,13 @@ export type Facet = {
 	counts: FacetCount[],
 };
 
+/**  A filter chip of the Users or Devices list: a facet's value worth picking out, and its label. */
+export type FacetChip = {
+	facet: FacetName,
+	value: FacetValue,
+	label: string,
+};
+
 /**  How many rows have one value. */
 export type FacetCount = {
 	value: FacetValue,
@@ -858,6 +865,8 @@ export type ReachPath = {
 	user_group: [string, string] | null,
 	/**  The device group it goes through, with its name. */
 	device_group: [string, string] | null,
+	/**  The path in words, as the panels show it (`describe`). */
+	text: string,
 };
 
 /**  A device someone reaches, and every path by which they do. */
@@ -1528,6 +1537,20 @@ export type Vocabulary = {
 	silent_days: number,
 	/**  The choices of "silent after" the posture offers. */
 	silent_day_choices: number[],
+	audit_statuses: Labelled<AuditStatus>[],
+	change_kinds: Labelled<ChangeKind>[],
+	/**
+	 *  The OS families the Devices list offers as chips (every one Rollcall knows but
+	 *  "unknown"; any other the org has is added by the list).
+	 */
+	device_os_chips: OsFamily[],
+	/**  The yes/no chips of the Users list, then of the Devices list. */
+	user_chips: FacetChip[],
+	device_chips: FacetChip[],
+	/**  Days of logins the copy keeps (all Directory Insights keeps). */
+	event_days: number,
+	/**  How many syncs the trends go back. */
+	trend_syncs: number,
 };
 
 /* Tauri Specta runtime */

@@ -4,9 +4,12 @@
 import { createContext, useContext } from "react";
 import type {
   AgendaKind,
+  AuditStatus,
+  ChangeKind,
   Decision,
   DeviceCheck,
   EdgeKind,
+  FacetChip,
   Labelled,
   MfaStatus,
   OsFamily,
@@ -43,6 +46,18 @@ export interface Labels {
   phase: (p: Phase) => string;
   userCheck: (c: UserCheck) => string;
   deviceCheck: (c: DeviceCheck) => string;
+  auditStatus: (s: AuditStatus) => string;
+  changeKind: (k: ChangeKind) => string;
+  /** The outcomes an audited action can have, in Rust's order. */
+  auditStatuses: AuditStatus[];
+  /** The OS families the Devices list offers as chips. */
+  deviceOsChips: OsFamily[];
+  /** The yes/no chips of the Users and the Devices lists. */
+  userChips: FacetChip[];
+  deviceChips: FacetChip[];
+  /** Days of logins the copy keeps; syncs the trends go back. */
+  eventDays: number;
+  trendSyncs: number;
   /** The known OS families, in Rust's order. */
   osFamilies: OsFamily[];
   /** The known states of a person. */
@@ -68,11 +83,20 @@ export function labelsOf(v: Vocabulary | null): Labels {
     phase: (p) => lookup(v?.phases, p),
     userCheck: (c) => lookup(v?.user_checks, c),
     deviceCheck: (c) => lookup(v?.device_checks, c),
+    auditStatus: (s) => lookup(v?.audit_statuses, s),
+    changeKind: (k) => lookup(v?.change_kinds, k),
+    auditStatuses: v?.audit_statuses.map((l) => l.value) ?? [],
+    deviceOsChips: v?.device_os_chips ?? [],
+    userChips: v?.user_chips ?? [],
+    deviceChips: v?.device_chips ?? [],
+    // The numbers are not read before the vocabulary has loaded: the workspace waits for it.
+    eventDays: v?.event_days ?? 0,
+    trendSyncs: v?.trend_syncs ?? 0,
     osFamilies: v?.os_families.map((l) => l.value) ?? [],
     userStates: v?.user_states.map((l) => l.value) ?? [],
     decisions: v?.decisions.map((l) => l.value) ?? [],
     reportSources: v?.report_sources.map((l) => l.value) ?? [],
-    silentDays: v?.silent_days ?? 30,
+    silentDays: v?.silent_days ?? 0,
     silentDayChoices: v?.silent_day_choices ?? [],
   };
 }

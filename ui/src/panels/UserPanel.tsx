@@ -106,6 +106,7 @@ function UserButtons({
 
 /** The profile's facts, the manager, the last login and when the person was created. */
 function UserFacts({ d }: { d: UserDetail }) {
+  const labels = useLabels();
   const u = d.user;
   const manager = d.manager;
   return (
@@ -124,7 +125,7 @@ function UserFacts({ d }: { d: UserDetail }) {
       <dd data-testid="last-login">
         {d.last_login
           ? `${when(d.last_login)} (${ago(d.last_login)})`
-          : "none in the last 90 days (what Directory Insights keeps)"}
+          : `none in the last ${labels.eventDays} days (what Directory Insights keeps)`}
       </dd>
       <dt>Created</dt>
       <dd>{when(u.created)}</dd>
@@ -186,6 +187,7 @@ function UserApps({ apps }: { apps: UserDetail["apps"] }) {
 
 /** The person's last ten logins and other directory events. */
 function RecentEvents({ events }: { events: UserDetail["recent_events"] }) {
+  const labels = useLabels();
   return (
     <>
       <h3>Recent logins and events</h3>
@@ -195,7 +197,9 @@ function RecentEvents({ events }: { events: UserDetail["recent_events"] }) {
             <span className="muted">{when(e.at)}</span> {e.event_type} {e.success ? "" : "(failed)"}
           </li>
         ))}
-        {events.length === 0 && <li className="muted">None in the last 90 days.</li>}
+        {events.length === 0 && (
+          <li className="muted">None in the last {labels.eventDays} days.</li>
+        )}
       </ul>
     </>
   );

@@ -6,8 +6,7 @@ import { useUi, type PanelRef } from "../context";
 import { when } from "../format";
 import { useDebounced } from "../components/useDebounced";
 import { keys } from "../queryKeys";
-
-const STATUSES = ["", "done", "failed", "unknown", "pending"];
+import { useLabels } from "../labels";
 
 /** The panel of an action's target (a person or a device). */
 function panelOf(a: AuditEntry): PanelRef {
@@ -74,6 +73,7 @@ function ActivityToolbar({
   status: AuditStatus | "";
   onStatus: (status: AuditStatus | "") => void;
 }) {
+  const labels = useLabels();
   return (
     <div className="toolbar">
       <h1>Activity</h1>
@@ -92,9 +92,10 @@ function ActivityToolbar({
         data-testid="activity-status"
         onChange={(e) => onStatus(e.target.value as AuditStatus | "")}
       >
-        {STATUSES.map((s) => (
+        <option value="">Any outcome</option>
+        {labels.auditStatuses.map((s) => (
           <option key={s} value={s}>
-            {s === "" ? "Any outcome" : s}
+            {labels.auditStatus(s)}
           </option>
         ))}
       </select>
@@ -106,6 +107,7 @@ function ActivityToolbar({
  * the checklist it was part of. */
 function ActivityRow({ a }: { a: AuditEntry }) {
   const ui = useUi();
+  const labels = useLabels();
   return (
     <div className="simple-row" data-testid="activity-row">
       <span>{when(a.started_at)}</span>
@@ -120,9 +122,7 @@ function ActivityRow({ a }: { a: AuditEntry }) {
         )}
       </span>
       <span>
-        <span className={`badge st-${a.status}`}>
-          {a.status === "unknown" ? "outcome unknown" : a.status}
-        </span>
+        <span className={`badge st-${a.status}`}>{labels.auditStatus(a.status)}</span>
         {a.http_status ? <span className="muted"> {a.http_status}</span> : null}
       </span>
       <span className="muted">{a.message}</span>

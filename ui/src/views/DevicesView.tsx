@@ -76,18 +76,15 @@ const COLUMNS: Column<SystemRow, SystemSort>[] = [
   { id: "agent", label: "Agent", width: "90px", render: (s) => s.agent_version },
 ];
 
-/** The chips: each OS family Rust knows (and any other the org has), then the yes/no ones. */
+/** The chips: each OS family Rust offers (and any other the org has), then Rust's yes/no ones. */
 function chips(labels: Labels, facets: Facet[] | undefined): ChipSpec[] {
   const present = facets?.find((f) => f.name === "os")?.counts.map((c) => c.value) ?? [];
-  const families: OsFamily[] = [...labels.osFamilies.filter((f) => f !== "unknown")];
+  const families: OsFamily[] = [...labels.deviceOsChips];
   for (const v of present)
     if (typeof v === "object" && !families.some((f) => valueText(f) === v.other)) families.push(v);
   return [
     ...families.map((f): ChipSpec => ({ facet: "os", value: f, label: labels.osFamily(f) })),
-    { facet: "fde", value: false, label: "Not encrypted" },
-    { facet: "mdm", value: false, label: "No MDM" },
-    { facet: "stale", value: true, label: "Stale" },
-    { facet: "unbound", value: true, label: "Reached by nobody" },
+    ...labels.deviceChips,
   ];
 }
 

@@ -77,7 +77,7 @@ const COLUMNS: Column<UserRow, UserSort>[] = [
   },
 ];
 
-/** The chips: each state Rust knows, locked out, no MFA. */
+/** The chips: each state Rust knows, then Rust's yes/no ones (locked out, no MFA). */
 function chips(labels: Labels): ChipSpec[] {
   return [
     ...labels.userStates.map((s): ChipSpec => ({
@@ -85,8 +85,7 @@ function chips(labels: Labels): ChipSpec[] {
       value: s,
       label: labels.userState(s),
     })),
-    { facet: "locked", value: true, label: "Locked out" },
-    { facet: "mfa", value: false, label: "No MFA" },
+    ...labels.userChips,
   ];
 }
 

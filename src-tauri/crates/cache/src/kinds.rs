@@ -403,6 +403,25 @@ text_enum!(
     }
 );
 
+impl ChangeKind {
+    /// How the change lists tag it.
+    pub fn label(self) -> &'static str {
+        self.as_str()
+    }
+}
+
+impl AuditStatus {
+    /// How the Activity list says it.
+    pub fn label(self) -> &'static str {
+        match self {
+            AuditStatus::Pending => "pending",
+            AuditStatus::Done => "done",
+            AuditStatus::Failed => "failed",
+            AuditStatus::Unknown => "outcome unknown",
+        }
+    }
+}
+
 impl EdgeKind {
     /// How the change lists name a kind of association.
     pub fn label(self) -> &'static str {

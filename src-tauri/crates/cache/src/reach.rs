@@ -78,16 +78,44 @@ pub struct ReachPath {
     pub user_group: Option<(String, String)>,
     /// The device group it goes through, with its name.
     pub device_group: Option<(String, String)>,
+    /// The path in words, as the panels show it (`describe`).
+    pub text: String,
 }
 
 impl ReachPath {
-    /// The path in words: "direct", "user group Engineering", "user group Engineering through
-    /// device group Linux servers".
+    fn new(user_group: Option<(String, String)>, device_group: Option<(String, String)>) -> ReachPath {
+        let kind = match (&user_group, &device_group) {
+            (None, _) => ReachKind::Direct,
+            (Some(_), None) => ReachKind::UserGroup,
+            (Some(_), Some(_)) => ReachKind::DeviceGroup,
+        };
+        let mut path = ReachPath {
+            kind,
+            user_group,
+            device_group,
+            text: String::new(),
+        };
+        path.text = path.describe();
+        path
+    }
+
+    /// The path in words: "direct", "via Engineering", "via Engineering → device group Linux
+    /// servers".
     pub fn describe(&self) -> String {
         match (&self.user_group, &self.device_group) {
             (None, _) => "direct".into(),
-            (Some((_, ug)), None) => format!("user group {ug}"),
-            (Some((_, ug)), Some((_, dg))) => format!("user group {ug} through device group {dg}"),
+            (Some((_, ug)), None) => format!("via {ug}"),
+            (Some((_, ug)), Some((_, dg))) => format!("via {ug} → device group {dg}"),
+        }
+    }
+
+    /// The groups it goes through, as the catalogue's "Through" column shows them:
+    /// "Engineering", "Engineering → Linux servers"; None when direct.
+    pub fn through(&self) -> Option<String> {
+        match (&self.user_group, &self.device_group) {
+            (None, _) => None,
+            (Some((_, ug)), None) => Some(ug.clone()),
+            (Some((_, ug)), Some((_, dg))) => Some(format!("{ug} → {dg}")),
         }
     }
 }
@@ -132,16 +160,7 @@ fn path_at(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<ReachPath> {
     };
     let user_group = named(r.get(at)?, r.get(at + 1)?);
     let device_group = named(r.get(at + 2)?, r.get(at + 3)?);
-    let kind = match (&user_group, &device_group) {
-        (None, _) => ReachKind::Direct,
-        (Some(_), None) => ReachKind::UserGroup,
-        (Some(_), Some(_)) => ReachKind::DeviceGroup,
-    };
-    Ok(ReachPath {
-        kind,
-        user_group,
-        device_group,
-    })
+    Ok(ReachPath::new(user_group, device_group))
 }
 
 /// Rows of (something, path) into (something, its paths), in order of first appearance.

@@ -188,6 +188,9 @@ impl Formats {
     }
 }
 
+/// Rows an Excel sheet holds (the header included).
+const SHEET_ROWS: usize = 1_048_576;
+
 /// One sheet: a bold header row, frozen and filterable; typed cells; columns autofitted.
 fn write_sheet(sheet: &mut Worksheet, t: &Sheet<'_>, taken: &mut Vec<String>) -> Result<(), XlsxError> {
     let f = Formats::new();
@@ -195,14 +198,27 @@ fn write_sheet(sheet: &mut Worksheet, t: &Sheet<'_>, taken: &mut Vec<String>) ->
     for (c, col) in t.columns.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, &col.label, &f.head)?;
     }
-    for (r, row) in t.rows.iter().enumerate() {
+    // A sheet holds 1,048,576 rows: beyond that, the last row says how many are left out (the
+    // CSV export holds them all).
+    let fits = t.rows.len().min(SHEET_ROWS - 2);
+    for (r, row) in t.rows[..fits].iter().enumerate() {
         for (c, (cell, col)) in row.iter().zip(t.columns).enumerate() {
             write_cell(sheet, r as u32 + 1, c as u16, cell, col.kind, &f)?;
         }
     }
+    if fits < t.rows.len() {
+        sheet.write_string(
+            fits as u32 + 1,
+            0,
+            format!(
+                "… and {} more rows: more than an Excel sheet holds. Export this report as CSV for every row.",
+                t.rows.len() - fits
+            ),
+        )?;
+    }
     sheet.set_freeze_panes(1, 0)?;
     if !t.columns.is_empty() {
-        sheet.autofilter(0, 0, t.rows.len() as u32, t.columns.len() as u16 - 1)?;
+        sheet.autofilter(0, 0, fits as u32, t.columns.len() as u16 - 1)?;
     }
     // Fitted on the first rows (a screenful and more): the whole of a 50,000-row sheet would
     // cost seconds for the same widths.

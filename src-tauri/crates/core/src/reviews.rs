@@ -249,7 +249,7 @@ pub fn pack(cache: &Cache, org: &str, id: i64, format: PackFormat) -> std::resul
                 org,
                 review: &review,
                 posture: &measured,
-                trends: &cache.trends(180)?,
+                trends: &cache.trends(crate::vocabulary::TREND_SYNCS)?,
                 tables: &tables,
                 created: time::OffsetDateTime::now_utc(),
             })?

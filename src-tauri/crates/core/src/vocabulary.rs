@@ -5,7 +5,8 @@
 use crate::catalogue::ReportSource;
 use crate::sync::Phase;
 use rollcall_cache::{
-    AgendaKind, Decision, DeviceCheck, EdgeKind, MfaStatus, OsFamily, RecordKind, UserCheck, UserState,
+    AgendaKind, AuditStatus, ChangeKind, Decision, DeviceCheck, EdgeKind, FacetName, FacetValue, MfaStatus, OsFamily,
+    RecordKind, UserCheck, UserState,
 };
 use serde::Serialize;
 
@@ -25,6 +26,23 @@ fn labelled<T: Clone>(values: &[T], label: impl Fn(&T) -> String) -> Vec<Labelle
             label: label(v),
         })
         .collect()
+}
+
+/// A filter chip of the Users or Devices list: a facet's value worth picking out, and its label.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FacetChip {
+    pub facet: FacetName,
+    pub value: FacetValue,
+    pub label: String,
+}
+
+fn chip(facet: FacetName, value: bool, label: &str) -> FacetChip {
+    FacetChip {
+        facet,
+        value: FacetValue::Flag(value),
+        label: label.into(),
+    }
 }
 
 /// Every label of every closed set the front end shows.
@@ -49,7 +67,22 @@ pub struct Vocabulary {
     pub silent_days: u32,
     /// The choices of "silent after" the posture offers.
     pub silent_day_choices: Vec<u32>,
+    pub audit_statuses: Vec<Labelled<AuditStatus>>,
+    pub change_kinds: Vec<Labelled<ChangeKind>>,
+    /// The OS families the Devices list offers as chips (every one Rollcall knows but
+    /// "unknown"; any other the org has is added by the list).
+    pub device_os_chips: Vec<OsFamily>,
+    /// The yes/no chips of the Users list, then of the Devices list.
+    pub user_chips: Vec<FacetChip>,
+    pub device_chips: Vec<FacetChip>,
+    /// Days of logins the copy keeps (all Directory Insights keeps).
+    pub event_days: u32,
+    /// How many syncs the trends go back.
+    pub trend_syncs: u32,
 }
+
+/// How many syncs the trends (the pane and the review pack) go back.
+pub const TREND_SYNCS: u32 = 180;
 
 /// The vocabulary.
 pub fn vocabulary() -> Vocabulary {
@@ -68,5 +101,24 @@ pub fn vocabulary() -> Vocabulary {
         device_checks: labelled(&DeviceCheck::ALL, |c| crate::posture::device_check_label(*c)),
         silent_days: crate::posture::SILENT_DAYS,
         silent_day_choices: vec![7, 14, 30, 60, 90],
+        audit_statuses: labelled(AuditStatus::ALL, |s| s.label().into()),
+        change_kinds: labelled(ChangeKind::ALL, |k| k.label().into()),
+        device_os_chips: OsFamily::KNOWN
+            .iter()
+            .filter(|f| **f != OsFamily::Unknown)
+            .cloned()
+            .collect(),
+        user_chips: vec![
+            chip(FacetName::Locked, true, "Locked out"),
+            chip(FacetName::Mfa, false, "No MFA"),
+        ],
+        device_chips: vec![
+            chip(FacetName::Fde, false, "Not encrypted"),
+            chip(FacetName::Mdm, false, "No MDM"),
+            chip(FacetName::Stale, true, "Stale"),
+            chip(FacetName::Unbound, true, "Reached by nobody"),
+        ],
+        event_days: crate::sync::EVENT_DAYS,
+        trend_syncs: TREND_SYNCS,
     }
 }

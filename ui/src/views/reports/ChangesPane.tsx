@@ -38,6 +38,10 @@ function Records({
   d: KindDiff;
 }) {
   const ui = useUi();
+  const labels = useLabels();
+  const [added, removed, changed] = (["added", "removed", "changed"] as const).map(
+    labels.changeKind,
+  );
   const open = (id: string) => kind && ui.open({ kind, id });
   const entry = (id: string, name: string) =>
     kind ? (
@@ -52,22 +56,23 @@ function Records({
   return (
     <details className="change-group" open data-testid={`changes-${label.toLowerCase()}`}>
       <summary>
-        {label}: {d.added.length} added, {d.removed.length} removed, {d.changed.length} changed
+        {label}: {d.added.length} {added}, {d.removed.length} {removed}, {d.changed.length}{" "}
+        {changed}
       </summary>
       <ul className="change-list">
         {d.added.slice(0, SHOWN).map(([id, name]) => (
           <li key={`a${id}`}>
-            <span className="tag ok">added</span> {entry(id, name)}
+            <span className="tag ok">{added}</span> {entry(id, name)}
           </li>
         ))}
         {d.removed.slice(0, SHOWN).map(([id, name]) => (
           <li key={`r${id}`}>
-            <span className="tag bad">removed</span> <span>{name || id}</span>
+            <span className="tag bad">{removed}</span> <span>{name || id}</span>
           </li>
         ))}
         {d.changed.slice(0, SHOWN).map((c) => (
           <li key={`c${c.id}`}>
-            <span className="tag">changed</span> {entry(c.id, c.label)}
+            <span className="tag">{changed}</span> {entry(c.id, c.label)}
             <table className="field-changes">
               <tbody>
                 {c.values.map((v) => (

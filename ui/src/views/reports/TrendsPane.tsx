@@ -5,6 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { commands, type TrendPoint } from "../../bindings";
 import { unwrap } from "../../api";
 import { keys } from "../../queryKeys";
+import { useLabels } from "../../labels";
 import { Chart } from "../../components/Chart";
 
 const day = (at: string) => at.slice(0, 16).replace("T", " ");
@@ -32,9 +33,10 @@ function line(
 }
 
 export function TrendsPane() {
+  const labels = useLabels();
   const trends = useQuery({
     queryKey: keys.postureTrends,
-    queryFn: () => unwrap(commands.postureTrends(180)),
+    queryFn: () => unwrap(commands.postureTrends(labels.trendSyncs)),
   });
   const points = useMemo(() => trends.data ?? [], [trends.data]);
   const counts = useMemo(

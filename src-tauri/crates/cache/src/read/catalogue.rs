@@ -103,11 +103,7 @@ impl Cache {
             .reach_rows()?
             .into_iter()
             .map(|r| {
-                let through = match (&r.path.user_group, &r.path.device_group) {
-                    (None, _) => Cell::Empty,
-                    (Some((_, ug)), None) => Cell::Text(ug.clone()),
-                    (Some((_, ug)), Some((_, dg))) => Cell::Text(format!("{ug} → {dg}")),
-                };
+                let through = r.path.through().map_or(Cell::Empty, Cell::Text);
                 vec![
                     Cell::Text(r.username),
                     Cell::Text(r.email),

@@ -34,6 +34,7 @@ mod insights;
 mod phases;
 mod reports;
 
+pub use phases::EVENT_DAYS;
 pub use reports::{ReportUnused, REPORT_WAIT};
 
 use crate::convert;

@@ -5,7 +5,7 @@ import {
   readdirSync,
   join,
   sleep,
-  until,
+  waitUntil,
   freePort,
   answerDialog,
   app,
@@ -205,7 +205,7 @@ export const tests = [
         await click(s2, $("org-name"));
         await click(s2, $(`org-remove-${org.id}`));
         await answerDialog("Remove organisation", "ok", 10_000, "alt+r");
-        await until(
+        await waitUntil(
           () => !existsSync(dbFile) && !secretToolSearch().includes(org.id),
           "the organisation's key and file to be removed",
         );

@@ -2,7 +2,7 @@
 import {
   readFileSync,
   join,
-  until,
+  waitUntil,
   answerDialog,
   answerSaveDialog,
   home,
@@ -157,7 +157,7 @@ export const tests = [
         await s.find($("user-panel"));
         await type(s, $("global-search"), "hostile");
         await s.find($("search-results"));
-        await until(
+        await waitUntil(
           () =>
             s.execute(
               "return document.querySelectorAll('[data-testid=search-results] [data-testid^=hit-]').length > 0",
@@ -202,7 +202,7 @@ export const tests = [
         }
         await click(s, $("nav-devices"));
         await click(s, $("chip-os-linux"));
-        await until(
+        await waitUntil(
           () =>
             s.execute(
               "const r = [...document.querySelectorAll('[data-testid=devices-table] [data-testid^=row-]')]; return r.length > 0 && r.every((x) => x.textContent.includes('Linux'));",
@@ -276,7 +276,7 @@ export const tests = [
         await s.keys(user.email);
         await s.find($(`row-${user._id}`), 10_000);
         // The filter settles (debounced) before the table is entered: only their row is left.
-        await until(
+        await waitUntil(
           () =>
             s.execute(
               "return document.querySelectorAll('[data-testid=users-table] [data-testid^=row-]').length === 1",

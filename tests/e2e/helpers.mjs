@@ -79,7 +79,7 @@ export async function settle(s) {
 
 /** Waits until `pred()` (sync or async) is true, checking every 100 ms; fails naming `what`
  * after `timeout` ms. A barrier on the outcome, not a guess at how long it takes. */
-export async function until(pred, what, timeout = 10_000) {
+export async function waitUntil(pred, what, timeout = 10_000) {
   const end = Date.now() + timeout;
   while (!(await pred())) {
     if (Date.now() > end) throw new Error(`waited ${timeout} ms for ${what}`);

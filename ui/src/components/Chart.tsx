@@ -82,7 +82,9 @@ export function Chart({
   useEffect(() => {
     if (!chart.current) return;
     delete box.current?.dataset.settled;
-    chart.current.setOption(option, true);
+    // Drawn at once, not animated: WebKitGTK does not always repaint an SVG clip path as
+    // ECharts grows it, which left line charts half drawn or not at all.
+    chart.current.setOption({ animation: false, ...option }, true);
   }, [option]);
 
   return (

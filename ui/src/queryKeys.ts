@@ -57,6 +57,12 @@ type Root = (typeof keys)[keyof typeof keys] extends infer K
       : never
   : never;
 
+/** One page of a paged table's query: its key, then the page (it starts with the table's key,
+ * so it goes stale with it). */
+export function pageKey(table: readonly unknown[], page: number) {
+  return [...table, "page", page] as const;
+}
+
 /** Queries a change in the org's file does not move: Rust's words, the app, the catalogue's
  * list, and the status (which follows its own "status changed" event). */
 export const NOT_ORG_DATA: Root[] = ["appInfo", "vocabulary", "reportCatalogue", "status"];

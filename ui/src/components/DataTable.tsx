@@ -2,6 +2,7 @@
 // only the pages they fall in are fetched, so 50,000 rows scroll like 50. By keyboard: Tab
 // reaches the rows, arrows (and Page Up/Down, Home, End) move, Enter opens the panel, Space
 // selects.
+import { pageKey } from "../queryKeys";
 import {
   memo,
   useCallback,
@@ -67,7 +68,7 @@ function usePagedRows<T>(
 
   const results = useQueries({
     queries: pages.map((page) => ({
-      queryKey: [...queryKey, "page", page],
+      queryKey: pageKey(queryKey, page),
       queryFn: () => fetchPage(page * PAGE, PAGE),
       placeholderData: page === 0 ? keepPreviousData : undefined,
     })),

@@ -121,18 +121,19 @@ impl ReportId {
         self.def().title
     }
 
-    /// The catalogue's table: one entry per report.
+    /// The catalogue's table: one entry per report (JumpCloud's reports, then the checks).
     fn def(self) -> Def {
+        self.jumpcloud_def()
+            .or_else(|| self.people_check_def())
+            .or_else(|| self.device_check_def())
+            .expect("every report is one of JumpCloud's or a posture check")
+    }
+
+    /// The report types JumpCloud publishes that the copy can answer.
+    fn jumpcloud_def(self) -> Option<Def> {
         use ColumnKind::*;
-        use ReportSource::{JumpCloudReport as JC, PostureCheck as CHECK};
-        let d = |title: &str, description: &str, source, columns, rows: Query| Def {
-            title: title.into(),
-            description: description.into(),
-            source,
-            columns,
-            rows,
-        };
-        match self {
+        use ReportSource::JumpCloudReport as JC;
+        Some(match self {
             ReportId::UsersToDevices => d(
                 "Users to devices",
                 "Who reaches which device: bound directly, or through a user group (bound to the device, or \
@@ -195,6 +196,15 @@ impl ReportId {
                 ],
                 |c, k, _| c.rows_account_health(k),
             ),
+            _ => return None,
+        })
+    }
+
+    /// The checks admins run by hand on people and administrators.
+    fn people_check_def(self) -> Option<Def> {
+        use ColumnKind::*;
+        use ReportSource::PostureCheck as CHECK;
+        Some(match self {
             ReportId::PeopleWithoutMfa => d(
                 "People without MFA",
                 "Active people not enrolled in MFA.",
@@ -264,6 +274,15 @@ impl ReportId {
                 ],
                 |c, k, th| c.rows_mfa_by_department(k, th),
             ),
+            _ => return None,
+        })
+    }
+
+    /// The checks admins run by hand on devices and on who still reaches them.
+    fn device_check_def(self) -> Option<Def> {
+        use ColumnKind::*;
+        use ReportSource::PostureCheck as CHECK;
+        Some(match self {
             ReportId::EncryptionByOs => d(
                 "Encryption coverage",
                 "Encrypted devices per OS.",
@@ -306,7 +325,25 @@ impl ReportId {
                 ],
                 |c, k, th| c.rows_suspended_with_access(k, th),
             ),
-        }
+            _ => return None,
+        })
+    }
+}
+
+/// One entry of the catalogue's table.
+fn d(
+    title: &str,
+    description: &str,
+    source: ReportSource,
+    columns: &'static [(&'static str, ColumnKind)],
+    rows: Query,
+) -> Def {
+    Def {
+        title: title.into(),
+        description: description.into(),
+        source,
+        columns,
+        rows,
     }
 }
 

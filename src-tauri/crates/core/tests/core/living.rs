@@ -3,7 +3,7 @@
 //! re-syncs (only newer ones asked for).
 
 use crate::common::*;
-use crate::sync::{assert_matches_ground_truth, json_map, rows};
+use crate::ground_truth::{assert_matches_ground_truth, json_map, rows};
 use jcsim::Faults;
 use rollcall_cache::Cache;
 use serde_json::Value;

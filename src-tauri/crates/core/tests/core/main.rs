@@ -4,6 +4,7 @@ mod actions;
 mod checklist_kinds;
 mod checklists;
 mod common;
+mod ground_truth;
 mod live;
 mod living;
 mod posture;

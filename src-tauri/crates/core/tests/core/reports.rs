@@ -4,7 +4,7 @@
 //! mirror equals the org either way.
 
 use crate::common::*;
-use crate::sync::assert_matches_ground_truth;
+use crate::ground_truth::assert_matches_ground_truth;
 use jcsim::reports::{ReportFault, ReportSettings};
 use rollcall_core::sync::{Association, AssociationSource};
 use rollcall_core::{sync_org, CancelToken, SyncOptions};

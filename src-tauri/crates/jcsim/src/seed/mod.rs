@@ -9,6 +9,7 @@ use org::generate_org;
 mod names;
 mod odd;
 mod org;
+mod people;
 mod systems;
 
 pub(crate) const DAY_MS: i64 = 86_400_000;

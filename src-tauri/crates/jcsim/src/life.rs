@@ -175,6 +175,7 @@ fn logins(world: &mut World, org: &mut Org, rng: &mut Rng, at: i64) {
             username_from_actor: false,
             application: sso.then(|| apps[rng.index(apps.len())].clone()),
             changes: None,
+            association: None,
         };
         batch.push(e);
     }

@@ -135,9 +135,11 @@ impl SimState {
         *self.life.lock().expect("life lock") = life;
     }
 
-    /// Lives the org up to now when at least a simulated minute passed since it last did.
+    /// Runs the scheduled state changes whose date has come, then lives the org up to now when
+    /// at least a simulated minute passed since it last did.
     pub fn catch_up(&self) {
         let now = self.now_ms();
+        crate::api::run_due_states(&self.world, now);
         let mut until = self.lived_until.lock().expect("lived lock");
         if now - *until < 60_000 {
             return;

@@ -79,6 +79,18 @@ pub struct Org {
     pub command_targets: BTreeMap<Id, BTreeSet<(String, Id)>>,
     /// Directory Insights events, in time order.
     pub events: Vec<Event>,
+    /// State changes scheduled with `/api/v2/bulk/userstates`, pending, soonest last added.
+    pub scheduled_states: Vec<ScheduledState>,
+}
+
+/// A user state change JumpCloud will make at a date (`/api/v2/bulk/userstates`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduledState {
+    pub id: Id,
+    pub user_id: Id,
+    /// `SUSPENDED` or `ACTIVATED`.
+    pub state: String,
+    pub at_ms: i64,
 }
 
 impl Org {

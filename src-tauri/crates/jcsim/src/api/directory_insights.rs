@@ -3,12 +3,12 @@
 use super::*;
 
 /// A Directory Insights event query, as the request body states it.
-struct EventQuery {
+pub(super) struct EventQuery {
     services: Vec<String>,
     /// `service` holds "all".
     all: bool,
-    start_ms: i64,
-    end_ms: i64,
+    pub(super) start_ms: i64,
+    pub(super) end_ms: i64,
     limit: usize,
     desc: bool,
     /// The `(time, sequence)` cursor to continue after.
@@ -43,7 +43,7 @@ pub(super) fn di_events(state: &SimState, ctx: &Ctx, req: &Req, count: bool) -> 
 }
 
 /// Reads the query from the body; a missing or malformed part is a 400.
-fn event_query(req: &Req) -> Result<EventQuery, Resp> {
+pub(super) fn event_query(req: &Req) -> Result<EventQuery, Resp> {
     let body = match serde_json::from_slice::<Value>(&req.body) {
         Ok(Value::Object(m)) => m,
         _ => {
@@ -130,7 +130,7 @@ fn search_after(body: &Map<String, Value>) -> Option<(i64, u64)> {
 
 impl EventQuery {
     /// The event as JSON when it passes the service, search-term and free-text filters.
-    fn matches(&self, e: &Event, org_id: &str) -> Option<Value> {
+    pub(super) fn matches(&self, e: &Event, org_id: &str) -> Option<Value> {
         if !self.all && !self.services.iter().any(|s| s == e.service) {
             return None;
         }

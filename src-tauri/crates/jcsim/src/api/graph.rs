@@ -346,17 +346,18 @@ pub(super) fn associations_post(state: &SimState, ctx: &Ctx, req: &Req, kind: &s
         Some(false) if op == "add" => error(StatusCode::CONFLICT, "Already Exists"),
         Some(false) if op == "remove" => not_found("association with", &tid),
         Some(_) => {
-            record_event(
+            let resource = Some(EventResource {
+                id: tid.clone(),
+                kind: "association",
+                name: target.clone(),
+            });
+            record_association(
                 &mut w,
                 ctx,
-                "directory",
-                "association_change",
-                Some(EventResource {
-                    id: tid,
-                    kind: "association",
-                    name: target,
-                }),
-                Some(json!({ "op": op, "from": { "type": kind, "id": id } })),
+                &op,
+                (association_type(kind), id),
+                (&target, &tid),
+                resource,
             );
             Resp::empty(StatusCode::NO_CONTENT)
         }

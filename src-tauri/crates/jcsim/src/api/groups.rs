@@ -241,14 +241,13 @@ pub(super) fn group_member_edit(state: &SimState, ctx: &Ctx, req: &Req, ug: bool
         kind: if ug { "user" } else { "system" },
         name: name.unwrap_or_default(),
     });
-    record_event(
-        &mut w,
-        ctx,
-        "directory",
-        "association_change",
-        res,
-        Some(json!({ "op": op, "group": id })),
-    );
+    let (group_type, member_type) = if ug {
+        ("user_group", "user")
+    } else {
+        ("system_group", "system")
+    };
+    let member_id = res.as_ref().map(|r| r.id.clone()).unwrap_or_default();
+    record_association(&mut w, ctx, &op, (group_type, id), (member_type, &member_id), res);
     Resp::empty(StatusCode::NO_CONTENT)
 }
 

@@ -28,6 +28,8 @@ fn directory_insights_routes(state: &SimState, ctx: &Ctx, req: &Req, at: (&str, 
     Some(match at {
         ("POST", ["insights", "directory", "v1", "events"]) => di_events(state, ctx, req, false),
         ("POST", ["insights", "directory", "v1", "events", "count"]) => di_events(state, ctx, req, true),
+        ("POST", ["insights", "directory", "v1", "events", "distinct"]) => di_distinct(state, ctx, req),
+        ("POST", ["insights", "directory", "v1", "events", "interval"]) => di_interval(state, ctx, req),
         ("POST", ["insights", "directory", "v1", "reports", kind]) => report_create(state, ctx, kind),
         ("GET", ["insights", "directory", "v1", "reports"]) => report_list(state, ctx, req),
         ("GET", ["insights", "directory", "v1", "reports", id, "artifacts", aid, "content"]) => {
@@ -48,6 +50,9 @@ fn user_routes(state: &SimState, ctx: &Ctx, req: &Req, faults: &Faults, at: (&st
             v1_search(state, ctx, req, |o| o.users.values().map(|s| s.json.clone()).collect())
         }
         ("POST", ["api", "systemusers"]) => user_create(state, ctx, req),
+        ("GET", ["api", "v2", "bulk", "userstates"]) => scheduled_list(state, ctx, req),
+        ("POST", ["api", "v2", "bulk", "userstates"]) => scheduled_create(state, ctx, req),
+        ("DELETE", ["api", "v2", "bulk", "userstates", id]) => scheduled_delete(state, ctx, id),
         ("GET", ["api", "systemusers", id]) => read(state, ctx, |o| {
             o.users
                 .get(*id)

@@ -202,6 +202,9 @@ pub struct Event {
     pub application: Option<Arc<(Id, String)>>,
     /// Free-form changes (e.g. for updates).
     pub changes: Option<Box<serde_json::Value>>,
+    /// For `association_change` events: `{op, connection: {from: {type, id}, to: {type, id}}}`
+    /// (docs/jumpcloud-api.md §12).
+    pub association: Option<Box<serde_json::Value>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -276,6 +279,9 @@ impl Event {
         }
         if let Some(c) = &self.changes {
             m.insert("changes".into(), (**c).clone());
+        }
+        if let Some(a) = &self.association {
+            m.insert("association".into(), (**a).clone());
         }
         v
     }

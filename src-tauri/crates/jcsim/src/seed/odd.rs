@@ -159,6 +159,7 @@ pub(super) fn seed_events(world: &mut World, org: &mut Org, rng: &mut Rng, now: 
                 username_from_actor: false,
                 application: None,
                 changes: None,
+                association: None,
             };
             match rng.below(3) {
                 1 if systems_of.contains_key(&u.id) => {

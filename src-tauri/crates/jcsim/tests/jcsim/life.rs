@@ -226,3 +226,121 @@ async fn system_insights_uptime_and_free_disk_move_with_the_check_ins() {
     assert!(grew > 0 && rebooted > 0, "grew {grew}, rebooted {rebooted}");
     assert!(free_moved > 0);
 }
+
+/// A state change scheduled with `/api/v2/bulk/userstates` is listed while pending, can be
+/// cancelled, and happens when the clock reaches its date, recorded as a `user_update` event.
+#[tokio::test]
+async fn a_scheduled_suspension_waits_for_its_date_and_can_be_cancelled() {
+    use jcsim::model::Role;
+    use reqwest::{Method, StatusCode};
+    let env = frozen(30, 0.0).await;
+    let (a, b) = {
+        let w = env.sim.state.world.read().unwrap();
+        let mut active = w.orgs[0]
+            .users
+            .values()
+            .map(|s| s.rec())
+            .filter(|u| u.state == "ACTIVATED");
+        (active.next().unwrap().id, active.next().unwrap().id)
+    };
+    let at = "2026-11-01T15:00:00Z"; // three hours after the simulator's "now"
+    let schedule = |ids: Vec<&str>, when: &str| json!({ "user_ids": ids, "state": "SUSPENDED", "start_date": when });
+    let (s, _, jobs) = env
+        .call(
+            Role::Administrator,
+            Method::POST,
+            "/api/v2/bulk/userstates",
+            Some(schedule(vec![&a], at)),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{jobs}");
+    assert_eq!(jobs[0]["systemUserId"], json!(a));
+    assert_eq!(jobs[0]["state"], "SUSPENDED");
+    let (s, _, _) = env
+        .call(
+            Role::Administrator,
+            Method::POST,
+            "/api/v2/bulk/userstates",
+            Some(schedule(vec![&b], at)),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    // Refusals: a date already past, an unknown person, a role that may not.
+    let (s, _, _) = env
+        .call(
+            Role::Administrator,
+            Method::POST,
+            "/api/v2/bulk/userstates",
+            Some(schedule(vec![&a], "2026-10-01T00:00:00Z")),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let (s, _, _) = env
+        .call(
+            Role::Administrator,
+            Method::POST,
+            "/api/v2/bulk/userstates",
+            Some(schedule(vec!["5f0000000000000000000000"], at)),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _, _) = env
+        .call(
+            Role::ReadOnly,
+            Method::POST,
+            "/api/v2/bulk/userstates",
+            Some(schedule(vec![&a], at)),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (_, _, listed) = env
+        .call(
+            Role::ReadOnly,
+            Method::GET,
+            &format!("/api/v2/bulk/userstates?userid={b}"),
+            None,
+        )
+        .await;
+    let job_b = listed[0]["scheduledJobId"].as_str().unwrap().to_string();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    let (s, _, _) = env
+        .call(
+            Role::Administrator,
+            Method::DELETE,
+            &format!("/api/v2/bulk/userstates/{job_b}"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+
+    let state = |id: &str| env.sim.state.world.read().unwrap().orgs[0].users[id].rec().state;
+    advance(&env, 120).await;
+    assert_eq!(state(&a), "ACTIVATED", "not before its date");
+    advance(&env, 90).await;
+    assert_eq!(state(&a), "SUSPENDED");
+    assert_eq!(state(&b), "ACTIVATED", "the cancelled job did not run");
+    let (_, _, listed) = env
+        .call(Role::ReadOnly, Method::GET, "/api/v2/bulk/userstates", None)
+        .await;
+    assert_eq!(listed, json!([]));
+    let (s, _, _) = env
+        .call(
+            Role::Administrator,
+            Method::DELETE,
+            &format!(
+                "/api/v2/bulk/userstates/{}",
+                jobs[0]["scheduledJobId"].as_str().unwrap()
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "a job that ran cannot be cancelled");
+    let w = env.sim.state.world.read().unwrap();
+    let e = w.orgs[0]
+        .events
+        .iter()
+        .find(|e| e.event_type == "user_update" && e.resource.as_ref().is_some_and(|r| r.id == a))
+        .expect("the change is recorded");
+    assert_eq!(e.initiated_by.as_ref().unwrap().kind, "scheduled_job");
+    assert_eq!(crate::common::NOW, "2026-11-01T12:00:00Z");
+}

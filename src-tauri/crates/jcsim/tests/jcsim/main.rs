@@ -4,6 +4,7 @@ mod common;
 mod contract;
 mod devices;
 mod faults;
+mod insights;
 mod life;
 mod reports;
 mod routes;

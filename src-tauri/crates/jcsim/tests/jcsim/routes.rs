@@ -428,3 +428,77 @@ async fn multi_tenant_keys_need_a_valid_org_id() {
         .await;
     assert_eq!((s, orgs_list["totalCount"].as_u64()), (StatusCode::OK, Some(2)));
 }
+
+/// Membership and binding changes are `association_change` events in JumpCloud's shape: the
+/// op and both ends of the connection, found by a search on `association.connection.from.type`
+/// as JumpCloud's own scripts search them.
+#[tokio::test]
+async fn association_changes_are_recorded_with_both_ends_of_the_connection() {
+    let env = start(30).await;
+    let (group, member, app) = {
+        let w = env.sim.state.world.read().unwrap();
+        let o = &w.orgs[0];
+        let (g, members) = o.ug_members.iter().find(|(_, m)| !m.is_empty()).unwrap();
+        let app = o.apps.keys().next().unwrap().clone();
+        (g.clone(), members.iter().next().unwrap().clone(), app)
+    };
+    let remove = json!({ "op": "remove", "type": "user", "id": member });
+    let (s, _, _) = env
+        .call(
+            Role::Administrator,
+            Method::POST,
+            &format!("/api/v2/usergroups/{group}/members"),
+            Some(remove),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let add = json!({ "op": "add", "type": "user", "id": member });
+    let (s, _, _) = env
+        .call(
+            Role::Administrator,
+            Method::POST,
+            &format!("/api/v2/applications/{app}/associations"),
+            Some(add),
+        )
+        .await;
+    assert!(s.is_success(), "{s}");
+    let query = |from: &str| {
+        json!({
+            "service": ["directory"], "start_time": "2026-01-01T00:00:00Z",
+            "search_term": { "and": [
+                { "event_type": "association_change" },
+                { "association.connection.from.type": from },
+            ]},
+        })
+    };
+    let (_, _, events) = env
+        .call(
+            Role::Administrator,
+            Method::POST,
+            "/insights/directory/v1/events",
+            Some(query("user_group")),
+        )
+        .await;
+    let e = events.as_array().unwrap().last().expect("the removal's event");
+    assert_eq!(e["association"]["op"], "remove");
+    assert_eq!(e["association"]["connection"]["from"]["id"], json!(group));
+    assert_eq!(
+        e["association"]["connection"]["to"],
+        json!({ "type": "user", "id": member })
+    );
+    let (_, _, events) = env
+        .call(
+            Role::Administrator,
+            Method::POST,
+            "/insights/directory/v1/events",
+            Some(query("application")),
+        )
+        .await;
+    let e = events.as_array().unwrap().last().expect("the app association's event");
+    assert_eq!(e["association"]["op"], "add");
+    assert_eq!(
+        e["association"]["connection"]["from"],
+        json!({ "type": "application", "id": app })
+    );
+    assert_eq!(e["association"]["connection"]["to"]["id"], json!(member));
+}

@@ -177,6 +177,17 @@ pub struct GraphConnection {
     pub attributes: Option<Value>,
 }
 
+impl GraphConnection {
+    /// `attributes.sudo.enabled`: the binding makes the user an administrator on the device.
+    pub fn sudo(&self) -> bool {
+        self.attributes
+            .as_ref()
+            .and_then(|a| a.pointer("/sudo/enabled"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    }
+}
+
 /// `GraphObjectWithPaths`: an object reached through one or more chains of edges.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -557,4 +568,15 @@ pub struct EventCount {
 #[serde(rename_all = "camelCase", default)]
 pub struct TotpInfo {
     pub enrollment_date: Option<String>,
+}
+
+/// A pending scheduled state change (`scheduled-userstate-result`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ScheduledState {
+    pub scheduled_job_id: String,
+    /// When it runs (UTC, RFC 3339).
+    pub scheduled_date: String,
+    pub state: String,
+    pub system_user_id: String,
 }

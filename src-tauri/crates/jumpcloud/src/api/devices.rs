@@ -114,6 +114,22 @@ impl Systems<'_> {
             )
             .await
     }
+    /// Changes whether a bound user is an administrator (sudo) on the device; the binding
+    /// stays. Setting it twice leaves it the same.
+    pub async fn set_user_sudo(&self, system: &str, user: &str, sudo: bool) -> Result<()> {
+        let body = json!({ "op": "update", "type": "user", "id": user, "attributes": { "sudo": { "enabled": sudo, "withoutPassword": false } } });
+        self.0
+            .unit(
+                post(
+                    Api::V2,
+                    format!("/systems/{system}/associations"),
+                    "change administrator rights on devices",
+                )
+                .body(body)
+                .repeat(Repeat::Safe),
+            )
+            .await
+    }
     pub async fn unbind_user(&self, system: &str, user: &str) -> Result<()> {
         let body = json!({ "op": "remove", "type": "user", "id": user });
         self.0

@@ -90,6 +90,37 @@ impl Users<'_> {
             ))
             .await
     }
+    /// Schedules a state change (`SUSPENDED` or `ACTIVATED`) for `at` (RFC 3339), with
+    /// `/api/v2/bulk/userstates`: one job per person. Sent at most once.
+    pub async fn schedule_state(&self, ids: &[String], state: &str, at: &str) -> Result<Vec<ScheduledState>> {
+        self.0
+            .value(
+                post(Api::V2, "/bulk/userstates", "schedule user state changes")
+                    .body(json!({ "user_ids": ids, "state": state, "start_date": at })),
+            )
+            .await
+    }
+    /// The pending scheduled state changes of `user_id`.
+    pub async fn scheduled_states(&self, user_id: &str) -> Result<Vec<ScheduledState>> {
+        self.0
+            .value(Call::get(
+                Api::V2,
+                format!("/bulk/userstates?userid={user_id}"),
+                "read scheduled user state changes",
+            ))
+            .await
+    }
+    /// Cancels a pending scheduled state change.
+    pub async fn cancel_scheduled_state(&self, job_id: &str) -> Result<()> {
+        self.0
+            .unit(Call::new(
+                Method::DELETE,
+                Api::V2,
+                format!("/bulk/userstates/{job_id}"),
+                "cancel scheduled user state changes",
+            ))
+            .await
+    }
     /// Lifts a suspension (`PUT state=ACTIVATED`).
     pub async fn unsuspend(&self, id: &str) -> Result<User> {
         self.update(id, &json!({ "state": "ACTIVATED" })).await

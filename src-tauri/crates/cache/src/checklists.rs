@@ -45,6 +45,30 @@ CREATE TABLE checklist_steps (
 
 /// Added by migration 4: the org's own versions of the checklist templates (JSON bodies; a
 /// built-in template with no row here is used as shipped).
+/// Migration 16: a step may be `scheduled` (a suspension JumpCloud makes at a date). SQLite
+/// cannot change a CHECK constraint: the table is rebuilt with every row.
+pub(crate) const SCHEDULED_STEPS: &str = "
+CREATE TABLE checklist_steps_v16 (
+    run_id TEXT NOT NULL REFERENCES checklist_runs(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    title TEXT NOT NULL,
+    items TEXT NOT NULL DEFAULT '[]',
+    state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'done', 'failed', 'skipped', 'unknown', 'scheduled')),
+    items_done TEXT NOT NULL DEFAULT '[]',
+    started_at TEXT,
+    finished_at TEXT,
+    message TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    optional INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (run_id, idx)
+) WITHOUT ROWID;
+INSERT INTO checklist_steps_v16 (run_id, idx, kind, title, items, state, items_done, started_at, finished_at, message, note, optional)
+    SELECT run_id, idx, kind, title, items, state, items_done, started_at, finished_at, message, note, optional FROM checklist_steps;
+DROP TABLE checklist_steps;
+ALTER TABLE checklist_steps_v16 RENAME TO checklist_steps;
+";
+
 pub(crate) const TEMPLATES_DDL: &str = "
 CREATE TABLE checklist_templates (
     id TEXT PRIMARY KEY,

@@ -21,6 +21,11 @@ pub enum CacheError {
     NoSuchReview(i64),
     #[error("review {0} is finished; start a new review to decide again")]
     ReviewFinished(i64),
+    #[error("no access review {0} in this organisation's file")]
+    NoSuchCampaign(i64),
+    /// A change an access review no longer accepts (its rows are sealed, it is closed).
+    #[error("{0}")]
+    CampaignSealed(String),
 }
 
 impl CacheError {

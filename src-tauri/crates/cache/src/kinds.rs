@@ -61,6 +61,7 @@ macro_rules! text_enum {
         }
     };
 }
+pub(crate) use text_enum;
 
 text_enum!(
     /// Where a review's agenda item comes from.
@@ -125,6 +126,9 @@ text_enum!(
         Skipped => "skipped",
         /// A request got no answer: check in JumpCloud before retrying.
         Unknown => "unknown",
+        /// JumpCloud will make the change at a date (a scheduled suspension); verified once it
+        /// has.
+        Scheduled => "scheduled",
     }
 );
 
@@ -338,6 +342,9 @@ text_enum!(
         UserCreate => "user.create",
         UserUpdate => "user.update",
         UserSuspend => "user.suspend",
+        /// A suspension JumpCloud makes at a date (`/api/v2/bulk/userstates`).
+        UserScheduleSuspend => "user.schedule_suspend",
+        UserCancelScheduled => "user.cancel_scheduled",
         UserActivate => "user.activate",
         UserUnlock => "user.unlock",
         UserResetMfa => "user.reset_mfa",
@@ -351,6 +358,8 @@ text_enum!(
         AppRevoke => "app.revoke",
         DeviceBindUser => "device.bind_user",
         DeviceUnbindUser => "device.unbind_user",
+        /// Administrator (sudo) rights on a device given or taken, the binding kept.
+        DeviceSetSudo => "device.set_sudo",
         DeviceLock => "device.lock",
         DeviceWipe => "device.wipe",
         DeviceRestart => "device.restart",

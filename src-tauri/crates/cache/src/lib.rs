@@ -7,6 +7,7 @@
 
 mod admins_seen;
 pub mod audit;
+pub mod campaigns;
 pub mod checklists;
 pub mod dates;
 pub mod db;
@@ -28,6 +29,10 @@ pub mod trends;
 pub mod write;
 
 pub use audit::{AuditEntry, AuditIntent, AuditQuery};
+pub use campaigns::{
+    Campaign, CampaignRow, CampaignScope, CertDecision, CertFlag, DeviceScope, FlagFact, FrozenRow, GrantKind,
+    NewCampaign, RemedyState, ReviewerMode, ScheduledSuspension, SuspensionState,
+};
 pub use checklists::{RunRow, StepRow};
 pub use dates::{format_ms, parse_ms};
 pub use db::OpenOutcome;

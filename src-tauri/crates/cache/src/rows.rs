@@ -27,6 +27,8 @@ pub struct UserRow {
     pub password_expires_at: Option<String>,
     /// When the password was last set (`password_date`).
     pub password_date: Option<String>,
+    /// An administrator (sudo) on every device they are bound to (JumpCloud's `sudo`).
+    pub sudo: bool,
     pub created: Option<String>,
     /// The full JumpCloud record (read for a detail, empty in list pages), for Rust's own
     /// use: never sent to the front end.

@@ -105,6 +105,16 @@ pub fn migrations() -> Migrations<'static> {
             crate::history::EDGES_SINCE_DDL
         )
     });
+    // Access reviews, and whether a person is an administrator on every device they reach.
+    static V16: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let v16 = V16.get_or_init(|| {
+        [
+            crate::campaigns::DDL,
+            crate::write::users::GLOBAL_SUDO,
+            crate::checklists::SCHEDULED_STEPS,
+        ]
+        .concat()
+    });
     Migrations::new(vec![
         M::up(v1),
         M::up(crate::audit::DDL),
@@ -122,6 +132,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(crate::write::users::PASSWORD_DATE),
         M::up(crate::admins_seen::DDL),
         M::up(v15),
+        M::up(v16),
     ])
 }
 

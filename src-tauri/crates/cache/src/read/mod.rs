@@ -4,6 +4,7 @@
 
 mod catalogue;
 mod directory;
+mod grants;
 mod posture;
 mod syncs;
 mod systems;
@@ -11,6 +12,7 @@ mod users;
 
 pub use catalogue::*;
 pub use directory::*;
+pub use grants::*;
 pub use posture::*;
 pub use syncs::*;
 pub use systems::*;
@@ -133,6 +135,7 @@ pub(crate) fn user_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
         password_expired: r.get("password_expired")?,
         password_expires_at: r.get("password_expires_at")?,
         password_date: r.get("password_date")?,
+        sudo: r.get("sudo")?,
         created: r.get("created")?,
         json: r
             .get::<_, crate::packed::Packed>("json")

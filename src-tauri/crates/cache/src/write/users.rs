@@ -47,7 +47,14 @@ ALTER TABLE users ADD COLUMN password_date TEXT;
 ALTER TABLE s_users ADD COLUMN password_date TEXT;
 ";
 
-pub(crate) const USER_COLS: &str = "id,username,email,firstname,lastname,displayname,department,job_title,employee_type,employee_id,location,company,manager_id,state,locked,locked_at,mfa_configured,mfa_status,password_expired,password_expires_at,created,password_date";
+/// Whether a person is an administrator (sudo) on every device they are bound to (JumpCloud's
+/// `sudo` on the user; 0 until the next sync reads it; migration 16).
+pub(crate) const GLOBAL_SUDO: &str = "
+ALTER TABLE users ADD COLUMN sudo INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE s_users ADD COLUMN sudo INTEGER NOT NULL DEFAULT 0;
+";
+
+pub(crate) const USER_COLS: &str = "id,username,email,firstname,lastname,displayname,department,job_title,employee_type,employee_id,location,company,manager_id,state,locked,locked_at,mfa_configured,mfa_status,password_expired,password_expires_at,created,password_date,sudo";
 
 pub(crate) fn user_values(r: &UserRow) -> Vec<rusqlite::types::Value> {
     vec![
@@ -73,6 +80,7 @@ pub(crate) fn user_values(r: &UserRow) -> Vec<rusqlite::types::Value> {
         opt(&r.password_expires_at),
         opt(&r.created),
         opt(&r.password_date),
+        v(r.sudo),
     ]
 }
 

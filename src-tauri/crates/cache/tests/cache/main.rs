@@ -1,6 +1,8 @@
 //! The cache file on its own: opening, migrations, staging and the swap, corruption.
 
-use rollcall_cache::{AuditAction, Cache, CacheError, OpenOutcome, Thresholds, UserQuery, UserRow, UserState};
+use rollcall_cache::{
+    AuditAction, Cache, CacheError, OpenOutcome, StepState, Thresholds, UserQuery, UserRow, UserState,
+};
 
 /// Thresholds for the lists' checks (none of these tests filters by one).
 fn th() -> Thresholds {
@@ -72,8 +74,8 @@ fn reopening_keeps_the_data_and_the_schema_version() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(
-        version, 15,
-        "fifteen migrations so far (mirror, audit trail, checklists, checklist templates, org settings, record problems, history layout, compression dictionaries, facet indexes, posture history, reviews, disk space, password dates, administrators first seen, groups' bindings and who reaches a device)"
+        version, 16,
+        "sixteen migrations so far (mirror, audit trail, checklists, checklist templates, org settings, record problems, history layout, compression dictionaries, facet indexes, posture history, reviews, disk space, password dates, administrators first seen, groups' bindings and who reaches a device, access reviews with people's own sudo and scheduled steps)"
     );
 }
 
@@ -97,7 +99,7 @@ fn a_file_from_the_previous_version_is_upgraded_in_place() {
         .connection()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 15, "upgraded to the latest schema");
+    assert_eq!(version, 16, "upgraded to the latest schema");
     // The group bindings are kept from the next sync on: a diff from the sync before the
     // upgrade leaves them out instead of listing every one as added.
     use rollcall_cache::history::edges_tracked_at;
@@ -245,4 +247,35 @@ fn a_truncated_file_is_moved_aside() {
         rollcall_cache::kinds::SnapshotState::Empty,
         "a fresh file, ready for a full sync"
     );
+}
+
+/// Migration 16 rebuilds the checklist steps table (a step may now be "scheduled"): every step
+/// of a file from before is kept as it was.
+#[test]
+fn checklist_steps_survive_the_rebuild_that_lets_a_step_be_scheduled() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v15.sqlite");
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        rollcall_cache::schema::migrations().to_version(&mut conn, 15).unwrap();
+        conn.execute_batch(
+            "INSERT INTO checklist_runs (id, org_id, template, title, subject_id, subject_label, operator, started_at, status)
+               VALUES ('r1', 'o', 'offboarding', 'Offboarding', 'u1', 'Ada', 'tester', '2026-01-01T00:00:00Z', 'active');
+             INSERT INTO checklist_steps (run_id, idx, kind, title, state, items_done, message, optional)
+               VALUES ('r1', 0, 'capture', 'Capture', 'done', '[\"a\"]', 'Captured 3 groups.', 0),
+                      ('r1', 1, 'suspend', 'Suspend', 'unknown', '[]', 'No answer.', 1);",
+        )
+        .unwrap();
+    }
+    let (cache, _) = Cache::open(&path).unwrap();
+    let (_, steps) = cache.run("r1").unwrap().unwrap();
+    assert_eq!(steps.len(), 2);
+    assert_eq!(steps[0].message, "Captured 3 groups.");
+    assert_eq!(steps[0].items_done, "[\"a\"]");
+    assert_eq!(steps[1].state, StepState::Unknown);
+    assert!(steps[1].optional);
+    let mut s = steps[1].clone();
+    s.state = StepState::Scheduled;
+    cache.save_step(&s).unwrap();
+    assert_eq!(cache.run("r1").unwrap().unwrap().1[1].state, StepState::Scheduled);
 }

@@ -71,6 +71,7 @@ pub fn user_row(raw: &Value) -> std::result::Result<Read<UserRow>, Unreadable> {
         password_expired: u.password_expired,
         password_expires_at: u.password_expiration_date,
         password_date: u.password_date,
+        sudo: u.sudo,
         created: u.created,
         json: raw.to_string(),
     };

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod actions;
 pub mod catalogue;
+pub mod certify;
 pub mod checklists;
 pub mod connect;
 pub mod convert;

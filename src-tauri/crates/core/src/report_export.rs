@@ -65,14 +65,24 @@ pub fn xlsx(tables: &[ReportTable]) -> Result<Vec<u8>, XlsxError> {
     book.save_to_buffer()
 }
 
-fn col(label: &str, kind: ColumnKind) -> ReportColumn {
+/// Sheets of typed rows as one Excel workbook (each with its bold, frozen, filterable header).
+pub fn workbook(sheets: &[Sheet<'_>]) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let mut taken = vec![];
+    for s in sheets {
+        write_sheet(book.add_worksheet(), s, &mut taken)?;
+    }
+    book.save_to_buffer()
+}
+
+pub(crate) fn col(label: &str, kind: ColumnKind) -> ReportColumn {
     ReportColumn {
         label: label.into(),
         kind,
     }
 }
 
-fn text(s: &str) -> Cell {
+pub(crate) fn text(s: &str) -> Cell {
     if s.is_empty() {
         Cell::Empty
     } else {

@@ -5,8 +5,9 @@
 use crate::catalogue::ReportSource;
 use crate::sync::Phase;
 use rollcall_cache::{
-    AgendaKind, AuditStatus, ChangeKind, Decision, DeviceCheck, EdgeKind, FacetName, FacetValue, MfaStatus, OsFamily,
-    RecordKind, UserCheck, UserState,
+    AgendaKind, AuditStatus, CertDecision, CertFlag, ChangeKind, Decision, DeviceCheck, DeviceScope, EdgeKind,
+    FacetName, FacetValue, GrantKind, MfaStatus, OsFamily, RecordKind, RemedyState, ReviewerMode, SuspensionState,
+    UserCheck, UserState,
 };
 use serde::Serialize;
 
@@ -79,6 +80,16 @@ pub struct Vocabulary {
     pub event_days: u32,
     /// How many syncs the trends go back.
     pub trend_syncs: u32,
+    /// Access reviews: decisions, flags, kinds of access, removal states, reviewer modes and
+    /// device scopes.
+    pub cert_decisions: Vec<Labelled<CertDecision>>,
+    pub cert_flags: Vec<Labelled<CertFlag>>,
+    pub grant_kinds: Vec<Labelled<GrantKind>>,
+    pub remedy_states: Vec<Labelled<RemedyState>>,
+    pub reviewer_modes: Vec<Labelled<ReviewerMode>>,
+    pub device_scopes: Vec<Labelled<DeviceScope>>,
+    pub suspension_states: Vec<Labelled<SuspensionState>>,
+    pub campaign_stages: Vec<Labelled<crate::certify::Stage>>,
 }
 
 /// How many syncs the trends (the pane and the review pack) go back.
@@ -120,5 +131,13 @@ pub fn vocabulary() -> Vocabulary {
         ],
         event_days: crate::sync::EVENT_DAYS,
         trend_syncs: TREND_SYNCS,
+        cert_decisions: labelled(CertDecision::ALL, |d| d.label().into()),
+        cert_flags: labelled(CertFlag::ALL, |f| f.label().into()),
+        grant_kinds: labelled(GrantKind::ALL, |k| k.label().into()),
+        remedy_states: labelled(RemedyState::ALL, |s| s.label().into()),
+        reviewer_modes: labelled(ReviewerMode::ALL, |m| m.label().into()),
+        device_scopes: labelled(DeviceScope::ALL, |d| d.label().into()),
+        suspension_states: labelled(SuspensionState::ALL, |s| s.label().into()),
+        campaign_stages: labelled(&crate::certify::Stage::ALL, |s| s.label().into()),
     }
 }

@@ -43,6 +43,13 @@ async fn send(client: &Client, plan: &ActionPlan, member: Option<(GroupKind, &st
             users.update(user_id, &profile.to_json()).await?;
         }
         R::UserSuspend { user_id } => users.suspend(user_id).await?,
+        R::UserScheduleSuspend { user_id, at } => {
+            let jobs = users
+                .schedule_state(std::slice::from_ref(user_id), "SUSPENDED", at)
+                .await?;
+            return Ok(jobs.into_iter().next().map(|j| j.scheduled_job_id));
+        }
+        R::UserCancelScheduled { job_id, .. } => users.cancel_scheduled_state(job_id).await?,
         R::UserActivate { user_id } => activate(client, user_id).await?,
         R::UserUnlock { user_id } => users.unlock(user_id).await?,
         R::UserResetMfa { user_id } => users.reset_mfa(user_id).await?,
@@ -69,6 +76,11 @@ async fn send(client: &Client, plan: &ActionPlan, member: Option<(GroupKind, &st
             user_id,
             bind,
         } => device_binding(client, system_id, user_id, *bind).await?,
+        R::DeviceSudo {
+            system_id,
+            user_id,
+            sudo,
+        } => client.systems().set_user_sudo(system_id, user_id, *sudo).await?,
         R::DeviceLock { system_id }
         | R::DeviceWipe { system_id, .. }
         | R::DeviceRestart { system_id }
@@ -269,6 +281,26 @@ pub async fn execute(
             let verb = if *grant { "Gave access" } else { "Removed access" };
             Ok(done(plan, format!("{verb}: {}.", plan.target_label), None))
         }
+        R::UserScheduleSuspend { at, .. } => {
+            let job = audited(client, cache, plan, actor, None).await?.unwrap_or_default();
+            Ok(done(
+                plan,
+                format!(
+                    "JumpCloud will suspend {} at {} (scheduled job {job}).",
+                    plan.target_label,
+                    crate::pdf::utc(at, false)
+                ),
+                Some(job),
+            ))
+        }
+        R::UserCancelScheduled { .. } => {
+            audited(client, cache, plan, actor, None).await?;
+            Ok(done(
+                plan,
+                format!("Cancelled the scheduled suspension of {}.", plan.target_label),
+                None,
+            ))
+        }
         R::UserDelete { user_id } => {
             audited(client, cache, plan, actor, None).await?;
             cache.lock().remove_user(user_id)?;
@@ -297,6 +329,22 @@ pub async fn execute(
             cache.lock().apply_binding(system_id, user_id, *bind)?;
             let verb = if *bind { "Bound" } else { "Unbound" };
             Ok(done(plan, format!("{verb}: {}.", plan.target_label), None))
+        }
+        R::DeviceSudo {
+            system_id,
+            user_id,
+            sudo,
+        } => {
+            audited(client, cache, plan, actor, None).await?;
+            cache
+                .lock()
+                .set_binding_rights(&[(system_id.clone(), user_id.clone(), *sudo)])?;
+            let what = if *sudo {
+                "Gave administrator rights"
+            } else {
+                "Dropped administrator rights"
+            };
+            Ok(done(plan, format!("{what}: {}.", plan.target_label), None))
         }
         R::DeviceLock { .. } | R::DeviceWipe { .. } | R::DeviceRestart { .. } | R::DeviceShutdown { .. } => {
             audited(client, cache, plan, actor, None).await?;

@@ -71,6 +71,16 @@ pub enum ActionRequest {
     UserSuspend {
         user_id: String,
     },
+    /// Suspends the person at `at` (RFC 3339, UTC): JumpCloud's scheduled state change.
+    UserScheduleSuspend {
+        user_id: String,
+        at: String,
+    },
+    /// Cancels a pending scheduled state change (its job id).
+    UserCancelScheduled {
+        user_id: String,
+        job_id: String,
+    },
     /// Activates a staged user (sending the activation email) or lifts a suspension.
     UserActivate {
         user_id: String,
@@ -113,6 +123,12 @@ pub enum ActionRequest {
         system_id: String,
         user_id: String,
         bind: bool,
+    },
+    /// Gives or takes a bound user's administrator (sudo) rights on a device; the binding stays.
+    DeviceSudo {
+        system_id: String,
+        user_id: String,
+        sudo: bool,
     },
     DeviceLock {
         system_id: String,

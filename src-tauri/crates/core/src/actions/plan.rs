@@ -77,7 +77,9 @@ pub fn plan(cache: &Cache, access: &Access, request: ActionRequest) -> Result<Ac
         | R::UserUnlock { .. }
         | R::UserResetMfa { .. }
         | R::UserExpirePassword { .. }
-        | R::UserResendEmail { .. } => plan_user(&p),
+        | R::UserResendEmail { .. }
+        | R::UserScheduleSuspend { .. }
+        | R::UserCancelScheduled { .. } => plan_user(&p),
         R::UserDelete { user_id } => plan_delete(&p, user_id),
         R::GroupCreate { .. } | R::GroupMembers { .. } => plan_group(&p),
         R::AppAccess { app_id, user_id, grant } => plan_app_access(&p, app_id, user_id, *grant),
@@ -86,6 +88,11 @@ pub fn plan(cache: &Cache, access: &Access, request: ActionRequest) -> Result<Ac
             user_id,
             bind,
         } => plan_bind(&p, system_id, user_id, *bind),
+        R::DeviceSudo { system_id, user_id, .. } => {
+            let mut plan = plan_bind(&p, system_id, user_id, true)?;
+            plan.action = AuditAction::DeviceSetSudo;
+            Ok(plan)
+        }
         R::DeviceLock { system_id } => plan_device(&p, DeviceCommand::Lock, system_id),
         R::DeviceRestart { system_id } => plan_device(&p, DeviceCommand::Restart, system_id),
         R::DeviceShutdown { system_id } => plan_device(&p, DeviceCommand::Shutdown, system_id),
@@ -129,6 +136,28 @@ fn plan_user(p: &Planner<'_>) -> Result<ActionPlan, ActionError> {
                 )));
             }
             Ok(p.simple(A::UserSuspend, RecordKind::User, user_id, user_label(&u)))
+        }
+        R::UserScheduleSuspend { user_id, at } => {
+            edit("schedule a suspension")?;
+            let u = p.user(user_id)?;
+            let when = rollcall_cache::dates::parse_ms(at)
+                .ok_or_else(|| ActionError::Invalid(format!("\"{at}\" is not a date and time (RFC 3339).")))?;
+            if when <= rollcall_cache::dates::now_ms() {
+                return Err(ActionError::Invalid(
+                    "Choose a date and time still to come, or suspend now.".into(),
+                ));
+            }
+            let mut plan = p.simple(A::UserScheduleSuspend, RecordKind::User, user_id, user_label(&u));
+            plan.confirm = Some(super::Confirmation {
+                title: format!("Suspend {} at {}?", user_label(&u), crate::pdf::utc(at, false)),
+                message: "JumpCloud will suspend the account at that time (a scheduled state change). It can be cancelled until then.".into(),
+                ok_label: "Schedule".into(),
+            });
+            Ok(plan)
+        }
+        R::UserCancelScheduled { user_id, .. } => {
+            edit("cancel a scheduled suspension")?;
+            p.on_user(A::UserCancelScheduled, user_id)
         }
         R::UserActivate { user_id } => {
             edit("activate users")?;

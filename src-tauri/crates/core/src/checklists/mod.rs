@@ -13,12 +13,14 @@
 
 mod rules;
 mod run;
+mod scheduled;
 mod start;
 mod view;
 mod whole_run;
 
 pub use rules::{step_preview, step_rules, StepPreview, StepRules};
 pub use run::{run_step, skip_step};
+pub use scheduled::cancel_scheduled;
 pub use start::{new_starters, people_in, start_bulk, start_run};
 pub use view::{run_view, RunView, StepView};
 pub use whole_run::{grants, remove_grant, restore_access, Grant};
@@ -191,6 +193,9 @@ pub struct StepInput {
     pub approver: String,
     #[serde(default)]
     pub ticket: String,
+    /// For the suspend step: suspend at this date and time (RFC 3339, UTC) instead of now.
+    #[serde(default)]
+    pub suspend_at: Option<String>,
 }
 
 /// How a captured app was reached: the capture's `via`, or (captures from before it was kept)

@@ -74,6 +74,11 @@ pub struct StepRules {
     pub typed_hostnames: bool,
     /// An approval or identity check before it that is not recorded yet (its title).
     pub waits_for: Option<String>,
+    /// It may run at a date and time instead of now (the suspend step: a scheduled
+    /// suspension).
+    pub schedulable: bool,
+    /// JumpCloud will make its change at a date: running it again checks whether it has.
+    pub scheduled: bool,
 }
 
 /// The rules of step `idx` among `steps` (a run's steps in order).
@@ -87,6 +92,8 @@ pub fn step_rules(steps: &[StepRow], idx: u32) -> StepRules {
             approval: false,
             typed_hostnames: false,
             waits_for: None,
+            schedulable: false,
+            scheduled: false,
         };
     };
     let next = steps.iter().find(|x| !x.state.is_closed()).map(|x| x.idx) == Some(idx);
@@ -110,5 +117,7 @@ pub fn step_rules(steps: &[StepRow], idx: u32) -> StepRules {
             .iter()
             .find(|g| g.kind.is_gate() && g.idx < idx && g.state != StepState::Done)
             .map(|g| g.title.clone()),
+        schedulable: s.kind == StepKind::Suspend && s.state != StepState::Scheduled,
+        scheduled: s.state == StepState::Scheduled,
     }
 }

@@ -66,6 +66,14 @@ struct Tally {
 pub async fn run_step(ctx: &StepContext<'_>, run_id: &str, idx: u32, input: &StepInput) -> Result<StepRow> {
     let (run, mut s, all) = load_step(&ctx.cache.lock(), run_id, idx)?;
     check_runnable(&run, &s, &all, idx, input)?;
+    if s.kind == StepKind::Suspend {
+        if s.state == StepState::Scheduled {
+            return super::scheduled::check(ctx, &run, s).await;
+        }
+        if let Some(at) = input.suspend_at.as_deref().filter(|a| !a.trim().is_empty()) {
+            return super::scheduled::schedule(ctx, &run, s, at).await;
+        }
+    }
     s.state = StepState::Running;
     s.started_at.get_or_insert_with(now_rfc3339);
     s.message.clear();
@@ -554,6 +562,11 @@ pub fn skip_step(cache: &Cache, run_id: &str, idx: u32, reason: &str) -> Result<
     let (_, mut s, _) = load_step(cache, run_id, idx)?;
     if s.state == StepState::Done {
         return Err(ChecklistError::Invalid("A finished step cannot be skipped.".into()));
+    }
+    if s.state == StepState::Scheduled {
+        return Err(ChecklistError::Invalid(
+            "JumpCloud holds a scheduled suspension for this step: cancel it first, then skip.".into(),
+        ));
     }
     if reason.trim().is_empty() {
         return Err(ChecklistError::Invalid("Give a reason for skipping this step.".into()));

@@ -86,12 +86,7 @@ pub(super) async fn bindings(run: &Run<'_>, users: &BTreeSet<&str>, systems: &BT
     while let Some(r) = results.next().await {
         let (id, reached) = r?;
         for edge in reached {
-            let sudo = edge
-                .attributes
-                .as_ref()
-                .and_then(|a| a.pointer("/sudo/enabled"))
-                .and_then(Value::as_bool)
-                .unwrap_or(false);
+            let sudo = edge.sudo();
             let (system_id, user_id) = if by_device {
                 (id.clone(), edge.to.id)
             } else {

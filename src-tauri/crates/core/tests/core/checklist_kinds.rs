@@ -366,3 +366,69 @@ async fn the_evidence_asks_jumpcloud_for_the_events_of_the_run() {
         .unwrap();
     assert!(events.title.contains("as of the last sync"), "{}", events.title);
 }
+
+/// The offboarding's suspend step at the person's last day: JumpCloud's scheduled state change.
+/// It shows as scheduled (checking leaves it so while the job is pending), can be cancelled,
+/// and is done — verified — once JumpCloud has suspended the person.
+#[tokio::test]
+async fn a_suspension_scheduled_for_the_last_day_is_verified_once_jumpcloud_applies_it() {
+    use crate::checklists::{active_users, step_with};
+    use rollcall_cache::{AuditAction, StepKind, StepState};
+    use rollcall_core::checklists::{cancel_scheduled, StepInput};
+    let (env, cache) = crate::checklists::synced(start_now(30).await).await;
+    let person = active_users(&cache.lock(), 1)[0].id.clone();
+    let run = crate::checklists::offboard(&mut cache.lock(), &person).unwrap();
+    let idx = cache
+        .lock()
+        .run(&run)
+        .unwrap()
+        .unwrap()
+        .1
+        .iter()
+        .find(|s| s.kind == StepKind::Suspend)
+        .unwrap()
+        .idx;
+    let client = env.client();
+    let at = rollcall_cache::dates::format_ms(rollcall_cache::dates::now_ms() + 2 * 3_600_000);
+    let later = StepInput {
+        suspend_at: Some(at.clone()),
+        ..Default::default()
+    };
+    let yes: rollcall_core::checklists::Confirm<'static> = &|_| Box::pin(async { true });
+    let no: rollcall_core::checklists::Confirm<'static> = &|_| Box::pin(async { false });
+    let jobs = |env: &Env| env.sim.state.world.read().unwrap().orgs[0].scheduled_states.len();
+    let state = |env: &Env| env.sim.state.world.read().unwrap().orgs[0].users[&person].rec().state;
+
+    // Cancel at the native confirmation: nothing is sent.
+    assert!(step_with(&client, &cache, &run, idx, &later, no).await.is_err());
+    assert_eq!(jobs(&env), 0);
+    let s = step_with(&client, &cache, &run, idx, &later, yes).await.unwrap();
+    assert_eq!(s.state, StepState::Scheduled, "{}", s.message);
+    assert_eq!(jobs(&env), 1);
+    assert_eq!(state(&env), "ACTIVATED");
+    let audit = cache.lock().audit(&Default::default()).unwrap();
+    assert!(audit
+        .iter()
+        .any(|a| a.action == AuditAction::UserScheduleSuspend && a.run_id.as_deref() == Some(run.as_str())));
+    // Checking while pending leaves it scheduled.
+    let s = step_with(&client, &cache, &run, idx, &StepInput::default(), yes)
+        .await
+        .unwrap();
+    assert_eq!(s.state, StepState::Scheduled);
+    assert!(s.message.contains("Still scheduled"), "{}", s.message);
+    // Cancelled: the step is to do again and JumpCloud holds no job.
+    let (access, actor) = crate::checklists::admin();
+    let ctx = crate::checklists::with_ctx(&client, &cache, &access, &actor, yes);
+    let s = cancel_scheduled(&ctx, &run, idx).await.unwrap();
+    assert_eq!(s.state, StepState::Pending);
+    assert_eq!(jobs(&env), 0);
+    // Scheduled again; once the time has passed in JumpCloud, running it verifies it.
+    step_with(&client, &cache, &run, idx, &later, yes).await.unwrap();
+    env.sim.state.advance(3 * 60);
+    let s = step_with(&client, &cache, &run, idx, &StepInput::default(), yes)
+        .await
+        .unwrap();
+    assert_eq!(s.state, StepState::Done, "{}", s.message);
+    assert!(s.message.starts_with("Verified"), "{}", s.message);
+    assert_eq!(state(&env), "SUSPENDED");
+}

@@ -1,6 +1,8 @@
 //! The sync engine and the cache against jcsim.
 
 mod actions;
+mod certify;
+mod certify_workbook;
 mod checklist_kinds;
 mod checklists;
 mod common;

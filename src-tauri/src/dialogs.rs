@@ -107,6 +107,12 @@ fn write_file(path: &Path, bytes: &[u8]) -> AppResult<()> {
 }
 
 /// Reads a text file the admin chose, with a message naming the path when it fails.
+/// The bytes of a file the admin chose.
+pub fn read_bytes(path: &Path) -> AppResult<Vec<u8>> {
+    std::fs::read(path)
+        .map_err(|e| AppError::new(ErrorCode::Invalid, format!("Could not read {}: {e}", path.display())))
+}
+
 pub fn read_text(path: &Path) -> AppResult<String> {
     let bytes = std::fs::read(path)
         .map_err(|e| AppError::new(ErrorCode::Invalid, format!("Could not read {}: {e}", path.display())))?;

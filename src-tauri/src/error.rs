@@ -110,7 +110,10 @@ impl From<rollcall_cache::CacheError> for AppError {
     fn from(e: rollcall_cache::CacheError) -> Self {
         use rollcall_cache::CacheError as C;
         match &e {
-            C::NoSuchSync(_) | C::NoSuchReview(_) => return AppError::new(ErrorCode::NotFound, format!("{e}.")),
+            C::NoSuchSync(_) | C::NoSuchReview(_) | C::NoSuchCampaign(_) => {
+                return AppError::new(ErrorCode::NotFound, format!("{e}."))
+            }
+            C::CampaignSealed(_) => return AppError::new(ErrorCode::Invalid, e.to_string()),
             C::ReviewFinished(_) => return AppError::new(ErrorCode::Invalid, format!("{e}.")),
             _ => {}
         }
@@ -208,6 +211,27 @@ impl From<rollcall_core::reviews::ReviewError> for AppError {
         match e {
             R::Cache(c) => c.into(),
             R::NoTitle | R::NoSnapshot | R::NoOwner | R::BadDate(_) => AppError::new(ErrorCode::Invalid, e.to_string()),
+        }
+    }
+}
+
+impl From<rollcall_core::certify::CertifyError> for AppError {
+    fn from(e: rollcall_core::certify::CertifyError) -> Self {
+        use rollcall_core::certify::CertifyError as C;
+        match e {
+            C::Cache(c) => c.into(),
+            C::Api(e) => e.into(),
+            C::Invalid(m) => AppError::new(ErrorCode::Invalid, m),
+        }
+    }
+}
+
+impl From<rollcall_core::certify::EvidenceError> for AppError {
+    fn from(e: rollcall_core::certify::EvidenceError) -> Self {
+        use rollcall_core::certify::EvidenceError as E;
+        match e {
+            E::NotClosed(m) => AppError::new(ErrorCode::Invalid, m),
+            E::Pdf(_) | E::Excel(_) => AppError::internal(e.to_string()),
         }
     }
 }

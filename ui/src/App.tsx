@@ -27,6 +27,7 @@ import { AppsView } from "./views/AppsView";
 import { AdminsView } from "./views/AdminsView";
 import { ActivityView } from "./views/ActivityView";
 import { ChecklistsView } from "./views/ChecklistsView";
+import { AccessView } from "./views/AccessView";
 import { UserPanel } from "./panels/UserPanel";
 import { DevicePanel } from "./panels/DevicePanel";
 import { GroupPanel } from "./panels/GroupPanel";
@@ -66,6 +67,8 @@ function View({
           <ReportsView />
         </Suspense>
       );
+    case "access":
+      return <AccessView />;
     case "groups":
       return <GroupsView />;
     case "apps":

@@ -67,6 +67,44 @@ export const commands = {
 	 *  agenda items, None when the admin cancelled.
 	 */
 	reviewExport: (id: number, format: PackFormat) => typedError<[string, number] | null, AppError>(__TAURI_INVOKE("review_export", { id, format })),
+	certifyList: () => typedError<CampaignSummary[], AppError>(__TAURI_INVOKE("certify_list")),
+	certifyGet: (id: number) => typedError<CampaignView, AppError>(__TAURI_INVOKE("certify_get", { id })),
+	certifyCreate: (input: NewCampaign) => typedError<CampaignView, AppError>(__TAURI_INVOKE("certify_create", { input })),
+	/**  The next campaign of a repeating one: the same scope and reviewers. */
+	certifyRepeat: (id: number) => typedError<CampaignView, AppError>(__TAURI_INVOKE("certify_repeat", { id })),
+	/**
+	 *  Syncs, then seals the campaign's rows. When the sync fails: a copy less than a day old is
+	 *  used (and the campaign says so); an older one only when `use_copy` (the admin chose it).
+	 */
+	certifyPrepare: (id: number, useCopy: boolean) => typedError<PrepareOutcome, AppError>(__TAURI_INVOKE("certify_prepare", { id, useCopy })),
+	certifyDecide: (id: number, input: DecideInput) => typedError<Decided, AppError>(__TAURI_INVOKE("certify_decide", { id, input })),
+	/**  Closes the campaign; undecided rows become `undecided_as` (keep or revoke). */
+	certifyClose: (id: number, undecidedAs: CertDecision) => typedError<CampaignView, AppError>(__TAURI_INVOKE("certify_close", { id, undecidedAs })),
+	/**
+	 *  Removes what the closed campaign revoked from JumpCloud, after one native confirmation
+	 *  naming what will be removed; each removal read first, sent once, audited and verified.
+	 */
+	certifyRemediate: (id: number) => typedError<RemedyReport, AppError>(__TAURI_INVOKE("certify_remediate", { id })),
+	/**  Records that an admin removed a row's access by hand (what they did, in `note`). */
+	certifyConfirmManual: (id: number, seq: number, note: string) => typedError<CampaignView, AppError>(__TAURI_INVOKE("certify_confirm_manual", { id, seq, note })),
+	/**  The evidence through the save dialog: the path and the number of rows, None if cancelled. */
+	certifyExport: (id: number, format: EvidenceFormat) => typedError<[string, number] | null, AppError>(__TAURI_INVOKE("certify_export", { id, format })),
+	/**  A reviewer's workbook of their rows, through the save dialog (`reviewer` empty: every row). */
+	certifyWorkbookExport: (id: number, reviewer: string) => typedError<[string, number] | null, AppError>(__TAURI_INVOKE("certify_workbook_export", { id, reviewer })),
+	/**  Reads a reviewer's workbook back (native open dialog); None when cancelled. */
+	certifyWorkbookImport: (id: number) => typedError<ImportReport | null, AppError>(__TAURI_INVOKE("certify_workbook_import", { id })),
+	/**
+	 *  Suspends a person with a revoked row on a date (JumpCloud's scheduled state change), after
+	 *  a native confirmation naming them and the time.
+	 */
+	certifySuspend: (id: number, personId: string, at: string) => typedError<CampaignView, AppError>(__TAURI_INVOKE("certify_suspend", { id, personId, at })),
+	/**
+	 *  Reads JumpCloud for each pending suspension of the campaign (verified, still pending, or
+	 *  cancelled outside Rollcall).
+	 */
+	certifyCheckSuspensions: (id: number) => typedError<CampaignView, AppError>(__TAURI_INVOKE("certify_check_suspensions", { id })),
+	/**  Cancels a pending suspension of the campaign (its job), audited. */
+	certifyCancelSuspension: (id: number, jobId: string) => typedError<CampaignView, AppError>(__TAURI_INVOKE("certify_cancel_suspension", { id, jobId })),
 	scopeChoices: () => typedError<ScopeChoices, AppError>(__TAURI_INVOKE("scope_choices")),
 	scopePreview: (scope: SyncScope) => typedError<ScopePreview, AppError>(__TAURI_INVOKE("scope_preview", { scope })),
 	/**  Keeps the scope; the window then starts a sync that follows it. */
@@ -116,6 +154,11 @@ export const commands = {
 	checklistRun: (runId: string) => typedError<RunView, AppError>(__TAURI_INVOKE("checklist_run", { runId })),
 	/**  Runs one step (its remaining items), confirming device items natively. */
 	checklistStepRun: (runId: string, idx: number, input: StepInput) => typedError<StepRow, AppError>(__TAURI_INVOKE("checklist_step_run", { runId, idx, input })),
+	/**
+	 *  Cancels the suspend step's scheduled suspension while JumpCloud still holds it pending;
+	 *  says what was done.
+	 */
+	checklistStepCancelSchedule: (runId: string, idx: number) => typedError<string, AppError>(__TAURI_INVOKE("checklist_step_cancel_schedule", { runId, idx })),
 	checklistStepSkip: (runId: string, idx: number, reason: string) => typedError<StepRow, AppError>(__TAURI_INVOKE("checklist_step_skip", { runId, idx, reason })),
 	/**  "Restore access": re-adds what the run's capture step recorded (groups, direct app access). */
 	checklistRestore: (runId: string) => typedError<string, AppError>(__TAURI_INVOKE("checklist_restore", { runId })),
@@ -197,6 +240,10 @@ export type ActionOutcome = {
 
 /**  What the admin asked for. */
 export type ActionRequest = { kind: "UserCreate"; profile: UserProfile } | { kind: "UserUpdate"; user_id: string; profile: UserProfile } | { kind: "UserSuspend"; user_id: string } | 
+/**  Suspends the person at `at` (RFC 3339, UTC): JumpCloud's scheduled state change. */
+{ kind: "UserScheduleSuspend"; user_id: string; at: string } | 
+/**  Cancels a pending scheduled state change (its job id). */
+{ kind: "UserCancelScheduled"; user_id: string; job_id: string } | 
 /**  Activates a staged user (sending the activation email) or lifts a suspension. */
 { kind: "UserActivate"; user_id: string } | { kind: "UserUnlock"; user_id: string } | { kind: "UserResetMfa"; user_id: string } | { kind: "UserExpirePassword"; user_id: string } | 
 /**  Sends the activation / password-reset email again. */
@@ -206,7 +253,9 @@ export type ActionRequest = { kind: "UserCreate"; profile: UserProfile } | { kin
 /**  Removes (or gives back) a user's direct access to an SSO application. */
 { kind: "AppAccess"; app_id: string; user_id: string; grant: boolean } | 
 /**  Binds a user to a device (or unbinds them): their account on that machine. */
-{ kind: "DeviceBind"; system_id: string; user_id: string; bind: boolean } | { kind: "DeviceLock"; system_id: string } | 
+{ kind: "DeviceBind"; system_id: string; user_id: string; bind: boolean } | 
+/**  Gives or takes a bound user's administrator (sudo) rights on a device; the binding stays. */
+{ kind: "DeviceSudo"; system_id: string; user_id: string; sudo: boolean } | { kind: "DeviceLock"; system_id: string } | 
 /**  `typed_hostname` must equal the device's hostname. */
 { kind: "DeviceWipe"; system_id: string; typed_hostname: string } | { kind: "DeviceRestart"; system_id: string } | { kind: "DeviceShutdown"; system_id: string };
 
@@ -320,7 +369,11 @@ export type AssociationSource =
 { how: "object_by_object"; why: ReportUnused };
 
 /**  What an audited action did: the audit trail's `action`, stable forever. */
-export type AuditAction = "user.create" | "user.update" | "user.suspend" | "user.activate" | "user.unlock" | "user.reset_mfa" | "user.expire_password" | "user.resend_email" | "user.delete" | "group.create" | "group.add_members" | "group.remove_members" | "app.grant" | "app.revoke" | "device.bind_user" | "device.unbind_user" | "device.lock" | "device.wipe" | "device.restart" | "device.shutdown";
+export type AuditAction = "user.create" | "user.update" | "user.suspend" | 
+/**  A suspension JumpCloud makes at a date (`/api/v2/bulk/userstates`). */
+"user.schedule_suspend" | "user.cancel_scheduled" | "user.activate" | "user.unlock" | "user.reset_mfa" | "user.expire_password" | "user.resend_email" | "user.delete" | "group.create" | "group.add_members" | "group.remove_members" | "app.grant" | "app.revoke" | "device.bind_user" | "device.unbind_user" | 
+/**  Administrator (sudo) rights on a device given or taken, the binding kept. */
+"device.set_sudo" | "device.lock" | "device.wipe" | "device.restart" | "device.shutdown";
 
 /**  One row of the trail. */
 export type AuditEntry = {
@@ -373,8 +426,124 @@ export type CacheChanged = {
 	kinds: DataKind[],
 };
 
+/**  A campaign, its preparation and its close. */
+export type Campaign = {
+	id: number,
+	name: string,
+	scope: CampaignScope,
+	reviewer_mode: ReviewerMode,
+	owners: { [key in string]: string },
+	due: string,
+	repeat_months: number,
+	created_at: string,
+	created_by: string,
+	/**  The last campaign prepared on the same scope (what is new is new since it). */
+	previous_id: number | null,
+	prepared_at: string | null,
+	sync_id: number | null,
+	/**  When the sync the rows were copied from finished. */
+	data_as_of: string | null,
+	/**  What the preparation said of the copy (a sync that failed, a copy older than a day). */
+	prep_note: string,
+	/**  The domains an email must be in not to be flagged "outside the org's domains". */
+	org_domains: string[],
+	/**  SHA-256 of the frozen rows (the manifest). */
+	rows_hash: string | null,
+	closed_at: string | null,
+	closed_by: string,
+	/**  What undecided rows became at close, chosen by the admin. */
+	undecided_as: CertDecision | null,
+	/**  SHA-256 of the decisions at close. */
+	decisions_hash: string | null,
+};
+
+/**  A frozen row with its decision and remediation. */
+export type CampaignRow = {
+	seq: number,
+	row: FrozenRow,
+	row_hash: string,
+	decision: CertDecision | null,
+	reason: string,
+	defer_owner: string,
+	/**  `YYYY-MM-DD`. */
+	defer_due: string | null,
+	decided_by: string,
+	decided_at: string | null,
+	/**  "desk", or "workbook <SHA-256>". */
+	decided_via: string,
+	remedy: RemedyState | null,
+	remedy_note: string,
+	remedy_at: string | null,
+	/**  The Directory Insights event that records the removal. */
+	event_id: string,
+};
+
+/**  What a campaign covers. */
+export type CampaignScope = {
+	/**  User group ids: their members. */
+	user_groups: string[],
+	/**  SSO application ids: who reaches them. */
+	apps: string[],
+	devices: DeviceScope,
+	/**  Console administrators and their roles. */
+	admins: boolean,
+	/**  Time-limited grants from access requests. */
+	timed_grants: boolean,
+};
+
+/**  A campaign's summary in the Reviews list. */
+export type CampaignSummary = {
+	campaign: Campaign,
+	totals: Totals,
+	stage: Stage,
+	/**
+	 *  A repeating campaign's next one is due on this day (`YYYY-MM-DD`) and has not been
+	 *  created yet.
+	 */
+	next_due: string | null,
+	/**  Past its due date and not closed, or its repeat is due. */
+	overdue: boolean,
+};
+
+/**  A campaign with its rows and totals, as the screen shows it. */
+export type CampaignView = {
+	campaign: Campaign,
+	rows: CampaignRow[],
+	totals: Totals,
+	/**  Where the campaign is: to prepare, in review, closed. */
+	stage: Stage,
+	/**  People its remediation suspends on a date. */
+	suspensions: ScheduledSuspension[],
+};
+
 /**  One cell: empty, a flag, a number, or text (dates are text in a `Date` column). */
 export type Cell = null | boolean | number | null | string;
+
+/**  A reviewer's decision on a row. */
+export type CertDecision = "keep" | "revoke" | 
+/**  Not decided now: an owner decides by a due date. */
+"defer" | 
+/**  Keep the access, drop the administrator (sudo) rights on the device. */
+"drop_admin";
+
+/**  Why a row deserves a look; each carries the fact behind it. */
+export type CertFlag = 
+/**  Not in the last campaign on the same scope. */
+"new" | "suspended" | "staged" | 
+/**  No login in the days the copy holds (Directory Insights). */
+"no_recent_login" | 
+/**  Reached through a user group, not directly. */
+"through_group" | 
+/**  Administrator rights: sudo on a device, or a console administrator. */
+"privileged" | "admin_without_mfa" | "no_manager" | "manager_suspended" | 
+/**  The email is outside the org's domains. */
+"outside_domain" | 
+/**  The device has not checked in for the silent-device threshold. */
+"device_silent" | 
+/**  Given by an access request. */
+"from_access_request" | 
+/**  The only reviewer is the person the row is about. */
+"self_review";
 
 /**  How a record differs between two syncs. */
 export type ChangeKind = "added" | "removed" | "changed";
@@ -431,6 +600,26 @@ export type DataKind = "users" | "systems" | "groups" |
 /**  Everything (a sync finished or became browsable, the file was replaced). */
 "all";
 
+/**  A decision as the reviewer makes it, on one row or many. */
+export type DecideInput = {
+	seqs: number[],
+	/**  None: undecided again. */
+	decision: CertDecision | null,
+	reason: string,
+	/**  Defer: who decides, and by when (`YYYY-MM-DD`). */
+	defer_owner: string,
+	defer_due: string | null,
+};
+
+/**
+ *  What a decision changed: the rows decided, as they are now, and the campaign's totals (the
+ *  screen patches its copy instead of reading every row again).
+ */
+export type Decided = {
+	rows: CampaignRow[],
+	totals: Totals,
+};
+
 /**  What a review meeting decided about an agenda item. */
 export type Decision = "accepted" | 
 /**  Fixed during the meeting with the normal actions (their confirmations and audit). */
@@ -483,6 +672,13 @@ export type DevicePosture = {
 	/**  Devices per agent version, most first. */
 	agent_versions: ([string, number])[],
 };
+
+/**  Which device access a campaign covers. */
+export type DeviceScope = "none" | 
+/**  Only people with administrator (sudo) rights on a device. */
+"admins" | 
+/**  Everyone who reaches a device. */
+"all";
 
 /**  Which list a figure opens and how it is filtered: exactly the rows the figure counts. */
 export type Drill = { view: "users"; filter: UserFilter; label: string } | { view: "devices"; filter: DeviceFilter; label: string };
@@ -572,6 +768,11 @@ export type EventRow = {
 	app_id: string,
 };
 
+/**  The files the evidence is saved as. */
+export type EvidenceFormat = "pdf" | "xlsx" | 
+/**  The manifest: ids, times, hashes of the rows and of the decisions. */
+"json";
+
 /**  Which list to export, with its filters. */
 export type ExportRequest = { view: "Users"; query: UserQuery } | { view: "Systems"; query: SystemQuery };
 
@@ -648,6 +849,43 @@ export type FigureValue = { type: "count"; value: number } |
 /**  The local copy cannot tell (no login events, no drives reported). */
 { type: "unknown" };
 
+/**  One flag on a row and the fact behind it ("no login since 2026-08-01 (copy holds 90 days)"). */
+export type FlagFact = {
+	flag: CertFlag,
+	fact: string,
+};
+
+/**  A grant as it was frozen: never changed after preparation; its JSON is what is hashed. */
+export type FrozenRow = {
+	/**  Identifies the same grant across campaigns: `kind|person|resource|via`. */
+	grant_key: string,
+	kind: GrantKind,
+	person_id: string,
+	/**  "Name <email>". */
+	person: string,
+	email: string,
+	resource_id: string,
+	/**
+	 *  The group, app or device (hostname), the console with the admin's role, or the
+	 *  access request's group.
+	 */
+	resource: string,
+	/**  The user group (or user group → device group) it is reached through; empty: direct. */
+	via_id: string,
+	via: string,
+	privileged: boolean,
+	/**
+	 *  Administrator rights that come from the binding alone: dropping them (the device kept)
+	 *  leaves the person no administrator there.
+	 */
+	sudo_droppable?: boolean,
+	flags: FlagFact[],
+	/**  Who reviews it (an email, or the admin). */
+	reviewer: string,
+	/**  For a time-limited grant: the access request's run. */
+	run_id: string,
+};
+
 /**  Access given by an access request, until its expiry date. */
 export type Grant = {
 	run_id: string,
@@ -664,6 +902,19 @@ export type Grant = {
 	/**  The expiry date is today or past: remove it. */
 	due: boolean,
 };
+
+/**  What kind of access a campaign row is. */
+export type GrantKind = 
+/**  A member of a user group. */
+"group_member" | 
+/**  Reaches an SSO application (directly or through a user group). */
+"app_access" | 
+/**  Reaches a device (bound directly or through groups), with or without admin rights. */
+"device_access" | 
+/**  An administrator of the JumpCloud console, with their role. */
+"console_admin" | 
+/**  Time-limited access given by a Rollcall access request. */
+"timed_grant";
 
 /**  Which members a group holds: people (a user group) or devices (a device group). */
 export type GroupKind = "user" | "system";
@@ -695,6 +946,18 @@ export type GroupSummary = {
 	members: number,
 };
 
+/**  What reading a workbook back did. */
+export type ImportReport = {
+	reviewer: string,
+	/**  SHA-256 of the file read. */
+	file_sha256: string,
+	accepted: number,
+	/**  Rows left empty (nothing decided in the file). */
+	blank: number,
+	/**  One line per refused row, naming it and why. */
+	refused: string[],
+};
+
 /**  The list an agenda item's rows are in. */
 export type ItemDrill = {
 	seq: number,
@@ -717,6 +980,19 @@ export type Labelled<T> = {
 export type MfaStatus = "NOT_ENROLLED" | "DISABLED" | "PENDING_ACTIVATION" | "ENROLLMENT_EXPIRED" | "IN_ENROLLMENT" | "PRE_ENROLLMENT" | "ENROLLED" | "unknown" | 
 /**  A value this version of Rollcall does not know, kept as JumpCloud sent it. */
 { other: string };
+
+/**  A new campaign, as the admin describes it. */
+export type NewCampaign = {
+	name: string,
+	scope: CampaignScope,
+	reviewer_mode: ReviewerMode,
+	/**  Owner mode: the reviewer (an email) of each group or app, by id. */
+	owners: { [key in string]: string },
+	/**  `YYYY-MM-DD`. */
+	due: string,
+	/**  0: once; 3: every quarter (the Reviews list says when the next is due). */
+	repeat_months: number,
+};
 
 /**  An organisation the key reaches. */
 export type OrgChoice = {
@@ -849,6 +1125,12 @@ export type PostureView = {
 	measured: Posture,
 };
 
+/**
+ *  What preparing did: sealed, or it needs the admin to choose (JumpCloud could not be
+ *  reached and the copy is older than a day).
+ */
+export type PrepareOutcome = { outcome: "prepared"; view: CampaignView } | { outcome: "needs_choice"; reason: string; copy_as_of: string | null };
+
 /**  How a person reaches a device: JumpCloud's `association_type` of a `users-to-devices` row. */
 export type ReachKind = 
 /**  Bound to the device itself. */
@@ -906,6 +1188,38 @@ export type RekeyInput = {
 	org_id: string,
 	api_key: string,
 };
+
+/**  What a remediation run did. */
+export type RemedyReport = {
+	/**  Requests sent in this run. */
+	sent: number,
+	verified: number,
+	failed: number,
+	/**  Sent, but the check afterwards could not read JumpCloud: run again to verify. */
+	unverified: number,
+	/**  Rows an admin must remove by hand (and confirm). */
+	manual: number,
+	/**  One line per row acted on. */
+	lines: string[],
+};
+
+/**  Where a revocation stands. */
+export type RemedyState = 
+/**  Revoked; nothing sent yet. */
+"pending" | 
+/**
+ *  The request was sent (written before it leaves); the check afterwards has not
+ *  confirmed it gone.
+ */
+"sent" | 
+/**  A read of JumpCloud afterwards shows the access gone. */
+"verified" | 
+/**  Refused, or still present afterwards. */
+"failed" | 
+/**  The API cannot remove it: an admin must, and confirm it. */
+"manual" | 
+/**  An admin confirmed they removed it by hand. */
+"manual_confirmed";
 
 export type ReportColumn = {
 	label: string,
@@ -1002,6 +1316,15 @@ export type ReviewView = {
 	drills: ItemDrill[],
 };
 
+/**  Who reviews a campaign's rows. */
+export type ReviewerMode = 
+/**  The admin preparing it. */
+"admin" | 
+/**  Each person's manager (JumpCloud's `manager`). */
+"manager" | 
+/**  The owner named for each group or app. */
+"owner";
+
 export type RunRow = {
 	id: string,
 	org_id: string,
@@ -1023,6 +1346,19 @@ export type RunView = {
 	steps: StepView[],
 	/**  The capture step recorded groups and apps that "Restore access" can put back. */
 	can_restore: boolean,
+};
+
+/**  A person a campaign's remediation suspends on a date. */
+export type ScheduledSuspension = {
+	person_id: string,
+	person: string,
+	/**  When JumpCloud suspends them (RFC 3339, UTC). */
+	at: string,
+	job_id: string,
+	scheduled_by: string,
+	scheduled_at: string,
+	state: SuspensionState,
+	note: string,
 };
 
 /**  Every group of the org, from JumpCloud, and the scope in force. */
@@ -1075,6 +1411,12 @@ export type SnapshotState =
 /**  The first import has not finished (what is there is browsable). */
 "partial" | "empty";
 
+export type Stage = 
+/**  Created; its data not sealed yet. */
+"draft" | 
+/**  Sealed; decisions are being made. */
+"in_review" | "closed";
+
 /**  What the admin gives when starting a run. */
 export type StartInput = {
 	/**  The person (every checklist but onboarding). */
@@ -1104,6 +1446,8 @@ export type StepInput = {
 	/**  For approval steps: who approved, and the ticket it was asked in. */
 	approver?: string,
 	ticket?: string,
+	/**  For the suspend step: suspend at this date and time (RFC 3339, UTC) instead of now. */
+	suspend_at?: string | null,
 };
 
 /**  One thing a step does: one request (or, without one, something it will not do and why). */
@@ -1177,6 +1521,13 @@ export type StepRules = {
 	typed_hostnames: boolean,
 	/**  An approval or identity check before it that is not recorded yet (its title). */
 	waits_for: string | null,
+	/**
+	 *  It may run at a date and time instead of now (the suspend step: a scheduled
+	 *  suspension).
+	 */
+	schedulable: boolean,
+	/**  JumpCloud will make its change at a date: running it again checks whether it has. */
+	scheduled: boolean,
 };
 
 /**  Where a checklist step stands. */
@@ -1184,7 +1535,12 @@ export type StepState = "pending" |
 /**  Being sent now (or Rollcall stopped while it was: settled to `unknown` on open). */
 "running" | "done" | "failed" | "skipped" | 
 /**  A request got no answer: check in JumpCloud before retrying. */
-"unknown";
+"unknown" | 
+/**
+ *  JumpCloud will make the change at a date (a scheduled suspension); verified once it
+ *  has.
+ */
+"scheduled";
 
 /**  A step with its items decoded. */
 export type StepView = {
@@ -1197,6 +1553,17 @@ export type StepView = {
 	/**  What it asks of the admin and whether it may run now. */
 	rules: StepRules,
 };
+
+/**  Where a campaign's scheduled suspension stands. */
+export type SuspensionState = 
+/**  JumpCloud holds the job; the date has not come (or not been checked since). */
+"scheduled" | 
+/**  A read of JumpCloud showed the person suspended. */
+"verified" | 
+/**  Cancelled from Rollcall before its date. */
+"cancelled" | 
+/**  The job is gone and the person is not suspended (cancelled outside Rollcall). */
+"lost";
 
 /**
  *  What a sync read, kind by kind (kept with the sync; a count a sync of an older version did
@@ -1400,6 +1767,34 @@ export type TemplateStep = {
 	text?: string,
 };
 
+/**
+ *  Where a campaign's decisions stand: reviewed = kept + revoked + deferred + reduced (admin
+ *  rights dropped, access kept); rows = reviewed + left.
+ */
+export type Totals = {
+	rows: number,
+	reviewed: number,
+	kept: number,
+	revoked: number,
+	deferred: number,
+	/**  Access kept, administrator rights dropped. */
+	reduced: number,
+	left: number,
+	privileged: number,
+	flagged: number,
+	/**  Revocations a read of JumpCloud shows gone, or confirmed removed by hand. */
+	removed: number,
+	/**  Revocations still to do, failed, or waiting for a manual removal. */
+	remediation_open: number,
+	/**  Rows left undecided until the close, decided then as the admin chose. */
+	decided_at_close: number,
+	/**
+	 *  Removals Rollcall can still send or verify (to remove, sent, failed): what "Remove …"
+	 *  acts on.
+	 */
+	to_send: number,
+};
+
 /**  The figures of one sync. */
 export type TrendPoint = {
 	sync_id: number,
@@ -1502,6 +1897,8 @@ export type UserRow = {
 	password_expires_at: string | null,
 	/**  When the password was last set (`password_date`). */
 	password_date: string | null,
+	/**  An administrator (sudo) on every device they are bound to (JumpCloud's `sudo`). */
+	sudo: boolean,
 	created: string | null,
 };
 
@@ -1551,6 +1948,18 @@ export type Vocabulary = {
 	event_days: number,
 	/**  How many syncs the trends go back. */
 	trend_syncs: number,
+	/**
+	 *  Access reviews: decisions, flags, kinds of access, removal states, reviewer modes and
+	 *  device scopes.
+	 */
+	cert_decisions: Labelled<CertDecision>[],
+	cert_flags: Labelled<CertFlag>[],
+	grant_kinds: Labelled<GrantKind>[],
+	remedy_states: Labelled<RemedyState>[],
+	reviewer_modes: Labelled<ReviewerMode>[],
+	device_scopes: Labelled<DeviceScope>[],
+	suspension_states: Labelled<SuspensionState>[],
+	campaign_stages: Labelled<Stage>[],
 };
 
 /* Tauri Specta runtime */

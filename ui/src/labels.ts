@@ -4,6 +4,14 @@
 import { createContext, useContext } from "react";
 import type {
   AgendaKind,
+  CertDecision,
+  CertFlag,
+  DeviceScope,
+  GrantKind,
+  RemedyState,
+  ReviewerMode,
+  Stage,
+  SuspensionState,
   AuditStatus,
   ChangeKind,
   Decision,
@@ -67,6 +75,19 @@ export interface Labels {
   /** The posture's default "silent after" days and the choices offered. */
   silentDays: number;
   silentDayChoices: number[];
+  /** Access reviews. */
+  certDecision: (d: CertDecision | null) => string;
+  certFlag: (f: CertFlag) => string;
+  grantKind: (k: GrantKind) => string;
+  remedyState: (s: RemedyState) => string;
+  reviewerMode: (m: ReviewerMode) => string;
+  deviceScope: (d: DeviceScope) => string;
+  suspensionState: (s: SuspensionState) => string;
+  campaignStage: (s: Stage) => string;
+  certDecisions: CertDecision[];
+  certFlags: CertFlag[];
+  reviewerModes: ReviewerMode[];
+  deviceScopes: DeviceScope[];
 }
 
 /** The labels of `v` (before it has loaded, values show as their text). */
@@ -98,6 +119,19 @@ export function labelsOf(v: Vocabulary | null): Labels {
     reportSources: v?.report_sources.map((l) => l.value) ?? [],
     silentDays: v?.silent_days ?? 0,
     silentDayChoices: v?.silent_day_choices ?? [],
+    certDecision: (d) =>
+      d === null ? (v?.undecided ?? "undecided") : lookup(v?.cert_decisions, d),
+    certFlag: (f) => lookup(v?.cert_flags, f),
+    grantKind: (k) => lookup(v?.grant_kinds, k),
+    remedyState: (s) => lookup(v?.remedy_states, s),
+    reviewerMode: (m) => lookup(v?.reviewer_modes, m),
+    deviceScope: (d) => lookup(v?.device_scopes, d),
+    suspensionState: (s) => lookup(v?.suspension_states, s),
+    campaignStage: (s) => lookup(v?.campaign_stages, s),
+    certDecisions: v?.cert_decisions.map((l) => l.value) ?? [],
+    certFlags: v?.cert_flags.map((l) => l.value) ?? [],
+    reviewerModes: v?.reviewer_modes.map((l) => l.value) ?? [],
+    deviceScopes: v?.device_scopes.map((l) => l.value) ?? [],
   };
 }
 

@@ -44,6 +44,11 @@ export const keys = {
   ) => ["catalogueRows", id, asOf, filter, sort, desc] as const,
   reviews: ["reviews"] as const,
   review: (id: number) => ["review", id] as const,
+  campaigns: ["campaigns"] as const,
+  campaign: (id: number) => ["campaign", id] as const,
+  /** An access review's rows as filtered and sorted on screen (paged from memory). */
+  campaignRows: (id: number, decidedAt: string, filter: string, sort: string, desc: boolean) =>
+    ["campaignRows", id, decidedAt, filter, sort, desc] as const,
 };
 
 /** The first part of every key above. */

@@ -1,6 +1,14 @@
 // The sidebar's views, in order.
 export type ViewId =
-  "users" | "groups" | "devices" | "apps" | "admins" | "checklists" | "reports" | "activity";
+  | "users"
+  | "groups"
+  | "devices"
+  | "apps"
+  | "admins"
+  | "checklists"
+  | "access"
+  | "reports"
+  | "activity";
 
 export const VIEWS: { id: ViewId; label: string }[] = [
   { id: "users", label: "Users" },
@@ -9,6 +17,7 @@ export const VIEWS: { id: ViewId; label: string }[] = [
   { id: "apps", label: "Apps" },
   { id: "admins", label: "Admins" },
   { id: "checklists", label: "Checklists" },
+  { id: "access", label: "Access reviews" },
   { id: "reports", label: "Reports" },
   { id: "activity", label: "Activity" },
 ];

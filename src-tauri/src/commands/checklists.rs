@@ -130,6 +130,20 @@ pub async fn checklist_step_run(
     Ok(result?)
 }
 
+/// Cancels the suspend step's scheduled suspension while JumpCloud still holds it pending;
+/// says what was done.
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(app, session), err(Debug))]
+pub async fn checklist_step_cancel_schedule(
+    app: AppHandle,
+    session: State<'_, Session>,
+    run_id: String,
+    idx: u32,
+) -> AppResult<String> {
+    run_write(&app, &session, &run_id, RunWrite::CancelSchedule(idx)).await
+}
+
 /// JumpCloud refused a request of the run for the role (the audited actions then forget what
 /// was learned of it): learn it again in the background, so the buttons say what is allowed.
 fn relearn_if_refused(app: &AppHandle, org: &crate::session::ActiveOrg) {
@@ -139,10 +153,13 @@ fn relearn_if_refused(app: &AppHandle, org: &crate::session::ActiveOrg) {
     }
 }
 
-/// The two run-level writes that send group and app changes without a dialog.
+/// The run-level writes that send without a dialog of their own (group and app changes, a
+/// scheduled suspension's cancellation).
 enum RunWrite {
     Restore,
     RemoveGrant,
+    /// The scheduled suspension of step `idx`.
+    CancelSchedule(u32),
 }
 
 async fn run_write(app: &AppHandle, session: &Session, run_id: &str, what: RunWrite) -> AppResult<String> {
@@ -158,6 +175,7 @@ async fn run_write(app: &AppHandle, session: &Session, run_id: &str, what: RunWr
     let summary = match what {
         RunWrite::Restore => checklists::restore_access(&ctx, run_id).await,
         RunWrite::RemoveGrant => checklists::remove_grant(&ctx, run_id).await,
+        RunWrite::CancelSchedule(idx) => checklists::cancel_scheduled(&ctx, run_id, idx).await.map(|s| s.message),
     };
     relearn_if_refused(app, &org);
     use DataKind as K;

@@ -3,6 +3,7 @@
 pub mod act;
 pub mod blocking;
 pub mod browse;
+pub mod certify;
 pub mod checklists;
 pub mod org;
 pub mod reports;

@@ -209,10 +209,22 @@ pub async fn sync_start(
 
 /// Where a sync's news goes: the window's events and, for a sync the admin started, the
 /// command's progress channel (a timed sync has none: the status bar shows it as running).
-struct SyncEvents {
+pub(crate) struct SyncEvents {
     app: AppHandle,
     org_id: String,
     channel: Option<Channel<SyncProgress>>,
+}
+
+impl SyncEvents {
+    /// For a sync a command runs before its own work (no progress channel: the status bar
+    /// shows it as running).
+    pub(crate) fn quiet(app: &AppHandle, org_id: &str) -> Self {
+        SyncEvents {
+            app: app.clone(),
+            org_id: org_id.to_string(),
+            channel: None,
+        }
+    }
 }
 
 impl rollcall_core::session::SessionEvents for SyncEvents {

@@ -11,7 +11,6 @@ import {
   type StepItem,
   type StepPreview,
   type StepRow,
-  type StepRules,
   type StepView,
   type Template,
 } from "../bindings";
@@ -21,6 +20,7 @@ import { when } from "../format";
 import { BulkStarter, Starter } from "./ChecklistStart";
 import { Grants, TemplateEditor, useRefreshChecklists, useTemplates } from "./ChecklistTemplates";
 import { keys } from "../queryKeys";
+import { StepButtons, useStepInputs, type StepInputs } from "./StepButtons";
 
 export function ChecklistsView({
   runId,
@@ -184,22 +184,9 @@ function RunList({
 /** How many items a step lists before "Show all". */
 const FEW = 8;
 
-/** What the admin typed into the steps of a run, by step index (and wipes' hostnames by device
- * id); kept while the run is shown, sent with the step that runs. */
-function useStepInputs() {
-  const [notes, setNotes] = useState<Record<number, string>>({});
-  const [approvals, setApprovals] = useState<Record<number, { approver: string; ticket: string }>>(
-    {},
-  );
-  const [typed, setTyped] = useState<Record<string, string>>({});
-  return { notes, setNotes, approvals, setApprovals, typed, setTyped };
-}
-
-type StepInputs = ReturnType<typeof useStepInputs>;
-
 /** Running and skipping a step of run `runId` with what was typed for it; `busy` is the step
  * being run. */
-function useStepActions(runId: string, { notes, approvals, typed }: StepInputs) {
+function useStepActions(runId: string, { notes, approvals, typed, at }: StepInputs) {
   const ui = useUi();
   const refresh = useRefreshChecklists();
   const [busy, setBusy] = useState<number | null>(null);
@@ -211,6 +198,7 @@ function useStepActions(runId: string, { notes, approvals, typed }: StepInputs) 
       approver: approvals[idx]?.approver ?? "",
       ticket: approvals[idx]?.ticket ?? "",
       typed_hostnames: Object.entries(typed).map(([id, h]) => [id, h] as [string, string]),
+      suspend_at: at[idx] ? new Date(at[idx]).toISOString() : null,
     };
     try {
       // The step's own result shows in the step.
@@ -530,64 +518,6 @@ function StepApproval({
           }
         />
       ))}
-    </div>
-  );
-}
-
-/** An open step's note field (when it asks for one) and its Run and Skip buttons. */
-function StepButtons({
-  step: s,
-  rules,
-  started,
-  isNext,
-  inputs: { notes, setNotes },
-  busy,
-  onRun,
-  onSkip,
-}: {
-  step: StepRow;
-  rules: StepRules;
-  started: boolean;
-  isNext: boolean;
-  inputs: StepInputs;
-  busy: number | null;
-  onRun: (idx: number) => void;
-  onSkip: (idx: number) => void;
-}) {
-  return (
-    <div className="step-actions">
-      {rules.note_prompt && (
-        <input
-          className="input inline-input"
-          aria-label={rules.note_prompt}
-          placeholder={rules.note_prompt}
-          value={notes[s.idx] ?? ""}
-          data-testid={`step-${s.idx}-note`}
-          onChange={(e) => setNotes({ ...notes, [s.idx]: e.target.value })}
-        />
-      )}
-      <button
-        type="button"
-        className={isNext ? "btn primary" : "btn"}
-        disabled={busy !== null}
-        data-testid={`step-${s.idx}-run`}
-        onClick={() => onRun(s.idx)}
-      >
-        {busy === s.idx
-          ? "Running…"
-          : s.state === "pending" && !started
-            ? "Run"
-            : "Continue / retry"}
-      </button>
-      <button
-        type="button"
-        className="btn ghost"
-        disabled={busy !== null}
-        data-testid={`step-${s.idx}-skip`}
-        onClick={() => onSkip(s.idx)}
-      >
-        Skip
-      </button>
     </div>
   );
 }

@@ -11,7 +11,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_pkgs=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev pkg-config libdbus-1-dev nodejs npm)
 test_pkgs=(xvfb xauth xdotool imagemagick webkit2gtk-driver gnome-keyring dbus dbus-x11
-  keyutils libsecret-tools zenity unzip poppler-utils fonts-wqy-microhei)
+  keyutils libsecret-tools zenity unzip zip poppler-utils fonts-wqy-microhei)
 pkgs=("${build_pkgs[@]}")
 [ "$want" = test ] && pkgs+=("${test_pkgs[@]}")
 

@@ -54,10 +54,42 @@ export const tests = [
           preview.includes(target.system.hostname),
           `the lock step does not name ${target.system.hostname}: ${preview}`,
         );
-        for (let i = 0; i <= 5; i++) {
+        for (let i = 0; i <= 4; i++) {
           await jsClick(s, $(`step-${i}-run`));
           await s.waitForText($(`step-${i}-state`), "done", 20_000);
         }
+        // The suspend step at the person's last day: scheduled in JumpCloud, then cancelled
+        // (the job gone), then run now.
+        const key = adminKey(await sim(base, "/__sim/info"));
+        const jobs = () =>
+          simApi(
+            base,
+            key,
+            `/api/v2/bulk/userstates?userid=${target.user._id}`,
+          );
+        await setValue(s, $("step-5-at"), "2031-06-30T17:30");
+        await jsClick(s, $("step-5-run"));
+        await answerDialog(
+          `Suspend ${target.user.displayname || target.user.username} <${target.user.email}> at 2031-06-30 ${new Date("2031-06-30T17:30").toISOString().slice(11, 16)} UTC?`,
+          "ok",
+          10_000,
+          "alt+s",
+        );
+        await s.waitForText($("step-5-state"), "scheduled", 20_000);
+        assert(
+          (await jobs()).length === 1,
+          "JumpCloud holds no scheduled suspension",
+        );
+        await shot(s, "checklist-scheduled");
+        await jsClick(s, $("step-5-cancel-schedule"));
+        await s.waitForText($("step-5-state"), "pending", 20_000);
+        assert(
+          (await jobs()).length === 0,
+          "the scheduled suspension was not cancelled",
+        );
+        await setValue(s, $("step-5-at"), "");
+        await jsClick(s, $("step-5-run"));
+        await s.waitForText($("step-5-state"), "done", 20_000);
         await shot(s, "checklist-midway");
       } finally {
         await s.quit(); // mid-run: the lock step and after are still to do

@@ -7,6 +7,7 @@ import { Key, Session, sleep } from "./webdriver.mjs";
 
 // What the feature files use besides the helpers below, so each imports from one place.
 export {
+  copyFileSync,
   existsSync,
   mkdirSync,
   readFileSync,
@@ -42,6 +43,7 @@ export const VIEWS = [
   "apps",
   "admins",
   "checklists",
+  "access",
   "reports",
   "activity",
 ];

@@ -9,6 +9,7 @@ import { tests as basics } from "./basics.mjs";
 import { tests as demo } from "./demo.mjs";
 import { tests as checklists } from "./checklists.mjs";
 import { tests as reports } from "./reports.mjs";
+import { tests as access } from "./access.mjs";
 import { tests as connected } from "./connected.mjs";
 
 // The order matters: the demo is first opened by "demo: search, …"; the last two basics
@@ -17,6 +18,7 @@ const tests = [
   ...basics.slice(0, 2),
   ...demo,
   ...reports,
+  ...access,
   ...checklists,
   ...connected,
   ...basics.slice(2),

@@ -91,6 +91,15 @@ pub async fn ask_open_path(app: &AppHandle, title: &str, filter: Filter<'_>) -> 
     chosen(rx.await.ok().flatten(), "read")
 }
 
+/// Asks for a folder (native dialog); None when the admin cancelled.
+pub async fn ask_folder(app: &AppHandle, title: &str) -> AppResult<Option<PathBuf>> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog().file().set_title(title).pick_folder(move |p| {
+        let _ = tx.send(p);
+    });
+    chosen(rx.await.ok().flatten(), "read")
+}
+
 fn chosen(path: Option<tauri_plugin_dialog::FilePath>, verb: &str) -> AppResult<Option<PathBuf>> {
     let Some(path) = path else {
         return Ok(None);

@@ -93,6 +93,27 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::reviews::review_decide,
             commands::reviews::review_finish,
             commands::reviews::review_export,
+            commands::console::console_catalog,
+            commands::console::console_load_specs,
+            commands::console::console_check,
+            commands::console::console_write_block,
+            commands::console::console_send,
+            commands::console::console_cancel,
+            commands::console::console_copy,
+            commands::console::console_save,
+            commands::console::console_history,
+            commands::explore::events_page,
+            commands::explore::events_count,
+            commands::explore::events_histogram,
+            commands::explore::events_distinct,
+            commands::explore::events_archive,
+            commands::explore::events_archive_services_set,
+            commands::explore::events_saved,
+            commands::explore::events_save,
+            commands::explore::events_delete_saved,
+            commands::explore::events_saved_filter,
+            commands::explore::events_export,
+            commands::explore::events_last_login,
             commands::certify::certify_list,
             commands::certify::certify_get,
             commands::certify::certify_create,
@@ -205,6 +226,7 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .manage(session::new(&paths))
         .manage(Shell::new(paths, launch, log_guard))
+        .manage(commands::console::ConsoleState::default())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);

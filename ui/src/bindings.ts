@@ -67,6 +67,42 @@ export const commands = {
 	 *  agenda items, None when the admin cancelled.
 	 */
 	reviewExport: (id: number, format: PackFormat) => typedError<[string, number] | null, AppError>(__TAURI_INVOKE("review_export", { id, format })),
+	consoleCatalog: () => typedError<ApiCatalog, AppError>(__TAURI_INVOKE("console_catalog")),
+	/**
+	 *  Asks for the folder holding JumpCloud's published descriptions, reads them, and keeps a
+	 *  copy in Rollcall's data folder (the descriptions are never part of Rollcall itself).
+	 */
+	consoleLoadSpecs: () => typedError<ApiCatalog | null, AppError>(__TAURI_INVOKE("console_load_specs")),
+	/**  Checks a call: where each problem is, whether it changes anything, what it does in words. */
+	consoleCheck: (request: ConsoleRequest) => typedError<Checked, AppError>(__TAURI_INVOKE("console_check", { request })),
+	/**  Why calls that change something are refused now (a read-only role, offline), if they are. */
+	consoleWriteBlock: () => typedError<string | null, AppError>(__TAURI_INVOKE("console_write_block")),
+	/**
+	 *  Sends a call: a read at once (with `all_pages`, every page, progress on `on_progress`), a
+	 *  call that changes something only after the native confirmation, once, audited.
+	 */
+	consoleSend: (request: ConsoleRequest, allPages: boolean, onProgress: Channel<PageProgress>) => typedError<ConsoleAnswer, AppError>(__TAURI_INVOKE("console_send", { request, allPages, onProgress })),
+	consoleCancel: () => typedError<null, AppError>(__TAURI_INVOKE("console_cancel")),
+	consoleCopy: (request: ConsoleRequest, format: CopyAs) => typedError<string, AppError>(__TAURI_INVOKE("console_copy", { request, format })),
+	/**  Saves the last answer (all of it, every page read) through the save dialog. */
+	consoleSave: (format: SaveAs) => typedError<string | null, AppError>(__TAURI_INVOKE("console_save", { format })),
+	consoleHistory: () => typedError<ConsoleEntry[], AppError>(__TAURI_INVOKE("console_history")),
+	eventsPage: (filter: EventFilter, source: EventSource, cursor: string | null) => typedError<EventsPage, AppError>(__TAURI_INVOKE("events_page", { filter, source, cursor })),
+	eventsCount: (filter: EventFilter, source: EventSource) => typedError<number | null, AppError>(__TAURI_INVOKE("events_count", { filter, source })),
+	eventsHistogram: (filter: EventFilter, source: EventSource) => typedError<Histogram, AppError>(__TAURI_INVOKE("events_histogram", { filter, source })),
+	eventsDistinct: (filter: EventFilter, source: EventSource, field: string) => typedError<ValueCount[], AppError>(__TAURI_INVOKE("events_distinct", { filter, source, field })),
+	eventsArchive: () => typedError<ArchiveInfo, AppError>(__TAURI_INVOKE("events_archive")),
+	/**  The services archived beyond logins (from the next sync on). */
+	eventsArchiveServicesSet: (services: string[]) => typedError<ArchiveInfo, AppError>(__TAURI_INVOKE("events_archive_services_set", { services })),
+	eventsSaved: () => typedError<SavedQuery[], AppError>(__TAURI_INVOKE("events_saved")),
+	eventsSave: (name: string, filter: EventFilter) => typedError<SavedQuery[], AppError>(__TAURI_INVOKE("events_save", { name, filter })),
+	eventsDeleteSaved: (name: string) => typedError<SavedQuery[], AppError>(__TAURI_INVOKE("events_delete_saved", { name })),
+	/**  A saved query's filter (core wrote it; one written by another version is refused by name). */
+	eventsSavedFilter: (name: string) => typedError<EventFilter, AppError>(__TAURI_INVOKE("events_saved_filter", { name })),
+	/**  Every matching event (up to 100,000) through the save dialog, as CSV or Excel. */
+	eventsExport: (filter: EventFilter, source: EventSource, format: EventsFormat) => typedError<string | null, AppError>(__TAURI_INVOKE("events_export", { filter, source, format })),
+	/**  A person's last successful login in the 90 days JumpCloud keeps, asked now. */
+	eventsLastLogin: (username: string) => typedError<EventLine | null, AppError>(__TAURI_INVOKE("events_last_login", { username })),
 	certifyList: () => typedError<CampaignSummary[], AppError>(__TAURI_INVOKE("certify_list")),
 	certifyGet: (id: number) => typedError<CampaignView, AppError>(__TAURI_INVOKE("certify_get", { id })),
 	certifyCreate: (input: NewCampaign) => typedError<CampaignView, AppError>(__TAURI_INVOKE("certify_create", { input })),
@@ -310,6 +346,44 @@ export type AgendaSubject =
 /**  An item whose stored key this version cannot read (kept as it is). */
 { about: "unknown"; key: string };
 
+/**  Which of JumpCloud's APIs an operation belongs to, by the path prefix the console uses. */
+export type ApiBase = "v1" | "v2" | "insights";
+
+/**  What the console knows of JumpCloud's API. */
+export type ApiCatalog = {
+	sources: SpecSource[],
+	operations: ApiOperation[],
+	/**  Why there are no operations, and what to do (empty when loaded). */
+	missing: string,
+};
+
+export type ApiOperation = {
+	/**  The spec's operationId. */
+	id: string,
+	api: ApiBase,
+	method: string,
+	/**  The console path with its placeholders, e.g. `/api/v2/usergroups/{group_id}/members`. */
+	path: string,
+	summary: string,
+	params: ApiParam[],
+	body: BodyKind,
+	/**  Whether calling it changes anything in JumpCloud (`changes_anything`). */
+	changes: boolean,
+	paging: Paging,
+};
+
+export type ApiParam = {
+	name: string,
+	location: ParamIn,
+	required: boolean,
+	/**  The schema's type ("string", "integer", "array"…), empty when it gives none. */
+	kind: string,
+	/**  The first line of its description. */
+	description: string,
+	/**  Its allowed values, when the spec lists them. */
+	choices: string[],
+};
+
 /**  The error every command returns. */
 export type AppError = {
 	code: ErrorCode,
@@ -352,6 +426,21 @@ export type AppSummary = {
 /**  How a person reaches an app: assigned directly, or through a user group. */
 export type AppVia = { via: "direct" } | { via: "group"; id: string; name: string };
 
+/**  What the archive holds and which services it keeps beyond logins. */
+export type ArchiveInfo = {
+	note: string,
+	spans: ArchiveSpan[],
+	services: string[],
+};
+
+/**  What the archive holds of one service. */
+export type ArchiveSpan = {
+	service: string,
+	from: string,
+	to: string,
+	events: number | null,
+};
+
 /**  Associations a bulk report can give. */
 export type Association = 
 /**  People in user groups (`users-to-user-groups`). */
@@ -373,7 +462,9 @@ export type AuditAction = "user.create" | "user.update" | "user.suspend" |
 /**  A suspension JumpCloud makes at a date (`/api/v2/bulk/userstates`). */
 "user.schedule_suspend" | "user.cancel_scheduled" | "user.activate" | "user.unlock" | "user.reset_mfa" | "user.expire_password" | "user.resend_email" | "user.delete" | "group.create" | "group.add_members" | "group.remove_members" | "app.grant" | "app.revoke" | "device.bind_user" | "device.unbind_user" | 
 /**  Administrator (sudo) rights on a device given or taken, the binding kept. */
-"device.set_sudo" | "device.lock" | "device.wipe" | "device.restart" | "device.shutdown";
+"device.set_sudo" | "device.lock" | "device.wipe" | "device.restart" | "device.shutdown" | 
+/**  A call that changes something, made through the API console. */
+"api.call";
 
 /**  One row of the trail. */
 export type AuditEntry = {
@@ -409,6 +500,18 @@ export type AuditStatus = "pending" | "done" | "failed" |
 /**  No answer came (or Rollcall stopped): check in JumpCloud before retrying. */
 "unknown";
 
+/**  Whether an operation takes a body. */
+export type BodyKind = "none" | "optional" | "required";
+
+export type Bucket = {
+	/**  The bucket's start (RFC 3339, UTC). */
+	at: string,
+	count: number | null,
+};
+
+/**  The time buckets of a histogram. */
+export type Bucketing = "hour" | "day" | "week";
+
 /**  How the running binary was built. */
 export type BuildProfile = "debug" | "release";
 
@@ -424,6 +527,13 @@ export type CacheChanged = {
 	org_id: string,
 	/**  What changed. */
 	kinds: DataKind[],
+};
+
+export type CallIssue = {
+	place: IssuePlace,
+	message: string,
+	/**  Nothing is sent while a blocking problem stands; the others are notes. */
+	blocking: boolean,
 };
 
 /**  A campaign, its preparation and its close. */
@@ -557,6 +667,21 @@ export type Changed = {
 	values: FieldChange[],
 };
 
+/**  What a call would do, and whether it may be sent. */
+export type Checked = {
+	operation: ApiOperation | null,
+	changes: boolean,
+	issues: CallIssue[],
+	sendable: boolean,
+	/**
+	 *  The call in words, for the confirmation ("Update a system user: sets suspended to true
+	 *  on person Ada Lovelace (ada)").
+	 */
+	in_words: string,
+	/**  The descriptions it was checked against; empty when none are loaded. */
+	checked_against: string,
+};
+
 /**  What a column holds (for sorting, and for typed cells in Excel). */
 export type ColumnKind = "text" | "number" | 
 /**  A time (RFC 3339 text in the cell; a date in Excel). */
@@ -590,6 +715,53 @@ export type Connectivity =
 "Unknown" | "Online" | 
 /**  With the reason, an admin-readable sentence. */
 { Offline: string };
+
+/**  What came back. */
+export type ConsoleAnswer = {
+	/**  JumpCloud's status; None when no answer came (offline, outcome unknown). */
+	status: number | null,
+	ok: boolean,
+	ms: number | null,
+	headers: HeaderPair[],
+	/**  The JSON answer as text (up to `SHOWN_BYTES`). */
+	body: string,
+	/**  The body was longer than shown (saving writes all of it). */
+	truncated: boolean,
+	/**  Pages read and items gathered ("all pages"). */
+	pages: number,
+	items: number | null,
+	/**  JumpCloud's total, where it gives one. */
+	total: number | null,
+	/**  What went wrong, or what was done, in a sentence. */
+	message: string,
+	/**  The audit row of a call that changes something. */
+	audit_id: number | null,
+};
+
+/**  One call made through the API console (never the key: Rollcall's requests hold none). */
+export type ConsoleEntry = {
+	id: number | null,
+	at: string,
+	method: string,
+	path: string,
+	body: string,
+	status: number | null,
+	ms: number | null,
+	outcome: string,
+};
+
+/**  A call as the admin wrote it. */
+export type ConsoleRequest = {
+	method: string,
+	/**  `/api/…`, `/api/v2/…` or `/insights/directory/v1/…`, optionally with `?query`. */
+	path: string,
+	query: QueryParam[],
+	/**  JSON text; empty for none. */
+	body: string,
+};
+
+/**  How a call is copied for the admin's own scripts. */
+export type CopyAs = "curl" | "powershell";
 
 /**  What part of an org's local data changed, so a screen refetches only what shows it. */
 export type DataKind = "users" | "systems" | "groups" | 
@@ -756,6 +928,45 @@ export type ErrorCode =
  */
 "NotReady";
 
+/**  What the explorer asks for. Empty fields do not filter. */
+export type EventFilter = {
+	/**  Directory Insights services; empty: all. */
+	services: string[],
+	event_types: string[],
+	/**  RFC 3339 (UTC). */
+	start: string,
+	/**  RFC 3339 (UTC); empty: now. */
+	end: string,
+	/**  A username: the person who acted or logged in. */
+	person: string,
+	/**  A device's id. */
+	device: string,
+	success: boolean | null,
+	/**  Full text. */
+	q: string,
+	all_of: Term[],
+	any_of: Term[],
+	none_of: Term[],
+};
+
+/**  One event in the explorer's table. */
+export type EventLine = {
+	id: string,
+	at: string,
+	service: string,
+	event_type: string,
+	success: boolean | null,
+	/**  Who acted or logged in (username or email). */
+	who: string,
+	user_id: string,
+	/**  The device (hostname), if any. */
+	device: string,
+	system_id: string,
+	client_ip: string,
+	/**  The whole event as JSON text (rendered as text, never as markup). */
+	json: string,
+};
+
 export type EventRow = {
 	id: string,
 	at: string,
@@ -766,6 +977,22 @@ export type EventRow = {
 	username: string,
 	system_id: string,
 	app_id: string,
+};
+
+/**  Where events are read from. */
+export type EventSource = 
+/**  JumpCloud's Directory Insights (the last 90 days). */
+"jumpcloud" | 
+/**  The org's own archive, offline, as far back as it was kept. */
+"archive";
+
+export type EventsFormat = "csv" | "xlsx";
+
+export type EventsPage = {
+	lines: EventLine[],
+	/**  The cursor of the next page, if there is one. */
+	next: string | null,
+	source: EventSource,
 };
 
 /**  The files the evidence is saved as. */
@@ -946,6 +1173,16 @@ export type GroupSummary = {
 	members: number,
 };
 
+export type HeaderPair = {
+	name: string,
+	value: string,
+};
+
+export type Histogram = {
+	bucketing: Bucketing,
+	buckets: Bucket[],
+};
+
 /**  What reading a workbook back did. */
 export type ImportReport = {
 	reviewer: string,
@@ -957,6 +1194,9 @@ export type ImportReport = {
 	/**  One line per refused row, naming it and why. */
 	refused: string[],
 };
+
+/**  Where a problem is. */
+export type IssuePlace = "method" | "path" | "query" | "body";
 
 /**  The list an agenda item's rows are in. */
 export type ItemDrill = {
@@ -1075,6 +1315,22 @@ export type Page<T> = {
 	rows: T[],
 };
 
+export type PageProgress = {
+	pages: number,
+	items: number,
+	total: number | null,
+};
+
+/**  How a list operation pages, for "all pages". */
+export type Paging = "none" | 
+/**  `skip` and `limit` (v1's `totalCount`, v2's `x-total-count`). */
+"skip_limit" | 
+/**  Directory Insights' `search_after` cursor from the `X-Search_after` header. */
+"cursor";
+
+/**  Where a parameter goes. */
+export type ParamIn = "path" | "query" | "header";
+
 /**  The posture of the org's people. */
 export type PeoplePosture = {
 	total: number,
@@ -1130,6 +1386,11 @@ export type PostureView = {
  *  reached and the copy is older than a day).
  */
 export type PrepareOutcome = { outcome: "prepared"; view: CampaignView } | { outcome: "needs_choice"; reason: string; copy_as_of: string | null };
+
+export type QueryParam = {
+	name: string,
+	value: string,
+};
 
 /**  How a person reaches a device: JumpCloud's `association_type` of a `users-to-devices` row. */
 export type ReachKind = 
@@ -1348,6 +1609,17 @@ export type RunView = {
 	can_restore: boolean,
 };
 
+/**  How the last answer is saved. */
+export type SaveAs = "json" | "csv";
+
+/**  A query kept under a name (explorer or console), its body as core wrote it. */
+export type SavedQuery = {
+	kind: string,
+	name: string,
+	body: string,
+	saved_at: string,
+};
+
 /**  A person a campaign's remediation suspends on a date. */
 export type ScheduledSuspension = {
 	person_id: string,
@@ -1410,6 +1682,14 @@ export type SnapshotState =
 "complete" | 
 /**  The first import has not finished (what is there is browsable). */
 "partial" | "empty";
+
+/**  One description file read. */
+export type SpecSource = {
+	file: string,
+	title: string,
+	version: string,
+	operations: number,
+};
 
 export type Stage = 
 /**  Created; its data not sealed yet. */
@@ -1768,6 +2048,15 @@ export type TemplateStep = {
 };
 
 /**
+ *  An exact-match term: the event's `field` (dotted, e.g. `initiated_by.username`) equals
+ *  `value` (case-insensitive: Directory Insights stores values in lowercase).
+ */
+export type Term = {
+	field: string,
+	value: string,
+};
+
+/**
  *  Where a campaign's decisions stand: reviewed = kept + revoked + deferred + reduced (admin
  *  rights dropped, access kept); rows = reviewed + left.
  */
@@ -1911,6 +2200,11 @@ export type UserSort =
 export type UserState = "ACTIVATED" | "STAGED" | "SUSPENDED" | 
 /**  A value this version of Rollcall does not know, kept as JumpCloud sent it. */
 { other: string };
+
+export type ValueCount = {
+	value: string,
+	count: number | null,
+};
 
 /**  Every label of every closed set the front end shows. */
 export type Vocabulary = {

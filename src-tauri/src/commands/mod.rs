@@ -5,6 +5,8 @@ pub mod blocking;
 pub mod browse;
 pub mod certify;
 pub mod checklists;
+pub mod console;
+pub mod explore;
 pub mod org;
 pub mod reports;
 pub mod reviews;

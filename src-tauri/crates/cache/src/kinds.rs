@@ -364,6 +364,8 @@ text_enum!(
         DeviceWipe => "device.wipe",
         DeviceRestart => "device.restart",
         DeviceShutdown => "device.shutdown",
+        /// A call that changes something, made through the API console.
+        ApiCall => "api.call",
     }
 );
 

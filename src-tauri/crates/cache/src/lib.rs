@@ -6,6 +6,7 @@
 //! (`db`). Queries for the UI (`read`) filter, sort and page in SQLite.
 
 mod admins_seen;
+pub mod archive;
 pub mod audit;
 pub mod campaigns;
 pub mod checklists;
@@ -28,6 +29,7 @@ pub mod settings;
 pub mod trends;
 pub mod write;
 
+pub use archive::{ArchiveScan, ArchiveSpan, ArchivedEvent, ConsoleEntry, SavedQuery};
 pub use audit::{AuditEntry, AuditIntent, AuditQuery};
 pub use campaigns::{
     Campaign, CampaignRow, CampaignScope, CertDecision, CertFlag, DeviceScope, FlagFact, FrozenRow, GrantKind,

@@ -133,6 +133,8 @@ pub fn migrations() -> Migrations<'static> {
         M::up(crate::admins_seen::DDL),
         M::up(v15),
         M::up(v16),
+        // The event archive, saved queries and the API console's history.
+        M::up(crate::archive::DDL),
     ])
 }
 

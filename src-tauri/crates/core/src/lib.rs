@@ -4,13 +4,16 @@
 
 pub mod access;
 pub mod actions;
+pub mod apispec;
 pub mod catalogue;
 pub mod certify;
 pub mod checklists;
 pub mod connect;
+pub mod console;
 pub mod convert;
 pub mod csv_read;
 pub mod evidence;
+pub mod explore;
 pub mod export;
 pub mod files;
 pub mod live;

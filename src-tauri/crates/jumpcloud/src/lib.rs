@@ -29,5 +29,6 @@ pub use client::{Api, Call, Client, Repeat};
 pub use config::{ClientConfig, Endpoints, Region};
 pub use error::{Error, KeyRefusal, Result};
 pub use paging::List;
+pub use reqwest::header::HeaderMap;
 pub use reqwest::{Method, StatusCode};
 pub use secret::ApiKey;

@@ -96,6 +96,22 @@ impl Cache {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// A record of the mirror named in words by its id ("person Ada Lovelace (ada)", "device
+    /// ada-mac", "user group Sales", "app Slack"), for messages about raw API calls.
+    pub fn name_of_id(&self, id: &str) -> Result<Option<String>> {
+        if id.len() < 8 {
+            return Ok(None);
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT 'person ' || CASE WHEN trim(displayname) = '' THEN username ELSE displayname || ' (' || username || ')' END FROM users WHERE id = ?1
+             UNION ALL SELECT 'device ' || hostname FROM systems WHERE id = ?1
+             UNION ALL SELECT CASE kind WHEN 'user' THEN 'user group ' ELSE 'device group ' END || name FROM groups WHERE id = ?1
+             UNION ALL SELECT 'app ' || label FROM apps WHERE id = ?1
+             LIMIT 1",
+        )?;
+        Ok(stmt.query_row([id], |r| r.get(0)).optional()?)
+    }
+
     /// One search box across everything: best matches first, at most `limit`. A one- or
     /// two-letter prefix matches thousands of rows, and ranking them all costs more than the
     /// ranking is worth while the admin is still typing: such short queries come back in index

@@ -85,6 +85,26 @@ impl super::SyncWriter<'_> {
             }
         }
         tx.commit()?;
+        // Every event a sync reads is kept past JumpCloud's 90 days too.
+        self.cache.archive_put(rows)?;
         Ok(())
+    }
+
+    /// Events of a service archived beyond logins: into the archive only.
+    pub fn archive_events(&mut self, rows: &[EventRow]) -> Result<u64> {
+        self.cache.archive_put(rows)
+    }
+
+    /// The services the admin chose to archive beyond logins, each with its newest archived
+    /// event's time.
+    pub fn archived_services(&self) -> Result<Vec<(String, Option<String>)>> {
+        let services = self.cache.archive_services()?;
+        services
+            .into_iter()
+            .map(|s| {
+                let newest = self.cache.archive_newest(&s)?;
+                Ok((s, newest))
+            })
+            .collect()
     }
 }

@@ -124,6 +124,7 @@ pub(super) async fn run_phases(
     p.apps(&users, &ug_rows, &members).await?;
     p.admins().await?;
     p.events().await?;
+    p.archive_more().await?;
 
     let Phases {
         odd, mut counts, notes, ..
@@ -507,6 +508,51 @@ impl Phases<'_, '_, '_> {
         self.w.put_events(&events)?;
         self.w.events_cover(known.then_some(start.as_str()))?;
         self.counts.events = n;
+        Ok(())
+    }
+
+    /// The services the admin chose to archive beyond logins: only what is newer than the
+    /// archive holds (the last 90 days the first time), into the archive alone. A service
+    /// JumpCloud refuses is skipped with a note; the mirror is still good.
+    async fn archive_more(&mut self) -> Result<()> {
+        let chosen = self.w.archived_services()?;
+        if chosen.is_empty() {
+            return Ok(());
+        }
+        let (run, c) = (self.run, self.run.client);
+        let now_ms = self
+            .opts
+            .now
+            .as_deref()
+            .and_then(rollcall_cache::parse_ms)
+            .unwrap_or_else(rollcall_cache::dates::now_ms);
+        let window_start = now_ms - EVENT_DAYS as i64 * 86_400_000;
+        for (service, newest) in chosen {
+            let from = newest
+                .as_deref()
+                .and_then(rollcall_cache::parse_ms)
+                .map(|ms| (ms - EVENT_OVERLAP_MS).max(window_start))
+                .unwrap_or(window_start);
+            let query = json!({ "service": [service], "start_time": rollcall_cache::format_ms(from), "limit": 10000, "sort": "ASC" });
+            let mut stream = c.insights().events(query);
+            let mut batch = Vec::new();
+            while let Some(e) = stream.next().await {
+                match e {
+                    Ok(e) => batch.push(convert::event_row(&e)),
+                    Err(err @ (jumpcloud::Error::BadRequest { .. } | jumpcloud::Error::Forbidden { .. })) => {
+                        tracing::info!(%service, error = %err, "Directory Insights refused an archived service");
+                        break;
+                    }
+                    Err(err) => return Err(err.into()),
+                }
+                if batch.len() >= BATCH * 5 {
+                    run.check()?;
+                    self.w.archive_events(&batch)?;
+                    batch.clear();
+                }
+            }
+            self.w.archive_events(&batch)?;
+        }
         Ok(())
     }
 }

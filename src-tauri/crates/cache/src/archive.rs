@@ -1,0 +1,302 @@
+//! The event archive: Directory Insights events kept in the org's file past JumpCloud's 90
+//! days (logins from every sync, and the services the admin chose to archive), compressed with
+//! the events' dictionary and ordered by time, so a time range is one ordered scan.
+//!
+//! The archive lives outside the sync's snapshot tables: a sync adds to it and never removes
+//! from it. The cache filters on the columns it keeps; what an event query means beyond them
+//! (full text, search terms on any field) is core's rule, applied to each event's JSON.
+
+use crate::error::Result;
+use crate::rows::EventRow;
+use crate::Cache;
+use rusqlite::params;
+use serde::Serialize;
+
+/// Migration 17: the archive, saved queries and the API console's history.
+pub(crate) const DDL: &str = "
+CREATE TABLE event_archive (
+    at TEXT NOT NULL,
+    id TEXT NOT NULL,
+    service TEXT NOT NULL DEFAULT '',
+    event_type TEXT NOT NULL DEFAULT '',
+    success INTEGER NOT NULL DEFAULT 0,
+    username TEXT NOT NULL DEFAULT '',
+    system_id TEXT NOT NULL DEFAULT '',
+    json BLOB NOT NULL,
+    PRIMARY KEY (at, id)
+) WITHOUT ROWID;
+CREATE INDEX event_archive_user ON event_archive(username, at);
+INSERT INTO event_archive (at, id, service, event_type, success, username, system_id, json)
+    SELECT at, id, service, event_type, success, lower(username), system_id, json FROM events;
+CREATE TABLE saved_queries (
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    body TEXT NOT NULL,
+    saved_at TEXT NOT NULL,
+    PRIMARY KEY (kind, name)
+) WITHOUT ROWID;
+CREATE TABLE console_history (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    method TEXT NOT NULL,
+    path TEXT NOT NULL,
+    body TEXT NOT NULL DEFAULT '',
+    status INTEGER,
+    ms INTEGER NOT NULL DEFAULT 0,
+    outcome TEXT NOT NULL DEFAULT ''
+);
+";
+
+/// The setting naming the services archived beyond logins (a JSON array).
+const ARCHIVE_SERVICES: &str = "archive_services";
+
+/// Which archived events a scan visits: the columns the archive keeps. Empty lists and None
+/// do not filter.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ArchiveScan {
+    pub services: Vec<String>,
+    pub event_types: Vec<String>,
+    /// RFC 3339, inclusive.
+    pub start: String,
+    /// RFC 3339, inclusive; empty: no end.
+    pub end: String,
+    /// Lowercase, as Directory Insights stores it.
+    pub username: Option<String>,
+    pub system_id: Option<String>,
+    pub success: Option<bool>,
+    /// Only events past this (at, id), in the scan's order.
+    pub after: Option<(String, String)>,
+    pub newest_first: bool,
+}
+
+/// One archived event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArchivedEvent {
+    pub at: String,
+    pub id: String,
+    pub json: String,
+}
+
+/// What the archive holds of one service.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ArchiveSpan {
+    pub service: String,
+    pub from: String,
+    pub to: String,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub events: u64,
+}
+
+/// A query kept under a name (explorer or console), its body as core wrote it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SavedQuery {
+    pub kind: String,
+    pub name: String,
+    pub body: String,
+    pub saved_at: String,
+}
+
+/// One call made through the API console (never the key: Rollcall's requests hold none).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ConsoleEntry {
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub id: i64,
+    pub at: String,
+    pub method: String,
+    pub path: String,
+    pub body: String,
+    pub status: Option<u16>,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub ms: u64,
+    pub outcome: String,
+}
+
+impl Cache {
+    /// Adds events to the archive (one already there is left as it is); the number added.
+    pub fn archive_put(&mut self, rows: &[EventRow]) -> Result<u64> {
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        let samples: Vec<&str> = rows.iter().take(2_000).map(|r| r.json.as_str()).collect();
+        let dict = crate::packed::dict_for(&self.conn, "event", &samples, &crate::dates::now_rfc3339())?;
+        let tx = self.conn.transaction()?;
+        let mut added = 0;
+        {
+            let mut stmt = tx.prepare_cached(
+                "INSERT OR IGNORE INTO event_archive (at, id, service, event_type, success, username, system_id, json)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?;
+            for r in rows {
+                added += stmt.execute(params![
+                    r.at,
+                    r.id,
+                    r.service,
+                    r.event_type,
+                    r.success,
+                    r.username.to_lowercase(),
+                    r.system_id,
+                    crate::packed::pack_with(dict, &r.json),
+                ])? as u64;
+            }
+        }
+        tx.commit()?;
+        Ok(added)
+    }
+
+    /// Visits the archived events `scan` selects, in its order, until `visit` returns false.
+    pub fn archive_scan(&self, scan: &ArchiveScan, visit: &mut dyn FnMut(ArchivedEvent) -> bool) -> Result<()> {
+        let mut sql = String::from("SELECT at, id, json FROM event_archive WHERE at >= ?1");
+        let mut args: Vec<Box<dyn rusqlite::ToSql>> = vec![Box::new(scan.start.clone())];
+        let mut arg = |sql: &mut String, clause: &str, v: Box<dyn rusqlite::ToSql>| {
+            args.push(v);
+            sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
+        };
+        if !scan.end.is_empty() {
+            arg(&mut sql, " AND at <= ?", Box::new(scan.end.clone()));
+        }
+        if let Some(u) = &scan.username {
+            arg(&mut sql, " AND username = ?", Box::new(u.to_lowercase()));
+        }
+        if let Some(s) = &scan.system_id {
+            arg(&mut sql, " AND system_id = ?", Box::new(s.clone()));
+        }
+        if let Some(s) = scan.success {
+            arg(&mut sql, " AND success = ?", Box::new(s));
+        }
+        for (col, list) in [("service", &scan.services), ("event_type", &scan.event_types)] {
+            if !list.is_empty() {
+                let json = serde_json::to_string(list).unwrap_or_default();
+                arg(
+                    &mut sql,
+                    &format!(" AND {col} IN (SELECT value FROM json_each(?))"),
+                    Box::new(json),
+                );
+            }
+        }
+        let cmp = if scan.newest_first { "<" } else { ">" };
+        if let Some((at, id)) = &scan.after {
+            arg(&mut sql, &format!(" AND (at, id) {cmp} (?"), Box::new(at.clone()));
+            arg(&mut sql, ", ?)", Box::new(id.clone()));
+        }
+        sql.push_str(if scan.newest_first {
+            " ORDER BY at DESC, id DESC"
+        } else {
+            " ORDER BY at, id"
+        });
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(args.iter().map(|b| b.as_ref())))?;
+        while let Some(r) = rows.next()? {
+            let json: crate::packed::Packed = r.get(2)?;
+            if !visit(ArchivedEvent {
+                at: r.get(0)?,
+                id: r.get(1)?,
+                json: json.0,
+            }) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// What the archive holds, per service: its first and last event and how many.
+    pub fn archive_spans(&self) -> Result<Vec<ArchiveSpan>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT service, min(at), max(at), count(*) FROM event_archive GROUP BY service ORDER BY service",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(ArchiveSpan {
+                service: r.get(0)?,
+                from: r.get(1)?,
+                to: r.get(2)?,
+                events: r.get::<_, i64>(3)? as u64,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The newest archived event of `service`, if any.
+    pub fn archive_newest(&self, service: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT max(at) FROM event_archive WHERE service = ?1", [service], |r| {
+                r.get(0)
+            })?)
+    }
+
+    /// The services archived beyond logins, as the admin chose them.
+    pub fn archive_services(&self) -> Result<Vec<String>> {
+        Ok(self
+            .setting(ARCHIVE_SERVICES)?
+            .and_then(|v| serde_json::from_str(&v).ok())
+            .unwrap_or_default())
+    }
+
+    pub fn set_archive_services(&self, services: &[String]) -> Result<()> {
+        let v = serde_json::to_string(services).unwrap_or_else(|_| "[]".into());
+        self.set_setting(ARCHIVE_SERVICES, &v, &crate::dates::now_rfc3339())
+    }
+
+    /// Keeps `body` under `name` (replacing a query of that name).
+    pub fn save_query(&self, kind: &str, name: &str, body: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO saved_queries (kind, name, body, saved_at) VALUES (?1, ?2, ?3, ?4)",
+            params![kind, name, body, crate::dates::now_rfc3339()],
+        )?;
+        Ok(())
+    }
+
+    pub fn saved_queries(&self, kind: &str) -> Result<Vec<SavedQuery>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT kind, name, body, saved_at FROM saved_queries WHERE kind = ?1 ORDER BY name")?;
+        let rows = stmt.query_map([kind], |r| {
+            Ok(SavedQuery {
+                kind: r.get(0)?,
+                name: r.get(1)?,
+                body: r.get(2)?,
+                saved_at: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn delete_query(&self, kind: &str, name: &str) -> Result<()> {
+        self.conn.execute(
+            "DELETE FROM saved_queries WHERE kind = ?1 AND name = ?2",
+            params![kind, name],
+        )?;
+        Ok(())
+    }
+
+    /// Records a console call; its id.
+    pub fn console_log(&self, e: &ConsoleEntry) -> Result<i64> {
+        self.conn.execute(
+            "INSERT INTO console_history (at, method, path, body, status, ms, outcome) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![e.at, e.method, e.path, e.body, e.status, e.ms as i64, e.outcome],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// The latest console calls, newest first.
+    pub fn console_history(&self, limit: u32) -> Result<Vec<ConsoleEntry>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, at, method, path, body, status, ms, outcome FROM console_history ORDER BY id DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit], |r| {
+            Ok(ConsoleEntry {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                method: r.get(2)?,
+                path: r.get(3)?,
+                body: r.get(4)?,
+                status: r.get(5)?,
+                ms: r.get::<_, i64>(6)? as u64,
+                outcome: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

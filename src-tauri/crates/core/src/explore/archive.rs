@@ -1,0 +1,153 @@
+//! The explorer's questions asked of the org's own archive, offline: the cache narrows by the
+//! columns it keeps, `EventFilter::matches` decides the rest, so an answer means what
+//! Directory Insights' would.
+
+use super::{line_of, lookup, Bucket, Bucketing, EventFilter, EventSource, EventsPage, Histogram, ValueCount};
+use rollcall_cache::{ArchiveScan, Cache, CacheError};
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// Directory Insights keeps this many days.
+pub const JUMPCLOUD_DAYS: i64 = 90;
+
+/// The explorer's questions of the archive for one filter.
+pub struct FromArchive<'a> {
+    cache: &'a Cache,
+    filter: &'a EventFilter,
+    scan: ArchiveScan,
+}
+
+/// The archive's side of the explorer for `filter` (`now_ms` closes an open range).
+pub fn from_archive<'a>(cache: &'a Cache, filter: &'a EventFilter, now_ms: i64) -> FromArchive<'a> {
+    let (start, end) = filter.range_ms(now_ms);
+    let scan = ArchiveScan {
+        services: filter.services.iter().filter(|s| *s != "all").cloned().collect(),
+        event_types: filter.event_types.clone(),
+        start: rollcall_cache::format_ms(start),
+        end: rollcall_cache::format_ms(end),
+        // The archive's username column holds `username`, else `initiated_by.username`.
+        username: (!filter.person.trim().is_empty()).then(|| filter.person.trim().to_lowercase()),
+        system_id: (!filter.device.trim().is_empty()).then(|| filter.device.trim().to_string()),
+        success: filter.success,
+        after: None,
+        newest_first: true,
+    };
+    FromArchive { cache, filter, scan }
+}
+
+impl FromArchive<'_> {
+    /// Visits every matching event, newest first.
+    fn each(&self, scan: &ArchiveScan, f: &mut dyn FnMut(Value) -> bool) -> Result<(), CacheError> {
+        self.cache
+            .archive_scan(scan, &mut |e| match serde_json::from_str::<Value>(&e.json) {
+                Ok(v) if self.filter.matches(&v) => f(v),
+                _ => true,
+            })
+    }
+
+    /// A page of `limit` events after `cursor` (`[at, id]` of the last one shown).
+    pub fn page(&self, cursor: Option<&str>, limit: u32) -> Result<EventsPage, CacheError> {
+        let mut scan = self.scan.clone();
+        scan.after = cursor.and_then(|c| serde_json::from_str::<(String, String)>(c).ok());
+        let mut lines = vec![];
+        let mut last = None;
+        self.each(&scan, &mut |v| {
+            let line = line_of(&v);
+            last = Some((line.at.clone(), line.id.clone()));
+            lines.push(line);
+            lines.len() < limit as usize
+        })?;
+        let next = (lines.len() >= limit as usize)
+            .then(|| last.and_then(|l| serde_json::to_string(&l).ok()))
+            .flatten();
+        Ok(EventsPage {
+            lines,
+            next,
+            source: EventSource::Archive,
+        })
+    }
+
+    pub fn count(&self) -> Result<u64, CacheError> {
+        let mut n = 0;
+        self.each(&self.scan, &mut |_| {
+            n += 1;
+            true
+        })?;
+        Ok(n)
+    }
+
+    /// Matching events per bucket, every bucket of the range included.
+    pub fn histogram(&self, now_ms: i64) -> Result<Histogram, CacheError> {
+        let (start, end) = self.filter.range_ms(now_ms);
+        let bucketing = Bucketing::for_range(start, end);
+        let mut counts: HashMap<i64, u64> = HashMap::new();
+        self.each(&self.scan, &mut |v| {
+            if let Some(ms) = v
+                .get("timestamp")
+                .and_then(Value::as_str)
+                .and_then(rollcall_cache::parse_ms)
+            {
+                *counts.entry(bucketing.floor(ms)).or_default() += 1;
+            }
+            true
+        })?;
+        let mut buckets = vec![];
+        let mut at = bucketing.floor(start);
+        while at <= end && buckets.len() < 10_000 {
+            buckets.push(Bucket {
+                at: rollcall_cache::format_ms(at),
+                count: counts.get(&at).copied().unwrap_or(0) as f64,
+            });
+            at += bucketing.millis();
+        }
+        Ok(Histogram { bucketing, buckets })
+    }
+
+    /// The 25 most frequent values of `field`.
+    pub fn distinct(&self, field: &str) -> Result<Vec<ValueCount>, CacheError> {
+        let mut counts: HashMap<String, u64> = HashMap::new();
+        self.each(&self.scan, &mut |v| {
+            let key = match lookup(&v, field) {
+                Some(Value::String(s)) => Some(s.clone()),
+                Some(Value::Null) | None => None,
+                Some(x @ (Value::Bool(_) | Value::Number(_))) => Some(x.to_string()),
+                Some(_) => None,
+            };
+            if let Some(k) = key {
+                *counts.entry(k).or_default() += 1;
+            }
+            true
+        })?;
+        let mut out: Vec<(String, u64)> = counts.into_iter().collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        Ok(out
+            .into_iter()
+            .take(25)
+            .map(|(value, n)| ValueCount { value, count: n as f64 })
+            .collect())
+    }
+}
+
+/// What the archive covers, said for the explorer: its days per service, and where JumpCloud
+/// would answer more (the last 90 days, newer than the archive's last event).
+pub fn archive_note(cache: &Cache, now_ms: i64) -> Result<String, CacheError> {
+    let spans = cache.archive_spans()?;
+    if spans.is_empty() {
+        return Ok(
+            "The archive is empty: it fills with every sync (logins, and the services chosen to archive).".into(),
+        );
+    }
+    let day = |s: &str| s.get(..10).unwrap_or(s).to_string();
+    let held: Vec<String> = spans
+        .iter()
+        .map(|s| format!("{} {} to {} ({} events)", s.service, day(&s.from), day(&s.to), s.events))
+        .collect();
+    let newest = spans.iter().map(|s| s.to.as_str()).max().unwrap_or("");
+    let jc_from = rollcall_cache::format_ms(now_ms - JUMPCLOUD_DAYS * 86_400_000);
+    Ok(format!(
+        "The archive holds {}. JumpCloud keeps events from {} on; events after {} are only in JumpCloud until the next sync.",
+        held.join("; "),
+        day(&jc_from),
+        newest.get(..16).unwrap_or(newest).replace('T', " ")
+    ))
+}

@@ -28,6 +28,11 @@ import { AdminsView } from "./views/AdminsView";
 import { ActivityView } from "./views/ActivityView";
 import { ChecklistsView } from "./views/ChecklistsView";
 import { AccessView } from "./views/AccessView";
+import { ConsoleView } from "./views/ConsoleView";
+// The explorer carries the charting library: loaded when first opened.
+const InsightsView = lazy(() =>
+  import("./views/InsightsView").then((m) => ({ default: m.InsightsView })),
+);
 import { UserPanel } from "./panels/UserPanel";
 import { DevicePanel } from "./panels/DevicePanel";
 import { GroupPanel } from "./panels/GroupPanel";
@@ -77,6 +82,14 @@ function View({
       return <AdminsView />;
     case "activity":
       return <ActivityView />;
+    case "console":
+      return <ConsoleView />;
+    case "insights":
+      return (
+        <Suspense fallback={<p className="muted view">Loading the explorer…</p>}>
+          <InsightsView />
+        </Suspense>
+      );
   }
 }
 

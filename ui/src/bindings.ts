@@ -430,7 +430,11 @@ export type AppVia = { via: "direct" } | { via: "group"; id: string; name: strin
 export type ArchiveInfo = {
 	note: string,
 	spans: ArchiveSpan[],
+	/**  The services archived beyond the ones every sync keeps. */
 	services: string[],
+	/**  Directory Insights' services, and those every sync keeps. */
+	known: string[],
+	always: string[],
 };
 
 /**  What the archive holds of one service. */

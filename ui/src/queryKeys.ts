@@ -49,6 +49,20 @@ export const keys = {
   /** An access review's rows as filtered and sorted on screen (paged from memory). */
   campaignRows: (id: number, decidedAt: string, filter: string, sort: string, desc: boolean) =>
     ["campaignRows", id, decidedAt, filter, sort, desc] as const,
+  /** Every audit query (a console call that changed something adds a row). */
+  auditAll: ["audit"] as const,
+  /** JumpCloud's published operations (the app's, not an org's). */
+  apiCatalog: ["apiCatalog"] as const,
+  consoleHistory: ["consoleHistory"] as const,
+  consoleWriteBlock: ["consoleWriteBlock"] as const,
+  eventArchive: ["eventArchive"] as const,
+  eventSaved: ["eventSaved"] as const,
+  events: (filter: unknown, source: string) => ["events", filter, source] as const,
+  eventCount: (filter: unknown, source: string) => ["eventCount", filter, source] as const,
+  eventHistogram: (filter: unknown, source: string) => ["eventHistogram", filter, source] as const,
+  eventDistinct: (filter: unknown, source: string, field: string) =>
+    ["eventDistinct", filter, source, field] as const,
+  lastLogin: (username: string) => ["lastLogin", username] as const,
 };
 
 /** The first part of every key above. */
@@ -70,7 +84,13 @@ export function pageKey(table: readonly unknown[], page: number) {
 
 /** Queries a change in the org's file does not move: Rust's words, the app, the catalogue's
  * list, and the status (which follows its own "status changed" event). */
-export const NOT_ORG_DATA: Root[] = ["appInfo", "vocabulary", "reportCatalogue", "status"];
+export const NOT_ORG_DATA: Root[] = [
+  "appInfo",
+  "vocabulary",
+  "reportCatalogue",
+  "status",
+  "apiCatalog",
+];
 
 /** The queries (by the first part of their key) that show each kind of data. A sync changes
  * everything ("all"): every query but `NOT_ORG_DATA`. */

@@ -8,6 +8,8 @@ export type ViewId =
   | "checklists"
   | "access"
   | "reports"
+  | "console"
+  | "insights"
   | "activity";
 
 export const VIEWS: { id: ViewId; label: string }[] = [
@@ -19,5 +21,7 @@ export const VIEWS: { id: ViewId; label: string }[] = [
   { id: "checklists", label: "Checklists" },
   { id: "access", label: "Access reviews" },
   { id: "reports", label: "Reports" },
+  { id: "insights", label: "Directory Insights" },
+  { id: "console", label: "API console" },
   { id: "activity", label: "Activity" },
 ];

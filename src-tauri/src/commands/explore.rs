@@ -156,7 +156,11 @@ pub async fn events_distinct(
 pub struct ArchiveInfo {
     pub note: String,
     pub spans: Vec<ArchiveSpan>,
+    /// The services archived beyond the ones every sync keeps.
     pub services: Vec<String>,
+    /// Directory Insights' services, and those every sync keeps.
+    pub known: Vec<String>,
+    pub always: Vec<String>,
 }
 
 #[tauri::command]
@@ -168,6 +172,8 @@ pub async fn events_archive(session: State<'_, Session>) -> AppResult<ArchiveInf
             note: explore::archive_note(c, dates::now_ms())?,
             spans: c.archive_spans()?,
             services: c.archive_services()?,
+            known: explore::SERVICES.iter().map(|s| s.to_string()).collect(),
+            always: explore::ALWAYS_ARCHIVED.iter().map(|s| s.to_string()).collect(),
         })
     })
     .await
@@ -181,7 +187,7 @@ pub async fn events_archive_services_set(session: State<'_, Session>, services: 
     let clean: Vec<String> = services
         .into_iter()
         .map(|s| s.trim().to_lowercase())
-        .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|s| explore::SERVICES.contains(&s.as_str()) && !explore::ALWAYS_ARCHIVED.contains(&s.as_str()))
         .collect();
     read(&session, "the event archive", move |c| c.set_archive_services(&clean)).await?;
     events_archive(session).await

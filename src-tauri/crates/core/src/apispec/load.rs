@@ -52,6 +52,10 @@ pub fn load_dir(dir: &Path) -> Result<ApiIndex, String> {
         let before = index.ops.len();
         read_operations(&doc, api, &mut index, &mut seen);
         index.components.entry(api).or_insert_with(|| doc["components"].clone());
+        if index.ops.len() == before {
+            // Another file already gave every operation of this one.
+            continue;
+        }
         index.sources.push(SpecSource {
             file: name,
             title: doc.pointer("/info/title").and_then(Value::as_str).unwrap_or("").into(),

@@ -14,6 +14,34 @@ pub use online::{last_login, Online};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+/// Directory Insights' services (its spec's closed list, `all` aside), in the explorer's order.
+pub const SERVICES: [&str; 21] = [
+    "directory",
+    "systems",
+    "sso",
+    "radius",
+    "ldap",
+    "mdm",
+    "password_manager",
+    "password_vault",
+    "software",
+    "object_storage",
+    "alerts",
+    "notifications",
+    "reports",
+    "saas_app_management",
+    "access_management",
+    "asset_management",
+    "workflows",
+    "genai",
+    "aigw",
+    "ai_admin",
+    "generic_di",
+];
+
+/// The services every sync keeps in the archive (logins and directory changes).
+pub const ALWAYS_ARCHIVED: [&str; 3] = ["directory", "systems", "sso"];
+
 /// An exact-match term: the event's `field` (dotted, e.g. `initiated_by.username`) equals
 /// `value` (case-insensitive: Directory Insights stores values in lowercase).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -60,7 +60,7 @@ impl Online<'_> {
         let mut body = self.filter.body(self.now_ms);
         body["interval_unit"] = json!(bucketing.unit());
         body["interval_value"] = json!(1);
-        body["timezone"] = json!("UTC");
+        body["timezone"] = json!("+00:00");
         let (v, _) = self
             .client
             .json::<Value>(&query(

@@ -479,7 +479,7 @@ impl Phases<'_, '_, '_> {
             .and_then(rollcall_cache::parse_ms)
             .map(|ms| rollcall_cache::format_ms((ms - EVENT_OVERLAP_MS).max(start_ms)))
             .unwrap_or_else(|| start.clone());
-        let query = json!({ "service": ["directory", "systems", "sso"], "start_time": ask_from, "limit": 10000, "sort": "ASC" });
+        let query = json!({ "service": crate::explore::ALWAYS_ARCHIVED, "start_time": ask_from, "limit": 10000, "sort": "ASC" });
         let mut known = true;
         let mut stream = c.insights().events(query);
         let mut events = Vec::new();

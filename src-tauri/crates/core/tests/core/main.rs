@@ -6,6 +6,7 @@ mod certify_workbook;
 mod checklist_kinds;
 mod checklists;
 mod common;
+mod console;
 mod ground_truth;
 mod live;
 mod living;

@@ -256,10 +256,16 @@ pub(super) fn user_update(state: &SimState, ctx: &Ctx, req: &Req, id: &str) -> R
     if let Err(e) = check_unique(&w.orgs[ctx.org], &user, Some(id)) {
         return e;
     }
+    // Each changed field with its value before and after, as Directory Insights records it.
+    let (before, after) = (
+        serde_json::to_value(&cur).unwrap_or_default(),
+        serde_json::to_value(&user).unwrap_or_default(),
+    );
     let changes: Vec<Value> = body
         .keys()
         .filter(|k| USER_EDITABLE.contains(&k.as_str()))
-        .map(|k| json!({ "field": k }))
+        .filter(|k| before.get(k.as_str()) != after.get(k.as_str()))
+        .map(|k| json!({ "field": k, "from": before.get(k.as_str()), "to": after.get(k.as_str()) }))
         .collect();
     let res = user_res(&user);
     let stored = Stored::new(user);

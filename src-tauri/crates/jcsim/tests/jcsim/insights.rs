@@ -118,3 +118,40 @@ async fn distinct_values_and_time_buckets_add_up_to_the_count() {
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(v["message"].as_str().unwrap().contains("too many buckets"));
 }
+
+#[tokio::test]
+async fn a_change_through_the_api_is_an_event_with_its_fields_before_and_after() {
+    let env = start(20).await;
+    let id = env.sim.state.world.read().unwrap().orgs[0]
+        .users
+        .keys()
+        .next()
+        .unwrap()
+        .clone();
+    let (s, _, _) = env
+        .call(
+            Role::Administrator,
+            Method::PUT,
+            &format!("/api/systemusers/{id}"),
+            Some(json!({ "suspended": true, "department": "Audit" })),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, _, events) = env
+        .call(
+            Role::ReadOnly,
+            Method::POST,
+            "/insights/directory/v1/events",
+            Some(query(json!({ "end_time": "2027-01-01T00:00:00Z", "q": id, "search_term": { "and": [{ "event_type": "user_update" }] } }))),
+        )
+        .await;
+    let e = &events.as_array().unwrap()[0];
+    let changes = e["changes"].as_array().unwrap();
+    let suspended = changes.iter().find(|c| c["field"] == "suspended").unwrap();
+    assert_eq!((&suspended["from"], &suspended["to"]), (&json!(false), &json!(true)));
+    assert!(
+        changes.iter().any(|c| c["field"] == "department" && c["to"] == "Audit"),
+        "{e}"
+    );
+    assert_eq!(e["resource"]["id"], json!(id));
+}

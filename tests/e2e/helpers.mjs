@@ -45,6 +45,8 @@ export const VIEWS = [
   "checklists",
   "access",
   "reports",
+  "insights",
+  "console",
   "activity",
 ];
 

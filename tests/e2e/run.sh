@@ -29,6 +29,9 @@ export USER="${USER:-$(id -un)}" HOME="$tmp" XDG_DATA_HOME="$tmp/data" XDG_CACHE
 export ROLLCALL_HOME="$tmp/rollcall" ROLLCALL_LOG="${ROLLCALL_LOG:-info}"
 export ROLLCALL_E2E_BIN="$bin" ROLLCALL_E2E_JCSIM="$jcsim" ROLLCALL_E2E_DRIVER="http://127.0.0.1:$port"
 export NO_AT_BRIDGE=1
+# The API console reads JumpCloud's published descriptions where the workplace keeps them (they
+# are never part of the repository); without them its schema checks are skipped, saying so.
+[ -d "$root/../shared/jumpcloud-api/specs" ] && export ROLLCALL_API_SPECS="$root/../shared/jumpcloud-api/specs"
 
 dbus-run-session -- xvfb-run -a -s '-screen 0 1440x900x24' bash -c '
   set -euo pipefail

@@ -10,6 +10,7 @@ import { tests as demo } from "./demo.mjs";
 import { tests as checklists } from "./checklists.mjs";
 import { tests as reports } from "./reports.mjs";
 import { tests as access } from "./access.mjs";
+import { tests as console_ } from "./console.mjs";
 import { tests as connected } from "./connected.mjs";
 
 // The order matters: the demo is first opened by "demo: search, …"; the last two basics
@@ -19,6 +20,7 @@ const tests = [
   ...demo,
   ...reports,
   ...access,
+  ...console_,
   ...checklists,
   ...connected,
   ...basics.slice(2),

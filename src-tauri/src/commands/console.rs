@@ -164,9 +164,9 @@ pub async fn console_send(
         }
         let (org, _, actor) = session.for_writes(None)?;
         let confirm = Confirmation {
-            title: format!("{} {} in {}", parts.method, request.path.trim(), org.entry.name),
+            title: format!("Send {} to JumpCloud — {}", parts.method, org.entry.name),
             message: format!(
-                "{}\n\nThis changes {} in JumpCloud now and is sent once.",
+                "{}\n\nThis changes the organisation {} in JumpCloud now, and is sent once.",
                 checked.in_words, org.entry.name
             ),
             ok_label: format!("Send {}", parts.method),

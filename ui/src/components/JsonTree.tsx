@@ -22,6 +22,18 @@ function Leaf({ name, v }: { name: string | null; v: Json }) {
   );
 }
 
+/** The fields that name a record, for a list item's one-line hint. */
+const NAMING = ["username", "displayName", "hostname", "name", "email", "event_type", "_id", "id"];
+
+function hint(v: Json): string {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return "";
+  for (const k of NAMING) {
+    const x = v[k];
+    if (typeof x === "string" && x) return x;
+  }
+  return "";
+}
+
 function Branch({
   name,
   v,
@@ -44,7 +56,7 @@ function Branch({
     <details open={depth < 2 || !!find} className="json-branch">
       <summary>
         {name !== null && <span className="json-key">{name} </span>}
-        <span className="muted">{size}</span>
+        <span className="muted">{size}</span> <span className="json-hint">{hint(v)}</span>
       </summary>
       <div className="json-children">
         {shown.slice(0, limit).map(([k, x]) => (

@@ -109,7 +109,9 @@ export function ConsoleView() {
             onChange={(e) => setMethod(e.target.value)}
           >
             {METHODS.map((m) => (
-              <option key={m}>{m}</option>
+              <option key={m} value={m}>
+                {m}
+              </option>
             ))}
           </select>
           <input
@@ -137,7 +139,7 @@ export function ConsoleView() {
             <input
               type="checkbox"
               data-testid="console-all-pages"
-              checked={allPages}
+              checked={allPages && !!op && op.paging !== "none"}
               disabled={!op || op.paging === "none"}
               onChange={(e) => setAllPages(e.target.checked)}
             />

@@ -5,7 +5,7 @@
 import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { commands, type EventFilter, type EventSource } from "../bindings";
-import { unwrap } from "../api";
+import { CommandError, unwrap } from "../api";
 import { keys } from "../queryKeys";
 import { FilterForm, emptyFilter } from "./insights/FilterForm";
 import { EventTable } from "./insights/EventTable";
@@ -59,6 +59,13 @@ export function InsightsView() {
                 ? String(count.error.message)
                 : `${count.data} matching events`}
           </p>
+          {source === "jumpcloud" &&
+            count.error instanceof CommandError &&
+            (count.error.code === "Offline" || count.error.code === "Timeout") && (
+              <button type="button" className="btn" onClick={() => setSource("archive")}>
+                Search the archive instead (offline)
+              </button>
+            )}
           <Histogram
             filter={applied}
             source={source}

@@ -15,7 +15,8 @@ use serde::Serialize;
 /// Migration 17: the archive, saved queries and the API console's history.
 pub(crate) const DDL: &str = "
 CREATE TABLE event_archive (
-    at TEXT NOT NULL,
+    -- Milliseconds since the epoch: ordered whatever the precision JumpCloud wrote.
+    at INTEGER NOT NULL,
     id TEXT NOT NULL,
     service TEXT NOT NULL DEFAULT '',
     event_type TEXT NOT NULL DEFAULT '',
@@ -27,7 +28,9 @@ CREATE TABLE event_archive (
 ) WITHOUT ROWID;
 CREATE INDEX event_archive_user ON event_archive(username, at);
 INSERT INTO event_archive (at, id, service, event_type, success, username, system_id, json)
-    SELECT at, id, service, event_type, success, lower(username), system_id, json FROM events;
+    SELECT CAST(round((julianday(at) - 2440587.5) * 86400000) AS INTEGER), id, service, event_type, success,
+           lower(username), system_id, json
+    FROM events WHERE julianday(at) IS NOT NULL;
 CREATE TABLE saved_queries (
     kind TEXT NOT NULL,
     name TEXT NOT NULL,
@@ -64,15 +67,16 @@ pub struct ArchiveScan {
     pub username: Option<String>,
     pub system_id: Option<String>,
     pub success: Option<bool>,
-    /// Only events past this (at, id), in the scan's order.
-    pub after: Option<(String, String)>,
+    /// Only events past this (at in ms, id), in the scan's order.
+    pub after: Option<(i64, String)>,
     pub newest_first: bool,
 }
 
 /// One archived event.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ArchivedEvent {
-    pub at: String,
+    /// Milliseconds since the epoch.
+    pub at: i64,
     pub id: String,
     pub json: String,
 }
@@ -130,8 +134,10 @@ impl Cache {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?;
             for r in rows {
+                // An event without a readable time is kept at the epoch, not dropped.
+                let at = crate::dates::parse_ms(&r.at).unwrap_or(0);
                 added += stmt.execute(params![
-                    r.at,
+                    at,
                     r.id,
                     r.service,
                     r.event_type,
@@ -146,16 +152,17 @@ impl Cache {
         Ok(added)
     }
 
-    /// Visits the archived events `scan` selects, in its order, until `visit` returns false.
-    pub fn archive_scan(&self, scan: &ArchiveScan, visit: &mut dyn FnMut(ArchivedEvent) -> bool) -> Result<()> {
-        let mut sql = String::from("SELECT at, id, json FROM event_archive WHERE at >= ?1");
-        let mut args: Vec<Box<dyn rusqlite::ToSql>> = vec![Box::new(scan.start.clone())];
+    /// The WHERE clause (and its arguments) of `scan`, with its order.
+    fn archive_where(scan: &ArchiveScan) -> (String, Vec<Box<dyn rusqlite::ToSql>>) {
+        let ms = |s: &str| crate::dates::parse_ms(s);
+        let mut sql = String::from(" WHERE at >= ?1");
+        let mut args: Vec<Box<dyn rusqlite::ToSql>> = vec![Box::new(ms(&scan.start).unwrap_or(i64::MIN))];
         let mut arg = |sql: &mut String, clause: &str, v: Box<dyn rusqlite::ToSql>| {
             args.push(v);
             sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
         };
-        if !scan.end.is_empty() {
-            arg(&mut sql, " AND at <= ?", Box::new(scan.end.clone()));
+        if let Some(end) = ms(&scan.end) {
+            arg(&mut sql, " AND at <= ?", Box::new(end));
         }
         if let Some(u) = &scan.username {
             arg(&mut sql, " AND username = ?", Box::new(u.to_lowercase()));
@@ -178,15 +185,30 @@ impl Cache {
         }
         let cmp = if scan.newest_first { "<" } else { ">" };
         if let Some((at, id)) = &scan.after {
-            arg(&mut sql, &format!(" AND (at, id) {cmp} (?"), Box::new(at.clone()));
+            arg(&mut sql, &format!(" AND (at, id) {cmp} (?"), Box::new(*at));
             arg(&mut sql, ", ?)", Box::new(id.clone()));
         }
-        sql.push_str(if scan.newest_first {
+        (sql, args)
+    }
+
+    /// Visits the archived events `scan` selects, in its order, until `visit` returns false.
+    /// With `json` false the events' JSON is not read (it comes empty).
+    pub fn archive_scan(
+        &self,
+        scan: &ArchiveScan,
+        json: bool,
+        visit: &mut dyn FnMut(ArchivedEvent) -> bool,
+    ) -> Result<()> {
+        let (filter, args) = Self::archive_where(scan);
+        let order = if scan.newest_first {
             " ORDER BY at DESC, id DESC"
         } else {
             " ORDER BY at, id"
-        });
-        let mut stmt = self.conn.prepare(&sql)?;
+        };
+        let body = if json { "json" } else { "''" };
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT at, id, {body} FROM event_archive{filter}{order}"))?;
         let mut rows = stmt.query(rusqlite::params_from_iter(args.iter().map(|b| b.as_ref())))?;
         while let Some(r) = rows.next()? {
             let json: crate::packed::Packed = r.get(2)?;
@@ -201,6 +223,30 @@ impl Cache {
         Ok(())
     }
 
+    /// The most frequent values of a kept column (`service`, `event_type`, `username`,
+    /// `system_id`) among the events `scan` selects, most frequent first.
+    pub fn archive_top(&self, scan: &ArchiveScan, column: &str, limit: u32) -> Result<Vec<(String, u64)>> {
+        if !matches!(column, "service" | "event_type" | "username" | "system_id") {
+            return Ok(vec![]);
+        }
+        let (filter, args) = Self::archive_where(scan);
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {column}, count(*) FROM event_archive{filter} AND {column} != '' GROUP BY {column} ORDER BY 2 DESC, 1 LIMIT {limit}"
+        ))?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter().map(|b| b.as_ref())), |r| {
+            Ok((r.get(0)?, r.get::<_, i64>(1)? as u64))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The bytes the file's pages take (after writing the log back into it), for figures.
+    pub fn used_bytes(&self) -> Result<u64> {
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        let pages: i64 = self.conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+        let size: i64 = self.conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+        Ok((pages * size) as u64)
+    }
+
     /// What the archive holds, per service: its first and last event and how many.
     pub fn archive_spans(&self) -> Result<Vec<ArchiveSpan>> {
         let mut stmt = self.conn.prepare(
@@ -209,8 +255,8 @@ impl Cache {
         let rows = stmt.query_map([], |r| {
             Ok(ArchiveSpan {
                 service: r.get(0)?,
-                from: r.get(1)?,
-                to: r.get(2)?,
+                from: crate::dates::format_ms(r.get(1)?),
+                to: crate::dates::format_ms(r.get(2)?),
                 events: r.get::<_, i64>(3)? as u64,
             })
         })?;

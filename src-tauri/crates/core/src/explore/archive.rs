@@ -2,7 +2,7 @@
 //! columns it keeps, `EventFilter::matches` decides the rest, so an answer means what
 //! Directory Insights' would.
 
-use super::{line_of, lookup, Bucket, Bucketing, EventFilter, EventSource, EventsPage, Histogram, ValueCount};
+use super::{line_of, lookup, Bucketing, EventFilter, EventSource, EventsPage, Histogram, ValueCount};
 use rollcall_cache::{ArchiveScan, Cache, CacheError};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -36,25 +36,39 @@ pub fn from_archive<'a>(cache: &'a Cache, filter: &'a EventFilter, now_ms: i64) 
 }
 
 impl FromArchive<'_> {
-    /// Visits every matching event, newest first.
-    fn each(&self, scan: &ArchiveScan, f: &mut dyn FnMut(Value) -> bool) -> Result<(), CacheError> {
-        self.cache
-            .archive_scan(scan, &mut |e| match serde_json::from_str::<Value>(&e.json) {
-                Ok(v) if self.filter.matches(&v) => f(v),
+    /// Visits every matching event, newest first, with its place in the archive (at, id) and,
+    /// with `value`, its JSON. The JSON is read only where the filter or the caller needs it;
+    /// a cheap look at the raw text rules most events out before they are parsed.
+    fn each(
+        &self,
+        scan: &ArchiveScan,
+        value: bool,
+        f: &mut dyn FnMut((i64, &str), Option<Value>) -> bool,
+    ) -> Result<(), CacheError> {
+        let judge = self.filter.needs_json();
+        self.cache.archive_scan(scan, judge || value, &mut |e| {
+            if judge && !self.filter.may_match_text(&e.json) {
+                return true;
+            }
+            if !judge && !value {
+                return f((e.at, &e.id), None);
+            }
+            match serde_json::from_str::<Value>(&e.json) {
+                Ok(v) if !judge || self.filter.matches(&v) => f((e.at, &e.id), Some(v)),
                 _ => true,
-            })
+            }
+        })
     }
 
-    /// A page of `limit` events after `cursor` (`[at, id]` of the last one shown).
+    /// A page of `limit` events after `cursor` (`[at in ms, id]` of the last one shown).
     pub fn page(&self, cursor: Option<&str>, limit: u32) -> Result<EventsPage, CacheError> {
         let mut scan = self.scan.clone();
-        scan.after = cursor.and_then(|c| serde_json::from_str::<(String, String)>(c).ok());
+        scan.after = cursor.and_then(|c| serde_json::from_str::<(i64, String)>(c).ok());
         let mut lines = vec![];
         let mut last = None;
-        self.each(&scan, &mut |v| {
-            let line = line_of(&v);
-            last = Some((line.at.clone(), line.id.clone()));
-            lines.push(line);
+        self.each(&scan, true, &mut |(at, id), v| {
+            last = Some((at, id.to_string()));
+            lines.push(line_of(&v.unwrap_or_default()));
             lines.len() < limit as usize
         })?;
         let next = (lines.len() >= limit as usize)
@@ -69,7 +83,7 @@ impl FromArchive<'_> {
 
     pub fn count(&self) -> Result<u64, CacheError> {
         let mut n = 0;
-        self.each(&self.scan, &mut |_| {
+        self.each(&self.scan, false, &mut |_, _| {
             n += 1;
             true
         })?;
@@ -81,33 +95,32 @@ impl FromArchive<'_> {
         let (start, end) = self.filter.range_ms(now_ms);
         let bucketing = Bucketing::for_range(start, end);
         let mut counts: HashMap<i64, u64> = HashMap::new();
-        self.each(&self.scan, &mut |v| {
-            if let Some(ms) = v
-                .get("timestamp")
-                .and_then(Value::as_str)
-                .and_then(rollcall_cache::parse_ms)
-            {
-                *counts.entry(bucketing.floor(ms)).or_default() += 1;
-            }
+        self.each(&self.scan, false, &mut |(at, _), _| {
+            *counts.entry(bucketing.floor(at)).or_default() += 1;
             true
         })?;
-        let mut buckets = vec![];
-        let mut at = bucketing.floor(start);
-        while at <= end && buckets.len() < 10_000 {
-            buckets.push(Bucket {
-                at: rollcall_cache::format_ms(at),
-                count: counts.get(&at).copied().unwrap_or(0) as f64,
-            });
-            at += bucketing.millis();
-        }
+        let buckets = super::every_bucket(bucketing, start, end, |at| counts.get(&at).copied().unwrap_or(0) as f64);
         Ok(Histogram { bucketing, buckets })
     }
 
-    /// The 25 most frequent values of `field`.
+    /// The 25 most frequent values of `field`: from the archive's own columns where the field
+    /// is one and the filter needs no event's JSON, else from each event.
     pub fn distinct(&self, field: &str) -> Result<Vec<ValueCount>, CacheError> {
+        let column = match field {
+            "service" | "event_type" => Some(field),
+            _ => None,
+        };
+        if let (Some(col), false) = (column, self.filter.needs_json()) {
+            return Ok(self
+                .cache
+                .archive_top(&self.scan, col, 25)?
+                .into_iter()
+                .map(|(value, n)| ValueCount { value, count: n as f64 })
+                .collect());
+        }
         let mut counts: HashMap<String, u64> = HashMap::new();
-        self.each(&self.scan, &mut |v| {
-            let key = match lookup(&v, field) {
+        self.each(&self.scan, true, &mut |_, v| {
+            let key = match v.as_ref().and_then(|v| lookup(v, field)) {
                 Some(Value::String(s)) => Some(s.clone()),
                 Some(Value::Null) | None => None,
                 Some(x @ (Value::Bool(_) | Value::Number(_))) => Some(x.to_string()),

@@ -171,6 +171,20 @@ pub struct Bucket {
     pub count: f64,
 }
 
+/// Every bucket from the one holding `start` to the one holding `end`, counted by `count`.
+fn every_bucket(bucketing: Bucketing, start: i64, end: i64, count: impl Fn(i64) -> f64) -> Vec<Bucket> {
+    let mut buckets = vec![];
+    let mut at = bucketing.floor(start);
+    while at <= end && buckets.len() < 10_000 {
+        buckets.push(Bucket {
+            at: rollcall_cache::format_ms(at),
+            count: count(at),
+        });
+        at += bucketing.millis();
+    }
+    buckets
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Histogram {
@@ -262,6 +276,35 @@ impl EventFilter {
             b["search_term"] = t;
         }
         b
+    }
+
+    /// Whether deciding needs an event's JSON beyond the archive's columns (service, type,
+    /// time, success, person, device): full text or exact terms.
+    pub fn needs_json(&self) -> bool {
+        let terms = |ts: &[Term]| ts.iter().any(|t| !t.field.trim().is_empty());
+        !self.q.trim().is_empty() || terms(&self.all_of) || terms(&self.any_of) || terms(&self.none_of)
+    }
+
+    /// False when the event's raw JSON text cannot match: the full text, or a string value
+    /// every event must have, is not in it (case aside). True: parse it and decide (`matches`).
+    pub fn may_match_text(&self, raw: &str) -> bool {
+        let q = self.q.trim();
+        let wanted = self
+            .all_of
+            .iter()
+            .filter(|t| !t.field.trim().is_empty() && !t.value.is_empty())
+            .map(|t| t.value.as_str())
+            .chain((!q.is_empty()).then_some(q))
+            // A quote or a backslash is escaped in the raw text: such a value is left to `matches`.
+            .filter(|w| !w.contains(['"', '\\']) && !w.chars().any(char::is_control));
+        let mut lower: Option<String> = None;
+        for w in wanted {
+            let text = lower.get_or_insert_with(|| raw.to_lowercase());
+            if !text.contains(&w.to_lowercase()) {
+                return false;
+            }
+        }
+        true
     }
 
     /// Whether an event (as JSON) passes the filter: the archive's side of `body`.

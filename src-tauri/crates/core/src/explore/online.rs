@@ -1,7 +1,7 @@
 //! The explorer's questions asked of Directory Insights: a page of events (newest first, by
 //! the `search_after` cursor, past 10,000), the count, the histogram and a field's top values.
 
-use super::{line_of, Bucket, Bucketing, EventFilter, EventLine, EventSource, EventsPage, Histogram, ValueCount};
+use super::{line_of, Bucketing, EventFilter, EventLine, EventSource, EventsPage, Histogram, ValueCount};
 use jumpcloud::{Api, Call, Client, Method, Repeat};
 use serde_json::{json, Value};
 
@@ -59,7 +59,8 @@ impl Online<'_> {
         let bucketing = Bucketing::for_range(start, end);
         let mut body = self.filter.body(self.now_ms);
         body["interval_unit"] = json!(bucketing.unit());
-        body["interval_value"] = json!(1);
+        // The spec types it as a string.
+        body["interval_value"] = json!("1");
         body["timezone"] = json!("+00:00");
         let (v, _) = self
             .client
@@ -69,19 +70,19 @@ impl Online<'_> {
                 body,
             ))
             .await?;
-        let buckets = v
+        // Directory Insights leaves out empty buckets before the first event and after the last:
+        // every bucket of the range is drawn, as the archive's histogram draws them.
+        let counts: std::collections::HashMap<i64, f64> = v
             .get("buckets")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
             .filter_map(|b| {
                 let ms = b.get("key").and_then(Value::as_i64)?;
-                Some(Bucket {
-                    at: rollcall_cache::format_ms(ms),
-                    count: b.get("doc_count").and_then(Value::as_u64).unwrap_or(0) as f64,
-                })
+                Some((bucketing.floor(ms), b.get("doc_count").and_then(Value::as_u64).unwrap_or(0) as f64))
             })
             .collect();
+        let buckets = super::every_bucket(bucketing, start, end, |at| counts.get(&at).copied().unwrap_or(0.0));
         Ok(Histogram { bucketing, buckets })
     }
 

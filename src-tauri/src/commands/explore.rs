@@ -9,7 +9,7 @@ use crate::events;
 use crate::session::Session;
 use rollcall_cache::{dates, ArchiveSpan, Cache, CacheError, SavedQuery};
 use rollcall_core::explore::{
-    self, from_archive, EventFilter, EventLine, EventSource, EventsPage, Histogram, Online, ValueCount,
+    self, from_archive, EventFilter, EventLine, EventSource, EventsPage, FromArchive, Histogram, Online, ValueCount,
 };
 use rollcall_core::files::SaveOffer;
 use serde::{Deserialize, Serialize};
@@ -38,6 +38,34 @@ async fn archive_read<T: Send + 'static>(
     read_on(session, Reader::Export, "the event archive", f).await
 }
 
+/// Asks `filter` of JumpCloud (`online`) or of the archive (`archive`), as `source` says.
+async fn ask<T, Fut>(
+    app: &AppHandle,
+    session: &Session,
+    filter: EventFilter,
+    source: EventSource,
+    online: impl FnOnce(Online) -> Fut,
+    archive: impl for<'a> FnOnce(FromArchive<'a>, i64) -> Result<T, CacheError> + Send + 'static,
+) -> AppResult<T>
+where
+    T: Send + 'static,
+    Fut: std::future::Future<Output = jumpcloud::Result<T>>,
+{
+    let now = dates::now_ms();
+    match source {
+        EventSource::Jumpcloud => {
+            let org = session.active()?;
+            let asked = Online {
+                client: org.client.clone(),
+                filter,
+                now_ms: now,
+            };
+            online(asked).await.map_err(|e| noted(app, session, e))
+        }
+        EventSource::Archive => archive_read(session, move |c| archive(from_archive(c, &filter, now), now)).await,
+    }
+}
+
 #[tauri::command]
 #[specta::specta]
 #[instrument(skip(app, session), err(Debug))]
@@ -48,27 +76,16 @@ pub async fn events_page(
     source: EventSource,
     cursor: Option<String>,
 ) -> AppResult<EventsPage> {
-    let now = dates::now_ms();
-    match source {
-        EventSource::Jumpcloud => {
-            let org = session.active()?;
-            let online = Online {
-                client: &org.client,
-                filter: &filter,
-                now_ms: now,
-            };
-            online
-                .page(cursor.as_deref(), PAGE)
-                .await
-                .map_err(|e| noted(&app, &session, e))
-        }
-        EventSource::Archive => {
-            archive_read(&session, move |c| {
-                from_archive(c, &filter, now).page(cursor.as_deref(), PAGE)
-            })
-            .await
-        }
-    }
+    let c2 = cursor.clone();
+    ask(
+        &app,
+        &session,
+        filter,
+        source,
+        |o| async move { o.page(cursor.as_deref(), PAGE).await },
+        move |a, _| a.page(c2.as_deref(), PAGE),
+    )
+    .await
 }
 
 #[tauri::command]
@@ -80,21 +97,15 @@ pub async fn events_count(
     filter: EventFilter,
     source: EventSource,
 ) -> AppResult<f64> {
-    let now = dates::now_ms();
-    let n = match source {
-        EventSource::Jumpcloud => {
-            let org = session.active()?;
-            Online {
-                client: &org.client,
-                filter: &filter,
-                now_ms: now,
-            }
-            .count()
-            .await
-            .map_err(|e| noted(&app, &session, e))?
-        }
-        EventSource::Archive => archive_read(&session, move |c| from_archive(c, &filter, now).count()).await?,
-    };
+    let n = ask(
+        &app,
+        &session,
+        filter,
+        source,
+        |o| async move { o.count().await },
+        |a, _| a.count(),
+    )
+    .await?;
     Ok(n as f64)
 }
 
@@ -107,21 +118,15 @@ pub async fn events_histogram(
     filter: EventFilter,
     source: EventSource,
 ) -> AppResult<Histogram> {
-    let now = dates::now_ms();
-    match source {
-        EventSource::Jumpcloud => {
-            let org = session.active()?;
-            Online {
-                client: &org.client,
-                filter: &filter,
-                now_ms: now,
-            }
-            .histogram()
-            .await
-            .map_err(|e| noted(&app, &session, e))
-        }
-        EventSource::Archive => archive_read(&session, move |c| from_archive(c, &filter, now).histogram(now)).await,
-    }
+    ask(
+        &app,
+        &session,
+        filter,
+        source,
+        |o| async move { o.histogram().await },
+        |a, now| a.histogram(now),
+    )
+    .await
 }
 
 #[tauri::command]
@@ -134,21 +139,16 @@ pub async fn events_distinct(
     source: EventSource,
     field: String,
 ) -> AppResult<Vec<ValueCount>> {
-    let now = dates::now_ms();
-    match source {
-        EventSource::Jumpcloud => {
-            let org = session.active()?;
-            Online {
-                client: &org.client,
-                filter: &filter,
-                now_ms: now,
-            }
-            .distinct(&field)
-            .await
-            .map_err(|e| noted(&app, &session, e))
-        }
-        EventSource::Archive => archive_read(&session, move |c| from_archive(c, &filter, now).distinct(&field)).await,
-    }
+    let f2 = field.clone();
+    ask(
+        &app,
+        &session,
+        filter,
+        source,
+        |o| async move { o.distinct(&field).await },
+        move |a, _| a.distinct(&f2),
+    )
+    .await
 }
 
 /// What the archive holds and which services it keeps beyond logins.

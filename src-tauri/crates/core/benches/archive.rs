@@ -80,7 +80,11 @@ fn main() {
             .iter()
             .map(|v| {
                 let mut v = v.clone();
-                let at = v["timestamp"].as_str().and_then(rollcall_cache::parse_ms).unwrap_or(now) + shift;
+                let at = v["timestamp"]
+                    .as_str()
+                    .and_then(rollcall_cache::parse_ms)
+                    .unwrap_or(now)
+                    + shift;
                 if at < now - 365 * DAY {
                     return None;
                 }
@@ -189,5 +193,8 @@ fn main() {
         from_archive(&cache, &text, now_ms).page(None, 100).unwrap();
     });
     println!("a page of full-text matches for one username over the year: {t:.0} ms");
-    println!("coverage: {}", rollcall_core::explore::archive_note(&cache, now_ms).unwrap());
+    println!(
+        "coverage: {}",
+        rollcall_core::explore::archive_note(&cache, now_ms).unwrap()
+    );
 }

@@ -7,7 +7,7 @@ mod archive;
 mod export;
 mod online;
 
-pub use archive::{archive_note, from_archive};
+pub use archive::{archive_note, from_archive, FromArchive};
 pub use export::{events_csv, events_xlsx};
 pub use online::{last_login, Online};
 

@@ -6,9 +6,9 @@ use jumpcloud::{Api, Call, Client, Method, Repeat};
 use serde_json::{json, Value};
 
 /// Directory Insights' questions for one filter, at one moment (`now_ms` closes an open range).
-pub struct Online<'a> {
-    pub client: &'a Client,
-    pub filter: &'a EventFilter,
+pub struct Online {
+    pub client: Client,
+    pub filter: EventFilter,
     pub now_ms: i64,
 }
 
@@ -18,7 +18,7 @@ fn query(path: &str, what: &str, body: Value) -> Call {
         .repeat(Repeat::Safe)
 }
 
-impl Online<'_> {
+impl Online {
     /// A page of `limit` events, newest first, after `cursor` (the previous page's).
     pub async fn page(&self, cursor: Option<&str>, limit: u32) -> jumpcloud::Result<EventsPage> {
         let mut body = self.filter.body(self.now_ms);
@@ -79,7 +79,10 @@ impl Online<'_> {
             .flatten()
             .filter_map(|b| {
                 let ms = b.get("key").and_then(Value::as_i64)?;
-                Some((bucketing.floor(ms), b.get("doc_count").and_then(Value::as_u64).unwrap_or(0) as f64))
+                Some((
+                    bucketing.floor(ms),
+                    b.get("doc_count").and_then(Value::as_u64).unwrap_or(0) as f64,
+                ))
             })
             .collect();
         let buckets = super::every_bucket(bucketing, start, end, |at| counts.get(&at).copied().unwrap_or(0.0));
@@ -133,8 +136,8 @@ pub async fn last_login(client: &Client, username: &str, now_ms: i64) -> jumpclo
         ..Default::default()
     };
     let page = Online {
-        client,
-        filter: &filter,
+        client: client.clone(),
+        filter,
         now_ms,
     }
     .page(None, 1)

@@ -178,8 +178,8 @@ async fn all_pages_read_every_record_and_a_write_is_sent_once_and_audited() {
         ..Default::default()
     };
     let online = Online {
-        client: &env.client(),
-        filter: &filter,
+        client: env.client(),
+        filter: filter.clone(),
         now_ms: now,
     };
     let page = online.page(None, 100).await.unwrap();
@@ -207,8 +207,8 @@ async fn the_archive_answers_as_jumpcloud_does_and_pages_by_cursor() {
     };
     let client = env.client();
     let online = Online {
-        client: &client,
-        filter: &filter,
+        client: client.clone(),
+        filter: filter.clone(),
         now_ms: now,
     };
     let archive = from_archive(&cache, &filter, now);

@@ -78,7 +78,7 @@ fn main() {
         let shift = -((copy / DENSER) * days * DAY) - (copy % DENSER) * 7 * 60_000;
         let rows: Vec<EventRow> = quarter
             .iter()
-            .map(|v| {
+            .filter_map(|v| {
                 let mut v = v.clone();
                 let at = v["timestamp"]
                     .as_str()
@@ -91,12 +91,10 @@ fn main() {
                 v["timestamp"] = rollcall_cache::format_ms(at).into();
                 let id = v["id"].as_str().unwrap_or("").to_string();
                 v["id"] = format!("{copy:03x}{}", &id[id.len().min(3)..]).into();
-                let e: jumpcloud::models::Event = serde_json::from_value(v.clone()).ok()?;
-                let mut e = e;
+                let mut e: jumpcloud::models::Event = serde_json::from_value(v.clone()).ok()?;
                 e.raw = v;
                 Some(rollcall_core::convert::event_row(&e))
             })
-            .flatten()
             .collect();
         n += cache.archive_put(&rows).unwrap();
     }

@@ -35,16 +35,15 @@ pub fn from_archive<'a>(cache: &'a Cache, filter: &'a EventFilter, now_ms: i64) 
     FromArchive { cache, filter, scan }
 }
 
+/// What `each` calls per matching event: its place (at in ms, id) and, where asked, its JSON;
+/// false stops the scan.
+type Visit<'f> = dyn FnMut((i64, &str), Option<Value>) -> bool + 'f;
+
 impl FromArchive<'_> {
     /// Visits every matching event, newest first, with its place in the archive (at, id) and,
     /// with `value`, its JSON. The JSON is read only where the filter or the caller needs it;
     /// a cheap look at the raw text rules most events out before they are parsed.
-    fn each(
-        &self,
-        scan: &ArchiveScan,
-        value: bool,
-        f: &mut dyn FnMut((i64, &str), Option<Value>) -> bool,
-    ) -> Result<(), CacheError> {
+    fn each(&self, scan: &ArchiveScan, value: bool, f: &mut Visit<'_>) -> Result<(), CacheError> {
         let judge = self.filter.needs_json();
         self.cache.archive_scan(scan, judge || value, &mut |e| {
             if judge && !self.filter.may_match_text(&e.json) {

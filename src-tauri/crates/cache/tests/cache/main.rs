@@ -74,8 +74,8 @@ fn reopening_keeps_the_data_and_the_schema_version() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(
-        version, 16,
-        "sixteen migrations so far (mirror, audit trail, checklists, checklist templates, org settings, record problems, history layout, compression dictionaries, facet indexes, posture history, reviews, disk space, password dates, administrators first seen, groups' bindings and who reaches a device, access reviews with people's own sudo and scheduled steps)"
+        version, 17,
+        "seventeen migrations so far (mirror, audit trail, checklists, checklist templates, org settings, record problems, history layout, compression dictionaries, facet indexes, posture history, reviews, disk space, password dates, administrators first seen, groups' bindings and who reaches a device, access reviews with people's own sudo and scheduled steps, the event archive with saved queries and the console's history)"
     );
 }
 
@@ -89,7 +89,9 @@ fn a_file_from_the_previous_version_is_upgraded_in_place() {
         rollcall_cache::schema::migrations().to_version(&mut conn, 1).unwrap();
         conn.execute_batch(
             "INSERT INTO users (id, username, email, state) VALUES ('u1', 'ada', 'ada@example.com', 'ACTIVATED');
-             INSERT INTO sync_runs (started_at, finished_at, status) VALUES ('2026-01-01T00:00:00.000Z', '2026-01-01T00:01:00.000Z', 'complete');",
+             INSERT INTO sync_runs (started_at, finished_at, status) VALUES ('2026-01-01T00:00:00.000Z', '2026-01-01T00:01:00.000Z', 'complete');
+             INSERT INTO events (id, at, service, event_type, success, username, json)
+               VALUES ('e1', '2025-12-30T10:00:00Z', 'systems', 'login_attempt', 0, 'Ada', '{\"id\":\"e1\"}');",
         )
         .unwrap();
     }
@@ -99,7 +101,27 @@ fn a_file_from_the_previous_version_is_upgraded_in_place() {
         .connection()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 16, "upgraded to the latest schema");
+    assert_eq!(version, 17, "upgraded to the latest schema");
+    // The login events the file held are the archive's first.
+    let spans = cache.archive_spans().unwrap();
+    assert_eq!(spans.len(), 1);
+    assert_eq!(
+        (spans[0].service.as_str(), spans[0].from.as_str(), spans[0].events),
+        ("systems", "2025-12-30T10:00:00.000Z", 1)
+    );
+    let mut seen = vec![];
+    let scan = rollcall_cache::ArchiveScan {
+        start: "2025-01-01T00:00:00Z".into(),
+        username: Some("ada".into()),
+        ..Default::default()
+    };
+    cache
+        .archive_scan(&scan, true, &mut |e| {
+            seen.push(e.json);
+            true
+        })
+        .unwrap();
+    assert_eq!(seen, vec![r#"{"id":"e1"}"#.to_string()]);
     // The group bindings are kept from the next sync on: a diff from the sync before the
     // upgrade leaves them out instead of listing every one as added.
     use rollcall_cache::history::edges_tracked_at;

@@ -54,6 +54,26 @@ async function call(s, method, path, body) {
   if (body !== undefined) await setValue(s, $("console-body"), body);
 }
 
+/** A CSV's records (RFC 4180: a line break inside quotes belongs to its field). */
+function records(csv) {
+  const out = [];
+  let cur = "";
+  let quoted = false;
+  for (let i = 0; i < csv.length; i++) {
+    const c = csv[i];
+    if (c === '"') quoted = !quoted;
+    if (!quoted && c === "\r" && csv[i + 1] === "\n") {
+      out.push(cur);
+      cur = "";
+      i++;
+      continue;
+    }
+    cur += c;
+  }
+  if (cur) out.push(cur);
+  return out;
+}
+
 async function sendDisabled(s) {
   return s.execute(`return document.querySelector(arguments[0]).disabled`, [$("console-send")]);
 }
@@ -83,6 +103,15 @@ export const tests = [
         assert(items.includes(`JumpCloud's total: ${total}`), `items: ${items}`);
         await s.find($("console-json"), 5_000);
         await shot(s, "console-all-pages");
+        // Saved as CSV: a row per person, every page.
+        const usersCsv = join(home, "console-users.csv");
+        await jsClick(s, $("console-save-csv"));
+        await answerSaveDialog("Save the answer", usersCsv);
+        await waitUntil(async () => existsSync(usersCsv), "the answer's CSV to be written", 20_000);
+        const csvRows = records(readFileSync(usersCsv, "utf8"));
+        assert(csvRows[0].includes("username"), `the CSV's header: ${csvRows[0].slice(0, 80)}`);
+        if (specs)
+          assert(csvRows.length === total + 1, `the CSV has ${csvRows.length - 1} rows, not ${total}`);
 
         // A bad path, bad JSON and a refused body: said where, nothing sent.
         const users = (await simApi(base, key, "/api/systemusers?limit=3")).results;
@@ -191,7 +220,7 @@ export const tests = [
         await jsClick(s, $("insights-export-csv"));
         await answerSaveDialog("Export events", csv);
         await waitUntil(async () => existsSync(csv), "the CSV to be written", 20_000);
-        const lines = readFileSync(csv, "utf8").trim().split("\r\n");
+        const lines = records(readFileSync(csv, "utf8"));
         assert(lines[0].startsWith("Time (UTC),Service,Event type,Success"), lines[0]);
         assert(lines.length === n + 1, `the CSV has ${lines.length - 1} events, the count ${n}`);
         assert(lines.slice(1).every((l) => l.includes(",no,")), "a row of the CSV is not a failure");

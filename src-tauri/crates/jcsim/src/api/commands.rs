@@ -89,8 +89,19 @@ pub(super) fn command_update(state: &SimState, ctx: &Ctx, req: &Req, id: &str) -
         Err(e) => return e,
     };
     let out = serde_json::to_vec(&c).unwrap_or_default();
+    let res = command_res(id, &c);
     w.orgs[ctx.org].commands.insert(id.to_string(), c);
+    record_event(&mut w, ctx, "directory", "command_update", res, None);
     Resp::json(StatusCode::OK, out)
+}
+
+/// A command as an event's resource.
+fn command_res(id: &str, c: &Command) -> Option<EventResource> {
+    Some(EventResource {
+        id: id.to_string(),
+        kind: "command",
+        name: c.name.clone(),
+    })
 }
 
 pub(super) fn command_delete(state: &SimState, ctx: &Ctx, id: &str) -> Resp {
@@ -102,7 +113,9 @@ pub(super) fn command_delete(state: &SimState, ctx: &Ctx, id: &str) -> Resp {
     match o.commands.remove(id) {
         Some(c) => {
             o.command_targets.remove(id);
-            Resp::json(StatusCode::OK, serde_json::to_vec(&c).unwrap_or_default())
+            let out = serde_json::to_vec(&c).unwrap_or_default();
+            record_event(&mut w, ctx, "directory", "command_delete", command_res(id, &c), None);
+            Resp::json(StatusCode::OK, out)
         }
         None => not_found("command", id),
     }

@@ -91,7 +91,20 @@ pub(super) fn group_update(state: &SimState, ctx: &Ctx, req: &Req, ug: bool, id:
         Err(e) => return e,
     };
     let out = to_bytes(&g);
+    let res = Some(EventResource {
+        id: id.to_string(),
+        kind: if ug { "user_group" } else { "system_group" },
+        name: g.name.clone(),
+    });
     groups_mut(&mut w.orgs[ctx.org], ug).insert(id.to_string(), g);
+    record_event(
+        &mut w,
+        ctx,
+        "directory",
+        if ug { "usergroup_update" } else { "systemgroup_update" },
+        res,
+        None,
+    );
     Resp::json(StatusCode::OK, out.to_vec())
 }
 

@@ -154,4 +154,28 @@ async fn a_change_through_the_api_is_an_event_with_its_fields_before_and_after()
         "{e}"
     );
     assert_eq!(e["resource"]["id"], json!(id));
+
+    // A group renamed is an event too.
+    let gid = env.sim.state.world.read().unwrap().orgs[0]
+        .user_groups
+        .keys()
+        .next()
+        .unwrap()
+        .clone();
+    let (s, _, _) = env
+        .call(
+            Role::Administrator,
+            Method::PATCH,
+            &format!("/api/v2/usergroups/{gid}"),
+            Some(json!({ "description": "renamed" })),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, count) = post(
+        &env,
+        "/count",
+        query(json!({ "end_time": "2027-01-01T00:00:00Z", "search_term": { "and": [{ "event_type": "usergroup_update" }, { "resource.id": gid }] } })),
+    )
+    .await;
+    assert_eq!(count["count"], json!(1));
 }

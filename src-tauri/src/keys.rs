@@ -69,6 +69,20 @@ mod tests {
     use super::*;
 
     /// Against keyring's in-memory mock (the E2E suite covers the real Secret Service).
+    /// keyring silently keeps keys in memory (its mock) when no platform feature is on; Cargo.toml
+    /// turns on each OS's own store (Secret Service, Keychain, Credential Manager).
+    #[test]
+    fn the_credential_store_is_the_operating_systems() {
+        let builder = keyring::default::default_credential_builder();
+        assert!(
+            matches!(
+                builder.persistence(),
+                keyring::credential::CredentialPersistence::UntilDelete
+            ),
+            "keyring's default store on this OS keeps nothing on disk: a platform feature is missing in Cargo.toml"
+        );
+    }
+
     #[test]
     fn store_read_delete() {
         keyring::set_default_credential_builder(keyring::mock::default_credential_builder());

@@ -13,6 +13,7 @@ pub mod logs;
 pub mod paths;
 pub mod session;
 pub mod state;
+pub mod updates;
 
 use state::{LaunchOptions, Shell};
 
@@ -93,6 +94,10 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::reviews::review_decide,
             commands::reviews::review_finish,
             commands::reviews::review_export,
+            updates::updates_status,
+            updates::updates_check,
+            updates::updates_set_check_on_launch,
+            updates::updates_install,
             commands::console::console_catalog,
             commands::console::console_load_specs,
             commands::console::console_check,
@@ -224,15 +229,20 @@ pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_updater::Builder::new().build())
+        // The window opens where and as large as it was when last closed.
+        .plugin(tauri_plugin_window_state::Builder::default().build())
         .manage(session::new(&paths))
         .manage(Shell::new(paths, launch, log_guard))
         .manage(commands::console::ConsoleState::default())
+        .manage(updates::Updates::default())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
             commands::org::open_at_launch(app.handle(), launch.demo);
             commands::org::spawn_reconnect_loop(app.handle().clone());
             commands::org::spawn_sync_timer(app.handle().clone());
+            updates::check_at_launch(app.handle());
             Ok(())
         })
         .run(tauri::generate_context!("tauri.conf.json"));

@@ -6,7 +6,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 bin=$(readlink -f "${1:-$root/target/debug/rollcall}")
 [ -x "$bin" ] || { echo "e2e: no app binary at $bin; run 'make e2e' to build it" >&2; exit 1; }
-jcsim="$(dirname "$bin")/jcsim"
+jcsim="${ROLLCALL_E2E_JCSIM:-$(dirname "$bin")/jcsim}"
 [ -x "$jcsim" ] || { echo "e2e: no jcsim binary at $jcsim; run 'make e2e' to build it" >&2; exit 1; }
 
 driver=$(command -v tauri-driver || echo "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver")

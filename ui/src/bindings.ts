@@ -67,6 +67,11 @@ export const commands = {
 	 *  agenda items, None when the admin cancelled.
 	 */
 	reviewExport: (id: number, format: PackFormat) => typedError<[string, number] | null, AppError>(__TAURI_INVOKE("review_export", { id, format })),
+	updatesStatus: () => typedError<UpdateStatus, AppError>(__TAURI_INVOKE("updates_status")),
+	updatesCheck: () => typedError<UpdateStatus, AppError>(__TAURI_INVOKE("updates_check")),
+	updatesSetCheckOnLaunch: (on: boolean) => typedError<UpdateStatus, AppError>(__TAURI_INVOKE("updates_set_check_on_launch", { on })),
+	/**  Downloads and installs the newer version, then restarts — only when nothing is running. */
+	updatesInstall: () => typedError<null, AppError>(__TAURI_INVOKE("updates_install")),
 	consoleCatalog: () => typedError<ApiCatalog, AppError>(__TAURI_INVOKE("console_catalog")),
 	/**
 	 *  Asks for the folder holding JumpCloud's published descriptions, reads them, and keeps a
@@ -2103,6 +2108,25 @@ export type TrendPoint = {
 	admins: number | null,
 	admins_without_mfa: number | null,
 	locked: number | null,
+};
+
+/**  A release newer than this one. */
+export type UpdateInfo = {
+	version: string,
+	/**  Its release notes, as text. */
+	notes: string,
+	date: string | null,
+};
+
+export type UpdateStatus = {
+	current: string,
+	/**  Why this build cannot update itself, if it cannot. */
+	not_configured: string | null,
+	check_on_launch: boolean,
+	available: UpdateInfo | null,
+	/**  Why installing must wait now (a sync or a checklist step is running), if it must. */
+	busy: string | null,
+	last_error: string | null,
 };
 
 /**  A people check a list can be filtered by. */

@@ -51,6 +51,8 @@ export const keys = {
     ["campaignRows", id, decidedAt, filter, sort, desc] as const,
   /** Every audit query (a console call that changed something adds a row). */
   auditAll: ["audit"] as const,
+  /** Whether a newer Rollcall is published (the app's, not an org's). */
+  updates: ["updates"] as const,
   /** JumpCloud's published operations (the app's, not an org's). */
   apiCatalog: ["apiCatalog"] as const,
   consoleHistory: ["consoleHistory"] as const,
@@ -90,6 +92,7 @@ export const NOT_ORG_DATA: Root[] = [
   "reportCatalogue",
   "status",
   "apiCatalog",
+  "updates",
 ];
 
 /** The queries (by the first part of their key) that show each kind of data. A sync changes

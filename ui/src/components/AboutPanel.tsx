@@ -1,6 +1,7 @@
 import { useEffect } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { queries } from "../api";
+import { UpdatesSection } from "./UpdatesSection";
 
 interface Props {
   onClose: () => void;
@@ -54,6 +55,7 @@ export function AboutPanel({ onClose }: Props) {
             </dd>
           </dl>
         )}
+        <UpdatesSection />
         <div className="actions">
           <button type="button" className="button" onClick={onClose} data-testid="about-close">
             Close

@@ -1,10 +1,11 @@
 // One search box across users, devices, groups and apps (FTS5 in the cache).
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { commands, type RecordKind } from "../bindings";
 import { unwrap } from "../api";
 import { useUi } from "../context";
 import { keys } from "../queryKeys";
+import { isShortcut, shortcutLabel } from "../platform";
 
 const KIND_LABEL: Record<RecordKind, string> = {
   user: "User",
@@ -17,6 +18,18 @@ export function GlobalSearch() {
   const ui = useUi();
   const [text, setText] = useState("");
   const [focused, setFocused] = useState(false);
+  const box = useRef<HTMLInputElement>(null);
+  // ⌘K on macOS, Ctrl+K elsewhere: to the search box from anywhere.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!isShortcut(e, "k")) return;
+      e.preventDefault();
+      box.current?.focus();
+      box.current?.select();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
   // No debounce: a search is a few milliseconds of SQLite; stale answers are replaced.
   const q = text;
   const hits = useQuery({
@@ -29,9 +42,10 @@ export function GlobalSearch() {
   return (
     <div className="global-search">
       <input
+        ref={box}
         className="input"
         type="search"
-        placeholder="Search everything: people, devices, serials, groups, apps"
+        placeholder={`Search everything: people, devices, serials, groups, apps (${shortcutLabel("k")})`}
         aria-label="Search everything"
         data-testid="global-search"
         value={text}

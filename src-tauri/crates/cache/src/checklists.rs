@@ -255,6 +255,16 @@ impl Cache {
             > 0)
     }
 
+    /// How many checklist steps are running now (an update waits for them).
+    pub fn steps_running(&self) -> Result<u64> {
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM checklist_steps WHERE state = 'running'",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(n as u64)
+    }
+
     /// Steps a previous run of the app left `running`: what was in flight is unknown.
     pub fn settle_interrupted_steps(&self, at: &str) -> Result<usize> {
         Ok(self.conn.execute(

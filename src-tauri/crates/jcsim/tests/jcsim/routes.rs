@@ -502,3 +502,10 @@ async fn association_changes_are_recorded_with_both_ends_of_the_connection() {
     );
     assert_eq!(e["association"]["connection"]["to"]["id"], json!(member));
 }
+
+/// The demo organisation is served inside the app: nothing off this machine may reach it.
+#[test]
+fn the_demo_simulator_listens_on_loopback_only() {
+    let (url, _) = jcsim::serve_on_own_thread(jcsim::SeedConfig::sized(1, 5)).unwrap();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+}

@@ -53,6 +53,14 @@ pub struct Faults {
     pub odd_records: bool,
     /// A field of the wrong type on one record in fifty (not spec-legal).
     pub malformed_records: bool,
+    /// The rate limit counts each API key on its own (JumpCloud limits per key: an MSP key's
+    /// requests to all its client orgs share one budget); otherwise one budget for all keys.
+    pub rate_limit_per_key: bool,
+    /// Organisations (ids) whose requests are refused as if the key's access to them had been
+    /// revoked (401 "Organization access revoked"), whatever the key.
+    pub refuse_org_ids: Vec<String>,
+    /// Organisations (ids) whose requests fail with 503 on their own.
+    pub fail_org_ids: Vec<String>,
 }
 
 /// Operations whose spec defines no request body (checked by `strict_proxy`).

@@ -48,6 +48,8 @@ pub struct SimState {
     log: Mutex<Vec<LoggedRequest>>,
     rng: Mutex<Rng>,
     bucket: Mutex<Bucket>,
+    /// One bucket per API key (`Faults::rate_limit_per_key`).
+    key_buckets: Mutex<std::collections::HashMap<String, Bucket>>,
     abuse: Mutex<HashMap<String, KeyAbuse>>,
     /// The simulated clock (`now_ms`): where it was at `base_real`, and its speed.
     clock: Mutex<Clock>,
@@ -91,6 +93,7 @@ impl SimState {
             log: Mutex::new(Vec::new()),
             rng: Mutex::new(Rng::new(seed ^ 0xFA17)),
             bucket: Mutex::new(Bucket::default()),
+            key_buckets: Mutex::new(Default::default()),
             abuse: Mutex::new(HashMap::new()),
             clock: Mutex::new(Clock {
                 base_real: Instant::now(),
@@ -161,6 +164,7 @@ impl SimState {
     pub fn set_faults(&self, f: Faults) {
         *self.faults.lock().expect("faults lock") = f;
         *self.bucket.lock().expect("bucket lock") = Bucket::default();
+        self.key_buckets.lock().expect("bucket lock").clear();
         self.abuse.lock().expect("abuse lock").clear();
     }
 
@@ -396,6 +400,16 @@ fn handle(state: &SimState, faults: &Faults, incoming: Incoming, entry: &mut Log
         Ok(who) => who,
         Err(refused) => return refused,
     };
+    if faults.refuse_org_ids.iter().any(|o| o.eq_ignore_ascii_case(&org_id)) {
+        entry.fault = "org-refused".into();
+        entry.org_id = org_id;
+        return incoming.error(StatusCode::UNAUTHORIZED, "Unauthorized: organization access revoked");
+    }
+    if faults.fail_org_ids.iter().any(|o| o.eq_ignore_ascii_case(&org_id)) {
+        entry.fault = "org-5xx".into();
+        entry.org_id = org_id;
+        return incoming.error(StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable");
+    }
     entry.org_id = org_id;
     if let Some(refused) = injected_refusal(state, faults, &incoming, entry) {
         return refused;
@@ -435,13 +449,21 @@ fn throttle(
             ));
         }
     }
-    if faults.rate_limit_rps > 0.0
-        && !state
-            .bucket
-            .lock()
-            .expect("bucket lock")
-            .take(faults.rate_limit_rps, faults.rate_limit_burst, now)
-    {
+    let took = |b: &mut crate::faults::Bucket| b.take(faults.rate_limit_rps, faults.rate_limit_burst, now);
+    let limited = faults.rate_limit_rps > 0.0
+        && !if faults.rate_limit_per_key {
+            took(
+                state
+                    .key_buckets
+                    .lock()
+                    .expect("bucket lock")
+                    .entry(key.to_string())
+                    .or_default(),
+            )
+        } else {
+            took(&mut state.bucket.lock().expect("bucket lock"))
+        };
+    if limited {
         entry.fault = "429".into();
         if faults.block_after_429s > 0 {
             let mut abuse = state.abuse.lock().expect("abuse lock");

@@ -77,6 +77,16 @@ struct Args {
     /// Reports go wrong: refused, fail, expire, malformed, truncated, partial or stuck.
     #[arg(long)]
     report_fault: Option<String>,
+    /// A managed-service provider: this many client organisations beside the main one, all
+    /// reachable by the multi-tenant key, from a handful of people to --msp-largest.
+    #[arg(long, default_value_t = 0)]
+    msp: usize,
+    /// The largest client organisation's people (with --msp).
+    #[arg(long, default_value_t = 1000)]
+    msp_largest: usize,
+    /// The rate limit counts each API key on its own (as JumpCloud does), across its orgs.
+    #[arg(long)]
+    rate_limit_per_key: bool,
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -114,6 +124,14 @@ fn seed_config(a: &Args) -> SeedConfig {
     }
     cfg.hostile = a.hostile;
     cfg.second_org = !a.single_org;
+    if a.msp > 0 {
+        if a.msp > 500 || !(6..=50_000).contains(&a.msp_largest) {
+            eprintln!("jcsim: --msp takes 1 to 500 client orgs and --msp-largest 6 to 50000 people");
+            std::process::exit(2);
+        }
+        cfg.client_orgs = SeedConfig::msp(a.seed, a.msp, a.msp_largest).client_orgs;
+        cfg.second_org = false;
+    }
     if let Some(now) = &a.now {
         match jcsim::clock::parse_rfc3339_ms(now) {
             Some(ms) => cfg.now_ms = ms,
@@ -138,6 +156,7 @@ fn faults(a: &Args) -> Faults {
         truncate_rate: a.truncate_rate,
         dangling_members: a.dangling_members,
         block_after_429s: a.block_after_429s,
+        rate_limit_per_key: a.rate_limit_per_key,
         block_secs: 60,
         odd_records: a.odd_records,
         malformed_records: a.malformed_records,

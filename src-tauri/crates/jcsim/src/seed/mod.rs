@@ -33,6 +33,9 @@ pub struct SeedConfig {
     /// How the org lives once served (`life.rs`): the clock's speed (0: it moves only by
     /// `advance`) and the churn rate.
     pub life: crate::life::Life,
+    /// A managed-service provider's client organisations, by their number of people (devices
+    /// alike), all reachable by the multi-tenant (MSP) key.
+    pub client_orgs: Vec<usize>,
 }
 
 impl SeedConfig {
@@ -48,9 +51,41 @@ impl SeedConfig {
             second_org: true,
             now_ms: crate::clock::now_ms() / 3_600_000 * 3_600_000,
             life: crate::life::Life::default(),
+            client_orgs: vec![],
         }
     }
+
+    /// A provider with `n` client organisations besides the main one, from a handful of people
+    /// to `largest`, spread evenly on a log scale (an MSP's clients are mostly small).
+    pub fn msp(seed: u64, n: usize, largest: usize) -> Self {
+        let mut cfg = Self::sized(seed, 40);
+        cfg.second_org = false;
+        let (lo, hi) = (5f64.ln(), (largest.max(6) as f64).ln());
+        cfg.client_orgs = (0..n)
+            .map(|i| {
+                let t = if n > 1 { i as f64 / (n - 1) as f64 } else { 1.0 };
+                (lo + (hi - lo) * t).exp().round() as usize
+            })
+            .collect();
+        cfg
+    }
 }
+
+/// Names of an MSP's clients (a number is added past the list).
+const CLIENT_NAMES: [&str; 12] = [
+    "Contoso Dental",
+    "Fabrikam Legal",
+    "Tailspin Travel",
+    "Wingtip Toys",
+    "Litware Accounting",
+    "Adventure Works Cycles",
+    "Alpine Ski House",
+    "Coho Vineyard",
+    "Proseware Clinics",
+    "Lucerne Publishing",
+    "Margie's Travel",
+    "Trey Research",
+];
 /// Builds a world from the configuration.
 pub fn generate(cfg: &SeedConfig) -> World {
     let mut world = World {
@@ -81,6 +116,26 @@ pub fn generate(cfg: &SeedConfig) -> World {
             1,
         );
         world.orgs.push(second);
+    }
+    for (i, &people) in cfg.client_orgs.iter().enumerate() {
+        let base = CLIENT_NAMES[i % CLIENT_NAMES.len()];
+        let name = if i < CLIENT_NAMES.len() {
+            format!("{base} (MSP client)")
+        } else {
+            format!("{base} {} (MSP client)", i / CLIENT_NAMES.len() + 1)
+        };
+        let index = world.orgs.len() as u64;
+        let org = generate_org(
+            &mut world,
+            &mut rng.fork(100 + i as u64),
+            cfg,
+            &name,
+            people,
+            people,
+            (people / 20).clamp(2, 1000),
+            index,
+        );
+        world.orgs.push(org);
     }
     generate_admins(&mut world, &mut rng.fork(3), cfg);
     world

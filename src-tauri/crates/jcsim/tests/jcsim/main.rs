@@ -6,6 +6,7 @@ mod devices;
 mod faults;
 mod insights;
 mod life;
+mod msp;
 mod reports;
 mod routes;
 mod seeding;

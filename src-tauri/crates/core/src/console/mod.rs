@@ -119,6 +119,38 @@ pub(crate) fn body_value(bytes: &[u8]) -> Value {
     serde_json::from_slice(bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned()))
 }
 
+/// A body as the audit trail and the history keep it: the value of any field whose name says
+/// it is a secret (a password, a token, a key, a PIN) replaced by `<redacted>`.
+pub fn redacted(v: &Value) -> Value {
+    const SECRET: [&str; 7] = [
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "apikey",
+        "api_key",
+        "private_key",
+    ];
+    const SECRET_NAMES: [&str; 3] = ["pin", "key", "passcode"];
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, x)| {
+                    let lower = k.to_ascii_lowercase();
+                    let secret = SECRET.iter().any(|s| lower.contains(s)) || SECRET_NAMES.contains(&lower.as_str());
+                    if secret && !x.is_object() && !x.is_array() {
+                        (k.clone(), Value::String("<redacted>".into()))
+                    } else {
+                        (k.clone(), redacted(x))
+                    }
+                })
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(redacted).collect()),
+        other => other.clone(),
+    }
+}
+
 /// The kind of record a path acts on, for the audit row.
 fn target_kind(rest: &str) -> RecordKind {
     let segs: Vec<&str> = rest.split('/').collect();
@@ -154,7 +186,7 @@ pub async fn write(
             "method": parts.method.as_str(),
             "path": path,
             "query": parts.query,
-            "body": parts.body,
+            "body": parts.body.as_ref().map(redacted),
         })
         .to_string(),
         run_id: None,
@@ -213,9 +245,28 @@ pub fn history_entry(req: &crate::apispec::ConsoleRequest, answer: &ConsoleAnswe
         at: now_rfc3339(),
         method: req.method.trim().to_ascii_uppercase(),
         path: copy::path_with_query(req),
-        body: req.body.clone(),
+        body: match serde_json::from_str::<Value>(&req.body) {
+            Ok(v) => serde_json::to_string_pretty(&redacted(&v)).unwrap_or_default(),
+            Err(_) => req.body.clone(),
+        },
         status: answer.status,
         ms: answer.ms,
         outcome: answer.message.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn secrets_in_a_body_are_not_kept() {
+        let body = json!({"username": "ada", "password": "hunter2", "mfa": {"pin": 1234}, "tags": [{"apiKey": "k"}], "mapping": "kept"});
+        let kept = redacted(&body);
+        assert_eq!(
+            kept,
+            json!({"username": "ada", "password": "<redacted>", "mfa": {"pin": "<redacted>"}, "tags": [{"apiKey": "<redacted>"}], "mapping": "kept"})
+        );
     }
 }

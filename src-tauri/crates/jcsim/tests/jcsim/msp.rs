@@ -13,7 +13,11 @@ fn client_orgs_run_from_a_handful_to_thousands() {
     assert_eq!((cfg.client_orgs[0], cfg.client_orgs[39]), (5, 2000));
     assert!(cfg.client_orgs.windows(2).all(|w| w[0] <= w[1]));
     let small = cfg.client_orgs.iter().filter(|&&n| n < 100).count();
-    assert_eq!(small, 20, "half the clients have under 100 people: {:?}", cfg.client_orgs);
+    assert_eq!(
+        small, 20,
+        "half the clients have under 100 people: {:?}",
+        cfg.client_orgs
+    );
 }
 
 #[tokio::test]

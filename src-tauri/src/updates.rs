@@ -212,9 +212,16 @@ pub async fn updates_install(app: AppHandle, session: State<'_, Session>) -> App
         .await
         .map_err(|e| AppError::new(ErrorCode::Offline, format!("Could not check for updates: {e}")))?
         .ok_or_else(|| AppError::new(ErrorCode::NotFound, "No newer version is published."))?;
-    update
-        .download_and_install(|_, _| {}, || {})
+    let bytes = update
+        .download(|_, _| {}, || {})
         .await
+        .map_err(|e| AppError::new(ErrorCode::Offline, format!("The update could not be downloaded: {e}")))?;
+    // A sync or a step may have started while it downloaded: installing restarts the app.
+    if let Some(why) = busy(&session) {
+        return Err(AppError::new(ErrorCode::Invalid, why));
+    }
+    update
+        .install(bytes)
         .map_err(|e| AppError::new(ErrorCode::Invalid, format!("The update could not be installed: {e}")))?;
     tracing::info!(version = %update.version, "update installed; restarting");
     app.restart()

@@ -356,6 +356,8 @@ export type ApiBase = "v1" | "v2" | "insights";
 
 /**  What the console knows of JumpCloud's API. */
 export type ApiCatalog = {
+	/**  The methods a call may use. */
+	methods: string[],
 	sources: SpecSource[],
 	operations: ApiOperation[],
 	/**  Why there are no operations, and what to do (empty when loaded). */
@@ -440,6 +442,8 @@ export type ArchiveInfo = {
 	/**  Directory Insights' services, and those every sync keeps. */
 	known: string[],
 	always: string[],
+	/**  The fields whose top values the explorer offers. */
+	top_fields: string[],
 };
 
 /**  What the archive holds of one service. */
@@ -965,6 +969,8 @@ export type EventLine = {
 	service: string,
 	event_type: string,
 	success: boolean | null,
+	/**  The outcome in words: "success", "failed", or empty when the event says none. */
+	outcome: string,
 	/**  Who acted or logged in (username or email). */
 	who: string,
 	user_id: string,
@@ -1189,6 +1195,8 @@ export type HeaderPair = {
 
 export type Histogram = {
 	bucketing: Bucketing,
+	/**  A bucket's length in milliseconds. */
+	step_ms: number | null,
 	buckets: Bucket[],
 };
 

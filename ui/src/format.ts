@@ -37,3 +37,10 @@ export function userName(u: {
 }) {
   return u.displayname || `${u.firstname} ${u.lastname}`.trim() || u.username;
 }
+
+/** An RFC 3339 time as UTC text, "2026-12-06 04:08:43" (for tables labelled UTC). */
+export function utc(iso: string | null | undefined): string {
+  if (!iso) return "";
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : new Date(ms).toISOString().slice(0, 19).replace("T", " ");
+}

@@ -29,7 +29,8 @@ use tracing::instrument;
 #[derive(Default)]
 pub struct ConsoleState {
     index: RwLock<Option<Result<Arc<ApiIndex>, String>>>,
-    last: Mutex<Option<Value>>,
+    /// The last answer, with the org it came from.
+    last: Mutex<Option<(String, Value)>>,
     cancel: Mutex<Option<CancelToken>>,
 }
 
@@ -46,6 +47,7 @@ fn catalog_of(loaded: &Result<Arc<ApiIndex>, String>) -> ApiCatalog {
     match loaded {
         Ok(i) => i.catalog(),
         Err(why) => ApiCatalog {
+            methods: apispec::check::METHODS.iter().map(|m| m.to_string()).collect(),
             sources: vec![],
             operations: vec![],
             missing: why.clone(),
@@ -95,11 +97,11 @@ pub async fn console_load_specs(app: AppHandle) -> AppResult<Option<ApiCatalog>>
     let keep = app.state::<Shell>().paths.data_dir.join("api-specs");
     let index = blocking(move || {
         let index = apispec::load_dir(&dir).map_err(|m| AppError::new(ErrorCode::Invalid, m))?;
-        std::fs::create_dir_all(&keep)
-            .map_err(|e| AppError::new(ErrorCode::Invalid, format!("Cannot create {}: {e}", keep.display())))?;
-        for s in &index.sources {
-            std::fs::copy(dir.join(&s.file), keep.join(&s.file))
-                .map_err(|e| AppError::new(ErrorCode::Invalid, format!("Cannot copy {}: {e}", s.file)))?;
+        let same = |a: &std::path::Path, b: &std::path::Path| {
+            matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
+        };
+        if !same(&dir, &keep) {
+            keep_only(&dir, &keep, &index)?;
         }
         Ok(Arc::new(index))
     })
@@ -107,6 +109,21 @@ pub async fn console_load_specs(app: AppHandle) -> AppResult<Option<ApiCatalog>>
     let catalog = index.catalog();
     *app.state::<ConsoleState>().index.write() = Some(Ok(index));
     Ok(Some(catalog))
+}
+
+/// Replaces the kept copy with the files `index` was read from (earlier files removed, so an
+/// older description cannot shadow a newer one).
+fn keep_only(dir: &std::path::Path, keep: &std::path::Path, index: &ApiIndex) -> AppResult<()> {
+    let fail = |what: String| AppError::new(ErrorCode::Invalid, what);
+    if keep.is_dir() {
+        std::fs::remove_dir_all(keep).map_err(|e| fail(format!("Cannot empty {}: {e}", keep.display())))?;
+    }
+    std::fs::create_dir_all(keep).map_err(|e| fail(format!("Cannot create {}: {e}", keep.display())))?;
+    for s in &index.sources {
+        std::fs::copy(dir.join(&s.file), keep.join(&s.file))
+            .map_err(|e| fail(format!("Cannot copy {}: {e}", s.file)))?;
+    }
+    Ok(())
 }
 
 /// Checks a call: where each problem is, whether it changes anything, what it does in words.
@@ -188,7 +205,7 @@ pub async fn console_send(
         };
         console::read(&org.client, &parts, paging, all_pages, &mut progress, &token).await
     };
-    *app.state::<ConsoleState>().last.lock() = Some(value);
+    *app.state::<ConsoleState>().last.lock() = Some((session.active()?.entry.id.clone(), value));
     let entry = console::history_entry(&request, &answer);
     read(&session, "the console's history", move |c| c.console_log(&entry)).await?;
     Ok(answer)
@@ -245,10 +262,11 @@ pub enum SaveAs {
 #[instrument(skip(app, session), err(Debug))]
 pub async fn console_save(app: AppHandle, session: State<'_, Session>, format: SaveAs) -> AppResult<Option<String>> {
     let org = session.active()?;
-    let Some(value) = app.state::<ConsoleState>().last.lock().clone() else {
+    let last = app.state::<ConsoleState>().last.lock().clone();
+    let Some((_, value)) = last.filter(|(org_id, _)| *org_id == org.entry.id) else {
         return Err(AppError::new(
             ErrorCode::Invalid,
-            "Send a call first: there is no answer to save.",
+            "Send a call first: there is no answer from this organisation to save.",
         ));
     };
     let offer = match format {

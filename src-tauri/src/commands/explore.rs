@@ -161,6 +161,8 @@ pub struct ArchiveInfo {
     /// Directory Insights' services, and those every sync keeps.
     pub known: Vec<String>,
     pub always: Vec<String>,
+    /// The fields whose top values the explorer offers.
+    pub top_fields: Vec<String>,
 }
 
 #[tauri::command]
@@ -174,6 +176,7 @@ pub async fn events_archive(session: State<'_, Session>) -> AppResult<ArchiveInf
             services: c.archive_services()?,
             known: explore::SERVICES.iter().map(|s| s.to_string()).collect(),
             always: explore::ALWAYS_ARCHIVED.iter().map(|s| s.to_string()).collect(),
+            top_fields: explore::TOP_FIELDS.iter().map(|s| s.to_string()).collect(),
         })
     })
     .await

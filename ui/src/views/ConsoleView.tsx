@@ -21,20 +21,12 @@ import { AnswerPane } from "./console/AnswerPane";
 import { ConsoleHistory } from "./console/ConsoleHistory";
 import { PathPicker } from "./console/PathPicker";
 
-const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
-
 export function ConsoleView() {
-  const ui = useUi();
-  const qc = useQueryClient();
   const [method, setMethod] = useState<string>("GET");
   const [path, setPath] = useState("/api/systemusers");
   const [query, setQuery] = useState<QueryParam[]>([]);
   const [body, setBody] = useState("");
   const [allPages, setAllPages] = useState(false);
-  const [progress, setProgress] = useState<PageProgress | null>(null);
-  const [sending, setSending] = useState(false);
-  const [answer, setAnswer] = useState<ConsoleAnswer | null>(null);
-  const [sendError, setSendError] = useState<string | null>(null);
 
   const catalog = useQuery({
     queryKey: keys.apiCatalog,
@@ -49,42 +41,11 @@ export function ConsoleView() {
     () => ({ method, path, query, body }),
     [method, path, query, body],
   );
-  const debounced = useDebounced(request, 250);
-  const [checked, setChecked] = useState<Checked | null>(null);
-  useEffect(() => {
-    let live = true;
-    void unwrap(commands.consoleCheck(debounced)).then(
-      (c) => live && setChecked(c),
-      () => live && setChecked(null),
-    );
-    return () => {
-      live = false;
-    };
-  }, [debounced]);
-
+  const checked = useChecked(request);
+  const { send, sending, progress, answer, sendError } = useSend(request, allPages);
   const op = checked?.operation ?? null;
   const blockedWrite = checked?.changes ? writeBlock.data : null;
   const canSend = !!checked?.sendable && !blockedWrite && !sending;
-
-  async function send() {
-    setSending(true);
-    setSendError(null);
-    setProgress(null);
-    const ch = new Channel<PageProgress>();
-    ch.onmessage = (p) => setProgress(p);
-    try {
-      const a = await unwrap(commands.consoleSend(request, allPages, ch));
-      setAnswer(a);
-      if (a.audit_id !== null) void qc.invalidateQueries({ queryKey: keys.auditAll });
-    } catch (e) {
-      const cancelled = e instanceof CommandError && e.code === "Cancelled";
-      setSendError(errorText(e));
-      if (!cancelled) ui.notify("error", errorText(e));
-    } finally {
-      setSending(false);
-      void qc.invalidateQueries({ queryKey: keys.consoleHistory });
-    }
-  }
 
   function choose(o: ApiOperation) {
     setMethod(o.method);
@@ -101,40 +62,15 @@ export function ConsoleView() {
       </div>
       <div className="console-form">
         <div className="console-line">
-          <select
-            aria-label="Method"
-            data-testid="console-method"
-            className="input"
-            value={method}
-            onChange={(e) => setMethod(e.target.value)}
-          >
-            {METHODS.map((m) => (
-              <option key={m} value={m}>
-                {m}
-              </option>
-            ))}
-          </select>
-          <input
-            className="input grow"
-            aria-label="Path"
-            data-testid="console-path"
-            list="console-operations"
-            value={path}
-            spellCheck={false}
-            onChange={(e) => {
-              const v = e.target.value;
-              const hit = catalog.data?.operations.find((o) => `${o.method} ${o.path}` === v);
-              if (hit) choose(hit);
-              else setPath(v);
-            }}
+          <MethodAndPath
+            method={method}
+            path={path}
+            operations={catalog.data?.operations ?? []}
+            methods={catalog.data?.methods ?? [method]}
+            onMethod={setMethod}
+            onPath={setPath}
+            onOperation={choose}
           />
-          <datalist id="console-operations">
-            {catalog.data?.operations.map((o) => (
-              <option key={o.method + o.path} value={`${o.method} ${o.path}`}>
-                {o.summary}
-              </option>
-            ))}
-          </datalist>
           <label className="check">
             <input
               type="checkbox"
@@ -169,32 +105,9 @@ export function ConsoleView() {
         <PathPicker path={path} onPath={setPath} />
         {op && <OperationHelp op={op} query={query} onQuery={setQuery} />}
         <QueryRows query={query} onQuery={setQuery} />
-        {method !== "GET" && (
-          <textarea
-            className="input console-body"
-            aria-label="JSON body"
-            data-testid="console-body"
-            spellCheck={false}
-            rows={8}
-            value={body}
-            onChange={(e) => setBody(e.target.value)}
-          />
-        )}
+        {method !== "GET" && <BodyEditor body={body} onBody={setBody} />}
         <CheckResult checked={checked} blockedWrite={blockedWrite ?? null} />
-        {progress && sending && (
-          <div className="console-progress" data-testid="console-progress">
-            <progress value={progress.items} max={progress.total ?? undefined} />
-            <span className="muted">
-              {progress.pages} pages, {progress.items}
-              {progress.total !== null ? ` of ${progress.total}` : ""} items
-            </span>
-          </div>
-        )}
-        {sendError && (
-          <p className="error-text" data-testid="console-error" role="alert">
-            {sendError}
-          </p>
-        )}
+        <SendStatus sending={sending} progress={progress} error={sendError} />
       </div>
       {answer && <AnswerPane answer={answer} request={request} />}
       <ConsoleHistory
@@ -206,6 +119,157 @@ export function ConsoleView() {
         }}
       />
     </section>
+  );
+}
+
+/** Rust's check of `request`, asked again once the admin stops typing. */
+function useChecked(request: ConsoleRequest): Checked | null {
+  const debounced = useDebounced(request, 250);
+  const [checked, setChecked] = useState<Checked | null>(null);
+  useEffect(() => {
+    let live = true;
+    void unwrap(commands.consoleCheck(debounced)).then(
+      (c) => live && setChecked(c),
+      () => live && setChecked(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [debounced]);
+  return checked;
+}
+
+/** Sending: the progress of "all pages", the answer, and what went wrong. */
+function useSend(request: ConsoleRequest, allPages: boolean) {
+  const ui = useUi();
+  const qc = useQueryClient();
+  const [progress, setProgress] = useState<PageProgress | null>(null);
+  const [sending, setSending] = useState(false);
+  const [answer, setAnswer] = useState<ConsoleAnswer | null>(null);
+  const [sendError, setSendError] = useState<string | null>(null);
+  async function send() {
+    setSending(true);
+    setSendError(null);
+    setProgress(null);
+    const ch = new Channel<PageProgress>();
+    ch.onmessage = (p) => setProgress(p);
+    try {
+      const a = await unwrap(commands.consoleSend(request, allPages, ch));
+      setAnswer(a);
+      if (a.audit_id !== null) void qc.invalidateQueries({ queryKey: keys.auditAll });
+    } catch (e) {
+      const cancelled = e instanceof CommandError && e.code === "Cancelled";
+      setSendError(errorText(e));
+      if (!cancelled) ui.notify("error", errorText(e));
+    } finally {
+      setSending(false);
+      void qc.invalidateQueries({ queryKey: keys.consoleHistory });
+    }
+  }
+  return { send, sending, progress, answer, sendError };
+}
+
+/** The JSON body, as text (Rust checks it). */
+function BodyEditor({ body, onBody }: { body: string; onBody: (b: string) => void }) {
+  return (
+    <textarea
+      className="input console-body"
+      aria-label="JSON body"
+      data-testid="console-body"
+      spellCheck={false}
+      rows={8}
+      value={body}
+      onChange={(e) => onBody(e.target.value)}
+    />
+  );
+}
+
+/** How far "all pages" has read, and what went wrong. */
+function SendStatus({
+  sending,
+  progress,
+  error,
+}: {
+  sending: boolean;
+  progress: PageProgress | null;
+  error: string | null;
+}) {
+  return (
+    <>
+      {progress && sending && (
+        <div className="console-progress" data-testid="console-progress">
+          <progress value={progress.items} max={progress.total ?? undefined} />
+          <span className="muted">
+            {progress.pages} pages, {progress.items}
+            {progress.total !== null ? ` of ${progress.total}` : ""} items
+          </span>
+        </div>
+      )}
+      {error && (
+        <p className="error-text" data-testid="console-error" role="alert">
+          {error}
+        </p>
+      )}
+    </>
+  );
+}
+
+/** The method and the path, the path completed from the published operations. */
+function MethodAndPath({
+  method,
+  path,
+  operations,
+  methods,
+  onMethod,
+  onPath,
+  onOperation,
+}: {
+  method: string;
+  path: string;
+  operations: ApiOperation[];
+  /** The methods a call may use (Rust's list). */
+  methods: string[];
+  onMethod: (m: string) => void;
+  onPath: (p: string) => void;
+  onOperation: (o: ApiOperation) => void;
+}) {
+  return (
+    <>
+      <select
+        aria-label="Method"
+        data-testid="console-method"
+        className="input"
+        value={method}
+        onChange={(e) => onMethod(e.target.value)}
+      >
+        {methods.map((m) => (
+          <option key={m} value={m}>
+            {m}
+          </option>
+        ))}
+      </select>
+      <input
+        className="input grow"
+        aria-label="Path"
+        data-testid="console-path"
+        list="console-operations"
+        value={path}
+        spellCheck={false}
+        onChange={(e) => {
+          const v = e.target.value;
+          const hit = operations.find((o) => `${o.method} ${o.path}` === v);
+          if (hit) onOperation(hit);
+          else onPath(v);
+        }}
+      />
+      <datalist id="console-operations">
+        {operations.map((o) => (
+          <option key={o.method + o.path} value={`${o.method} ${o.path}`}>
+            {o.summary}
+          </option>
+        ))}
+      </datalist>
+    </>
   );
 }
 

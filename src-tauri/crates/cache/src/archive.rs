@@ -265,11 +265,12 @@ impl Cache {
 
     /// The newest archived event of `service`, if any.
     pub fn archive_newest(&self, service: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row("SELECT max(at) FROM event_archive WHERE service = ?1", [service], |r| {
-                r.get(0)
-            })?)
+        let ms: Option<i64> =
+            self.conn
+                .query_row("SELECT max(at) FROM event_archive WHERE service = ?1", [service], |r| {
+                    r.get(0)
+                })?;
+        Ok(ms.map(crate::dates::format_ms))
     }
 
     /// The services archived beyond logins, as the admin chose them.

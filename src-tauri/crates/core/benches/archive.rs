@@ -42,31 +42,8 @@ fn median(runs: usize, mut f: impl FnMut()) -> f64 {
     t[runs / 2]
 }
 
-fn main() {
-    let mut cfg = jcsim::SeedConfig::sized(7, 1_000);
-    cfg.second_org = false;
-    let now = cfg.now_ms;
-    let world = jcsim::seed::generate(&cfg);
-    let org = &world.orgs[0];
-    let org_id = org.id().to_string();
-    let quarter: Vec<serde_json::Value> = org.events.iter().map(|e| e.to_json(&org_id)).collect();
-    let span = quarter
-        .iter()
-        .filter_map(|v| v["timestamp"].as_str().and_then(rollcall_cache::parse_ms))
-        .fold((i64::MAX, i64::MIN), |(lo, hi), t| (lo.min(t), hi.max(t)));
-    let days = ((span.1 - span.0) / DAY).max(1);
-    println!(
-        "source: the simulator's {} events of {} days for {} people",
-        quarter.len(),
-        days,
-        org.users.len()
-    );
-
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("org.sqlite");
-    let (mut cache, _) = Cache::open(&path).unwrap();
-    let empty = file_bytes(&cache);
-    let started = Instant::now();
+/// Writes a year of events into the archive from a quarter of the simulator's; how many.
+fn fill_year(cache: &mut Cache, quarter: &[serde_json::Value], days: i64, now: i64) -> u64 {
     let mut n = 0u64;
     // A quarter of the simulator's events is ~0.13 per person a day; a 1,000-person company
     // sees about ten times that (portal, device and SSO logins each workday): each quarter
@@ -98,6 +75,72 @@ fn main() {
             .collect();
         n += cache.archive_put(&rows).unwrap();
     }
+    n
+}
+
+/// The count, the histogram and the top values over the year, and a full-text page.
+fn aggregates(cache: &Cache, f: &EventFilter, all: &EventFilter, person: &str, now_ms: i64) {
+    let t = median(3, || {
+        from_archive(cache, f, now_ms).count().unwrap();
+    });
+    let count = from_archive(cache, f, now_ms).count().unwrap();
+    println!("count of failed device logins over the year: {count} in {t:.0} ms");
+    let t = median(3, || {
+        from_archive(cache, f, now_ms).histogram(now_ms).unwrap();
+    });
+    println!("histogram (weeks) of failed device logins over the year: {t:.0} ms");
+    let t = median(3, || {
+        from_archive(cache, all, now_ms).distinct("event_type").unwrap();
+    });
+    println!("top event types of every event of the year: {t:.0} ms");
+    let text = EventFilter {
+        q: person.to_string(),
+        ..all.clone()
+    };
+    let t = median(3, || {
+        from_archive(cache, &text, now_ms).page(None, 100).unwrap();
+    });
+    println!("a page of full-text matches for one username over the year: {t:.0} ms");
+}
+
+/// Someone with a failed device login among the events.
+fn failing_person(org: &jcsim::world::Org, quarter: &[serde_json::Value]) -> String {
+    org.users
+        .values()
+        .map(|u| u.rec().username.to_lowercase())
+        .find(|u| {
+            quarter
+                .iter()
+                .any(|v| v["username"].as_str() == Some(u.as_str()) && v["success"] == false)
+        })
+        .unwrap_or_default()
+}
+
+fn main() {
+    let mut cfg = jcsim::SeedConfig::sized(7, 1_000);
+    cfg.second_org = false;
+    let now = cfg.now_ms;
+    let world = jcsim::seed::generate(&cfg);
+    let org = &world.orgs[0];
+    let org_id = org.id().to_string();
+    let quarter: Vec<serde_json::Value> = org.events.iter().map(|e| e.to_json(&org_id)).collect();
+    let span = quarter
+        .iter()
+        .filter_map(|v| v["timestamp"].as_str().and_then(rollcall_cache::parse_ms))
+        .fold((i64::MAX, i64::MIN), |(lo, hi), t| (lo.min(t), hi.max(t)));
+    let days = ((span.1 - span.0) / DAY).max(1);
+    let people = org.users.len();
+    println!(
+        "source: the simulator's {} events of {days} days for {people} people",
+        quarter.len()
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("org.sqlite");
+    let (mut cache, _) = Cache::open(&path).unwrap();
+    let empty = file_bytes(&cache);
+    let started = Instant::now();
+    let n = fill_year(&mut cache, &quarter, days, now);
     let write_ms = ms(started);
     let grown = file_bytes(&cache) - empty;
     let per_100k = grown as f64 / n as f64 * 100_000.0 / 1_048_576.0;
@@ -114,16 +157,7 @@ fn main() {
         end: rollcall_cache::format_ms(now),
         ..f
     };
-    let person = org
-        .users
-        .values()
-        .map(|u| u.rec().username.to_lowercase())
-        .find(|u| {
-            quarter
-                .iter()
-                .any(|v| v["username"].as_str() == Some(u.as_str()) && v["success"] == false)
-        })
-        .unwrap_or_default();
+    let person = failing_person(org, &quarter);
     let cases: Vec<(&str, EventFilter)> = vec![
         (
             "a page of failed device logins over the year",
@@ -168,29 +202,7 @@ fn main() {
         let shown = from_archive(&cache, f, now_ms).page(None, 100).unwrap().lines.len();
         println!("{what}: {t:.1} ms ({shown} shown; goal < 200 ms: {})", goal(t < 200.0));
     }
-    let f = &cases[0].1;
-    let t = median(3, || {
-        from_archive(&cache, f, now_ms).count().unwrap();
-    });
-    let count = from_archive(&cache, f, now_ms).count().unwrap();
-    println!("count of failed device logins over the year: {count} in {t:.0} ms");
-    let t = median(3, || {
-        from_archive(&cache, f, now_ms).histogram(now_ms).unwrap();
-    });
-    println!("histogram (weeks) of failed device logins over the year: {t:.0} ms");
-    let all = at(EventFilter::default());
-    let t = median(3, || {
-        from_archive(&cache, &all, now_ms).distinct("event_type").unwrap();
-    });
-    println!("top event types of every event of the year: {t:.0} ms");
-    let text = at(EventFilter {
-        q: person.clone(),
-        ..Default::default()
-    });
-    let t = median(3, || {
-        from_archive(&cache, &text, now_ms).page(None, 100).unwrap();
-    });
-    println!("a page of full-text matches for one username over the year: {t:.0} ms");
+    aggregates(&cache, &cases[0].1, &at(EventFilter::default()), &person, now_ms);
     println!(
         "coverage: {}",
         rollcall_core::explore::archive_note(&cache, now_ms).unwrap()

@@ -25,6 +25,7 @@ pub mod rng;
 pub mod seed;
 pub mod server;
 pub mod shapes;
+mod throttle;
 pub mod world;
 
 pub use faults::Faults;

@@ -36,9 +36,9 @@ pub struct LoggedRequest {
 }
 
 #[derive(Debug, Default)]
-struct KeyAbuse {
-    recent_429s: Vec<i64>,
-    blocked_until_ms: i64,
+pub(crate) struct KeyAbuse {
+    pub(crate) recent_429s: Vec<i64>,
+    pub(crate) blocked_until_ms: i64,
 }
 
 /// Shared state of a running simulator.
@@ -47,10 +47,10 @@ pub struct SimState {
     pub faults: Mutex<Faults>,
     log: Mutex<Vec<LoggedRequest>>,
     rng: Mutex<Rng>,
-    bucket: Mutex<Bucket>,
+    pub(crate) bucket: Mutex<Bucket>,
     /// One bucket per API key (`Faults::rate_limit_per_key`).
-    key_buckets: Mutex<std::collections::HashMap<String, Bucket>>,
-    abuse: Mutex<HashMap<String, KeyAbuse>>,
+    pub(crate) key_buckets: Mutex<std::collections::HashMap<String, Bucket>>,
+    pub(crate) abuse: Mutex<HashMap<String, KeyAbuse>>,
     /// The simulated clock (`now_ms`): where it was at `base_real`, and its speed.
     clock: Mutex<Clock>,
     /// How the org lives while the clock moves (`life.rs`).
@@ -367,13 +367,13 @@ fn respond(
 }
 
 /// One API request as it arrived, before it is authenticated.
-struct Incoming<'a> {
+pub(crate) struct Incoming<'a> {
     method: &'a Method,
     path: &'a str,
     query: Option<String>,
     headers: &'a HeaderMap,
     body: Bytes,
-    key: &'a str,
+    pub(crate) key: &'a str,
     org_header: Option<&'a str>,
     /// A Directory Insights route, whose errors have their own shape.
     di: bool,
@@ -381,7 +381,7 @@ struct Incoming<'a> {
 
 impl Incoming<'_> {
     /// An error in the shape of the request's API.
-    fn error(&self, status: StatusCode, msg: &str) -> Resp {
+    pub(crate) fn error(&self, status: StatusCode, msg: &str) -> Resp {
         if self.di {
             api::di_error(status, msg)
         } else {
@@ -393,7 +393,7 @@ impl Incoming<'_> {
 /// Answers one API request: throttling, authentication, injected refusals, then the route.
 fn handle(state: &SimState, faults: &Faults, incoming: Incoming, entry: &mut LoggedRequest) -> Resp {
     let now = state.now_ms();
-    if let Some(refused) = throttle(state, faults, &incoming, now, entry) {
+    if let Some(refused) = crate::throttle::throttle(state, faults, &incoming, now, entry) {
         return refused;
     }
     let (admin, org, org_id) = match authenticate(state, &incoming) {
@@ -427,60 +427,6 @@ fn handle(state: &SimState, faults: &Faults, incoming: Incoming, entry: &mut Log
         body: incoming.body,
     };
     api::route(state, &ctx, &req, faults)
-}
-
-/// The abuse block and the rate limit: the refusal when the key is blocked or out of tokens.
-fn throttle(
-    state: &SimState,
-    faults: &Faults,
-    incoming: &Incoming,
-    now: i64,
-    entry: &mut LoggedRequest,
-) -> Option<Resp> {
-    let key = incoming.key;
-    // JumpCloud's abuse protection: a key that keeps hammering past 429s is blocked.
-    if faults.block_after_429s > 0 {
-        let abuse = state.abuse.lock().expect("abuse lock");
-        if abuse.get(key).is_some_and(|a| a.blocked_until_ms > now) {
-            entry.fault = "blocked".into();
-            return Some(api::error(
-                StatusCode::FORBIDDEN,
-                "Your IP has been blocked due to suspected abuse",
-            ));
-        }
-    }
-    let took = |b: &mut crate::faults::Bucket| b.take(faults.rate_limit_rps, faults.rate_limit_burst, now);
-    let limited = faults.rate_limit_rps > 0.0
-        && !if faults.rate_limit_per_key {
-            took(
-                state
-                    .key_buckets
-                    .lock()
-                    .expect("bucket lock")
-                    .entry(key.to_string())
-                    .or_default(),
-            )
-        } else {
-            took(&mut state.bucket.lock().expect("bucket lock"))
-        };
-    if limited {
-        entry.fault = "429".into();
-        if faults.block_after_429s > 0 {
-            let mut abuse = state.abuse.lock().expect("abuse lock");
-            let a = abuse.entry(key.to_string()).or_default();
-            a.recent_429s.retain(|t| now - t < 60_000);
-            a.recent_429s.push(now);
-            if a.recent_429s.len() as u32 >= faults.block_after_429s {
-                a.blocked_until_ms = now + faults.block_secs.max(1) as i64 * 1000;
-            }
-        }
-        let mut r = incoming.error(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests");
-        if let Some(s) = faults.retry_after_secs {
-            r.headers.push(("retry-after".into(), s.to_string()));
-        }
-        return Some(r);
-    }
-    None
 }
 
 /// Authentication and organisation selection: the admin, the index of the org they act in,

@@ -6,7 +6,7 @@ import { commands, type EventFilter, type EventLine, type EventSource } from "..
 import { errorText, unwrap } from "../../api";
 import { useUi } from "../../context";
 import { keys } from "../../queryKeys";
-import { when } from "../../format";
+import { utc } from "../../format";
 import { JsonTree } from "../../components/JsonTree";
 
 export function EventTable({ filter, source }: { filter: EventFilter; source: EventSource }) {
@@ -64,45 +64,12 @@ export function EventTable({ filter, source }: { filter: EventFilter; source: Ev
           <span>Client IP</span>
         </div>
         {lines.map((l) => (
-          <div
+          <EventRow
             key={l.id + l.at}
-            className={open?.id === l.id ? "simple-row selected" : "simple-row"}
-            data-testid={`event-${l.id}`}
-          >
-            <button
-              type="button"
-              className="link"
-              onClick={() => setOpen(open?.id === l.id ? null : l)}
-            >
-              {when(l.at)}
-            </button>
-            <span>{l.service}</span>
-            <span>{l.event_type}</span>
-            <span>{l.success === null ? "" : l.success ? "success" : "failed"}</span>
-            {l.user_id ? (
-              <button
-                type="button"
-                className="link"
-                onClick={() => ui.open({ kind: "user", id: l.user_id })}
-              >
-                {l.who}
-              </button>
-            ) : (
-              <span>{l.who}</span>
-            )}
-            {l.system_id ? (
-              <button
-                type="button"
-                className="link"
-                onClick={() => ui.open({ kind: "system", id: l.system_id })}
-              >
-                {l.device}
-              </button>
-            ) : (
-              <span>{l.device}</span>
-            )}
-            <span className="muted">{l.client_ip}</span>
-          </div>
+            l={l}
+            open={open?.id === l.id}
+            onOpen={() => setOpen(open?.id === l.id ? null : l)}
+          />
         ))}
         {q.isSuccess && lines.length === 0 && <p className="muted pad">No events match.</p>}
       </div>
@@ -120,11 +87,49 @@ export function EventTable({ filter, source }: { filter: EventFilter; source: Ev
       {open && (
         <div className="insights-event" data-testid="insights-event">
           <h2>
-            {open.event_type} <span className="muted">{when(open.at)}</span>
+            {open.event_type} <span className="muted">{`${utc(open.at)} UTC`}</span>
           </h2>
           <JsonTree text={open.json} testId="insights-event-json" />
         </div>
       )}
+    </div>
+  );
+}
+
+/** One event: its time opens it as a tree, its person or device the panel. */
+function EventRow({ l, open, onOpen }: { l: EventLine; open: boolean; onOpen: () => void }) {
+  const ui = useUi();
+  return (
+    <div className={open ? "simple-row selected" : "simple-row"} data-testid={`event-${l.id}`}>
+      <button type="button" className="link" onClick={onOpen}>
+        {utc(l.at)}
+      </button>
+      <span>{l.service}</span>
+      <span>{l.event_type}</span>
+      <span>{l.outcome}</span>
+      {l.user_id ? (
+        <button
+          type="button"
+          className="link"
+          onClick={() => ui.open({ kind: "user", id: l.user_id })}
+        >
+          {l.who}
+        </button>
+      ) : (
+        <span>{l.who}</span>
+      )}
+      {l.system_id ? (
+        <button
+          type="button"
+          className="link"
+          onClick={() => ui.open({ kind: "system", id: l.system_id })}
+        >
+          {l.device}
+        </button>
+      ) : (
+        <span>{l.device}</span>
+      )}
+      <span className="muted">{l.client_ip}</span>
     </div>
   );
 }

@@ -12,12 +12,7 @@ import {
   TooltipComponent,
 } from "echarts/components";
 import { SVGRenderer } from "echarts/renderers";
-import {
-  commands,
-  type EventFilter,
-  type EventSource,
-  type Histogram as Data,
-} from "../../bindings";
+import { commands, type EventFilter, type EventSource } from "../../bindings";
 import { unwrap } from "../../api";
 import { keys } from "../../queryKeys";
 
@@ -29,12 +24,6 @@ echarts.use([
   TooltipComponent,
   SVGRenderer,
 ]);
-
-const STEP_MS: Record<Data["bucketing"], number> = {
-  hour: 3_600_000,
-  day: 86_400_000,
-  week: 7 * 86_400_000,
-};
 
 export function Histogram({
   filter,
@@ -60,7 +49,7 @@ export function Histogram({
     const el = box.current;
     const c = echarts.init(el, undefined, { renderer: "svg" });
     const b = data.buckets;
-    const step = STEP_MS[data.bucketing];
+    const step = data.step_ms ?? 0;
     const span = (i0: number, i1: number) => {
       const start = b[i0]?.at;
       const last = b[i1]?.at;

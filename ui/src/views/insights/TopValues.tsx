@@ -5,15 +5,6 @@ import { commands, type EventFilter, type EventSource } from "../../bindings";
 import { unwrap } from "../../api";
 import { keys } from "../../queryKeys";
 
-const FIELDS = [
-  "event_type",
-  "initiated_by.username",
-  "username",
-  "system.hostname",
-  "application.name",
-  "client_ip",
-];
-
 export function TopValues({
   filter,
   source,
@@ -24,6 +15,11 @@ export function TopValues({
   onValue: (field: string, value: string) => void;
 }) {
   const [field, setField] = useState("event_type");
+  // The fields Rust offers (explore::TOP_FIELDS).
+  const info = useQuery({
+    queryKey: keys.eventArchive,
+    queryFn: () => unwrap(commands.eventsArchive()),
+  });
   const q = useQuery({
     queryKey: keys.eventDistinct(filter, source, field),
     queryFn: () => unwrap(commands.eventsDistinct(filter, source, field)),
@@ -33,7 +29,7 @@ export function TopValues({
       <label>
         Top values of{" "}
         <select className="input" value={field} onChange={(e) => setField(e.target.value)}>
-          {FIELDS.map((f) => (
+          {(info.data?.top_fields ?? [field]).map((f) => (
             <option key={f}>{f}</option>
           ))}
         </select>

@@ -79,6 +79,34 @@ fn reopening_keeps_the_data_and_the_schema_version() {
     );
 }
 
+/// After an upgrade, the login events the file held are the archive's first.
+fn the_login_events_held_are_the_archives_first(cache: &Cache) {
+    let spans = cache.archive_spans().unwrap();
+    assert_eq!(spans.len(), 1);
+    assert_eq!(
+        (spans[0].service.as_str(), spans[0].from.as_str(), spans[0].events),
+        ("systems", "2025-12-30T10:00:00.000Z", 1)
+    );
+    assert_eq!(
+        cache.archive_newest("systems").unwrap().as_deref(),
+        Some("2025-12-30T10:00:00.000Z")
+    );
+    assert_eq!(cache.archive_newest("radius").unwrap(), None);
+    let mut seen = vec![];
+    let scan = rollcall_cache::ArchiveScan {
+        start: "2025-01-01T00:00:00Z".into(),
+        username: Some("ada".into()),
+        ..Default::default()
+    };
+    cache
+        .archive_scan(&scan, true, &mut |e| {
+            seen.push(e.json);
+            true
+        })
+        .unwrap();
+    assert_eq!(seen, vec![r#"{"id":"e1"}"#.to_string()]);
+}
+
 #[test]
 fn a_file_from_the_previous_version_is_upgraded_in_place() {
     let dir = tempfile::tempdir().unwrap();
@@ -102,26 +130,7 @@ fn a_file_from_the_previous_version_is_upgraded_in_place() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, 17, "upgraded to the latest schema");
-    // The login events the file held are the archive's first.
-    let spans = cache.archive_spans().unwrap();
-    assert_eq!(spans.len(), 1);
-    assert_eq!(
-        (spans[0].service.as_str(), spans[0].from.as_str(), spans[0].events),
-        ("systems", "2025-12-30T10:00:00.000Z", 1)
-    );
-    let mut seen = vec![];
-    let scan = rollcall_cache::ArchiveScan {
-        start: "2025-01-01T00:00:00Z".into(),
-        username: Some("ada".into()),
-        ..Default::default()
-    };
-    cache
-        .archive_scan(&scan, true, &mut |e| {
-            seen.push(e.json);
-            true
-        })
-        .unwrap();
-    assert_eq!(seen, vec![r#"{"id":"e1"}"#.to_string()]);
+    the_login_events_held_are_the_archives_first(&cache);
     // The group bindings are kept from the next sync on: a diff from the sync before the
     // upgrade leaves them out instead of listing every one as added.
     use rollcall_cache::history::edges_tracked_at;

@@ -2,7 +2,7 @@
 //! published operations), the query parameters and the JSON body (its syntax, then its schema),
 //! each problem said where it is.
 
-use super::{body_in_words, ApiBase, ApiIndex, ApiOperation, BodyKind, ParamIn};
+use super::{body_in_words, redacted, ApiBase, ApiIndex, ApiOperation, BodyKind, ParamIn};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -71,7 +71,8 @@ pub struct Parts {
     pub body: Option<Value>,
 }
 
-const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+/// The methods JumpCloud's API uses.
+pub const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
 fn issue(place: IssuePlace, message: impl Into<String>) -> CallIssue {
     CallIssue {
@@ -132,20 +133,7 @@ pub fn check(index: Option<&ApiIndex>, req: &ConsoleRequest, name_of: &dyn Fn(&s
     }
     let (path, query) = split_query(req);
     let based = ApiBase::of_path(&path);
-    if based.is_none() {
-        issues.push(issue(
-            IssuePlace::Path,
-            format!(
-                "{path:?} is not a JumpCloud API path: start it with /api/ (v1), /api/v2/ or /insights/directory/v1/."
-            ),
-        ));
-    }
-    if let Some(ph) = path.split('/').find(|s| s.starts_with('{') && s.ends_with('}')) {
-        issues.push(issue(
-            IssuePlace::Path,
-            format!("Fill in {ph} in the path (type a name to pick it from the mirror)."),
-        ));
-    }
+    path_issues(&path, based.is_some(), &mut issues);
     let body = if req.body.trim().is_empty() {
         None
     } else {
@@ -157,6 +145,12 @@ pub fn check(index: Option<&ApiIndex>, req: &ConsoleRequest, name_of: &dyn Fn(&s
             }
         }
     };
+    if req.body.contains("\"<redacted>\"") {
+        issues.push(issue(
+            IssuePlace::Body,
+            "The body holds <redacted> where a secret was (the history does not keep secrets): type the value again.",
+        ));
+    }
     if method == "GET" && !req.body.trim().is_empty() {
         issues.push(issue(
             IssuePlace::Body,
@@ -195,7 +189,10 @@ pub fn check(index: Option<&ApiIndex>, req: &ConsoleRequest, name_of: &dyn Fn(&s
         .next()
         .map(|n| format!(" on {n}"))
         .unwrap_or_default();
-    let what = body.as_ref().map(|b| body_in_words(b, name_of)).unwrap_or_default();
+    let what = body
+        .as_ref()
+        .map(|b| body_in_words(&redacted(b), name_of))
+        .unwrap_or_default();
     let in_words = [summary, format!("{method} {path}{target}"), what]
         .into_iter()
         .filter(|s| !s.is_empty())
@@ -209,6 +206,39 @@ pub fn check(index: Option<&ApiIndex>, req: &ConsoleRequest, name_of: &dyn Fn(&s
         sendable,
         in_words,
         checked_against,
+    }
+}
+
+/// The path's own problems: not under one of JumpCloud's APIs, segments a URL parser would
+/// resolve, an unfilled placeholder.
+fn path_issues(path: &str, known_api: bool, issues: &mut Vec<CallIssue>) {
+    if !known_api {
+        issues.push(issue(
+            IssuePlace::Path,
+            format!(
+                "{path:?} is not a JumpCloud API path: start it with /api/ (v1), /api/v2/ or /insights/directory/v1/."
+            ),
+        ));
+    }
+    // A path is sent as written: a segment the URL parser or a server would resolve (`.`,
+    // `..`, their encodings, an encoded slash, an empty segment) or a fragment could make it
+    // another operation than the one checked (a write passed off as a search).
+    let odd = |seg: &str| {
+        let lower = seg.to_ascii_lowercase();
+        seg == "." || seg == ".." || lower.contains("%2e") || lower.contains("%2f") || lower.contains("%5c")
+    };
+    let inner = path.trim_end_matches('/');
+    if path.contains(['#', '\\']) || inner.split('/').skip(1).any(|s| s.is_empty() || odd(s)) {
+        issues.push(issue(
+            IssuePlace::Path,
+            format!("{path:?} has an empty, \".\" or \"..\" segment, an encoded dot or slash, a backslash or a \"#\": write the operation's path plainly."),
+        ));
+    }
+    if let Some(ph) = path.split('/').find(|s| s.starts_with('{') && s.ends_with('}')) {
+        issues.push(issue(
+            IssuePlace::Path,
+            format!("Fill in {ph} in the path (type a name to pick it from the mirror)."),
+        ));
     }
 }
 
@@ -342,6 +372,16 @@ mod tests {
             .any(|i| i.place == IssuePlace::Body && i.message.contains("line 1, column")));
         let c = check(None, &req("PUT", "/api/systemusers/{id}", "{}"), &none);
         assert!(c.issues.iter().any(|i| i.message.contains("Fill in {id}")));
+        for sneaky in [
+            "/api/search/../systemusers",
+            "/api/search/%2e%2e/systemusers",
+            "/api/search//systemusers",
+            "/api/search/x%2Fy",
+            "/api/search/x#y",
+        ] {
+            let c = check(None, &req("POST", sneaky, "{}"), &none);
+            assert!(!c.sendable, "{sneaky} is sendable");
+        }
         let c = check(None, &req("GET", "/api/systemusers?limit=5", ""), &none);
         assert!(c.sendable && !c.changes);
         assert!(c.issues.iter().all(|i| !i.blocking));

@@ -12,7 +12,7 @@ mod words;
 
 pub use check::{check, CallIssue, Checked, ConsoleRequest, IssuePlace, QueryParam};
 pub use load::{load_dir, SPEC_FILES_HINT};
-pub use words::body_in_words;
+pub use words::{body_in_words, redacted};
 
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
@@ -151,6 +151,8 @@ pub struct SpecSource {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ApiCatalog {
+    /// The methods a call may use.
+    pub methods: Vec<String>,
     pub sources: Vec<SpecSource>,
     pub operations: Vec<ApiOperation>,
     /// Why there are no operations, and what to do (empty when loaded).
@@ -192,6 +194,7 @@ impl std::fmt::Debug for ApiIndex {
 impl ApiIndex {
     pub fn catalog(&self) -> ApiCatalog {
         ApiCatalog {
+            methods: check::METHODS.iter().map(|m| m.to_string()).collect(),
             sources: self.sources.clone(),
             operations: self.ops.clone(),
             missing: String::new(),

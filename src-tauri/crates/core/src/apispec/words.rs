@@ -3,6 +3,38 @@
 
 use serde_json::Value;
 
+/// A body as the words, the audit trail and the history keep it: the value of any field whose name says
+/// it is a secret (a password, a token, a key, a PIN) replaced by `<redacted>`.
+pub fn redacted(v: &Value) -> Value {
+    const SECRET: [&str; 7] = [
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "apikey",
+        "api_key",
+        "private_key",
+    ];
+    const SECRET_NAMES: [&str; 3] = ["pin", "key", "passcode"];
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, x)| {
+                    let lower = k.to_ascii_lowercase();
+                    let secret = SECRET.iter().any(|s| lower.contains(s)) || SECRET_NAMES.contains(&lower.as_str());
+                    if secret && !x.is_object() && !x.is_array() {
+                        (k.clone(), Value::String("<redacted>".into()))
+                    } else {
+                        (k.clone(), redacted(x))
+                    }
+                })
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(redacted).collect()),
+        other => other.clone(),
+    }
+}
+
 /// How many fields are spelled out before "and N more".
 const SHOWN: usize = 6;
 

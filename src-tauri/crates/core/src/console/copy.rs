@@ -1,5 +1,5 @@
 //! A console call written out for the admin's own scripts (curl, PowerShell's
-//! `Invoke-RestMethod`, with the key as `$JC_API_KEY`), and an answer as CSV.
+//! `Invoke-RestMethod`, with the key from the environment variable `JC_API_KEY`), and an answer as CSV.
 
 use crate::apispec::check::Parts;
 use crate::apispec::{ApiBase, ConsoleRequest};
@@ -48,9 +48,19 @@ fn sh(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
-/// `s` in single quotes for PowerShell.
+/// `s` in single quotes for PowerShell, which also ends a quoted string at the typographic
+/// single quotes (‘ ’ ‚ ‛): each is doubled.
 fn ps(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for c in s.chars() {
+        if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}') {
+            out.push(c);
+        }
+        out.push(c);
+    }
+    out.push('\'');
+    out
 }
 
 /// The call as a curl command; the key is read from `$JC_API_KEY`.
@@ -68,10 +78,11 @@ pub fn as_curl(endpoints: &jumpcloud::Endpoints, org_id: Option<&str>, p: &Parts
     lines.join(" \\\n")
 }
 
-/// The call as PowerShell's `Invoke-RestMethod`; the key is read from `$JC_API_KEY`.
+/// The call as PowerShell's `Invoke-RestMethod`; the key is read from the environment
+/// variable `JC_API_KEY` (`$env:JC_API_KEY`), as the curl copy reads it.
 pub fn as_powershell(endpoints: &jumpcloud::Endpoints, org_id: Option<&str>, p: &Parts) -> String {
     let mut headers = vec![
-        "'x-api-key' = $JC_API_KEY".to_string(),
+        "'x-api-key' = $env:JC_API_KEY".to_string(),
         "'accept' = 'application/json'".into(),
     ];
     if let Some(org) = org_id {
@@ -170,7 +181,8 @@ mod tests {
         assert!(curl.contains("-H \"x-api-key: $JC_API_KEY\""));
         assert!(curl.contains(r#"--data '{"firstname":"O'\''Brien"}'"#));
         let pwsh = as_powershell(&endpoints(), None, &p);
-        assert!(pwsh.contains("'x-api-key' = $JC_API_KEY"));
+        assert!(pwsh.contains("'x-api-key' = $env:JC_API_KEY"));
+        assert_eq!(ps("O’Brien's"), "'O’’Brien''s'");
         assert!(pwsh.contains("Invoke-RestMethod -Method Put"));
         assert!(pwsh.contains(r#"-Body '{"firstname":"O''Brien"}'"#));
     }

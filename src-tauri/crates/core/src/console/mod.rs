@@ -6,6 +6,7 @@
 mod copy;
 mod pages;
 
+pub use crate::apispec::redacted;
 pub use copy::{as_curl, as_powershell, to_csv};
 pub use pages::{read, PageProgress};
 
@@ -119,38 +120,6 @@ pub(crate) fn body_value(bytes: &[u8]) -> Value {
     serde_json::from_slice(bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned()))
 }
 
-/// A body as the audit trail and the history keep it: the value of any field whose name says
-/// it is a secret (a password, a token, a key, a PIN) replaced by `<redacted>`.
-pub fn redacted(v: &Value) -> Value {
-    const SECRET: [&str; 7] = [
-        "password",
-        "passwd",
-        "secret",
-        "token",
-        "apikey",
-        "api_key",
-        "private_key",
-    ];
-    const SECRET_NAMES: [&str; 3] = ["pin", "key", "passcode"];
-    match v {
-        Value::Object(m) => Value::Object(
-            m.iter()
-                .map(|(k, x)| {
-                    let lower = k.to_ascii_lowercase();
-                    let secret = SECRET.iter().any(|s| lower.contains(s)) || SECRET_NAMES.contains(&lower.as_str());
-                    if secret && !x.is_object() && !x.is_array() {
-                        (k.clone(), Value::String("<redacted>".into()))
-                    } else {
-                        (k.clone(), redacted(x))
-                    }
-                })
-                .collect(),
-        ),
-        Value::Array(a) => Value::Array(a.iter().map(redacted).collect()),
-        other => other.clone(),
-    }
-}
-
 /// The kind of record a path acts on, for the audit row.
 fn target_kind(rest: &str) -> RecordKind {
     let segs: Vec<&str> = rest.split('/').collect();
@@ -180,7 +149,14 @@ pub async fn write(
         operator: actor.operator.clone(),
         action: AuditAction::ApiCall,
         target_kind: target_kind(&parts.rest),
-        target_id: parts.rest.rsplit('/').find(|s| !s.is_empty()).unwrap_or("").to_string(),
+        // The record the path names (its first object id), else its last segment.
+        target_id: parts
+            .rest
+            .split('/')
+            .find(|s| s.len() == 24 && s.chars().all(|c| c.is_ascii_hexdigit()))
+            .or_else(|| parts.rest.rsplit('/').find(|s| !s.is_empty()))
+            .unwrap_or("")
+            .to_string(),
         target_label: checked.in_words.clone(),
         params: serde_json::json!({
             "method": parts.method.as_str(),

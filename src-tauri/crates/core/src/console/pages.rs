@@ -92,6 +92,31 @@ pub async fn read(
             ),
         };
     }
+    let mut g = gather(client, &base, parts, paging, progress, cancel).await;
+    let value = if g.envelope {
+        serde_json::json!({ "totalCount": g.total, "results": g.items })
+    } else {
+        Value::Array(std::mem::take(&mut g.items))
+    };
+    let items = value
+        .get("results")
+        .and_then(Value::as_array)
+        .or(value.as_array())
+        .map(|a| a.len() as u32);
+    (shown(answer(&g, started, items), &value), value)
+}
+
+/// Every page of a list operation from `base`, following skip/limit or the cursor, until a
+/// page comes back short or empty, the total is reached, Cancel, or an error (kept as why it
+/// stopped, with what was read).
+async fn gather(
+    client: &jumpcloud::Client,
+    base: &jumpcloud::Call,
+    parts: &Parts,
+    paging: Paging,
+    progress: &mut (dyn FnMut(PageProgress) + Send),
+    cancel: &CancelToken,
+) -> Gathered {
     let mut g = Gathered {
         items: vec![],
         pages: 0,
@@ -102,7 +127,8 @@ pub async fn read(
     };
     let limit = query_num(parts, "limit")
         .or_else(|| parts.body.as_ref()?.get("limit")?.as_u64().map(|n| n as usize))
-        .unwrap_or(if paging == Paging::Cursor { 1000 } else { PAGE });
+        .unwrap_or(if paging == Paging::Cursor { 1000 } else { PAGE })
+        .max(1);
     let mut skip = query_num(parts, "skip").unwrap_or(0);
     let mut body = parts.body.clone().unwrap_or(Value::Null);
     loop {
@@ -159,31 +185,22 @@ pub async fn read(
             .and_then(|v| serde_json::from_str::<Value>(v).ok());
         g.last = Some(a);
         skip += n;
-        let more = match paging {
-            Paging::SkipLimit => n >= limit && g.total.is_none_or(|t| (skip as u64) < t),
-            _ => match cursor {
-                Some(c) if n >= limit && n > 0 => {
-                    body["search_after"] = c;
-                    true
-                }
-                _ => false,
-            },
-        };
+        let more = n > 0
+            && match paging {
+                Paging::SkipLimit => n >= limit && g.total.is_none_or(|t| (skip as u64) < t),
+                _ => match cursor {
+                    Some(c) if n >= limit && n > 0 => {
+                        body["search_after"] = c;
+                        true
+                    }
+                    _ => false,
+                },
+            };
         if !more || g.items.len() >= MOST_ITEMS {
             break;
         }
     }
-    let value = if g.envelope {
-        serde_json::json!({ "totalCount": g.total, "results": g.items })
-    } else {
-        Value::Array(std::mem::take(&mut g.items))
-    };
-    let items = value
-        .get("results")
-        .and_then(Value::as_array)
-        .or(value.as_array())
-        .map(|a| a.len() as u32);
-    (shown(answer(&g, started, items), &value), value)
+    g
 }
 
 fn answer(g: &Gathered, started: Instant, items: Option<u32>) -> ConsoleAnswer {

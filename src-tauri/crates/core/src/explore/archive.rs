@@ -98,8 +98,8 @@ impl FromArchive<'_> {
             *counts.entry(bucketing.floor(at)).or_default() += 1;
             true
         })?;
-        let buckets = super::every_bucket(bucketing, start, end, |at| counts.get(&at).copied().unwrap_or(0) as f64);
-        Ok(Histogram { bucketing, buckets })
+        let histogram = super::every_bucket(bucketing, start, end, |at| counts.get(&at).copied().unwrap_or(0) as f64);
+        Ok(histogram)
     }
 
     /// The 25 most frequent values of `field`: from the archive's own columns where the field

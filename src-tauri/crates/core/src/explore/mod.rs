@@ -39,6 +39,16 @@ pub const SERVICES: [&str; 21] = [
     "generic_di",
 ];
 
+/// The fields whose top values the explorer offers as filters.
+pub const TOP_FIELDS: [&str; 6] = [
+    "event_type",
+    "initiated_by.username",
+    "username",
+    "system.hostname",
+    "application.name",
+    "client_ip",
+];
+
 /// The services every sync keeps in the archive (logins and directory changes).
 pub const ALWAYS_ARCHIVED: [&str; 3] = ["directory", "systems", "sso"];
 
@@ -94,6 +104,8 @@ pub struct EventLine {
     pub service: String,
     pub event_type: String,
     pub success: Option<bool>,
+    /// The outcome in words: "success", "failed", or empty when the event says none.
+    pub outcome: String,
     /// Who acted or logged in (username or email).
     pub who: String,
     pub user_id: String,
@@ -171,8 +183,9 @@ pub struct Bucket {
     pub count: f64,
 }
 
-/// Every bucket from the one holding `start` to the one holding `end`, counted by `count`.
-fn every_bucket(bucketing: Bucketing, start: i64, end: i64, count: impl Fn(i64) -> f64) -> Vec<Bucket> {
+/// The histogram of every bucket from the one holding `start` to the one holding `end`,
+/// counted by `count`.
+fn every_bucket(bucketing: Bucketing, start: i64, end: i64, count: impl Fn(i64) -> f64) -> Histogram {
     let mut buckets = vec![];
     let mut at = bucketing.floor(start);
     while at <= end && buckets.len() < 10_000 {
@@ -182,13 +195,19 @@ fn every_bucket(bucketing: Bucketing, start: i64, end: i64, count: impl Fn(i64) 
         });
         at += bucketing.millis();
     }
-    buckets
+    Histogram {
+        bucketing,
+        step_ms: bucketing.millis() as f64,
+        buckets,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Histogram {
     pub bucketing: Bucketing,
+    /// A bucket's length in milliseconds.
+    pub step_ms: f64,
     pub buckets: Vec<Bucket>,
 }
 
@@ -374,6 +393,11 @@ pub fn line_of(ev: &Value) -> EventLine {
         service: s("service"),
         event_type: s("event_type"),
         success: ev.get("success").and_then(Value::as_bool),
+        outcome: match ev.get("success").and_then(Value::as_bool) {
+            Some(true) => "success".into(),
+            Some(false) => "failed".into(),
+            None => String::new(),
+        },
         who: first(&["initiated_by.username", "username", "initiated_by.email"]),
         user_id,
         device: first(&["system.hostname", "system.displayName", "system.id"]),

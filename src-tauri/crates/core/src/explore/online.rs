@@ -85,8 +85,8 @@ impl Online {
                 ))
             })
             .collect();
-        let buckets = super::every_bucket(bucketing, start, end, |at| counts.get(&at).copied().unwrap_or(0.0));
-        Ok(Histogram { bucketing, buckets })
+        let histogram = super::every_bucket(bucketing, start, end, |at| counts.get(&at).copied().unwrap_or(0.0));
+        Ok(histogram)
     }
 
     /// The most frequent values of `field` among the matching events (`events/distinct`).

@@ -513,7 +513,7 @@ impl Phases<'_, '_, '_> {
 
     /// The services the admin chose to archive beyond logins: only what is newer than the
     /// archive holds (the last 90 days the first time), into the archive alone. A service
-    /// JumpCloud refuses is skipped with a note; the mirror is still good.
+    /// JumpCloud refuses or fails is left for the next sync (logged); the mirror is still good.
     async fn archive_more(&mut self) -> Result<()> {
         let chosen = self.w.archived_services()?;
         if chosen.is_empty() {
@@ -539,11 +539,13 @@ impl Phases<'_, '_, '_> {
             while let Some(e) = stream.next().await {
                 match e {
                     Ok(e) => batch.push(convert::event_row(&e)),
-                    Err(err @ (jumpcloud::Error::BadRequest { .. } | jumpcloud::Error::Forbidden { .. })) => {
-                        tracing::info!(%service, error = %err, "Directory Insights refused an archived service");
+                    // The mirror is whole without these events: a refusal, a 429 storm or a
+                    // dropped connection ends this service's archiving for this sync (logged);
+                    // the next sync asks again from the newest event archived.
+                    Err(err) => {
+                        tracing::warn!(%service, error = %err, "archiving this service's events stopped; the next sync asks again");
                         break;
                     }
-                    Err(err) => return Err(err.into()),
                 }
                 if batch.len() >= BATCH * 5 {
                     run.check()?;

@@ -75,6 +75,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::org::org_rekey,
             commands::org::org_test,
             commands::org::org_connect,
+            commands::org::org_connect_all,
             commands::org::org_open_demo,
             commands::org::org_switch,
             commands::org::org_remove,

@@ -25,6 +25,12 @@ export const commands = {
 	orgTest: (input: ConnectInput) => typedError<ConnectionCheck, AppError>(__TAURI_INVOKE("org_test", { input })),
 	/**  Tests, stores the key in the OS keyring, opens the org. The UI then starts the first sync. */
 	orgConnect: (input: ConnectInput) => typedError<OrgStatus, AppError>(__TAURI_INVOKE("org_connect", { input })),
+	/**
+	 *  A multi-tenant (MSP) key: tests it, then adds each chosen organisation it reaches (all of
+	 *  them when `org_ids` is empty) with its own key entry, and opens the first; the others are
+	 *  copied when the admin switches to them.
+	 */
+	orgConnectAll: (input: ConnectInput, orgIds: string[]) => typedError<OrgStatus, AppError>(__TAURI_INVOKE("org_connect_all", { input, orgIds })),
 	/**  Opens the built-in demo organisation (jcsim in-process). */
 	orgOpenDemo: () => typedError<OrgStatus, AppError>(__TAURI_INVOKE("org_open_demo")),
 	/**  Switches to another connected org. */

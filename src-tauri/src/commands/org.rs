@@ -99,6 +99,57 @@ pub async fn org_connect(app: AppHandle, session: State<'_, Session>, input: Con
     Ok(session.status())
 }
 
+/// A multi-tenant (MSP) key: tests it, then adds each chosen organisation it reaches (all of
+/// them when `org_ids` is empty) with its own key entry, and opens the first; the others are
+/// copied when the admin switches to them.
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(app, session), err(Debug))]
+pub async fn org_connect_all(
+    app: AppHandle,
+    session: State<'_, Session>,
+    input: ConnectInput,
+    org_ids: Vec<String>,
+) -> AppResult<OrgStatus> {
+    let found = input.check().await?;
+    let mut chosen: Vec<_> = found
+        .orgs
+        .iter()
+        .filter(|o| org_ids.is_empty() || org_ids.iter().any(|id| id.eq_ignore_ascii_case(&o.id)))
+        .cloned()
+        .collect();
+    // The organisation the test ran against opens first: its role is known.
+    chosen.sort_by_key(|o| o.id != found.org.id);
+    if chosen.is_empty() {
+        return Err(AppError::new(
+            ErrorCode::Invalid,
+            "None of the chosen organisations is reachable with this key.",
+        ));
+    }
+    let multi = found.orgs.len() > 1 || !input.org_id.trim().is_empty();
+    let entries: Vec<_> = chosen.iter().map(|o| input.entry_for(o, multi)).collect();
+    let (app2, key, rest) = (app.clone(), input.api_key.clone(), entries[1..].to_vec());
+    blocking(move || {
+        let session = tauri::Manager::state::<Session>(&app2);
+        for e in rest {
+            session.add_with_key(e, &key)?;
+        }
+        Ok(())
+    })
+    .await?;
+    let first = entries[0].clone();
+    if first.id == found.org.id {
+        open_with_key(&app, first, &input.api_key, found.access).await?;
+    } else {
+        // Its role is learned once it is open (writes wait until then).
+        let (app2, key, e) = (app.clone(), input.api_key.clone(), first.clone());
+        blocking(move || Ok(tauri::Manager::state::<Session>(&app2).add_with_key(e, &key)?)).await?;
+        activate(&app, first).await?;
+        probe_in_background(&app, &session);
+    }
+    Ok(session.status())
+}
+
 /// Stores a key that was just tested and opens the org with it (on the blocking pool).
 async fn open_with_key(
     app: &AppHandle,

@@ -51,7 +51,7 @@ export function ConnectScreen({ onCancel, onConnected, notify }: Props) {
             {error}
           </div>
         )}
-        {result && <CheckResult result={result} />}
+        {result && <CheckResult result={result} onAddAll={() => void act("connect-all")} />}
         <ConnectActions busy={busy} canSend={!!apiKey} act={act} onCancel={onCancel} />
         <DemoBox busy={busy} act={act} />
       </div>
@@ -59,7 +59,7 @@ export function ConnectScreen({ onCancel, onConnected, notify }: Props) {
   );
 }
 
-type Action = "test" | "connect" | "demo";
+type Action = "test" | "connect" | "connect-all" | "demo";
 
 /** Testing the connection, connecting, or opening the demo: what is under way (`busy`), the
  * test's `result`, or the `error` in words. Connecting (or the demo) clears the typed key,
@@ -83,15 +83,23 @@ function useConnect({
     try {
       if (what === "test") setResult(await unwrap(commands.orgTest(input)));
       else {
-        await unwrap(what === "demo" ? commands.orgOpenDemo() : commands.orgConnect(input));
+        await unwrap(
+          what === "demo"
+            ? commands.orgOpenDemo()
+            : what === "connect-all"
+              ? commands.orgConnectAll(input, [])
+              : commands.orgConnect(input),
+        );
         clearKey();
         notify(
           "ok",
           what === "demo"
             ? "Opened the demo organisation."
-            : scopeFirst
-              ? "Connected. Choose the groups to copy; the first import starts when you save."
-              : "Connected. The first import is starting.",
+            : what === "connect-all"
+              ? "Connected every organisation this key reaches. The first import is starting; each other organisation is copied when you switch to it."
+              : scopeFirst
+                ? "Connected. Choose the groups to copy; the first import starts when you save."
+                : "Connected. The first import is starting.",
         );
         onConnected?.(what === "connect" && scopeFirst);
         await qc.invalidateQueries();
@@ -230,7 +238,7 @@ function AdvancedAddress({
 }
 
 /** What "Test connection" found: the org, its size, and what the key may do. */
-function CheckResult({ result }: { result: ConnectionCheck }) {
+function CheckResult({ result, onAddAll }: { result: ConnectionCheck; onAddAll?: () => void }) {
   return (
     <div className="callout ok" data-testid="connect-result">
       <strong>{result.org.name}</strong>: {result.users.toLocaleString()} users,{" "}
@@ -248,7 +256,12 @@ function CheckResult({ result }: { result: ConnectionCheck }) {
       {result.orgs.length > 1 && (
         <div className="muted">
           This key reaches {result.orgs.length} organisations:{" "}
-          {result.orgs.map((o) => `${o.name} (${o.id})`).join(", ")}.
+          {result.orgs.map((o) => `${o.name} (${o.id})`).join(", ")}.{" "}
+          {onAddAll && (
+            <button type="button" className="button" data-testid="connect-all" onClick={onAddAll}>
+              Add all {result.orgs.length} organisations
+            </button>
+          )}
         </div>
       )}
     </div>

@@ -77,12 +77,18 @@ impl ConnectInput {
 
     /// The org list's entry for the organisation a test `found`.
     pub fn entry(&self, found: &ConnectionCheck) -> OrgEntry {
+        self.entry_for(&found.org, !self.org_id.trim().is_empty())
+    }
+
+    /// The entry of `org`, one of the organisations the key reaches; `send_org_id` for a
+    /// multi-tenant key (JumpCloud needs `x-org-id` on each of its requests).
+    pub fn entry_for(&self, org: &OrgChoice, send_org_id: bool) -> OrgEntry {
         OrgEntry {
-            id: found.org.id.clone(),
-            name: found.org.name.clone(),
+            id: org.id.clone(),
+            name: org.name.clone(),
             region: self.region,
             base_url: Some(self.base_url.trim().to_string()).filter(|b| !b.is_empty()),
-            send_org_id: !self.org_id.trim().is_empty(),
+            send_org_id,
             demo: false,
         }
     }
@@ -141,10 +147,27 @@ fn count(v: &serde_json::Value) -> u32 {
     v.get("totalCount").and_then(|t| t.as_u64()).unwrap_or(0) as u32
 }
 
+/// Every organisation the key reaches (`/api/organizations`, a hundred a page: an MSP may
+/// run more).
+async fn organizations(client: &Client) -> Result<Vec<serde_json::Value>, Error> {
+    let mut all = vec![];
+    loop {
+        let path = format!("/api/organizations?limit=100&skip={}", all.len());
+        let (_, v) = client.call(Method::GET, &path, None).await?;
+        let page = v.get("results").and_then(|r| r.as_array()).cloned().unwrap_or_default();
+        let total = v.get("totalCount").and_then(|t| t.as_u64()).unwrap_or(0) as usize;
+        let short = page.len() < 100;
+        all.extend(page);
+        if short || all.len() >= total {
+            return Ok(all);
+        }
+    }
+}
+
 /// Tests `client` (already carrying the key, region and optional org ID).
 pub async fn check(client: &Client, org_id: Option<&str>) -> Result<ConnectionCheck, ConnectError> {
-    let orgs = match client.call(Method::GET, "/api/organizations?limit=100", None).await {
-        Ok((_, v)) => v,
+    let orgs = match organizations(client).await {
+        Ok(v) => v,
         Err(Error::Unauthorized {
             refusal: jumpcloud::KeyRefusal::OrgIdMissing,
             ..
@@ -158,21 +181,16 @@ pub async fn check(client: &Client, org_id: Option<&str>) -> Result<ConnectionCh
         Err(e) => return Err(e.into()),
     };
     let orgs: Vec<OrgChoice> = orgs
-        .get("results")
-        .and_then(|r| r.as_array())
-        .map(|a| {
-            a.iter()
-                .map(|o| OrgChoice {
-                    id: o.get("_id").and_then(|v| v.as_str()).unwrap_or_default().to_string(),
-                    name: o
-                        .get("displayName")
-                        .and_then(|v| v.as_str())
-                        .unwrap_or("(unnamed organisation)")
-                        .to_string(),
-                })
-                .collect()
+        .iter()
+        .map(|o| OrgChoice {
+            id: o.get("_id").and_then(|v| v.as_str()).unwrap_or_default().to_string(),
+            name: o
+                .get("displayName")
+                .and_then(|v| v.as_str())
+                .unwrap_or("(unnamed organisation)")
+                .to_string(),
         })
-        .unwrap_or_default();
+        .collect();
     let org = match org_id {
         Some(id) => orgs.iter().find(|o| o.id.eq_ignore_ascii_case(id)).cloned(),
         None => orgs.first().cloned(),

@@ -390,6 +390,17 @@ impl OrgSession {
         Ok(org)
     }
 
+    /// Adds an organisation a multi-tenant key reaches without opening it: its key entry in
+    /// the credential store (one per organisation) and its place in the list. It is opened,
+    /// and its copy made, when the admin switches to it. Blocking.
+    pub fn add_with_key(&self, entry: OrgEntry, key: &str) -> Result<()> {
+        self.keys.store(&entry.id, key).map_err(SessionError::Key)?;
+        if let Err(e) = self.registry.lock().upsert(entry) {
+            tracing::warn!(error = %e, "could not save the organisation list");
+        }
+        Ok(())
+    }
+
     /// "Enter a new key": tests `key` against the org's own region and ID and refuses a key
     /// that reaches another organisation. Returns the entry and what the test learned; the
     /// caller then stores it with `open_with_key`. Nothing changes when it fails.

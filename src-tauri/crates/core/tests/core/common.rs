@@ -27,6 +27,13 @@ pub async fn start_hostile(users: usize) -> Env {
     serve(cfg).await
 }
 
+/// A managed-service provider: `clients` client organisations of 5 to `largest` people.
+pub async fn start_msp(clients: usize, largest: usize) -> Env {
+    let mut cfg = SeedConfig::msp(21, clients, largest);
+    cfg.now_ms = jcsim::clock::parse_rfc3339_ms(NOW).unwrap();
+    serve(cfg).await
+}
+
 /// Serves `cfg` with bulk reports that take 150 ms to generate (tests wait less than a real
 /// org's seconds).
 async fn serve(cfg: SeedConfig) -> Env {

@@ -367,3 +367,46 @@ async fn a_sync_cancelled_by_opening_another_org_leaves_no_error_on_it() {
     // And org B syncs normally.
     s.sync(&heard).await.unwrap();
 }
+
+/// *Add all*: a multi-tenant key lists every client org (more than a page of a hundred); each
+/// is added with its own key entry and, opened, reads its own organisation only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_multi_tenant_key_adds_every_client_org_each_with_its_own_key_entry() {
+    let env = common::start_msp(120, 60).await;
+    let (key, ids) = {
+        let w = env.sim.state.world.read().unwrap();
+        let key = w.admins.iter().find(|a| a.multi_tenant).unwrap().api_key.clone();
+        (key, w.orgs.iter().map(|o| o.id().to_string()).collect::<Vec<_>>())
+    };
+    let input = rollcall_core::connect::ConnectInput {
+        api_key: key.clone(),
+        org_id: ids[5].clone(),
+        region: RegionName::US,
+        base_url: env.sim.base_url.clone(),
+    };
+    let found = input.check().await.unwrap();
+    assert_eq!(found.orgs.len(), 121, "every org, past the first page of 100");
+    assert_eq!(found.org.id, ids[5]);
+    let keys = Keys::default();
+    let s = session(&env, &keys);
+    for o in found.orgs.iter().filter(|o| o.id != found.org.id) {
+        s.add_with_key(input.entry_for(o, true), &key).unwrap();
+    }
+    assert_eq!(keys.0.lock().len(), 120, "one key entry per organisation");
+    let people = |org: &str| {
+        let w = env.sim.state.world.read().unwrap();
+        w.orgs.iter().find(|o| o.id() == org).unwrap().users.len() as u64
+    };
+    let target = &found.orgs[70];
+    let e = s.entry(&target.id).unwrap();
+    assert!(e.send_org_id, "an MSP key sends the org's id");
+    let org = s.activate(e).unwrap();
+    let (_, users) = org
+        .client
+        .call(jumpcloud::Method::GET, "/api/systemusers?limit=1", None)
+        .await
+        .unwrap();
+    assert_eq!(users["totalCount"].as_u64(), Some(people(&target.id)));
+    let sent_to = env.sim.state.requests().last().unwrap().org_id.clone();
+    assert_eq!(sent_to, target.id, "the request went to that org only");
+}

@@ -6,6 +6,7 @@ import { commands, type ConsoleAnswer, type ConsoleRequest } from "../../binding
 import { errorText, unwrap } from "../../api";
 import { useUi } from "../../context";
 import { JsonTree } from "../../components/JsonTree";
+import { SaveButton } from "../../components/SaveButton";
 
 export function AnswerPane({
   answer,
@@ -21,14 +22,6 @@ export function AnswerPane({
       const text = await unwrap(commands.consoleCopy(request, format));
       setCopy(text);
       await navigator.clipboard?.writeText(text).catch(() => undefined);
-    } catch (e) {
-      ui.notify("error", errorText(e));
-    }
-  };
-  const save = async (format: "json" | "csv") => {
-    try {
-      const path = await unwrap(commands.consoleSave(format));
-      if (path) ui.notify("ok", `Saved ${path}`);
     } catch (e) {
       ui.notify("error", errorText(e));
     }
@@ -55,22 +48,12 @@ export function AnswerPane({
         <button type="button" className="btn small" onClick={() => void copyAs("powershell")}>
           Copy as PowerShell
         </button>
-        <button
-          type="button"
-          className="btn small"
-          data-testid="console-save-json"
-          onClick={() => void save("json")}
-        >
+        <SaveButton save={() => commands.consoleSave("json")} testId="console-save-json">
           Save JSON…
-        </button>
-        <button
-          type="button"
-          className="btn small"
-          data-testid="console-save-csv"
-          onClick={() => void save("csv")}
-        >
+        </SaveButton>
+        <SaveButton save={() => commands.consoleSave("csv")} testId="console-save-csv">
           Save CSV…
-        </button>
+        </SaveButton>
       </div>
       {copy && (
         <pre className="console-copy" data-testid="console-copy">

@@ -8,9 +8,9 @@ import { useUi } from "../../context";
 import { keys } from "../../queryKeys";
 import { utc } from "../../format";
 import { JsonTree } from "../../components/JsonTree";
+import { SaveButton } from "../../components/SaveButton";
 
 export function EventTable({ filter, source }: { filter: EventFilter; source: EventSource }) {
-  const ui = useUi();
   const [open, setOpen] = useState<EventLine | null>(null);
   const q = useInfiniteQuery({
     queryKey: keys.events(filter, source),
@@ -19,34 +19,22 @@ export function EventTable({ filter, source }: { filter: EventFilter; source: Ev
     getNextPageParam: (last) => last.next,
   });
   const lines = q.data?.pages.flatMap((p) => p.lines) ?? [];
-  const exportAs = async (format: "csv" | "xlsx") => {
-    try {
-      const path = await unwrap(commands.eventsExport(filter, source, format));
-      if (path) ui.notify("ok", `Saved ${path}`);
-    } catch (e) {
-      ui.notify("error", errorText(e));
-    }
-  };
   return (
     <div className="insights-events">
       <div className="console-line">
         <span data-testid="insights-shown">{lines.length} shown</span>
-        <button
-          type="button"
-          className="btn small"
-          data-testid="insights-export-csv"
-          onClick={() => void exportAs("csv")}
+        <SaveButton
+          save={() => commands.eventsExport(filter, source, "csv")}
+          testId="insights-export-csv"
         >
           Export CSV…
-        </button>
-        <button
-          type="button"
-          className="btn small"
-          data-testid="insights-export-xlsx"
-          onClick={() => void exportAs("xlsx")}
+        </SaveButton>
+        <SaveButton
+          save={() => commands.eventsExport(filter, source, "xlsx")}
+          testId="insights-export-xlsx"
         >
           Export Excel…
-        </button>
+        </SaveButton>
       </div>
       {q.isError && (
         <p className="error-text" role="alert">

@@ -254,9 +254,15 @@ function CheckResult({ result, onAddAll }: { result: ConnectionCheck; onAddAll?:
             .filter(Boolean)
             .join(", ")}.`}
       {result.orgs.length > 1 && (
-        <div className="muted">
-          This key reaches {result.orgs.length} organisations:{" "}
-          {result.orgs.map((o) => `${o.name} (${o.id})`).join(", ")}.{" "}
+        <div className="org-choices">
+          <p className="muted">This key reaches {result.orgs.length} organisations:</p>
+          <ul>
+            {result.orgs.map((o) => (
+              <li key={o.id}>
+                {o.name} <span className="muted">{o.id}</span>
+              </li>
+            ))}
+          </ul>
           {onAddAll && (
             <button type="button" className="button" data-testid="connect-all" onClick={onAddAll}>
               Add all {result.orgs.length} organisations

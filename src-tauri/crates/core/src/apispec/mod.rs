@@ -327,12 +327,17 @@ fn template_match(template: &str, path: &str) -> Option<(usize, HashMap<String, 
     Some((literals, vars))
 }
 
-/// The jumpcloud client's view of a console call.
-pub(crate) fn client_call(api: ApiBase, method: &jumpcloud::Method, rest: &str, operation: &str) -> jumpcloud::Call {
+/// The jumpcloud client's call for a checked console call: a read may be repeated, anything
+/// else is sent once.
+pub(crate) fn client_call(parts: &check::Parts) -> jumpcloud::Call {
+    let (api, method, rest) = (parts.api, &parts.method, parts.rest.as_str());
+    let operation = format!("{method} {}{rest}", api.prefix());
     let mut c = jumpcloud::Call::new(method.clone(), api.client_api(), rest, operation);
     if !changes_anything(api, method.as_str(), rest) {
         c = c.repeat(jumpcloud::Repeat::Safe);
     }
+    c.query = parts.query.clone();
+    c.body = parts.body.clone();
     c
 }
 

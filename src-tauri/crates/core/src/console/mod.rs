@@ -168,14 +168,7 @@ pub async fn write(
         run_id: None,
     };
     let audit_id = cache.lock().audit_intent(&now_rfc3339(), &intent)?;
-    let mut call = client_call(
-        parts.api,
-        &parts.method,
-        &parts.rest,
-        &format!("{} {path}", parts.method),
-    );
-    call.query = parts.query.clone();
-    call.body = parts.body.clone();
+    let call = client_call(parts);
     let started = Instant::now();
     let result = client.send(&call).await;
     let ms = started.elapsed().as_millis() as u64;

@@ -57,18 +57,7 @@ pub async fn read(
     cancel: &CancelToken,
 ) -> (ConsoleAnswer, Value) {
     let started = Instant::now();
-    let path = format!("{}{}", parts.api.prefix(), parts.rest);
-    let base = {
-        let mut c = client_call(
-            parts.api,
-            &parts.method,
-            &parts.rest,
-            &format!("{} {path}", parts.method),
-        );
-        c.query = parts.query.clone();
-        c.body = parts.body.clone();
-        c
-    };
+    let base = client_call(parts);
     if !all || paging == Paging::None {
         return match client.send(&base).await {
             Ok(a) => {

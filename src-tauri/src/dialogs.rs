@@ -17,9 +17,16 @@ fn ok_label(label: &str) -> String {
     }
 }
 
-/// Shows the confirmation; true when the admin chose the OK button. Never blocks a runtime
-/// thread: the dialog answers through a oneshot channel.
-pub async fn confirm(app: &AppHandle, c: &Confirmation) -> bool {
+/// Shows the confirmation of a change to JumpCloud in organisation `org` (its name in the
+/// title and the message: `Confirmation::in_org`); true when the admin chose the OK button.
+pub async fn confirm(app: &AppHandle, org: &rollcall_core::session::OrgEntry, c: &Confirmation) -> bool {
+    confirm_local(app, &c.in_org(org)).await
+}
+
+/// Shows a confirmation of something done on this computer only (nothing is sent to
+/// JumpCloud); true when the admin chose the OK button. Never blocks a runtime thread: the
+/// dialog answers through a oneshot channel.
+pub async fn confirm_local(app: &AppHandle, c: &Confirmation) -> bool {
     let (tx, rx) = tokio::sync::oneshot::channel();
     app.dialog()
         .message(&c.message)

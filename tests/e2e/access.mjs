@@ -14,6 +14,7 @@ import {
   home,
   screens,
   answerDialog,
+  inOrg,
   answerOpenDialog,
   answerSaveDialog,
   shot,
@@ -268,7 +269,7 @@ export const tests = [
               r.body.includes('"remove"'),
           );
         const org = (await sim(base, "/__sim/info")).organizations[0].name;
-        const title = `Remove 2 revoked accesses in ${org}?`;
+        const title = `Remove 2 revoked accesses? — ${org}`;
         const before = (await removals()).length;
         await jsClick(s, $("remediate"));
         await answerDialog(title, "cancel", 15_000);
@@ -308,7 +309,7 @@ export const tests = [
         await jsClick(s, $("suspend-schedule"));
         const hhmm = new Date("2031-06-30T17:30").toISOString().slice(11, 16);
         await answerDialog(
-          `Suspend ${who} at 2031-06-30 ${hhmm} UTC?`,
+          await inOrg(base, `Suspend ${who} at 2031-06-30 ${hhmm} UTC?`),
           "ok",
           10_000,
           "alt+s",

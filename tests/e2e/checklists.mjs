@@ -5,6 +5,7 @@ import {
   join,
   sleep,
   answerDialog,
+  inOrg,
   answerOpenDialog,
   answerSaveDialog,
   app,
@@ -70,7 +71,7 @@ export const tests = [
         await setValue(s, $("step-5-at"), "2031-06-30T17:30");
         await jsClick(s, $("step-5-run"));
         await answerDialog(
-          `Suspend ${target.user.displayname || target.user.username} <${target.user.email}> at 2031-06-30 ${new Date("2031-06-30T17:30").toISOString().slice(11, 16)} UTC?`,
+          await inOrg(base, `Suspend ${target.user.displayname || target.user.username} <${target.user.email}> at 2031-06-30 ${new Date("2031-06-30T17:30").toISOString().slice(11, 16)} UTC?`),
           "ok",
           10_000,
           "alt+s",
@@ -108,7 +109,7 @@ export const tests = [
         await s.waitForText($("step-5-state"), "done", 10_000);
         await s.waitForText($("step-6-state"), "pending");
         await jsClick(s, $("step-6-run"));
-        await answerDialog("Lock device", "ok", 10_000, "alt+l");
+        await answerDialog(await inOrg(base, "Lock device"), "ok", 10_000, "alt+l");
         await s.waitForText($("step-6-state"), "done", 20_000);
         const uid = target.user._id;
         for (const part of [

@@ -4,6 +4,7 @@ import {
   join,
   waitUntil,
   answerDialog,
+  inOrg,
   answerSaveDialog,
   home,
   VIEWS,
@@ -69,14 +70,14 @@ export const tests = [
         await s.waitForText($("panel-title"), system.hostname);
         const lockPath = `/systems/${system._id}/command/builtin/lock`;
         await click(s, $("action-lock"));
-        await answerDialog("Lock device", "cancel");
+        await answerDialog(await inOrg(base, "Lock device"), "cancel");
         await s.waitForText($("notice-warn"), "nothing was sent", 10_000);
         assert(
           (await simRequests(base, "POST", lockPath)).length === 0,
           "Cancel still sent a lock",
         );
         await click(s, $("action-lock"));
-        await answerDialog("Lock device", "ok", 10_000, "alt+l");
+        await answerDialog(await inOrg(base, "Lock device"), "ok", 10_000, "alt+l");
         await s.waitForText($("notice-ok"), "Lock sent", 15_000);
         assert(
           (await simRequests(base, "POST", lockPath)).length === 1,
@@ -95,7 +96,7 @@ export const tests = [
         await shot(s, "wipe-typed");
         await click(s, $("wipe-continue"));
         await answerDialog(
-          "Wipe device — erase all data",
+          await inOrg(base, "Wipe device — erase all data"),
           "ok",
           10_000,
           "alt+w",

@@ -225,6 +225,12 @@ export async function sim(base, path, init) {
   return r.json();
 }
 
+/** The title of a confirmation of a change to JumpCloud: Rust ends it with the org's name. */
+export async function inOrg(base, title) {
+  const org = (await sim(base, "/__sim/info")).organizations[0].name;
+  return `${title} — ${org}`;
+}
+
 export async function simApi(base, key, path) {
   return sim(base, path, { headers: { "x-api-key": key } });
 }

@@ -42,6 +42,14 @@ export const commands = {
 	syncCancel: () => typedError<null, AppError>(__TAURI_INVOKE("sync_cancel")),
 	/**  How often timed syncs run for the open org, in minutes (0: off). Kept in the org's file. */
 	syncScheduleSet: (everyMinutes: number) => typedError<OrgStatus, AppError>(__TAURI_INVOKE("sync_schedule_set", { everyMinutes })),
+	/**  The All organisations overview. */
+	fleetOverview: () => typedError<Overview, AppError>(__TAURI_INVOKE("fleet_overview")),
+	/**  Saves the overview as an Excel workbook where the admin chooses (None: cancelled). */
+	fleetOverviewExport: () => typedError<string | null, AppError>(__TAURI_INVOKE("fleet_overview_export")),
+	/**  `text` searched in every connected org but the open one, a few hits each, by org. */
+	fleetSearch: (text: string) => typedError<OrgHits[], AppError>(__TAURI_INVOKE("fleet_search", { text })),
+	/**  Syncs every connected org (or those of `org_ids`) in turn, reporting on `on_progress`. */
+	fleetSync: (orgIds: string[], onProgress: Channel<FleetProgress>) => typedError<FleetSyncReport, AppError>(__TAURI_INVOKE("fleet_sync", { orgIds, onProgress })),
 	/**  The posture of the mirror now; devices silent after `silent_days` days. */
 	posture: (silentDays: number) => typedError<PostureView, AppError>(__TAURI_INVOKE("posture", { silentDays })),
 	/**  The posture figures of the last `limit` complete syncs, oldest first. */
@@ -1103,6 +1111,25 @@ export type FlagFact = {
 	fact: string,
 };
 
+/**  Progress of a pass: which org (of how many) and what its sync does. */
+export type FleetProgress = {
+	index: number,
+	total: number,
+	org_id: string,
+	org_name: string,
+	step: FleetStep,
+};
+
+/**  Where a pass is. */
+export type FleetStep = { step: "started" } | { step: "sync"; progress: SyncProgress } | { step: "finished"; result: OrgSyncResult };
+
+/**  A pass over every org. */
+export type FleetSyncReport = {
+	results: OrgSyncResult[],
+	requests: number,
+	elapsed_ms: number,
+};
+
 /**  A grant as it was frozen: never changed after preparation; its JSON is what is hashed. */
 export type FrozenRow = {
 	/**  Identifies the same grant across campaigns: `kind|person|resource|via`. */
@@ -1276,6 +1303,37 @@ export type OrgEntry = {
 	demo: boolean,
 };
 
+/**  How an org's copy stands. */
+export type OrgHealth = 
+/**  Synced, and not yet due again. */
+"current" | 
+/**  The last sync completed, but longer ago than the org's interval. */
+"due" | "running" | 
+/**  The last sync failed (the copy is the one before it, if any). */
+"failed" | "cancelled" | 
+/**  No sync has completed and none failed yet. */
+"never_synced";
+
+/**  One org's hits. */
+export type OrgHits = {
+	org_id: string,
+	org_name: string,
+	hits: SearchHit[],
+};
+
+/**  One org's row. */
+export type OrgOverview = {
+	org_id: string,
+	name: string,
+	/**  The org open in the window now. */
+	active: boolean,
+	health: OrgHealth,
+	/**  Why the last sync failed, or what stands in its way. */
+	detail: string | null,
+	/**  One per column of `Overview::columns`. */
+	cells: OverviewCell[],
+};
+
 /**  Everything the status bar, the org switcher and the action buttons need. */
 export type OrgStatus = {
 	org: OrgEntry | null,
@@ -1301,6 +1359,22 @@ export type OrgStatus = {
 	scope: SyncScope | null,
 };
 
+/**  How one org's sync ended. */
+export type OrgSyncOutcome = "synced" | "failed" | 
+/**  Not started: a sync of it was already running, or the pass was cancelled first. */
+"skipped" | "cancelled";
+
+/**  One org's sync in a pass over every org. */
+export type OrgSyncResult = {
+	org_id: string,
+	org_name: string,
+	outcome: OrgSyncOutcome,
+	/**  Why it failed or was skipped. */
+	detail: string | null,
+	requests: number,
+	elapsed_ms: number,
+};
+
 /**
  *  A device's operating-system family (JumpCloud's `osFamily`); `Unknown` when the device
  *  did not say. The one list of families: the device-action rules, the catalogue, the
@@ -1322,6 +1396,36 @@ export type OsPosture = {
 	behind: number,
 	/**  Devices per version, newest first. */
 	versions: ([string, number])[],
+};
+
+/**  The overview: its columns and a row per connected org (the demo left out). */
+export type Overview = {
+	columns: OverviewColumnInfo[],
+	rows: OrgOverview[],
+	/**  Every org together: counts added, shares over everyone's parts. */
+	totals: OverviewCell[],
+	elapsed_ms: number,
+};
+
+/**
+ *  One cell: its value (sorted and exported), its text, whether it is a finding, and the list
+ *  of that org it opens.
+ */
+export type OverviewCell = {
+	value: Cell,
+	text: string,
+	bad: boolean,
+	drill: Drill | null,
+};
+
+/**  A column of the overview, in the order shown. */
+export type OverviewColumn = "organisation" | "people" | "devices" | "mfa_adoption" | "encryption_coverage" | "silent" | "unbound" | "locked" | "last_sync" | "health";
+
+/**  A column as the screen heads it. */
+export type OverviewColumnInfo = {
+	key: OverviewColumn,
+	label: string,
+	kind: ColumnKind,
 };
 
 /**  The files a review pack is written as. */

@@ -46,7 +46,7 @@ pub async fn action_run(
     let (org, access, actor) = session.for_writes(None)?;
     let plan = actions::plan(&org.cache(), &access, request)?;
     if let Some(c) = &plan.confirm {
-        if !crate::dialogs::confirm(&app, c).await {
+        if !crate::dialogs::confirm(&app, &org.entry, c).await {
             return Err(AppError::new(
                 ErrorCode::Cancelled,
                 "Cancelled — nothing was sent to JumpCloud.",

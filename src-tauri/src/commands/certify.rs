@@ -179,13 +179,13 @@ pub async fn certify_remediate(app: AppHandle, session: State<'_, Session>, id: 
         String::new()
     };
     let confirm = Confirmation {
-        title: format!("Remove {} revoked accesses in {}?", sendable.len(), org.entry.name),
+        title: format!("Remove {} revoked accesses?", sendable.len()),
         message: format!(
             "Rollcall reads each from JumpCloud first, sends one removal for what is still there, and reads again to verify:\n\n{shown}{more}"
         ),
         ok_label: "Remove".into(),
     };
-    if !crate::dialogs::confirm(&app, &confirm).await {
+    if !crate::dialogs::confirm(&app, &org.entry, &confirm).await {
         return Err(AppError::new(
             ErrorCode::Cancelled,
             "Cancelled — nothing was sent to JumpCloud.",
@@ -335,10 +335,10 @@ pub async fn certify_suspend(
     at: String,
 ) -> AppResult<CampaignView> {
     let (org, access, actor) = session.for_writes(None)?;
-    let app2 = app.clone();
+    let (app2, entry) = (app.clone(), org.entry.clone());
     let confirm = move |c: Confirmation| -> std::pin::Pin<Box<dyn std::future::Future<Output = bool> + Send>> {
-        let app = app2.clone();
-        Box::pin(async move { crate::dialogs::confirm(&app, &c).await })
+        let (app, entry) = (app2.clone(), entry.clone());
+        Box::pin(async move { crate::dialogs::confirm(&app, &entry, &c).await })
     };
     let ctx = Remediation {
         client: &org.client,

@@ -107,10 +107,10 @@ pub async fn checklist_step_run(
     input: StepInput,
 ) -> AppResult<StepRow> {
     let (org, access, actor) = session.for_writes(Some(run_id.clone()))?;
-    let app2 = app.clone();
+    let (app2, entry) = (app.clone(), org.entry.clone());
     let confirm = move |c: Confirmation| -> Pin<Box<dyn Future<Output = bool> + Send>> {
-        let app = app2.clone();
-        Box::pin(async move { crate::dialogs::confirm(&app, &c).await })
+        let (app, entry) = (app2.clone(), entry.clone());
+        Box::pin(async move { crate::dialogs::confirm(&app, &entry, &c).await })
     };
     let ctx = StepContext {
         client: &org.client,

@@ -181,14 +181,14 @@ pub async fn console_send(
         }
         let (org, _, actor) = session.for_writes(None)?;
         let confirm = Confirmation {
-            title: format!("Send {} to JumpCloud — {}", parts.method, org.entry.name),
+            title: format!("Send {} to JumpCloud", parts.method),
             message: format!(
                 "{}\n\nThis changes the organisation {} in JumpCloud now, and is sent once.",
                 checked.in_words, org.entry.name
             ),
             ok_label: format!("Send {}", parts.method),
         };
-        if !crate::dialogs::confirm(&app, &confirm).await {
+        if !crate::dialogs::confirm(&app, &org.entry, &confirm).await {
             return Err(AppError::new(
                 ErrorCode::Cancelled,
                 "Cancelled — nothing was sent to JumpCloud.",

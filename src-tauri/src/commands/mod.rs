@@ -7,6 +7,7 @@ pub mod certify;
 pub mod checklists;
 pub mod console;
 pub mod explore;
+pub mod fleet;
 pub mod org;
 pub mod reports;
 pub mod reviews;

@@ -221,7 +221,7 @@ pub async fn org_switch(app: AppHandle, session: State<'_, Session>, org_id: Str
 #[instrument(skip(app, session), err(Debug))]
 pub async fn org_remove(app: AppHandle, session: State<'_, Session>, org_id: String) -> AppResult<OrgStatus> {
     let name = session.name_of(&org_id)?;
-    let confirmed = crate::dialogs::confirm(
+    let confirmed = crate::dialogs::confirm_local(
         &app,
         &rollcall_core::actions::Confirmation {
             title: "Remove organisation".into(),
@@ -297,6 +297,7 @@ impl rollcall_core::session::SessionEvents for SyncEvents {
 #[instrument(skip(session), err(Debug))]
 pub async fn sync_cancel(session: State<'_, Session>) -> AppResult<()> {
     session.link.cancel_sync();
+    session.fleet.cancel();
     Ok(())
 }
 
@@ -322,19 +323,27 @@ pub async fn sync_schedule_set(app: AppHandle, every_minutes: u32) -> AppResult<
     Ok(status)
 }
 
-/// The sync timer: every 30 s, runs a timed sync of the open org when one is due.
+/// The sync timer: every 30 s, runs a timed sync of the open org when one is due, then of
+/// every other connected org that is due (`fleet_timer_tick`).
 pub fn spawn_sync_timer(app: AppHandle) {
     tauri::async_runtime::spawn(async move {
         loop {
             tokio::time::sleep(Duration::from_secs(30)).await;
             let session: State<'_, Session> = tauri::Manager::state(&app);
-            let Some(org) = session.try_active() else { continue };
-            let events = SyncEvents {
+            if let Some(org) = session.try_active() {
+                let events = SyncEvents {
+                    app: app.clone(),
+                    org_id: org.entry.id.clone(),
+                    channel: None,
+                };
+                session.timer_tick(rollcall_cache::dates::now_ms(), &events).await;
+            }
+            // Then every other org whose interval has passed, in turn.
+            let fleet = crate::commands::fleet::WindowFleet {
                 app: app.clone(),
-                org_id: org.entry.id.clone(),
                 channel: None,
             };
-            session.timer_tick(rollcall_cache::dates::now_ms(), &events).await;
+            session.fleet_timer_tick(rollcall_cache::dates::now_ms(), &fleet).await;
         }
     });
 }

@@ -16,6 +16,7 @@ pub mod evidence;
 pub mod explore;
 pub mod export;
 pub mod files;
+pub mod fleet;
 pub mod live;
 pub mod pdf;
 pub mod posture;

@@ -270,6 +270,16 @@ fn pct(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| part as f64 * 100.0 / whole as f64)
 }
 
+/// The share of devices encrypted, percent (None: no devices).
+pub fn encryption_coverage(d: &rollcall_cache::DevicePosture) -> Option<f64> {
+    pct(d.total - d.not_encrypted.min(d.total), d.total)
+}
+
+/// The share of active people enrolled in MFA, percent (None: nobody active).
+pub fn mfa_adoption(p: &Posture) -> Option<f64> {
+    pct(p.people.active_mfa, p.people.active)
+}
+
 /// Active people without MFA, and whether adoption is under the target.
 fn mfa_gap(p: &Posture) -> (u64, bool) {
     let u = &p.people;
@@ -351,7 +361,7 @@ fn people(p: &Posture) -> Vec<Figure> {
             users("everyone", UserFilter::default()),
         ),
         Figure {
-            value: FigureValue::Percent(pct(u.active_mfa, u.active)),
+            value: FigureValue::Percent(mfa_adoption(p)),
             note: Some(format!("{no_mfa} active without MFA")),
             bad: under_target,
             ..check(
@@ -415,7 +425,7 @@ fn devices_figures(p: &Posture) -> Vec<Figure> {
     use Section::Devices as S;
     let d = &p.devices;
     let days = d.silent_days;
-    let encrypted = pct(d.total - d.not_encrypted.min(d.total), d.total);
+    let encrypted = encryption_coverage(d);
     let low_disk = match d.low_disk {
         None => unknown(
             K::LowDisk,
@@ -526,7 +536,7 @@ pub fn agenda_entry(c: PostureCheck, p: &Posture) -> (String, String) {
         ),
         PostureCheck::MfaAdoption => {
             let (missing, _) = mfa_gap(p);
-            let adoption = FigureValue::Percent(pct(u.active_mfa, u.active)).text();
+            let adoption = FigureValue::Percent(mfa_adoption(p)).text();
             (
                 format!("MFA adoption {adoption} (under {MFA_TARGET_PERCENT}%): {missing} active people without MFA"),
                 String::new(),

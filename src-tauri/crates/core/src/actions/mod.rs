@@ -196,6 +196,24 @@ pub struct Confirmation {
     pub ok_label: String,
 }
 
+impl Confirmation {
+    /// The confirmation as shown before anything is sent to JumpCloud: its title ends with
+    /// the organisation's name and its message starts with the organisation, so that an admin
+    /// with many orgs open in one window always sees which one a change goes to.
+    pub fn in_org(&self, org: &crate::session::OrgEntry) -> Confirmation {
+        let title = if self.title.ends_with(&org.name) {
+            self.title.clone()
+        } else {
+            format!("{} — {}", self.title, org.name)
+        };
+        Confirmation {
+            title,
+            message: format!("Organisation: {} ({})\n\n{}", org.name, org.id, self.message),
+            ok_label: self.ok_label.clone(),
+        }
+    }
+}
+
 /// A checked action, ready to confirm and send.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActionPlan {

@@ -76,6 +76,7 @@ impl OrgSession {
                     .map_err(|e| SessionError::Files(format!("Could not delete {}: {e}", p.display())))?;
             }
         }
+        self.fleet.forget(id);
         self.registry
             .lock()
             .remove(id)

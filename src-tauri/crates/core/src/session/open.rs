@@ -150,9 +150,9 @@ pub(super) struct DemoSim {
 
 /// The organisations of one running Rollcall and the one open now.
 pub struct OrgSession {
-    pub(super) data_dir: PathBuf,
+    pub(crate) data_dir: PathBuf,
     pub registry: Mutex<Registry>,
-    pub(super) keys: Box<dyn KeyStore>,
+    pub(crate) keys: Box<dyn KeyStore>,
     pub(super) active: RwLock<Option<Arc<ActiveOrg>>>,
     demo: Mutex<Option<DemoSim>>,
     /// Reachability, the key's standing, the running sync.
@@ -161,6 +161,8 @@ pub struct OrgSession {
     demo_synced: AtomicBool,
     /// The sync timer's failures and retry (`timer.rs`).
     pub(super) timer: Mutex<super::timer::TimerState>,
+    /// What is kept across organisations (`crate::fleet`).
+    pub fleet: crate::fleet::Fleet,
 }
 
 /// Who is acting, for the audit trail: the OS account running Rollcall.
@@ -183,6 +185,7 @@ impl OrgSession {
             link: Link::default(),
             demo_synced: AtomicBool::new(false),
             timer: Mutex::new(Default::default()),
+            fleet: Default::default(),
         }
     }
 
@@ -513,6 +516,10 @@ impl OrgSession {
         let org = self.active()?;
         if let Some(p) = &org.key_problem {
             return Err(SessionError::Key(p.clone()).into());
+        }
+        // The sync of every organisation is writing this org's file now.
+        if self.fleet.is_busy(&org.entry.id) {
+            return Err(super::SyncRunError::AlreadyRunning.into());
         }
         let scope = self.scope();
         let opts = crate::SyncOptions {

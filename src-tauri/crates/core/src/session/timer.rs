@@ -103,7 +103,11 @@ impl OrgSession {
             return false;
         };
         // Offline, or the key refused (only a new key helps): nothing to try, nothing failed.
-        if now_ms < due || self.link.syncing() || self.connectivity() != Connectivity::Online || self.link.key_refused()
+        if now_ms < due
+            || self.link.syncing()
+            || self.fleet.is_busy(&org.entry.id)
+            || self.connectivity() != Connectivity::Online
+            || self.link.key_refused()
         {
             return false;
         }

@@ -7,6 +7,7 @@ mod checklist_kinds;
 mod checklists;
 mod common;
 mod console;
+mod fleet;
 mod ground_truth;
 mod live;
 mod living;

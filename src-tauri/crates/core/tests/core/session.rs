@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 /// Keys in memory, shared with the test so it can look inside.
 #[derive(Clone, Default)]
-struct Keys(Arc<Mutex<HashMap<String, String>>>);
+pub(crate) struct Keys(Arc<Mutex<HashMap<String, String>>>);
 
 impl KeyStore for Keys {
     fn read(&self, org_id: &str) -> Result<ApiKey, KeyError> {
@@ -53,7 +53,7 @@ impl SessionEvents for Heard {
     fn progress(&self, _: SyncProgress) {}
 }
 
-fn session(env: &Env, keys: &Keys) -> OrgSession {
+pub(crate) fn session(env: &Env, keys: &Keys) -> OrgSession {
     let dir = env.dir.path();
     OrgSession::new(&dir.join("config"), dir.join("data"), Box::new(keys.clone()))
 }

@@ -195,6 +195,30 @@ impl Client {
         })
     }
 
+    /// A client for another organisation (or another configuration) that draws on this
+    /// client's request budget: the same connection pool and the same adaptive limiter, so
+    /// that syncs of the organisations a multi-tenant key reaches share JumpCloud's per-key
+    /// rate limit (a 429 met by one slows the next). Its own counters and key standing.
+    pub fn sharing_budget(&self, cfg: ClientConfig) -> Result<Self> {
+        if cfg.api_key.is_empty() {
+            return Err(Error::Config("The API key is empty.".into()));
+        }
+        Ok(Self {
+            inner: Arc::new(Inner {
+                http: self.inner.http.clone(),
+                cfg,
+                limiter: self.inner.limiter.clone(),
+                blocked: Mutex::new(None),
+                counters: Counters::default(),
+            }),
+        })
+    }
+
+    /// Whether `other` draws on this client's request budget (see `sharing_budget`).
+    pub fn shares_budget_with(&self, other: &Client) -> bool {
+        Arc::ptr_eq(&self.inner.limiter, &other.inner.limiter)
+    }
+
     pub fn config(&self) -> &ClientConfig {
         &self.inner.cfg
     }

@@ -1,0 +1,359 @@
+//! Syncs of every connected org, in turn. The orgs one key reaches draw on one request budget
+//! (JumpCloud limits requests per key, whichever org they name: their clients share one
+//! adaptive limiter, so a 429 met in one org slows the next). One org's failure — its key
+//! refused or revoked, JumpCloud failing for it alone — is recorded for that org and the next
+//! one starts. The open org syncs through the session's own path (its status bar, its guard
+//! against two syncs); the others straight into their files. The timer covers every org:
+//! each is synced when its own interval (kept in its file) has passed, retried after a
+//! failure 5 minutes later, then 10, 20, … like the open org.
+
+use crate::session::DataKind;
+use crate::session::{
+    retry_wait, OrgEntry, OrgSession, ProgressPace, SessionEvents, SyncScope, SyncStartError, SCOPE_SETTING,
+};
+use crate::{CancelToken, SyncError, SyncOptions, SyncProgress};
+use jumpcloud::Client;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::time::Instant;
+
+/// How one org's sync ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum OrgSyncOutcome {
+    Synced,
+    Failed,
+    /// Not started: a sync of it was already running, or the pass was cancelled first.
+    Skipped,
+    Cancelled,
+}
+
+/// One org's sync in a pass over every org.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct OrgSyncResult {
+    pub org_id: String,
+    pub org_name: String,
+    pub outcome: OrgSyncOutcome,
+    /// Why it failed or was skipped.
+    pub detail: Option<String>,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub requests: u64,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub elapsed_ms: u64,
+}
+
+/// A pass over every org.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FleetSyncReport {
+    pub results: Vec<OrgSyncResult>,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub requests: u64,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub elapsed_ms: u64,
+}
+
+/// Where a pass is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum FleetStep {
+    Started,
+    Sync { progress: SyncProgress },
+    Finished { result: OrgSyncResult },
+}
+
+/// Progress of a pass: which org (of how many) and what its sync does.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FleetProgress {
+    pub index: u32,
+    pub total: u32,
+    pub org_id: String,
+    pub org_name: String,
+    pub step: FleetStep,
+}
+
+/// Where a pass's news goes (the window, a benchmark's counters).
+pub trait FleetEvents: Send + Sync {
+    fn progress(&self, p: FleetProgress);
+    /// Org `org_id`'s file changed (its lists if it is open, the overview).
+    fn org_changed(&self, org_id: &str);
+    /// The open org's status changed.
+    fn status_changed(&self);
+}
+
+/// One org's sync seen as a session's sync (for the open org's own path).
+struct OrgEvents<'a> {
+    fleet: &'a dyn FleetEvents,
+    index: u32,
+    total: u32,
+    entry: &'a OrgEntry,
+}
+
+impl OrgEvents<'_> {
+    fn step(&self, step: FleetStep) {
+        self.fleet.progress(FleetProgress {
+            index: self.index,
+            total: self.total,
+            org_id: self.entry.id.clone(),
+            org_name: self.entry.name.clone(),
+            step,
+        });
+    }
+}
+
+impl SessionEvents for OrgEvents<'_> {
+    fn status_changed(&self) {
+        self.fleet.status_changed();
+    }
+    fn cache_changed(&self, _: &[DataKind]) {
+        self.fleet.org_changed(&self.entry.id);
+    }
+    fn progress(&self, p: SyncProgress) {
+        self.step(FleetStep::Sync { progress: p });
+    }
+}
+
+fn result(
+    entry: &OrgEntry,
+    outcome: OrgSyncOutcome,
+    detail: Option<String>,
+    requests: u64,
+    started: Instant,
+) -> OrgSyncResult {
+    OrgSyncResult {
+        org_id: entry.id.clone(),
+        org_name: entry.name.clone(),
+        outcome,
+        detail,
+        requests,
+        elapsed_ms: started.elapsed().as_millis() as u64,
+    }
+}
+
+impl OrgSession {
+    /// The orgs a pass covers: those of `org_ids` (every connected org when empty), the demo
+    /// left out (it lives only while the app runs), in the list's order.
+    fn fleet_orgs(&self, org_ids: &[String]) -> Vec<OrgEntry> {
+        self.registry
+            .lock()
+            .orgs()
+            .iter()
+            .filter(|o| !o.demo && (org_ids.is_empty() || org_ids.iter().any(|id| id.eq_ignore_ascii_case(&o.id))))
+            .cloned()
+            .collect()
+    }
+
+    /// Syncs each org of `org_ids` (every connected org when empty) in turn; a failure is
+    /// recorded for its org and the next one starts. One pass at a time (a second waits).
+    pub async fn sync_orgs(&self, org_ids: &[String], events: &dyn FleetEvents) -> FleetSyncReport {
+        let _pass = self.fleet.pass.lock().await;
+        let started = Instant::now();
+        let token = CancelToken::default();
+        *self.fleet.cancel.lock() = Some(token.clone());
+        let orgs = self.fleet_orgs(org_ids);
+        let total = orgs.len() as u32;
+        let mut budgets: HashMap<String, Client> = HashMap::new();
+        let mut results = vec![];
+        for (i, entry) in orgs.iter().enumerate() {
+            let ev = OrgEvents {
+                fleet: events,
+                index: i as u32,
+                total,
+                entry,
+            };
+            let r = if token.is_cancelled() {
+                result(
+                    entry,
+                    OrgSyncOutcome::Skipped,
+                    Some("The sync of every organisation was cancelled before this one.".into()),
+                    0,
+                    Instant::now(),
+                )
+            } else {
+                ev.step(FleetStep::Started);
+                self.sync_one(entry, &ev, &token, &mut budgets).await
+            };
+            match r.outcome {
+                OrgSyncOutcome::Failed => {
+                    tracing::warn!(org_id = %entry.id, error = r.detail.as_deref().unwrap_or(""), "an organisation's sync failed; going on with the next");
+                    let detail = r.detail.clone().unwrap_or_default();
+                    self.fleet.failures.lock().insert(entry.id.clone(), detail);
+                }
+                OrgSyncOutcome::Synced => {
+                    self.fleet.failures.lock().remove(&entry.id);
+                }
+                _ => {}
+            }
+            ev.step(FleetStep::Finished { result: r.clone() });
+            events.org_changed(&entry.id);
+            results.push(r);
+        }
+        *self.fleet.cancel.lock() = None;
+        FleetSyncReport {
+            requests: results.iter().map(|r| r.requests).sum(),
+            results,
+            elapsed_ms: started.elapsed().as_millis() as u64,
+        }
+    }
+
+    /// One org's sync within a pass.
+    async fn sync_one(
+        &self,
+        entry: &OrgEntry,
+        ev: &OrgEvents<'_>,
+        token: &CancelToken,
+        budgets: &mut HashMap<String, Client>,
+    ) -> OrgSyncResult {
+        let started = Instant::now();
+        if self.try_active().is_some_and(|o| o.entry.id == entry.id) {
+            return match self.sync(ev).await {
+                Ok(r) => result(entry, OrgSyncOutcome::Synced, None, r.requests, started),
+                Err(SyncStartError::Run(crate::session::SyncRunError::AlreadyRunning)) => result(
+                    entry,
+                    OrgSyncOutcome::Skipped,
+                    Some("A sync of it was already running.".into()),
+                    0,
+                    started,
+                ),
+                Err(SyncStartError::Run(crate::session::SyncRunError::Sync(SyncError::Cancelled))) => {
+                    result(entry, OrgSyncOutcome::Cancelled, None, 0, started)
+                }
+                Err(e) => result(entry, OrgSyncOutcome::Failed, Some(e.to_string()), 0, started),
+            };
+        }
+        let client = match self.budgeted_client(entry, budgets) {
+            Ok(c) => c,
+            Err(e) => return result(entry, OrgSyncOutcome::Failed, Some(e.to_string()), 0, started),
+        };
+        let path = rollcall_cache::org_file(&self.data_dir, &entry.id);
+        if let Some(dir) = path.parent() {
+            if let Err(e) = std::fs::create_dir_all(dir) {
+                let detail = format!("Cannot create {}: {e}", dir.display());
+                return result(entry, OrgSyncOutcome::Failed, Some(detail), 0, started);
+            }
+        }
+        let scope = self.scope_of(&entry.id);
+        let opts = SyncOptions {
+            user_groups: scope.user_groups,
+            system_groups: scope.system_groups,
+            ..Default::default()
+        };
+        let pace = ProgressPace::default();
+        let progress = |p: SyncProgress| {
+            if !pace.admit(&p) {
+                return;
+            }
+            if matches!(p, SyncProgress::Browsable { .. }) {
+                ev.cache_changed(&[DataKind::All]);
+            }
+            ev.progress(p);
+        };
+        let sent_before = client.counters().sent;
+        self.fleet.set_busy(&entry.id, true);
+        ev.status_changed();
+        let outcome = crate::sync_org(&client, &path, &opts, &progress, token).await;
+        self.fleet.set_busy(&entry.id, false);
+        let requests = client.counters().sent - sent_before;
+        match outcome {
+            Ok(r) => result(entry, OrgSyncOutcome::Synced, None, r.requests, started),
+            Err(SyncError::Cancelled) => result(entry, OrgSyncOutcome::Cancelled, None, requests, started),
+            Err(e) => result(entry, OrgSyncOutcome::Failed, Some(e.to_string()), requests, started),
+        }
+    }
+
+    /// A client for `entry` with its key from the credential store, drawing on the request
+    /// budget of the orgs already synced with the same key in this pass.
+    fn budgeted_client(
+        &self,
+        entry: &OrgEntry,
+        budgets: &mut HashMap<String, Client>,
+    ) -> crate::session::Result<Client> {
+        let key = self.keys.read(&entry.id).map_err(crate::session::SessionError::Key)?;
+        let fingerprint = key.fingerprint();
+        let own = self.client_for(entry, key)?;
+        Ok(match budgets.get(&fingerprint) {
+            Some(shared) => shared.sharing_budget(own.config().clone())?,
+            None => {
+                budgets.insert(fingerprint, own.clone());
+                own
+            }
+        })
+    }
+
+    /// The scope kept in an org's file (the whole org when none, or no file yet).
+    fn scope_of(&self, org_id: &str) -> SyncScope {
+        self.fleet_reader(org_id)
+            .and_then(|r| r.lock().setting(SCOPE_SETTING).ok().flatten())
+            .and_then(|v| serde_json::from_str(&v).ok())
+            .unwrap_or_default()
+    }
+
+    /// The timer's look at every org but the open one (which `timer_tick` covers): syncs, in
+    /// one pass, each whose interval has passed (or that was never synced) and whose retry
+    /// time after a failure has come. Skipped while a pass runs. Returns how many it synced.
+    pub async fn fleet_timer_tick(&self, now_ms: i64, events: &dyn FleetEvents) -> usize {
+        if self.fleet.pass.try_lock().is_err() {
+            return 0;
+        }
+        let active = self.try_active().map(|o| o.entry.id.clone());
+        let due: Vec<String> = self
+            .fleet_orgs(&[])
+            .into_iter()
+            .filter(|o| active.as_deref() != Some(o.id.as_str()) && self.fleet_due(&o.id, now_ms))
+            .map(|o| o.id)
+            .collect();
+        if due.is_empty() {
+            return 0;
+        }
+        tracing::info!(orgs = due.len(), "timed sync of other organisations starting");
+        let report = self.sync_orgs(&due, events).await;
+        let mut retries = self.fleet.retries.lock();
+        for r in &report.results {
+            match r.outcome {
+                OrgSyncOutcome::Failed => {
+                    let failures = retries.get(&r.org_id).map_or(0, |f| f.0) + 1;
+                    let every = self.every_of(&r.org_id);
+                    let retry_at = now_ms + retry_wait(failures, every).as_millis() as i64;
+                    retries.insert(r.org_id.clone(), (failures, retry_at));
+                }
+                _ => {
+                    retries.remove(&r.org_id);
+                }
+            }
+        }
+        report.results.len()
+    }
+
+    /// An org's interval between timed syncs (its file's setting, else the default).
+    fn every_of(&self, org_id: &str) -> std::time::Duration {
+        let kept = self
+            .fleet_reader(org_id)
+            .and_then(|r| r.lock().setting(crate::session::RESYNC_SETTING).ok().flatten());
+        match kept.and_then(|v| v.trim().parse::<u64>().ok()) {
+            Some(minutes) => std::time::Duration::from_secs(minutes * 60),
+            None => crate::schedule::DEFAULT_RESYNC_EVERY,
+        }
+    }
+
+    /// Whether the timer should sync an org that is not open now.
+    fn fleet_due(&self, org_id: &str, now_ms: i64) -> bool {
+        if let Some((_, retry_at)) = self.fleet.retries.lock().get(org_id) {
+            if now_ms < *retry_at {
+                return false;
+            }
+        }
+        let every = self.every_of(org_id);
+        if every.is_zero() {
+            return false;
+        }
+        let last = self
+            .fleet_reader(org_id)
+            .and_then(|r| r.lock().last_complete_sync().ok().flatten())
+            .and_then(|(_, at)| rollcall_cache::parse_ms(&at));
+        crate::schedule::next_sync_in(last, now_ms, every).is_zero()
+    }
+}

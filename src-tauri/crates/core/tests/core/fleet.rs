@@ -1,0 +1,140 @@
+//! Many organisations: an MSP key's client orgs synced in turn (one refusing on its own), the
+//! All organisations overview checked against the simulator, the search across every org, the
+//! timer covering the orgs that are not open.
+
+use crate::common;
+use crate::session::{session, Keys};
+use jcsim::Faults;
+use parking_lot::Mutex;
+use rollcall_cache::Cell;
+use rollcall_core::connect::ConnectInput;
+use rollcall_core::fleet::{FleetEvents, FleetProgress, FleetStep, OrgHealth, OrgSyncOutcome, OverviewColumn};
+use rollcall_core::posture::Drill;
+use rollcall_core::session::RegionName;
+
+#[derive(Default)]
+struct Heard {
+    started: Mutex<Vec<String>>,
+    changed: Mutex<Vec<String>>,
+}
+
+impl FleetEvents for Heard {
+    fn progress(&self, p: FleetProgress) {
+        if p.step == FleetStep::Started {
+            self.started.lock().push(p.org_id);
+        }
+    }
+    fn org_changed(&self, org_id: &str) {
+        self.changed.lock().push(org_id.into());
+    }
+    fn status_changed(&self) {}
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_client_org_syncs_in_turn_one_refusing_alone_and_the_overview_and_search_read_their_files() {
+    let env = common::start_msp(5, 40).await;
+    let (key, orgs) = {
+        let w = env.sim.state.world.read().unwrap();
+        let key = w.admins.iter().find(|a| a.multi_tenant).unwrap().api_key.clone();
+        let orgs: Vec<(String, usize, String)> = w
+            .orgs
+            .iter()
+            .map(|o| {
+                (
+                    o.id().to_string(),
+                    o.users.len(),
+                    o.users.values().next().unwrap().rec().username.clone(),
+                )
+            })
+            .collect();
+        (key, orgs)
+    };
+    let refused = orgs[3].0.clone();
+    env.sim.state.set_faults(Faults {
+        refuse_org_ids: vec![refused.clone()],
+        ..Default::default()
+    });
+    let input = ConnectInput {
+        api_key: key.clone(),
+        org_id: orgs[1].0.clone(),
+        region: RegionName::US,
+        base_url: env.sim.base_url.clone(),
+    };
+    let found = input.check().await.unwrap();
+    let keys = Keys::default();
+    let s = session(&env, &keys);
+    for o in &found.orgs {
+        s.add_with_key(input.entry_for(o, true), &key).unwrap();
+    }
+    let first = s.entry(&orgs[1].0).unwrap();
+    s.activate(first).unwrap();
+
+    let heard = Heard::default();
+    let report = s.sync_orgs(&[], &heard).await;
+    assert_eq!(report.results.len(), orgs.len(), "every org is tried: {report:?}");
+    assert_eq!(heard.started.lock().len(), orgs.len());
+    for r in &report.results {
+        if r.org_id == refused {
+            assert_eq!(r.outcome, OrgSyncOutcome::Failed);
+            assert!(
+                r.detail.as_deref().unwrap_or("").to_lowercase().contains("key"),
+                "{r:?}"
+            );
+        } else {
+            assert_eq!(r.outcome, OrgSyncOutcome::Synced, "{r:?}");
+            assert!(r.requests > 0);
+        }
+    }
+    // Each client org's requests went to that org: its file holds its own people.
+    let overview = s.overview(rollcall_cache::dates::now_ms());
+    let col = |c: OverviewColumn| overview.columns.iter().position(|x| x.key == c).unwrap();
+    assert_eq!(overview.rows.len(), orgs.len());
+    for (id, people, _) in &orgs {
+        let row = overview.rows.iter().find(|r| &r.org_id == id).unwrap();
+        let cell = &row.cells[col(OverviewColumn::People)];
+        if *id == refused {
+            assert_eq!(row.health, OrgHealth::Failed);
+            assert_eq!(cell.value, Cell::Empty, "no copy, no figure");
+            assert!(row.detail.is_some());
+        } else {
+            assert_eq!(cell.value, Cell::Number(*people as f64), "people of {id}");
+            assert!(
+                matches!(cell.drill, Some(Drill::Users { .. })),
+                "a figure opens its list"
+            );
+            assert!(matches!(row.health, OrgHealth::Current), "{:?}", row.health);
+        }
+    }
+    assert!(overview.rows.iter().any(|r| r.active && r.org_id == orgs[1].0));
+    let total_people: usize = orgs.iter().filter(|o| o.0 != refused).map(|o| o.1).sum();
+    assert_eq!(
+        overview.totals[col(OverviewColumn::People)].value,
+        Cell::Number(total_people as f64)
+    );
+    let book = rollcall_core::fleet::overview_xlsx(&overview).unwrap();
+    assert_eq!(&book[..2], b"PK", "an Excel file");
+
+    // Search: a person of another org is found there, labelled by that org; the open org is
+    // left out (its own search covers it).
+    let (other, _, username) = &orgs[2];
+    let hits = s.search_other_orgs(username, rollcall_core::fleet::CROSS_ORG_LIMIT);
+    let found_in: Vec<&str> = hits.iter().map(|h| h.org_id.as_str()).collect();
+    assert!(found_in.contains(&other.as_str()), "{hits:?}");
+    assert!(!found_in.contains(&orgs[1].0.as_str()), "the open org is not repeated");
+    assert!(hits.iter().all(|h| !h.hits.is_empty() && !h.org_name.is_empty()));
+
+    // The timer: every org was just synced; only the refused one is due, and it waits its
+    // retry after a failure.
+    env.sim.state.set_faults(Faults::default());
+    let now = rollcall_cache::dates::now_ms();
+    let synced = s.fleet_timer_tick(now, &heard).await;
+    assert_eq!(synced, 1, "the never-synced org is due at once");
+    let again = s.fleet_timer_tick(now, &heard).await;
+    assert_eq!(again, 0, "nothing is due right after");
+    let row = s.overview(now).rows.into_iter().find(|r| r.org_id == refused).unwrap();
+    assert_eq!(
+        row.health,
+        OrgHealth::Current,
+        "the org that refused is synced once it answers"
+    );
+}

@@ -291,11 +291,21 @@ export async function pickTarget(base) {
   }
 }
 
-/** Starts the jcsim binary on `port`; resolves with its info once it answers. */
-export async function startJcsim(port) {
+/** Starts the jcsim binary on `port` (with `extra` arguments); resolves with its info once it
+ * answers. */
+export async function startJcsim(port, extra = []) {
   const child = spawn(
     jcsimBin,
-    ["--port", String(port), "--users", "60", "--single-org", "--seed", "11"],
+    [
+      "--port",
+      String(port),
+      "--seed",
+      "11",
+      // 60 people in one org unless `extra` says otherwise
+      ...(extra.includes("--users") ? [] : ["--users", "60"]),
+      ...(extra.includes("--msp") ? [] : ["--single-org"]),
+      ...extra,
+    ],
     { stdio: "ignore" },
   );
   const base = `http://127.0.0.1:${port}`;

@@ -12,6 +12,7 @@ import { tests as reports } from "./reports.mjs";
 import { tests as access } from "./access.mjs";
 import { tests as console_ } from "./console.mjs";
 import { tests as connected } from "./connected.mjs";
+import { tests as msp } from "./msp.mjs";
 
 // The order matters: the demo is first opened by "demo: search, …"; the last two basics
 // (log file, dialog helper) run after everything else.
@@ -23,6 +24,7 @@ const tests = [
   ...console_,
   ...checklists,
   ...connected,
+  ...msp,
   ...basics.slice(2),
 ];
 

@@ -1,7 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { events } from "./bindings";
-import { queries, type OrgStatus } from "./api";
+import { commands, events } from "./bindings";
+import { queries, unwrap, type OrgStatus } from "./api";
 import { UiContext, useUi, type Notice, type PanelRef, type Ui } from "./context";
 import type { ViewId } from "./views";
 import { VocabularyContext } from "./labels";
@@ -29,6 +29,7 @@ import { ActivityView } from "./views/ActivityView";
 import { ChecklistsView } from "./views/ChecklistsView";
 import { AccessView } from "./views/AccessView";
 import { ConsoleView } from "./views/ConsoleView";
+import { OrgsView } from "./views/OrgsView";
 // The explorer carries the charting library: loaded when first opened.
 const InsightsView = lazy(() =>
   import("./views/InsightsView").then((m) => ({ default: m.InsightsView })),
@@ -74,6 +75,8 @@ function View({
       );
     case "access":
       return <AccessView />;
+    case "orgs":
+      return <OrgsView />;
     case "groups":
       return <GroupsView />;
     case "apps":
@@ -107,7 +110,24 @@ export function App() {
   const sync = useSync(status.data, notify, scopeOpen === "connect");
   useBackendEvents();
 
-  const ui = useUiValue({ panel, setPanel, notify, status: status.data, openRun, drill });
+  const qc = useQueryClient();
+  const switchOrg = useCallback(
+    async (id: string) => {
+      await unwrap(commands.orgSwitch(id));
+      await qc.invalidateQueries();
+    },
+    [qc],
+  );
+  const ui = useUiValue({
+    panel,
+    setPanel,
+    notify,
+    status: status.data,
+    openRun,
+    drill,
+    switchOrg,
+    openIn: nav.openIn,
+  });
 
   const org = status.data?.org;
   const showConnect = connecting || (status.isSuccess && !org);
@@ -175,6 +195,8 @@ function useUiValue({
   status,
   openRun,
   drill,
+  switchOrg,
+  openIn,
 }: Omit<Ui, "open" | "close"> & { setPanel: (ref: PanelRef | null) => void }): Ui {
   return useMemo(
     () => ({
@@ -185,8 +207,10 @@ function useUiValue({
       status,
       openRun,
       drill,
+      switchOrg,
+      openIn,
     }),
-    [panel, setPanel, notify, status, openRun, drill],
+    [panel, setPanel, notify, status, openRun, drill, switchOrg, openIn],
   );
 }
 
@@ -215,6 +239,7 @@ function useNavigation(orgId: string | undefined) {
     (ref: PanelRef | null) => setOpened(ref ? { org: orgId, ref } : null),
     [orgId],
   );
+  const openIn = useCallback((org: string, ref: PanelRef) => setOpened({ org, ref }), []);
   const selectView = (v: ViewId) => {
     setConnecting(false);
     setDrilled(null);
@@ -227,6 +252,7 @@ function useNavigation(orgId: string | undefined) {
     openRun,
     drilled,
     drill,
+    openIn,
     panel,
     setPanel,
     connecting,
@@ -251,7 +277,10 @@ function useNotices() {
 function useBackendEvents() {
   const qc = useQueryClient();
   useEffect(() => {
-    const un1 = events.cacheChanged.listen((e) => void invalidateFor(qc, e.payload.kinds));
+    const un1 = events.cacheChanged.listen((e) => {
+      const open = qc.getQueryData<OrgStatus>(keys.status)?.org?.id;
+      void invalidateFor(qc, e.payload.kinds, e.payload.org_id, open);
+    });
     const un2 = events.statusChanged.listen(
       () => void qc.invalidateQueries({ queryKey: keys.status }),
     );

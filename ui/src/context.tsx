@@ -23,6 +23,10 @@ export interface Ui {
   openRun: (runId: string) => void;
   /** Opens the Users or Devices list filtered to a figure's rows. */
   drill: (d: Drill) => void;
+  /** Opens another connected org (every query follows it). */
+  switchOrg: (orgId: string) => Promise<void>;
+  /** Opens a panel of org `orgId` (just switched to: `open` still belongs to the old one). */
+  openIn: (orgId: string, p: PanelRef) => void;
 }
 
 export const UiContext = createContext<Ui | null>(null);

@@ -1,7 +1,8 @@
 // Every screen follows a sync: each query key comes from `keys`, and a sync ("all") makes
 // every key of the org's data stale.
 import { describe, expect, it } from "vitest";
-import { NOT_ORG_DATA, ROOTS, staleRoots } from "./queryKeys";
+import { QueryClient } from "@tanstack/react-query";
+import { EVERY_ORG, NOT_ORG_DATA, ROOTS, invalidateFor, staleRoots } from "./queryKeys";
 
 /** Every source file of the front end, as text (tests and the generated bindings aside). */
 const SOURCES = import.meta.glob<string>(["./**/*.{ts,tsx}", "!./**/*.test.{ts,tsx}"], {
@@ -36,5 +37,17 @@ describe("query keys", () => {
       for (const root of ["posture", "reportTable", "catalogueRows"] as const)
         expect(stale.has(root), `${root} after a change of ${kind}`).toBe(true);
     }
+  });
+
+  it("a change in another org refreshes only what reads every org", async () => {
+    const qc = new QueryClient();
+    for (const root of ["users", "posture", ...EVERY_ORG]) qc.setQueryData([root], 1);
+    await invalidateFor(qc, ["all"], "org-b", "org-a");
+    const stale = (root: string) => qc.getQueryState([root])?.isInvalidated;
+    expect(stale("users")).toBe(false);
+    expect(stale("posture")).toBe(false);
+    for (const root of EVERY_ORG) expect(stale(root), root).toBe(true);
+    await invalidateFor(qc, ["users"], "org-a", "org-a");
+    expect(stale("users")).toBe(true);
   });
 });

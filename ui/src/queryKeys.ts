@@ -65,7 +65,14 @@ export const keys = {
   eventDistinct: (filter: unknown, source: string, field: string) =>
     ["eventDistinct", filter, source, field] as const,
   lastLogin: (username: string) => ["lastLogin", username] as const,
+  /** Every org's figures (each org's own file). */
+  fleetOverview: ["fleetOverview"] as const,
+  /** A search in every org but the open one. */
+  crossSearch: (text: string) => ["crossSearch", text] as const,
 };
+
+/** Queries that read every org's file: a change in any org makes them stale. */
+export const EVERY_ORG: Root[] = ["fleetOverview", "crossSearch"];
 
 /** The first part of every key above. */
 type Root = (typeof keys)[keyof typeof keys] extends infer K
@@ -160,9 +167,17 @@ export function staleRoots(kinds: readonly DataKind[]): Set<string> {
   );
 }
 
-/** After the org's file changed: refetch the queries that show what changed (visible ones
- * run now, the rest when next shown). */
-export function invalidateFor(qc: QueryClient, kinds: readonly DataKind[]) {
-  const roots = staleRoots(kinds);
+/** After org `orgId`'s file changed: refetch the queries that show what changed (visible ones
+ * run now, the rest when next shown) — for another org than the open one (`openOrgId`), only
+ * the queries over every org. */
+export function invalidateFor(
+  qc: QueryClient,
+  kinds: readonly DataKind[],
+  orgId?: string,
+  openOrgId?: string,
+) {
+  const other = orgId !== undefined && orgId !== openOrgId;
+  const roots = other ? new Set<string>(EVERY_ORG) : staleRoots(kinds);
+  for (const r of EVERY_ORG) roots.add(r);
   return qc.invalidateQueries({ predicate: (q) => roots.has(String(q.queryKey[0])) });
 }

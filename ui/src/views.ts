@@ -1,5 +1,6 @@
 // The sidebar's views, in order.
 export type ViewId =
+  | "orgs"
   | "users"
   | "groups"
   | "devices"
@@ -13,6 +14,7 @@ export type ViewId =
   | "activity";
 
 export const VIEWS: { id: ViewId; label: string }[] = [
+  { id: "orgs", label: "All organisations" },
   { id: "users", label: "Users" },
   { id: "groups", label: "Groups" },
   { id: "devices", label: "Devices" },

@@ -1,8 +1,10 @@
-// One search box across users, devices, groups and apps (FTS5 in the cache).
+// One search box across users, devices, groups and apps (FTS5 in the cache) — the open org's
+// first, then, when more orgs are connected, a few hits of each other org, labelled by org; a
+// hit there opens that org and its panel.
 import { useEffect, useRef, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { commands, type RecordKind } from "../bindings";
-import { unwrap } from "../api";
+import { commands, type RecordKind, type SearchHit } from "../bindings";
+import { errorText, unwrap } from "../api";
 import { useUi } from "../context";
 import { keys } from "../queryKeys";
 import { isShortcut, shortcutLabel } from "../platform";
@@ -38,7 +40,25 @@ export function GlobalSearch() {
     enabled: q.trim().length > 0,
     placeholderData: (p) => p,
   });
+  const many = (ui.status?.orgs.filter((o) => !o.demo).length ?? 0) >= 2;
+  const others = useQuery({
+    queryKey: keys.crossSearch(q),
+    queryFn: () => unwrap(commands.fleetSearch(q)),
+    enabled: many && q.trim().length > 0,
+    placeholderData: (p) => p,
+  });
   const show = focused && text.trim().length > 0;
+  const openHit = async (orgId: string | null, h: SearchHit) => {
+    setFocused(false);
+    if (h.kind !== "user" && h.kind !== "system" && h.kind !== "group") return;
+    if (orgId === null) return ui.open({ kind: h.kind, id: h.id });
+    try {
+      await ui.switchOrg(orgId);
+      ui.openIn(orgId, { kind: h.kind, id: h.id });
+    } catch (e) {
+      ui.notify("error", errorText(e));
+    }
+  };
   return (
     <div className="global-search">
       <input
@@ -68,11 +88,7 @@ export function GlobalSearch() {
                 type="button"
                 data-testid={`hit-${h.id}`}
                 onMouseDown={(e) => e.preventDefault()}
-                onClick={() => {
-                  if (h.kind === "user" || h.kind === "system" || h.kind === "group")
-                    ui.open({ kind: h.kind, id: h.id });
-                  setFocused(false);
-                }}
+                onClick={() => void openHit(null, h)}
               >
                 <span className="hit-kind">{KIND_LABEL[h.kind]}</span>
                 <span className="hit-label">{h.label}</span>
@@ -80,7 +96,30 @@ export function GlobalSearch() {
               </button>
             </li>
           ))}
-          {hits.data?.length === 0 && <li className="muted pad">Nothing matches “{q}”.</li>}
+          {hits.data?.length === 0 && (
+            <li className="muted pad">Nothing matches “{q}” in this organisation.</li>
+          )}
+          {others.data?.map((o) => (
+            <li key={o.org_id} className="hit-org" data-testid={`hits-org-${o.org_id}`}>
+              <div className="hit-org-name">In {o.org_name}</div>
+              <ul>
+                {o.hits.map((h) => (
+                  <li key={h.kind + h.id}>
+                    <button
+                      type="button"
+                      data-testid={`hit-${o.org_id}-${h.id}`}
+                      onMouseDown={(e) => e.preventDefault()}
+                      onClick={() => void openHit(o.org_id, h)}
+                    >
+                      <span className="hit-kind">{KIND_LABEL[h.kind]}</span>
+                      <span className="hit-label">{h.label}</span>
+                      <span className="hit-detail muted">{h.detail}</span>
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </li>
+          ))}
         </ul>
       )}
     </div>

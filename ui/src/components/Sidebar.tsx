@@ -29,7 +29,7 @@ export function Sidebar({
       <div className="brand">Rollcall</div>
       <OrgSwitcher status={status} onConnect={onConnect} notify={notify} />
       <ul className="nav">
-        {VIEWS.map((v) => (
+        {VIEWS.filter((v) => v.id !== "orgs" || fleetSize(status) >= 2).map((v) => (
           <li key={v.id}>
             <button
               type="button"
@@ -49,6 +49,11 @@ export function Sidebar({
       </button>
     </nav>
   );
+}
+
+/** How many organisations are connected (the demo aside): "All organisations" shows from two. */
+function fleetSize(status: OrgStatus | undefined): number {
+  return status?.orgs.filter((o) => !o.demo).length ?? 0;
 }
 
 /** The open organisation's name, which opens the menu of the others (switch, remove, connect

@@ -50,6 +50,8 @@ function mount() {
     status: undefined,
     openRun: () => undefined,
     drill: () => undefined,
+    switchOrg: () => Promise.resolve(),
+    openIn: () => undefined,
   };
   render(
     <QueryClientProvider client={new QueryClient()}>

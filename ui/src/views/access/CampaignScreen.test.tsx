@@ -119,6 +119,8 @@ describe("an access review on screen", () => {
       status: undefined,
       openRun: () => undefined,
       drill: () => undefined,
+      switchOrg: () => Promise.resolve(),
+      openIn: () => undefined,
     };
     render(
       <QueryClientProvider client={new QueryClient()}>

@@ -118,6 +118,8 @@ function mount() {
     status: undefined,
     openRun: () => undefined,
     drill: () => undefined,
+    switchOrg: () => Promise.resolve(),
+    openIn: () => undefined,
   };
   const client = new QueryClient({
     defaultOptions: { queries: { retry: false, staleTime: Infinity } },

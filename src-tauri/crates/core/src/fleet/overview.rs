@@ -49,7 +49,7 @@ impl OverviewColumn {
             OverviewColumn::People => "People".into(),
             OverviewColumn::Devices => "Devices".into(),
             OverviewColumn::MfaAdoption => "MFA (active people)".into(),
-            OverviewColumn::EncryptionCoverage => "Encrypted devices".into(),
+            OverviewColumn::EncryptionCoverage => "Encrypted".into(),
             OverviewColumn::Silent => format!("Silent > {} days", posture::SILENT_DAYS),
             OverviewColumn::Unbound => "Reached by nobody".into(),
             OverviewColumn::Locked => "Locked out".into(),
@@ -226,7 +226,10 @@ fn health(r: &Read, now_ms: i64) -> (OrgHealth, Option<String>) {
 /// The posture's cell for `col` (empty before the first complete sync).
 fn figure_cell(col: OverviewColumn, key: FigureKey, p: Option<&Posture>) -> OverviewCell {
     let Some(p) = p else {
-        return OverviewCell::plain(Cell::Empty);
+        return OverviewCell {
+            text: "–".into(),
+            ..OverviewCell::plain(Cell::Empty)
+        };
     };
     let f = posture::figures(p).into_iter().find(|f| f.key == key);
     let value = match col {
@@ -300,8 +303,9 @@ struct RowState<'a> {
     failure: Option<&'a str>,
 }
 
-/// Every org together: counts added; MFA and encryption shares over the sums of their parts.
-fn totals(postures: &[Posture]) -> Vec<OverviewCell> {
+/// Every org together (of `orgs`, those with a copy): counts added; MFA and encryption shares
+/// over the sums of their parts.
+fn totals(postures: &[Posture], orgs: usize) -> Vec<OverviewCell> {
     let sum = |f: &dyn Fn(&Posture) -> u64| postures.iter().map(f).sum::<u64>();
     let pct = |part: u64, whole: u64| (whole > 0).then(|| part as f64 * 100.0 / whole as f64);
     OverviewColumn::ALL
@@ -319,7 +323,12 @@ fn totals(postures: &[Posture]) -> Vec<OverviewCell> {
                     sum(&|p| p.devices.total),
                 ),
                 OverviewColumn::Organisation => {
-                    return OverviewCell::plain(Cell::Text(format!("All {} organisations", postures.len())))
+                    let label = if postures.len() == orgs {
+                        format!("All {orgs} organisations")
+                    } else {
+                        format!("The {} of {orgs} organisations with a copy", postures.len())
+                    };
+                    return OverviewCell::plain(Cell::Text(label));
                 }
                 _ => None,
             };
@@ -376,7 +385,7 @@ impl OrgSession {
                 })
                 .collect(),
             rows,
-            totals: totals(&postures),
+            totals: totals(&postures, orgs.len()),
             elapsed_ms: started.elapsed().as_millis() as u64,
         }
     }

@@ -214,14 +214,20 @@ function OrgRow({
 function useFleetSync() {
   const labels = useLabels();
   const [progress, setProgress] = useState<FleetProgress | null>(null);
+  // A few orgs sync at once: how many have finished.
+  const [done, setDone] = useState(0);
   const [running, setRunning] = useState(false);
   const [summary, setSummary] = useState<{ text: string; failed: boolean } | null>(null);
   const ui = useUi();
   const start = async () => {
     setRunning(true);
     setSummary(null);
+    setDone(0);
     const ch = new Channel<FleetProgress>();
-    ch.onmessage = (p) => setProgress(p);
+    ch.onmessage = (p) => {
+      setProgress(p);
+      if (p.step.step === "finished") setDone((n) => n + 1);
+    };
     try {
       const r = await unwrap(commands.fleetSync([], ch));
       const failed = r.results.filter((x) => x.outcome === "failed");
@@ -242,7 +248,7 @@ function useFleetSync() {
   const p = progress;
   const line = !p
     ? "Starting…"
-    : `${p.index + 1} of ${p.total}: ${p.org_name} — ${
+    : `${done} of ${p.total} done · ${p.org_name}: ${
         p.step.step === "sync"
           ? describe(p.step.progress, labels).text
           : p.step.step === "finished"

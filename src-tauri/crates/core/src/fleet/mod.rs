@@ -2,8 +2,9 @@
 //! or a consultant's several orgs: each keeps its own file and key entry (`session`), and this
 //! module looks across them. Read-only connections to every org's file (`Fleet::reader`), so
 //! that the **All organisations** overview (`overview`) and the search across every org
-//! (`search`) never open the org; syncs of every org in turn under one request budget per key,
-//! the timer covering every org, one org's failure never stopping the others (`sync_all`).
+//! (`search`) never open the org; syncs of every org, a few at a time under one request budget
+//! per key, the timer covering every org, one org's failure never stopping the others
+//! (`sync_all`).
 //! Nothing here sends a write: actions stay with the open org (`session::OrgSession::for_writes`).
 
 mod overview;
@@ -12,7 +13,9 @@ mod sync_all;
 
 pub use overview::{overview_xlsx, OrgHealth, OrgOverview, Overview, OverviewCell, OverviewColumn};
 pub use search::{OrgHits, CROSS_ORG_LIMIT};
-pub use sync_all::{FleetEvents, FleetProgress, FleetStep, FleetSyncReport, OrgSyncOutcome, OrgSyncResult};
+pub use sync_all::{
+    FleetEvents, FleetProgress, FleetStep, FleetSyncReport, OrgSyncOutcome, OrgSyncResult, ORGS_AT_ONCE,
+};
 
 use crate::CancelToken;
 use parking_lot::Mutex;

@@ -1,8 +1,11 @@
-//! Syncs of every connected org, in turn. The orgs one key reaches draw on one request budget
-//! (JumpCloud limits requests per key, whichever org they name: their clients share one
-//! adaptive limiter, so a 429 met in one org slows the next). One org's failure — its key
-//! refused or revoked, JumpCloud failing for it alone — is recorded for that org and the next
-//! one starts. The open org syncs through the session's own path (its status bar, its guard
+//! Syncs of every connected org, `ORGS_AT_ONCE` at a time. The orgs one key reaches draw on one
+//! request budget (JumpCloud limits requests per key, whichever org they name: their clients
+//! share one adaptive limiter — at most its requests in flight for all of them together, and a
+//! 429 met in one org slows them all). A few orgs run at once because most of a small org's
+//! sync is waiting — for JumpCloud to generate its bulk reports, and for answers at the
+//! network's latency — which overlaps without sending more at once than one org would. One
+//! org's failure — its key refused or revoked, JumpCloud failing for it alone — is recorded
+//! for that org and the next one starts. The open org syncs through the session's own path (its status bar, its guard
 //! against two syncs); the others straight into their files. The timer covers every org:
 //! each is synced when its own interval (kept in its file) has passed, retried after a
 //! failure 5 minutes later, then 10, 20, … like the open org.
@@ -12,10 +15,14 @@ use crate::session::{
     retry_wait, OrgEntry, OrgSession, ProgressPace, SessionEvents, SyncScope, SyncStartError, SCOPE_SETTING,
 };
 use crate::{CancelToken, SyncError, SyncOptions, SyncProgress};
+use futures_util::stream::{self, StreamExt};
 use jumpcloud::Client;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::time::Instant;
+
+/// Orgs synced at the same time in a pass (their requests share one budget per key).
+pub const ORGS_AT_ONCE: usize = 4;
 
 /// How one org's sync ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -147,8 +154,9 @@ impl OrgSession {
             .collect()
     }
 
-    /// Syncs each org of `org_ids` (every connected org when empty) in turn; a failure is
-    /// recorded for its org and the next one starts. One pass at a time (a second waits).
+    /// Syncs each org of `org_ids` (every connected org when empty), `ORGS_AT_ONCE` at a time
+    /// in the list's order; a failure is recorded for its org and the next one starts. One
+    /// pass at a time (a second waits). The results come in the list's order.
     pub async fn sync_orgs(&self, org_ids: &[String], events: &dyn FleetEvents) -> FleetSyncReport {
         let _pass = self.fleet.pass.lock().await;
         let started = Instant::now();
@@ -156,42 +164,22 @@ impl OrgSession {
         *self.fleet.cancel.lock() = Some(token.clone());
         let orgs = self.fleet_orgs(org_ids);
         let total = orgs.len() as u32;
+        // Each org's client, those of one key drawing on one budget (the open org syncs through
+        // the session's own path and client).
         let mut budgets: HashMap<String, Client> = HashMap::new();
-        let mut results = vec![];
-        for (i, entry) in orgs.iter().enumerate() {
-            let ev = OrgEvents {
-                fleet: events,
-                index: i as u32,
-                total,
-                entry,
-            };
-            let r = if token.is_cancelled() {
-                result(
-                    entry,
-                    OrgSyncOutcome::Skipped,
-                    Some("The sync of every organisation was cancelled before this one.".into()),
-                    0,
-                    Instant::now(),
-                )
-            } else {
-                ev.step(FleetStep::Started);
-                self.sync_one(entry, &ev, &token, &mut budgets).await
-            };
-            match r.outcome {
-                OrgSyncOutcome::Failed => {
-                    tracing::warn!(org_id = %entry.id, error = r.detail.as_deref().unwrap_or(""), "an organisation's sync failed; going on with the next");
-                    let detail = r.detail.clone().unwrap_or_default();
-                    self.fleet.failures.lock().insert(entry.id.clone(), detail);
-                }
-                OrgSyncOutcome::Synced => {
-                    self.fleet.failures.lock().remove(&entry.id);
-                }
-                _ => {}
-            }
-            ev.step(FleetStep::Finished { result: r.clone() });
-            events.org_changed(&entry.id);
-            results.push(r);
-        }
+        let active = self.try_active().map(|o| o.entry.id.clone());
+        let clients: Vec<Option<crate::session::Result<Client>>> = orgs
+            .iter()
+            .map(|e| (active.as_deref() != Some(e.id.as_str())).then(|| self.budgeted_client(e, &mut budgets)))
+            .collect();
+        let token = &token;
+        let mut results: Vec<(usize, OrgSyncResult)> = stream::iter(orgs.into_iter().zip(clients).enumerate())
+            .map(|(i, (entry, client))| self.pass_one(i, total, entry, client, token, events))
+            .buffer_unordered(ORGS_AT_ONCE)
+            .collect()
+            .await;
+        results.sort_by_key(|(i, _)| *i);
+        let results: Vec<OrgSyncResult> = results.into_iter().map(|(_, r)| r).collect();
         *self.fleet.cancel.lock() = None;
         FleetSyncReport {
             requests: results.iter().map(|r| r.requests).sum(),
@@ -200,16 +188,65 @@ impl OrgSession {
         }
     }
 
-    /// One org's sync within a pass.
+    /// One org of a pass, announced (started, finished) and kept. A boxed future: a stream of
+    /// them must be `Send` for the window's command.
+    fn pass_one<'a>(
+        &'a self,
+        i: usize,
+        total: u32,
+        entry: OrgEntry,
+        client: Option<crate::session::Result<Client>>,
+        token: &'a CancelToken,
+        events: &'a dyn FleetEvents,
+    ) -> futures_util::future::BoxFuture<'a, (usize, OrgSyncResult)> {
+        Box::pin(async move {
+            let entry = &entry;
+            let ev = OrgEvents {
+                fleet: events,
+                index: i as u32,
+                total,
+                entry,
+            };
+            let r = if token.is_cancelled() {
+                let why = "The sync of every organisation was cancelled before this one.";
+                result(entry, OrgSyncOutcome::Skipped, Some(why.into()), 0, Instant::now())
+            } else {
+                ev.step(FleetStep::Started);
+                self.sync_one(entry, &ev, token, client).await
+            };
+            self.after_one(entry, &r);
+            ev.step(FleetStep::Finished { result: r.clone() });
+            events.org_changed(&entry.id);
+            (i, r)
+        })
+    }
+
+    /// Keeps what one org's sync in a pass ended with (the overview's health).
+    fn after_one(&self, entry: &OrgEntry, r: &OrgSyncResult) {
+        match r.outcome {
+            OrgSyncOutcome::Failed => {
+                let detail = r.detail.clone().unwrap_or_default();
+                tracing::warn!(org_id = %entry.id, error = %detail, "an organisation's sync failed; going on with the next");
+                self.fleet.failures.lock().insert(entry.id.clone(), detail);
+            }
+            OrgSyncOutcome::Synced => {
+                self.fleet.failures.lock().remove(&entry.id);
+            }
+            _ => {}
+        }
+    }
+
+    /// One org's sync within a pass: the open org through the session's own path (`client`
+    /// None), the others straight into their files with `client`.
     async fn sync_one(
         &self,
         entry: &OrgEntry,
         ev: &OrgEvents<'_>,
         token: &CancelToken,
-        budgets: &mut HashMap<String, Client>,
+        client: Option<crate::session::Result<Client>>,
     ) -> OrgSyncResult {
         let started = Instant::now();
-        if self.try_active().is_some_and(|o| o.entry.id == entry.id) {
+        let Some(client) = client else {
             return match self.sync(ev).await {
                 Ok(r) => result(entry, OrgSyncOutcome::Synced, None, r.requests, started),
                 Err(SyncStartError::Run(crate::session::SyncRunError::AlreadyRunning)) => result(
@@ -224,8 +261,8 @@ impl OrgSession {
                 }
                 Err(e) => result(entry, OrgSyncOutcome::Failed, Some(e.to_string()), 0, started),
             };
-        }
-        let client = match self.budgeted_client(entry, budgets) {
+        };
+        let client = match client {
             Ok(c) => c,
             Err(e) => return result(entry, OrgSyncOutcome::Failed, Some(e.to_string()), 0, started),
         };

@@ -127,7 +127,9 @@ pub struct EventRow {
     pub username: String,
     pub system_id: String,
     pub app_id: String,
-    /// The whole event, for Rust's own use (never sent to the front end).
+    /// The whole event as JumpCloud sent it, for Rust's own use (never sent to the front end):
+    /// written to the archive; empty when read back from the `events` table, which keeps the
+    /// columns only.
     #[serde(skip)]
     pub json: String,
 }

@@ -214,7 +214,11 @@ fn event_row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
         username: r.get("username")?,
         system_id: r.get("system_id")?,
         app_id: r.get("app_id")?,
-        json: r.get::<_, crate::packed::Packed>("json")?.0,
+        // Empty since the archive keeps the JSON (older copies may still hold it).
+        json: r
+            .get::<_, crate::packed::Packed>("json")
+            .map(|p| p.0)
+            .unwrap_or_default(),
     })
 }
 

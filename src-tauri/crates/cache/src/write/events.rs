@@ -43,8 +43,11 @@ impl super::SyncWriter<'_> {
             return Ok(None);
         }
         let tx = self.cache.conn.transaction()?;
+        // The events' JSON lives in the archive (`archive_put`): a copy written before that
+        // carries its columns only.
         tx.execute(
-            "INSERT OR REPLACE INTO s_events SELECT * FROM events WHERE at >= ?1",
+            "INSERT OR REPLACE INTO s_events (id,at,service,event_type,success,user_id,username,system_id,app_id,json) \
+             SELECT id,at,service,event_type,success,user_id,username,system_id,app_id,'' FROM events WHERE at >= ?1",
             [from],
         )?;
         let newest: Option<String> = tx.query_row("SELECT max(at) FROM s_events", [], |r| r.get(0))?;
@@ -61,9 +64,10 @@ impl super::SyncWriter<'_> {
         }
     }
 
-    /// Directory Insights events (their JSON packed with the events' dictionary).
+    /// Directory Insights events: their columns here (last logins, a person's or device's
+    /// recent events), the whole event once, in the archive, which keeps it past JumpCloud's
+    /// 90 days — the JSON is not stored twice.
     pub fn put_events(&mut self, rows: &[EventRow]) -> Result<()> {
-        let dict = self.dict("event", rows.iter().map(|r| r.json.as_str()))?;
         let prefixes = self.prefixes();
         let tx = self.cache.conn.transaction()?;
         for prefix in prefixes {
@@ -80,7 +84,7 @@ impl super::SyncWriter<'_> {
                     r.username,
                     r.system_id,
                     r.app_id,
-                    crate::packed::pack_with(dict, &r.json),
+                    "",
                 ])?;
             }
         }

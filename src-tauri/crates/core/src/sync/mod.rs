@@ -30,6 +30,7 @@
 //! Cancellable between batches through `CancelToken`; progress is a typed `SyncProgress`.
 
 mod associations;
+mod event_window;
 mod insights;
 mod phases;
 mod reports;

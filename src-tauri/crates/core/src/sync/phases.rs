@@ -479,9 +479,18 @@ impl Phases<'_, '_, '_> {
             .and_then(rollcall_cache::parse_ms)
             .map(|ms| rollcall_cache::format_ms((ms - EVENT_OVERLAP_MS).max(start_ms)))
             .unwrap_or_else(|| start.clone());
-        let query = json!({ "service": crate::explore::ALWAYS_ARCHIVED, "start_time": ask_from, "limit": 10000, "sort": "ASC" });
+        let from_ms = rollcall_cache::parse_ms(&ask_from).unwrap_or(start_ms);
+        // A long window (a first sync's 90 days) is read in slices at once, each paged by its
+        // own cursor; an event on a slice's edge may come twice and is one row.
+        let streams = super::event_window::slices(from_ms, now_ms).into_iter().map(|(from, to)| {
+            let mut query = json!({ "service": crate::explore::ALWAYS_ARCHIVED, "start_time": rollcall_cache::format_ms(from), "limit": 10000, "sort": "ASC" });
+            if let Some(to) = to {
+                query["end_time"] = json!(rollcall_cache::format_ms(to));
+            }
+            c.insights().events(query)
+        });
         let mut known = true;
-        let mut stream = c.insights().events(query);
+        let mut stream = futures_util::stream::select_all(streams);
         let mut events = Vec::new();
         let mut n = 0u64;
         while let Some(e) = stream.next().await {

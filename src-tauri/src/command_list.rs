@@ -22,6 +22,8 @@ macro_rules! app_commands {
             commands::fleet::fleet_overview_export,
             commands::fleet::fleet_search,
             commands::fleet::fleet_sync,
+            commands::fleet::fleet_reviews_start,
+            commands::fleet::fleet_pack,
             commands::reports::posture,
             commands::reports::posture_trends,
             commands::reports::sync_history,

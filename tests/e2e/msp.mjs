@@ -6,6 +6,12 @@ import {
   sleep,
   freePort,
   answerDialog,
+  answerSaveDialog,
+  copyFileSync,
+  screens,
+  home,
+  join,
+  pdfText,
   launch,
   shot,
   assert,
@@ -61,7 +67,7 @@ export const tests = [
         orgs.length === 6,
         `the provider's org and five clients (${orgs.length})`,
       );
-      const [home, ...clients] = orgs;
+      const [provider, ...clients] = orgs;
       // The largest client is where the search and the lock happen; another refuses the key.
       const target = [...clients].sort((a, b) => b.users - a.users)[0];
       const refusing = clients.find((o) => o.id !== target.id);
@@ -77,12 +83,12 @@ export const tests = [
         await click(s, $("connect-advanced"));
         await type(s, $("connect-base"), js.base);
         await type(s, $("connect-key"), key);
-        await type(s, $("connect-org"), home.id);
+        await type(s, $("connect-org"), provider.id);
         await click(s, $("connect-test"));
         await s.waitForText($("connect-result"), "6 organisations", 15_000);
         await shot(s, "msp-connect");
         await click(s, $("connect-all"));
-        await s.waitForText($("org-name"), home.name, 20_000);
+        await s.waitForText($("org-name"), provider.name, 20_000);
         await s.waitForText($("data-as-of"), "Data as of", 60_000);
 
         // The overview, once every org has been through a sync.
@@ -123,6 +129,38 @@ export const tests = [
         await shot(s, "msp-overview");
         await fetch(`${js.base}/__sim/faults`, { method: "DELETE" });
 
+        // A review in every organisation with a copy, and the pack of all of them.
+        await type(s, $("review-all-attendees"), "Ana (MSP), client leads");
+        await click(s, $("review-all-start"));
+        const opened = await s.waitForText(
+          $("notice-warn"),
+          "Review opened in 5 of 6",
+          15_000,
+        );
+        assert(
+          opened.includes(refusing.name),
+          `the org without a copy is named: ${opened}`,
+        );
+        const packPath = join(home, "every-org-pack.pdf");
+        await click(s, $("fleet-pack-pdf"));
+        await answerSaveDialog(
+          "Export the pack of every organisation as PDF",
+          packPath,
+        );
+        await s.waitForText($("notice-ok"), "Saved", 20_000);
+        copyFileSync(packPath, join(screens, "msp-every-org-pack.pdf"));
+        const pack = pdfText(packPath);
+        assert(
+          pack.includes("Review of every organisation"),
+          "the pack's title",
+        );
+        for (const o of orgs)
+          assert(pack.includes(o.name), `the pack names ${o.name}`);
+        assert(
+          pack.includes("nothing to report"),
+          "the org without a copy says so",
+        );
+
         // A figure opens that org's list: the org is opened and the list is filtered.
         await click(s, $(`cell-${target.id}-people`));
         await s.waitForText($("org-name"), target.name, 15_000);
@@ -130,8 +168,8 @@ export const tests = [
 
         // Back in the provider's org, a search finds a device of the target org, labelled by it.
         await click(s, $("nav-orgs"));
-        await click(s, $(`cell-${home.id}-organisation`));
-        await s.waitForText($("org-name"), home.name, 15_000);
+        await click(s, $(`cell-${provider.id}-organisation`));
+        await s.waitForText($("org-name"), provider.name, 15_000);
         const device = await windowsDevice(js, key, target.id);
         await type(s, $("global-search"), device.hostname);
         await s.waitForText($(`hits-org-${target.id}`), target.name, 10_000);

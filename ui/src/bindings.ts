@@ -50,6 +50,16 @@ export const commands = {
 	fleetSearch: (text: string) => typedError<OrgHits[], AppError>(__TAURI_INVOKE("fleet_search", { text })),
 	/**  Syncs every connected org (or those of `org_ids`) in turn, reporting on `on_progress`. */
 	fleetSync: (orgIds: string[], onProgress: Channel<FleetProgress>) => typedError<FleetSyncReport, AppError>(__TAURI_INVOKE("fleet_sync", { orgIds, onProgress })),
+	/**
+	 *  Opens a review titled `title` in every connected org with a synced copy (each decided in
+	 *  its own org); what happened in each.
+	 */
+	fleetReviewsStart: (title: string, attendees: string) => typedError<StartedReview[], AppError>(__TAURI_INVOKE("fleet_reviews_start", { title, attendees })),
+	/**
+	 *  Saves the pack of every organisation (the overview, then each org's posture and latest
+	 *  review's decisions) as PDF or Excel where the admin chooses (None: cancelled).
+	 */
+	fleetPack: (format: PackFormat) => typedError<string | null, AppError>(__TAURI_INVOKE("fleet_pack", { format })),
 	/**  The posture of the mirror now; devices silent after `silent_days` days. */
 	posture: (silentDays: number) => typedError<PostureView, AppError>(__TAURI_INVOKE("posture", { silentDays })),
 	/**  The posture figures of the last `limit` complete syncs, oldest first. */
@@ -1839,6 +1849,16 @@ export type StartInput = {
 	device_id: string | null,
 	/**  Access request: the last day of the grant (YYYY-MM-DD, UTC). */
 	expires_on: string | null,
+};
+
+/**  What starting a review in every organisation did in one org. */
+export type StartedReview = {
+	org_id: string,
+	org_name: string,
+	/**  The review opened, with how many agenda items (None: not started, see `problem`). */
+	review_id: number | null,
+	items: number,
+	problem: string | null,
 };
 
 /**  Connectivity, access, sync state or the org list changed: refetch the status. */

@@ -97,3 +97,60 @@ pub async fn fleet_sync(
     events::status_changed(&app);
     Ok(report)
 }
+
+/// Opens a review titled `title` in every connected org with a synced copy (each decided in
+/// its own org); what happened in each.
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(app), err(Debug))]
+pub async fn fleet_reviews_start(
+    app: AppHandle,
+    title: String,
+    attendees: String,
+) -> AppResult<Vec<fleet::StartedReview>> {
+    if title.trim().is_empty() {
+        return Err(AppError::new(
+            crate::error::ErrorCode::Invalid,
+            "Give the review a title (for example “December review”).",
+        ));
+    }
+    let app2 = app.clone();
+    let started = blocking(move || {
+        let session: State<'_, Session> = tauri::Manager::state(&app2);
+        Ok(session.fleet_start_reviews(title.trim(), attendees.trim(), rollcall_cache::dates::now_ms()))
+    })
+    .await?;
+    for s in started.iter().filter(|s| s.review_id.is_some()) {
+        events::cache_changed(&app, &s.org_id, &[events::DataKind::All]);
+    }
+    Ok(started)
+}
+
+/// Saves the pack of every organisation (the overview, then each org's posture and latest
+/// review's decisions) as PDF or Excel where the admin chooses (None: cancelled).
+#[tauri::command]
+#[specta::specta]
+#[instrument(skip(app), err(Debug))]
+pub async fn fleet_pack(app: AppHandle, format: rollcall_core::reviews::PackFormat) -> AppResult<Option<String>> {
+    let offer = fleet::fleet_pack_offer(format);
+    let app2 = app.clone();
+    let saved = crate::dialogs::save_as(&app, &offer, || async move {
+        let bytes = blocking(move || {
+            let session: State<'_, Session> = tauri::Manager::state(&app2);
+            let now = rollcall_cache::dates::now_ms();
+            let (o, parts) = (session.overview(now), session.fleet_parts(now));
+            match format {
+                rollcall_core::reviews::PackFormat::Pdf => {
+                    fleet::fleet_pack_pdf(&o, &parts, time::OffsetDateTime::now_utc())
+                        .map_err(|e| AppError::internal(e.0))
+                }
+                rollcall_core::reviews::PackFormat::Xlsx => fleet::fleet_pack_xlsx(&o, &parts)
+                    .map_err(|e| AppError::internal(format!("The workbook could not be written: {e}"))),
+            }
+        })
+        .await?;
+        Ok((bytes, ()))
+    })
+    .await?;
+    Ok(saved.map(|(path, ())| path))
+}

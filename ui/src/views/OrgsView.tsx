@@ -79,6 +79,7 @@ export function OrgsView() {
           Export Excel
         </SaveButton>
       </div>
+      <ReviewAll />
       {fleet.summary && (
         <p className={fleet.summary.failed ? "warn-text" : "muted"} data-testid="fleet-summary">
           {fleet.summary.text}
@@ -256,4 +257,70 @@ function useFleetSync() {
             : "starting…"
       }`;
   return { running, start, line, summary };
+}
+
+/** A review meeting over every organisation: one review opened in each org (decided there,
+ * as any review), and the pack of every organisation. */
+function ReviewAll() {
+  const ui = useUi();
+  const [title, setTitle] = useState(
+    () => `Review ${new Date().toISOString().slice(0, 7)} — every organisation`,
+  );
+  const [attendees, setAttendees] = useState("");
+  const [busy, setBusy] = useState(false);
+  const start = async () => {
+    setBusy(true);
+    try {
+      const started = await unwrap(commands.fleetReviewsStart(title, attendees));
+      const opened = started.filter((s) => s.review_id !== null);
+      const skipped = started.filter((s) => s.review_id === null);
+      const items = opened.reduce((n, s) => n + s.items, 0);
+      ui.notify(
+        skipped.length > 0 ? "warn" : "ok",
+        `Review opened in ${opened.length} of ${started.length} organisations (${items} agenda items in all; each is decided in its organisation's Reports → Reviews).` +
+          (skipped.length > 0
+            ? ` Not in ${skipped.map((s) => `${s.org_name}: ${s.problem ?? ""}`).join("; ")}`
+            : ""),
+      );
+    } catch (e) {
+      ui.notify("error", errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="review-all" data-testid="review-all">
+      <strong>Review of every organisation</strong>
+      <input
+        className="input"
+        aria-label="Review title"
+        data-testid="review-all-title"
+        value={title}
+        onChange={(e) => setTitle(e.target.value)}
+      />
+      <input
+        className="input"
+        aria-label="Attendees"
+        placeholder="Attendees"
+        data-testid="review-all-attendees"
+        value={attendees}
+        onChange={(e) => setAttendees(e.target.value)}
+      />
+      <button
+        type="button"
+        className="btn small"
+        data-testid="review-all-start"
+        disabled={busy || title.trim() === ""}
+        onClick={() => void start()}
+      >
+        Start a review in every organisation
+      </button>
+      <SaveButton save={() => commands.fleetPack("pdf")} testId="fleet-pack-pdf">
+        Pack (PDF)
+      </SaveButton>
+      <SaveButton save={() => commands.fleetPack("xlsx")} testId="fleet-pack-xlsx">
+        Pack (Excel)
+      </SaveButton>
+    </div>
+  );
 }

@@ -8,10 +8,12 @@
 //! Nothing here sends a write: actions stay with the open org (`session::OrgSession::for_writes`).
 
 mod overview;
+mod pack;
 mod search;
 mod sync_all;
 
 pub use overview::{overview_xlsx, OrgHealth, OrgOverview, Overview, OverviewCell, OverviewColumn};
+pub use pack::{fleet_pack_offer, fleet_pack_pdf, fleet_pack_xlsx, OrgPart, StartedReview};
 pub use search::{OrgHits, CROSS_ORG_LIMIT};
 pub use sync_all::{
     FleetEvents, FleetProgress, FleetStep, FleetSyncReport, OrgSyncOutcome, OrgSyncResult, ORGS_AT_ONCE,

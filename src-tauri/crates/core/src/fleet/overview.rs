@@ -409,6 +409,16 @@ impl OrgSession {
 /// The overview as an Excel workbook: one row per org, then the totals; numbers as numbers,
 /// shares as percentages, the last sync as a date.
 pub fn overview_xlsx(o: &Overview) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let (columns, rows) = sheet(o);
+    crate::report_export::workbook(&[crate::report_export::Sheet {
+        title: "All organisations",
+        columns: &columns,
+        rows: &rows,
+    }])
+}
+
+/// The overview as a sheet's typed columns and rows (each org's detail in a last column).
+pub(super) fn sheet(o: &Overview) -> (Vec<ReportColumn>, Vec<Vec<Cell>>) {
     let columns: Vec<ReportColumn> = o
         .columns
         .iter()
@@ -431,9 +441,5 @@ pub fn overview_xlsx(o: &Overview) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError
         })
         .chain([o.totals.iter().map(|c| c.value.clone()).chain([Cell::Empty]).collect()])
         .collect();
-    crate::report_export::workbook(&[crate::report_export::Sheet {
-        title: "All organisations",
-        columns: &columns,
-        rows: &rows,
-    }])
+    (columns, rows)
 }

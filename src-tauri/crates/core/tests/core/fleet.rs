@@ -31,7 +31,7 @@ impl FleetEvents for Heard {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_client_org_syncs_in_turn_one_refusing_alone_and_the_overview_and_search_read_their_files() {
+async fn every_client_org_syncs_one_refusing_alone_and_the_overview_search_reviews_and_pack_read_their_files() {
     let env = common::start_msp(5, 40).await;
     let (key, orgs) = {
         let w = env.sim.state.world.read().unwrap();
@@ -122,6 +122,27 @@ async fn every_client_org_syncs_in_turn_one_refusing_alone_and_the_overview_and_
     assert!(found_in.contains(&other.as_str()), "{hits:?}");
     assert!(!found_in.contains(&orgs[1].0.as_str()), "the open org is not repeated");
     assert!(hits.iter().all(|h| !h.hits.is_empty() && !h.org_name.is_empty()));
+
+    // A review in every organisation: one per org with a copy, each in its own file; the pack
+    // of every organisation carries each org's agenda.
+    let started = s.fleet_start_reviews("December review", "Ana, Ben", rollcall_cache::dates::now_ms());
+    assert_eq!(started.len(), orgs.len());
+    for r in &started {
+        if r.org_id == refused {
+            assert!(
+                r.review_id.is_none() && r.problem.as_deref().unwrap_or("").contains("Not synced"),
+                "{r:?}"
+            );
+        } else {
+            assert!(r.review_id.is_some(), "{r:?}");
+        }
+    }
+    let parts = s.fleet_parts(rollcall_cache::dates::now_ms());
+    assert_eq!(parts.iter().filter(|p| p.review.is_some()).count(), orgs.len() - 1);
+    let pdf = rollcall_core::fleet::fleet_pack_pdf(&overview, &parts, time::OffsetDateTime::now_utc()).unwrap();
+    assert_eq!(&pdf[..5], b"%PDF-");
+    let xlsx = rollcall_core::fleet::fleet_pack_xlsx(&overview, &parts).unwrap();
+    assert_eq!(&xlsx[..2], b"PK");
 
     // The timer: every org was just synced; only the refused one is due, and it waits its
     // retry after a failure.

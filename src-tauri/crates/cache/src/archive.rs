@@ -50,6 +50,34 @@ CREATE TABLE console_history (
 );
 ";
 
+/// The services whose events every sync reads (logins to devices, the portal and apps): the
+/// `events` view of the mirror shows these.
+pub const LOGIN_SERVICES: [&str; 3] = ["directory", "systems", "sso"];
+
+/// Migration 18: the login events live in the archive only. The `events` table the mirror kept
+/// beside it (the same events, a second time, copied into each sync's snapshot) becomes a view
+/// of the archive's logins with the same columns, so every reader of `events` is unchanged; the
+/// archive gains the two columns only `events` had, and an index by device.
+pub(crate) const LOGINS_IN_ARCHIVE: &str = "
+ALTER TABLE event_archive ADD COLUMN user_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE event_archive ADD COLUMN app_id TEXT NOT NULL DEFAULT '';
+UPDATE event_archive SET user_id = e.user_id, app_id = e.app_id
+    FROM events e WHERE e.id = event_archive.id AND (e.user_id != '' OR e.app_id != '');
+-- Events whose time could not be read were left out of the archive by migration 17: kept at
+-- the epoch, as the archive keeps such events.
+INSERT OR IGNORE INTO event_archive (at, id, service, event_type, success, username, system_id, json, user_id, app_id)
+    SELECT 0, id, service, event_type, success, lower(username), system_id, json, user_id, app_id
+    FROM events WHERE julianday(at) IS NULL;
+CREATE INDEX event_archive_system ON event_archive(system_id, at);
+DROP TABLE events;
+DROP TABLE s_events;
+CREATE VIEW events AS
+    SELECT id,
+           strftime('%Y-%m-%dT%H:%M:%S', at / 1000, 'unixepoch') || '.' || printf('%03d', at % 1000) || 'Z' AS at,
+           service, event_type, success, user_id, username, system_id, app_id, '' AS json
+    FROM event_archive WHERE service IN ('directory', 'systems', 'sso');
+";
+
 /// The setting naming the services archived beyond logins (a JSON array).
 const ARCHIVE_SERVICES: &str = "archive_services";
 
@@ -130,8 +158,8 @@ impl Cache {
         let mut added = 0;
         {
             let mut stmt = tx.prepare_cached(
-                "INSERT OR IGNORE INTO event_archive (at, id, service, event_type, success, username, system_id, json)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT OR IGNORE INTO event_archive (at, id, service, event_type, success, username, system_id, json, user_id, app_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?;
             for r in rows {
                 // An event without a readable time is kept at the epoch, not dropped.
@@ -145,6 +173,8 @@ impl Cache {
                     r.username.to_lowercase(),
                     r.system_id,
                     crate::packed::pack_with(dict, &r.json),
+                    r.user_id,
+                    r.app_id,
                 ])? as u64;
             }
         }

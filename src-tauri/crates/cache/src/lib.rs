@@ -29,7 +29,7 @@ pub mod settings;
 pub mod trends;
 pub mod write;
 
-pub use archive::{ArchiveScan, ArchiveSpan, ArchivedEvent, ConsoleEntry, SavedQuery};
+pub use archive::{ArchiveScan, ArchiveSpan, ArchivedEvent, ConsoleEntry, SavedQuery, LOGIN_SERVICES};
 pub use audit::{AuditEntry, AuditIntent, AuditQuery};
 pub use campaigns::{
     Campaign, CampaignRow, CampaignScope, CertDecision, CertFlag, DeviceScope, FlagFact, FrozenRow, GrantKind,

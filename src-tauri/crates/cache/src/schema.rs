@@ -8,7 +8,9 @@
 
 use rusqlite_migration::{Migrations, M};
 
-/// Tables that mirror JumpCloud (live and `s_` staging twins have the same columns).
+/// Tables that mirror JumpCloud (live and `s_` staging twins have the same columns). The login
+/// events are not among them since migration 18: they are added to the archive, which a sync
+/// never empties (`events` is a view of it).
 pub const MIRRORED: &[&str] = &[
     "records",
     "users",
@@ -23,7 +25,6 @@ pub const MIRRORED: &[&str] = &[
     "user_group_device_groups",
     "admins",
     "roles",
-    "events",
 ];
 
 /// The mirrored tables as the first schema made them; each table's slice lives beside the code
@@ -135,6 +136,8 @@ pub fn migrations() -> Migrations<'static> {
         M::up(v16),
         // The event archive, saved queries and the API console's history.
         M::up(crate::archive::DDL),
+        // The login events kept once, in the archive (`events` a view of it).
+        M::up(crate::archive::LOGINS_IN_ARCHIVE),
     ])
 }
 

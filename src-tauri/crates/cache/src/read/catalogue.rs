@@ -11,7 +11,7 @@ const PERSON_NAME: &str = "coalesce(nullif(u.displayname, ''), trim(u.firstname 
 /// When a person last signed in (SQL over `u`).
 fn last_login() -> String {
     format!(
-        "(SELECT max(e.at) FROM events e WHERE e.username = u.username AND e.success = 1 AND e.event_type IN {LOGIN_EVENTS})"
+        "(SELECT max(e.at) FROM events e WHERE e.username = lower(u.username) AND e.success = 1 AND e.event_type IN {LOGIN_EVENTS})"
     )
 }
 

@@ -172,7 +172,8 @@ impl Cache {
         Ok(out)
     }
 
-    /// Each username's last successful login the copy holds, and the oldest login it holds.
+    /// Each username's (in lower case, as Directory Insights and the archive keep them) last
+    /// successful login the copy holds, and the oldest login it holds.
     pub fn last_logins(&self) -> Result<(HashMap<String, String>, Option<String>)> {
         let mut st = self.conn.prepare(&format!(
             "SELECT username, max(at) FROM events WHERE success = 1 AND event_type IN {LOGIN_EVENTS} GROUP BY username"

@@ -112,7 +112,7 @@ impl UserCheck {
             UserCheck::Inactive => (
                 format!(
                     "state = 'ACTIVATED' AND created < ? AND NOT EXISTS (SELECT 1 FROM events e \
-                     WHERE e.username = users.username AND e.at >= ? AND e.success = 1 \
+                     WHERE e.username = lower(users.username) AND e.at >= ? AND e.success = 1 \
                      AND e.event_type IN {LOGIN_EVENTS})"
                 ),
                 vec![th.days_ago(th.inactive_days), th.days_ago(th.inactive_days)],

@@ -228,7 +228,7 @@ impl Cache {
             .optional()?;
         let last_login = self
             .conn
-            .query_row(&format!("SELECT max(at) FROM events WHERE (user_id = ?1 OR username = ?2) AND success = 1 AND event_type IN {LOGIN_EVENTS}"), params![id, user.username], |r| r.get(0))
+            .query_row(&format!("SELECT max(at) FROM events WHERE (user_id = ?1 OR username = ?2) AND success = 1 AND event_type IN {LOGIN_EVENTS}"), params![id, user.username.to_lowercase()], |r| r.get(0))
             .optional()?
             .flatten();
         let manager = match &user.manager_id {
@@ -242,7 +242,7 @@ impl Cache {
             .conn
             .prepare_cached("SELECT * FROM events WHERE user_id = ?1 OR username = ?2 ORDER BY at DESC LIMIT 50")?;
         let recent_events = s
-            .query_map(params![id, user.username], event_row)?
+            .query_map(params![id, user.username.to_lowercase()], event_row)?
             .collect::<rusqlite::Result<_>>()?;
         Ok(Some(UserDetail {
             user,

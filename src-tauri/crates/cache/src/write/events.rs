@@ -1,10 +1,8 @@
-//! The `events` table (recent Directory Insights events): its schema and how a sync writes it,
-//! carrying forward what the copy already holds.
+//! The login events a sync reads: the first schema's `events` table (a view of the archive
+//! since migration 18), and how a sync adds to the archive only what is newer than it holds.
 
-use super::upsert_sql;
 use crate::error::Result;
 use crate::rows::EventRow;
-use rusqlite::params;
 
 /// The table as the first schema made it.
 pub(crate) const DDL: &str = "
@@ -28,31 +26,23 @@ CREATE INDEX {p}events_system ON {p}events(system_id, at);
 /// The setting that says from when the copy's login events are whole.
 const EVENTS_FROM: &str = "events_from";
 
-const EVENT_COLS: &str = "id,at,service,event_type,success,user_id,username,system_id,app_id,json";
-
 impl super::SyncWriter<'_> {
-    /// Carries the Directory Insights events the copy already holds from `from` on into this
-    /// sync, so that only newer ones need asking for. Returns the newest one's time, or None when
-    /// the copy does not hold the whole window from `from` (the sync then asks for all of it).
+    /// Whether the copy holds every login event from `from` on, and then the newest one's
+    /// time, so that only newer ones need asking for; None when it does not hold the whole
+    /// window (the sync then asks for all of it). The events stay where they are: the archive
+    /// is never emptied by a sync.
     pub fn carry_events(&mut self, from: &str) -> Result<Option<String>> {
-        if self.progressive {
-            return Ok(None);
-        }
         let held = self.cache.setting(EVENTS_FROM)?;
         if held.is_none_or(|h| h.as_str() > from) {
             return Ok(None);
         }
-        let tx = self.cache.conn.transaction()?;
-        // The events' JSON lives in the archive (`archive_put`): a copy written before that
-        // carries its columns only.
-        tx.execute(
-            "INSERT OR REPLACE INTO s_events (id,at,service,event_type,success,user_id,username,system_id,app_id,json) \
-             SELECT id,at,service,event_type,success,user_id,username,system_id,app_id,'' FROM events WHERE at >= ?1",
-            [from],
+        let services = crate::archive::LOGIN_SERVICES.map(|s| format!("'{s}'")).join(",");
+        let newest: Option<i64> = self.cache.conn.query_row(
+            &format!("SELECT max(at) FROM event_archive WHERE service IN ({services})"),
+            [],
+            |r| r.get(0),
         )?;
-        let newest: Option<String> = tx.query_row("SELECT max(at) FROM s_events", [], |r| r.get(0))?;
-        tx.commit()?;
-        Ok(newest)
+        Ok(newest.map(crate::dates::format_ms))
     }
 
     /// Records that this sync's events cover the window from `from` (so the next sync can
@@ -64,32 +54,10 @@ impl super::SyncWriter<'_> {
         }
     }
 
-    /// Directory Insights events: their columns here (last logins, a person's or device's
-    /// recent events), the whole event once, in the archive, which keeps it past JumpCloud's
-    /// 90 days — the JSON is not stored twice.
+    /// Login events from Directory Insights: into the archive, once (the mirror's `events` is
+    /// a view of it), where they stay past JumpCloud's 90 days. Browsable at once, also on a
+    /// first import.
     pub fn put_events(&mut self, rows: &[EventRow]) -> Result<()> {
-        let prefixes = self.prefixes();
-        let tx = self.cache.conn.transaction()?;
-        for prefix in prefixes {
-            let sql = upsert_sql(&format!("{prefix}events"), EVENT_COLS);
-            let mut stmt = tx.prepare_cached(&sql)?;
-            for r in rows {
-                stmt.execute(params![
-                    r.id,
-                    r.at,
-                    r.service,
-                    r.event_type,
-                    r.success,
-                    r.user_id,
-                    r.username,
-                    r.system_id,
-                    r.app_id,
-                    "",
-                ])?;
-            }
-        }
-        tx.commit()?;
-        // Every event a sync reads is kept past JumpCloud's 90 days too.
         self.cache.archive_put(rows)?;
         Ok(())
     }

@@ -106,7 +106,7 @@ impl Context<'_> {
             if let Some(days) = self.login_days {
                 let window = days.min(INACTIVE_DAYS as i64);
                 let since = self.now_ms - window * 86_400_000;
-                match self.logins.get(&u.username).and_then(|t| parse_ms(t)) {
+                match self.logins.get(&u.username.to_lowercase()).and_then(|t| parse_ms(t)) {
                     Some(t) if t >= since => {}
                     Some(t) => add(
                         CertFlag::NoRecentLogin,

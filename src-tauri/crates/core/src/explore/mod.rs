@@ -50,7 +50,7 @@ pub const TOP_FIELDS: [&str; 6] = [
 ];
 
 /// The services every sync keeps in the archive (logins and directory changes).
-pub const ALWAYS_ARCHIVED: [&str; 3] = ["directory", "systems", "sso"];
+pub const ALWAYS_ARCHIVED: [&str; 3] = rollcall_cache::LOGIN_SERVICES;
 
 /// An exact-match term: the event's `field` (dotted, e.g. `initiated_by.username`) equals
 /// `value` (case-insensitive: Directory Insights stores values in lowercase).

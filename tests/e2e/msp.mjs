@@ -4,6 +4,7 @@
 // request goes to that org only.
 import {
   sleep,
+  waitUntil,
   freePort,
   answerDialog,
   answerSaveDialog,
@@ -17,6 +18,7 @@ import {
   assert,
   $,
   click,
+  jsClick,
   type,
   sim,
   startJcsim,
@@ -28,6 +30,23 @@ async function attr(s, css, name) {
     "const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;",
     [css, name],
   );
+}
+
+/** Waits until a notice of `kind` says `text` (others may be shown above it); its text. */
+async function noticeSays(s, kind, text, timeout = 15_000) {
+  let seen = "";
+  await waitUntil(
+    async () => {
+      seen = await s.execute(
+        "return [...document.querySelectorAll(`[data-testid=notice-${arguments[0]}]`)].map((e) => e.textContent).find((t) => t.includes(arguments[1])) ?? '';",
+        [kind, text],
+      );
+      return seen !== "";
+    },
+    `a ${kind} notice saying "${text}"`,
+    timeout,
+  );
+  return seen;
 }
 
 /** A GET of the simulator's API as the MSP admin, in org `orgId`. */
@@ -87,7 +106,7 @@ export const tests = [
         await click(s, $("connect-test"));
         await s.waitForText($("connect-result"), "6 organisations", 15_000);
         await shot(s, "msp-connect");
-        await click(s, $("connect-all"));
+        await jsClick(s, $("connect-all"));
         await s.waitForText($("org-name"), provider.name, 20_000);
         await s.waitForText($("data-as-of"), "Data as of", 60_000);
 
@@ -132,11 +151,7 @@ export const tests = [
         // A review in every organisation with a copy, and the pack of all of them.
         await type(s, $("review-all-attendees"), "Ana (MSP), client leads");
         await click(s, $("review-all-start"));
-        const opened = await s.waitForText(
-          $("notice-warn"),
-          "Review opened in 5 of 6",
-          15_000,
-        );
+        const opened = await noticeSays(s, "warn", "Review opened in 5 of 6");
         assert(
           opened.includes(refusing.name),
           `the org without a copy is named: ${opened}`,
@@ -147,7 +162,7 @@ export const tests = [
           "Export the pack of every organisation as PDF",
           packPath,
         );
-        await s.waitForText($("notice-ok"), "Saved", 20_000);
+        await noticeSays(s, "ok", "every-org-pack.pdf", 20_000);
         copyFileSync(packPath, join(screens, "msp-every-org-pack.pdf"));
         const pack = pdfText(packPath);
         assert(
@@ -162,13 +177,13 @@ export const tests = [
         );
 
         // A figure opens that org's list: the org is opened and the list is filtered.
-        await click(s, $(`cell-${target.id}-people`));
+        await jsClick(s, $(`cell-${target.id}-people`));
         await s.waitForText($("org-name"), target.name, 15_000);
         await s.find($("view-users"), 10_000);
 
         // Back in the provider's org, a search finds a device of the target org, labelled by it.
         await click(s, $("nav-orgs"));
-        await click(s, $(`cell-${provider.id}-organisation`));
+        await jsClick(s, $(`cell-${provider.id}-organisation`));
         await s.waitForText($("org-name"), provider.name, 15_000);
         const device = await windowsDevice(js, key, target.id);
         await type(s, $("global-search"), device.hostname);
@@ -188,7 +203,7 @@ export const tests = [
           10_000,
           "alt+l",
         );
-        await s.waitForText($("notice-ok"), "Lock sent", 15_000);
+        await noticeSays(s, "ok", "Lock sent");
         const sent = (
           await sim(
             js.base,

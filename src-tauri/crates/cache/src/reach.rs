@@ -42,8 +42,14 @@ CREATE VIEW device_reach AS
       JOIN group_members dm ON dm.group_id = gg.device_group_id;
 ";
 
-/// Whether a device is reached by anyone, as SQL over `systems` (the `bound` flag's rule).
-pub(crate) const REACHED: &str = "EXISTS (SELECT 1 FROM device_reach r WHERE r.system_id = systems.id)";
+/// Whether a device is reached by anyone, as SQL over `systems` (the `bound` flag's rule): the
+/// three paths of `device_reach`, each asked on its own. (Asked of the view in a correlated
+/// subquery, SQLite builds an index of every path first — tens of millions of rows in memory
+/// when a large user group is bound to a large device group.)
+pub(crate) const REACHED: &str = "(EXISTS (SELECT 1 FROM bindings b WHERE b.system_id = systems.id) \
+    OR EXISTS (SELECT 1 FROM user_group_devices gd JOIN group_members m ON m.group_id = gd.group_id WHERE gd.system_id = systems.id) \
+    OR EXISTS (SELECT 1 FROM group_members dm JOIN user_group_device_groups gg ON gg.device_group_id = dm.group_id \
+               JOIN group_members m ON m.group_id = gg.group_id WHERE dm.member_id = systems.id))";
 
 /// How a person reaches a device: JumpCloud's `association_type` of a `users-to-devices` row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

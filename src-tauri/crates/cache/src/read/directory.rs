@@ -29,6 +29,9 @@ pub struct AppSummary {
     pub groups: u64,
 }
 
+/// Search hits are ranked when fewer than this many rows match (else in index order).
+const RANK_UNDER: i64 = 500;
+
 impl Cache {
     /// Groups of one kind (`None`: both), optionally matching a search.
     pub fn groups(&self, kind: Option<crate::GroupKind>, search: Option<&str>) -> Result<Vec<GroupSummary>> {
@@ -121,15 +124,16 @@ impl Cache {
             return Ok(vec![]);
         };
         // Ranking (bm25) costs time per match: skip it for one- or two-letter prefixes and for
-        // words so common that thousands match (where no order is meaningful anyway).
+        // words so common that hundreds match (a surname half the company shares: no order is
+        // meaningful among them, and the next letter narrows them).
         let ranked = input.chars().filter(|c| c.is_alphanumeric()).count() >= 3 && {
             let many: i64 = self
                 .conn
                 .prepare_cached(
-                    "SELECT count(*) FROM (SELECT 1 FROM search_index WHERE search_index MATCH ?1 LIMIT 3000)",
+                    "SELECT count(*) FROM (SELECT 1 FROM search_index WHERE search_index MATCH ?1 LIMIT ?2)",
                 )?
-                .query_row([&m], |r| r.get(0))?;
-            many < 3000
+                .query_row(params![m, RANK_UNDER], |r| r.get(0))?;
+            many < RANK_UNDER
         };
         let order = if ranked { "ORDER BY rank" } else { "" };
         let sql = format!(

@@ -159,14 +159,25 @@ impl Cache {
             |r| r.get(0),
         )?;
         let (off, lim) = page_bounds(q.offset, q.limit);
+        // The page's ids first (sorting narrow rows), then those rows: sorting whole rows of a
+        // filtered 50,000-device list took twice as long.
         let sql = format!(
-            "SELECT * FROM systems{} ORDER BY {order} {dir}, id LIMIT {lim} OFFSET {off}",
+            "SELECT id FROM systems{} ORDER BY {order} {dir}, id LIMIT {lim} OFFSET {off}",
             w.sql()
         );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt
-            .query_map(rusqlite::params_from_iter(&w.params), system_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let ids: Vec<String> = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_map(rusqlite::params_from_iter(&w.params), |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let marks = vec!["?"; ids.len()].join(",");
+        let mut found: std::collections::HashMap<String, SystemRow> = self
+            .conn
+            .prepare(&format!("SELECT * FROM systems WHERE id IN ({marks})"))?
+            .query_map(rusqlite::params_from_iter(&ids), system_row)?
+            .map(|r| r.map(|row| (row.id.clone(), row)))
+            .collect::<rusqlite::Result<_>>()?;
+        let rows = ids.iter().filter_map(|id| found.remove(id)).collect();
         Ok(Page {
             total: total as u64,
             rows,

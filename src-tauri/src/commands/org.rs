@@ -326,6 +326,7 @@ pub async fn sync_schedule_set(app: AppHandle, every_minutes: u32) -> AppResult<
 /// The sync timer: every 30 s, runs a timed sync of the open org when one is due, then of
 /// every other connected org that is due (`fleet_timer_tick`).
 pub fn spawn_sync_timer(app: AppHandle) {
+    let fleet_app = app.clone();
     tauri::async_runtime::spawn(async move {
         loop {
             tokio::time::sleep(Duration::from_secs(30)).await;
@@ -338,9 +339,16 @@ pub fn spawn_sync_timer(app: AppHandle) {
                 };
                 session.timer_tick(rollcall_cache::dates::now_ms(), &events).await;
             }
-            // Then every other org whose interval has passed, in turn.
+        }
+    });
+    // Every other org whose interval has passed, on a loop of its own (a pass over many orgs
+    // never holds up the open org's timed sync).
+    tauri::async_runtime::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            let session: State<'_, Session> = tauri::Manager::state(&fleet_app);
             let fleet = crate::commands::fleet::WindowFleet {
-                app: app.clone(),
+                app: fleet_app.clone(),
                 channel: None,
             };
             session.fleet_timer_tick(rollcall_cache::dates::now_ms(), &fleet).await;

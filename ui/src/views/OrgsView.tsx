@@ -151,7 +151,8 @@ function OrgRow({
   // A figure opens its list in that org: the org is opened first.
   const open = async (cell: OverviewCell) => {
     try {
-      if (!row.active) await ui.switchOrg(row.org_id);
+      // The overview may be a moment old: the open org is the status's.
+      if (ui.status?.org?.id !== row.org_id) await ui.switchOrg(row.org_id);
       if (cell.drill) ui.drill(cell.drill);
     } catch (e) {
       ui.notify("error", errorText(e));

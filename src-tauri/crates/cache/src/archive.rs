@@ -75,7 +75,7 @@ CREATE VIEW events AS
     SELECT id,
            strftime('%Y-%m-%dT%H:%M:%S', at / 1000, 'unixepoch') || '.' || printf('%03d', at % 1000) || 'Z' AS at,
            service, event_type, success, user_id, username, system_id, app_id, '' AS json
-    FROM event_archive WHERE service IN ('directory', 'systems', 'sso');
+    FROM event_archive WHERE service IN ('directory', 'systems', 'sso') AND at > 0;
 ";
 
 /// The setting naming the services archived beyond logins (a JSON array).

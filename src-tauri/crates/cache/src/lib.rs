@@ -91,6 +91,28 @@ impl Cache {
         ))
     }
 
+    /// Opens an existing cache read-only, as it is: no migration, no recovery, nothing moved
+    /// (for looking across many orgs' files while each may be synced). A file of an older
+    /// schema, or not a cache, is an error the caller reports.
+    pub fn open_read_only(path: &Path) -> Result<Self> {
+        let conn = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "cache_size", -2048)?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let latest = crate::schema::LATEST as i64;
+        if version != latest {
+            return Err(CacheError::Migration(format!(
+                "{} is at schema {version}, this Rollcall reads {latest}: it is upgraded when the organisation is opened or synced",
+                path.display()
+            )));
+        }
+        packed::load(&conn)?;
+        Ok(Self {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -87,6 +87,9 @@ CREATE VIRTUAL TABLE search_index USING fts5(
 );
 ";
 
+/// The schema version the latest migration leaves (`PRAGMA user_version`).
+pub const LATEST: usize = 18;
+
 /// All migrations, oldest first.
 pub fn migrations() -> Migrations<'static> {
     static V1: std::sync::OnceLock<String> = std::sync::OnceLock::new();
@@ -143,6 +146,14 @@ pub fn migrations() -> Migrations<'static> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn latest_is_the_version_the_migrations_leave() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        super::migrations().to_latest(&mut conn).unwrap();
+        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v as usize, super::LATEST);
+    }
+
     #[test]
     fn migrations_are_valid() {
         super::migrations()

@@ -339,9 +339,12 @@ impl Cache {
             .and_then(parse_ms)
             .map(|t| ((th.now_ms - t).max(0) / 86_400_000) as u64)
             .unwrap_or(0);
+        // Directory Insights unavailable at the last sync: the archive may hold older logins,
+        // but who is inactive now is unknown.
+        let logins_known = self.setting(crate::write::events::EVENTS_FROM)?.is_some();
         let inactive = match oldest_event {
-            Some(_) => Some(self.user_check_count(UserCheck::Inactive, th)?),
-            None => None,
+            Some(_) if logins_known => Some(self.user_check_count(UserCheck::Inactive, th)?),
+            _ => None,
         };
         Ok(PeoplePosture {
             total: self.count("SELECT count(*) FROM users", &[])?,

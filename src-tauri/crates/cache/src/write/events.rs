@@ -24,33 +24,49 @@ CREATE INDEX {p}events_system ON {p}events(system_id, at);
 ";
 
 /// The setting that says from when the copy's login events are whole.
-const EVENTS_FROM: &str = "events_from";
+pub(crate) const EVENTS_FROM: &str = "events_from";
+/// The newest login event of the last sync that read its whole window (a sync stopped part
+/// way may have stored a later slice's events before an earlier one's: the next one asks again
+/// from here, not from the newest event stored).
+const EVENTS_THROUGH: &str = "events_through";
 
 impl super::SyncWriter<'_> {
     /// Whether the copy holds every login event from `from` on, and then the newest one's
-    /// time, so that only newer ones need asking for; None when it does not hold the whole
-    /// window (the sync then asks for all of it). The events stay where they are: the archive
-    /// is never emptied by a sync.
+    /// time as of the last sync that read its whole window, so that only newer ones need asking
+    /// for; None when it does not hold the whole window (the sync then asks for all of it). The
+    /// events stay where they are: the archive is never emptied by a sync.
     pub fn carry_events(&mut self, from: &str) -> Result<Option<String>> {
         let held = self.cache.setting(EVENTS_FROM)?;
         if held.is_none_or(|h| h.as_str() > from) {
             return Ok(None);
         }
-        let services = crate::archive::LOGIN_SERVICES.map(|s| format!("'{s}'")).join(",");
-        let newest: Option<i64> = self.cache.conn.query_row(
-            &format!("SELECT max(at) FROM event_archive WHERE service IN ({services})"),
-            [],
-            |r| r.get(0),
-        )?;
-        Ok(newest.map(crate::dates::format_ms))
+        self.cache.setting(EVENTS_THROUGH)
     }
 
     /// Records that this sync's events cover the window from `from` (so the next sync can
     /// carry them), or, with None, that they are unknown (Directory Insights not available).
     pub fn events_cover(&mut self, from: Option<&str>) -> Result<()> {
+        let now = crate::dates::now_rfc3339();
         match from {
-            Some(f) => self.cache.set_setting(EVENTS_FROM, f, &crate::dates::now_rfc3339()),
-            None => self.cache.clear_setting(EVENTS_FROM),
+            Some(f) => {
+                let services = crate::archive::LOGIN_SERVICES.map(|s| format!("'{s}'")).join(",");
+                let newest: Option<i64> = self.cache.conn.query_row(
+                    &format!("SELECT max(at) FROM event_archive WHERE service IN ({services})"),
+                    [],
+                    |r| r.get(0),
+                )?;
+                match newest {
+                    Some(ms) => self
+                        .cache
+                        .set_setting(EVENTS_THROUGH, &crate::dates::format_ms(ms), &now)?,
+                    None => self.cache.clear_setting(EVENTS_THROUGH)?,
+                }
+                self.cache.set_setting(EVENTS_FROM, f, &now)
+            }
+            None => {
+                self.cache.clear_setting(EVENTS_THROUGH)?;
+                self.cache.clear_setting(EVENTS_FROM)
+            }
         }
     }
 

@@ -26,16 +26,24 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
-/// The page cache of each fleet reader (KiB, negative as SQLite takes it): forty orgs' readers
-/// stay within ~80 MB however large their files.
-const READER_CACHE_KIB: i64 = 2048;
+/// An org's file claimed by one sync (see `Fleet::claim`).
+pub struct Claim<'a> {
+    fleet: &'a Fleet,
+    org_id: String,
+}
+
+impl Drop for Claim<'_> {
+    fn drop(&mut self) {
+        self.fleet.busy.lock().remove(&self.org_id);
+    }
+}
 
 /// What the session keeps across organisations.
 #[derive(Default)]
 pub struct Fleet {
     /// A read-only connection per org file, opened on first use.
     readers: Mutex<HashMap<String, Arc<Mutex<Cache>>>>,
-    /// Orgs a sync of every organisation is writing now (their own syncs wait).
+    /// Orgs whose file a sync is writing now (the open org's own sync, or a pass's).
     busy: Mutex<BTreeSet<String>>,
     /// Why an org could not be synced at all (its key missing, its file not writable): the
     /// overview's health when its file says nothing newer.
@@ -49,25 +57,21 @@ pub struct Fleet {
 }
 
 impl Fleet {
-    /// A read-only connection to the org's file at `path`; None when it has no file yet (never
-    /// synced) or the file cannot be opened (the error is logged; the overview says "never").
+    /// A read-only connection to the org's file at `path` (no migration, no recovery: nothing
+    /// in the file is changed or moved); None when it has no file yet (never synced) or the file
+    /// cannot be read now (logged; the overview says so). Opened once, under the map's lock.
     pub fn reader(&self, org_id: &str, path: &Path) -> Option<Arc<Mutex<Cache>>> {
-        if let Some(r) = self.readers.lock().get(org_id) {
+        let mut readers = self.readers.lock();
+        if let Some(r) = readers.get(org_id) {
             return Some(r.clone());
         }
         if !path.exists() {
             return None;
         }
-        let opened = Cache::open_for_browsing(path).and_then(|(c, _)| {
-            c.connection()
-                .pragma_update(None, "cache_size", -READER_CACHE_KIB)
-                .map_err(rollcall_cache::CacheError::from)?;
-            Ok(c)
-        });
-        match opened {
+        match Cache::open_read_only(path) {
             Ok(c) => {
                 let r = Arc::new(Mutex::new(c));
-                self.readers.lock().insert(org_id.to_string(), r.clone());
+                readers.insert(org_id.to_string(), r.clone());
                 Some(r)
             }
             Err(e) => {
@@ -77,6 +81,19 @@ impl Fleet {
         }
     }
 
+    /// Claims `org_id` for a sync: None when a sync of it (the open org's, or a pass's) is
+    /// writing its file now. The claim is given back when the guard is dropped.
+    pub fn claim(&self, org_id: &str) -> Option<Claim<'_>> {
+        let mut busy = self.busy.lock();
+        if !busy.insert(org_id.to_string()) {
+            return None;
+        }
+        Some(Claim {
+            fleet: self,
+            org_id: org_id.to_string(),
+        })
+    }
+
     /// Drops the reader of an org (removed, or its file replaced).
     pub fn forget(&self, org_id: &str) {
         self.readers.lock().remove(org_id);
@@ -84,18 +101,15 @@ impl Fleet {
         self.retries.lock().remove(org_id);
     }
 
-    /// Whether a sync of every organisation is writing `org_id` now.
-    pub fn is_busy(&self, org_id: &str) -> bool {
-        self.busy.lock().contains(org_id)
+    /// Forgets a failure and its retry once the org has synced (by any path).
+    pub fn forget_failure(&self, org_id: &str) {
+        self.failures.lock().remove(org_id);
+        self.retries.lock().remove(org_id);
     }
 
-    pub(crate) fn set_busy(&self, org_id: &str, busy: bool) {
-        let mut b = self.busy.lock();
-        if busy {
-            b.insert(org_id.to_string());
-        } else {
-            b.remove(org_id);
-        }
+    /// Whether a sync is writing `org_id`'s file now.
+    pub fn is_busy(&self, org_id: &str) -> bool {
+        self.busy.lock().contains(org_id)
     }
 
     /// Asks the running pass over every org to stop (the org being synced keeps its last

@@ -83,16 +83,16 @@ impl OrgSession {
             .collect();
         orgs.into_iter()
             .map(|org| {
-                let started = self
-                    .fleet_reader(&org.id)
-                    .ok_or_else(|| "Not synced yet: nothing to review.".to_string())
-                    .and_then(|r| {
-                        let mut c = r.lock();
-                        if c.last_complete_sync().ok().flatten().is_none() {
-                            return Err("Not synced yet: nothing to review.".to_string());
-                        }
-                        crate::reviews::start(&mut c, title, attendees, now_ms).map_err(|e| e.to_string())
-                    });
+                // A connection that may write (the fleet's readers may not).
+                let path = rollcall_cache::org_file(&self.data_dir, &org.id);
+                let never = || "Not synced yet: nothing to review.".to_string();
+                let started = if path.exists() { Ok(()) } else { Err(never()) }.and_then(|()| {
+                    let (mut c, _) = rollcall_cache::Cache::open_for_browsing(&path).map_err(|e| e.to_string())?;
+                    if c.last_complete_sync().ok().flatten().is_none() {
+                        return Err(never());
+                    }
+                    crate::reviews::start(&mut c, title, attendees, now_ms).map_err(|e| e.to_string())
+                });
                 match started {
                     Ok(v) => StartedReview {
                         org_id: org.id,

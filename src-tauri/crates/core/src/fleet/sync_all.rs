@@ -22,7 +22,12 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 /// Orgs synced at the same time in a pass (their requests share one budget per key).
-pub const ORGS_AT_ONCE: usize = 4;
+pub const ORGS_AT_ONCE: usize = 8;
+
+/// An org with fewer people and devices than this is synced without JumpCloud's bulk reports:
+/// reading its associations object by object takes a few dozen requests, where the reports
+/// take seconds to generate (most of a small client org's sync was waiting for them).
+pub const REPORTS_FROM: u64 = 400;
 
 /// How one org's sync ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -141,6 +146,17 @@ fn result(
     }
 }
 
+/// People and devices of the org behind `client` (two one-record listings; None when
+/// JumpCloud does not answer: the sync then says why).
+async fn org_size(client: &Client) -> Option<u64> {
+    let total = |path: &'static str| async move {
+        let (_, v) = client.call(jumpcloud::Method::GET, path, None).await.ok()?;
+        v.get("totalCount").and_then(serde_json::Value::as_u64)
+    };
+    let (users, devices) = tokio::join!(total("/api/systemusers?limit=1"), total("/api/systems?limit=1"));
+    Some(users? + devices?)
+}
+
 impl OrgSession {
     /// The orgs a pass covers: those of `org_ids` (every connected org when empty), the demo
     /// left out (it lives only while the app runs), in the list's order.
@@ -164,14 +180,11 @@ impl OrgSession {
         *self.fleet.cancel.lock() = Some(token.clone());
         let orgs = self.fleet_orgs(org_ids);
         let total = orgs.len() as u32;
-        // Each org's client, those of one key drawing on one budget (the open org syncs through
-        // the session's own path and client).
+        // Each org's client, those of one key drawing on one budget (an org open when its turn
+        // comes syncs through the session's own path instead).
         let mut budgets: HashMap<String, Client> = HashMap::new();
-        let active = self.try_active().map(|o| o.entry.id.clone());
-        let clients: Vec<Option<crate::session::Result<Client>>> = orgs
-            .iter()
-            .map(|e| (active.as_deref() != Some(e.id.as_str())).then(|| self.budgeted_client(e, &mut budgets)))
-            .collect();
+        let clients: Vec<crate::session::Result<Client>> =
+            orgs.iter().map(|e| self.budgeted_client(e, &mut budgets)).collect();
         let token = &token;
         let mut results: Vec<(usize, OrgSyncResult)> = stream::iter(orgs.into_iter().zip(clients).enumerate())
             .map(|(i, (entry, client))| self.pass_one(i, total, entry, client, token, events))
@@ -195,7 +208,7 @@ impl OrgSession {
         i: usize,
         total: u32,
         entry: OrgEntry,
-        client: Option<crate::session::Result<Client>>,
+        client: crate::session::Result<Client>,
         token: &'a CancelToken,
         events: &'a dyn FleetEvents,
     ) -> futures_util::future::BoxFuture<'a, (usize, OrgSyncResult)> {
@@ -236,17 +249,17 @@ impl OrgSession {
         }
     }
 
-    /// One org's sync within a pass: the open org through the session's own path (`client`
-    /// None), the others straight into their files with `client`.
+    /// One org's sync within a pass: the org open at its turn through the session's own path,
+    /// the others straight into their files with `client`, once their file is claimed.
     async fn sync_one(
         &self,
         entry: &OrgEntry,
         ev: &OrgEvents<'_>,
         token: &CancelToken,
-        client: Option<crate::session::Result<Client>>,
+        client: crate::session::Result<Client>,
     ) -> OrgSyncResult {
         let started = Instant::now();
-        let Some(client) = client else {
+        if self.try_active().is_some_and(|o| o.entry.id == entry.id) {
             return match self.sync(ev).await {
                 Ok(r) => result(entry, OrgSyncOutcome::Synced, None, r.requests, started),
                 Err(SyncStartError::Run(crate::session::SyncRunError::AlreadyRunning)) => result(
@@ -261,7 +274,7 @@ impl OrgSession {
                 }
                 Err(e) => result(entry, OrgSyncOutcome::Failed, Some(e.to_string()), 0, started),
             };
-        };
+        }
         let client = match client {
             Ok(c) => c,
             Err(e) => return result(entry, OrgSyncOutcome::Failed, Some(e.to_string()), 0, started),
@@ -275,6 +288,7 @@ impl OrgSession {
         }
         let scope = self.scope_of(&entry.id);
         let opts = SyncOptions {
+            no_reports: org_size(&client).await.is_some_and(|n| n < REPORTS_FROM),
             user_groups: scope.user_groups,
             system_groups: scope.system_groups,
             ..Default::default()
@@ -290,10 +304,13 @@ impl OrgSession {
             ev.progress(p);
         };
         let sent_before = client.counters().sent;
-        self.fleet.set_busy(&entry.id, true);
+        let Some(claim) = self.fleet.claim(&entry.id) else {
+            let why = "A sync of it was already running.";
+            return result(entry, OrgSyncOutcome::Skipped, Some(why.into()), 0, started);
+        };
         ev.status_changed();
         let outcome = crate::sync_org(&client, &path, &opts, &progress, token).await;
-        self.fleet.set_busy(&entry.id, false);
+        drop(claim);
         let requests = client.counters().sent - sent_before;
         match outcome {
             Ok(r) => result(entry, OrgSyncOutcome::Synced, None, r.requests, started),
@@ -333,7 +350,10 @@ impl OrgSession {
     /// one pass, each whose interval has passed (or that was never synced) and whose retry
     /// time after a failure has come. Skipped while a pass runs. Returns how many it synced.
     pub async fn fleet_timer_tick(&self, now_ms: i64, events: &dyn FleetEvents) -> usize {
-        if self.fleet.pass.try_lock().is_err() {
+        // Not while a pass runs, nor while JumpCloud cannot be reached (every org would fail).
+        if self.fleet.pass.try_lock().is_err()
+            || matches!(self.connectivity(), crate::session::Connectivity::Offline(_))
+        {
             return 0;
         }
         let active = self.try_active().map(|o| o.entry.id.clone());

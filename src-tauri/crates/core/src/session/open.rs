@@ -517,10 +517,10 @@ impl OrgSession {
         if let Some(p) = &org.key_problem {
             return Err(SessionError::Key(p.clone()).into());
         }
-        // The sync of every organisation is writing this org's file now.
-        if self.fleet.is_busy(&org.entry.id) {
+        // One sync writes an org's file at a time, this one or a pass over every org's.
+        let Some(_claim) = self.fleet.claim(&org.entry.id) else {
             return Err(super::SyncRunError::AlreadyRunning.into());
-        }
+        };
         let scope = self.scope();
         let opts = crate::SyncOptions {
             provider_id: self.provider_id(&org.entry),
@@ -533,6 +533,7 @@ impl OrgSession {
             self.demo_synced.store(true, Ordering::SeqCst);
         }
         *self.timer.lock() = Default::default();
+        self.fleet.forget_failure(&org.entry.id);
         if org.access().is_none() {
             let _ = self.refresh_access(&org, Relearn::IfUnknown).await;
         }

@@ -348,14 +348,7 @@ impl OrgSession {
     /// The overview of every connected org (the demo left out) at `now_ms`.
     pub fn overview(&self, now_ms: i64) -> Overview {
         let started = Instant::now();
-        let orgs: Vec<OrgEntry> = self
-            .registry
-            .lock()
-            .orgs()
-            .iter()
-            .filter(|o| !o.demo)
-            .cloned()
-            .collect();
+        let orgs: Vec<OrgEntry> = self.fleet_orgs(&[]);
         let active = self.try_active().map(|o| o.entry.id.clone());
         let mut postures = vec![];
         let rows = orgs

@@ -39,14 +39,7 @@ pub struct StartedReview {
 impl OrgSession {
     /// Each connected org (the demo aside) with its posture and latest review, for the pack.
     pub fn fleet_parts(&self, now_ms: i64) -> Vec<OrgPart> {
-        let orgs: Vec<OrgEntry> = self
-            .registry
-            .lock()
-            .orgs()
-            .iter()
-            .filter(|o| !o.demo)
-            .cloned()
-            .collect();
+        let orgs: Vec<OrgEntry> = self.fleet_orgs(&[]);
         orgs.into_iter()
             .map(|org| {
                 let (posture, review) = self
@@ -73,14 +66,7 @@ impl OrgSession {
     /// Opens a review titled `title` in every connected org that has a complete copy, each in
     /// its own file; an org without a copy, or whose file refuses, is reported and skipped.
     pub fn fleet_start_reviews(&self, title: &str, attendees: &str, now_ms: i64) -> Vec<StartedReview> {
-        let orgs: Vec<OrgEntry> = self
-            .registry
-            .lock()
-            .orgs()
-            .iter()
-            .filter(|o| !o.demo)
-            .cloned()
-            .collect();
+        let orgs: Vec<OrgEntry> = self.fleet_orgs(&[]);
         orgs.into_iter()
             .map(|org| {
                 // A connection that may write (the fleet's readers may not).

@@ -160,7 +160,7 @@ async fn org_size(client: &Client) -> Option<u64> {
 impl OrgSession {
     /// The orgs a pass covers: those of `org_ids` (every connected org when empty), the demo
     /// left out (it lives only while the app runs), in the list's order.
-    fn fleet_orgs(&self, org_ids: &[String]) -> Vec<OrgEntry> {
+    pub(crate) fn fleet_orgs(&self, org_ids: &[String]) -> Vec<OrgEntry> {
         self.registry
             .lock()
             .orgs()

@@ -7,7 +7,7 @@
 
 use crate::catalogue::ReportColumn;
 use crate::posture::{self, Drill, FigureKey};
-use crate::session::{OrgEntry, OrgSession, RESYNC_SETTING};
+use crate::session::{OrgEntry, OrgSession};
 use rollcall_cache::{Cache, Cell, ColumnKind, Posture, SyncStatus};
 use serde::Serialize;
 use std::time::Instant;
@@ -180,28 +180,18 @@ struct Read {
     posture: Option<Posture>,
     last_complete: Option<String>,
     last_status: Option<(SyncStatus, Option<String>)>,
-    every_minutes: Option<u64>,
+    every: std::time::Duration,
 }
 
 fn read(cache: &Cache, now_ms: i64) -> rollcall_cache::Result<Read> {
     let last = cache.last_complete_sync()?;
-    let posture = match &last {
-        Some((id, _)) => match cache.posture_of_sync(*id)? {
-            Some(p) => Some(p),
-            // A sync from before postures were kept: measured now.
-            None => Some(posture::measure(cache, now_ms, posture::SILENT_DAYS)?),
-        },
-        None => None,
-    };
+    let posture = posture::of_last_sync(cache, now_ms)?;
     let last_status = cache.sync_runs(1)?.into_iter().next().map(|r| (r.status, r.error));
-    let every_minutes = cache
-        .setting(RESYNC_SETTING)?
-        .and_then(|v| v.trim().parse::<u64>().ok());
     Ok(Read {
         posture,
         last_complete: last.map(|l| l.1),
         last_status,
-        every_minutes,
+        every: crate::session::resync_interval(cache),
     })
 }
 
@@ -212,10 +202,7 @@ fn health(r: &Read, now_ms: i64) -> (OrgHealth, Option<String>) {
         Some((SyncStatus::Running, _)) => (OrgHealth::Running, None),
         _ if r.last_complete.is_none() => (OrgHealth::NeverSynced, None),
         _ => {
-            let every = r
-                .every_minutes
-                .map(|m| std::time::Duration::from_secs(m * 60))
-                .unwrap_or(crate::schedule::DEFAULT_RESYNC_EVERY);
+            let every = r.every;
             let last = r.last_complete.as_deref().and_then(rollcall_cache::parse_ms);
             let due = !every.is_zero() && crate::schedule::next_sync_in(last, now_ms, every).is_zero();
             (if due { OrgHealth::Due } else { OrgHealth::Current }, None)

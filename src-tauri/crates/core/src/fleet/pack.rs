@@ -46,14 +46,7 @@ impl OrgSession {
                     .fleet_reader(&org.id)
                     .map(|r| {
                         let c = r.lock();
-                        let posture = match c.last_complete_sync().ok().flatten() {
-                            Some((id, _)) => c
-                                .posture_of_sync(id)
-                                .ok()
-                                .flatten()
-                                .or_else(|| posture::measure(&c, now_ms, posture::SILENT_DAYS).ok()),
-                            None => None,
-                        };
+                        let posture = posture::of_last_sync(&c, now_ms).ok().flatten();
                         let latest = c.reviews().ok().and_then(|rs| rs.first().map(|r| r.id));
                         (posture, latest.and_then(|id| c.review(id).ok()))
                     })

@@ -11,9 +11,7 @@
 //! failure 5 minutes later, then 10, 20, … like the open org.
 
 use crate::session::DataKind;
-use crate::session::{
-    retry_wait, OrgEntry, OrgSession, ProgressPace, SessionEvents, SyncScope, SyncStartError, SCOPE_SETTING,
-};
+use crate::session::{retry_wait, OrgEntry, OrgSession, ProgressPace, SessionEvents, SyncScope, SyncStartError};
 use crate::{CancelToken, SyncError, SyncOptions, SyncProgress};
 use futures_util::stream::{self, StreamExt};
 use jumpcloud::Client;
@@ -341,8 +339,7 @@ impl OrgSession {
     /// The scope kept in an org's file (the whole org when none, or no file yet).
     fn scope_of(&self, org_id: &str) -> SyncScope {
         self.fleet_reader(org_id)
-            .and_then(|r| r.lock().setting(SCOPE_SETTING).ok().flatten())
-            .and_then(|v| serde_json::from_str(&v).ok())
+            .map(|r| crate::session::scope_in(&r.lock()))
             .unwrap_or_default()
     }
 
@@ -387,13 +384,10 @@ impl OrgSession {
 
     /// An org's interval between timed syncs (its file's setting, else the default).
     fn every_of(&self, org_id: &str) -> std::time::Duration {
-        let kept = self
-            .fleet_reader(org_id)
-            .and_then(|r| r.lock().setting(crate::session::RESYNC_SETTING).ok().flatten());
-        match kept.and_then(|v| v.trim().parse::<u64>().ok()) {
-            Some(minutes) => std::time::Duration::from_secs(minutes * 60),
-            None => crate::schedule::DEFAULT_RESYNC_EVERY,
-        }
+        self.fleet_reader(org_id)
+            .map_or(crate::schedule::DEFAULT_RESYNC_EVERY, |r| {
+                crate::session::resync_interval(&r.lock())
+            })
     }
 
     /// Whether the timer should sync an org that is not open now.

@@ -17,5 +17,5 @@ mod timer;
 pub use link::*;
 pub use open::*;
 pub use orgs::{portal_url, OrgEntry, PortalPage, RegionName, Registry};
-pub use scope::{ScopeChoices, ScopeGroup, ScopePreview, SyncScope, SETTING as SCOPE_SETTING};
-pub use timer::{retry_wait, SyncSchedule, FIRST_RETRY, SETTING as RESYNC_SETTING};
+pub use scope::{scope_in, ScopeChoices, ScopeGroup, ScopePreview, SyncScope, SETTING as SCOPE_SETTING};
+pub use timer::{resync_interval, retry_wait, SyncSchedule, FIRST_RETRY, SETTING as RESYNC_SETTING};

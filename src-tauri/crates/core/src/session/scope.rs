@@ -54,13 +54,20 @@ pub struct ScopePreview {
     pub devices: Option<u32>,
 }
 
+/// The scope an org's file keeps (the whole org when none was chosen).
+pub fn scope_in(cache: &rollcall_cache::Cache) -> SyncScope {
+    cache
+        .setting(SETTING)
+        .ok()
+        .flatten()
+        .and_then(|v| serde_json::from_str(&v).ok())
+        .unwrap_or_default()
+}
+
 impl OrgSession {
     /// The open org's scope (the whole org when none was chosen).
     pub fn scope(&self) -> SyncScope {
-        self.try_active()
-            .and_then(|org| org.cache().setting(SETTING).ok().flatten())
-            .and_then(|v| serde_json::from_str(&v).ok())
-            .unwrap_or_default()
+        self.try_active().map(|org| scope_in(&org.cache())).unwrap_or_default()
     }
 
     /// Keeps the open org's scope; the next sync follows it.

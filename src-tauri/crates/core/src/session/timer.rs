@@ -47,16 +47,22 @@ pub fn retry_wait(failures: u32, every: Duration) -> Duration {
         .min(every.max(FIRST_RETRY))
 }
 
+/// An org's interval between timed syncs as its file keeps it (zero when they are off; the
+/// default when never set).
+pub fn resync_interval(cache: &rollcall_cache::Cache) -> Duration {
+    let kept = cache.setting(SETTING).ok().flatten();
+    match kept.and_then(|v| v.trim().parse::<u64>().ok()) {
+        Some(minutes) => Duration::from_secs(minutes * 60),
+        None => DEFAULT_RESYNC_EVERY,
+    }
+}
+
 impl OrgSession {
     /// The open org's interval between timed syncs (zero when they are off).
     pub fn resync_every(&self) -> Duration {
-        let Some(org) = self.try_active() else {
-            return Duration::ZERO;
-        };
-        let kept = org.cache().setting(SETTING).ok().flatten();
-        match kept.and_then(|v| v.trim().parse::<u64>().ok()) {
-            Some(minutes) => Duration::from_secs(minutes * 60),
-            None => DEFAULT_RESYNC_EVERY,
+        match self.try_active() {
+            Some(org) => resync_interval(&org.cache()),
+            None => Duration::ZERO,
         }
     }
 

@@ -124,7 +124,16 @@ export const tests = [
           `the failed org is named: ${summary}`,
         );
         for (const o of orgs) {
-          const health = await s.textOf($(`cell-${o.id}-health`));
+          // A sync the timer started meanwhile would show "Syncing now" until it ends.
+          let health = "";
+          await waitUntil(
+            async () => {
+              health = await s.textOf($(`cell-${o.id}-health`));
+              return !health.includes("Syncing now");
+            },
+            `${o.name}'s sync to end`,
+            30_000,
+          );
           if (o.id === refusing.id) {
             assert(health.includes("failed"), `${o.name}: ${health}`);
             continue;

@@ -3,7 +3,7 @@
 // figure opens that org's list filtered to its rows; "Sync every organisation" runs them in
 // turn; the table exports as Excel.
 import { useMemo, useState } from "react";
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Channel } from "@tauri-apps/api/core";
 import {
   commands,
@@ -221,6 +221,7 @@ function useFleetSync() {
   const [running, setRunning] = useState(false);
   const [summary, setSummary] = useState<{ text: string; failed: boolean } | null>(null);
   const ui = useUi();
+  const qc = useQueryClient();
   const start = async () => {
     setRunning(true);
     setSummary(null);
@@ -232,6 +233,9 @@ function useFleetSync() {
     };
     try {
       const r = await unwrap(commands.fleetSync([], ch));
+      // The summary comes with the table as the pass left it (a refresh asked for by the last
+      // org's end may still be on its way).
+      await qc.invalidateQueries({ queryKey: keys.fleetOverview });
       const failed = r.results.filter((x) => x.outcome === "failed");
       const synced = r.results.filter((x) => x.outcome === "synced").length;
       const text =

@@ -178,13 +178,17 @@ pub(super) async fn app_groups(run: &Run<'_>, app_ids: &[String], keep: impl Fn(
 /// Who reaches each app, and through which group: one `users` listing per app.
 pub(super) async fn app_users(run: &Run<'_>, app_ids: &[String], users: &BTreeSet<&str>) -> Result<Vec<AppUser>> {
     let c = run.client;
-    let listed = per_app(run, app_ids, |id| async move {
-        Ok((id.clone(), c.applications().users(&id).await?))
-    })
-    .await?;
-    let mut out = Vec::new();
-    for (app, us) in listed {
-        for u in us.into_iter().filter(|u| users.contains(u.id.as_str())) {
+    let width = run.client.config().max_in_flight.max(1);
+    // Each app's listing is read page by page and made rows as it comes: an app everyone
+    // reaches lists every person with their paths, too much to hold whole at 50,000 people.
+    let mut listed = stream::iter(app_ids.iter().cloned().map(|app| async move {
+        let mut rows = Vec::new();
+        let mut pages = c.stream::<GraphObjectWithPaths>(c.applications().users_spec(&app));
+        while let Some(u) = pages.next().await {
+            let u = u?;
+            if !users.contains(u.id.as_str()) {
+                continue;
+            }
             for p in &u.paths {
                 // A path of one edge is a direct assignment; else its first hop is the group.
                 let via = if p.len() == 1 {
@@ -192,13 +196,20 @@ pub(super) async fn app_users(run: &Run<'_>, app_ids: &[String], users: &BTreeSe
                 } else {
                     p.first().map(|h| h.to.id.clone()).unwrap_or_default()
                 };
-                out.push(AppUser {
+                rows.push(AppUser {
                     app_id: app.clone(),
                     user_id: u.id.clone(),
                     via_group: via,
                 });
             }
         }
+        Ok::<_, jumpcloud::Error>(rows)
+    }))
+    .buffer_unordered(width);
+    let mut out = Vec::new();
+    while let Some(rows) = listed.next().await {
+        out.extend(rows?);
+        run.check()?;
     }
     out.sort();
     out.dedup();

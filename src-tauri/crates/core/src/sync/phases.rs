@@ -10,6 +10,9 @@ use rollcall_cache::{AppRow, GroupKind, GroupRow, RecordKind, SystemRow, UserRow
 
 /// Days of Directory Insights login events the copy keeps: all JumpCloud retains.
 pub const EVENT_DAYS: u32 = 90;
+/// Login events asked for a page: each slice holds one page (with every event's JSON) while
+/// it is written, so four slices of JumpCloud's largest page (10,000) were ~100 MB at once.
+const EVENT_PAGE: u32 = 2_500;
 /// How far before the newest event held a sync asks again (late-arriving events).
 const EVENT_OVERLAP_MS: i64 = 6 * 3_600_000;
 
@@ -75,6 +78,21 @@ fn ids<'a, T>(rows: &'a [T], id: impl Fn(&'a T) -> &'a str) -> BTreeSet<&'a str>
     rows.iter().map(id).collect()
 }
 
+/// The people or devices a sync has read: their ids for the phases after, and the rows
+/// themselves only while a scope has yet to choose which are written (a whole org's rows are
+/// written as they arrive and not kept: at 50,000 people and devices they were most of the
+/// sync's memory).
+struct Held<R> {
+    ids: Vec<String>,
+    rows: Vec<R>,
+}
+
+impl<R> Held<R> {
+    fn set(&self) -> BTreeSet<&str> {
+        self.ids.iter().map(String::as_str).collect()
+    }
+}
+
 pub(super) async fn run_phases(
     run: &Run<'_>,
     w: &mut SyncWriter<'_>,
@@ -100,14 +118,14 @@ pub(super) async fn run_phases(
     let mut users = p.users().await?;
     // On a first import the users are in the live table (and listable) from here on.
     let browsable_after_ms = run.started.elapsed().as_millis() as u64;
-    let mut systems = p.devices(users.len()).await?;
+    let mut systems = p.devices(users.ids.len()).await?;
     let (ug_rows, sg_rows) = p.groups().await?;
     p.got = fetching.finish(run).await?;
     // What each user group is bound to is listed beside the memberships (the requests share
     // the limiter; neither waits for the other).
     let ug_ids: Vec<String> = ug_rows.iter().map(|g| g.id.clone()).collect();
     let (members, bound) = tokio::try_join!(
-        p.memberships(&users, &ug_rows, &sg_rows),
+        p.memberships(&users.ids, &ug_rows, &sg_rows),
         associations::user_group_targets(run, &ug_ids)
     )?;
     if scoped {
@@ -122,6 +140,9 @@ pub(super) async fn run_phases(
     p.group_bindings(bound, &sg_rows, &systems)?;
     p.insights(&systems).await?;
     p.apps(&users, &ug_rows, &members).await?;
+    // Not held through the rest (the logins are the sync's largest phase in memory).
+    let n_members = members.len() as u64;
+    drop(members);
     p.admins().await?;
     p.events().await?;
     p.archive_more().await?;
@@ -130,11 +151,11 @@ pub(super) async fn run_phases(
         odd, mut counts, notes, ..
     } = p;
     counts.not_fully_read = odd.write(w)?;
-    counts.users = users.len() as u64;
-    counts.devices = systems.len() as u64;
+    counts.users = users.ids.len() as u64;
+    counts.devices = systems.ids.len() as u64;
     counts.user_groups = ug_rows.len() as u64;
     counts.device_groups = sg_rows.len() as u64;
-    counts.memberships = members.len() as u64;
+    counts.memberships = n_members;
     Ok((counts, notes, browsable_after_ms))
 }
 
@@ -154,76 +175,98 @@ impl Phases<'_, '_, '_> {
         self.notes.push(SyncNote::new(association, source));
     }
 
-    /// Every user, written in batches (at once into the live table on a first import).
-    async fn users(&mut self) -> Result<Vec<UserRow>> {
+    /// Every user, written in batches (at once into the live table on a first import); the
+    /// rows are kept only for a scope to choose from.
+    async fn users(&mut self) -> Result<Held<UserRow>> {
         self.phase(Phase::Users)?;
         let (run, c, t) = (self.run, self.run.client, Instant::now());
-        let mut users: Vec<UserRow> = Vec::new();
+        let mut held = Held {
+            ids: vec![],
+            rows: vec![],
+        };
         let mut stream = c.stream::<Value>(c.users().list_spec());
         let mut batch = Vec::with_capacity(BATCH);
-        while let Some(item) = stream.next().await {
-            let raw = item?;
-            if let Some(row) = self
-                .odd
-                .keep(RecordKind::User, &raw, convert::user_row(&raw), |r| &r.id)
-            {
-                batch.push(row);
-            }
-            if batch.len() >= BATCH {
-                run.check()?;
-                if !self.scoped {
-                    self.w.put_users(&batch)?;
+        loop {
+            let item = stream.next().await;
+            let end = item.is_none();
+            if let Some(item) = item {
+                let raw = item?;
+                if let Some(row) = self
+                    .odd
+                    .keep(RecordKind::User, &raw, convert::user_row(&raw), |r| &r.id)
+                {
+                    batch.push(row);
                 }
-                users.append(&mut batch);
-                run.items(Phase::Users, users.len() as u64, users.len() as u64, t);
+            }
+            if batch.len() >= BATCH || end {
+                run.check()?;
+                self.hold(&mut held, &mut batch, |w, b| w.put_users(b), |r| &r.id)?;
+                run.items(Phase::Users, held.ids.len() as u64, held.ids.len() as u64, t);
+            }
+            if end {
+                return Ok(held);
             }
         }
-        if !self.scoped {
-            self.w.put_users(&batch)?;
+    }
+
+    /// Writes a batch of a whole org's rows (and lets them go), or keeps it for the scope.
+    fn hold<R>(
+        &mut self,
+        held: &mut Held<R>,
+        batch: &mut Vec<R>,
+        put: impl Fn(&mut SyncWriter<'_>, &[R]) -> rollcall_cache::Result<()>,
+        id: impl Fn(&R) -> &str,
+    ) -> Result<()> {
+        held.ids.extend(batch.iter().map(|r| id(r).to_string()));
+        if self.scoped {
+            held.rows.append(batch);
+        } else {
+            put(self.w, batch)?;
+            batch.clear();
         }
-        users.append(&mut batch);
-        run.items(Phase::Users, users.len() as u64, users.len() as u64, t);
-        Ok(users)
+        Ok(())
     }
 
     /// Every device; then, unscoped, the people and devices are browsable.
-    async fn devices(&mut self, n_users: usize) -> Result<Vec<SystemRow>> {
+    async fn devices(&mut self, n_users: usize) -> Result<Held<SystemRow>> {
         self.phase(Phase::Devices)?;
         let (run, c, t) = (self.run, self.run.client, Instant::now());
-        let mut systems: Vec<SystemRow> = Vec::new();
+        let mut held = Held {
+            ids: vec![],
+            rows: vec![],
+        };
         let mut stream = c.stream::<Value>(c.systems().list_spec());
         let mut batch = Vec::with_capacity(BATCH);
-        while let Some(item) = stream.next().await {
-            let raw = item?;
-            if let Some(row) = self
-                .odd
-                .keep(RecordKind::System, &raw, convert::system_row(&raw), |r| &r.id)
-            {
-                batch.push(row);
-            }
-            if batch.len() >= BATCH {
-                run.check()?;
-                if !self.scoped {
-                    self.w.put_systems(&batch)?;
+        loop {
+            let item = stream.next().await;
+            let end = item.is_none();
+            if let Some(item) = item {
+                let raw = item?;
+                if let Some(row) = self
+                    .odd
+                    .keep(RecordKind::System, &raw, convert::system_row(&raw), |r| &r.id)
+                {
+                    batch.push(row);
                 }
-                systems.append(&mut batch);
-                run.items(Phase::Devices, systems.len() as u64, systems.len() as u64, t);
+            }
+            if batch.len() >= BATCH || end {
+                run.check()?;
+                self.hold(&mut held, &mut batch, |w, b| w.put_systems(b), |r| &r.id)?;
+                run.items(Phase::Devices, held.ids.len() as u64, held.ids.len() as u64, t);
+            }
+            if end {
+                break;
             }
         }
-        if !self.scoped {
-            self.w.put_systems(&batch)?;
-        }
-        systems.append(&mut batch);
-        run.items(Phase::Devices, systems.len() as u64, systems.len() as u64, t);
         if !self.scoped {
             self.w.refresh_search()?;
             (run.progress)(SyncProgress::Browsable {
                 users: n_users as u64,
-                devices: systems.len() as u64,
+                devices: held.ids.len() as u64,
                 after_ms: run.started.elapsed().as_millis() as u64,
             });
         }
-        Ok(systems)
+        Ok(held)
     }
 
     /// User and device groups (a scope keeps the chosen groups of a kind; all of a kind when
@@ -247,7 +290,7 @@ impl Phases<'_, '_, '_> {
 
     /// Group memberships: user groups from the report when it is good, else from the cheaper
     /// side (per group, or per user when there are fewer users); device groups per group.
-    async fn memberships(&mut self, users: &[UserRow], ug: &[GroupRow], sg: &[GroupRow]) -> Result<Vec<Edge>> {
+    async fn memberships(&mut self, users: &[String], ug: &[GroupRow], sg: &[GroupRow]) -> Result<Vec<Edge>> {
         self.phase(Phase::Memberships)?;
         let (run, c, t) = (self.run, self.run.client, Instant::now());
         let from_report = match self.got.remove(&ReportType::UsersToUserGroups) {
@@ -255,7 +298,7 @@ impl Phases<'_, '_, '_> {
             Some(rows) => {
                 let edges = match rows {
                     Ok(rows) => {
-                        let (all_users, ug_ids) = (ids(users, |u| &u.id), ids(ug, |g| &g.id));
+                        let (all_users, ug_ids) = (ids(users, String::as_str), ids(ug, |g| &g.id));
                         reports::memberships(c, rows, &all_users, &ug_ids).await
                     }
                     Err(why) => Err(why),
@@ -274,8 +317,7 @@ impl Phases<'_, '_, '_> {
         match from_report {
             Some(reported) => edges.extend(reported),
             None if !per_group => {
-                let user_ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
-                edges.extend(associations::memberof(run, user_ids).await?);
+                edges.extend(associations::memberof(run, users.to_vec()).await?);
             }
             None => {}
         }
@@ -285,27 +327,36 @@ impl Phases<'_, '_, '_> {
 
     /// A scope keeps the people in the chosen user groups and the devices in the chosen device
     /// groups, and writes them now that they are known.
-    fn apply_scope(&mut self, members: &[Edge], users: &mut Vec<UserRow>, systems: &mut Vec<SystemRow>) -> Result<()> {
+    fn apply_scope(
+        &mut self,
+        members: &[Edge],
+        users: &mut Held<UserRow>,
+        systems: &mut Held<SystemRow>,
+    ) -> Result<()> {
         let in_groups: BTreeSet<&str> = members.iter().map(|e| e.b.as_str()).collect();
         let opts = self.opts;
-        users.retain(|u| opts.user_groups.is_empty() || in_groups.contains(u.id.as_str()));
-        systems.retain(|s| opts.system_groups.is_empty() || in_groups.contains(s.id.as_str()));
-        self.w.put_users(users)?;
-        self.w.put_systems(systems)?;
+        let mut u = std::mem::take(&mut users.rows);
+        let mut s = std::mem::take(&mut systems.rows);
+        u.retain(|u| opts.user_groups.is_empty() || in_groups.contains(u.id.as_str()));
+        s.retain(|s| opts.system_groups.is_empty() || in_groups.contains(s.id.as_str()));
+        self.w.put_users(&u)?;
+        self.w.put_systems(&s)?;
         self.w.refresh_search()?;
+        users.ids = u.iter().map(|r| r.id.clone()).collect();
+        systems.ids = s.iter().map(|r| r.id.clone()).collect();
         (self.run.progress)(SyncProgress::Browsable {
-            users: users.len() as u64,
-            devices: systems.len() as u64,
+            users: u.len() as u64,
+            devices: s.len() as u64,
             after_ms: self.run.started.elapsed().as_millis() as u64,
         });
         Ok(())
     }
 
     /// Direct user↔device bindings: from the report when it is good, else from the cheaper side.
-    async fn bindings(&mut self, users: &[UserRow], systems: &[SystemRow]) -> Result<()> {
+    async fn bindings(&mut self, users: &Held<UserRow>, systems: &Held<SystemRow>) -> Result<()> {
         self.phase(Phase::Bindings)?;
         let c = self.run.client;
-        let (user_set, system_set) = (ids(users, |u| &u.id), ids(systems, |s| &s.id));
+        let (user_set, system_set) = (users.set(), systems.set());
         let reported = match self.got.remove(&ReportType::UsersToDevices) {
             None => None,
             Some(rows) => {
@@ -334,9 +385,9 @@ impl Phases<'_, '_, '_> {
         &mut self,
         bound: Vec<(String, jumpcloud::models::GraphObject)>,
         sg: &[GroupRow],
-        systems: &[SystemRow],
+        systems: &Held<SystemRow>,
     ) -> Result<()> {
-        let (system_set, sg_set) = (ids(systems, |s| &s.id), ids(sg, |g| &g.id));
+        let (system_set, sg_set) = (systems.set(), ids(sg, |g| &g.id));
         let (mut devices, mut device_groups) = (vec![], vec![]);
         for (group, to) in bound {
             match to.kind {
@@ -354,7 +405,7 @@ impl Phases<'_, '_, '_> {
     }
 
     /// System Insights: hardware, encryption detail and the system drive, from its bulk tables.
-    async fn insights(&mut self, systems: &[SystemRow]) -> Result<()> {
+    async fn insights(&mut self, systems: &Held<SystemRow>) -> Result<()> {
         self.phase(Phase::Insights)?;
         let ins = self.run.client.insights();
         let (info, disk, bitlocker, drives) = futures_util::future::join4(
@@ -364,7 +415,7 @@ impl Phases<'_, '_, '_> {
             ins.logical_drives(None),
         )
         .await;
-        let known = ids(systems, |s| &s.id);
+        let known = systems.set();
         self.w.put_system_hardware(&super::insights::hardware(info?, &known))?;
         self.w
             .put_system_fde_detail(&super::insights::encryption(disk?, bitlocker?, &known))?;
@@ -374,7 +425,7 @@ impl Phases<'_, '_, '_> {
     }
 
     /// Apps, their groups, and who reaches them (from the report when it is good).
-    async fn apps(&mut self, users: &[UserRow], ug: &[GroupRow], members: &[Edge]) -> Result<()> {
+    async fn apps(&mut self, users: &Held<UserRow>, ug: &[GroupRow], members: &[Edge]) -> Result<()> {
         self.phase(Phase::Apps)?;
         let c = self.run.client;
         let apps: Vec<Value> = c.collect_all(c.applications().list_spec()).await?;
@@ -388,7 +439,7 @@ impl Phases<'_, '_, '_> {
         let ug_set = ids(ug, |g| &g.id);
         let scoped = self.scoped;
         let app_groups = associations::app_groups(self.run, &app_ids, |g| !scoped || ug_set.contains(g)).await?;
-        let user_set = ids(users, |u| &u.id);
+        let user_set = users.set();
         let reported = match self.got.remove(&ReportType::UsersToSsoApplications) {
             None => None,
             Some(rows) => {
@@ -483,7 +534,7 @@ impl Phases<'_, '_, '_> {
         // A long window (a first sync's 90 days) is read in slices at once, each paged by its
         // own cursor; an event on a slice's edge may come twice and is one row.
         let streams = super::event_window::slices(from_ms, now_ms).into_iter().map(|(from, to)| {
-            let mut query = json!({ "service": crate::explore::ALWAYS_ARCHIVED, "start_time": rollcall_cache::format_ms(from), "limit": 10000, "sort": "ASC" });
+            let mut query = json!({ "service": crate::explore::ALWAYS_ARCHIVED, "start_time": rollcall_cache::format_ms(from), "limit": EVENT_PAGE, "sort": "ASC" });
             if let Some(to) = to {
                 query["end_time"] = json!(rollcall_cache::format_ms(to));
             }
@@ -542,7 +593,7 @@ impl Phases<'_, '_, '_> {
                 .and_then(rollcall_cache::parse_ms)
                 .map(|ms| (ms - EVENT_OVERLAP_MS).max(window_start))
                 .unwrap_or(window_start);
-            let query = json!({ "service": [service], "start_time": rollcall_cache::format_ms(from), "limit": 10000, "sort": "ASC" });
+            let query = json!({ "service": [service], "start_time": rollcall_cache::format_ms(from), "limit": EVENT_PAGE, "sort": "ASC" });
             let mut stream = c.insights().events(query);
             let mut batch = Vec::new();
             while let Some(e) = stream.next().await {

@@ -27,9 +27,11 @@ impl Applications<'_> {
     }
     /// Users who can reach the app (directly or through a group).
     pub async fn users(&self, id: &str) -> Result<Vec<GraphObjectWithPaths>> {
-        self.0
-            .collect_all(List::graph(format!("/applications/{id}/users"), "application users"))
-            .await
+        self.0.collect_all(self.users_spec(id)).await
+    }
+    /// The listing of [`Self::users`], to read page by page.
+    pub fn users_spec(&self, id: &str) -> List {
+        List::graph(format!("/applications/{id}/users"), "application users")
     }
     pub async fn user_groups(&self, id: &str) -> Result<Vec<GraphObjectWithPaths>> {
         self.0

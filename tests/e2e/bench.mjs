@@ -80,8 +80,21 @@ function rss(pid) {
   })
     .split("\n")
     .filter(Boolean);
+  // The app process's resident memory by kind: its heap and the libraries' pages.
+  const field = (name) => {
+    try {
+      const m = new RegExp(`${name}:\\s+(\\d+)`).exec(
+        readFileSync(`/proc/${pid}/status`, "utf8"),
+      );
+      return Number(m[1]) / 1024;
+    } catch {
+      return 0;
+    }
+  };
   return {
     main: kb(pid) / 1024,
+    anon: field("RssAnon"),
+    file: field("RssFile"),
     webkit: children.reduce((a, c) => a + kb(Number(c)), 0) / 1024,
   };
 }
@@ -217,7 +230,7 @@ const rssLaunch = rss(
   ),
 );
 console.log(
-  `RSS after launch (Users view shown): app process ${rssLaunch.main.toFixed(0)} MB; WebKit processes ${rssLaunch.webkit.toFixed(0)} MB`,
+  `RSS after launch (Users view shown): app process ${rssLaunch.main.toFixed(0)} MB (anonymous ${rssLaunch.anon.toFixed(0)} MB, files ${rssLaunch.file.toFixed(0)} MB); WebKit processes ${rssLaunch.webkit.toFixed(0)} MB`,
 );
 
 // What this display can do at all: frame intervals of an idle page (Xvfb, software rendering).
@@ -330,10 +343,18 @@ console.log(
 const exported = join(home, "bench-devices.csv");
 await s.execute(
   `window.__benchExport = window.__TAURI_INTERNALS__.invoke("export_csv", {
-     request: { view: "Systems", query: { os_families: [], desc: false, offset: 0, limit: 200 } },
+     request: { view: "Systems", query: { os_families: [], sort: "hostname", desc: false, offset: 0, limit: 200 } },
    }).then((r) => ({ ok: r }), (e) => ({ error: String(e?.message ?? JSON.stringify(e)) }));`,
 );
-await answerSaveDialog("Export devices as CSV", exported, 20_000);
+try {
+  await answerSaveDialog("Export devices as CSV", exported, 20_000);
+} catch (e) {
+  // A request the command refused never opens the dialog: say what it answered.
+  const answer = await s.executeAsync(
+    "const done = arguments[arguments.length - 1]; window.__benchExport.then(done);",
+  );
+  throw new Error(`${e.message}; export_csv answered ${JSON.stringify(answer)}`);
+}
 const during = await s.executeAsync(
   `const done = arguments[arguments.length - 1];
    const invoke = window.__TAURI_INTERNALS__.invoke;
@@ -347,7 +368,7 @@ const during = await s.executeAsync(
        await invoke("app_info");
        trivial.push(performance.now() - t);
        t = performance.now();
-       await invoke("users_page", { query: { states: [], desc: false, offset: 0, limit: 100 } });
+       await invoke("users_page", { query: { states: [], sort: "name", desc: false, offset: 0, limit: 100 } });
        page.push(performance.now() - t);
      }
      done({ trivial, page, ms: performance.now() - t0, finished });

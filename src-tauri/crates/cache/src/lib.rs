@@ -113,6 +113,21 @@ impl Cache {
         })
     }
 
+    /// A second connection to a cache `Cache::open` has opened (and migrated) in this process:
+    /// for a sync's work beside its writer (the login events, which go to the archive alone),
+    /// with little memory. Each write is its own short transaction, as the writer's are.
+    pub fn open_beside(path: &Path) -> Result<Self> {
+        let conn = rusqlite::Connection::open(path)?;
+        db::configure(&conn)?;
+        packed::load(&conn)?;
+        let c = Self {
+            conn,
+            path: path.to_path_buf(),
+        };
+        c.use_little_memory()?;
+        Ok(c)
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

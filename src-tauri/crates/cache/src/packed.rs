@@ -35,10 +35,12 @@ CREATE TABLE pack_dicts (
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Packed(pub String);
 
-/// The dictionaries of every open file, by the ID each frame names.
+/// The dictionaries of every open file, by the ID each frame names. Kept for the life of the
+/// process (a file's few dictionaries are loaded once); the encoders are leaked to be
+/// `'static` so that each thread's compressor can keep one.
 struct Dicts {
     decode: HashMap<u32, Arc<DecoderDictionary<'static>>>,
-    encode: HashMap<u32, Arc<EncoderDictionary<'static>>>,
+    encode: HashMap<u32, &'static EncoderDictionary<'static>>,
 }
 
 fn dicts() -> &'static RwLock<Dicts> {
@@ -58,7 +60,7 @@ fn register(id: u32, dict: &[u8]) {
         .or_insert_with(|| Arc::new(DecoderDictionary::copy(dict)));
     d.encode
         .entry(id)
-        .or_insert_with(|| Arc::new(EncoderDictionary::copy(dict, LEVEL)));
+        .or_insert_with(|| Box::leak(Box::new(EncoderDictionary::copy(dict, LEVEL))));
 }
 
 /// Makes the file's dictionaries known (on opening it).
@@ -117,14 +119,30 @@ pub(crate) fn dict_for(conn: &Connection, kind: &str, samples: &[&str], now: &st
     Ok(Some(id))
 }
 
+thread_local! {
+    /// This thread's compression context, kept from one value to the next with the dictionary
+    /// it was given (making a context was most of the cost of packing a small record).
+    static COMPRESSOR: std::cell::RefCell<Option<(Option<u32>, zstd::bulk::Compressor<'static>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 /// `json` compressed (with the dictionary `dict`, when given and known).
 pub fn pack_with(dict: Option<u32>, json: &str) -> Vec<u8> {
-    let prepared = dict.and_then(|id| dicts().read().encode.get(&id).cloned());
-    let packed = match prepared {
-        Some(p) => zstd::bulk::Compressor::with_prepared_dictionary(&p).and_then(|mut c| c.compress(json.as_bytes())),
-        None => zstd::bulk::compress(json.as_bytes(), LEVEL),
-    };
-    packed.unwrap_or_else(|_| json.as_bytes().to_vec())
+    let prepared = dict.and_then(|id| dicts().read().encode.get(&id).copied().map(|p| (id, p)));
+    let key = prepared.map(|(id, _)| id);
+    COMPRESSOR
+        .with(|cell| {
+            let mut slot = cell.borrow_mut();
+            if !matches!(&*slot, Some((k, _)) if *k == key) {
+                let made = match prepared {
+                    Some((_, p)) => zstd::bulk::Compressor::with_prepared_dictionary(p),
+                    None => zstd::bulk::Compressor::new(LEVEL),
+                };
+                *slot = made.ok().map(|c| (key, c));
+            }
+            slot.as_mut().and_then(|(_, c)| c.compress(json.as_bytes()).ok())
+        })
+        .unwrap_or_else(|| json.as_bytes().to_vec())
 }
 
 /// `json` compressed without a dictionary.

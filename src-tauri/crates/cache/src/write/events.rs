@@ -30,17 +30,20 @@ pub(crate) const EVENTS_FROM: &str = "events_from";
 /// from here, not from the newest event stored).
 const EVENTS_THROUGH: &str = "events_through";
 
-impl super::SyncWriter<'_> {
+/// What a sync does with login events, on its own connection beside the sync's writer
+/// ([`crate::Cache::open_beside`]): they go to the archive alone, not the snapshot, so they are
+/// read while the rest of the org is.
+impl crate::Cache {
     /// Whether the copy holds every login event from `from` on, and then the newest one's
     /// time as of the last sync that read its whole window, so that only newer ones need asking
     /// for; None when it does not hold the whole window (the sync then asks for all of it). The
     /// events stay where they are: the archive is never emptied by a sync.
     pub fn carry_events(&mut self, from: &str) -> Result<Option<String>> {
-        let held = self.cache.setting(EVENTS_FROM)?;
+        let held = self.setting(EVENTS_FROM)?;
         if held.is_none_or(|h| h.as_str() > from) {
             return Ok(None);
         }
-        self.cache.setting(EVENTS_THROUGH)
+        self.setting(EVENTS_THROUGH)
     }
 
     /// Records that this sync's events cover the window from `from` (so the next sync can
@@ -50,22 +53,20 @@ impl super::SyncWriter<'_> {
         match from {
             Some(f) => {
                 let services = crate::archive::LOGIN_SERVICES.map(|s| format!("'{s}'")).join(",");
-                let newest: Option<i64> = self.cache.conn.query_row(
+                let newest: Option<i64> = self.conn.query_row(
                     &format!("SELECT max(at) FROM event_archive WHERE service IN ({services})"),
                     [],
                     |r| r.get(0),
                 )?;
                 match newest {
-                    Some(ms) => self
-                        .cache
-                        .set_setting(EVENTS_THROUGH, &crate::dates::format_ms(ms), &now)?,
-                    None => self.cache.clear_setting(EVENTS_THROUGH)?,
+                    Some(ms) => self.set_setting(EVENTS_THROUGH, &crate::dates::format_ms(ms), &now)?,
+                    None => self.clear_setting(EVENTS_THROUGH)?,
                 }
-                self.cache.set_setting(EVENTS_FROM, f, &now)
+                self.set_setting(EVENTS_FROM, f, &now)
             }
             None => {
-                self.cache.clear_setting(EVENTS_THROUGH)?;
-                self.cache.clear_setting(EVENTS_FROM)
+                self.clear_setting(EVENTS_THROUGH)?;
+                self.clear_setting(EVENTS_FROM)
             }
         }
     }
@@ -74,10 +75,12 @@ impl super::SyncWriter<'_> {
     /// a view of it), where they stay past JumpCloud's 90 days. Browsable at once, also on a
     /// first import.
     pub fn put_events(&mut self, rows: &[EventRow]) -> Result<()> {
-        self.cache.archive_put(rows)?;
+        self.archive_put(rows)?;
         Ok(())
     }
+}
 
+impl super::SyncWriter<'_> {
     /// Events of a service archived beyond logins: into the archive only.
     pub fn archive_events(&mut self, rows: &[EventRow]) -> Result<u64> {
         self.cache.archive_put(rows)

@@ -260,13 +260,18 @@ impl OrgSession {
         if self.try_active().is_some_and(|o| o.entry.id == entry.id) {
             return match self.sync(ev).await {
                 Ok(r) => result(entry, OrgSyncOutcome::Synced, None, r.requests, started),
-                Err(SyncStartError::Run(crate::session::SyncRunError::AlreadyRunning)) => result(
-                    entry,
-                    OrgSyncOutcome::Skipped,
-                    Some("A sync of it was already running.".into()),
-                    0,
-                    started,
-                ),
+                // Its own sync (the first import, the timer) is under way: the pass waits for
+                // it and reports how it ended, rather than leave the org unsynced.
+                Err(SyncStartError::Run(crate::session::SyncRunError::AlreadyRunning)) => {
+                    while self.link.syncing() && !token.is_cancelled() {
+                        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                    }
+                    match self.link.sync_error() {
+                        _ if token.is_cancelled() => result(entry, OrgSyncOutcome::Cancelled, None, 0, started),
+                        None => result(entry, OrgSyncOutcome::Synced, None, 0, started),
+                        Some(e) => result(entry, OrgSyncOutcome::Failed, Some(e), 0, started),
+                    }
+                }
                 Err(SyncStartError::Run(crate::session::SyncRunError::Sync(SyncError::Cancelled))) => {
                     result(entry, OrgSyncOutcome::Cancelled, None, 0, started)
                 }

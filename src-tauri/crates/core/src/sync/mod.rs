@@ -32,6 +32,7 @@
 mod associations;
 mod event_window;
 mod insights;
+mod logins;
 mod phases;
 mod reports;
 
@@ -343,13 +344,15 @@ pub async fn sync_org(
         started: Instant::now(),
         base_requests: client.counters().sent,
     };
+    // The login events' own connection (they are read beside the rest of the sync).
+    let beside = Cache::open_beside(cache_path)?;
     let mut writer = cache.begin_sync(&now_rfc3339())?;
     let sync_id = writer.sync_id;
     progress(SyncProgress::Started {
         sync_id,
         first_import: writer.progressive,
     });
-    match phases::run_phases(&run, &mut writer, opts).await {
+    match phases::run_phases(&run, &mut writer, beside, opts).await {
         Ok((counts, notes, browsable_after_ms)) => {
             progress(SyncProgress::Phase { phase: Phase::Saving });
             let mut counts_json = serde_json::to_value(&counts).unwrap_or_default();

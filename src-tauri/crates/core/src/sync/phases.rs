@@ -12,9 +12,9 @@ use rollcall_cache::{AppRow, GroupKind, GroupRow, RecordKind, SystemRow, UserRow
 pub const EVENT_DAYS: u32 = 90;
 /// Login events asked for a page: each slice holds one page (with every event's JSON) while
 /// it is written, so four slices of JumpCloud's largest page (10,000) were ~100 MB at once.
-const EVENT_PAGE: u32 = 2_500;
+pub(super) const EVENT_PAGE: u32 = 2_500;
 /// How far before the newest event held a sync asks again (late-arriving events).
-const EVENT_OVERLAP_MS: i64 = 6 * 3_600_000;
+pub(super) const EVENT_OVERLAP_MS: i64 = 6 * 3_600_000;
 
 /// What could not be read whole: records kept with fields left out, and records no row could
 /// be made of (kept as JSON). Nothing JumpCloud returns is dropped.
@@ -96,6 +96,7 @@ impl<R> Held<R> {
 pub(super) async fn run_phases(
     run: &Run<'_>,
     w: &mut SyncWriter<'_>,
+    beside: rollcall_cache::Cache,
     opts: &SyncOptions,
 ) -> Result<(SyncCounts, Vec<SyncNote>, u64)> {
     // Groups decide who is in scope, so a scoped sync writes people and devices only then.
@@ -121,30 +122,40 @@ pub(super) async fn run_phases(
     let mut systems = p.devices(users.ids.len()).await?;
     let (ug_rows, sg_rows) = p.groups().await?;
     p.got = fetching.finish(run).await?;
-    // What each user group is bound to is listed beside the memberships (the requests share
-    // the limiter; neither waits for the other).
-    let ug_ids: Vec<String> = ug_rows.iter().map(|g| g.id.clone()).collect();
-    let (members, bound) = tokio::try_join!(
-        p.memberships(&users.ids, &ug_rows, &sg_rows),
-        associations::user_group_targets(run, &ug_ids)
-    )?;
-    if scoped {
-        p.apply_scope(&members, &mut users, &mut systems)?;
-    }
-    p.w.put_groups(&ug_rows)?;
-    p.w.put_groups(&sg_rows)?;
-    for chunk in members.chunks(BATCH * 10) {
-        p.w.put_group_members(chunk)?;
-    }
-    p.bindings(&users, &systems).await?;
-    p.group_bindings(bound, &sg_rows, &systems)?;
-    p.insights(&systems).await?;
-    p.apps(&users, &ug_rows, &members).await?;
-    // Not held through the rest (the logins are the sync's largest phase in memory).
-    let n_members = members.len() as u64;
-    drop(members);
-    p.admins().await?;
-    p.events().await?;
+    // The login events go to the archive alone, on a connection of their own: read beside the
+    // associations (which mostly wait on JumpCloud), not after them — and not beside the bulk
+    // reports, whose reading takes the processor as the logins' does.
+    let logins = super::logins::read(run, opts, beside);
+    let rest = async {
+        // What each user group is bound to is listed beside the memberships (the requests share
+        // the limiter; neither waits for the other).
+        let ug_ids: Vec<String> = ug_rows.iter().map(|g| g.id.clone()).collect();
+        let (members, bound) = tokio::try_join!(
+            p.memberships(&users.ids, &ug_rows, &sg_rows),
+            associations::user_group_targets(run, &ug_ids)
+        )?;
+        if scoped {
+            p.apply_scope(&members, &mut users, &mut systems)?;
+        }
+        p.w.put_groups(&ug_rows)?;
+        p.w.put_groups(&sg_rows)?;
+        for chunk in members.chunks(BATCH * 10) {
+            p.w.put_group_members(chunk)?;
+        }
+        p.bindings(&users, &systems).await?;
+        p.group_bindings(bound, &sg_rows, &systems)?;
+        p.insights(&systems).await?;
+        p.apps(&users, &ug_rows, &members).await?;
+        // Let go as soon as done with (the logins are being read beside).
+        let n_members = members.len() as u64;
+        drop(members);
+        p.admins().await?;
+        // What is left is the logins.
+        p.phase(Phase::Events)?;
+        Ok(n_members)
+    };
+    let (n_members, n_events) = tokio::try_join!(rest, logins)?;
+    p.counts.events = n_events;
     p.archive_more().await?;
 
     let Phases {
@@ -502,72 +513,6 @@ impl Phases<'_, '_, '_> {
             .collect();
         self.w.put_admins(&admins)?;
         self.counts.admins = admins.len() as u64;
-        Ok(())
-    }
-
-    /// Login events from Directory Insights over the window the copy keeps: what the copy holds
-    /// is carried, only newer events are asked for.
-    async fn events(&mut self) -> Result<()> {
-        self.phase(Phase::Events)?;
-        let (run, c, opts) = (self.run, self.run.client, self.opts);
-        let now_ms = opts
-            .now
-            .as_deref()
-            .and_then(rollcall_cache::parse_ms)
-            .unwrap_or_else(rollcall_cache::dates::now_ms);
-        let days = if opts.event_days == 0 {
-            EVENT_DAYS
-        } else {
-            opts.event_days
-        };
-        let start_ms = now_ms - days as i64 * 86_400_000;
-        let start = rollcall_cache::format_ms(start_ms);
-        // From a few hours before the newest held: Directory Insights can take a while to show
-        // an event (the same event twice is one row).
-        let newest = self.w.carry_events(&start)?;
-        let ask_from = newest
-            .as_deref()
-            .and_then(rollcall_cache::parse_ms)
-            .map(|ms| rollcall_cache::format_ms((ms - EVENT_OVERLAP_MS).max(start_ms)))
-            .unwrap_or_else(|| start.clone());
-        let from_ms = rollcall_cache::parse_ms(&ask_from).unwrap_or(start_ms);
-        // A long window (a first sync's 90 days) is read in slices at once, each paged by its
-        // own cursor; an event on a slice's edge may come twice and is one row.
-        let streams = super::event_window::slices(from_ms, now_ms).into_iter().map(|(from, to)| {
-            let mut query = json!({ "service": crate::explore::ALWAYS_ARCHIVED, "start_time": rollcall_cache::format_ms(from), "limit": EVENT_PAGE, "sort": "ASC" });
-            if let Some(to) = to {
-                query["end_time"] = json!(rollcall_cache::format_ms(to));
-            }
-            c.insights().events(query)
-        });
-        let mut known = true;
-        let mut stream = futures_util::stream::select_all(streams);
-        let mut events = Vec::new();
-        let mut n = 0u64;
-        while let Some(e) = stream.next().await {
-            let e = match e {
-                Ok(e) => e,
-                // Directory Insights may be off for the org (402) or not allowed for the role:
-                // logins are then unknown, the rest of the mirror is still good.
-                Err(err @ (jumpcloud::Error::BadRequest { .. } | jumpcloud::Error::Forbidden { .. })) => {
-                    tracing::info!(error = %err, "Directory Insights not available; last logins unknown");
-                    known = false;
-                    break;
-                }
-                Err(err) => return Err(err.into()),
-            };
-            events.push(convert::event_row(&e));
-            if events.len() >= BATCH * 5 {
-                run.check()?;
-                n += events.len() as u64;
-                self.w.put_events(&events)?;
-                events.clear();
-            }
-        }
-        n += events.len() as u64;
-        self.w.put_events(&events)?;
-        self.w.events_cover(known.then_some(start.as_str()))?;
-        self.counts.events = n;
         Ok(())
     }
 

@@ -159,3 +159,57 @@ async fn every_client_org_syncs_one_refusing_alone_and_the_overview_search_revie
         "the org that refused is synced once it answers"
     );
 }
+
+/// Says nothing (the open org's own sync in the test below).
+struct Quiet;
+
+impl rollcall_core::session::SessionEvents for Quiet {
+    fn status_changed(&self) {}
+    fn cache_changed(&self, _: &[rollcall_core::session::DataKind]) {}
+    fn progress(&self, _: rollcall_core::SyncProgress) {}
+}
+
+/// The open org's own sync (its first import, its timer) under way when a pass reaches it: the
+/// pass waits for it and reports how it ended, rather than leave that org out as "skipped".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pass_meeting_the_open_orgs_own_sync_waits_for_it_and_reports_it_synced() {
+    let env = common::start_msp(2, 40).await;
+    let (key, provider) = {
+        let w = env.sim.state.world.read().unwrap();
+        let key = w.admins.iter().find(|a| a.multi_tenant).unwrap().api_key.clone();
+        (key, w.orgs[0].id().to_string())
+    };
+    let input = ConnectInput {
+        api_key: key.clone(),
+        org_id: provider.clone(),
+        region: RegionName::US,
+        base_url: env.sim.base_url.clone(),
+    };
+    let found = input.check().await.unwrap();
+    let keys = Keys::default();
+    let s = session(&env, &keys);
+    for o in &found.orgs {
+        s.add_with_key(input.entry_for(o, true), &key).unwrap();
+    }
+    s.activate(s.entry(&provider).unwrap()).unwrap();
+
+    let heard = Heard::default();
+    let own = s.sync(&Quiet);
+    let pass = async {
+        while !s.link.syncing() {
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+        }
+        s.sync_orgs(std::slice::from_ref(&provider), &heard).await
+    };
+    let (own, pass) = tokio::join!(own, pass);
+    let own = own.unwrap();
+    assert!(own.requests > 0);
+    assert_eq!(pass.results.len(), 1);
+    let r = &pass.results[0];
+    assert_eq!(r.outcome, OrgSyncOutcome::Synced, "{r:?}");
+    assert_eq!(
+        r.requests, 0,
+        "the pass sent nothing of its own: it waited for the org's sync"
+    );
+    assert!(!s.link.syncing(), "the pass ended after the org's own sync");
+}

@@ -351,7 +351,7 @@ try {
 } catch (e) {
   // A request the command refused never opens the dialog: say what it answered.
   const answer = await s.executeAsync(
-    "const done = arguments[arguments.length - 1]; window.__benchExport.then(done);",
+    "const done = arguments[arguments.length - 1]; Promise.race([window.__benchExport, new Promise((r) => setTimeout(() => r('no answer yet'), 3000))]).then(done);",
   );
   throw new Error(`${e.message}; export_csv answered ${JSON.stringify(answer)}`);
 }

@@ -15,6 +15,7 @@ use crate::session::{retry_wait, OrgEntry, OrgSession, ProgressPace, SessionEven
 use crate::{CancelToken, SyncError, SyncOptions, SyncProgress};
 use futures_util::stream::{self, StreamExt};
 use jumpcloud::Client;
+use rollcall_cache::SyncStatus;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::time::Instant;
@@ -263,14 +264,7 @@ impl OrgSession {
                 // Its own sync (the first import, the timer) is under way: the pass waits for
                 // it and reports how it ended, rather than leave the org unsynced.
                 Err(SyncStartError::Run(crate::session::SyncRunError::AlreadyRunning)) => {
-                    while self.link.syncing() && !token.is_cancelled() {
-                        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-                    }
-                    match self.link.sync_error() {
-                        _ if token.is_cancelled() => result(entry, OrgSyncOutcome::Cancelled, None, 0, started),
-                        None => result(entry, OrgSyncOutcome::Synced, None, 0, started),
-                        Some(e) => result(entry, OrgSyncOutcome::Failed, Some(e), 0, started),
-                    }
+                    self.await_own_sync(entry, token, started).await
                 }
                 Err(SyncStartError::Run(crate::session::SyncRunError::Sync(SyncError::Cancelled))) => {
                     result(entry, OrgSyncOutcome::Cancelled, None, 0, started)
@@ -320,6 +314,42 @@ impl OrgSession {
             Err(SyncError::Cancelled) => result(entry, OrgSyncOutcome::Cancelled, None, requests, started),
             Err(e) => result(entry, OrgSyncOutcome::Failed, Some(e.to_string()), requests, started),
         }
+    }
+
+    /// The open org's own sync was under way at its turn: waits until its file is no longer
+    /// claimed (the claim is taken before that sync starts and let go once it has recorded how
+    /// it ended), then reports how the latest sync in that file ended — a cancel (the admin
+    /// opened or removed another org meanwhile) as a cancel.
+    async fn await_own_sync(&self, entry: &OrgEntry, token: &CancelToken, started: Instant) -> OrgSyncResult {
+        while self.fleet.is_busy(&entry.id) {
+            if token.is_cancelled() {
+                return result(entry, OrgSyncOutcome::Cancelled, None, 0, started);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        let last = self
+            .fleet_reader(&entry.id)
+            .and_then(|r| r.lock().sync_runs(1).ok())
+            .and_then(|runs| runs.into_iter().next());
+        let (outcome, detail) = match last {
+            Some(r) => match r.status {
+                SyncStatus::Complete => (OrgSyncOutcome::Synced, None),
+                SyncStatus::Failed => (
+                    OrgSyncOutcome::Failed,
+                    Some(r.error.unwrap_or_else(|| "The sync failed.".into())),
+                ),
+                SyncStatus::Cancelled => (OrgSyncOutcome::Cancelled, None),
+                SyncStatus::Running => (
+                    OrgSyncOutcome::Skipped,
+                    Some("A sync of it was already running.".into()),
+                ),
+            },
+            None => (
+                OrgSyncOutcome::Skipped,
+                Some("A sync of it was already running.".into()),
+            ),
+        };
+        result(entry, outcome, detail, 0, started)
     }
 
     /// A client for `entry` with its key from the credential store, drawing on the request

@@ -177,15 +177,44 @@ pub(super) async fn app_groups(run: &Run<'_>, app_ids: &[String], keep: impl Fn(
 
 /// Who reaches each app, and through which group: one `users` listing per app.
 pub(super) async fn app_users(run: &Run<'_>, app_ids: &[String], users: &BTreeSet<&str>) -> Result<Vec<AppUser>> {
-    let c = run.client;
-    let width = run.client.config().max_in_flight.max(1);
-    // Each app's listing is read page by page and made rows as it comes: an app everyone
-    // reaches lists every person with their paths, too much to hold whole at 50,000 people.
-    let mut listed = stream::iter(app_ids.iter().cloned().map(|app| async move {
+    let (c, width) = (run.client, run.client.config().max_in_flight.max(1));
+    // Owned ids: a closure over borrowed ones makes this future not `Send` for every lifetime.
+    let mut listed = stream::iter(
+        app_ids
+            .iter()
+            .cloned()
+            .map(|app| async move { app_users_of(c, &app, users).await }),
+    )
+    .buffer_unordered(width);
+    let mut out = Vec::new();
+    while let Some(rows) = listed.next().await {
+        out.extend(rows?);
+        run.check()?;
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// Who reaches one app, read page by page and made rows as it comes (an app everyone reaches
+/// lists every person with their paths, too much to hold whole at 50,000 people). If the
+/// listing changes while it is read, it is read again (three attempts in all, as
+/// `collect_all` does).
+async fn app_users_of(c: &Client, app: &str, users: &BTreeSet<&str>) -> jumpcloud::Result<Vec<AppUser>> {
+    let mut attempt = 0;
+    'read: loop {
+        attempt += 1;
         let mut rows = Vec::new();
-        let mut pages = c.stream::<GraphObjectWithPaths>(c.applications().users_spec(&app));
+        let mut pages = c.stream::<GraphObjectWithPaths>(c.applications().users_spec(app));
         while let Some(u) = pages.next().await {
-            let u = u?;
+            let u = match u {
+                Ok(u) => u,
+                Err(jumpcloud::Error::ListingChanged { .. }) if attempt < 3 => {
+                    tracing::info!(app, "the app's users changed while read; reading them again");
+                    continue 'read;
+                }
+                Err(e) => return Err(e),
+            };
             if !users.contains(u.id.as_str()) {
                 continue;
             }
@@ -197,21 +226,12 @@ pub(super) async fn app_users(run: &Run<'_>, app_ids: &[String], users: &BTreeSe
                     p.first().map(|h| h.to.id.clone()).unwrap_or_default()
                 };
                 rows.push(AppUser {
-                    app_id: app.clone(),
+                    app_id: app.to_string(),
                     user_id: u.id.clone(),
                     via_group: via,
                 });
             }
         }
-        Ok::<_, jumpcloud::Error>(rows)
-    }))
-    .buffer_unordered(width);
-    let mut out = Vec::new();
-    while let Some(rows) = listed.next().await {
-        out.extend(rows?);
-        run.check()?;
+        return Ok(rows);
     }
-    out.sort();
-    out.dedup();
-    Ok(out)
 }

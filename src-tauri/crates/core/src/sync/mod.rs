@@ -23,7 +23,9 @@
 //!   (`system_info`, `disk_encryption`, `bitlocker_info`, `logical_drives`) instead of one call
 //!   per device;
 //! - app access: one `users` and one `usergroups` listing per app;
-//! - admins and roles: one listing each; recent logins: Directory Insights, 10,000 per page.
+//! - admins and roles: one listing each; recent logins: Directory Insights, 2,500 per page, in
+//!   four time slices at once, read beside the associations on a connection of their own
+//!   (`logins.rs`).
 //!
 //! Progressive: users land first, then devices (browsable at once on a first import), then the
 //! associations. Atomic: rows go to staging and are swapped in only when the sync completes.

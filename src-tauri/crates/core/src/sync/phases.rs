@@ -1,7 +1,8 @@
 //! The phases of a full sync, in order: users, devices, groups and memberships (with what
 //! each user group is bound to, read beside them), a person's own bindings, System Insights,
-//! apps and who reaches them, admins and roles, recent logins. `run_phases` is the order; each
-//! phase is one method of `Phases`.
+//! apps and who reaches them, admins and roles. `run_phases` is the order; each phase is one
+//! method of `Phases`. The recent logins (`logins::read`) are read beside them from the
+//! memberships on, and announced as the phase left once the others are done.
 
 use super::*;
 use jumpcloud::models::GraphType;

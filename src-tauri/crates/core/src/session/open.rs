@@ -347,10 +347,12 @@ impl OrgSession {
         }
         .or_else(|| key_problem.clone().map(|p| format!("{p} Until then the local copy can be browsed, searched and exported, but nothing is sent to JumpCloud.")));
         let (stats, _) = Cache::open_for_browsing(&cache_path)?;
-        // Aggregates scan narrow tables once; a 16 MB page cache is plenty and keeps memory down.
+        // Aggregates scan whole narrow tables, reading each page once per query: a page cache
+        // does not speed a scan up (the system's file cache does), it only holds memory — at
+        // 50,000 people a 16 MB one filled at launch. 4 MB keeps the tables' upper levels.
         stats
             .connection()
-            .pragma_update(None, "cache_size", -16_384)
+            .pragma_update(None, "cache_size", -4_096)
             .map_err(CacheError::from)?;
         let now = rollcall_cache::dates::now_rfc3339();
         let settled = cache.audit_settle_interrupted(&now)? + cache.settle_interrupted_steps(&now)?;

@@ -94,6 +94,23 @@ impl<R> Held<R> {
     }
 }
 
+/// A row read from a listing, by its JumpCloud id.
+trait HasId {
+    fn id(&self) -> &str;
+}
+
+impl HasId for UserRow {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl HasId for SystemRow {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
 pub(super) async fn run_phases(
     run: &Run<'_>,
     w: &mut SyncWriter<'_>,
@@ -190,30 +207,48 @@ impl Phases<'_, '_, '_> {
     /// Every user, written in batches (at once into the live table on a first import); the
     /// rows are kept only for a scope to choose from.
     async fn users(&mut self) -> Result<Held<UserRow>> {
-        self.phase(Phase::Users)?;
+        let c = self.run.client;
+        self.read_all(
+            Phase::Users,
+            c.users().list_spec(),
+            RecordKind::User,
+            convert::user_row,
+            |w, b| w.put_users(b),
+        )
+        .await
+    }
+
+    /// Every record of a listing made a row and written in batches as it arrives (kept instead
+    /// while a scope has yet to choose); what was read.
+    async fn read_all<R: Send + HasId>(
+        &mut self,
+        phase: Phase,
+        list: jumpcloud::List,
+        kind: RecordKind,
+        row: fn(&Value) -> std::result::Result<convert::Read<R>, convert::Unreadable>,
+        put: fn(&mut SyncWriter<'_>, &[R]) -> rollcall_cache::Result<()>,
+    ) -> Result<Held<R>> {
+        self.phase(phase)?;
         let (run, c, t) = (self.run, self.run.client, Instant::now());
         let mut held = Held {
             ids: vec![],
             rows: vec![],
         };
-        let mut stream = c.stream::<Value>(c.users().list_spec());
+        let mut stream = c.stream::<Value>(list);
         let mut batch = Vec::with_capacity(BATCH);
         loop {
             let item = stream.next().await;
             let end = item.is_none();
             if let Some(item) = item {
                 let raw = item?;
-                if let Some(row) = self
-                    .odd
-                    .keep(RecordKind::User, &raw, convert::user_row(&raw), |r| &r.id)
-                {
-                    batch.push(row);
+                if let Some(r) = self.odd.keep(kind, &raw, row(&raw), |r| r.id()) {
+                    batch.push(r);
                 }
             }
             if batch.len() >= BATCH || end {
                 run.check()?;
-                self.hold(&mut held, &mut batch, |w, b| w.put_users(b), |r| &r.id)?;
-                run.items(Phase::Users, held.ids.len() as u64, held.ids.len() as u64, t);
+                self.hold(&mut held, &mut batch, put)?;
+                run.items(phase, held.ids.len() as u64, held.ids.len() as u64, t);
             }
             if end {
                 return Ok(held);
@@ -222,14 +257,13 @@ impl Phases<'_, '_, '_> {
     }
 
     /// Writes a batch of a whole org's rows (and lets them go), or keeps it for the scope.
-    fn hold<R>(
+    fn hold<R: HasId>(
         &mut self,
         held: &mut Held<R>,
         batch: &mut Vec<R>,
-        put: impl Fn(&mut SyncWriter<'_>, &[R]) -> rollcall_cache::Result<()>,
-        id: impl Fn(&R) -> &str,
+        put: fn(&mut SyncWriter<'_>, &[R]) -> rollcall_cache::Result<()>,
     ) -> Result<()> {
-        held.ids.extend(batch.iter().map(|r| id(r).to_string()));
+        held.ids.extend(batch.iter().map(|r| r.id().to_string()));
         if self.scoped {
             held.rows.append(batch);
         } else {
@@ -241,35 +275,16 @@ impl Phases<'_, '_, '_> {
 
     /// Every device; then, unscoped, the people and devices are browsable.
     async fn devices(&mut self, n_users: usize) -> Result<Held<SystemRow>> {
-        self.phase(Phase::Devices)?;
-        let (run, c, t) = (self.run, self.run.client, Instant::now());
-        let mut held = Held {
-            ids: vec![],
-            rows: vec![],
-        };
-        let mut stream = c.stream::<Value>(c.systems().list_spec());
-        let mut batch = Vec::with_capacity(BATCH);
-        loop {
-            let item = stream.next().await;
-            let end = item.is_none();
-            if let Some(item) = item {
-                let raw = item?;
-                if let Some(row) = self
-                    .odd
-                    .keep(RecordKind::System, &raw, convert::system_row(&raw), |r| &r.id)
-                {
-                    batch.push(row);
-                }
-            }
-            if batch.len() >= BATCH || end {
-                run.check()?;
-                self.hold(&mut held, &mut batch, |w, b| w.put_systems(b), |r| &r.id)?;
-                run.items(Phase::Devices, held.ids.len() as u64, held.ids.len() as u64, t);
-            }
-            if end {
-                break;
-            }
-        }
+        let (run, c) = (self.run, self.run.client);
+        let held = self
+            .read_all(
+                Phase::Devices,
+                c.systems().list_spec(),
+                RecordKind::System,
+                convert::system_row,
+                |w, b| w.put_systems(b),
+            )
+            .await?;
         if !self.scoped {
             self.w.refresh_search()?;
             (run.progress)(SyncProgress::Browsable {

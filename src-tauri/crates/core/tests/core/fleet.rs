@@ -30,6 +30,23 @@ impl FleetEvents for Heard {
     fn status_changed(&self) {}
 }
 
+/// A session with every org the multi-tenant `key` reaches added (*Add all*), `open` opened.
+async fn add_all(env: &common::Env, keys: &Keys, key: &str, open: &str) -> rollcall_core::session::OrgSession {
+    let input = ConnectInput {
+        api_key: key.to_string(),
+        org_id: open.to_string(),
+        region: RegionName::US,
+        base_url: env.sim.base_url.clone(),
+    };
+    let found = input.check().await.unwrap();
+    let s = session(env, keys);
+    for o in &found.orgs {
+        s.add_with_key(input.entry_for(o, true), key).unwrap();
+    }
+    s.activate(s.entry(open).unwrap()).unwrap();
+    s
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_client_org_syncs_one_refusing_alone_and_the_overview_search_reviews_and_pack_read_their_files() {
     let env = common::start_msp(5, 40).await;
@@ -54,20 +71,8 @@ async fn every_client_org_syncs_one_refusing_alone_and_the_overview_search_revie
         refuse_org_ids: vec![refused.clone()],
         ..Default::default()
     });
-    let input = ConnectInput {
-        api_key: key.clone(),
-        org_id: orgs[1].0.clone(),
-        region: RegionName::US,
-        base_url: env.sim.base_url.clone(),
-    };
-    let found = input.check().await.unwrap();
     let keys = Keys::default();
-    let s = session(&env, &keys);
-    for o in &found.orgs {
-        s.add_with_key(input.entry_for(o, true), &key).unwrap();
-    }
-    let first = s.entry(&orgs[1].0).unwrap();
-    s.activate(first).unwrap();
+    let s = add_all(&env, &keys, &key, &orgs[1].0).await;
 
     let heard = Heard::default();
     let report = s.sync_orgs(&[], &heard).await;
@@ -179,19 +184,8 @@ async fn a_pass_meeting_the_open_orgs_own_sync_waits_for_it_and_reports_it_synce
         let key = w.admins.iter().find(|a| a.multi_tenant).unwrap().api_key.clone();
         (key, w.orgs[0].id().to_string())
     };
-    let input = ConnectInput {
-        api_key: key.clone(),
-        org_id: provider.clone(),
-        region: RegionName::US,
-        base_url: env.sim.base_url.clone(),
-    };
-    let found = input.check().await.unwrap();
     let keys = Keys::default();
-    let s = session(&env, &keys);
-    for o in &found.orgs {
-        s.add_with_key(input.entry_for(o, true), &key).unwrap();
-    }
-    s.activate(s.entry(&provider).unwrap()).unwrap();
+    let s = add_all(&env, &keys, &key, &provider).await;
 
     // The org's own sync claims its file on its first poll, before the pass starts (and before
     // its own run is marked as running: the pass must wait through that gap too).

@@ -25,10 +25,20 @@ export function finishedText(r: SyncReport): { kind: "ok" | "warn"; text: string
 }
 
 /** How a failed sync is reported: a sync already running says nothing (the running one
- * reports), a cancel is a warning, anything else an error with Rust's message. */
-export function failedNotice(e: unknown): { kind: "warn" | "error"; text: string } | null {
+ * reports), a cancel is a warning — saying so when it was the organisation the admin just
+ * left (opening another stops its sync) —, anything else an error with Rust's message. */
+export function failedNotice(
+  e: unknown,
+  leftOrg = false,
+): { kind: "warn" | "error"; text: string } | null {
   if (e instanceof CommandError && e.code === "SyncRunning") return null;
-  if (e instanceof CommandError && e.code === "Cancelled") return { kind: "warn", text: e.message };
+  if (e instanceof CommandError && e.code === "Cancelled")
+    return {
+      kind: "warn",
+      text: leftOrg
+        ? "The sync of the organisation you left stopped when another was opened; its copy is unchanged and is synced again on its schedule."
+        : e.message,
+    };
   return { kind: "error", text: e instanceof Error ? e.message : String(e) };
 }
 
@@ -43,7 +53,14 @@ export function useSync(
   const [running, setRunning] = useState(false);
   const tried = useRef(new Set<string>());
 
+  // The org open now, read when a sync ends (opening another one stops the sync under way).
+  const openOrg = useRef<string | undefined>(undefined);
+  const orgId = status?.org?.id;
+  useEffect(() => {
+    openOrg.current = orgId;
+  }, [orgId]);
   const start = useCallback(async () => {
+    const startedIn = openOrg.current;
     setRunning(true);
     setProgress(null);
     const ch = new Channel<Progress>();
@@ -52,7 +69,7 @@ export function useSync(
       const done = finishedText(await unwrap(commands.syncStart(ch)));
       notify(done.kind, done.text);
     } catch (e) {
-      const failed = failedNotice(e);
+      const failed = failedNotice(e, startedIn !== openOrg.current);
       if (failed) notify(failed.kind, failed.text);
     } finally {
       setRunning(false);
@@ -61,7 +78,6 @@ export function useSync(
     }
   }, [notify, qc]);
 
-  const orgId = status?.org?.id;
   const due = status?.sync_due ?? false;
   const offline = status?.connectivity !== undefined && typeof status.connectivity === "object";
   const busy = status?.syncing ?? false;

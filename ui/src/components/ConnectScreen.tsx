@@ -96,7 +96,7 @@ function useConnect({
           what === "demo"
             ? "Opened the demo organisation."
             : what === "connect-all"
-              ? "Connected every organisation this key reaches. The first import is starting; each other organisation is copied when you switch to it."
+              ? "Connected every organisation this key reaches. The first import is starting; the others are copied in the background within a minute (All organisations shows each one's state)."
               : scopeFirst
                 ? "Connected. Choose the groups to copy; the first import starts when you save."
                 : "Connected. The first import is starting.",

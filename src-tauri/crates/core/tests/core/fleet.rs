@@ -204,3 +204,91 @@ async fn a_pass_meeting_the_open_orgs_own_sync_waits_for_it_and_reports_it_synce
     );
     assert!(!s.link.syncing(), "the pass ended after the org's own sync");
 }
+
+/// Revokes the key's access to `target` (jcsim refuses its requests) once that org's sync has
+/// reached its devices: the access taken away in the middle of a pass.
+struct RevokeMidSync {
+    target: String,
+    sim: std::sync::Arc<jcsim::SimState>,
+    revoked: std::sync::atomic::AtomicBool,
+}
+
+impl FleetEvents for RevokeMidSync {
+    fn progress(&self, p: FleetProgress) {
+        use std::sync::atomic::Ordering;
+        let devices = matches!(
+            p.step,
+            FleetStep::Sync {
+                progress: rollcall_core::SyncProgress::Phase {
+                    phase: rollcall_core::Phase::Devices
+                }
+            }
+        );
+        if p.org_id == self.target && devices && !self.revoked.swap(true, Ordering::SeqCst) {
+            self.sim.set_faults(Faults {
+                refuse_org_ids: vec![self.target.clone()],
+                ..Default::default()
+            });
+        }
+    }
+    fn org_changed(&self, _: &str) {}
+    fn status_changed(&self) {}
+}
+
+/// A client org's key access revoked while its sync runs: that org alone fails, with
+/// JumpCloud's reason, and keeps its last complete copy; every other org finishes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn access_revoked_mid_sync_fails_that_org_alone_and_keeps_its_last_copy() {
+    let env = common::start_msp(3, 60).await;
+    let (key, orgs) = {
+        let w = env.sim.state.world.read().unwrap();
+        let key = w.admins.iter().find(|a| a.multi_tenant).unwrap().api_key.clone();
+        let orgs: Vec<(String, usize)> = w.orgs.iter().map(|o| (o.id().to_string(), o.users.len())).collect();
+        (key, orgs)
+    };
+    let keys = Keys::default();
+    let s = add_all(&env, &keys, &key, &orgs[0].0).await;
+    let first = s.sync_orgs(&[], &Heard::default()).await;
+    assert!(
+        first.results.iter().all(|r| r.outcome == OrgSyncOutcome::Synced),
+        "{first:?}"
+    );
+
+    let (target, people) = orgs[2].clone();
+    let revoke = RevokeMidSync {
+        target: target.clone(),
+        sim: env.sim.state.clone(),
+        revoked: Default::default(),
+    };
+    let second = s.sync_orgs(&[], &revoke).await;
+    assert!(
+        revoke.revoked.load(std::sync::atomic::Ordering::SeqCst),
+        "the revocation happened mid-sync"
+    );
+    for r in &second.results {
+        if r.org_id == target {
+            assert_eq!(r.outcome, OrgSyncOutcome::Failed, "{r:?}");
+            assert!(r.requests > 0, "it had started: {r:?}");
+            assert!(
+                !r.detail.as_deref().unwrap_or("").is_empty(),
+                "JumpCloud's reason: {r:?}"
+            );
+        } else {
+            assert_eq!(r.outcome, OrgSyncOutcome::Synced, "{r:?}");
+        }
+    }
+    let overview = s.overview(rollcall_cache::dates::now_ms());
+    let col = overview
+        .columns
+        .iter()
+        .position(|c| c.key == OverviewColumn::People)
+        .unwrap();
+    let row = overview.rows.iter().find(|r| r.org_id == target).unwrap();
+    assert_eq!(row.health, OrgHealth::Failed);
+    assert!(row.detail.is_some(), "the reason is in its row");
+    assert_eq!(
+        row.cells[col].value,
+        Cell::Number(people as f64),
+        "its last complete copy is kept"
+    );
+}

@@ -12,6 +12,7 @@ use crate::world::Org;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::time::Instant;
 
 /// The report types JumpCloud publishes; the first three are generated, the others answer an
@@ -210,10 +211,10 @@ impl Reports {
         now_ms > r.created_ms + self.settings.expire_minutes * 60_000
     }
 
-    /// An artifact's body and whether it is JSON; `None` when there is no such report or
-    /// artifact in `org`, or it is not (or no longer) downloadable. The rows are written when
-    /// downloaded (a large org's report runs to millions of rows; the simulator keeps none).
-    pub fn content(&self, o: &Org, org: usize, report: &str, artifact: &str, now_ms: i64) -> Option<(Vec<u8>, bool)> {
+    /// What a download of `artifact` of `report` in `org` would send (`None` when there is no
+    /// such report or artifact, or it is not — or no longer — downloadable): read under the
+    /// reports' lock, written by [`Artifact::write`] without it.
+    pub fn artifact(&self, org: usize, report: &str, artifact: &str, now_ms: i64) -> Option<Artifact> {
         let r = self.list.iter().find(|r| r.id == report && r.org == org)?;
         if self.status(r, now_ms) != Status::Completed || self.expired(r, now_ms) {
             return None;
@@ -223,15 +224,34 @@ impl Reports {
             "-csv" => false,
             _ => return None,
         };
-        let mut body = write(o, &r.kind, r.fault, json);
-        if r.fault == Some(ReportFault::Truncated) {
-            body.truncate(body.len() / 2);
-        }
-        Some((body, json))
+        Some(Artifact {
+            kind: r.kind.clone(),
+            fault: r.fault,
+            json,
+        })
     }
 
     pub fn clear(&mut self) {
         self.list.clear();
+    }
+}
+
+/// A downloadable artifact: which report, its fault, JSON or CSV.
+pub struct Artifact {
+    kind: String,
+    fault: Option<ReportFault>,
+    pub json: bool,
+}
+
+impl Artifact {
+    /// The artifact's body, written to a temporary file when downloaded (a large org's
+    /// report runs to millions of rows and gigabytes; the simulator holds none of it).
+    pub fn write(&self, o: &Org) -> Option<Spooled> {
+        let mut spooled = Spooled::write(|out| write(o, &self.kind, self.fault, self.json, out)).ok()?;
+        if self.fault == Some(ReportFault::Truncated) {
+            spooled.truncate(spooled.len / 2).ok()?;
+        }
+        Some(spooled)
     }
 }
 
@@ -311,7 +331,7 @@ pub fn associations<'a>(o: &'a Org, kind: &str) -> Vec<(&'a str, &'a str, &'stat
 
 /// The report as JSON or CSV, with `fault`'s damage: some rows missing a field and one naming
 /// nobody (malformed), or only the first half (partial).
-fn write(o: &Org, kind: &str, fault: Option<ReportFault>, json: bool) -> Vec<u8> {
+fn write(o: &Org, kind: &str, fault: Option<ReportFault>, json: bool, out: &mut dyn Write) -> std::io::Result<()> {
     let pairs = associations(o, kind);
     // Each record's columns are read once (a report can hold millions of rows).
     let people: BTreeMap<&str, (String, String)> = o
@@ -364,28 +384,27 @@ fn write(o: &Org, kind: &str, fault: Option<ReportFault>, json: bool) -> Vec<u8>
         })
     });
     if json {
-        to_json(rows)
+        to_json(rows, out)
     } else {
-        to_csv(kind, rows)
+        to_csv(kind, rows, out)
     }
 }
 
 const NOBODY: &str = "000000000000000000000000";
 
-fn to_json<'a>(rows: impl Iterator<Item = Row<'a>>) -> Vec<u8> {
-    let mut out = b"[".to_vec();
+fn to_json<'a>(rows: impl Iterator<Item = Row<'a>>, out: &mut dyn Write) -> std::io::Result<()> {
+    out.write_all(b"[")?;
     for (i, r) in rows.enumerate() {
         if i > 0 {
-            out.push(b',');
+            out.write_all(b",")?;
         }
-        serde_json::to_writer(&mut out, &r).expect("rows serialize");
+        serde_json::to_writer(&mut *out, &r).map_err(std::io::Error::other)?;
     }
-    out.push(b']');
-    out
+    out.write_all(b"]")
 }
 
 /// The rows as CSV: a header line, every field quoted.
-fn to_csv<'a>(kind: &str, rows: impl Iterator<Item = Row<'a>>) -> Vec<u8> {
+fn to_csv<'a>(kind: &str, rows: impl Iterator<Item = Row<'a>>, out: &mut dyn Write) -> std::io::Result<()> {
     let devices = kind == "users-to-devices";
     let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
     let header: &[&str] = if devices {
@@ -408,8 +427,8 @@ fn to_csv<'a>(kind: &str, rows: impl Iterator<Item = Row<'a>>) -> Vec<u8> {
             "association_type",
         ]
     };
-    let mut out = header.iter().map(|h| quote(h)).collect::<Vec<_>>().join(",");
-    out.push('\n');
+    let line = |cols: &[&str]| cols.iter().map(|c| quote(c)).collect::<Vec<_>>().join(",") + "\n";
+    out.write_all(line(header).as_bytes())?;
     for r in rows {
         let mut cols = vec![
             r.user_object_id.unwrap_or(""),
@@ -423,8 +442,41 @@ fn to_csv<'a>(kind: &str, rows: impl Iterator<Item = Row<'a>>) -> Vec<u8> {
             cols.push(r.resource_name.unwrap_or(""));
         }
         cols.push(r.association_type);
-        out.push_str(&cols.iter().map(|c| quote(c)).collect::<Vec<_>>().join(","));
-        out.push('\n');
+        out.write_all(line(&cols).as_bytes())?;
     }
-    out.into_bytes()
+    Ok(())
+}
+
+/// A report's body in a temporary file: written once, read as the download streams, removed
+/// when the last reader lets it go.
+#[derive(Debug)]
+pub struct Spooled {
+    pub path: std::path::PathBuf,
+    pub len: u64,
+}
+
+impl Spooled {
+    fn write(fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> std::io::Result<Self> {
+        static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("jcsim-report-{}-{n}.body", std::process::id()));
+        let mut spooled = Spooled { path, len: 0 };
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&spooled.path)?);
+        fill(&mut out)?;
+        out.flush()?;
+        spooled.len = std::fs::metadata(&spooled.path)?.len();
+        Ok(spooled)
+    }
+
+    fn truncate(&mut self, len: u64) -> std::io::Result<()> {
+        std::fs::OpenOptions::new().write(true).open(&self.path)?.set_len(len)?;
+        self.len = len;
+        Ok(())
+    }
+}
+
+impl Drop for Spooled {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
 }

@@ -57,6 +57,9 @@ pub struct SimState {
     life: Mutex<crate::life::Life>,
     /// The simulated time the org has been lived up to.
     lived_until: Mutex<i64>,
+    /// Reads of the world that take long (a large report being written): the clock's changes
+    /// wait for the next request rather than queue every request behind them.
+    pub(crate) long_reads: std::sync::atomic::AtomicUsize,
     /// Directory Insights reports requested, and how they behave (`reports.rs`).
     pub reports: Mutex<crate::reports::Reports>,
     seed: u64,
@@ -102,6 +105,7 @@ impl SimState {
             }),
             life: Mutex::new(crate::life::Life::default()),
             lived_until: Mutex::new(now_ms),
+            long_reads: Default::default(),
             reports: Mutex::new(crate::reports::Reports::default()),
             seed,
         }
@@ -141,6 +145,9 @@ impl SimState {
     /// Runs the scheduled state changes whose date has come, then lives the org up to now when
     /// at least a simulated minute passed since it last did.
     pub fn catch_up(&self) {
+        if self.long_reads.load(std::sync::atomic::Ordering::SeqCst) > 0 {
+            return;
+        }
         let now = self.now_ms();
         crate::api::run_due_states(&self.world, now);
         let mut until = self.lived_until.lock().expect("lived lock");
@@ -282,17 +289,50 @@ async fn dispatch(State(state): State<Arc<SimState>>, req: Request) -> Response 
         tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
     }
 
-    let incoming = Incoming {
-        method: &method,
-        path: &path,
-        query,
-        headers: &parts.headers,
-        body,
-        key: &key,
-        org_header: org_header.as_deref(),
-        di: path.starts_with("/insights/directory/v1"),
+    let artifact = path.contains("/reports/") && path.ends_with("/content");
+    let resp = if artifact {
+        // A report artifact is written when downloaded, which takes minutes for a large org:
+        // off the runtime's thread, so that every other request is answered meanwhile.
+        let (st, f, m, p, h, k) = (
+            state.clone(),
+            faults.clone(),
+            method.clone(),
+            path.clone(),
+            parts.headers.clone(),
+            key.clone(),
+        );
+        let mut e = entry.clone();
+        let (resp, e) = tokio::task::spawn_blocking(move || {
+            let incoming = Incoming {
+                method: &m,
+                path: &p,
+                query,
+                headers: &h,
+                body,
+                key: &k,
+                org_header: org_header.as_deref(),
+                di: p.starts_with("/insights/directory/v1"),
+            };
+            let resp = handle(&st, &f, incoming, &mut e);
+            (resp, e)
+        })
+        .await
+        .expect("the report download's task");
+        entry = e;
+        resp
+    } else {
+        let incoming = Incoming {
+            method: &method,
+            path: &path,
+            query,
+            headers: &parts.headers,
+            body,
+            key: &key,
+            org_header: org_header.as_deref(),
+            di: path.starts_with("/insights/directory/v1"),
+        };
+        handle(&state, &faults, incoming, &mut entry)
     };
-    let resp = handle(&state, &faults, incoming, &mut entry);
     entry.status = resp.status.as_u16();
     let resp = reshape_records(&faults, &path, resp);
     let response = respond(&state, &faults, &method, &path, resp, &mut entry);
@@ -351,7 +391,9 @@ fn respond(
     entry: &mut LoggedRequest,
 ) -> Response {
     // Response faults happen after the handler took effect: the change is made, the answer is lost.
-    let faultable = faults.applies_to(method.as_str(), path) && resp.status.is_success();
+    // A spooled body (a report artifact) is sent as it is read, whole: its own faults are the
+    // report's (`ReportFault`).
+    let faultable = faults.applies_to(method.as_str(), path) && resp.status.is_success() && resp.spooled.is_none();
     if faultable && state.roll(faults.reset_rate) && state.spend_budget() {
         entry.fault = "reset".into();
         reset_response(resp)
@@ -494,6 +536,7 @@ fn injected_refusal(state: &SimState, faults: &Faults, incoming: &Incoming, entr
             headers: vec![],
             body: vec![],
             is_json: false,
+            spooled: None,
         });
     }
     None
@@ -508,7 +551,16 @@ pub(crate) fn plain(status: StatusCode, text: &str) -> Response {
 }
 
 fn into_response(r: Resp) -> Response {
-    let mut out = Response::new(Body::from(r.body));
+    let mut out = match &r.spooled {
+        Some(file) => {
+            let mut res = Response::new(spooled_body(file.clone()));
+            if let Ok(v) = HeaderValue::try_from(file.len.to_string()) {
+                res.headers_mut().insert("content-length", v);
+            }
+            res
+        }
+        None => Response::new(Body::from(r.body)),
+    };
     *out.status_mut() = r.status;
     let h = out.headers_mut();
     if r.status != StatusCode::NO_CONTENT {
@@ -527,6 +579,30 @@ fn into_response(r: Resp) -> Response {
         }
     }
     out
+}
+
+/// A file's bytes as a streamed body, 1 MB at a time (the file is removed once sent). Each
+/// read is a plain one: the file was just written and is in the system's cache.
+fn spooled_body(file: std::sync::Arc<crate::reports::Spooled>) -> Body {
+    use std::io::Read;
+    let open = std::fs::File::open(&file.path);
+    let stream = futures_util::stream::unfold(Some((open, file)), |state| async move {
+        let (open, file) = state?;
+        let mut f = match open {
+            Ok(f) => f,
+            Err(e) => return Some((Err(e), None)),
+        };
+        let mut buf = vec![0u8; 1 << 20];
+        match f.read(&mut buf) {
+            Ok(0) => None,
+            Ok(n) => {
+                buf.truncate(n);
+                Some((Ok(Bytes::from(buf)), Some((Ok(f), file))))
+            }
+            Err(e) => Some((Err(e), None)),
+        }
+    });
+    Body::from_stream(stream)
 }
 
 /// Sends the headers and half the body, then fails the stream so the connection is reset.

@@ -66,6 +66,8 @@ pub struct Resp {
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
     pub is_json: bool,
+    /// A body too large to hold, in a file (a report artifact): sent as it is read.
+    pub spooled: Option<std::sync::Arc<crate::reports::Spooled>>,
 }
 
 impl Resp {
@@ -75,6 +77,7 @@ impl Resp {
             headers: vec![],
             body,
             is_json: true,
+            spooled: None,
         }
     }
     fn value(status: StatusCode, v: &Value) -> Self {
@@ -89,6 +92,7 @@ impl Resp {
             headers: vec![],
             body: vec![],
             is_json: false,
+            spooled: None,
         }
     }
     /// Some v1 actions answer 200 with a bare JSON string.

@@ -62,21 +62,34 @@ pub(super) fn report_content(state: &SimState, ctx: &Ctx, report: &str, artifact
     if let Err(e) = reports_allowed(state, ctx) {
         return e;
     }
-    let w = state.world.read().expect("world lock");
-    let found =
-        state
-            .reports
-            .lock()
-            .expect("reports lock")
-            .content(&w.orgs[ctx.org], ctx.org, report, artifact, ctx.now_ms);
-    drop(w);
+    // The reports' lock only to find the artifact: writing a large report takes minutes, and
+    // the other orgs' reports are polled meanwhile.
+    let artifact = state
+        .reports
+        .lock()
+        .expect("reports lock")
+        .artifact(ctx.org, report, artifact, ctx.now_ms);
+    let found = artifact.and_then(|a| {
+        // A long read: the clock's changes (which write the world) wait for the next request
+        // instead of holding every request behind this one (`SimState::catch_up`).
+        use std::sync::atomic::Ordering;
+        state.long_reads.fetch_add(1, Ordering::SeqCst);
+        let body = {
+            let w = state.world.read().expect("world lock");
+            a.write(&w.orgs[ctx.org])
+        };
+        state.long_reads.fetch_sub(1, Ordering::SeqCst);
+        body.map(|body| (body, a.json))
+    });
     match found {
-        Some((body, true)) => Resp::json(StatusCode::OK, body),
-        Some((body, false)) => {
-            let mut r = Resp::json(StatusCode::OK, body);
-            r.is_json = false;
-            r.headers
-                .push(("content-type".into(), "text/csv; charset=utf-8".into()));
+        Some((body, json)) => {
+            let mut r = Resp::json(StatusCode::OK, vec![]);
+            r.spooled = Some(std::sync::Arc::new(body));
+            if !json {
+                r.is_json = false;
+                r.headers
+                    .push(("content-type".into(), "text/csv; charset=utf-8".into()));
+            }
             r
         }
         None => di_error(StatusCode::NOT_FOUND, "Report/artifact not found"),

@@ -44,7 +44,7 @@ async function startJcsim() {
       "5",
       // The cache is only the bench's setting: read object by object. This seed's
       // users-to-devices report (a group bound to a device group of thousands) has tens of
-      // millions of rows, more than the simulator can hold in memory to serve it.
+      // millions of rows, ~20 GB that take minutes to write and read.
       "--report-fault",
       "refused",
     ],

@@ -37,6 +37,7 @@ mod insights;
 mod logins;
 mod phases;
 mod reports;
+mod spool;
 
 pub use phases::EVENT_DAYS;
 pub use reports::{ReportUnused, REPORT_WAIT};

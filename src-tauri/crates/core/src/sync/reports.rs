@@ -8,12 +8,13 @@
 //! graph endpoints. Otherwise (refused, failed, expired, not ready in time, unreadable, or
 //! disagreeing) the sync reads those associations object by object and says why.
 
+use super::spool::Spool;
 use super::*;
 use jumpcloud::{ReportMeta, ReportType};
 use std::time::Duration;
 
 /// The association reports a sync reads.
-const TYPES: [ReportType; 3] = [
+pub(super) const TYPES: [ReportType; 3] = [
     ReportType::UsersToDevices,
     ReportType::UsersToUserGroups,
     ReportType::UsersToSsoApplications,
@@ -96,21 +97,6 @@ impl std::fmt::Display for ReportUnused {
     }
 }
 
-/// A report's JSON artifact in a temporary file (read row by row, removed when dropped).
-struct Spool(std::path::PathBuf);
-
-impl Spool {
-    fn new(kind: ReportType) -> Self {
-        Spool(std::env::temp_dir().join(format!("rollcall-{kind}-{}.json", uuid::Uuid::now_v7())))
-    }
-}
-
-impl Drop for Spool {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
 /// One association a report row states: user, resource, and whether it is direct.
 type Pair = (String, String, bool);
 
@@ -140,6 +126,10 @@ impl Drop for Fetching {
 pub(super) fn start(c: &Client, use_reports: bool, wait: Duration, started: Instant) -> Fetching {
     if !use_reports {
         return Fetching(None);
+    }
+    let swept = Spool::sweep(&std::env::temp_dir());
+    if swept > 0 {
+        tracing::info!(swept, "removed reports a stopped sync left in the temporary folder");
     }
     let c = c.clone();
     Fetching(Some(tokio::spawn(async move { fetch(&c, started + wait, wait).await })))

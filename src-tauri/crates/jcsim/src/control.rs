@@ -2,7 +2,8 @@
 //! key rotation), never part of JumpCloud's API.
 
 use crate::faults::Faults;
-use crate::server::{plain, LoggedRequest, SimState};
+use crate::respond::plain;
+use crate::server::{LoggedRequest, SimState};
 use axum::body::Body;
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::Response;

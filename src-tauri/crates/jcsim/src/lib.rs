@@ -21,6 +21,7 @@ pub mod life;
 pub mod model;
 pub mod query;
 pub mod reports;
+mod respond;
 pub mod rng;
 pub mod seed;
 pub mod server;

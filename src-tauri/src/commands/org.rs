@@ -323,8 +323,8 @@ pub async fn sync_schedule_set(app: AppHandle, every_minutes: u32) -> AppResult<
     Ok(status)
 }
 
-/// The sync timer: every 30 s, runs a timed sync of the open org when one is due, then of
-/// every other connected org that is due (`fleet_timer_tick`).
+/// The sync timers, each every 30 s: a timed sync of the open org when one is due, and, on a
+/// loop of its own, of every other connected org that is due (`fleet_timer_tick`).
 pub fn spawn_sync_timer(app: AppHandle) {
     let fleet_app = app.clone();
     tauri::async_runtime::spawn(async move {

@@ -28,6 +28,9 @@ pub const ORGS_AT_ONCE: usize = 8;
 /// take seconds to generate (most of a small client org's sync was waiting for them).
 pub const REPORTS_FROM: u64 = 400;
 
+/// Why an org of a pass was skipped: a sync of its file was already under way.
+const ALREADY_RUNNING: &str = "A sync of it was already running.";
+
 /// How one org's sync ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -291,19 +294,10 @@ impl OrgSession {
             ..Default::default()
         };
         let pace = ProgressPace::default();
-        let progress = |p: SyncProgress| {
-            if !pace.admit(&p) {
-                return;
-            }
-            if matches!(p, SyncProgress::Browsable { .. }) {
-                ev.cache_changed(&[DataKind::All]);
-            }
-            ev.progress(p);
-        };
+        let progress = |p: SyncProgress| pace.forward(ev, p);
         let sent_before = client.counters().sent;
         let Some(claim) = self.fleet.claim(&entry.id) else {
-            let why = "A sync of it was already running.";
-            return result(entry, OrgSyncOutcome::Skipped, Some(why.into()), 0, started);
+            return result(entry, OrgSyncOutcome::Skipped, Some(ALREADY_RUNNING.into()), 0, started);
         };
         ev.status_changed();
         let outcome = crate::sync_org(&client, &path, &opts, &progress, token).await;
@@ -332,22 +326,13 @@ impl OrgSession {
             .and_then(|r| r.lock().sync_runs(1).ok())
             .and_then(|runs| runs.into_iter().next());
         let (outcome, detail) = match last {
-            Some(r) => match r.status {
-                SyncStatus::Complete => (OrgSyncOutcome::Synced, None),
-                SyncStatus::Failed => (
-                    OrgSyncOutcome::Failed,
-                    Some(r.error.unwrap_or_else(|| "The sync failed.".into())),
-                ),
-                SyncStatus::Cancelled => (OrgSyncOutcome::Cancelled, None),
-                SyncStatus::Running => (
-                    OrgSyncOutcome::Skipped,
-                    Some("A sync of it was already running.".into()),
-                ),
-            },
-            None => (
-                OrgSyncOutcome::Skipped,
-                Some("A sync of it was already running.".into()),
+            Some(r) if r.status == SyncStatus::Complete => (OrgSyncOutcome::Synced, None),
+            Some(r) if r.status == SyncStatus::Failed => (
+                OrgSyncOutcome::Failed,
+                Some(r.error.unwrap_or_else(|| "The sync failed.".into())),
             ),
+            Some(r) if r.status == SyncStatus::Cancelled => (OrgSyncOutcome::Cancelled, None),
+            _ => (OrgSyncOutcome::Skipped, Some(ALREADY_RUNNING.into())),
         };
         result(entry, outcome, detail, 0, started)
     }

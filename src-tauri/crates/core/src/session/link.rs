@@ -202,15 +202,7 @@ impl Link {
         }
         events.status_changed();
         let pace = ProgressPace::default();
-        let progress = |p: SyncProgress| {
-            if !pace.admit(&p) {
-                return;
-            }
-            if matches!(p, SyncProgress::Browsable { .. }) {
-                events.cache_changed(&[DataKind::All]);
-            }
-            events.progress(p);
-        };
+        let progress = |p: SyncProgress| pace.forward(events, p);
         let result = sync_org(client, cache_path, opts, &progress, &token).await;
         // Another org opened meanwhile (`reset` took and cancelled this sync): what this sync
         // met says nothing of the org now open, and a sync of that one may be running.
@@ -264,6 +256,18 @@ impl ProgressPace {
         }
         *last = Some(Instant::now());
         true
+    }
+
+    /// Hands `p` to `events` when it should be shown now; people and devices becoming
+    /// browsable on a first import also refresh the org's lists.
+    pub fn forward(&self, events: &dyn SessionEvents, p: SyncProgress) {
+        if !self.admit(&p) {
+            return;
+        }
+        if matches!(p, SyncProgress::Browsable { .. }) {
+            events.cache_changed(&[DataKind::All]);
+        }
+        events.progress(p);
     }
 }
 

@@ -11,11 +11,7 @@ use super::*;
 /// not the sync failed.
 pub(super) async fn read(run: &Run<'_>, opts: &SyncOptions, mut cache: Cache) -> Result<u64> {
     let c = run.client;
-    let now_ms = opts
-        .now
-        .as_deref()
-        .and_then(rollcall_cache::parse_ms)
-        .unwrap_or_else(rollcall_cache::dates::now_ms);
+    let now_ms = opts.now_ms();
     let days = if opts.event_days == 0 {
         EVENT_DAYS
     } else {

@@ -98,6 +98,16 @@ pub struct SyncOptions {
     pub report_wait: Option<std::time::Duration>,
 }
 
+impl SyncOptions {
+    /// "Now" for this sync in milliseconds: `now` when given, else the clock.
+    pub fn now_ms(&self) -> i64 {
+        self.now
+            .as_deref()
+            .and_then(rollcall_cache::parse_ms)
+            .unwrap_or_else(rollcall_cache::dates::now_ms)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
@@ -368,11 +378,7 @@ pub async fn sync_org(
             writer.finish(&finished_at, requests, &counts_json)?;
             // The posture of this snapshot, for the trends (a failure here loses a point on a
             // chart, not the sync).
-            let now_ms = opts
-                .now
-                .as_deref()
-                .and_then(rollcall_cache::parse_ms)
-                .unwrap_or_else(rollcall_cache::dates::now_ms);
+            let now_ms = opts.now_ms();
             let kept = crate::posture::measure(&cache, now_ms, crate::posture::SILENT_DAYS)
                 .and_then(|p| cache.record_posture(sync_id, &finished_at, &p));
             if let Err(e) = kept {

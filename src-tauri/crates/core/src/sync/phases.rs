@@ -541,12 +541,7 @@ impl Phases<'_, '_, '_> {
             return Ok(());
         }
         let (run, c) = (self.run, self.run.client);
-        let now_ms = self
-            .opts
-            .now
-            .as_deref()
-            .and_then(rollcall_cache::parse_ms)
-            .unwrap_or_else(rollcall_cache::dates::now_ms);
+        let now_ms = self.opts.now_ms();
         let window_start = now_ms - EVENT_DAYS as i64 * 86_400_000;
         for (service, newest) in chosen {
             let from = newest

@@ -7,7 +7,6 @@
 //! (full text, search terms on any field) is core's rule, applied to each event's JSON.
 
 use crate::error::Result;
-use crate::rows::EventRow;
 use crate::Cache;
 use rusqlite::params;
 use serde::Serialize;
@@ -147,41 +146,6 @@ pub struct ConsoleEntry {
 }
 
 impl Cache {
-    /// Adds events to the archive (one already there is left as it is); the number added.
-    pub fn archive_put(&mut self, rows: &[EventRow]) -> Result<u64> {
-        if rows.is_empty() {
-            return Ok(0);
-        }
-        let samples: Vec<&str> = rows.iter().take(2_000).map(|r| r.json.as_str()).collect();
-        let dict = crate::packed::dict_for(&self.conn, "event", &samples, &crate::dates::now_rfc3339())?;
-        let tx = self.conn.transaction()?;
-        let mut added = 0;
-        {
-            let mut stmt = tx.prepare_cached(
-                "INSERT OR IGNORE INTO event_archive (at, id, service, event_type, success, username, system_id, json, user_id, app_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?;
-            for r in rows {
-                // An event without a readable time is kept at the epoch, not dropped.
-                let at = crate::dates::parse_ms(&r.at).unwrap_or(0);
-                added += stmt.execute(params![
-                    at,
-                    r.id,
-                    r.service,
-                    r.event_type,
-                    r.success,
-                    r.username.to_lowercase(),
-                    r.system_id,
-                    crate::packed::pack_with(dict, &r.json),
-                    r.user_id,
-                    r.app_id,
-                ])? as u64;
-            }
-        }
-        tx.commit()?;
-        Ok(added)
-    }
-
     /// The WHERE clause (and its arguments) of `scan`, with its order.
     fn archive_where(scan: &ArchiveScan) -> (String, Vec<Box<dyn rusqlite::ToSql>>) {
         let ms = |s: &str| crate::dates::parse_ms(s);
@@ -198,7 +162,8 @@ impl Cache {
             arg(&mut sql, " AND username = ?", Box::new(u.to_lowercase()));
         }
         if let Some(s) = &scan.system_id {
-            arg(&mut sql, " AND system_id = ?", Box::new(s.clone()));
+            // The device index holds the events that name one.
+            arg(&mut sql, " AND system_id = ? AND system_id <> ''", Box::new(s.clone()));
         }
         if let Some(s) = scan.success {
             arg(&mut sql, " AND success = ?", Box::new(s));
@@ -215,8 +180,13 @@ impl Cache {
         }
         let cmp = if scan.newest_first { "<" } else { ">" };
         if let Some((at, id)) = &scan.after {
-            arg(&mut sql, &format!(" AND (at, id) {cmp} (?"), Box::new(*at));
-            arg(&mut sql, ", ?)", Box::new(id.clone()));
+            arg(&mut sql, &format!(" AND (at, key) {cmp} (?"), Box::new(*at));
+            // The id as the archive keys it (each `?` of the rule is this argument).
+            arg(
+                &mut sql,
+                &format!(", {})", crate::event_log::key_of("?")),
+                Box::new(id.clone()),
+            );
         }
         (sql, args)
     }
@@ -231,9 +201,9 @@ impl Cache {
     ) -> Result<()> {
         let (filter, args) = Self::archive_where(scan);
         let order = if scan.newest_first {
-            " ORDER BY at DESC, id DESC"
+            " ORDER BY at DESC, key DESC"
         } else {
-            " ORDER BY at, id"
+            " ORDER BY at, key"
         };
         let body = if json { "json" } else { "''" };
         let mut stmt = self
@@ -295,11 +265,11 @@ impl Cache {
 
     /// The newest archived event of `service`, if any.
     pub fn archive_newest(&self, service: &str) -> Result<Option<String>> {
-        let ms: Option<i64> =
-            self.conn
-                .query_row("SELECT max(at) FROM event_archive WHERE service = ?1", [service], |r| {
-                    r.get(0)
-                })?;
+        let ms: Option<i64> = self.conn.query_row(
+            "SELECT max(at) FROM event_log WHERE kind IN (SELECT k FROM event_kinds WHERE service = ?1)",
+            [service],
+            |r| r.get(0),
+        )?;
         Ok(ms.map(crate::dates::format_ms))
     }
 

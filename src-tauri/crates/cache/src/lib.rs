@@ -13,6 +13,7 @@ pub mod checklists;
 pub mod dates;
 pub mod db;
 pub mod error;
+mod event_log;
 pub mod history;
 pub mod kinds;
 pub mod live;

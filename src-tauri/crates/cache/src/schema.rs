@@ -88,7 +88,7 @@ CREATE VIRTUAL TABLE search_index USING fts5(
 ";
 
 /// The schema version the latest migration leaves (`PRAGMA user_version`).
-pub const LATEST: usize = 18;
+pub const LATEST: usize = 19;
 
 /// All migrations, oldest first.
 pub fn migrations() -> Migrations<'static> {
@@ -141,6 +141,8 @@ pub fn migrations() -> Migrations<'static> {
         M::up(crate::archive::DDL),
         // The login events kept once, in the archive (`events` a view of it).
         M::up(crate::archive::LOGINS_IN_ARCHIVE),
+        // The archive's events in narrow rows, what kind and whom each names kept once.
+        M::up(crate::event_log::narrow_ddl()),
     ])
 }
 

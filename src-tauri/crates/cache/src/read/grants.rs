@@ -9,7 +9,7 @@ use crate::campaigns::{CampaignScope, DeviceScope, GrantKind};
 use crate::error::Result;
 use crate::rows::{AdminRow, UserRow};
 use crate::Cache;
-use rusqlite::params_from_iter;
+use rusqlite::{params_from_iter, OptionalExtension};
 use std::collections::HashMap;
 
 /// One grant as the mirror holds it.
@@ -181,11 +181,24 @@ impl Cache {
         let map = st
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
             .collect::<rusqlite::Result<HashMap<_, _>>>()?;
-        let oldest: Option<String> = self.conn.query_row(
-            &format!("SELECT min(at) FROM events WHERE event_type IN {LOGIN_EVENTS}"),
-            [],
-            |r| r.get(0),
-        )?;
-        Ok((map, oldest))
+        Ok((map, self.oldest_login()?))
+    }
+
+    /// The time of the oldest login the copy holds (the `events` view's format), found by
+    /// walking the archive in time order rather than by reading every login's time as text.
+    pub(crate) fn oldest_login(&self) -> Result<Option<String>> {
+        let services = crate::archive::LOGIN_SERVICES.map(|s| format!("'{s}'")).join(", ");
+        let ms: Option<i64> = self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT at FROM event_archive WHERE service IN ({services}) AND at > 0 \
+                     AND event_type IN {LOGIN_EVENTS} ORDER BY at LIMIT 1"
+                ),
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(ms.map(crate::dates::format_ms))
     }
 }

@@ -329,11 +329,7 @@ impl Cache {
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let oldest_event: Option<String> = self.conn.query_row(
-            &format!("SELECT min(at) FROM events WHERE event_type IN {LOGIN_EVENTS}"),
-            [],
-            |r| r.get(0),
-        )?;
+        let oldest_event = self.oldest_login()?;
         let event_days = oldest_event
             .as_deref()
             .and_then(parse_ms)

@@ -239,9 +239,9 @@ impl Cache {
             "SELECT g.* FROM groups g JOIN group_members m ON m.group_id = g.id WHERE m.member_id = ? ORDER BY g.name",
         )?;
         let groups = s.query_map([&system.id], group_row)?.collect::<rusqlite::Result<_>>()?;
-        let mut s = self
-            .conn
-            .prepare_cached("SELECT * FROM events WHERE system_id = ? ORDER BY at DESC LIMIT 50")?;
+        let mut s = self.conn.prepare_cached(
+            "SELECT * FROM events WHERE system_id = ?1 AND system_id <> '' ORDER BY at DESC LIMIT 50",
+        )?;
         let recent_events = s.query_map([&system.id], event_row)?.collect::<rusqlite::Result<_>>()?;
         Ok(Some(SystemDetail {
             system,

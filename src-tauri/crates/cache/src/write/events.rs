@@ -54,7 +54,9 @@ impl crate::Cache {
             Some(f) => {
                 let services = crate::archive::LOGIN_SERVICES.map(|s| format!("'{s}'")).join(",");
                 let newest: Option<i64> = self.conn.query_row(
-                    &format!("SELECT max(at) FROM event_archive WHERE service IN ({services})"),
+                    &format!(
+                        "SELECT max(at) FROM event_log WHERE kind IN (SELECT k FROM event_kinds WHERE service IN ({services}))"
+                    ),
                     [],
                     |r| r.get(0),
                 )?;

@@ -74,8 +74,8 @@ fn reopening_keeps_the_data_and_the_schema_version() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(
-        version, 18,
-        "eighteen migrations so far (mirror, audit trail, checklists, checklist templates, org settings, record problems, history layout, compression dictionaries, facet indexes, posture history, reviews, disk space, password dates, administrators first seen, groups' bindings and who reaches a device, access reviews with people's own sudo and scheduled steps, the event archive with saved queries and the console's history, the login events kept once in the archive)"
+        version, 19,
+        "nineteen migrations so far (mirror, audit trail, checklists, checklist templates, org settings, record problems, history layout, compression dictionaries, facet indexes, posture history, reviews, disk space, password dates, administrators first seen, groups' bindings and who reaches a device, access reviews with people's own sudo and scheduled steps, the event archive with saved queries and the console's history, the login events kept once in the archive, the archive in narrow rows)"
     );
 }
 
@@ -138,7 +138,7 @@ fn a_file_from_the_previous_version_is_upgraded_in_place() {
         .connection()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 18, "upgraded to the latest schema");
+    assert_eq!(version, 19, "upgraded to the latest schema");
     the_login_events_held_are_the_archives_first(&cache);
     // The group bindings are kept from the next sync on: a diff from the sync before the
     // upgrade leaves them out instead of listing every one as added.
@@ -318,4 +318,152 @@ fn checklist_steps_survive_the_rebuild_that_lets_a_step_be_scheduled() {
     s.state = StepState::Scheduled;
     cache.save_step(&s).unwrap();
     assert_eq!(cache.run("r1").unwrap().unwrap().1[1].state, StepState::Scheduled);
+}
+
+/// Migration 19 stores the archive in narrow rows: every event of a file from before is read
+/// back as it was (its id, kind, person, device, app and JSON), an event read again is still one
+/// row, and a scan's filters and cursor find the same events.
+#[test]
+fn the_archive_in_narrow_rows_reads_back_every_event_of_a_file_from_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v18.sqlite");
+    // An object id (stored as its bytes), ids that are not lowercase hexadecimal digits (kept
+    // as they are), a service beyond logins.
+    let old = [
+        (
+            1_000,
+            "0123456789abcdef01234567",
+            "systems",
+            "login_attempt",
+            1,
+            "ada",
+            "s1",
+            "u1",
+            "",
+        ),
+        (1_000, "E-1", "sso", "sso_auth", 0, "ada", "", "u1", "app1"),
+        (2_000, "ABCDEF", "directory", "user_login_attempt", 1, "bob", "", "", ""),
+        (3_000, "abc", "radius", "radius_auth", 1, "bob", "", "u2", ""),
+    ];
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        rollcall_cache::schema::migrations().to_version(&mut conn, 18).unwrap();
+        for (at, id, service, event_type, success, username, system_id, user_id, app_id) in old {
+            conn.execute(
+                "INSERT INTO event_archive (at, id, service, event_type, success, username, system_id, json, user_id, app_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                rusqlite::params![at, id, service, event_type, success, username, system_id, format!("{{\"id\":\"{id}\"}}"), user_id, app_id],
+            )
+            .unwrap();
+        }
+    }
+    let (mut cache, _) = Cache::open(&path).unwrap();
+    let logins: Vec<(String, String, String, String, String, String)> = cache
+        .connection()
+        .prepare("SELECT id, at, event_type, username, system_id, app_id || user_id FROM events ORDER BY at, id")
+        .unwrap()
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let t = |s: &str| format!("1970-01-01T00:00:0{s}.000Z");
+    assert_eq!(
+        logins,
+        vec![
+            (
+                "0123456789abcdef01234567".into(),
+                t("1"),
+                "login_attempt".into(),
+                "ada".into(),
+                "s1".into(),
+                "u1".into()
+            ),
+            (
+                "E-1".into(),
+                t("1"),
+                "sso_auth".into(),
+                "ada".into(),
+                "".into(),
+                "app1u1".into()
+            ),
+            (
+                "ABCDEF".into(),
+                t("2"),
+                "user_login_attempt".into(),
+                "bob".into(),
+                "".into(),
+                "".into()
+            ),
+        ]
+    );
+    let scan = |cache: &Cache, scan: rollcall_cache::ArchiveScan| {
+        let mut seen = vec![];
+        cache
+            .archive_scan(&scan, true, &mut |e| {
+                seen.push((e.id, e.json));
+                true
+            })
+            .unwrap();
+        seen
+    };
+    let all = rollcall_cache::ArchiveScan {
+        start: "1970-01-01T00:00:00Z".into(),
+        ..Default::default()
+    };
+    let everything = scan(&cache, all.clone());
+    assert_eq!(everything.len(), 4, "{everything:?}");
+    assert!(everything
+        .iter()
+        .all(|(id, json)| *json == format!("{{\"id\":\"{id}\"}}")));
+    // The cursor continues after the event it names, whichever way its id is kept.
+    for (i, (id, _)) in everything.iter().enumerate() {
+        let at = if i < 2 { 1_000 } else { 1_000 * i as i64 };
+        let rest = scan(
+            &cache,
+            rollcall_cache::ArchiveScan {
+                after: Some((at, id.clone())),
+                ..all.clone()
+            },
+        );
+        assert_eq!(rest, everything[i + 1..].to_vec(), "after {id}");
+    }
+    let by_device = rollcall_cache::ArchiveScan {
+        system_id: Some("s1".into()),
+        ..all.clone()
+    };
+    assert_eq!(scan(&cache, by_device).len(), 1);
+    let by_person = rollcall_cache::ArchiveScan {
+        username: Some("Ada".into()),
+        services: vec!["sso".into()],
+        ..all.clone()
+    };
+    assert_eq!(scan(&cache, by_person).len(), 1);
+    assert_eq!(
+        cache.archive_top(&all, "username", 5).unwrap(),
+        vec![("ada".to_string(), 2), ("bob".to_string(), 2)]
+    );
+    // The same events read again add nothing; a new one is added once.
+    let again = |id: &str, at: &str| rollcall_cache::EventRow {
+        id: id.into(),
+        at: at.into(),
+        service: "systems".into(),
+        event_type: "login_attempt".into(),
+        username: "Ada".into(),
+        user_id: "u1".into(),
+        json: "{}".into(),
+        ..Default::default()
+    };
+    let rows = [
+        again("0123456789abcdef01234567", "1970-01-01T00:00:01Z"),
+        again("E-1", "1970-01-01T00:00:01Z"),
+        again("ABCDEF", "1970-01-01T00:00:02Z"),
+        again("abc", "1970-01-01T00:00:03Z"),
+    ];
+    assert_eq!(cache.archive_put(&rows).unwrap(), 0);
+    let new = [again("0123456789abcdef01234568", "1970-01-01T00:00:04Z")];
+    assert_eq!(cache.archive_put(&new).unwrap(), 1);
+    assert_eq!(cache.archive_put(&new).unwrap(), 0);
+    assert_eq!(scan(&cache, all).last().unwrap().0, "0123456789abcdef01234568");
 }

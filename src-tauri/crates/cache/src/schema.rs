@@ -88,7 +88,7 @@ CREATE VIRTUAL TABLE search_index USING fts5(
 ";
 
 /// The schema version the latest migration leaves (`PRAGMA user_version`).
-pub const LATEST: usize = 19;
+pub const LATEST: usize = 20;
 
 /// All migrations, oldest first.
 pub fn migrations() -> Migrations<'static> {
@@ -143,6 +143,10 @@ pub fn migrations() -> Migrations<'static> {
         M::up(crate::archive::LOGINS_IN_ARCHIVE),
         // The archive's events in narrow rows, what kind and whom each names kept once.
         M::up(crate::event_log::narrow_ddl()),
+        // The search index without a copy of the text it indexes.
+        M::up_with_hook(crate::search::CONTENTLESS, |tx: &rusqlite::Transaction| {
+            crate::search::rebuild(tx).map_err(|e| rusqlite_migration::HookError::Hook(e.to_string()))
+        }),
     ])
 }
 

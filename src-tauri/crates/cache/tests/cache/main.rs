@@ -74,8 +74,8 @@ fn reopening_keeps_the_data_and_the_schema_version() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(
-        version, 19,
-        "nineteen migrations so far (mirror, audit trail, checklists, checklist templates, org settings, record problems, history layout, compression dictionaries, facet indexes, posture history, reviews, disk space, password dates, administrators first seen, groups' bindings and who reaches a device, access reviews with people's own sudo and scheduled steps, the event archive with saved queries and the console's history, the login events kept once in the archive, the archive in narrow rows)"
+        version, 20,
+        "twenty migrations so far (mirror, audit trail, checklists, checklist templates, org settings, record problems, history layout, compression dictionaries, facet indexes, posture history, reviews, disk space, password dates, administrators first seen, groups' bindings and who reaches a device, access reviews with people's own sudo and scheduled steps, the event archive with saved queries and the console's history, the login events kept once in the archive, the archive in narrow rows, the search index without a copy of its text)"
     );
 }
 
@@ -138,7 +138,7 @@ fn a_file_from_the_previous_version_is_upgraded_in_place() {
         .connection()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 19, "upgraded to the latest schema");
+    assert_eq!(version, 20, "upgraded to the latest schema");
     the_login_events_held_are_the_archives_first(&cache);
     // The group bindings are kept from the next sync on: a diff from the sync before the
     // upgrade leaves them out instead of listing every one as added.
@@ -175,6 +175,18 @@ fn a_file_from_the_previous_version_is_upgraded_in_place() {
         1,
         "the synced data survived"
     );
+    // Migration 20 indexes the live tables again, without keeping their text.
+    let hits = cache.search("ada@exa", 5).unwrap();
+    assert_eq!(hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), vec!["u1"]);
+    // A change read live replaces the person's words; one removed leaves none.
+    let mut cache = cache;
+    let mut ada = cache.users(&UserQuery::default(), &th()).unwrap().rows.remove(0);
+    ada.email = "lovelace@example.org".into();
+    cache.apply_user(&ada).unwrap();
+    assert!(cache.search("ada@exa", 5).unwrap().is_empty());
+    assert_eq!(cache.search("lovelace", 5).unwrap().len(), 1);
+    cache.remove_user("u1").unwrap();
+    assert!(cache.search("lovelace", 5).unwrap().is_empty());
     assert_eq!(
         cache.snapshot().unwrap().state,
         rollcall_cache::kinds::SnapshotState::Complete

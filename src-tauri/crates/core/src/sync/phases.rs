@@ -1,8 +1,9 @@
-//! The phases of a full sync, in order: users, devices, groups and memberships (with what
-//! each user group is bound to, read beside them), a person's own bindings, System Insights,
-//! apps and who reaches them, admins and roles. `run_phases` is the order; each phase is one
-//! method of `Phases`. The recent logins (`logins::read`) are read beside them from the
-//! memberships on, and announced as the phase left once the others are done.
+//! The phases of a full sync, in order: users, devices, groups and memberships (the group by
+//! group listings — device groups' members, what each user group is bound to — asked while the
+//! bulk reports download), a person's own bindings, System Insights, apps and who reaches them,
+//! admins and roles. `run_phases` is the order; each phase is one method of `Phases`. The
+//! recent logins (`logins::read`) are read beside them once the reports are in, and announced
+//! as the phase left once the others are done.
 
 use super::*;
 use jumpcloud::models::GraphType;
@@ -16,6 +17,18 @@ pub const EVENT_DAYS: u32 = 90;
 pub(super) const EVENT_PAGE: u32 = 2_500;
 /// How far before the newest event held a sync asks again (late-arriving events).
 pub(super) const EVENT_OVERLAP_MS: i64 = 6 * 3_600_000;
+
+/// The group listings read while the reports downloaded, for the memberships to finish.
+struct Listing {
+    members: Vec<Edge>,
+    /// The user groups' members are among them (no report was coming).
+    user_groups_listed: bool,
+    /// With no usable report, the user groups are listed group by group (else per user).
+    per_group: bool,
+    /// User and device groups: what the memberships' progress counts.
+    groups: u64,
+    started: Instant,
+}
 
 /// What could not be read whole: records kept with fields left out, and records no row could
 /// be made of (kept as JSON). Nothing JumpCloud returns is dropped.
@@ -139,19 +152,39 @@ pub(super) async fn run_phases(
     let browsable_after_ms = run.started.elapsed().as_millis() as u64;
     let mut systems = p.devices(users.ids.len()).await?;
     let (ug_rows, sg_rows) = p.groups().await?;
-    p.got = fetching.finish(run).await?;
+    // What only group by group listings tell (no report names it): the device groups' members
+    // and what each user group is bound to — asked while the reports download and are read
+    // (these requests mostly wait on JumpCloud, the reports' reading on the processor); the
+    // user groups' members too when no report is coming.
+    p.phase(Phase::Memberships)?;
+    let t = Instant::now();
+    let per_group = scoped || ug_rows.len() <= users.ids.len();
+    let ug_listed = per_group && !fetching.coming();
+    let mut listed: Vec<(String, bool)> = sg_rows.iter().map(|g| (g.id.clone(), false)).collect();
+    if ug_listed {
+        listed.extend(ug_rows.iter().map(|g| (g.id.clone(), true)));
+    }
+    let ug_ids: Vec<String> = ug_rows.iter().map(|g| g.id.clone()).collect();
+    let total = (ug_rows.len() + sg_rows.len()) as u64;
+    let (got, listed_members, bound) = tokio::try_join!(
+        fetching.finish(run),
+        associations::group_members(run, &listed, total),
+        associations::user_group_targets(run, &ug_ids)
+    )?;
+    p.got = got;
     // The login events go to the archive alone, on a connection of their own: read beside the
-    // associations (which mostly wait on JumpCloud), not after them — and not beside the bulk
+    // associations left (apps, System Insights), not after them — and not beside the bulk
     // reports, whose reading takes the processor as the logins' does.
     let logins = super::logins::read(run, opts, beside);
     let rest = async {
-        // What each user group is bound to is listed beside the memberships (the requests share
-        // the limiter; neither waits for the other).
-        let ug_ids: Vec<String> = ug_rows.iter().map(|g| g.id.clone()).collect();
-        let (members, bound) = tokio::try_join!(
-            p.memberships(&users.ids, &ug_rows, &sg_rows),
-            associations::user_group_targets(run, &ug_ids)
-        )?;
+        let listing = Listing {
+            members: listed_members,
+            user_groups_listed: ug_listed,
+            per_group,
+            groups: total,
+            started: t,
+        };
+        let members = p.memberships(&users.ids, &ug_rows, listing).await?;
         if scoped {
             p.apply_scope(&members, &mut users, &mut systems)?;
         }
@@ -315,11 +348,11 @@ impl Phases<'_, '_, '_> {
         Ok((ug_rows, sg_rows))
     }
 
-    /// Group memberships: user groups from the report when it is good, else from the cheaper
-    /// side (per group, or per user when there are fewer users); device groups per group.
-    async fn memberships(&mut self, users: &[String], ug: &[GroupRow], sg: &[GroupRow]) -> Result<Vec<Edge>> {
-        self.phase(Phase::Memberships)?;
-        let (run, c, t) = (self.run, self.run.client, Instant::now());
+    /// Group memberships: the listings already read (device groups; user groups when no report
+    /// was coming), and the user groups' from the report when it is good, else from the cheaper
+    /// side (per group, or per user when there are fewer users).
+    async fn memberships(&mut self, users: &[String], ug: &[GroupRow], listing: Listing) -> Result<Vec<Edge>> {
+        let (run, c) = (self.run, self.run.client);
         let from_report = match self.got.remove(&ReportType::UsersToUserGroups) {
             None => None,
             Some(rows) => {
@@ -334,21 +367,18 @@ impl Phases<'_, '_, '_> {
                 edges.ok()
             }
         };
-        let per_group = self.scoped || ug.len() <= users.len();
-        let mut listed: Vec<(String, bool)> = sg.iter().map(|g| (g.id.clone(), false)).collect();
-        if from_report.is_none() && per_group {
-            listed.extend(ug.iter().map(|g| (g.id.clone(), true)));
-        }
-        let total = (ug.len() + sg.len()) as u64;
-        let mut edges = associations::group_members(run, &listed, total).await?;
+        let total = listing.groups;
+        let mut edges = listing.members;
         match from_report {
             Some(reported) => edges.extend(reported),
-            None if !per_group => {
-                edges.extend(associations::memberof(run, users.to_vec()).await?);
+            None if listing.user_groups_listed => {}
+            None if listing.per_group => {
+                let listed: Vec<(String, bool)> = ug.iter().map(|g| (g.id.clone(), true)).collect();
+                edges.extend(associations::group_members(run, &listed, total).await?);
             }
-            None => {}
+            None => edges.extend(associations::memberof(run, users.to_vec()).await?),
         }
-        run.items(Phase::Memberships, total, total, t);
+        run.items(Phase::Memberships, total, total, listing.started);
         Ok(edges)
     }
 

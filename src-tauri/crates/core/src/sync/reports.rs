@@ -136,6 +136,11 @@ pub(super) fn start(c: &Client, use_reports: bool, wait: Duration, started: Inst
 }
 
 impl Fetching {
+    /// Whether the reports are coming (not a scoped sync, not turned off).
+    pub(super) fn coming(&self) -> bool {
+        self.0.is_some()
+    }
+
     /// The reports' rows (or why each is not used), waiting for them if need be.
     pub(super) async fn finish(mut self, run: &Run<'_>) -> Result<Got> {
         let Some(mut h) = self.0.take() else {

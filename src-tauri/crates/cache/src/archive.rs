@@ -8,7 +8,7 @@
 
 use crate::error::Result;
 use crate::Cache;
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 /// Migration 17: the archive, saved queries and the API console's history.
@@ -265,11 +265,14 @@ impl Cache {
 
     /// The newest archived event of `service`, if any.
     pub fn archive_newest(&self, service: &str) -> Result<Option<String>> {
-        let ms: Option<i64> = self.conn.query_row(
-            "SELECT max(at) FROM event_log WHERE kind IN (SELECT k FROM event_kinds WHERE service = ?1)",
-            [service],
-            |r| r.get(0),
-        )?;
+        let ms: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT at FROM event_archive WHERE service = ?1 ORDER BY at DESC LIMIT 1",
+                [service],
+                |r| r.get(0),
+            )
+            .optional()?;
         Ok(ms.map(crate::dates::format_ms))
     }
 

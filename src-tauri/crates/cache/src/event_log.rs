@@ -1,12 +1,13 @@
 //! How the archive stores an event (migration 19): a narrow row per event in `event_log`, what
 //! kind of event it is (service and type) and whom it names (username and user id) each kept
-//! once in `event_kinds` and `event_actors`, and the event's id as its 12 bytes when it is the
-//! 24 hexadecimal digits of a JumpCloud object id. The view `event_archive` joins them back into
+//! once in `event_kinds` and `event_actors`, and the event's id as its bytes when it is
+//! lowercase hexadecimal digits (a JumpCloud object id's 24 are 12 bytes). The view `event_archive` joins them back into
 //! the columns the archive had, so its readers ask the same questions; the `events` view of the
 //! mirror's logins reads it.
 //!
-//! At 10,000 people, 114,000 logins of 90 days took 330 bytes an event with the archive's two
-//! indexes; they take 171 here (the JSON, compressed with the events' dictionary, ~78 of them).
+//! At 10,000 people, 114,000 logins of 90 days took ~307 bytes an event with the archive's two
+//! indexes; they take ~183 as a sync writes them (the JSON, compressed with the events'
+//! dictionary, ~78 of them).
 
 use crate::error::Result;
 use crate::rows::EventRow;

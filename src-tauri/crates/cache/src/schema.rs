@@ -144,9 +144,7 @@ pub fn migrations() -> Migrations<'static> {
         // The archive's events in narrow rows, what kind and whom each names kept once.
         M::up(crate::event_log::narrow_ddl()),
         // The search index without a copy of the text it indexes.
-        M::up_with_hook(crate::search::CONTENTLESS, |tx: &rusqlite::Transaction| {
-            crate::search::rebuild(tx).map_err(|e| rusqlite_migration::HookError::Hook(e.to_string()))
-        }),
+        M::up(crate::search::contentless_ddl()),
     ])
 }
 

@@ -3,6 +3,7 @@
 
 use crate::error::Result;
 use crate::rows::EventRow;
+use rusqlite::OptionalExtension;
 
 /// The table as the first schema made it.
 pub(crate) const DDL: &str = "
@@ -53,13 +54,14 @@ impl crate::Cache {
         match from {
             Some(f) => {
                 let services = crate::archive::LOGIN_SERVICES.map(|s| format!("'{s}'")).join(",");
-                let newest: Option<i64> = self.conn.query_row(
-                    &format!(
-                        "SELECT max(at) FROM event_log WHERE kind IN (SELECT k FROM event_kinds WHERE service IN ({services}))"
-                    ),
-                    [],
-                    |r| r.get(0),
-                )?;
+                let newest: Option<i64> = self
+                    .conn
+                    .query_row(
+                        &format!("SELECT at FROM event_archive WHERE service IN ({services}) ORDER BY at DESC LIMIT 1"),
+                        [],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
                 match newest {
                     Some(ms) => self.set_setting(EVENTS_THROUGH, &crate::dates::format_ms(ms), &now)?,
                     None => self.clear_setting(EVENTS_THROUGH)?,

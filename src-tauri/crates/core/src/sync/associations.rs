@@ -6,8 +6,14 @@
 use super::*;
 use jumpcloud::models::GraphObjectWithPaths;
 
-/// Direct members of the listed groups (`(id, is_user_group)`): one `members` listing per group.
-pub(super) async fn group_members(run: &Run<'_>, groups: &[(String, bool)], total: u64) -> Result<Vec<Edge>> {
+/// Direct members of the listed groups (`(id, is_user_group)`): one `members` listing per group;
+/// the progress counts on from `done` groups of `total`.
+pub(super) async fn group_members(
+    run: &Run<'_>,
+    groups: &[(String, bool)],
+    done: u64,
+    total: u64,
+) -> Result<Vec<Edge>> {
     let c = run.client;
     let t = Instant::now();
     let width = c.config().max_in_flight.max(1);
@@ -22,7 +28,7 @@ pub(super) async fn group_members(run: &Run<'_>, groups: &[(String, bool)], tota
         Ok::<_, jumpcloud::Error>((id, members))
     }))
     .buffer_unordered(width);
-    let mut done = 0;
+    let mut done = done;
     while let Some(r) = results.next().await {
         let (gid, members) = r?;
         edges.extend(members.into_iter().map(|m| Edge {
@@ -30,7 +36,7 @@ pub(super) async fn group_members(run: &Run<'_>, groups: &[(String, bool)], tota
             b: m.to.id,
         }));
         done += 1;
-        if done % 50 == 0 {
+        if done.is_multiple_of(50) {
             run.check()?;
             run.items(Phase::Memberships, done, total, t);
         }

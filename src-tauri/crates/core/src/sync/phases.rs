@@ -2,8 +2,8 @@
 //! group listings — device groups' members, what each user group is bound to — asked while the
 //! bulk reports download), a person's own bindings, System Insights, apps and who reaches them,
 //! admins and roles. `run_phases` is the order; each phase is one method of `Phases`. The
-//! recent logins (`logins::read`) are read beside them once the reports are in, and announced
-//! as the phase left once the others are done.
+//! recent logins (`logins::read`) are read beside them (once the reports are in when they are
+//! used), and announced as the phase left once the others are done.
 
 use super::*;
 use jumpcloud::models::GraphType;
@@ -21,6 +21,8 @@ pub(super) const EVENT_OVERLAP_MS: i64 = 6 * 3_600_000;
 /// The group listings read while the reports downloaded, for the memberships to finish.
 struct Listing {
     members: Vec<Edge>,
+    /// How many groups were listed (the progress goes on from there).
+    listed: u64,
     /// The user groups' members are among them (no report was coming).
     user_groups_listed: bool,
     /// With no usable report, the user groups are listed group by group (else per user).
@@ -166,19 +168,29 @@ pub(super) async fn run_phases(
     }
     let ug_ids: Vec<String> = ug_rows.iter().map(|g| g.id.clone()).collect();
     let total = (ug_rows.len() + sg_rows.len()) as u64;
-    let (got, listed_members, bound) = tokio::try_join!(
-        fetching.finish(run),
-        associations::group_members(run, &listed, total),
-        associations::user_group_targets(run, &ug_ids)
-    )?;
-    p.got = got;
     // The login events go to the archive alone, on a connection of their own: read beside the
-    // associations left (apps, System Insights), not after them — and not beside the bulk
-    // reports, whose reading takes the processor as the logins' does.
-    let logins = super::logins::read(run, opts, beside);
+    // associations, not after them — but not beside the bulk reports' reading, which takes the
+    // processor as the logins' does.
+    let coming = fetching.coming();
+    let (reports_in, wait_for_reports) = tokio::sync::oneshot::channel::<()>();
+    let logins = async {
+        if coming {
+            // Sent once the reports are read; dropped (the sync failing) ends the wait too.
+            let _ = wait_for_reports.await;
+        }
+        super::logins::read(run, opts, beside).await
+    };
     let rest = async {
+        let (got, listed_members, bound) = tokio::try_join!(
+            fetching.finish(run),
+            associations::group_members(run, &listed, 0, total),
+            associations::user_group_targets(run, &ug_ids)
+        )?;
+        let _ = reports_in.send(());
+        p.got = got;
         let listing = Listing {
             members: listed_members,
+            listed: listed.len() as u64,
             user_groups_listed: ug_listed,
             per_group,
             groups: total,
@@ -368,13 +380,14 @@ impl Phases<'_, '_, '_> {
             }
         };
         let total = listing.groups;
+        let done = listing.listed;
         let mut edges = listing.members;
         match from_report {
             Some(reported) => edges.extend(reported),
             None if listing.user_groups_listed => {}
             None if listing.per_group => {
                 let listed: Vec<(String, bool)> = ug.iter().map(|g| (g.id.clone(), true)).collect();
-                edges.extend(associations::group_members(run, &listed, total).await?);
+                edges.extend(associations::group_members(run, &listed, done, total).await?);
             }
             None => edges.extend(associations::memberof(run, users.to_vec()).await?),
         }
@@ -436,8 +449,9 @@ impl Phases<'_, '_, '_> {
         Ok(())
     }
 
-    /// What each user group is bound to (one listing per group, read beside the memberships):
-    /// devices and device groups. Every member reaches those devices, as JumpCloud counts it.
+    /// What each user group is bound to (one listing per group, read beside the device groups'
+    /// members and the bulk reports): devices and device groups. Every member reaches those
+    /// devices, as JumpCloud counts it.
     fn group_bindings(
         &mut self,
         bound: Vec<(String, jumpcloud::models::GraphObject)>,

@@ -142,13 +142,15 @@ impl Fetching {
     }
 
     /// The reports' rows (or why each is not used), waiting for them if need be.
+    /// The task stays in `self` while awaited: a sync that stops meanwhile (this future dropped
+    /// beside a failed listing) aborts the download with it.
     pub(super) async fn finish(mut self, run: &Run<'_>) -> Result<Got> {
-        let Some(mut h) = self.0.take() else {
+        let Some(h) = self.0.as_mut() else {
             return Ok(Got::new());
         };
         loop {
-            run.check().inspect_err(|_| h.abort())?;
-            match tokio::time::timeout(Duration::from_millis(200), &mut h).await {
+            run.check()?;
+            match tokio::time::timeout(Duration::from_millis(200), &mut *h).await {
                 Ok(Ok(got)) => return Ok(got),
                 Ok(Err(e)) => {
                     let why = ReportUnused::Stopped { detail: e.to_string() };

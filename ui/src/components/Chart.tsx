@@ -11,6 +11,7 @@ import {
 } from "echarts/components";
 import { SVGRenderer } from "echarts/renderers";
 import type { EChartsCoreOption } from "echarts/core";
+import { tooltipNodes } from "./chartTooltip";
 
 echarts.use([
   BarChart,
@@ -84,7 +85,13 @@ export function Chart({
     delete box.current?.dataset.settled;
     // Drawn at once, not animated: WebKitGTK does not always repaint an SVG clip path as
     // ECharts grows it, which left line charts half drawn or not at all.
-    chart.current.setOption({ animation: false, ...option }, true);
+    // Every tooltip drawn by `tooltipNodes` (ECharts' own is dropped by the CSP).
+    const tip = (option as { tooltip?: { valueFormatter?: (v: number) => string } }).tooltip;
+    const tooltip = tip && {
+      ...tip,
+      formatter: (p: unknown) => tooltipNodes(p, tip.valueFormatter),
+    };
+    chart.current.setOption({ animation: false, ...option, ...(tooltip ? { tooltip } : {}) }, true);
   }, [option]);
 
   return (

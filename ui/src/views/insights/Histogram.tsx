@@ -4,6 +4,7 @@
 import { useEffect, useRef } from "react";
 import { useQuery } from "@tanstack/react-query";
 import * as echarts from "echarts/core";
+import { tooltipNodes } from "../../components/chartTooltip";
 import { BarChart } from "echarts/charts";
 import {
   BrushComponent,
@@ -68,7 +69,7 @@ export function Histogram({
     c.setOption({
       animation: false,
       grid: { left: 40, right: 16, top: 30, bottom: 40 },
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", formatter: (p: unknown) => tooltipNodes(p) },
       toolbox: { feature: { brush: { type: ["lineX", "clear"] } } },
       brush: { xAxisIndex: 0, brushType: "lineX", brushMode: "single" },
       xAxis: {

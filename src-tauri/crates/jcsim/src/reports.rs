@@ -2,8 +2,11 @@
 //! (`PENDING` → `IN_PROGRESS` → `COMPLETED` after `generate_ms`, by the simulator's clock or the
 //! wall clock, whichever has moved further: a test moves it on with `advance` instead of waiting,
 //! and a stopped clock does not stop generation), downloaded as a
-//! JSON or CSV artifact, gone after `expire_minutes`. The rows are written when an artifact is
-//! downloaded, from the org as it then stands. Faults on demand (`PUT /__sim/reports`):
+//! JSON or CSV artifact, gone after `expire_minutes`. The JSON artifact is written while the
+//! report generates, from the org as it stands when requested (as JumpCloud's artifact is
+//! stored by the time the report completes, and a download starts at once), the newest of a
+//! type and org kept; the CSV one — and a JSON one no longer kept — is written when downloaded,
+//! from the org as it then stands. Faults on demand (`PUT /__sim/reports`):
 //! refused, failed, expired, malformed rows, a truncated artifact, a partial one, a report that
 //! never finishes.
 
@@ -87,6 +90,27 @@ struct Report {
     requester_id: String,
     requester_email: String,
     fault: Option<ReportFault>,
+    /// The JSON artifact as written while the report generated.
+    json: Written,
+}
+
+/// Where the JSON artifact written while a report generates stands.
+#[derive(Debug, Default, Clone)]
+enum Written {
+    /// Not written ahead (or let go for a newer report of its type): written when downloaded.
+    #[default]
+    No,
+    /// Being written by [`Reports::take_jobs`]' taker.
+    Writing,
+    Done(std::sync::Arc<Spooled>),
+}
+
+/// A JSON artifact to write while its report generates: the report, its org, what to write.
+#[derive(Debug)]
+pub struct Job {
+    pub report: String,
+    pub org: usize,
+    pub artifact: Artifact,
 }
 
 /// The reports requested so far, and how new ones behave.
@@ -95,6 +119,8 @@ pub struct Reports {
     pub settings: ReportSettings,
     list: Vec<Report>,
     counter: u64,
+    /// JSON artifacts to write (`take_jobs`).
+    jobs: Vec<Job>,
 }
 
 /// Where a report stands, and whether its artifacts can be read.
@@ -140,9 +166,71 @@ impl Reports {
             requester_id: who.0.to_string(),
             requester_email: who.1.to_string(),
             fault,
+            json: Written::No,
         });
         let r = self.list.last().expect("just pushed");
+        // A report that will never have an artifact is not written.
+        if !matches!(
+            fault,
+            Some(ReportFault::Fail | ReportFault::Expire | ReportFault::Stuck)
+        ) {
+            self.jobs.push(Job {
+                report: r.id.clone(),
+                org,
+                artifact: Artifact {
+                    kind: r.kind.clone(),
+                    fault,
+                    json: true,
+                },
+            });
+        }
+        let r = self.list.last().expect("just pushed");
         self.meta(r, now_ms)
+    }
+
+    /// The JSON artifacts to write now (each report's once), marked as being written: until
+    /// then a download writes its own.
+    pub fn take_jobs(&mut self) -> Vec<Job> {
+        let jobs = std::mem::take(&mut self.jobs);
+        for job in &jobs {
+            if let Some(r) = self.list.iter_mut().find(|r| r.id == job.report) {
+                r.json = Written::Writing;
+            }
+        }
+        jobs
+    }
+
+    /// A JSON artifact written while its report generated (None: it could not be; a download
+    /// writes it). Older reports of its type and org let theirs go (removed once no download
+    /// reads them): a sync reads the newest.
+    pub fn written(&mut self, report: &str, file: Option<Spooled>) {
+        let Some(i) = self.list.iter().position(|r| r.id == report) else {
+            return;
+        };
+        let (org, kind) = (self.list[i].org, self.list[i].kind.clone());
+        for r in self
+            .list
+            .iter_mut()
+            .filter(|r| r.org == org && r.kind == kind && r.id != report)
+        {
+            if matches!(r.json, Written::Done(_)) {
+                r.json = Written::No;
+            }
+        }
+        self.list[i].json = match file {
+            Some(f) => Written::Done(std::sync::Arc::new(f)),
+            None => Written::No,
+        };
+    }
+
+    /// The JSON artifact of `report` as written ahead: `Some(Some(file))` when written,
+    /// `Some(None)` while being written, None when a download must write it.
+    pub fn written_json(&self, report: &str) -> Option<Option<std::sync::Arc<Spooled>>> {
+        match &self.list.iter().find(|r| r.id == report)?.json {
+            Written::No => None,
+            Written::Writing => Some(None),
+            Written::Done(f) => Some(Some(f.clone())),
+        }
     }
 
     fn status(&self, r: &Report, now_ms: i64) -> Status {
@@ -233,10 +321,12 @@ impl Reports {
 
     pub fn clear(&mut self) {
         self.list.clear();
+        self.jobs.clear();
     }
 }
 
 /// A downloadable artifact: which report, its fault, JSON or CSV.
+#[derive(Debug)]
 pub struct Artifact {
     kind: String,
     fault: Option<ReportFault>,

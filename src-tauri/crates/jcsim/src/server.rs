@@ -290,8 +290,9 @@ async fn dispatch(State(state): State<Arc<SimState>>, req: Request) -> Response 
     }
 
     let resp = if is_artifact(&path) {
-        // A report artifact is written when downloaded, which takes minutes for a large org:
-        // off the runtime's thread, so that every other request is answered meanwhile.
+        // A report artifact is written (or waited for while written ahead) when downloaded,
+        // which takes minutes for a large org: off the runtime's thread, so that every other
+        // request is answered meanwhile.
         let (st, f, m, p, h, k) = (
             state.clone(),
             faults.clone(),
@@ -330,7 +331,10 @@ async fn dispatch(State(state): State<Arc<SimState>>, req: Request) -> Response 
             org_header: org_header.as_deref(),
             di: path.starts_with("/insights/directory/v1"),
         };
-        handle(&state, &faults, incoming, &mut entry)
+        let resp = handle(&state, &faults, incoming, &mut entry);
+        // A report just requested has its JSON artifact written while it generates.
+        crate::api::write_ahead(&state);
+        resp
     };
     entry.status = resp.status.as_u16();
     let resp = reshape_records(&faults, &path, resp);

@@ -23,6 +23,7 @@ mod groups;
 mod orgs;
 mod reports;
 mod routes;
+pub(crate) use reports::write_ahead;
 mod scheduled;
 mod system_insights;
 mod systems;

@@ -70,6 +70,11 @@ pub(super) fn report_content(state: &SimState, ctx: &Ctx, report: &str, artifact
         .expect("reports lock")
         .artifact(ctx.org, report, artifact, ctx.now_ms);
     let found = artifact.and_then(|a| {
+        if a.json {
+            if let Some(file) = written_ahead(state, report) {
+                return Some((file, true));
+            }
+        }
         // A long read: the clock's changes (which write the world) wait for the next request
         // instead of holding every request behind this one (`SimState::catch_up`).
         use std::sync::atomic::Ordering;
@@ -79,12 +84,12 @@ pub(super) fn report_content(state: &SimState, ctx: &Ctx, report: &str, artifact
             a.write(&w.orgs[ctx.org])
         };
         state.long_reads.fetch_sub(1, Ordering::SeqCst);
-        body.map(|body| (body, a.json))
+        body.map(|body| (std::sync::Arc::new(body), a.json))
     });
     match found {
         Some((body, json)) => {
             let mut r = Resp::json(StatusCode::OK, vec![]);
-            r.spooled = Some(std::sync::Arc::new(body));
+            r.spooled = Some(body);
             if !json {
                 r.is_json = false;
                 r.headers
@@ -93,5 +98,36 @@ pub(super) fn report_content(state: &SimState, ctx: &Ctx, report: &str, artifact
             r
         }
         None => di_error(StatusCode::NOT_FOUND, "Report/artifact not found"),
+    }
+}
+
+/// The JSON artifact of `report` written while it generated, waiting for it while it is being
+/// written (a download runs on a thread of its own); None when the download must write it.
+fn written_ahead(state: &SimState, report: &str) -> Option<std::sync::Arc<crate::reports::Spooled>> {
+    loop {
+        match state.reports.lock().expect("reports lock").written_json(report)? {
+            Some(file) => return Some(file),
+            None => std::thread::sleep(std::time::Duration::from_millis(20)),
+        }
+    }
+}
+
+/// Writes the JSON artifacts of the reports just requested, each on a thread of its own (a
+/// large org's takes minutes), as JumpCloud generates a report's artifacts before it completes.
+pub(crate) fn write_ahead(state: &std::sync::Arc<SimState>) {
+    let jobs = state.reports.lock().expect("reports lock").take_jobs();
+    for job in jobs {
+        let state = state.clone();
+        tokio::task::spawn_blocking(move || {
+            use std::sync::atomic::Ordering;
+            // A long read: the clock's changes wait for the next request (`SimState::catch_up`).
+            state.long_reads.fetch_add(1, Ordering::SeqCst);
+            let file = {
+                let w = state.world.read().expect("world lock");
+                w.orgs.get(job.org).and_then(|o| job.artifact.write(o))
+            };
+            state.long_reads.fetch_sub(1, Ordering::SeqCst);
+            state.reports.lock().expect("reports lock").written(&job.report, file);
+        });
     }
 }

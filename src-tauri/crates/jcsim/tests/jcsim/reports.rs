@@ -218,3 +218,67 @@ async fn roles_without_reports_are_refused_and_each_fault_shows() {
     assert_eq!(status, "DELETED");
     assert_eq!(content(&env, &meta, "JSON").await.0, StatusCode::NOT_FOUND);
 }
+
+/// The JSON artifact is written while the report generates, from the org as it stood when
+/// requested (JumpCloud's is stored by the time the report completes); the CSV one when
+/// downloaded. A newer report of the type lets the older's written JSON go: downloaded again,
+/// it is written then.
+#[tokio::test]
+async fn the_json_artifact_is_the_org_when_requested_and_a_newer_report_supersedes_it() {
+    let env = start(60).await;
+    settings(&env, 400, None);
+    let first = request(&env, "users-to-user-groups").await;
+    let id = first["id"].as_str().unwrap().to_string();
+    // Written off the server's thread: wait until it is kept.
+    for _ in 0..200 {
+        let done = matches!(env.sim.state.reports.lock().unwrap().written_json(&id), Some(Some(_)));
+        if done {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let (group, user) = {
+        let mut w = env.sim.state.world.write().unwrap();
+        let o = &mut w.orgs[0];
+        let user = o.users.keys().next().unwrap().clone();
+        let (group, members) = o.ug_members.iter_mut().find(|(_, m)| !m.contains(&user)).unwrap();
+        members.insert(user.clone());
+        (group.clone(), user)
+    };
+    let added = (user, group);
+    env.sim.state.advance(1);
+    let (_, first) = status_of(&env, &id).await;
+    let json = pairs(&content(&env, &first, "JSON").await.1, None);
+    assert!(
+        !json.contains(&added),
+        "the JSON is the org when the report was requested"
+    );
+    let csv = content(&env, &first, "CSV").await.1;
+    assert!(
+        csv.as_str()
+            .unwrap()
+            .lines()
+            .any(|l| l.contains(&added.0) && l.contains(&added.1)),
+        "the CSV is written when downloaded"
+    );
+
+    let second = request(&env, "users-to-user-groups").await;
+    env.sim.state.advance(1);
+    let (_, second) = status_of(&env, second["id"].as_str().unwrap()).await;
+    assert!(pairs(&content(&env, &second, "JSON").await.1, None).contains(&added));
+    assert_eq!(
+        env.sim
+            .state
+            .reports
+            .lock()
+            .unwrap()
+            .written_json(&id)
+            .map(|f| f.is_some()),
+        None,
+        "the older report's written JSON is let go"
+    );
+    assert!(
+        pairs(&content(&env, &first, "JSON").await.1, None).contains(&added),
+        "downloaded again, it is written then"
+    );
+}

@@ -546,6 +546,41 @@ pub struct Spooled {
 }
 
 impl Spooled {
+    /// Removes the report files a simulator that was killed left in the temporary folder (a
+    /// written artifact is kept until a newer one supersedes it: gigabytes for a large org):
+    /// those of a process no longer running where the system says (`/proc`), else a day old.
+    /// The number removed.
+    pub fn sweep() -> usize {
+        let Ok(dir) = std::fs::read_dir(std::env::temp_dir()) else {
+            return 0;
+        };
+        let proc = std::path::Path::new("/proc/self").exists();
+        let day = std::time::Duration::from_secs(24 * 3600);
+        let mut removed = 0;
+        for entry in dir.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(pid) = name
+                .strip_prefix("jcsim-report-")
+                .and_then(|rest| rest.split('-').next())
+                .and_then(|p| p.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            let stale = if proc {
+                pid != std::process::id() && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+            } else {
+                entry
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .is_ok_and(|t| t.elapsed().is_ok_and(|age| age > day))
+            };
+            if stale && std::fs::remove_file(entry.path()).is_ok() {
+                removed += 1;
+            }
+        }
+        removed
+    }
+
     fn write(fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> std::io::Result<Self> {
         static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);

@@ -232,6 +232,10 @@ impl Drop for SimHandle {
 
 /// Serves `state` on `addr` (use port 0 for any free port) until the handle is dropped.
 pub async fn serve(state: Arc<SimState>, addr: SocketAddr) -> std::io::Result<SimHandle> {
+    let swept = crate::reports::Spooled::sweep();
+    if swept > 0 {
+        eprintln!("jcsim: removed {swept} report file(s) a stopped simulator left in the temporary folder");
+    }
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();

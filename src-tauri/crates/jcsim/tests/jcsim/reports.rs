@@ -282,3 +282,21 @@ async fn the_json_artifact_is_the_org_when_requested_and_a_newer_report_supersed
         "downloaded again, it is written then"
     );
 }
+
+/// A killed simulator's report files are removed by the next one; a running one's are kept.
+#[test]
+fn report_files_a_stopped_simulator_left_are_swept() {
+    let dir = std::env::temp_dir();
+    // No process has this id (above Linux's largest); this process is running.
+    let left = dir.join("jcsim-report-999999999-0.body");
+    let ours = dir.join(format!("jcsim-report-{}-999.body", std::process::id()));
+    std::fs::write(&left, b"[]").unwrap();
+    std::fs::write(&ours, b"[]").unwrap();
+    jcsim::reports::Spooled::sweep();
+    let (left_gone, ours_kept) = (!left.exists(), ours.exists());
+    let _ = std::fs::remove_file(&ours);
+    if std::path::Path::new("/proc/self").exists() {
+        assert!(left_gone, "a stopped simulator's file is removed");
+    }
+    assert!(ours_kept, "a running simulator's file is kept");
+}

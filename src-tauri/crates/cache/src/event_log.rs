@@ -88,40 +88,45 @@ CREATE VIEW events AS
     })
 }
 
-/// The numbers a put has given the kinds and actors it met (each asked of the file once).
-#[derive(Default)]
-struct Interned {
-    kinds: HashMap<(String, String), i64>,
-    actors: HashMap<(String, String), i64>,
+/// Where an event's values are numbered: its kind (service, type), or whom it names (username,
+/// user id).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Numbered {
+    Kind,
+    Actor,
 }
 
-impl Interned {
-    fn kind(&mut self, tx: &Transaction<'_>, service: &str, event_type: &str) -> Result<i64> {
-        let key = (service.to_string(), event_type.to_string());
-        if let Some(k) = self.kinds.get(&key) {
-            return Ok(*k);
+impl Numbered {
+    /// Adding a pair (once), and reading its number.
+    fn sql(self) -> (&'static str, &'static str) {
+        match self {
+            Numbered::Kind => (
+                "INSERT INTO event_kinds (service, event_type) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                "SELECT k FROM event_kinds WHERE service = ?1 AND event_type = ?2",
+            ),
+            Numbered::Actor => (
+                "INSERT INTO event_actors (username, user_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                "SELECT a FROM event_actors WHERE username = ?1 AND user_id = ?2",
+            ),
         }
-        tx.prepare_cached("INSERT INTO event_kinds (service, event_type) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?
-            .execute(params![service, event_type])?;
-        let k = tx
-            .prepare_cached("SELECT k FROM event_kinds WHERE service = ?1 AND event_type = ?2")?
-            .query_row(params![service, event_type], |r| r.get(0))?;
-        self.kinds.insert(key, k);
-        Ok(k)
     }
+}
 
-    fn actor(&mut self, tx: &Transaction<'_>, username: &str, user_id: &str) -> Result<i64> {
-        let key = (username.to_string(), user_id.to_string());
-        if let Some(a) = self.actors.get(&key) {
-            return Ok(*a);
+/// The numbers a put has given the kinds and actors it met (each asked of the file once).
+#[derive(Default)]
+struct Interned(HashMap<(Numbered, String, String), i64>);
+
+impl Interned {
+    fn number(&mut self, tx: &Transaction<'_>, which: Numbered, a: &str, b: &str) -> Result<i64> {
+        let key = (which, a.to_string(), b.to_string());
+        if let Some(n) = self.0.get(&key) {
+            return Ok(*n);
         }
-        tx.prepare_cached("INSERT INTO event_actors (username, user_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?
-            .execute(params![username, user_id])?;
-        let a = tx
-            .prepare_cached("SELECT a FROM event_actors WHERE username = ?1 AND user_id = ?2")?
-            .query_row(params![username, user_id], |r| r.get(0))?;
-        self.actors.insert(key, a);
-        Ok(a)
+        let (add, read) = which.sql();
+        tx.prepare_cached(add)?.execute(params![a, b])?;
+        let n = tx.prepare_cached(read)?.query_row(params![a, b], |r| r.get(0))?;
+        self.0.insert(key, n);
+        Ok(n)
     }
 }
 
@@ -143,8 +148,8 @@ impl Cache {
                 key_of("?2")
             ))?;
             for r in rows {
-                let kind = interned.kind(&tx, &r.service, &r.event_type)?;
-                let actor = interned.actor(&tx, &r.username.to_lowercase(), &r.user_id)?;
+                let kind = interned.number(&tx, Numbered::Kind, &r.service, &r.event_type)?;
+                let actor = interned.number(&tx, Numbered::Actor, &r.username.to_lowercase(), &r.user_id)?;
                 // An event without a readable time is kept at the epoch, not dropped.
                 let at = crate::dates::parse_ms(&r.at).unwrap_or(0);
                 added += stmt.execute(params![

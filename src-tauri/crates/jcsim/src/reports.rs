@@ -146,8 +146,8 @@ impl Status {
 }
 
 impl Reports {
-    /// Requests a report of `kind` on the `org`-th org; its metadata. Its rows are the org as
-    /// it stands when the artifact is downloaded.
+    /// Requests a report of `kind` on the `org`-th org; its metadata. Its JSON artifact is to
+    /// be written now (`take_jobs`), from the org as it stands; its CSV one when downloaded.
     pub fn request(&mut self, org: usize, kind: &str, who: (&str, &str), now_ms: i64) -> Value {
         self.counter += 1;
         let id = format!(
@@ -201,26 +201,28 @@ impl Reports {
     }
 
     /// A JSON artifact written while its report generated (None: it could not be; a download
-    /// writes it). Older reports of its type and org let theirs go (removed once no download
-    /// reads them): a sync reads the newest.
+    /// writes it). Only the newest report of a type and org keeps its file (an older one's is
+    /// removed once no download reads it): a sync reads the newest.
     pub fn written(&mut self, report: &str, file: Option<Spooled>) {
         let Some(i) = self.list.iter().position(|r| r.id == report) else {
             return;
         };
         let (org, kind) = (self.list[i].org, self.list[i].kind.clone());
-        for r in self
-            .list
-            .iter_mut()
-            .filter(|r| r.org == org && r.kind == kind && r.id != report)
-        {
-            if matches!(r.json, Written::Done(_)) {
-                r.json = Written::No;
+        let same = |r: &Report| r.org == org && r.kind == kind;
+        let newer_kept = self.list[i + 1..]
+            .iter()
+            .any(|r| same(r) && matches!(r.json, Written::Done(_)));
+        self.list[i].json = match file {
+            Some(f) if !newer_kept => Written::Done(std::sync::Arc::new(f)),
+            _ => Written::No,
+        };
+        if !newer_kept {
+            for r in self.list[..i].iter_mut().filter(|r| same(r)) {
+                if matches!(r.json, Written::Done(_)) {
+                    r.json = Written::No;
+                }
             }
         }
-        self.list[i].json = match file {
-            Some(f) => Written::Done(std::sync::Arc::new(f)),
-            None => Written::No,
-        };
     }
 
     /// The JSON artifact of `report` as written ahead: `Some(Some(file))` when written,
@@ -334,8 +336,9 @@ pub struct Artifact {
 }
 
 impl Artifact {
-    /// The artifact's body, written to a temporary file when downloaded (a large org's
-    /// report runs to millions of rows and gigabytes; the simulator holds none of it).
+    /// The artifact's body, written to a temporary file — when downloaded, or ahead while the
+    /// report generates (a large org's report runs to millions of rows and gigabytes; the
+    /// simulator holds none of it in memory).
     pub fn write(&self, o: &Org) -> Option<Spooled> {
         let mut spooled = Spooled::write(|out| write(o, &self.kind, self.fault, self.json, out)).ok()?;
         if self.fault == Some(ReportFault::Truncated) {
@@ -537,8 +540,9 @@ fn to_csv<'a>(kind: &str, rows: impl Iterator<Item = Row<'a>>, out: &mut dyn Wri
     Ok(())
 }
 
-/// A report's body in a temporary file: written once, read as the download streams, removed
-/// when the last reader lets it go.
+/// A report's body in a temporary file: written once, read as downloads stream, removed when
+/// the last holder lets it go (a download; the report itself while it is the newest of its
+/// type, for one written ahead).
 #[derive(Debug)]
 pub struct Spooled {
     pub path: std::path::PathBuf,
@@ -548,14 +552,15 @@ pub struct Spooled {
 impl Spooled {
     /// Removes the report files a simulator that was killed left in the temporary folder (a
     /// written artifact is kept until a newer one supersedes it: gigabytes for a large org):
-    /// those of a process no longer running where the system says (`/proc`), else a day old.
-    /// The number removed.
+    /// those of a process no longer running, where the system says so (`/proc`); elsewhere
+    /// none (a running simulator's file may be days old). The number removed.
     pub fn sweep() -> usize {
         let Ok(dir) = std::fs::read_dir(std::env::temp_dir()) else {
             return 0;
         };
-        let proc = std::path::Path::new("/proc/self").exists();
-        let day = std::time::Duration::from_secs(24 * 3600);
+        if !std::path::Path::new("/proc/self").exists() {
+            return 0;
+        }
         let mut removed = 0;
         for entry in dir.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
@@ -566,14 +571,7 @@ impl Spooled {
             else {
                 continue;
             };
-            let stale = if proc {
-                pid != std::process::id() && !std::path::Path::new(&format!("/proc/{pid}")).exists()
-            } else {
-                entry
-                    .metadata()
-                    .and_then(|m| m.modified())
-                    .is_ok_and(|t| t.elapsed().is_ok_and(|age| age > day))
-            };
+            let stale = pid != std::process::id() && !std::path::Path::new(&format!("/proc/{pid}")).exists();
             if stale && std::fs::remove_file(entry.path()).is_ok() {
                 removed += 1;
             }

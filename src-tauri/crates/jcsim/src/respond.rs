@@ -95,7 +95,8 @@ fn into_response(r: Resp) -> Response {
     out
 }
 
-/// A file's bytes as a streamed body, 1 MB at a time (the file is removed once sent). Each
+/// A file's bytes as a streamed body, 1 MB at a time (the file is removed once no one holds
+/// it: sent, and no longer the newest report's written-ahead JSON). Each
 /// read is a plain one: the file was just written and is in the system's cache.
 fn spooled_body(file: std::sync::Arc<crate::reports::Spooled>) -> Body {
     use std::io::Read;

@@ -62,8 +62,9 @@ pub(super) fn report_content(state: &SimState, ctx: &Ctx, report: &str, artifact
     if let Err(e) = reports_allowed(state, ctx) {
         return e;
     }
-    // The reports' lock only to find the artifact: writing a large report takes minutes, and
-    // the other orgs' reports are polled meanwhile.
+    // The reports' lock only to find the artifact (and, for a JSON one written ahead, to look
+    // whether it is done): writing a large report takes minutes, and the other orgs' reports
+    // are polled meanwhile.
     let artifact = state
         .reports
         .lock()
@@ -105,9 +106,39 @@ pub(super) fn report_content(state: &SimState, ctx: &Ctx, report: &str, artifact
 /// written (a download runs on a thread of its own); None when the download must write it.
 fn written_ahead(state: &SimState, report: &str) -> Option<std::sync::Arc<crate::reports::Spooled>> {
     loop {
-        match state.reports.lock().expect("reports lock").written_json(report)? {
+        // The lock let go before sleeping (the writer takes it to store the file).
+        let written = state.reports.lock().expect("reports lock").written_json(report);
+        match written? {
             Some(file) => return Some(file),
             None => std::thread::sleep(std::time::Duration::from_millis(20)),
+        }
+    }
+}
+
+/// A write-ahead under way: whatever becomes of it (written, failed, the writer panicking),
+/// the long read ends and the report says so — a download never waits for ever.
+struct WritingAhead<'a> {
+    state: &'a SimState,
+    report: String,
+    file: Option<crate::reports::Spooled>,
+}
+
+impl<'a> WritingAhead<'a> {
+    fn start(state: &'a SimState, report: String) -> Self {
+        state.long_reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Self {
+            state,
+            report,
+            file: None,
+        }
+    }
+}
+
+impl Drop for WritingAhead<'_> {
+    fn drop(&mut self) {
+        self.state.long_reads.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        if let Ok(mut reports) = self.state.reports.lock() {
+            reports.written(&self.report, self.file.take());
         }
     }
 }
@@ -119,15 +150,10 @@ pub(crate) fn write_ahead(state: &std::sync::Arc<SimState>) {
     for job in jobs {
         let state = state.clone();
         tokio::task::spawn_blocking(move || {
-            use std::sync::atomic::Ordering;
             // A long read: the clock's changes wait for the next request (`SimState::catch_up`).
-            state.long_reads.fetch_add(1, Ordering::SeqCst);
-            let file = {
-                let w = state.world.read().expect("world lock");
-                w.orgs.get(job.org).and_then(|o| job.artifact.write(o))
-            };
-            state.long_reads.fetch_sub(1, Ordering::SeqCst);
-            state.reports.lock().expect("reports lock").written(&job.report, file);
+            let mut ahead = WritingAhead::start(&state, job.report.clone());
+            let w = state.world.read().expect("world lock");
+            ahead.file = w.orgs.get(job.org).and_then(|o| job.artifact.write(o));
         });
     }
 }

@@ -26,6 +26,7 @@ pub mod rng;
 pub mod seed;
 pub mod server;
 pub mod shapes;
+mod spooled;
 mod throttle;
 pub mod world;
 

@@ -33,8 +33,10 @@
 
 mod associations;
 mod event_window;
+mod held;
 mod insights;
 mod logins;
+mod odd;
 mod phases;
 mod reports;
 mod spool;

@@ -5,6 +5,8 @@
 //! recent logins (`logins::read`) are read beside them (once the reports are in when they are
 //! used), and announced as the phase left once the others are done.
 
+use super::held::{HasId, Held};
+use super::odd::Odd;
 use super::*;
 use jumpcloud::models::GraphType;
 use jumpcloud::ReportType;
@@ -18,11 +20,12 @@ pub(super) const EVENT_PAGE: u32 = 2_500;
 /// How far before the newest event held a sync asks again (late-arriving events).
 pub(super) const EVENT_OVERLAP_MS: i64 = 6 * 3_600_000;
 
-/// The group listings read while the reports downloaded, for the memberships to finish.
+/// The group by group listings asked while the reports download, for the memberships to
+/// finish.
 struct Listing {
+    /// The groups listed (`(id, is_user_group)`).
+    listed: Vec<(String, bool)>,
     members: Vec<Edge>,
-    /// How many groups were listed (the progress goes on from there).
-    listed: u64,
     /// The user groups' members are among them (no report was coming).
     user_groups_listed: bool,
     /// With no usable report, the user groups are listed group by group (else per user).
@@ -32,46 +35,23 @@ struct Listing {
     started: Instant,
 }
 
-/// What could not be read whole: records kept with fields left out, and records no row could
-/// be made of (kept as JSON). Nothing JumpCloud returns is dropped.
-#[derive(Default)]
-struct Odd {
-    flags: Vec<(RecordKind, String, Vec<String>)>,
-    unreadable: Vec<(RecordKind, String, String)>,
-}
-
-impl Odd {
-    /// The row of a record read by `convert`, noting what could not be read.
-    fn keep<R>(
-        &mut self,
-        kind: RecordKind,
-        raw: &Value,
-        read: std::result::Result<convert::Read<R>, convert::Unreadable>,
-        id: impl Fn(&R) -> &str,
-    ) -> Option<R> {
-        match read {
-            Ok(r) => {
-                if !r.problems.is_empty() {
-                    tracing::warn!(%kind, id = id(&r.row), problems = ?r.problems, "record not fully read; kept without those fields");
-                    self.flags.push((kind, id(&r.row).to_string(), r.problems));
-                }
-                Some(r.row)
-            }
-            Err(why) => {
-                tracing::warn!(%kind, reason = %why, "record with no usable ID; kept as JSON");
-                self.unreadable.push((kind, raw.to_string(), why.to_string()));
-                None
-            }
+impl Listing {
+    /// What no report names — the device groups' members (and what each user group is bound
+    /// to, asked beside) — and the user groups' members too when no report is coming.
+    fn plan(per_group: bool, reports_coming: bool, ug: &[GroupRow], sg: &[GroupRow]) -> Self {
+        let user_groups_listed = per_group && !reports_coming;
+        let mut listed: Vec<(String, bool)> = sg.iter().map(|g| (g.id.clone(), false)).collect();
+        if user_groups_listed {
+            listed.extend(ug.iter().map(|g| (g.id.clone(), true)));
         }
-    }
-
-    /// Writes the notes; how many records were not fully read.
-    fn write(self, w: &mut SyncWriter<'_>) -> Result<u64> {
-        w.flag_records(&self.flags)?;
-        for (kind, json, why) in &self.unreadable {
-            w.put_unreadable(*kind, json, why)?;
+        Self {
+            listed,
+            members: vec![],
+            user_groups_listed,
+            per_group,
+            groups: (ug.len() + sg.len()) as u64,
+            started: Instant::now(),
         }
-        Ok((self.flags.len() + self.unreadable.len()) as u64)
     }
 }
 
@@ -92,38 +72,6 @@ struct Phases<'r, 'w, 'c> {
 /// The ids of rows, as a set.
 fn ids<'a, T>(rows: &'a [T], id: impl Fn(&'a T) -> &'a str) -> BTreeSet<&'a str> {
     rows.iter().map(id).collect()
-}
-
-/// The people or devices a sync has read: their ids for the phases after, and the rows
-/// themselves only while a scope has yet to choose which are written (a whole org's rows are
-/// written as they arrive and not kept: at 50,000 people and devices they were most of the
-/// sync's memory).
-struct Held<R> {
-    ids: Vec<String>,
-    rows: Vec<R>,
-}
-
-impl<R> Held<R> {
-    fn set(&self) -> BTreeSet<&str> {
-        self.ids.iter().map(String::as_str).collect()
-    }
-}
-
-/// A row read from a listing, by its JumpCloud id.
-trait HasId {
-    fn id(&self) -> &str;
-}
-
-impl HasId for UserRow {
-    fn id(&self) -> &str {
-        &self.id
-    }
-}
-
-impl HasId for SystemRow {
-    fn id(&self) -> &str {
-        &self.id
-    }
 }
 
 pub(super) async fn run_phases(
@@ -159,15 +107,9 @@ pub(super) async fn run_phases(
     // (these requests mostly wait on JumpCloud, the reports' reading on the processor); the
     // user groups' members too when no report is coming.
     p.phase(Phase::Memberships)?;
-    let t = Instant::now();
     let per_group = scoped || ug_rows.len() <= users.ids.len();
-    let ug_listed = per_group && !fetching.coming();
-    let mut listed: Vec<(String, bool)> = sg_rows.iter().map(|g| (g.id.clone(), false)).collect();
-    if ug_listed {
-        listed.extend(ug_rows.iter().map(|g| (g.id.clone(), true)));
-    }
+    let mut listing = Listing::plan(per_group, fetching.coming(), &ug_rows, &sg_rows);
     let ug_ids: Vec<String> = ug_rows.iter().map(|g| g.id.clone()).collect();
-    let total = (ug_rows.len() + sg_rows.len()) as u64;
     // The login events go to the archive alone, on a connection of their own: read beside the
     // associations, not after them — but not beside the bulk reports' reading, which takes the
     // processor as the logins' does.
@@ -181,41 +123,20 @@ pub(super) async fn run_phases(
         super::logins::read(run, opts, beside).await
     };
     let rest = async {
-        let (got, listed_members, bound) = tokio::try_join!(
+        let (got, members, bound) = tokio::try_join!(
             fetching.finish(run),
-            associations::group_members(run, &listed, 0, total),
+            associations::group_members(run, &listing.listed, 0, listing.groups),
             associations::user_group_targets(run, &ug_ids)
         )?;
         let _ = reports_in.send(());
         p.got = got;
-        let listing = Listing {
-            members: listed_members,
-            listed: listed.len() as u64,
-            user_groups_listed: ug_listed,
-            per_group,
-            groups: total,
-            started: t,
-        };
+        listing.members = members;
         let members = p.memberships(&users.ids, &ug_rows, listing).await?;
         if scoped {
             p.apply_scope(&members, &mut users, &mut systems)?;
         }
-        p.w.put_groups(&ug_rows)?;
-        p.w.put_groups(&sg_rows)?;
-        for chunk in members.chunks(BATCH * 10) {
-            p.w.put_group_members(chunk)?;
-        }
-        p.bindings(&users, &systems).await?;
-        p.group_bindings(bound, &sg_rows, &systems)?;
-        p.insights(&systems).await?;
-        p.apps(&users, &ug_rows, &members).await?;
-        // Let go as soon as done with (the logins are being read beside).
-        let n_members = members.len() as u64;
-        drop(members);
-        p.admins().await?;
-        // What is left is the logins.
-        p.phase(Phase::Events)?;
-        Ok(n_members)
+        p.after_memberships(members, bound, (&ug_rows, &sg_rows), &users, &systems)
+            .await
     };
     let (n_members, n_events) = tokio::try_join!(rest, logins)?;
     p.counts.events = n_events;
@@ -234,6 +155,34 @@ pub(super) async fn run_phases(
 }
 
 impl Phases<'_, '_, '_> {
+    /// Everything after the memberships: the groups and their members written, then bindings,
+    /// System Insights, apps and admins (the logins are read beside). The memberships' count.
+    async fn after_memberships(
+        &mut self,
+        members: Vec<Edge>,
+        bound: Vec<(String, jumpcloud::models::GraphObject)>,
+        (ug_rows, sg_rows): (&[GroupRow], &[GroupRow]),
+        users: &Held<UserRow>,
+        systems: &Held<SystemRow>,
+    ) -> Result<u64> {
+        self.w.put_groups(ug_rows)?;
+        self.w.put_groups(sg_rows)?;
+        for chunk in members.chunks(BATCH * 10) {
+            self.w.put_group_members(chunk)?;
+        }
+        self.bindings(users, systems).await?;
+        self.group_bindings(bound, sg_rows, systems)?;
+        self.insights(systems).await?;
+        self.apps(users, ug_rows, &members).await?;
+        // Let go as soon as done with (the logins are being read beside).
+        let n_members = members.len() as u64;
+        drop(members);
+        self.admins().await?;
+        // What is left is the logins.
+        self.phase(Phase::Events)?;
+        Ok(n_members)
+    }
+
     fn phase(&self, phase: Phase) -> Result<()> {
         self.run.check()?;
         (self.run.progress)(SyncProgress::Phase { phase });
@@ -379,8 +328,7 @@ impl Phases<'_, '_, '_> {
                 edges.ok()
             }
         };
-        let total = listing.groups;
-        let done = listing.listed;
+        let (total, done) = (listing.groups, listing.listed.len() as u64);
         let mut edges = listing.members;
         match from_report {
             Some(reported) => edges.extend(reported),

@@ -3,7 +3,6 @@
 
 use crate::error::Result;
 use crate::rows::EventRow;
-use rusqlite::OptionalExtension;
 
 /// The table as the first schema made it.
 pub(crate) const DDL: &str = "
@@ -53,15 +52,7 @@ impl crate::Cache {
         let now = crate::dates::now_rfc3339();
         match from {
             Some(f) => {
-                let services = crate::archive::LOGIN_SERVICES.map(|s| format!("'{s}'")).join(",");
-                let newest: Option<i64> = self
-                    .conn
-                    .query_row(
-                        &format!("SELECT at FROM event_archive WHERE service IN ({services}) ORDER BY at DESC LIMIT 1"),
-                        [],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
+                let newest = self.archive_newest_ms(&crate::archive::LOGIN_SERVICES)?;
                 match newest {
                     Some(ms) => self.set_setting(EVENTS_THROUGH, &crate::dates::format_ms(ms), &now)?,
                     None => self.clear_setting(EVENTS_THROUGH)?,

@@ -76,15 +76,11 @@ pub(super) fn report_content(state: &SimState, ctx: &Ctx, report: &str, artifact
                 return Some((file, true));
             }
         }
-        // A long read: the clock's changes (which write the world) wait for the next request
-        // instead of holding every request behind this one (`SimState::catch_up`).
-        use std::sync::atomic::Ordering;
-        state.long_reads.fetch_add(1, Ordering::SeqCst);
         let body = {
+            let _long = LongRead::start(state);
             let w = state.world.read().expect("world lock");
             a.write(&w.orgs[ctx.org])
         };
-        state.long_reads.fetch_sub(1, Ordering::SeqCst);
         body.map(|body| (std::sync::Arc::new(body), a.json))
     });
     match found {
@@ -115,19 +111,36 @@ fn written_ahead(state: &SimState, report: &str) -> Option<std::sync::Arc<crate:
     }
 }
 
+/// A long read of the world (a report being written): while one lasts, the clock's changes
+/// (which write the world) wait for the next request instead of holding every request behind
+/// it (`SimState::catch_up`). Ends when dropped, whatever became of the read.
+struct LongRead<'a>(&'a SimState);
+
+impl<'a> LongRead<'a> {
+    fn start(state: &'a SimState) -> Self {
+        state.long_reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Self(state)
+    }
+}
+
+impl Drop for LongRead<'_> {
+    fn drop(&mut self) {
+        self.0.long_reads.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
 /// A write-ahead under way: whatever becomes of it (written, failed, the writer panicking),
 /// the long read ends and the report says so — a download never waits for ever.
 struct WritingAhead<'a> {
-    state: &'a SimState,
+    long: LongRead<'a>,
     report: String,
     file: Option<crate::reports::Spooled>,
 }
 
 impl<'a> WritingAhead<'a> {
     fn start(state: &'a SimState, report: String) -> Self {
-        state.long_reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         Self {
-            state,
+            long: LongRead::start(state),
             report,
             file: None,
         }
@@ -136,8 +149,7 @@ impl<'a> WritingAhead<'a> {
 
 impl Drop for WritingAhead<'_> {
     fn drop(&mut self) {
-        self.state.long_reads.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
-        if let Ok(mut reports) = self.state.reports.lock() {
+        if let Ok(mut reports) = self.long.0.reports.lock() {
             reports.written(&self.report, self.file.take());
         }
     }
@@ -150,7 +162,6 @@ pub(crate) fn write_ahead(state: &std::sync::Arc<SimState>) {
     for job in jobs {
         let state = state.clone();
         tokio::task::spawn_blocking(move || {
-            // A long read: the clock's changes wait for the next request (`SimState::catch_up`).
             let mut ahead = WritingAhead::start(&state, job.report.clone());
             let w = state.world.read().expect("world lock");
             ahead.file = w.orgs.get(job.org).and_then(|o| job.artifact.write(o));
